@@ -1,0 +1,208 @@
+//! Rule ids and the diagnostics the checker reports.
+//!
+//! The checker knows nothing of source text: a diagnostic says *which* op of
+//! *which* migration is wrong (a [`Location`]); the macros turn that into a
+//! span in the user's file.
+
+use std::fmt;
+
+use crate::model::Phase;
+
+/// How a rule may be turned off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Structural: cannot be silenced.
+    Structure,
+    /// Backward compatibility: silenced inside `op.safety_assured(reason, ..)`.
+    Compatibility,
+    /// Performance hint: an error unless `allow = [..]` names it.
+    Performance,
+}
+
+macro_rules! rules {
+    ($($(#[$doc:meta])* $variant:ident = $id:literal, $kind:ident;)*) => {
+        /// Every rule the checker enforces. `id()` is the name used in error
+        /// messages, `allow = [..]`, docs/rules/<id>.md and the ui-tests.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Rule {
+            /// All rules, in documentation order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The rule id, e.g. `"add-required-column"`.
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            /// How this rule may be turned off.
+            pub fn kind(self) -> RuleKind {
+                match self { $(Rule::$variant => RuleKind::$kind,)* }
+            }
+
+            /// The rule with this id.
+            pub fn from_id(id: &str) -> Option<Rule> {
+                match id { $($id => Some(Rule::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+rules! {
+    /// A migration module without `fn upgrade`.
+    MissingUpgrade = "missing-upgrade", Structure;
+    /// A migration module without `fn downgrade` (and not `irreversible`).
+    MissingDowngrade = "missing-downgrade", Structure;
+    /// `downgrade` does not restore the schema `upgrade` started from.
+    DowngradeMismatch = "downgrade-mismatch", Structure;
+    /// An empty, too short or generic message.
+    VagueMessage = "vague-message", Structure;
+    /// Two migrations with the same revision.
+    DuplicateRevision = "duplicate-revision", Structure;
+    /// A `down_revision` that no migration of the set has.
+    UnknownDownRevision = "unknown-down-revision", Structure;
+    /// Two migrations revise the same parent.
+    MultipleHeads = "multiple-heads", Structure;
+    /// The revisions form a loop.
+    RevisionCycle = "revision-cycle", Structure;
+    /// More than one migration without `down_revision`.
+    MultipleBases = "multiple-bases", Structure;
+    /// An op names a table that does not exist at that point.
+    UnknownTable = "unknown-table", Structure;
+    /// An op names a column that does not exist at that point.
+    UnknownColumn = "unknown-column", Structure;
+    /// An op names an index that does not exist at that point.
+    UnknownIndex = "unknown-index", Structure;
+    /// An op names a constraint that does not exist at that point.
+    UnknownConstraint = "unknown-constraint", Structure;
+    /// An op creates something that already exists.
+    AlreadyExists = "already-exists", Structure;
+    /// Something in a body the checker cannot read exactly.
+    NonLiteralArgument = "non-literal-argument", Structure;
+    /// An identifier that is empty, too long or holds a NUL byte.
+    InvalidIdentifier = "invalid-identifier", Structure;
+    /// Raw SQL that does not parse.
+    InvalidSql = "invalid-sql", Structure;
+    /// Adding a NOT NULL column without default to an existing table.
+    AddRequiredColumn = "add-required-column", Compatibility;
+    /// Dropping a column no earlier migration deprecated.
+    DropColumnNotDeprecated = "drop-column-not-deprecated", Compatibility;
+    /// Dropping a table no earlier migration deprecated.
+    DropTableNotDeprecated = "drop-table-not-deprecated", Compatibility;
+    /// Renaming an existing column.
+    RenameColumn = "rename-column", Compatibility;
+    /// Renaming an existing table.
+    RenameTable = "rename-table", Compatibility;
+    /// Changing the type of an existing column.
+    ChangeColumnType = "change-column-type", Compatibility;
+    /// Making an existing column NOT NULL.
+    SetNotNull = "set-not-null", Compatibility;
+    /// A data change in the same migration as DDL on the same table.
+    BackfillWithSchemaChange = "backfill-with-schema-change", Compatibility;
+    /// Creating or dropping an index of an existing table without `.concurrently()`.
+    NonConcurrentIndex = "non-concurrent-index", Compatibility;
+    /// A concurrent index op sharing its migration with other ops.
+    ConcurrentIndexNotAlone = "concurrent-index-not-alone", Compatibility;
+    /// A unique constraint added to an existing table.
+    UniqueConstraintOnExistingTable = "unique-constraint-on-existing-table", Compatibility;
+    /// A foreign key added to an existing table without `.not_valid()`.
+    ForeignKeyNotValid = "foreign-key-not-valid", Compatibility;
+    /// A check constraint added to an existing table without `.not_valid()`.
+    CheckConstraintNotValid = "check-constraint-not-valid", Compatibility;
+    /// A column with a volatile default added to an existing table.
+    VolatileDefault = "volatile-default", Compatibility;
+    /// An UPDATE or DELETE without WHERE on an existing table.
+    UnbatchedUpdate = "unbatched-update", Compatibility;
+    /// Raw DDL that the DSL can express.
+    RawDdl = "raw-ddl", Compatibility;
+    /// A foreign key whose columns lead no index.
+    ForeignKeyWithoutIndex = "foreign-key-without-index", Performance;
+    /// A 32-bit integer primary key.
+    IntPrimaryKey = "int-primary-key", Performance;
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Where in the set a diagnostic points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// The migration as a whole (its module / attribute).
+    Migration(usize),
+    /// The `revision = ".."` argument of a migration.
+    Revision(usize),
+    /// The `down_revision = ".."` argument of a migration.
+    DownRevision(usize),
+    /// The `message = ".."` argument of a migration.
+    Message(usize),
+    /// One op: its index in the body, and inside `safety_assured` blocks the
+    /// index of each nested op after that.
+    Op {
+        /// Index of the migration in the input.
+        migration: usize,
+        /// Which body.
+        phase: Phase,
+        /// Index path of the op.
+        path: Vec<usize>,
+    },
+    /// The `fn upgrade` / `fn downgrade` of a migration as a whole.
+    Body {
+        /// Index of the migration in the input.
+        migration: usize,
+        /// Which body.
+        phase: Phase,
+    },
+}
+
+/// One problem found by the checker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule broken.
+    pub rule: Rule,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What to do instead.
+    pub help: String,
+    /// Where.
+    pub at: Location,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `rule` at `at`.
+    pub fn new(
+        rule: Rule,
+        at: Location,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            message: message.into(),
+            help: help.into(),
+            at,
+        }
+    }
+
+    /// The first line of the compile error: `[rule-id] message`.
+    pub fn headline(&self) -> String {
+        format!("[{}] {}", self.rule.id(), self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        for rule in Rule::ALL {
+            assert_eq!(Rule::from_id(rule.id()), Some(*rule));
+        }
+        assert_eq!(Rule::from_id("no-such-rule"), None);
+    }
+}

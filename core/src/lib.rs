@@ -1,0 +1,21 @@
+//! The model and the checker shared by godwit's macros (at compile time) and
+//! its runtime: the operation model, the canonical text and checksum of a
+//! migration, the revision chain, the schema model and the safety rules.
+//!
+//! Users depend on the `godwit` crate, which re-exports what they need.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod canonical;
+pub mod chain;
+pub mod diagnostic;
+pub mod migration;
+pub mod model;
+pub mod rules;
+pub mod validate;
+
+pub use canonical::checksum;
+pub use diagnostic::{Diagnostic, Location, Rule, RuleKind};
+pub use migration::Migration;
+pub use model::*;
+pub use rules::check_history;

@@ -1,0 +1,97 @@
+//! Checks of one migration that need no history: `vague-message` and
+//! `invalid-identifier`.
+
+/// The longest identifier every backend accepts: PostgreSQL's 63 bytes
+/// (MySQL allows 64).
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// Messages that say nothing about the change.
+const GENERIC_MESSAGES: &[&str] = &[
+    "update",
+    "updates",
+    "fix",
+    "fixes",
+    "change",
+    "changes",
+    "wip",
+    "migration",
+    "misc",
+    "stuff",
+    "temp",
+    "tmp",
+    "test",
+    "todo",
+    "schema",
+    "new migration",
+];
+
+/// Why `message` is too vague to read during an incident, if it is.
+pub fn vague_message(message: &str) -> Option<String> {
+    let trimmed = message.trim();
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    let lower = trimmed.to_lowercase();
+    if trimmed.is_empty() {
+        Some("the migration message is empty".into())
+    } else if GENERIC_MESSAGES.contains(&lower.trim_end_matches(['.', '!'])) {
+        Some(format!("the migration message `{trimmed}` is generic"))
+    } else if words.len() < 3 {
+        Some(format!(
+            "the migration message `{trimmed}` has {} word{}; say what changes in at least three",
+            words.len(),
+            if words.len() == 1 { "" } else { "s" }
+        ))
+    } else if words.iter().all(|w| {
+        GENERIC_MESSAGES.contains(
+            &w.to_lowercase()
+                .trim_matches(|c: char| !c.is_alphanumeric()),
+        )
+    }) {
+        Some(format!("the migration message `{trimmed}` is generic"))
+    } else {
+        None
+    }
+}
+
+/// Why `name` cannot be used as an identifier on every backend, if it cannot.
+pub fn invalid_identifier(name: &str) -> Option<String> {
+    if name.is_empty() {
+        Some("an identifier is empty".into())
+    } else if name.contains('\0') {
+        Some(format!("identifier {name:?} holds a NUL byte"))
+    } else if name.len() > MAX_IDENTIFIER_BYTES {
+        Some(format!(
+            "identifier `{name}` is {} bytes long; PostgreSQL truncates names past {MAX_IDENTIFIER_BYTES} bytes",
+            name.len()
+        ))
+    } else if name.trim() != name {
+        Some(format!(
+            "identifier `{name:?}` starts or ends with white space"
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages() {
+        assert!(vague_message("").is_some());
+        assert!(vague_message("fix").is_some());
+        assert!(vague_message("WIP").is_some());
+        assert!(vague_message("add bio").is_some());
+        assert!(vague_message("fix changes update").is_some());
+        assert!(vague_message("add users.bio column").is_none());
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(invalid_identifier("").is_some());
+        assert!(invalid_identifier("a\0b").is_some());
+        assert!(invalid_identifier(&"x".repeat(64)).is_some());
+        assert!(invalid_identifier(&"x".repeat(63)).is_none());
+        assert!(invalid_identifier("weird \"name\"; `drop`").is_none());
+    }
+}

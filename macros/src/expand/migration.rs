@@ -1,0 +1,110 @@
+//! What `#[migration]` expands to: the module as written, plus the
+//! `MIGRATION` descriptor and the `__godwit_export!` macro through which
+//! `migrations![..]` sees this migration's source from another file.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Item, ItemMod};
+
+use crate::errors::Errors;
+use crate::parse::{parse_migration, ParsedMigration};
+
+/// Expands `#[migration(args)] mod .. { .. }`.
+pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut module: ItemMod = match syn::parse2(input.clone()) {
+        Ok(module) => module,
+        Err(_) => {
+            let error = syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "#[migration] goes on an inline module: `pub mod name { .. }`",
+            );
+            let error = error.to_compile_error();
+            return quote!(#input #error);
+        }
+    };
+    let mut errors = Errors::default();
+    let parsed = parse_migration(args.clone(), &module, &mut errors);
+
+    let export_data = if errors.is_empty() {
+        export_data(&args, &parsed)
+    } else {
+        quote!(@broken)
+    };
+    let descriptor = if errors.is_empty() {
+        crate::expand::tokens::migration(&parsed.to_model())
+    } else {
+        // Keep `MIGRATION` defined so that a broken migration gives its own
+        // errors and not a cascade of "cannot find MIGRATION" in the set.
+        placeholder()
+    };
+    let compile_errors = errors.to_compile_errors();
+    let doc = format!(
+        "The checked descriptor of migration `{}`.",
+        parsed
+            .attr
+            .revision
+            .as_ref()
+            .map(|r| r.value.as_str())
+            .unwrap_or("?")
+    );
+    let generated: Vec<Item> = vec![
+        syn::parse_quote! {
+            #[doc = #doc]
+            pub static MIGRATION: ::godwit::__private::Migration = #descriptor;
+        },
+        syn::parse_quote! {
+            #[doc(hidden)]
+            #[allow(unused_macros)]
+            macro_rules! __godwit_export {
+                ([ [$($next:tt)*] $($rest:tt)* ] [$($paths:tt)*] [$($data:tt)*]) => {
+                    $($next)*::__godwit_export! { [ $($rest)* ] [$($paths)*] [$($data)* { #export_data }] }
+                };
+                ([] [$($paths:tt)*] [$($data:tt)*]) => {
+                    ::godwit::__private::__check_set! { [$($paths)*] [$($data)* { #export_data }] }
+                };
+            }
+        },
+        syn::parse_quote! {
+            #[doc(hidden)]
+            #[allow(unused_imports)]
+            pub(crate) use __godwit_export;
+        },
+    ];
+    if let Some((_, items)) = &mut module.content {
+        for item in items.iter_mut() {
+            if let Item::Fn(f) = item {
+                if f.sig.ident == "upgrade" || f.sig.ident == "downgrade" {
+                    // Read by the macro; called only when a test runs them as Rust.
+                    f.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+                }
+            }
+        }
+        items.extend(generated);
+    }
+    quote!(#module #compile_errors)
+}
+
+/// The tokens `migrations![..]` hands to the set checker: the attribute
+/// arguments and the two bodies, with the spans of this file.
+fn export_data(args: &TokenStream, parsed: &ParsedMigration) -> TokenStream {
+    let ident = &parsed.ident;
+    let bodies = parsed
+        .upgrade
+        .iter()
+        .chain(parsed.downgrade.iter())
+        .map(|b| &b.item);
+    quote!((#args) mod #ident { #(#bodies)* })
+}
+
+fn placeholder() -> TokenStream {
+    quote!(::godwit::__private::Migration {
+        revision: ::godwit::__private::Cow::Borrowed(""),
+        down_revision: ::godwit::__private::None,
+        message: ::godwit::__private::Cow::Borrowed(""),
+        irreversible: ::godwit::__private::None,
+        allow: ::godwit::__private::Cow::Borrowed(&[]),
+        upgrade: ::godwit::__private::Cow::Borrowed(&[]),
+        downgrade: ::godwit::__private::Cow::Borrowed(&[]),
+        checksum: ::godwit::__private::Cow::Borrowed(""),
+    })
+}

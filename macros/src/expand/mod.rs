@@ -1,0 +1,5 @@
+//! Code generation only: every check happened before.
+
+pub mod migration;
+pub mod set;
+pub mod tokens;

@@ -1,0 +1,167 @@
+//! `migrations![a::m1, b::m2]` and the set checker behind it.
+//!
+//! `migrations!` starts a callback chain: it calls `a::m1::__godwit_export!`
+//! with the paths still to visit; each migration's export macro appends its
+//! own source tokens (spans intact, in its own file) and calls the next; the
+//! last one calls `__check_set!`, which reads them all, orders and checks the
+//! chain, replays the schema and builds the `MigrationSet`.
+
+use godwit_core::{Diagnostic, Location, Migration};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::{quote, ToTokens};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{ItemMod, Path, Token};
+
+use crate::errors::{rule_error, Errors};
+use crate::parse::{parse_migration, ParsedMigration};
+
+/// Expands `migrations![path, ..]`.
+pub fn expand_migrations(input: TokenStream) -> TokenStream {
+    let paths = match Punctuated::<Path, Token![,]>::parse_terminated.parse2(input) {
+        Ok(paths) => paths,
+        Err(e) => {
+            let message = format!("{e}: expected a list of migration module paths, e.g. `migrations![migrations::m0001_create_users]`");
+            return syn::Error::new(e.span(), message).to_compile_error();
+        }
+    };
+    let paths: Vec<&Path> = paths.iter().collect();
+    let all = paths.iter().map(|p| quote!([#p]));
+    match paths.split_first() {
+        None => quote!(::godwit::__private::__check_set! { [] [] }),
+        Some((first, rest)) => {
+            let rest = rest.iter().map(|p| quote!([#p]));
+            quote!(#first::__godwit_export! { [ #(#rest)* ] [ #(#all)* ] [] })
+        }
+    }
+}
+
+/// One migration as handed to the set checker.
+enum Entry {
+    /// Its `#[migration]` reported errors already.
+    Broken,
+    /// Read again from its own tokens.
+    Parsed(Box<ParsedMigration>),
+}
+
+/// Expands `__check_set! { [ [path] .. ] [ { data } .. ] }`.
+pub fn expand_check_set(input: TokenStream) -> TokenStream {
+    let groups: Vec<TokenTree> = input.into_iter().collect();
+    let (paths, data) = match &groups[..] {
+        [TokenTree::Group(p), TokenTree::Group(d)] => (p.stream(), d.stream()),
+        _ => {
+            return quote!(::core::compile_error!(
+                "__check_set! is called by migrations![..], not by hand"
+            ))
+        }
+    };
+    let paths: Vec<TokenStream> = paths
+        .into_iter()
+        .filter_map(|t| match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => Some(g.stream()),
+            _ => None,
+        })
+        .collect();
+    let mut errors = Errors::default();
+    let entries: Vec<Entry> = data
+        .into_iter()
+        .filter_map(|t| match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                Some(read_entry(g.stream()))
+            }
+            _ => None,
+        })
+        .collect();
+
+    let fallback = |paths: &[TokenStream]| {
+        let refs = paths.iter().map(|p| quote!(&#p::MIGRATION));
+        quote!(::godwit::MigrationSet::__from_ordered(&[#(#refs),*]))
+    };
+    if entries.len() != paths.len() || entries.iter().any(|e| matches!(e, Entry::Broken)) {
+        // The broken migration has reported its own errors.
+        return fallback(&paths);
+    }
+    let parsed: Vec<&ParsedMigration> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Parsed(p) => Some(&**p),
+            Entry::Broken => None,
+        })
+        .collect();
+    let models: Vec<Migration> = parsed.iter().map(|p| p.to_model()).collect();
+
+    let order = match godwit_core::chain::order(&models) {
+        Ok(order) => order,
+        Err(diagnostics) => {
+            report(&diagnostics, &parsed, &mut errors);
+            let compile_errors = errors.to_compile_errors();
+            let set = fallback(&paths);
+            return quote!({ #compile_errors #set });
+        }
+    };
+    let diagnostics = godwit_core::check_history(&models, &order);
+    report(&diagnostics, &parsed, &mut errors);
+    let compile_errors = errors.to_compile_errors();
+    let ordered: Vec<TokenStream> = order.iter().map(|&i| paths[i].clone()).collect();
+    let set = fallback(&ordered);
+    if errors.is_empty() {
+        set
+    } else {
+        quote!({ #compile_errors #set })
+    }
+}
+
+fn read_entry(tokens: TokenStream) -> Entry {
+    let mut iter = tokens.into_iter();
+    let args = match iter.next() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => g.stream(),
+        _ => return Entry::Broken,
+    };
+    let rest: TokenStream = iter.collect();
+    let Ok(module) = syn::parse2::<ItemMod>(rest) else {
+        return Entry::Broken;
+    };
+    let mut errors = Errors::default();
+    let parsed = parse_migration(args, &module, &mut errors);
+    if errors.is_empty() {
+        Entry::Parsed(Box::new(parsed))
+    } else {
+        Entry::Broken
+    }
+}
+
+/// Turns checker diagnostics into errors spanned in the migrations' own files.
+fn report(diagnostics: &[Diagnostic], parsed: &[&ParsedMigration], errors: &mut Errors) {
+    for d in diagnostics {
+        let tokens = locate(&d.at, parsed);
+        errors.push(rule_error(tokens, d.rule, &d.message, &d.help));
+    }
+}
+
+fn locate(at: &Location, parsed: &[&ParsedMigration]) -> TokenStream {
+    let index = match at {
+        Location::Migration(i)
+        | Location::Revision(i)
+        | Location::DownRevision(i)
+        | Location::Message(i) => *i,
+        Location::Op { migration, .. } | Location::Body { migration, .. } => *migration,
+    };
+    let Some(m) = parsed.get(index) else {
+        return TokenStream::new();
+    };
+    let lit = |s: &Option<crate::parse::attr::Spanned>| {
+        s.as_ref()
+            .map(|s| s.lit.to_token_stream())
+            .unwrap_or_else(|| m.ident.to_token_stream())
+    };
+    match at {
+        Location::Migration(_) => m.ident.to_token_stream(),
+        Location::Revision(_) => lit(&m.attr.revision),
+        Location::DownRevision(_) => lit(&m.attr.down_revision),
+        Location::Message(_) => lit(&m.attr.message),
+        Location::Op { phase, path, .. } => m
+            .op_tokens(*phase, path)
+            .unwrap_or_else(|| m.body_tokens(*phase)),
+        Location::Body { phase, .. } => m.body_tokens(*phase),
+    }
+}

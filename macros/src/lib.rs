@@ -1,0 +1,55 @@
+//! The macros of godwit: `#[migration]` and `migrations![..]`.
+//!
+//! Use them through the `godwit` crate, which re-exports them. The crate is a
+//! small compiler: `parse/` reads a migration module into the operation model,
+//! `godwit-core` checks it (the rules live there, shared with the runtime),
+//! `expand/` writes the descriptor and the export macro.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod errors;
+mod expand;
+mod parse;
+
+use proc_macro::TokenStream;
+
+/// Declares a migration module and checks it at compile time.
+///
+/// ```ignore
+/// #[godwit::migration(
+///     revision = "20250120_103000",
+///     down_revision = "20250119_090000",
+///     message = "add users.bio column",
+/// )]
+/// pub mod add_bio {
+///     use godwit::dsl::*;
+///     pub fn upgrade(op: &mut Ops) { op.add_column("users", column("bio", Text)); }
+///     pub fn downgrade(op: &mut Ops) { op.drop_column("users", "bio"); }
+/// }
+/// ```
+///
+/// Arguments: `revision` (required), `down_revision` (absent only for the
+/// first migration), `message` (required, specific), `irreversible = "why"`
+/// (then no `downgrade`), `allow = ["rule-id", ..]` (performance hints only).
+///
+/// Emits `MIGRATION`, the checked descriptor, inside the module.
+#[proc_macro_attribute]
+pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::migration::expand(args.into(), input.into()).into()
+}
+
+/// The ordered, checked set of migrations: `migrations![path::to::module, ..]`.
+///
+/// Orders the migrations by their revision chain, whatever order they are
+/// listed in, and checks the whole history at compile time.
+#[proc_macro]
+pub fn migrations(input: TokenStream) -> TokenStream {
+    expand::set::expand_migrations(input.into()).into()
+}
+
+/// The end of the `migrations!` callback chain. Not for direct use.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __check_set(input: TokenStream) -> TokenStream {
+    expand::set::expand_check_set(input.into()).into()
+}

@@ -1,0 +1,200 @@
+//! The arguments of `#[migration(revision = .., down_revision = .., message = ..,
+//! irreversible = ..?, allow = [..]?)]`.
+
+use godwit_core::{Rule, RuleKind};
+use proc_macro2::TokenStream;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Lit, LitStr, MetaNameValue, Token};
+
+use crate::errors::{rule_error, Errors};
+
+/// A string argument and where it was written.
+#[derive(Clone)]
+pub struct Spanned {
+    pub value: String,
+    pub lit: LitStr,
+}
+
+/// The parsed attribute.
+pub struct MigrationAttr {
+    pub revision: Option<Spanned>,
+    pub down_revision: Option<Spanned>,
+    pub message: Option<Spanned>,
+    pub irreversible: Option<Spanned>,
+    pub allow: Vec<(Rule, LitStr)>,
+}
+
+const KEYS: &str = "revision, down_revision, message, irreversible, allow";
+
+/// Parses the attribute arguments; every problem goes to `errors`.
+pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
+    let mut attr = MigrationAttr {
+        revision: None,
+        down_revision: None,
+        message: None,
+        irreversible: None,
+        allow: Vec::new(),
+    };
+    let pairs = match Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args) {
+        Ok(pairs) => pairs,
+        Err(e) => {
+            errors.push(syn::Error::new(
+                e.span(),
+                format!("{e}: expected `#[migration(revision = \"..\", down_revision = \"..\", message = \"..\")]`"),
+            ));
+            return attr;
+        }
+    };
+    for pair in pairs {
+        let Some(key) = pair.path.get_ident().map(ToString::to_string) else {
+            errors.push(syn::Error::new_spanned(
+                &pair.path,
+                format!("unknown argument; expected one of {KEYS}"),
+            ));
+            continue;
+        };
+        let slot = match key.as_str() {
+            "revision" => &mut attr.revision,
+            "down_revision" => &mut attr.down_revision,
+            "message" => &mut attr.message,
+            "irreversible" => &mut attr.irreversible,
+            "allow" => {
+                parse_allow(&pair.value, &mut attr.allow, errors);
+                continue;
+            }
+            _ => {
+                errors.push(syn::Error::new_spanned(
+                    &pair.path,
+                    format!("unknown argument `{key}`; expected one of {KEYS}"),
+                ));
+                continue;
+            }
+        };
+        if slot.is_some() {
+            errors.push(syn::Error::new_spanned(
+                &pair.path,
+                format!("`{key}` is given twice"),
+            ));
+            continue;
+        }
+        match string_literal(&pair.value) {
+            Some(lit) => *slot = Some(Spanned { value: lit.value(), lit }),
+            None => errors.push(rule_error(
+                &pair.value,
+                Rule::NonLiteralArgument,
+                format!("`{key}` must be a string literal"),
+                "the checker reads the attribute as written: use a literal such as \"20250120_103000\"",
+            )),
+        }
+    }
+    attr
+}
+
+fn string_literal(expr: &Expr) -> Option<LitStr> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s.clone()),
+        Expr::Group(g) => string_literal(&g.expr),
+        _ => None,
+    }
+}
+
+fn parse_allow(value: &Expr, allow: &mut Vec<(Rule, LitStr)>, errors: &mut Errors) {
+    let Expr::Array(array) = value else {
+        errors.push(syn::Error::new_spanned(
+            value,
+            "`allow` takes a list of rule ids: allow = [\"int-primary-key\"]",
+        ));
+        return;
+    };
+    for item in &array.elems {
+        let Some(lit) = string_literal(item) else {
+            errors.push(rule_error(
+                item,
+                Rule::NonLiteralArgument,
+                "a rule id in `allow` must be a string literal",
+                "write it as \"foreign-key-without-index\"",
+            ));
+            continue;
+        };
+        let performance: Vec<&str> = Rule::ALL
+            .iter()
+            .filter(|r| r.kind() == RuleKind::Performance)
+            .map(|r| r.id())
+            .collect();
+        match Rule::from_id(&lit.value()) {
+            Some(rule) if rule.kind() == RuleKind::Performance => allow.push((rule, lit)),
+            Some(rule) => errors.push(syn::Error::new_spanned(
+                &lit,
+                format!(
+                    "`{}` cannot be turned off with `allow`: {}",
+                    rule.id(),
+                    if rule.kind() == RuleKind::Structure {
+                        "structural rules cannot be silenced".to_string()
+                    } else {
+                        "wrap the ops in `op.safety_assured(\"reason\", |op| { .. })` instead"
+                            .to_string()
+                    }
+                ),
+            )),
+            None => errors.push(syn::Error::new_spanned(
+                &lit,
+                format!(
+                    "unknown rule id `{}`; `allow` takes one of: {}",
+                    lit.value(),
+                    performance.join(", ")
+                ),
+            )),
+        }
+    }
+}
+
+/// Checks the required arguments and their values.
+pub fn validate(attr: &MigrationAttr, module_ident: &syn::Ident, errors: &mut Errors) {
+    match &attr.revision {
+        None => errors.push(syn::Error::new_spanned(
+            module_ident,
+            "a migration needs `revision = \"..\"` in #[migration(..)]: a unique id, e.g. \"20250120_103000\"",
+        )),
+        Some(r) if r.value.trim().is_empty() => {
+            errors.push(syn::Error::new_spanned(&r.lit, "the revision is empty"))
+        }
+        Some(_) => {}
+    }
+    if let Some(d) = &attr.down_revision {
+        if d.value.trim().is_empty() {
+            errors.push(syn::Error::new_spanned(
+                &d.lit,
+                "down_revision is empty; leave it out for the first migration",
+            ));
+        }
+    }
+    match &attr.message {
+        None => errors.rule(
+            module_ident,
+            Rule::VagueMessage,
+            "the migration has no message",
+            "add `message = \"..\"` saying what it changes, e.g. \"add users.bio column\"",
+        ),
+        Some(m) => {
+            if let Some(why) = godwit_core::validate::vague_message(&m.value) {
+                errors.rule(
+                    &m.lit,
+                    Rule::VagueMessage,
+                    why,
+                    "say what the migration changes, e.g. \"add users.bio column\": history is read under pressure during an incident",
+                );
+            }
+        }
+    }
+    if let Some(i) = &attr.irreversible {
+        if i.value.trim().is_empty() {
+            errors.push(syn::Error::new_spanned(
+                &i.lit,
+                "`irreversible` needs a reason: it is shown when a downgrade is refused",
+            ));
+        }
+    }
+}

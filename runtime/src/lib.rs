@@ -1,0 +1,28 @@
+//! godwit: compile-time-checked, backward-compatible database migrations for
+//! Diesel applications.
+//!
+//! Write each schema change as a module annotated with [`migration`], list
+//! them in [`migrations!`], and `cargo build` checks every upgrade has a
+//! downgrade that undoes it and follows the expand/contract rules; the
+//! checked set is embedded in the binary and applied through Diesel.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod dsl;
+mod set;
+
+pub use godwit_core::{
+    checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Diagnostic,
+    Location, Migration, Op, Phase, Reference, Rule, RuleKind, UniqueConstraint,
+};
+pub use godwit_macros::{migration, migrations};
+pub use set::MigrationSet;
+
+/// Items used by the code the macros generate; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use godwit_core::{model, Migration};
+    pub use godwit_macros::__check_set;
+    pub use std::borrow::Cow;
+    pub use std::option::Option::{None, Some};
+}

@@ -1,0 +1,1 @@
+//! The trybuild cases live in `pass/` and `fail/`; `tests/ui.rs` runs them.
