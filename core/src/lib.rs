@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod migration;
 pub mod model;
 pub mod rules;
+pub mod schema;
 pub mod validate;
 
 pub use canonical::checksum;
