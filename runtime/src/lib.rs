@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod dsl;
+pub mod scaffold;
 mod set;
 
 pub use godwit_core::{
