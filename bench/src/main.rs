@@ -1,0 +1,63 @@
+//! `godwit-bench`: runs godwit's benchmarks against the tools users would
+//! pick instead, and writes the report to stdout and `docs/BENCHMARKS.md`.
+//!
+//! ```text
+//! cargo run -p godwit-bench --release -- all
+//! ```
+//!
+//! See `docs/BENCHMARKS.md` for what each table measures.
+
+mod apps;
+mod compile;
+mod history;
+mod report;
+
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use crate::report::Section;
+
+const USAGE: &str =
+    "usage: godwit-bench <all|compile> [--sizes 100,300,1000] [--reps N] [--no-write]";
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_default();
+    let mut sizes = vec![100, 300, 1000];
+    let mut reps = 3;
+    let mut write = true;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sizes" => {
+                let list = args.next().context("--sizes needs a list")?;
+                sizes = list
+                    .split(',')
+                    .map(|s| s.trim().parse::<usize>())
+                    .collect::<Result<_, _>>()
+                    .with_context(|| format!("--sizes {list}"))?;
+            }
+            "--reps" => {
+                reps = args.next().context("--reps needs a number")?.parse()?;
+            }
+            "--no-write" => write = false,
+            other => bail!("unknown argument {other}\n{USAGE}"),
+        }
+    }
+    let started = Instant::now();
+    let mut log = |line: &str| eprintln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
+    let mut sections: Vec<Section> = Vec::new();
+    match what.as_str() {
+        "all" | "compile" => {
+            sections.push(compile::run(&compile::Options { sizes, reps }, &mut log)?);
+        }
+        _ => bail!("{USAGE}"),
+    }
+    let text = report::render("# Benchmarks", &sections);
+    print!("{text}");
+    if write {
+        let path = apps::repo_root().join("docs").join("BENCHMARKS.md");
+        std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
