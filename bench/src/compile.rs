@@ -11,6 +11,7 @@ use anyhow::Result;
 use crate::apps::{repo_root, touch, AppCrate, AppWorkspace};
 use crate::history::{history, Step};
 use crate::report::{fmt_duration, fmt_ratio, median, Section, Table, Verdict};
+use crate::time_passes::{self, Passes};
 
 /// How the compile benchmark runs.
 #[derive(Clone, Debug)]
@@ -236,7 +237,12 @@ fn sqlx_app(package: &str, steps: &[Step]) -> AppCrate {
 struct Times {
     clean: Vec<Duration>,
     touched: Vec<Duration>,
+    /// rustc's `-Z time-passes` (godwit variants only).
+    passes: Passes,
 }
+
+/// The pass that runs every macro: rustc's `macro_expand_crate`.
+const EXPAND: &str = "macro_expand_crate";
 
 /// Runs the compile benchmark; `log` gets a line per build.
 pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
@@ -304,6 +310,20 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
                 t.touched.push(b.elapsed);
             }
         }
+        // rustc's pass times, with and without the macros.
+        for (v, t) in Variant::ALL.iter().zip(times.iter_mut()) {
+            if matches!(v, Variant::Godwit | Variant::GodwitWithoutMacros) {
+                let ws = v.workspace();
+                let package = v.package(n);
+                let touched = ws.crate_dir(&package).join(v.touched_file(&last));
+                t.passes = time_passes::measure(&ws, &package, &touched)?;
+                log(&format!(
+                    "compile: {package}: rustc's macro expansion {:.3} s of {:.3} s",
+                    t.passes.get(EXPAND).copied().unwrap_or_default(),
+                    t.passes.get("total").copied().unwrap_or_default()
+                ));
+            }
+        }
         for (v, t) in Variant::ALL.iter().zip(times) {
             results.push((n, *v, t));
         }
@@ -364,41 +384,88 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
         s.table(&t);
     }
 
+    let passes = |n: usize, v: Variant| -> Passes {
+        results
+            .iter()
+            .find(|(m, w, _)| *m == n && *w == v)
+            .map(|(_, _, t)| t.passes.clone())
+            .unwrap_or_default()
+    };
+    let secs =
+        |p: &Passes, name: &str| Duration::from_secs_f64(p.get(name).copied().unwrap_or(0.0));
+
     s.para(
-        "**The macros' own time.** The same godwit crate built without `#[migration]` on its \
-         modules and with an empty set instead of `migrations![..]` (the bodies still compile \
-         as Rust against `godwit::dsl`). The difference is what the macros cost: parsing, \
-         checking, the callback chain that hands every migration to `migrations!`, and \
-         compiling the descriptors they emit.",
+        "**The macros' own time.** rustc's `-Z time-passes` (enabled for the application crate \
+         alone with `RUSTC_BOOTSTRAP=1`, through `RUSTC_WORKSPACE_WRAPPER`) reports how long macro \
+         expansion took (`macro_expand_crate`): the `#[migration]` and `migrations!` proc macros \
+         and the callback chain between them. The control is the same crate with no \
+         `#[migration]` on its modules and an empty set instead of `migrations![..]` (the bodies \
+         still compile as Rust against `godwit::dsl`); the difference is the macros' own time. \
+         The last columns compare whole builds of the two crates from clean: that difference \
+         also counts type-checking and compiling the descriptors the macros emit.",
     );
     let mut t = Table::new([
         "",
-        "with macros",
+        "macro expansion, with macros",
         "without",
-        "macros' time",
+        "macros' own time",
+        "per migration",
+        "whole build from clean, with − without",
         "per migration",
     ]);
     let mut worst_per_migration: Option<(usize, Duration)> = None;
     for &n in &opts.sizes {
-        for (label, pick) in [("from clean", 0usize), ("touched", 1usize)] {
-            let (gc, gi) = get(n, Variant::Godwit);
-            let (pc, pi) = get(n, Variant::GodwitWithoutMacros);
-            let (with, without) = if pick == 0 { (gc, pc) } else { (gi, pi) };
-            let cost = with.saturating_sub(without);
-            let per = cost / n.max(1) as u32;
-            if pick == 0 && worst_per_migration.map_or(true, |(_, w)| per > w) {
-                worst_per_migration = Some((n, per));
-            }
-            t.row([
-                format!("{n} migrations, {label}"),
-                fmt_duration(with),
-                fmt_duration(without),
-                fmt_duration(cost),
-                fmt_duration(per),
-            ]);
+        let with = secs(&passes(n, Variant::Godwit), EXPAND);
+        let without = secs(&passes(n, Variant::GodwitWithoutMacros), EXPAND);
+        let cost = with.saturating_sub(without);
+        let per = cost / n.max(1) as u32;
+        if worst_per_migration.map_or(true, |(_, w)| per > w) {
+            worst_per_migration = Some((n, per));
         }
+        let (gc, _) = get(n, Variant::Godwit);
+        let (pc, _) = get(n, Variant::GodwitWithoutMacros);
+        let build_cost = gc.saturating_sub(pc);
+        t.row([
+            format!("{n} migrations"),
+            fmt_duration(with),
+            fmt_duration(without),
+            fmt_duration(cost),
+            fmt_duration(per),
+            fmt_duration(build_cost),
+            fmt_duration(build_cost / n.max(1) as u32),
+        ]);
     }
     s.table(&t);
+
+    if let Some(&n) = opts.sizes.iter().max() {
+        s.para(format!(
+            "Where rustc spends the time at {n} migrations (`-Z time-passes`, one build after \
+             touching a migration):"
+        ));
+        let (with, without) = (
+            passes(n, Variant::Godwit),
+            passes(n, Variant::GodwitWithoutMacros),
+        );
+        let mut t = Table::new(["rustc pass", "with macros", "without"]);
+        for (name, label) in [
+            (EXPAND, "macro expansion (`macro_expand_crate`)"),
+            ("type_check_crate", "type checking (`type_check_crate`)"),
+            (
+                "MIR_borrow_checking",
+                "borrow checking (`MIR_borrow_checking`)",
+            ),
+            ("codegen_crate", "code generation (`codegen_crate`)"),
+            ("link", "linking (`link`)"),
+            ("total", "total rustc time (`total`)"),
+        ] {
+            t.row([
+                label.to_string(),
+                fmt_duration(secs(&with, name)),
+                fmt_duration(secs(&without, name)),
+            ]);
+        }
+        s.table(&t);
+    }
 
     if let Some(&n) = opts.sizes.iter().max() {
         let (_, g) = get(n, Variant::Godwit);

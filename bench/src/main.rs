@@ -11,7 +11,9 @@ mod apps;
 mod compile;
 mod history;
 mod report;
+mod time_passes;
 
+use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -21,7 +23,12 @@ use crate::report::Section;
 const USAGE: &str =
     "usage: godwit-bench <all|compile> [--sizes 100,300,1000] [--reps N] [--no-write]";
 
-fn main() -> Result<()> {
+fn main() -> Result<ExitCode> {
+    if let Some(out) = std::env::var_os(time_passes::ENV) {
+        // Invoked by cargo as RUSTC_WORKSPACE_WRAPPER: see time_passes.rs.
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        return time_passes::wrap(std::path::Path::new(&out), &args);
+    }
     let mut args = std::env::args().skip(1);
     let what = args.next().unwrap_or_default();
     let mut sizes = vec![100, 300, 1000];
@@ -59,5 +66,5 @@ fn main() -> Result<()> {
         let path = apps::repo_root().join("docs").join("BENCHMARKS.md");
         std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
