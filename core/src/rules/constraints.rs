@@ -30,7 +30,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                         "adding column `{table}.{name}` with .unique() builds its unique index on existing table `{table}` under an exclusive lock"
                     ),
                     format!(
-                        "add `{name}` without .unique(), then in a migration of its own op.create_index(\"{table}_{name}_key\", \"{table}\", [\"{name}\"]).unique().concurrently()"
+                        "add `{name}` without .unique(); then, in a migration of its own, op.create_index(\"{table}_{name}_key\", \"{table}\", [\"{name}\"]).unique().concurrently()"
                     ),
                 ));
             }

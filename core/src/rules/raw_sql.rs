@@ -127,6 +127,7 @@ pub(super) fn check_text(
 
 /// `raw-ddl` and `transaction-in-execute`.
 pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
+    let mut transaction = Vec::new();
     for effect in cx.statements.iter().flat_map(sql::effect) {
         match effect {
             Effect::Ddl {
@@ -155,15 +156,23 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                     ),
                 ));
             }
-            Effect::Transaction { verb } => out.push(Finding::new(
-                Rule::TransactionInExecute,
-                format!(
-                    "`execute` runs {verb}, but godwit already runs the migration in a transaction and records it in the version table inside that transaction"
-                ),
-                "remove the transaction control: each migration is one transaction (a concurrent index op runs alone, outside one); split the work into several migrations if it needs several transactions",
-            )),
+            Effect::Transaction { verb } => {
+                if !transaction.contains(&verb) {
+                    transaction.push(verb);
+                }
+            }
             Effect::Data { .. } | Effect::Other => {}
         }
+    }
+    if !transaction.is_empty() {
+        out.push(Finding::new(
+            Rule::TransactionInExecute,
+            format!(
+                "`execute` runs {}, but godwit already runs the migration in a transaction and records it in the version table inside that transaction",
+                transaction.join(" and ")
+            ),
+            "remove the transaction control: each migration is one transaction (a concurrent index op runs alone, outside one); split the work into several migrations if it needs several transactions",
+        ));
     }
 }
 
