@@ -31,7 +31,7 @@ mod raw_sql;
 mod removal;
 mod rename;
 mod replay;
-pub mod sql;
+mod sql;
 
 use sqlparser::ast::Statement;
 

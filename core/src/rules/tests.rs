@@ -1285,3 +1285,65 @@ fn a_new_table_may_be_used_in_the_migration_that_creates_it() {
     }];
     assert_eq!(check(&[create_users(), migration(up, down)]), []);
 }
+
+// ----- a long history -----
+
+/// 300 migrations in the shape of a real project: tables with an indexed
+/// reference, columns added and deprecated, dropped a deploy later.
+fn long_history() -> Vec<Migration> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut history = vec![create_users()];
+    for n in 0..100 {
+        let table = leak(format!("t{n}"));
+        let user_id = Column {
+            references: Some(Reference {
+                table: "users".into(),
+                column: "id".into(),
+            }),
+            ..col("user_id", BigInt)
+        };
+        history.push(migration(
+            vec![
+                create_table(table, vec![pk("id", BigInt), user_id, col("note", Text)]),
+                create_index(leak(format!("idx_{table}_user_id")), table, &["user_id"]),
+            ],
+            vec![
+                drop_index(leak(format!("idx_{table}_user_id")), table),
+                Op::DropTable { name: table.into() },
+            ],
+        ));
+        history.push(migration(
+            vec![deprecate_column(table, "note")],
+            vec![alter(table, "note", vec![ColumnChange::Nullable(true)])],
+        ));
+        history.push(migration(
+            vec![drop_column(table, "note")],
+            vec![add_column(table, col("note", Text))],
+        ));
+    }
+    history
+}
+
+#[test]
+fn a_long_history_is_checked_migration_by_migration() {
+    let mut history = long_history();
+    assert_eq!(history.len(), 301);
+    assert_eq!(check(&history), []);
+    // A bad migration at the end is found, and placed at its own index. Its
+    // downgrade adds the column back, but not the index that went with it.
+    history.push(migration(
+        vec![drop_column("t99", "user_id")],
+        vec![add_column("t99", col("user_id", BigInt))],
+    ));
+    let d = check(&history);
+    let rules: Vec<Rule> = d.iter().map(|d| d.rule).collect();
+    assert_eq!(
+        rules,
+        [Rule::DropColumnNotDeprecated, Rule::DowngradeMismatch]
+    );
+    assert!(matches!(d[0].at, Location::Op { migration: 301, .. }));
+    assert_eq!(
+        d[1].message,
+        "upgrade drops index `idx_t99_user_id` on `t99`; downgrade never recreates it"
+    );
+}
