@@ -7,7 +7,11 @@
 //! default, add a column with a default. Every kind passes godwit's rules and
 //! runs in one transaction, so the three tools do the same work.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+use godwit::dsl::*;
+use godwit_core::{checksum, Migration, Op};
 
 /// A SQL backend the equivalent SQL is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +143,58 @@ impl Step {
         s
     }
 
+    /// The migration as `#[migration]` would describe it, built in memory
+    /// through the same DSL calls (for the micro-benchmarks).
+    pub fn migration(&self) -> Migration {
+        // The DSL takes `&'static str`, as literals in a migration body are.
+        let t: &'static str = Box::leak(self.table().into_boxed_str());
+        let mut up = Ops::new();
+        let mut down = Ops::new();
+        match self.index % 4 {
+            0 => {
+                let idx: &'static str = Box::leak(format!("idx_{t}_name").into_boxed_str());
+                up.create_table(
+                    t,
+                    [
+                        column("id", BigInt).primary_key(),
+                        column("name", Varchar(100)).not_null(),
+                    ],
+                );
+                up.create_index(idx, t, ["name"]);
+                down.drop_index(idx, t);
+                down.drop_table(t);
+            }
+            1 => {
+                up.add_column(t, column("note", Text));
+                down.drop_column(t, "note");
+            }
+            2 => {
+                up.add_column(
+                    t,
+                    column("status", Varchar(20))
+                        .not_null()
+                        .server_default("new"),
+                );
+                down.drop_column(t, "status");
+            }
+            _ => {
+                up.add_column(t, column("score", Integer).server_default(0));
+                down.drop_column(t, "score");
+            }
+        }
+        let (upgrade, downgrade): (Vec<Op>, Vec<Op>) = (up.into_ops(), down.into_ops());
+        Migration {
+            revision: Cow::Owned(self.version.clone()),
+            down_revision: self.down_version.clone().map(Cow::Owned),
+            message: Cow::Owned(self.message.clone()),
+            irreversible: None,
+            allow: Cow::Borrowed(&[]),
+            checksum: Cow::Owned(checksum(&upgrade, &downgrade, None)),
+            upgrade: Cow::Owned(upgrade),
+            downgrade: Cow::Owned(downgrade),
+        }
+    }
+
     /// The godwit module's file stem: `m{version}_{name}`.
     pub fn file_stem(&self) -> String {
         format!("m{}_{}", self.version, self.name)
@@ -201,5 +257,25 @@ mod tests {
         }
         assert!(h[8].godwit_source(true).contains("create_table(\"t_2\""));
         assert!(!h[8].godwit_source(false).contains("#[godwit::migration"));
+    }
+
+    #[test]
+    fn the_source_and_the_in_memory_migration_agree() {
+        // The canonical text of an op is the DSL call that builds it.
+        for step in history(8) {
+            let m = step.migration();
+            let up: Vec<String> = m.upgrade.iter().map(|op| format!("{op};")).collect();
+            let down: Vec<String> = m.downgrade.iter().map(|op| format!("{op};")).collect();
+            assert_eq!(up, step.dsl_up);
+            assert_eq!(down, step.dsl_down);
+        }
+    }
+
+    #[test]
+    fn the_history_passes_every_rule() {
+        let migrations: Vec<Migration> = history(40).iter().map(Step::migration).collect();
+        let order = godwit_core::chain::order(&migrations).expect("one chain");
+        let diagnostics = godwit_core::check_history(&migrations, &order);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
 }

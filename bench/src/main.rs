@@ -7,18 +7,14 @@
 //!
 //! See `docs/BENCHMARKS.md` for what each table measures.
 
-mod apps;
-mod compile;
-mod history;
-mod report;
-mod time_passes;
+use godwit_bench::{apps, compile, report, time_passes};
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::report::Section;
+use godwit_bench::report::Section;
 
 const USAGE: &str =
     "usage: godwit-bench <all|compile> [--sizes 100,300,1000] [--reps N] [--no-write]";

@@ -1,0 +1,13 @@
+//! godwit's benchmarks against the tools users would pick instead:
+//! compile time, start-up, applying and lock time under traffic.
+//!
+//! The `godwit-bench` binary runs them (`cargo run -p godwit-bench --release
+//! -- all`); the criterion micro-benchmarks in `benches/` use [`history`] to
+//! build the same generated history in memory.
+#![warn(missing_docs)]
+
+pub mod apps;
+pub mod compile;
+pub mod history;
+pub mod report;
+pub mod time_passes;
