@@ -8,9 +8,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod dialect;
 pub mod dsl;
 mod set;
 
+pub use dialect::Dialect;
 pub use godwit_core::{
     checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Diagnostic,
     Location, Migration, Op, Phase, Reference, Rule, RuleKind, UniqueConstraint,
