@@ -161,11 +161,35 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 d.quote_list(columns)
             ))]
         }
-        Op::DropIndex { name, table, .. } => vec![sql(format!(
-            "ALTER TABLE {} DROP INDEX {}{INPLACE}",
-            q(table),
-            q(name)
-        ))],
+        Op::DropIndex { name, table, .. } => {
+            // InnoDB refuses to drop the only index a foreign key can use:
+            // replace it, in the same statement, by one named after the
+            // constraint (as the server names the index it makes itself).
+            let before = cx.table_before(table)?;
+            let after = cx.table_after(table)?;
+            let mut replacements = String::new();
+            if let Some(index) = before.indexes.get(&**name) {
+                for (fk, c) in &before.constraints {
+                    let ConstraintKind::ForeignKey { columns, .. } = &c.kind else {
+                        continue;
+                    };
+                    let leads = index.columns.len() >= columns.len()
+                        && index.columns[..columns.len()] == columns[..];
+                    if leads && !after.has_index_leading_with(columns) {
+                        replacements.push_str(&format!(
+                            ", ADD INDEX {} ({})",
+                            q(fk),
+                            d.quote_list(columns)
+                        ));
+                    }
+                }
+            }
+            vec![sql(format!(
+                "ALTER TABLE {} DROP INDEX {}{replacements}{INPLACE}",
+                q(table),
+                q(name)
+            ))]
+        }
         Op::CreateForeignKey {
             name,
             table,
