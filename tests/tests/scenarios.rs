@@ -59,8 +59,13 @@ fn assert_schema(conn: &mut impl Database, set: &MigrationSet, count: usize, whe
     }
 }
 
-fn count(conn: &mut impl Database, sql: &str) -> i64 {
-    let rows = conn.query(sql, 1).expect("the count query runs");
+/// `SELECT COUNT(*) FROM {from}`.
+fn count(conn: &mut impl Database, from: &str) -> i64 {
+    let sql = format!(
+        "SELECT {} AS c0 FROM {from}",
+        conn.dialect().cast_text("COUNT(*)")
+    );
+    let rows = conn.query(&sql, 1).expect("the count query runs");
     rows[0][0]
         .as_deref()
         .unwrap_or("0")
@@ -86,13 +91,7 @@ fn upgrade_downgrade_and_upgrade_again(db: &TestDb) {
         );
     }
     // The backfill ran over the seeded users, two per batch.
-    assert_eq!(
-        count(
-            &mut conn,
-            "SELECT CAST(COUNT(*) AS CHAR(20)) AS c0 FROM users WHERE karma = 1"
-        ),
-        5
-    );
+    assert_eq!(count(&mut conn, "users WHERE karma = 1"), 5);
     for k in (0..MIGRATIONS.len()).rev() {
         MIGRATIONS
             .downgrade(&mut conn, Target::Relative(-1))
@@ -206,21 +205,8 @@ fn concurrent_upgrades(db: &TestDb) {
         "each migration is applied by exactly one process"
     );
     let mut conn = db.connect();
-    assert_eq!(
-        count(
-            &mut conn,
-            "SELECT CAST(COUNT(*) AS CHAR(20)) AS c0 FROM godwit_version"
-        ),
-        MIGRATIONS.len() as i64
-    );
-    assert_eq!(
-        count(
-            &mut conn,
-            "SELECT CAST(COUNT(*) AS CHAR(20)) AS c0 FROM users"
-        ),
-        5,
-        "the seed migration ran once"
-    );
+    assert_eq!(count(&mut conn, "godwit_version"), MIGRATIONS.len() as i64);
+    assert_eq!(count(&mut conn, "users"), 5, "the seed migration ran once");
     assert_schema(
         &mut conn,
         &MIGRATIONS,
