@@ -387,7 +387,7 @@ impl MigrationSet {
             return Ok(None);
         }
         let records = read_records(db)?;
-        let position = self.applied_count(&records, false)?;
+        let position = self.applied_count(db.dialect(), &records, false)?;
         Ok(self.revision_at(position))
     }
 
@@ -660,6 +660,7 @@ impl MigrationSet {
     /// revision, same checksum, completed, a prefix of the chain.
     fn applied_count(
         &self,
+        d: Dialect,
         records: &[AppliedRecord],
         check_checksums: bool,
     ) -> Result<usize, Error> {
@@ -674,7 +675,7 @@ impl MigrationSet {
             };
             let m = self.migrations()[p];
             if r.state != "applied" {
-                return Err(self.half_applied(p, r));
+                return Err(self.half_applied(d, p, r));
             }
             if check_checksums && r.checksum != *m.checksum {
                 return Err(Error::ChecksumMismatch {
@@ -702,7 +703,26 @@ impl MigrationSet {
         Ok(count)
     }
 
-    fn half_applied(&self, p: usize, r: &AppliedRecord) -> Error {
+    fn half_applied(&self, d: Dialect, p: usize, r: &AppliedRecord) -> Error {
+        let (what, state, next) = self.half_applied_parts(d, p, r);
+        let m = self.migrations()[p];
+        Error::HalfApplied {
+            revision: m.revision.to_string(),
+            message: m.message.to_string(),
+            what,
+            state,
+            next,
+        }
+    }
+
+    /// What the version row of a half-applied migration says, what is
+    /// applied, and what to run next.
+    fn half_applied_parts(
+        &self,
+        d: Dialect,
+        p: usize,
+        r: &AppliedRecord,
+    ) -> (String, String, String) {
         let m = self.migrations()[p];
         let phase = if r.state.starts_with("downgrad") {
             Phase::Downgrade
@@ -728,12 +748,8 @@ impl MigrationSet {
                 .map(|e| format!(", with: {e}"))
                 .unwrap_or_default()
         );
-        let previous = p
-            .checked_sub(1)
-            .map(|q| self.migrations()[q].revision.to_string());
-        let stamp_previous = previous
-            .as_deref()
-            .map_or_else(base_stamp_command, stamp_command);
+        let previous = p.checked_sub(1).map(|q| &*self.migrations()[q].revision);
+        let stamp_previous = previous.map_or_else(base_stamp_command, stamp_command);
         let state = if i == 0 {
             format!(
                 "no op of this {} completed; op 1 may be partly applied",
@@ -741,7 +757,8 @@ impl MigrationSet {
             )
         } else {
             format!(
-                "ops 1 to {i} of this {} are applied, op {} may be partly applied, the rest are not",
+                "{} of this {} applied, op {} may be partly applied, the rest are not",
+                op_range(1, i, true),
                 phase.name(),
                 i + 1
             )
@@ -750,20 +767,28 @@ impl MigrationSet {
             Phase::Upgrade => (stamp_command(&m.revision), stamp_previous),
             Phase::Downgrade => (stamp_previous, stamp_command(&m.revision)),
         };
+        let target = |rev: Option<&str>| {
+            rev.map_or("Target::Base".to_string(), |r| {
+                format!("Target::Revision(\"{r}\")")
+            })
+        };
+        let (from, to) = match phase {
+            Phase::Upgrade => (target(previous), target(Some(&m.revision))),
+            Phase::Downgrade => (target(Some(&m.revision)), target(previous)),
+        };
+        let undo = if i == 0 {
+            String::new()
+        } else {
+            format!("undo {} by hand and ", op_range(1, i, false))
+        };
         let next = format!(
-            "godwit will not run anything until this is resolved. Either finish the {phase} by hand (run the SQL of ops {} to {} from `MIGRATIONS.sql(..)`) and record it with {done}; \
-             or undo ops 1 to {i} by hand and record that with {undone}. Then run `upgrade` again.",
-            i + 1,
-            ops.len(),
+            "godwit will not run anything until this is resolved. Either finish the {phase} by hand \
+             ({} printed by `MIGRATIONS.sql(Dialect::{d:?}, {from}, {to})`) and record it with {done}; \
+             or {undo}record the state before it with {undone}. Then run `upgrade` again.",
+            op_range(i + 1, ops.len(), false),
             phase = phase.name(),
         );
-        Error::HalfApplied {
-            revision: m.revision.to_string(),
-            message: m.message.to_string(),
-            what,
-            state,
-            next,
-        }
+        (what, state, next)
     }
 
     /// Reads the records and returns the applied count; on SQLite, waits
@@ -785,7 +810,7 @@ impl MigrationSet {
                 std::thread::sleep(Duration::from_millis(100));
                 continue;
             }
-            return self.applied_count(&records, true);
+            return self.applied_count(db.dialect(), &records, true);
         }
     }
 
@@ -936,7 +961,9 @@ impl MigrationSet {
             // that it is held.
             let expected = if phase == Phase::Upgrade { k } else { k + 1 };
             let records = read_records(db).map_err(Failure::Fatal)?;
-            let now = self.applied_count(&records, true).map_err(Failure::Fatal)?;
+            let now = self
+                .applied_count(d, &records, true)
+                .map_err(Failure::Fatal)?;
             if now != expected {
                 exec(db, "ROLLBACK", "ending the transaction")?;
                 return Ok(false);
@@ -944,7 +971,7 @@ impl MigrationSet {
             if d == Dialect::Postgres {
                 exec(db, &pg_timeouts(options, true), "setting the timeouts")?;
             }
-            if let Err(f) = run_ops(db, ops, None, false) {
+            if let Err(f) = run_ops(db, ops, None, false, None) {
                 let _ = db.execute("ROLLBACK");
                 if f.is_lock_timeout() {
                     return Err(Failure::Retryable(f));
@@ -1003,7 +1030,9 @@ impl MigrationSet {
         // Claim the migration (on SQLite under the write lock).
         exec(db, begin(d), "starting the claim transaction")?;
         let records = read_records(db).map_err(Failure::Fatal)?;
-        let now = self.applied_count(&records, true).map_err(Failure::Fatal)?;
+        let now = self
+            .applied_count(d, &records, true)
+            .map_err(Failure::Fatal)?;
         if now != expected {
             exec(db, "ROLLBACK", "ending the claim transaction")?;
             return Ok(false);
@@ -1027,12 +1056,14 @@ impl MigrationSet {
             )?,
             Dialect::Sqlite => {}
         }
-        let result = run_ops(db, ops, Some((d, &m.revision, running)), true);
+        let retry = (d == Dialect::Mysql).then_some(options);
+        let result = run_ops(db, ops, Some((d, &m.revision, running)), true, retry);
         if d == Dialect::Postgres {
             let _ = db.execute("RESET lock_timeout; RESET statement_timeout");
         }
         if d == Dialect::Mysql {
             let _ = db.execute("SET foreign_key_checks = 1");
+            let _ = db.execute("SET SESSION lock_wait_timeout = DEFAULT");
         }
         match result {
             Ok(()) => {
@@ -1085,9 +1116,7 @@ impl MigrationSet {
                     applied_at: String::new(),
                     execution_ms: 0,
                 };
-                let Error::HalfApplied { state, next, .. } = self.half_applied(k, &record) else {
-                    unreachable!("half_applied returns HalfApplied")
-                };
+                let (_, state, next) = self.half_applied_parts(d, k, &record);
                 let state = format!(
                     "{state} ({} does not run DDL in transactions); {VERSION_TABLE} records the migration as {}_failed at op {}",
                     if d == Dialect::Mysql {
@@ -1198,6 +1227,7 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
     ops: &[RenderedOp],
     progress: Option<(Dialect, &str, &str)>,
     batches_commit: bool,
+    retry: Option<&Options>,
 ) -> Result<(), OpFailure> {
     for (index, op) in ops.iter().enumerate() {
         if let Some((d, revision, state)) = progress {
@@ -1209,11 +1239,28 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
             })?;
         }
         for s in &op.statements {
-            run_statement(db, s, batches_commit).map_err(|(statement, cause)| OpFailure {
-                index,
-                statement,
-                cause,
-            })?;
+            let mut attempt = 0;
+            loop {
+                match run_statement(db, s, batches_commit) {
+                    Ok(()) => break,
+                    Err((statement, cause)) => {
+                        let failure = OpFailure {
+                            index,
+                            statement,
+                            cause,
+                        };
+                        // MySQL: a DDL statement that timed out waiting for a
+                        // metadata lock changed nothing; run it again.
+                        match retry {
+                            Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
+                                std::thread::sleep(o.retry_backoff * 2u32.pow(attempt));
+                                attempt += 1;
+                            }
+                            _ => return Err(failure),
+                        }
+                    }
+                }
+            }
         }
     }
     Ok(())
@@ -1290,4 +1337,14 @@ fn read_records<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, 
         .iter()
         .map(version::parse)
         .collect())
+}
+
+/// "op 3", "ops 1 to 2" (with "is"/"are" when `verb`).
+fn op_range(from: usize, to: usize, verb: bool) -> String {
+    match (from == to, verb) {
+        (true, true) => format!("op {from} is"),
+        (true, false) => format!("op {from}"),
+        (false, true) => format!("ops {from} to {to} are"),
+        (false, false) => format!("ops {from} to {to}"),
+    }
 }

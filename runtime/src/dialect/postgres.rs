@@ -1,13 +1,13 @@
 //! PostgreSQL: transactional DDL, `CREATE INDEX CONCURRENTLY`, constraints
-//! added `NOT VALID` and validated later, SET NOT NULL through a validated
-//! check constraint so that it does not scan the table under an exclusive lock.
+//! added `NOT VALID` and validated later (a validated `CHECK (col IS NOT
+//! NULL)` also lets a later SET NOT NULL skip its scan).
 
-use godwit_core::schema::{foreign_key_name, primary_key_name, unique_name, ConstraintKind};
+use godwit_core::schema::{foreign_key_name, primary_key_name, unique_name};
 use godwit_core::{ColumnChange, Op};
 
 use super::{
-    canonical_sql, column_definition, constraint_definition, create_index, create_table, on_delete,
-    sql, Context, RenderError, Statement,
+    column_definition, constraint_definition, create_index, create_table, on_delete, sql, Context,
+    RenderError, Statement,
 };
 
 pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
@@ -183,58 +183,20 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
     })
 }
 
-/// SET NOT NULL without a long exclusive lock: a `CHECK (col IS NOT NULL)`
-/// added NOT VALID, validated (which only blocks schema changes), then SET NOT
-/// NULL (which uses the validated check instead of scanning), then the check
-/// is dropped.
+/// SET NOT NULL. PostgreSQL scans the table for NULLs under an ACCESS
+/// EXCLUSIVE lock, unless a validated `CHECK (col IS NOT NULL)` already
+/// proves there are none (PostgreSQL 12+). The safe path the `set-not-null`
+/// rule asks for adds that check `.not_valid()` in one migration and validates
+/// it in a later one, each in its own transaction; this op then takes the
+/// lock only for a moment. (Adding and validating the check here, inside the
+/// same transaction, would scan under the same exclusive lock: no gain.)
 fn set_not_null(cx: &Context<'_>, table: &str, column: &str) -> Vec<Statement> {
     let q = |s: &str| cx.q(s);
-    let set = sql(format!(
+    vec![sql(format!(
         "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
         q(table),
         q(column)
-    ));
-    // An earlier migration may have added and validated the check already.
-    let wanted = canonical_sql(&format!("{column} IS NOT NULL"));
-    let validated = cx.before.table(table).is_ok_and(|t| {
-        t.constraints.values().any(|c| {
-            c.valid
-                && matches!(&c.kind, ConstraintKind::Check { expr } if canonical_sql(expr) == wanted)
-        })
-    });
-    if validated {
-        return vec![set];
-    }
-    let check = truncate_identifier(&format!("{table}_{column}_not_null"));
-    vec![
-        sql(format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
-            q(table),
-            q(&check),
-            q(column)
-        )),
-        sql(format!(
-            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
-            q(table),
-            q(&check)
-        )),
-        set,
-        sql(format!(
-            "ALTER TABLE {} DROP CONSTRAINT {}",
-            q(table),
-            q(&check)
-        )),
-    ]
-}
-
-/// PostgreSQL truncates identifiers to 63 bytes; do it first, on a character
-/// boundary, so the name used later is the name created.
-fn truncate_identifier(name: &str) -> String {
-    let mut end = name.len().min(63);
-    while !name.is_char_boundary(end) {
-        end -= 1;
-    }
-    name[..end].to_string()
+    ))]
 }
 
 /// `Dialect::render` flattens `safety_assured` before calling a dialect.
