@@ -18,7 +18,7 @@ pub fn order(migrations: &[Migration]) -> Result<Vec<usize>, Vec<Diagnostic>> {
                 Rule::DuplicateRevision,
                 Location::Revision(i),
                 format!(
-                    "revision `{}` is used by two migrations (also by `{}`)",
+                    "revision `{}` is used twice: also by the migration \"{}\"",
                     m.revision, migrations[first].message
                 ),
                 "give each migration a unique revision, e.g. a timestamp of when it was written",

@@ -117,6 +117,10 @@ rules! {
     UnbatchedUpdate = "unbatched-update", Compatibility;
     /// Raw DDL that the DSL can express.
     RawDdl = "raw-ddl", Compatibility;
+    /// An auto-increment column added to an existing table (a table rewrite).
+    AddAutoincrementColumn = "add-autoincrement-column", Compatibility;
+    /// Transaction control (BEGIN, COMMIT, ROLLBACK) in raw SQL.
+    TransactionInExecute = "transaction-in-execute", Compatibility;
     /// A foreign key whose columns lead no index.
     ForeignKeyWithoutIndex = "foreign-key-without-index", Performance;
     /// A 32-bit integer primary key.

@@ -8,6 +8,7 @@
 //! `<table>_<cols>_key` (unique), `<table>_<cols>_fkey` (foreign key).
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crate::diagnostic::Rule;
 use crate::model::{Action, Column, ColumnChange, ColumnType, DefaultValue, Op};
@@ -651,116 +652,348 @@ impl Schema {
     /// The first difference between two schemas, in words, ignoring the
     /// deprecation marks (they record intent, not schema). `None` if equal.
     pub fn first_difference(&self, other: &Schema) -> Option<String> {
+        self.differences(other)
+            .into_iter()
+            .next()
+            .map(|d| d.to_string())
+    }
+
+    /// Every difference between `self` (expected) and `other` (found), table
+    /// by table in name order, ignoring the deprecation marks.
+    pub fn differences(&self, other: &Schema) -> Vec<Difference> {
+        let mut out = Vec::new();
         for (name, a) in &self.tables {
-            let Some(b) = other.tables.get(name) else {
-                return Some(format!("table `{name}` is missing"));
-            };
-            if let Some(d) = a.first_difference(b, name) {
-                return Some(d);
+            match other.tables.get(name) {
+                None => out.push(Difference::MissingTable {
+                    table: name.clone(),
+                }),
+                Some(b) => a.differences(b, name, &mut out),
             }
         }
-        if let Some(name) = other.tables.keys().find(|n| !self.tables.contains_key(*n)) {
-            return Some(format!("table `{name}` is left over"));
+        for name in other.tables.keys() {
+            if !self.tables.contains_key(name) {
+                out.push(Difference::ExtraTable {
+                    table: name.clone(),
+                });
+            }
         }
-        None
+        out
+    }
+}
+
+/// One way two schemas differ: what was expected (`self` of
+/// [`Schema::differences`]) against what was found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Difference {
+    /// A table expected but not found.
+    MissingTable {
+        /// Table name.
+        table: String,
+    },
+    /// A table found but not expected.
+    ExtraTable {
+        /// Table name.
+        table: String,
+    },
+    /// A column expected but not found.
+    MissingColumn {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+    },
+    /// A column found but not expected.
+    ExtraColumn {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+    },
+    /// A column of another type.
+    ColumnType {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// The type expected.
+        expected: ColumnType,
+        /// The type found.
+        found: ColumnType,
+    },
+    /// A column that is nullable where NOT NULL was expected, or the reverse.
+    ColumnNullability {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// Whether NULL was expected to be allowed.
+        expected: bool,
+    },
+    /// A column with another server default.
+    ColumnDefault {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// The default expected.
+        expected: Option<DefaultValue>,
+        /// The default found.
+        found: Option<DefaultValue>,
+    },
+    /// The same columns in another order.
+    ColumnOrder {
+        /// Table name.
+        table: String,
+        /// The order expected.
+        expected: Vec<String>,
+        /// The order found.
+        found: Vec<String>,
+    },
+    /// An index expected but not found.
+    MissingIndex {
+        /// Table name.
+        table: String,
+        /// Index name.
+        index: String,
+    },
+    /// An index found but not expected.
+    ExtraIndex {
+        /// Table name.
+        table: String,
+        /// Index name.
+        index: String,
+    },
+    /// An index of the expected name over other columns, uniqueness or predicate.
+    IndexDefinition {
+        /// Table name.
+        table: String,
+        /// Index name.
+        index: String,
+    },
+    /// A constraint expected but not found.
+    MissingConstraint {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        name: String,
+    },
+    /// A constraint found but not expected.
+    ExtraConstraint {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        name: String,
+    },
+    /// A constraint of the expected name that enforces something else.
+    ConstraintDefinition {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        name: String,
+    },
+    /// A constraint that is NOT VALID where validated was expected, or the reverse.
+    ConstraintValidity {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        name: String,
+        /// Whether it was expected to be validated.
+        expected: bool,
+    },
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nullability = |n: bool| if n { "nullable" } else { "NOT NULL" };
+        let default = |d: &Option<DefaultValue>| {
+            d.as_ref()
+                .map_or("no default".to_string(), |d| format!("default {d}"))
+        };
+        let validity = |v: bool| if v { "validated" } else { "NOT VALID" };
+        match self {
+            Difference::MissingTable { table } => write!(f, "table `{table}` is missing"),
+            Difference::ExtraTable { table } => write!(f, "table `{table}` is left over"),
+            Difference::MissingColumn { table, column } => {
+                write!(f, "column `{table}.{column}` is missing")
+            }
+            Difference::ExtraColumn { table, column } => {
+                write!(f, "column `{table}.{column}` is left over")
+            }
+            Difference::ColumnType {
+                table,
+                column,
+                expected,
+                found,
+            } => write!(
+                f,
+                "column `{table}.{column}` has type {found} instead of {expected}"
+            ),
+            Difference::ColumnNullability {
+                table,
+                column,
+                expected,
+            } => write!(
+                f,
+                "column `{table}.{column}` is {} instead of {}",
+                nullability(!expected),
+                nullability(*expected)
+            ),
+            Difference::ColumnDefault {
+                table,
+                column,
+                expected,
+                found,
+            } => write!(
+                f,
+                "column `{table}.{column}` has {} instead of {}",
+                default(found),
+                default(expected)
+            ),
+            Difference::ColumnOrder {
+                table,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the columns of `{table}` are in another order: {} instead of {}",
+                found.join(", "),
+                expected.join(", ")
+            ),
+            Difference::MissingIndex { table, index } => {
+                write!(f, "index `{index}` on `{table}` is missing")
+            }
+            Difference::ExtraIndex { table, index } => {
+                write!(f, "index `{index}` on `{table}` is left over")
+            }
+            Difference::IndexDefinition { table, index } => {
+                write!(f, "index `{index}` on `{table}` is defined differently")
+            }
+            Difference::MissingConstraint { table, name } => {
+                write!(f, "constraint `{name}` on `{table}` is missing")
+            }
+            Difference::ExtraConstraint { table, name } => {
+                write!(f, "constraint `{name}` on `{table}` is left over")
+            }
+            Difference::ConstraintDefinition { table, name } => {
+                write!(f, "constraint `{name}` on `{table}` is defined differently")
+            }
+            Difference::ConstraintValidity {
+                table,
+                name,
+                expected,
+            } => write!(
+                f,
+                "constraint `{name}` on `{table}` is {} instead of {}",
+                validity(!expected),
+                validity(*expected)
+            ),
+        }
     }
 }
 
 impl Table {
-    fn first_difference(&self, other: &Table, table: &str) -> Option<String> {
+    fn differences(&self, other: &Table, table: &str, out: &mut Vec<Difference>) {
+        let t = || table.to_string();
         for a in &self.columns {
+            let column = || a.name.clone();
             let Some(b) = other.column(&a.name) else {
-                return Some(format!("column `{table}.{}` is missing", a.name));
+                out.push(Difference::MissingColumn {
+                    table: t(),
+                    column: column(),
+                });
+                continue;
             };
             if a.ty != b.ty {
-                return Some(format!(
-                    "column `{table}.{}` has type {} instead of {}",
-                    a.name, b.ty, a.ty
-                ));
+                out.push(Difference::ColumnType {
+                    table: t(),
+                    column: column(),
+                    expected: a.ty,
+                    found: b.ty,
+                });
             }
             if a.nullable != b.nullable {
-                return Some(format!(
-                    "column `{table}.{}` is {} instead of {}",
-                    a.name,
-                    if b.nullable { "nullable" } else { "NOT NULL" },
-                    if a.nullable { "nullable" } else { "NOT NULL" }
-                ));
+                out.push(Difference::ColumnNullability {
+                    table: t(),
+                    column: column(),
+                    expected: a.nullable,
+                });
             }
             if a.default != b.default {
-                let show = |d: &Option<DefaultValue>| {
-                    d.as_ref()
-                        .map_or("no default".to_string(), |d| format!("default {d}"))
-                };
-                return Some(format!(
-                    "column `{table}.{}` has {} instead of {}",
-                    a.name,
-                    show(&b.default),
-                    show(&a.default)
-                ));
+                out.push(Difference::ColumnDefault {
+                    table: t(),
+                    column: column(),
+                    expected: a.default.clone(),
+                    found: b.default.clone(),
+                });
             }
         }
-        if let Some(c) = other
-            .columns
-            .iter()
-            .find(|c| self.column(&c.name).is_none())
-        {
-            return Some(format!("column `{table}.{}` is left over", c.name));
+        for c in &other.columns {
+            if self.column(&c.name).is_none() {
+                out.push(Difference::ExtraColumn {
+                    table: t(),
+                    column: c.name.clone(),
+                });
+            }
         }
-        let (mine, theirs): (Vec<&str>, Vec<&str>) = (
-            self.columns.iter().map(|c| c.name.as_str()).collect(),
-            other.columns.iter().map(|c| c.name.as_str()).collect(),
+        let (mine, theirs): (Vec<String>, Vec<String>) = (
+            self.columns.iter().map(|c| c.name.clone()).collect(),
+            other.columns.iter().map(|c| c.name.clone()).collect(),
         );
-        if mine != theirs {
-            return Some(format!(
-                "the columns of `{table}` are in another order: {} instead of {}",
-                theirs.join(", "),
-                mine.join(", ")
-            ));
+        let same_set = mine.len() == theirs.len() && mine.iter().all(|c| theirs.contains(c));
+        if same_set && mine != theirs {
+            out.push(Difference::ColumnOrder {
+                table: t(),
+                expected: mine,
+                found: theirs,
+            });
         }
         for (name, a) in &self.indexes {
             match other.indexes.get(name) {
-                None => return Some(format!("index `{name}` on `{table}` is missing")),
-                Some(b) if a != b => {
-                    return Some(format!(
-                        "index `{name}` on `{table}` is defined differently"
-                    ))
-                }
+                None => out.push(Difference::MissingIndex {
+                    table: t(),
+                    index: name.clone(),
+                }),
+                Some(b) if a != b => out.push(Difference::IndexDefinition {
+                    table: t(),
+                    index: name.clone(),
+                }),
                 _ => {}
             }
         }
-        if let Some(name) = other
-            .indexes
-            .keys()
-            .find(|n| !self.indexes.contains_key(*n))
-        {
-            return Some(format!("index `{name}` on `{table}` is left over"));
+        for name in other.indexes.keys() {
+            if !self.indexes.contains_key(name) {
+                out.push(Difference::ExtraIndex {
+                    table: t(),
+                    index: name.clone(),
+                });
+            }
         }
         for (name, a) in &self.constraints {
             match other.constraints.get(name) {
-                None => return Some(format!("constraint `{name}` on `{table}` is missing")),
-                Some(b) if a.kind != b.kind => {
-                    return Some(format!(
-                        "constraint `{name}` on `{table}` is defined differently"
-                    ))
-                }
-                Some(b) if a.valid != b.valid => {
-                    return Some(format!(
-                        "constraint `{name}` on `{table}` is {} instead of {}",
-                        if b.valid { "validated" } else { "NOT VALID" },
-                        if a.valid { "validated" } else { "NOT VALID" }
-                    ))
-                }
+                None => out.push(Difference::MissingConstraint {
+                    table: t(),
+                    name: name.clone(),
+                }),
+                Some(b) if a.kind != b.kind => out.push(Difference::ConstraintDefinition {
+                    table: t(),
+                    name: name.clone(),
+                }),
+                Some(b) if a.valid != b.valid => out.push(Difference::ConstraintValidity {
+                    table: t(),
+                    name: name.clone(),
+                    expected: a.valid,
+                }),
                 _ => {}
             }
         }
-        if let Some(name) = other
-            .constraints
-            .keys()
-            .find(|n| !self.constraints.contains_key(*n))
-        {
-            return Some(format!("constraint `{name}` on `{table}` is left over"));
+        for name in other.constraints.keys() {
+            if !self.constraints.contains_key(name) {
+                out.push(Difference::ExtraConstraint {
+                    table: t(),
+                    name: name.clone(),
+                });
+            }
         }
-        None
     }
 }
 

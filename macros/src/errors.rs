@@ -59,6 +59,6 @@ pub fn format_message(rule: godwit_core::Rule, message: &str, help: &str) -> Str
     if help.is_empty() {
         format!("[{}] {message}", rule.id())
     } else {
-        format!("[{}] {message}\n\n= help: {help}", rule.id())
+        format!("[{}] {message}\n= help: {help}", rule.id())
     }
 }

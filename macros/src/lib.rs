@@ -11,6 +11,9 @@ mod errors;
 mod expand;
 mod parse;
 
+#[cfg(test)]
+mod fuzz;
+
 use proc_macro::TokenStream;
 
 /// Declares a migration module and checks it at compile time.

@@ -22,6 +22,7 @@ mod diesel_source;
 pub mod dsl;
 mod error;
 pub mod runner;
+pub mod scaffold;
 mod set;
 
 pub use database::{connect, AnyConnection, Database};

@@ -1,8 +1,143 @@
 //! The safety rules that need the history: each migration is checked against
 //! the schema as it stood before it.
+//!
+//! [`check_history`] replays the set in chain order on the schema model. For
+//! each migration it
+//!
+//! 1. replays `upgrade` op by op: an op that cannot be applied is a
+//!    structural error (`unknown-*`, `already-exists`, see [`replay`]); every
+//!    other op is shown to the per-op rules together with the schema before
+//!    the migration (what "existing" means) and the schema just before the op;
+//! 2. runs the rules that look at the migration as a whole (a concurrent index
+//!    op must be alone, a backfill must not share its migration with DDL on
+//!    its table, a foreign key needs an index at the end of the migration);
+//! 3. replays `downgrade` on the result and compares it with the schema the
+//!    upgrade started from (`downgrade-mismatch`).
+//!
+//! Each rule lives in its own file, named after what it looks at; the
+//! functions there return [`Finding`]s (rule, message, help), and this module
+//! places them ([`Location`]) and silences them: compatibility rules inside
+//! `op.safety_assured(..)`, performance hints named in `allow = [..]`,
+//! structural rules never.
 
-use crate::diagnostic::Diagnostic;
+mod add_column;
+mod alter_column;
+mod constraints;
+mod data_changes;
+mod downgrade;
+mod indexes;
+mod performance;
+mod raw_sql;
+mod removal;
+mod rename;
+mod replay;
+mod sql;
+
+use sqlparser::ast::Statement;
+
+use crate::diagnostic::{Diagnostic, Location, Rule, RuleKind};
 use crate::migration::Migration;
+use crate::model::{Op, Phase};
+use crate::schema::Schema;
+
+/// A broken rule, before it is placed at an op.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Finding {
+    pub rule: Rule,
+    pub message: String,
+    pub help: String,
+}
+
+impl Finding {
+    pub fn new(rule: Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// One op of a body, with where it sits. `safety_assured` blocks are
+/// flattened: a step is never one.
+pub(crate) struct Step<'a> {
+    pub op: &'a Op,
+    /// Index in the body, then inside each enclosing `safety_assured`.
+    pub path: Vec<usize>,
+    /// Inside `op.safety_assured(..)`: the compatibility rules do not apply.
+    pub assured: bool,
+    /// Applied to the schema model without a structural error.
+    pub applied: bool,
+    /// For `execute`: its statements, or why they do not parse.
+    pub sql: Option<Result<Vec<Statement>, String>>,
+}
+
+impl<'a> Step<'a> {
+    /// The statements of an `execute` that parses; none for any other op.
+    pub fn statements(&self) -> &[Statement] {
+        match &self.sql {
+            Some(Ok(statements)) => statements,
+            _ => &[],
+        }
+    }
+}
+
+/// The ops of a body in the order they run, `safety_assured` blocks opened.
+fn steps(ops: &[Op]) -> Vec<Step<'_>> {
+    fn walk<'a>(ops: &'a [Op], prefix: &[usize], assured: bool, out: &mut Vec<Step<'a>>) {
+        for (i, op) in ops.iter().enumerate() {
+            let mut path = prefix.to_vec();
+            path.push(i);
+            match op {
+                Op::SafetyAssured { ops, .. } => walk(ops, &path, true, out),
+                _ => out.push(Step {
+                    op,
+                    sql: match op {
+                        Op::Execute { sql } => Some(sql::statements(sql)),
+                        _ => None,
+                    },
+                    path,
+                    assured,
+                    applied: false,
+                }),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(ops, &[], false, &mut out);
+    out
+}
+
+/// What a per-op rule sees: the op, and the schema around it.
+pub(crate) struct OpCheck<'a> {
+    /// The op (never `safety_assured`).
+    pub op: &'a Op,
+    /// The schema as it stood before this migration.
+    pub before: &'a Schema,
+    /// The schema just before this op: earlier ops of the migration applied.
+    pub current: &'a Schema,
+    /// For `execute`: its statements.
+    pub statements: &'a [Statement],
+}
+
+impl OpCheck<'_> {
+    /// Whether `table` is an existing table: one that existed before this
+    /// migration. A table created in the same migration is new, and nothing
+    /// running reads or writes it yet.
+    pub fn is_existing_table(&self, table: &str) -> bool {
+        self.before.tables.contains_key(table)
+    }
+}
+
+/// What a rule over a whole migration sees.
+pub(crate) struct MigrationCheck<'a> {
+    /// The schema as it stood before this migration.
+    pub before: &'a Schema,
+    /// The schema after its upgrade.
+    pub after: &'a Schema,
+    /// The ops of its upgrade.
+    pub steps: &'a [Step<'a>],
+}
 
 /// Checks every migration of a set, replaying them in chain order.
 ///
@@ -10,6 +145,156 @@ use crate::migration::Migration;
 /// base to head (from [`crate::chain::order`]). Locations in the diagnostics
 /// use the listed indexes.
 pub fn check_history(migrations: &[Migration], order: &[usize]) -> Vec<Diagnostic> {
-    let _ = (migrations, order);
-    Vec::new()
+    let mut schema = Schema::new();
+    let mut out = Vec::new();
+    for &index in order {
+        let Some(migration) = migrations.get(index) else {
+            continue;
+        };
+        schema = check_migration(index, migration, schema, &mut out);
+    }
+    out
 }
+
+/// Checks one migration against the schema before it; returns the schema
+/// after its upgrade.
+fn check_migration(
+    index: usize,
+    migration: &Migration,
+    before: Schema,
+    out: &mut Vec<Diagnostic>,
+) -> Schema {
+    let mut placer = Placer {
+        index,
+        migration,
+        out,
+    };
+
+    // 1. The upgrade, op by op; 2. the upgrade as a whole.
+    let mut up = steps(&migration.upgrade);
+    let (after, up_clean, mut findings) =
+        replay_body(&mut up, &before, before.clone(), Phase::Upgrade);
+    let whole = MigrationCheck {
+        before: &before,
+        after: &after,
+        steps: &up,
+    };
+    indexes::check_alone(&up, &mut findings);
+    data_changes::check_migration(&whole, &mut findings);
+    performance::check_migration(&whole, &mut findings);
+    // In the order of the ops, as a reader goes through the body.
+    findings.sort_by_key(|(i, _)| *i);
+    placer.place_all(Phase::Upgrade, &up, findings);
+
+    // 3. The downgrade, then what it restores.
+    let mut down = steps(&migration.downgrade);
+    let (restored, down_clean, mut findings) =
+        replay_body(&mut down, &before, after.clone(), Phase::Downgrade);
+    indexes::check_alone(&down, &mut findings);
+    findings.sort_by_key(|(i, _)| *i);
+    placer.place_all(Phase::Downgrade, &down, findings);
+    if migration.irreversible.is_none() && up_clean && down_clean {
+        if let Some(f) = downgrade::check(&before, &after, &restored) {
+            placer.out.push(Diagnostic::new(
+                f.rule,
+                Location::Body {
+                    migration: index,
+                    phase: Phase::Downgrade,
+                },
+                f.message,
+                f.help,
+            ));
+        }
+    }
+    after
+}
+
+/// Replays one body from `start`. The per-op rules run on the upgrade only;
+/// the structural checks on both bodies. Returns the schema at the end,
+/// whether every op applied, and the findings by step index.
+fn replay_body(
+    steps: &mut [Step<'_>],
+    before: &Schema,
+    start: Schema,
+    phase: Phase,
+) -> (Schema, bool, Vec<(usize, Finding)>) {
+    let mut current = start;
+    let mut clean = true;
+    let mut out = Vec::new();
+    for (i, step) in steps.iter_mut().enumerate() {
+        let mut findings = Vec::new();
+        raw_sql::check_text(step.op, step.sql.as_ref(), &mut findings);
+        replay::check_assignments(step.op, &current, &mut findings);
+        let mut rules = Vec::new();
+        if phase == Phase::Upgrade {
+            let cx = OpCheck {
+                op: step.op,
+                before,
+                current: &current,
+                statements: step.statements(),
+            };
+            add_column::check(&cx, &mut rules);
+            alter_column::check(&cx, &mut rules);
+            constraints::check(&cx, &mut rules);
+            data_changes::check(&cx, &mut rules);
+            indexes::check(&cx, &mut rules);
+            performance::check(&cx, &mut rules);
+            raw_sql::check(&cx, &mut rules);
+            removal::check(&cx, &mut rules);
+            rename::check(&cx, &mut rules);
+        }
+        match current.apply(step.op) {
+            Ok(()) => {
+                step.applied = true;
+                findings.extend(rules);
+            }
+            Err(e) => {
+                clean = false;
+                findings.push(replay::finding(e));
+            }
+        }
+        out.extend(findings.into_iter().map(|f| (i, f)));
+    }
+    (current, clean, out)
+}
+
+/// Turns findings into diagnostics at their op, unless silenced there.
+struct Placer<'a, 'o> {
+    index: usize,
+    migration: &'a Migration,
+    out: &'o mut Vec<Diagnostic>,
+}
+
+impl Placer<'_, '_> {
+    fn place_all(&mut self, phase: Phase, steps: &[Step<'_>], findings: Vec<(usize, Finding)>) {
+        for (i, f) in findings {
+            if let Some(step) = steps.get(i) {
+                self.place(phase, step, f);
+            }
+        }
+    }
+
+    fn place(&mut self, phase: Phase, step: &Step<'_>, f: Finding) {
+        let silenced = match f.rule.kind() {
+            RuleKind::Structure => false,
+            RuleKind::Compatibility => step.assured,
+            RuleKind::Performance => self.migration.allow.iter().any(|a| a == f.rule.id()),
+        };
+        if silenced {
+            return;
+        }
+        self.out.push(Diagnostic::new(
+            f.rule,
+            Location::Op {
+                migration: self.index,
+                phase,
+                path: step.path.clone(),
+            },
+            f.message,
+            f.help,
+        ));
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

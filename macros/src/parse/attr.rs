@@ -23,6 +23,8 @@ pub struct MigrationAttr {
     pub message: Option<Spanned>,
     pub irreversible: Option<Spanned>,
     pub allow: Vec<(Rule, LitStr)>,
+    /// Keys written, even with a value that could not be read.
+    pub given: Vec<String>,
 }
 
 const KEYS: &str = "revision, down_revision, message, irreversible, allow";
@@ -35,6 +37,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
         message: None,
         irreversible: None,
         allow: Vec::new(),
+        given: Vec::new(),
     };
     let pairs = match Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args) {
         Ok(pairs) => pairs,
@@ -54,6 +57,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
             ));
             continue;
         };
+        attr.given.push(key.clone());
         let slot = match key.as_str() {
             "revision" => &mut attr.revision,
             "down_revision" => &mut attr.down_revision,
@@ -154,6 +158,7 @@ fn parse_allow(value: &Expr, allow: &mut Vec<(Rule, LitStr)>, errors: &mut Error
 /// Checks the required arguments and their values.
 pub fn validate(attr: &MigrationAttr, module_ident: &syn::Ident, errors: &mut Errors) {
     match &attr.revision {
+        None if attr.given.iter().any(|k| k == "revision") => {}
         None => errors.push(syn::Error::new_spanned(
             module_ident,
             "a migration needs `revision = \"..\"` in #[migration(..)]: a unique id, e.g. \"20250120_103000\"",
@@ -172,6 +177,7 @@ pub fn validate(attr: &MigrationAttr, module_ident: &syn::Ident, errors: &mut Er
         }
     }
     match &attr.message {
+        None if attr.given.iter().any(|k| k == "message") => {}
         None => errors.rule(
             module_ident,
             Rule::VagueMessage,

@@ -1,0 +1,194 @@
+//! `downgrade-mismatch`: `downgrade` does not restore the schema `upgrade`
+//! started from.
+//!
+//! The upgrade is replayed on the schema before the migration, the downgrade
+//! on the result, and what the downgrade leaves is compared with where the
+//! upgrade started: tables, columns with type, nullability and default,
+//! indexes, constraints and their validity. Not compared: the deprecation
+//! marks (they record intent, not schema) and the order of columns (a column
+//! added back lands at the end on every backend, and nothing godwit or Diesel
+//! does depends on the order).
+//!
+//! The message names the first difference, and which body is at fault: the
+//! upgrade changed something the downgrade never changes back, or the
+//! downgrade changed something the upgrade never touched. Migrations marked
+//! `irreversible = ".."` have no downgrade and are not checked.
+
+use super::Finding;
+use crate::diagnostic::Rule;
+use crate::schema::{ColumnState, Difference, Schema};
+
+const HELP: &str = "make `downgrade` undo every op of `upgrade`, in reverse order; if the migration cannot be undone, say irreversible = \"why\" in #[migration(..)] and remove `fn downgrade`";
+
+/// The difference, if any, between the schema before the upgrade and what
+/// the downgrade restores. `after` is the schema after the upgrade.
+pub(super) fn check(before: &Schema, after: &Schema, restored: &Schema) -> Option<Finding> {
+    let difference = before
+        .differences(restored)
+        .into_iter()
+        .find(|d| !matches!(d, Difference::ColumnOrder { .. }))?;
+    Some(Finding::new(
+        Rule::DowngradeMismatch,
+        describe(&difference, after),
+        HELP,
+    ))
+}
+
+fn column<'s>(schema: &'s Schema, table: &str, column: &str) -> Option<&'s ColumnState> {
+    schema.tables.get(table).and_then(|t| t.column(column))
+}
+
+fn nullability(nullable: bool) -> &'static str {
+    if nullable {
+        "nullable"
+    } else {
+        "NOT NULL"
+    }
+}
+
+fn default(d: Option<&crate::model::DefaultValue>) -> String {
+    d.map_or("no default".to_string(), |d| format!("default {d}"))
+}
+
+/// The difference in words, blaming the body that caused it.
+fn describe(d: &Difference, after: &Schema) -> String {
+    let has_table = |s: &Schema, t: &str| s.tables.contains_key(t);
+    let has_index =
+        |s: &Schema, t: &str, i: &str| s.tables.get(t).is_some_and(|t| t.indexes.contains_key(i));
+    let constraint =
+        |s: &Schema, t: &str, c: &str| s.tables.get(t).and_then(|t| t.constraints.get(c)).cloned();
+    match d {
+        Difference::MissingTable { table } => {
+            if has_table(after, table) {
+                format!("downgrade drops table `{table}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops or renames table `{table}`; downgrade never restores it")
+            }
+        }
+        Difference::ExtraTable { table } => {
+            if has_table(after, table) {
+                format!("upgrade creates table `{table}`; downgrade never drops it")
+            } else {
+                format!("downgrade creates table `{table}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::MissingColumn { table, column: c } => {
+            if column(after, table, c).is_some() {
+                format!("downgrade drops column `{table}.{c}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops or renames column `{table}.{c}`; downgrade never adds it back")
+            }
+        }
+        Difference::ExtraColumn { table, column: c } => {
+            if column(after, table, c).is_some() {
+                format!("upgrade adds column `{table}.{c}`; downgrade never drops it")
+            } else {
+                format!("downgrade adds column `{table}.{c}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::ColumnType {
+            table,
+            column: c,
+            expected,
+            found,
+        } => match column(after, table, c) {
+            Some(a) if a.ty != *expected => format!(
+                "upgrade changes the type of `{table}.{c}` from {expected} to {}; downgrade leaves it {found}",
+                a.ty
+            ),
+            _ => format!(
+                "downgrade changes the type of `{table}.{c}` to {found}; it was {expected} before the upgrade"
+            ),
+        },
+        Difference::ColumnNullability {
+            table,
+            column: c,
+            expected,
+        } => match column(after, table, c) {
+            Some(a) if a.nullable != *expected => format!(
+                "upgrade makes `{table}.{c}` {}; downgrade leaves it {}",
+                nullability(a.nullable),
+                nullability(!expected)
+            ),
+            _ => format!(
+                "downgrade makes `{table}.{c}` {}; it was {} before the upgrade",
+                nullability(!expected),
+                nullability(*expected)
+            ),
+        },
+        Difference::ColumnDefault {
+            table,
+            column: c,
+            expected,
+            found,
+        } => match column(after, table, c) {
+            Some(a) if a.default != *expected => format!(
+                "upgrade changes `{table}.{c}` from {} to {}; downgrade leaves {}",
+                default(expected.as_ref()),
+                default(a.default.as_ref()),
+                default(found.as_ref())
+            ),
+            _ => format!(
+                "downgrade gives `{table}.{c}` {}; it had {} before the upgrade",
+                default(found.as_ref()),
+                default(expected.as_ref())
+            ),
+        },
+        Difference::MissingIndex { table, index } => {
+            if has_index(after, table, index) {
+                format!("downgrade drops index `{index}` on `{table}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops index `{index}` on `{table}`; downgrade never recreates it")
+            }
+        }
+        Difference::ExtraIndex { table, index } => {
+            if has_index(after, table, index) {
+                format!("upgrade creates index `{index}` on `{table}`; downgrade never drops it")
+            } else {
+                format!("downgrade creates index `{index}` on `{table}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::IndexDefinition { table, index } => format!(
+            "downgrade recreates index `{index}` on `{table}` with other columns, uniqueness or predicate than it had before the upgrade"
+        ),
+        Difference::MissingConstraint { table, name } => {
+            if constraint(after, table, name).is_some() {
+                format!("downgrade drops constraint `{name}` on `{table}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops constraint `{name}` on `{table}`; downgrade never recreates it")
+            }
+        }
+        Difference::ExtraConstraint { table, name } => {
+            if constraint(after, table, name).is_some() {
+                format!("upgrade adds constraint `{name}` on `{table}`; downgrade never drops it")
+            } else {
+                format!("downgrade adds constraint `{name}` on `{table}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::ConstraintDefinition { table, name } => format!(
+            "downgrade recreates constraint `{name}` on `{table}` differently from what it was before the upgrade"
+        ),
+        Difference::ConstraintValidity {
+            table,
+            name,
+            expected,
+        } => {
+            let validity = |v: bool| if v { "validated" } else { "NOT VALID" };
+            let upgraded = constraint(after, table, name).map(|c| c.valid);
+            match upgraded {
+                Some(v) if v != *expected => format!(
+                    "upgrade makes constraint `{name}` on `{table}` {}; downgrade leaves it {}",
+                    validity(v),
+                    validity(!expected)
+                ),
+                _ => format!(
+                    "downgrade leaves constraint `{name}` on `{table}` {}; it was {} before the upgrade",
+                    validity(!expected),
+                    validity(*expected)
+                ),
+            }
+        }
+        // Not compared (see the module doc); kept for completeness.
+        other @ Difference::ColumnOrder { .. } => other.to_string(),
+    }
+}

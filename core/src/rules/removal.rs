@@ -1,0 +1,59 @@
+//! Removing what the running version still uses: `drop-column-not-deprecated`,
+//! `drop-table-not-deprecated`.
+//!
+//! The version of the application that is running while the migration runs
+//! still reads and writes every column and table it knew. Removal therefore
+//! takes two deploys: an earlier migration marks the column
+//! (`deprecate_column`, or `alter_column(..).nullable(true)`) or the table
+//! (`deprecate_table`), code that no longer uses it ships, and a later
+//! migration drops it. A mark made in the same migration as the drop does
+//! not count: no deploy happened in between.
+//!
+//! A column or table created in the same migration is exempt.
+
+use super::{Finding, OpCheck};
+use crate::diagnostic::Rule;
+use crate::model::Op;
+
+pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
+    match cx.op {
+        Op::DropColumn { table, column } => {
+            let Some(state) = cx
+                .before
+                .tables
+                .get(&**table)
+                .and_then(|t| t.column(column))
+            else {
+                return; // a new table or column
+            };
+            if !state.deprecated {
+                out.push(Finding::new(
+                    Rule::DropColumnNotDeprecated,
+                    format!(
+                        "dropping column `{table}.{column}`, which no earlier migration deprecated, breaks the running version that still reads and writes it"
+                    ),
+                    format!(
+                        "two deploys: first a migration with op.deprecate_column(\"{table}\", \"{column}\") and code that no longer uses it; then drop_column in a later migration"
+                    ),
+                ));
+            }
+        }
+        Op::DropTable { name } => {
+            let Some(table) = cx.before.tables.get(&**name) else {
+                return; // created in this migration
+            };
+            if !table.deprecated {
+                out.push(Finding::new(
+                    Rule::DropTableNotDeprecated,
+                    format!(
+                        "dropping table `{name}`, which no earlier migration deprecated, breaks the running version that still reads and writes it"
+                    ),
+                    format!(
+                        "two deploys: first a migration with op.deprecate_table(\"{name}\") and code that no longer uses it; then drop_table in a later migration"
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,294 @@
+//! `new "message"`: writes the next migration file from a template, with the
+//! right `down_revision`, and adds it to the `migrations![..]` list.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What `new` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMigration {
+    /// The revision given to the migration (a UTC timestamp).
+    pub revision: String,
+    /// The module's name.
+    pub module: String,
+    /// The file written.
+    pub file: PathBuf,
+    /// The file whose `migrations![..]` list was extended, if one was found.
+    pub set_file: Option<PathBuf>,
+}
+
+/// Why `new` could not write the migration.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    /// The message is too vague to pass the `vague-message` rule.
+    #[error("the message {0:?} is too vague: {1}")]
+    VagueMessage(String, String),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file to write exists already.
+    #[error("{0} exists already; not overwriting it")]
+    Exists(PathBuf),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
+    move |source| ScaffoldError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `YYYYMMDD_HHMMSS` in UTC.
+pub fn timestamp_revision(at: SystemTime) -> String {
+    let secs = at
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}_{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// A Rust module name from a message: `add users.bio` → `add_users_bio`.
+pub fn module_name(message: &str) -> String {
+    let mut name = String::new();
+    for c in message.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('_') && !name.is_empty() {
+            name.push('_');
+        }
+    }
+    let mut name = name.trim_end_matches('_').to_string();
+    name.truncate(48);
+    let name = name.trim_end_matches('_').to_string();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("m_{name}")
+    } else {
+        name
+    }
+}
+
+/// The source of a new migration.
+pub fn template(
+    revision: &str,
+    down_revision: Option<&str>,
+    message: &str,
+    module: &str,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "use godwit::migration;\n");
+    let _ = writeln!(s, "#[migration(");
+    let _ = writeln!(s, "    revision = {revision:?},");
+    if let Some(down) = down_revision {
+        let _ = writeln!(s, "    down_revision = {down:?},");
+    }
+    let _ = writeln!(s, "    message = {message:?}");
+    let _ = writeln!(s, ")]");
+    let _ = writeln!(s, "pub mod {module} {{");
+    let _ = writeln!(s, "    use godwit::dsl::*;\n");
+    let _ = writeln!(s, "    pub fn upgrade(op: &mut Ops) {{");
+    let _ = writeln!(
+        s,
+        "        // op.add_column(\"users\", column(\"bio\", Text));"
+    );
+    let _ = writeln!(s, "    }}\n");
+    let _ = writeln!(s, "    pub fn downgrade(op: &mut Ops) {{");
+    let _ = writeln!(s, "        // op.drop_column(\"users\", \"bio\");");
+    let _ = writeln!(s, "    }}");
+    let _ = writeln!(s, "}}");
+    s
+}
+
+/// Writes the next migration into `dir` (and registers it in `dir/mod.rs`),
+/// and appends it to the first `migrations![..]` list found under `src`.
+pub fn new_migration(
+    dir: &Path,
+    src: &Path,
+    message: &str,
+    head: Option<&str>,
+    now: SystemTime,
+) -> Result<NewMigration, ScaffoldError> {
+    if let Some(why) = godwit_core::validate::vague_message(message) {
+        return Err(ScaffoldError::VagueMessage(message.to_string(), why));
+    }
+    let revision = timestamp_revision(now);
+    let module = module_name(message);
+    let file_stem = format!("m{revision}_{module}");
+    let file = dir.join(format!("{file_stem}.rs"));
+    if file.exists() {
+        return Err(ScaffoldError::Exists(file));
+    }
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::write(&file, template(&revision, head, message, &module)).map_err(io(&file))?;
+
+    let mod_rs = dir.join("mod.rs");
+    let mut mods = std::fs::read_to_string(&mod_rs).unwrap_or_default();
+    if !mods.is_empty() && !mods.ends_with('\n') {
+        mods.push('\n');
+    }
+    let _ = writeln!(mods, "pub mod {file_stem};");
+    std::fs::write(&mod_rs, mods).map_err(io(&mod_rs))?;
+
+    let set_file = find_set_file(src)?;
+    if let Some(path) = &set_file {
+        let text = std::fs::read_to_string(path).map_err(io(path))?;
+        let dir_module = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "migrations".into());
+        if let Some(updated) = append_to_set(&text, &dir_module, &file_stem, &module) {
+            std::fs::write(path, updated).map_err(io(path))?;
+        }
+    }
+    Ok(NewMigration {
+        revision,
+        module,
+        file,
+        set_file,
+    })
+}
+
+/// The first `.rs` file under `src` that calls `migrations![`.
+fn find_set_file(src: &Path) -> Result<Option<PathBuf>, ScaffoldError> {
+    let mut stack = vec![src.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        if text.contains("migrations![") {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// `text` with `prefix::file_stem::module,` added as the last entry of its
+/// `migrations![..]` list, reusing the path prefix of the entries before it.
+fn append_to_set(text: &str, dir_module: &str, file_stem: &str, module: &str) -> Option<String> {
+    let start = text.find("migrations![")? + "migrations![".len();
+    let end = start + text[start..].find(']')?;
+    let body = &text[start..end];
+    let entries: Vec<&str> = body
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    // `a::b::m0001_x::x` → `a::b::`; without entries, the directory's module.
+    let prefix = entries
+        .last()
+        .and_then(|last| {
+            let parts: Vec<&str> = last.split("::").collect();
+            (parts.len() >= 2).then(|| {
+                parts[..parts.len() - 2]
+                    .iter()
+                    .map(|p| format!("{p}::"))
+                    .collect::<String>()
+            })
+        })
+        .unwrap_or_else(|| format!("{dir_module}::"));
+    let entry = format!("{prefix}{file_stem}::{module}");
+    let trimmed = body.trim_end();
+    let mut new_body = trimmed.to_string();
+    if !entries.is_empty() && !trimmed.ends_with(',') {
+        new_body.push(',');
+    }
+    let _ = write!(new_body, "\n    {entry},\n");
+    Some(format!("{}{}{}", &text[..start], new_body, &text[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn revisions_are_utc_timestamps() {
+        let at = UNIX_EPOCH + Duration::from_secs(1_737_282_600); // 2025-01-19 10:30:00
+        assert_eq!(timestamp_revision(at), "20250119_103000");
+        assert_eq!(timestamp_revision(UNIX_EPOCH), "19700101_000000");
+    }
+
+    #[test]
+    fn module_names_are_identifiers() {
+        assert_eq!(module_name("Add users.bio column"), "add_users_bio_column");
+        assert_eq!(module_name("  2 new tables!  "), "m_2_new_tables");
+    }
+
+    #[test]
+    fn appends_with_the_existing_prefix() {
+        let text = "pub static M: S = godwit::migrations![\n    migrations::m1_a::a,\n    migrations::m2_b::b\n];\n";
+        let out = append_to_set(text, "migrations", "m3_c", "c").expect("a list");
+        assert_eq!(
+            out,
+            "pub static M: S = godwit::migrations![\n    migrations::m1_a::a,\n    migrations::m2_b::b,\n    migrations::m3_c::c,\n];\n"
+        );
+        let empty =
+            append_to_set("godwit::migrations![]", "migrations", "m1_a", "a").expect("a list");
+        assert_eq!(empty, "godwit::migrations![\n    migrations::m1_a::a,\n]");
+    }
+
+    #[test]
+    fn writes_the_file_and_registers_it() {
+        let root = std::env::temp_dir().join(format!("godwit-scaffold-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let src = root.join("src");
+        let dir = src.join("migrations");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(
+            src.join("lib.rs"),
+            "pub static M: S = godwit::migrations![\n    migrations::m1_a::a,\n];\n",
+        )
+        .expect("write");
+        let at = UNIX_EPOCH + Duration::from_secs(1_737_282_600);
+        let new =
+            new_migration(&dir, &src, "add users.bio column", Some("1"), at).expect("written");
+        assert_eq!(new.module, "add_users_bio_column");
+        let source = std::fs::read_to_string(&new.file).expect("read");
+        assert!(source.contains("down_revision = \"1\""));
+        assert!(source.contains("pub mod add_users_bio_column {"));
+        let lib = std::fs::read_to_string(src.join("lib.rs")).expect("read");
+        assert!(lib
+            .contains("migrations::m20250119_103000_add_users_bio_column::add_users_bio_column,"));
+        let mods = std::fs::read_to_string(dir.join("mod.rs")).expect("read");
+        assert_eq!(mods, "pub mod m20250119_103000_add_users_bio_column;\n");
+        assert!(matches!(
+            new_migration(&dir, &src, "fix", None, at),
+            Err(ScaffoldError::VagueMessage(..))
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}

@@ -1,0 +1,45 @@
+//! The downgrade drops one of the two columns the upgrade added.
+
+use godwit::migration;
+
+#[migration(revision = "20250101_000000", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)).not_null(),
+            column("username", Varchar(50)).not_null(),
+        ]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}
+
+#[migration(
+    revision = "20250102_000000",
+    down_revision = "20250101_000000",
+    message = "add users.bio and users.status columns",
+)]
+pub mod add_bio_and_status {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("users", column("bio", Text));
+        op.add_column("users", column("status", Varchar(20)).not_null().server_default("active"));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "status");
+    }
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    create_users,
+    add_bio_and_status,
+];
+
+fn main() {}

@@ -1,0 +1,27 @@
+//! Two migrations without down_revision: two histories in one set.
+
+#[godwit::migration(revision = "0001", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [column("id", BigInt).primary_key()]);
+    }
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}
+
+#[godwit::migration(revision = "0002", message = "create the posts table")]
+pub mod create_posts {
+    use godwit::dsl::*;
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("posts", [column("id", BigInt).primary_key()]);
+    }
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("posts");
+    }
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![create_users, create_posts];
+
+fn main() {}

@@ -1,0 +1,48 @@
+//! Seed scenario: adding `display_name`, backfilling it and setting it NOT
+//! NULL in one migration on the existing users table is rejected: the
+//! running version still inserts users without it.
+
+use godwit::migration;
+
+#[migration(revision = "20250101_000000", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)).not_null(),
+            column("username", Varchar(50)).not_null(),
+        ]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}
+
+#[migration(
+    revision = "20250102_000000",
+    down_revision = "20250101_000000",
+    message = "add a required users.display_name column",
+)]
+pub mod require_display_name {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("users", column("display_name", Varchar(50)));
+        op.backfill("users", "display_name = username");
+        op.alter_column("users", "display_name").nullable(false);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "display_name");
+    }
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    create_users,
+    require_display_name,
+];
+
+fn main() {}

@@ -1,0 +1,60 @@
+//! A plain nullable column, filled by a backfill in a later migration.
+
+use godwit::migration;
+
+#[migration(revision = "20250101_000000", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)).not_null(),
+            column("username", Varchar(50)).not_null(),
+        ]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}
+
+#[migration(
+    revision = "20250102_000000",
+    down_revision = "20250101_000000",
+    message = "add the users.signup_number column",
+)]
+pub mod add_signup_number {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("users", column("signup_number", BigInt));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "signup_number");
+    }
+}
+
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "number users in the order they signed up",
+)]
+pub mod backfill_signup_number {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.backfill("users", "signup_number = id").where_("signup_number IS NULL");
+    }
+
+    pub fn downgrade(_op: &mut Ops) {}
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    create_users,
+    add_signup_number,
+    backfill_signup_number,
+];
+
+fn main() {}

@@ -1,0 +1,44 @@
+//! A new table gets a name of its own.
+
+use godwit::migration;
+
+#[migration(revision = "20250101_000000", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)).not_null(),
+            column("username", Varchar(50)).not_null(),
+        ]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}
+
+#[migration(
+    revision = "20250102_000000",
+    down_revision = "20250101_000000",
+    message = "create the user profiles table",
+)]
+pub mod create_user_profiles {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("user_profiles", [column("id", BigInt).primary_key()]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("user_profiles");
+    }
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    create_users,
+    create_user_profiles,
+];
+
+fn main() {}

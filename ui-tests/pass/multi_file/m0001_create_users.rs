@@ -1,0 +1,13 @@
+#[godwit::migration(revision = "0001", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)).not_null(),
+        ]);
+    }
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}

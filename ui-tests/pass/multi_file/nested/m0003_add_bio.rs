@@ -1,0 +1,12 @@
+use godwit::migration;
+
+#[migration(revision = "0003", down_revision = "0002", message = "add users.bio column")]
+pub mod add_bio {
+    use godwit::dsl::*;
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("users", column("bio", Text));
+    }
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "bio");
+    }
+}

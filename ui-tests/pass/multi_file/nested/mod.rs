@@ -1,0 +1,1 @@
+pub mod m0003_add_bio;

@@ -1,0 +1,62 @@
+//! The column first, then its unique index built concurrently, alone.
+
+use godwit::migration;
+
+#[migration(revision = "20250101_000000", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)).not_null(),
+            column("username", Varchar(50)).not_null(),
+        ]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}
+
+#[migration(
+    revision = "20250102_000000",
+    down_revision = "20250101_000000",
+    message = "add the users.handle column",
+)]
+pub mod add_handle {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("users", column("handle", Varchar(40)));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "handle");
+    }
+}
+
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "make users.handle unique with an index",
+)]
+pub mod unique_handle {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_index("users_handle_key", "users", ["handle"]).unique().concurrently();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("users_handle_key", "users").concurrently();
+    }
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    create_users,
+    add_handle,
+    unique_handle,
+];
+
+fn main() {}
