@@ -111,8 +111,8 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
     }
 }
 
-/// The URL with its password replaced, for messages.
-fn redact(url: &str) -> String {
+/// `url` with its password replaced by `***`, for messages and logs.
+pub(crate) fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };

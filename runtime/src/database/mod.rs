@@ -22,6 +22,7 @@ mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub(crate) use any::redact;
 pub use any::{connect, AnyConnection};
 
 /// One row read back, every column as text (`None` for NULL).
