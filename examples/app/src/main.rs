@@ -74,7 +74,12 @@ fn serve() -> Result<(), Box<dyn std::error::Error>> {
     db.execute(&format!(
         "INSERT INTO users (email, display_name) VALUES ('ada-{stamp}@example.com', 'Ada')"
     ))?;
-    let rows = db.query("SELECT COUNT(*) AS c0 FROM users", 1)?;
+    // Rows come back as text; the dialect says how to cast the count to it.
+    let count_sql = format!(
+        "SELECT {} AS c0 FROM users",
+        db.dialect().cast_text("COUNT(*)")
+    );
+    let rows = db.query(&count_sql, 1)?;
     let count = rows
         .first()
         .and_then(|r| r.first().cloned().flatten())

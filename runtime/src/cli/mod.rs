@@ -278,11 +278,7 @@ fn execute<W: Write>(
             let mut db = open(cli)?;
             if *sql {
                 let from = set.current(&mut db)?.map_or(Target::Base, Target::Revision);
-                let to = match target {
-                    Target::Relative(n) => Target::Relative(n),
-                    t => t,
-                };
-                out.text(&set.sql(db.dialect(), from, to)?);
+                out.text(&set.sql(db.dialect(), from, target)?);
                 return Ok(0);
             }
             if let Some(dir) = backup {

@@ -232,11 +232,7 @@ impl<W: Write> Out<W> {
                 "Column", "Type", "Nullable"
             ));
             for (n, ty, null, d) in rows {
-                self.write(
-                    &format!("  {n:w$} | {ty:tw$} | {null:8} | {d}")
-                        .trim_end()
-                        .to_string(),
-                );
+                self.write(format!("  {n:w$} | {ty:tw$} | {null:8} | {d}").trim_end());
             }
             if !t.indexes.is_empty() {
                 self.write("Indexes:");
