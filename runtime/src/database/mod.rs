@@ -22,6 +22,7 @@ mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "cli")]
 pub(crate) use any::redact;
 pub use any::{connect, AnyConnection};
 
