@@ -145,8 +145,48 @@ impl ColumnDef {
     }
 }
 
-fn names<I: IntoIterator<Item = &'static str>>(items: I) -> Cow<'static, [Cow<'static, str>]> {
-    Cow::Owned(items.into_iter().map(Cow::Borrowed).collect())
+/// A name in a list of columns: `"a"` from `["a"]` or from `&["a"]`.
+pub trait Name {
+    /// The name.
+    fn name(self) -> &'static str;
+}
+
+impl Name for &'static str {
+    fn name(self) -> &'static str {
+        self
+    }
+}
+
+impl Name for &&'static str {
+    fn name(self) -> &'static str {
+        self
+    }
+}
+
+/// A column definition in a list: `[column(..)]` or `&[column(..)]`.
+pub trait IntoColumnDef {
+    /// The definition.
+    fn into_column_def(self) -> ColumnDef;
+}
+
+impl IntoColumnDef for ColumnDef {
+    fn into_column_def(self) -> ColumnDef {
+        self
+    }
+}
+
+impl IntoColumnDef for &ColumnDef {
+    fn into_column_def(self) -> ColumnDef {
+        self.clone()
+    }
+}
+
+fn names<I>(items: I) -> Cow<'static, [Cow<'static, str>]>
+where
+    I: IntoIterator,
+    I::Item: Name,
+{
+    Cow::Owned(items.into_iter().map(|n| Cow::Borrowed(n.name())).collect())
 }
 
 /// Chained options of the op just pushed; each method edits that op.
@@ -192,7 +232,11 @@ builder!(
 
 impl CreateTable<'_> {
     /// Adds a table-level unique constraint over `columns`.
-    pub fn unique<I: IntoIterator<Item = &'static str>>(self, columns: I) -> Self {
+    pub fn unique<I>(self, columns: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Name,
+    {
         if let Op::CreateTable { uniques, .. } = &mut *self.op {
             uniques.to_mut().push(UniqueConstraint {
                 columns: names(columns),
@@ -356,12 +400,15 @@ impl Ops {
     }
 
     /// Creates a table.
-    pub fn create_table<I: IntoIterator<Item = ColumnDef>>(
-        &mut self,
-        name: &'static str,
-        columns: I,
-    ) -> CreateTable<'_> {
-        let columns = columns.into_iter().map(ColumnDef::into_column).collect();
+    pub fn create_table<I>(&mut self, name: &'static str, columns: I) -> CreateTable<'_>
+    where
+        I: IntoIterator,
+        I::Item: IntoColumnDef,
+    {
+        let columns = columns
+            .into_iter()
+            .map(|c| c.into_column_def().into_column())
+            .collect();
         let op = self.push(Op::CreateTable {
             name: Cow::Borrowed(name),
             columns: Cow::Owned(columns),
@@ -439,12 +486,16 @@ impl Ops {
     }
 
     /// Creates an index.
-    pub fn create_index<I: IntoIterator<Item = &'static str>>(
+    pub fn create_index<I>(
         &mut self,
         name: &'static str,
         table: &'static str,
         columns: I,
-    ) -> CreateIndex<'_> {
+    ) -> CreateIndex<'_>
+    where
+        I: IntoIterator,
+        I::Item: Name,
+    {
         let op = self.push(Op::CreateIndex {
             name: Cow::Borrowed(name),
             table: Cow::Borrowed(table),
@@ -476,8 +527,10 @@ impl Ops {
         ref_columns: J,
     ) -> CreateForeignKey<'_>
     where
-        I: IntoIterator<Item = &'static str>,
-        J: IntoIterator<Item = &'static str>,
+        I: IntoIterator,
+        I::Item: Name,
+        J: IntoIterator,
+        J::Item: Name,
     {
         let op = self.push(Op::CreateForeignKey {
             name: Cow::Borrowed(name),

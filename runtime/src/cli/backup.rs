@@ -1,0 +1,359 @@
+//! `backup` and `restore`: SQLite's online copy (`VACUUM INTO`), PostgreSQL's
+//! `pg_dump` custom format (checked with `pg_restore --list`), MySQL's
+//! `mysqldump`; each with an info file beside it (revision, time, size).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::{dialect_of, CliError};
+use crate::database::{redact, Database};
+use crate::scaffold::timestamp_revision;
+use crate::{connect, Dialect, MigrationSet};
+
+/// What a backup holds, written next to it as `<file>.info.json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct BackupInfo {
+    /// The backup file.
+    pub(super) file: PathBuf,
+    /// The revision the database was at.
+    pub(super) revision: Option<String>,
+    /// `sqlite`, `postgres` or `mysql`.
+    pub(super) backend: String,
+    /// When it was taken (UTC, `YYYYMMDD_HHMMSS`).
+    pub(super) taken_at: String,
+    /// Size of the backup file in bytes.
+    pub(super) size: u64,
+    /// The database it was taken from, without password.
+    pub(super) source: String,
+}
+
+fn info_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".info.json");
+    PathBuf::from(name)
+}
+
+fn io(context: impl std::fmt::Display) -> impl FnOnce(std::io::Error) -> CliError {
+    move |e| CliError::Io(format!("{context}: {e}"))
+}
+
+/// The parts of a server URL the dump tools take as flags; the password goes
+/// through the environment, never the command line.
+struct ServerUrl {
+    user: Option<String>,
+    password: Option<String>,
+    host: String,
+    port: Option<String>,
+    database: String,
+}
+
+fn parse_server_url(url: &str) -> Result<ServerUrl, CliError> {
+    let bad = || CliError::Usage(format!("cannot read the database URL {}", redact(url)));
+    let (_, rest) = url.split_once("://").ok_or_else(bad)?;
+    let rest = rest.split('?').next().unwrap_or(rest);
+    let (userinfo, hostpart) = match rest.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, rest),
+    };
+    let (user, password) = match userinfo {
+        Some(u) => match u.split_once(':') {
+            Some((user, pw)) => (Some(user.to_string()), Some(pw.to_string())),
+            None => (Some(u.to_string()), None),
+        },
+        None => (None, None),
+    };
+    let (hostport, database) = hostpart.split_once('/').ok_or_else(bad)?;
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), Some(p.to_string())),
+        None => (hostport.to_string(), None),
+    };
+    if database.is_empty() {
+        return Err(bad());
+    }
+    Ok(ServerUrl {
+        user,
+        password,
+        host,
+        port,
+        database: database.to_string(),
+    })
+}
+
+/// The file path of an SQLite URL.
+fn sqlite_path(url: &str) -> PathBuf {
+    PathBuf::from(
+        url.strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url),
+    )
+}
+
+fn run(mut command: Command, what: &str) -> Result<Vec<u8>, CliError> {
+    let output = command.stdin(Stdio::null()).output().map_err(|e| {
+        CliError::Io(format!(
+            "cannot run {what}: {e} (is it installed and on PATH?)"
+        ))
+    })?;
+    if !output.status.success() {
+        return Err(CliError::Io(format!(
+            "{what} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(output.stdout)
+}
+
+fn pg_command(program: &str, server: &ServerUrl) -> Command {
+    let mut c = Command::new(program);
+    c.arg("--host").arg(&server.host);
+    if let Some(p) = &server.port {
+        c.arg("--port").arg(p);
+    }
+    if let Some(u) = &server.user {
+        c.arg("--username").arg(u);
+    }
+    if let Some(pw) = &server.password {
+        c.env("PGPASSWORD", pw);
+    }
+    c
+}
+
+fn mysql_command(program: &str, server: &ServerUrl) -> Command {
+    let mut c = Command::new(program);
+    c.arg("--host").arg(&server.host);
+    if let Some(p) = &server.port {
+        c.arg("--port").arg(p);
+    }
+    if let Some(u) = &server.user {
+        c.arg("--user").arg(u);
+    }
+    if let Some(pw) = &server.password {
+        c.env("MYSQL_PWD", pw);
+    }
+    c
+}
+
+/// Backs the database at `url` up into `dir`.
+pub(super) fn backup(
+    set: &MigrationSet,
+    db: &mut crate::AnyConnection,
+    url: &str,
+    dir: &Path,
+) -> Result<BackupInfo, CliError> {
+    let dialect = dialect_of(url)?;
+    let revision = set.current(db)?.map(str::to_string);
+    std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
+    let taken_at = timestamp_revision(SystemTime::now());
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let stem = format!(
+        "{}-{taken_at}-{nanos:09}",
+        revision.as_deref().unwrap_or("base")
+    );
+    let file = match dialect {
+        Dialect::Sqlite => {
+            let file = dir.join(format!("{stem}.sqlite"));
+            // VACUUM INTO copies a consistent snapshot while others keep working.
+            let target = file.display().to_string().replace('\'', "''");
+            db.execute(&format!("VACUUM INTO '{target}'"))
+                .map_err(|e| {
+                    CliError::Io(format!("backing up {} with VACUUM INTO: {e}", redact(url)))
+                })?;
+            file
+        }
+        Dialect::Postgres => {
+            let server = parse_server_url(url)?;
+            let file = dir.join(format!("{stem}.pgdump"));
+            let mut c = pg_command("pg_dump", &server);
+            c.arg("--format=custom")
+                .arg("--file")
+                .arg(&file)
+                .arg(&server.database);
+            run(c, "pg_dump")?;
+            // A dump pg_restore cannot list is not a backup.
+            let mut list = Command::new("pg_restore");
+            list.arg("--list").arg(&file);
+            let listing = run(list, "pg_restore --list")?;
+            if listing.is_empty() {
+                return Err(CliError::Io(format!(
+                    "pg_restore --list {} printed nothing: the dump is not usable",
+                    file.display()
+                )));
+            }
+            file
+        }
+        Dialect::Mysql => {
+            let server = parse_server_url(url)?;
+            let file = dir.join(format!("{stem}.sql"));
+            let mut c = mysql_command("mysqldump", &server);
+            c.args([
+                "--single-transaction",
+                "--routines",
+                "--triggers",
+                "--add-drop-table",
+            ])
+            .arg(&server.database);
+            let dump = run(c, "mysqldump")?;
+            std::fs::write(&file, dump).map_err(io(format!("writing {}", file.display())))?;
+            file
+        }
+    };
+    let size = std::fs::metadata(&file)
+        .map_err(io(format!("reading {}", file.display())))?
+        .len();
+    let info = BackupInfo {
+        file: file.clone(),
+        revision,
+        backend: dialect.name().to_string(),
+        taken_at,
+        size,
+        source: redact(url),
+    };
+    let text = serde_json::to_string_pretty(&info).map_err(|e| CliError::Io(e.to_string()))?;
+    std::fs::write(info_path(&file), text).map_err(io("writing the backup's info file"))?;
+    Ok(info)
+}
+
+/// Restores `file` into the database at `url`, refusing to overwrite a
+/// database at a newer revision than the backup unless `force`.
+pub(super) fn restore(
+    set: &MigrationSet,
+    url: &str,
+    file: &Path,
+    force: bool,
+) -> Result<BackupInfo, CliError> {
+    let info_file = info_path(file);
+    let text = std::fs::read_to_string(&info_file).map_err(io(format!(
+        "reading {} (restore takes a backup made by `backup`, with its info file)",
+        info_file.display()
+    )))?;
+    let info: BackupInfo = serde_json::from_str(&text)
+        .map_err(|e| CliError::Io(format!("{}: {e}", info_file.display())))?;
+    let dialect = dialect_of(url)?;
+    if info.backend != dialect.name() {
+        return Err(CliError::Usage(format!(
+            "{} is a {} backup; {} is a {} database",
+            file.display(),
+            info.backend,
+            redact(url),
+            dialect.name()
+        )));
+    }
+    let position = |r: Option<&str>| r.and_then(|r| set.position(r)).map_or(0, |p| p + 1);
+    {
+        let mut db = connect(url)?;
+        let current = set.current(&mut db).ok().flatten();
+        let newer = position(current) > position(info.revision.as_deref());
+        if newer && !force {
+            return Err(CliError::Usage(format!(
+                "refusing to restore: {} is at {}, newer than the backup ({}); restoring would lose the migrations applied since. Downgrade first, or pass --force",
+                redact(url),
+                current.unwrap_or("base"),
+                info.revision.as_deref().unwrap_or("base")
+            )));
+        }
+        if dialect == Dialect::Postgres {
+            // Objects newer than the backup go too: the result is exactly the backup.
+            db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                .map_err(|e| {
+                    CliError::Io(format!("clearing {} before the restore: {e}", redact(url)))
+                })?;
+        }
+        if dialect == Dialect::Mysql {
+            clear_mysql(&mut db, url)?;
+        }
+    }
+    match dialect {
+        Dialect::Sqlite => {
+            let path = sqlite_path(url);
+            let staging = path.with_extension("restoring");
+            std::fs::copy(file, &staging).map_err(io(format!("copying {}", file.display())))?;
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            // A rename is atomic: the database is the old one or the backup, never half of each.
+            std::fs::rename(&staging, &path)
+                .map_err(io(format!("replacing {}", path.display())))?;
+        }
+        Dialect::Postgres => {
+            let server = parse_server_url(url)?;
+            let mut c = pg_command("pg_restore", &server);
+            c.args(["--no-owner", "--exit-on-error", "--dbname"])
+                .arg(&server.database)
+                .arg(file);
+            run(c, "pg_restore")?;
+        }
+        Dialect::Mysql => {
+            let server = parse_server_url(url)?;
+            let dump =
+                std::fs::File::open(file).map_err(io(format!("opening {}", file.display())))?;
+            let mut c = mysql_command("mysql", &server);
+            c.arg(&server.database);
+            let output = c.stdin(dump).output().map_err(|e| {
+                CliError::Io(format!(
+                    "cannot run mysql: {e} (is it installed and on PATH?)"
+                ))
+            })?;
+            if !output.status.success() {
+                return Err(CliError::Io(format!(
+                    "mysql failed: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )));
+            }
+        }
+    }
+    Ok(info)
+}
+
+fn clear_mysql(db: &mut crate::AnyConnection, url: &str) -> Result<(), CliError> {
+    let rows = db
+        .query("SELECT table_name AS c0 FROM information_schema.tables WHERE table_schema = DATABASE()", 1)
+        .map_err(|e| CliError::Io(format!("listing the tables of {}: {e}", redact(url))))?;
+    let mut sql = String::from("SET FOREIGN_KEY_CHECKS = 0;");
+    for row in rows {
+        if let Some(Some(name)) = row.first() {
+            sql.push_str(&format!(
+                " DROP TABLE IF EXISTS {};",
+                Dialect::Mysql.quote(name)
+            ));
+        }
+    }
+    sql.push_str(" SET FOREIGN_KEY_CHECKS = 1");
+    for statement in sql.split(';') {
+        let s = statement.trim();
+        if !s.is_empty() {
+            db.execute(s).map_err(|e| {
+                CliError::Io(format!("clearing {} before the restore: {e}", redact(url)))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls() {
+        let s = parse_server_url("postgres://u:secret@db.local:5433/app?sslmode=disable")
+            .expect("parses");
+        assert_eq!(
+            (s.user.as_deref(), s.password.as_deref()),
+            (Some("u"), Some("secret"))
+        );
+        assert_eq!(
+            (s.host.as_str(), s.port.as_deref(), s.database.as_str()),
+            ("db.local", Some("5433"), "app")
+        );
+        assert!(parse_server_url("mysql://root@127.0.0.1:3306/").is_err());
+        assert_eq!(sqlite_path("sqlite://app.db"), PathBuf::from("app.db"));
+        assert_eq!(sqlite_path("/tmp/app.db"), PathBuf::from("/tmp/app.db"));
+    }
+}

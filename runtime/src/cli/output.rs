@@ -1,0 +1,326 @@
+//! What the command line prints: text for people, or one JSON document per
+//! command with `--json`.
+
+use std::io::Write;
+use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use godwit_core::schema::{ConstraintKind, Schema};
+use serde_json::{json, Value};
+
+use super::CliError;
+use crate::{HistoryEntry, Phase, Step};
+
+/// Where results go, and in which form.
+pub(super) struct Out<W: Write> {
+    w: W,
+    json: bool,
+}
+
+impl<W: Write> Out<W> {
+    pub(super) fn new(w: W, json: bool) -> Self {
+        Out { w, json }
+    }
+
+    pub(super) fn is_json(&self) -> bool {
+        self.json
+    }
+
+    // Output goes to a terminal or a pipe; a failed write (a closed pipe)
+    // has nowhere to be reported, so it is ignored.
+    fn write(&mut self, text: &str) {
+        let _ = writeln!(self.w, "{text}");
+        let _ = self.w.flush();
+    }
+
+    fn document(&mut self, value: &Value) {
+        let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+        self.write(&text);
+    }
+
+    /// Free text (SQL): printed as is, or as `{"text": ..}`.
+    pub(super) fn text(&mut self, text: &str) {
+        if self.json {
+            self.document(&json!({ "text": text }));
+        } else {
+            let _ = write!(self.w, "{text}");
+            let _ = self.w.flush();
+        }
+    }
+
+    /// A one-line result and its JSON form.
+    pub(super) fn line(&mut self, text: &str, value: Value) {
+        if self.json {
+            self.document(&value);
+        } else {
+            self.write(text);
+        }
+    }
+
+    pub(super) fn error(&mut self, e: &CliError) {
+        if self.json {
+            self.document(&json!({ "error": e.to_string() }));
+        } else {
+            eprintln!("error: {e}");
+        }
+    }
+
+    pub(super) fn progress_start(&mut self, phase: Phase, revision: &str, message: &str) {
+        if !self.json {
+            let verb = if phase == Phase::Upgrade {
+                "upgrade"
+            } else {
+                "downgrade"
+            };
+            eprintln!("{verb} {revision}  {message} ...");
+        }
+    }
+
+    pub(super) fn progress_done(&mut self, step: &Step) {
+        if !self.json {
+            let retries = if step.attempts > 1 {
+                format!(" after {} attempts", step.attempts)
+            } else {
+                String::new()
+            };
+            eprintln!("  done in {:.3} s{retries}", step.duration.as_secs_f64());
+        }
+    }
+
+    pub(super) fn progress_skipped(&mut self, revision: &str) {
+        if !self.json {
+            eprintln!("  {revision} was applied by another process");
+        }
+    }
+
+    pub(super) fn history(&mut self, history: &[HistoryEntry]) {
+        if self.json {
+            let rows: Vec<Value> = history
+                .iter()
+                .map(|h| {
+                    json!({
+                        "revision": h.revision,
+                        "message": h.message,
+                        "state": h.record.as_ref().map_or("pending", |r| r.state.as_str()),
+                        "applied_at": h.record.as_ref().map(|r| &r.applied_at),
+                        "execution_ms": h.record.as_ref().map(|r| r.execution_ms),
+                        "failed_op": h.record.as_ref().and_then(|r| r.op_index),
+                        "error": h.record.as_ref().and_then(|r| r.error.as_ref()),
+                        "irreversible": h.irreversible,
+                        "safety_assured": h.safety_reasons,
+                        "known": h.known,
+                    })
+                })
+                .collect();
+            self.document(&json!({ "history": rows }));
+            return;
+        }
+        let rows: Vec<(String, String)> = history
+            .iter()
+            .map(|h| match &h.record {
+                None => ("pending".to_string(), String::new()),
+                Some(r) => (
+                    match r.op_index {
+                        Some(i) if r.state != "applied" => format!("{} (op {})", r.state, i + 1),
+                        _ => r.state.clone(),
+                    },
+                    if r.state == "applied" {
+                        format!("{} ({} ms)", r.applied_at, r.execution_ms)
+                    } else {
+                        r.applied_at.clone()
+                    },
+                ),
+            })
+            .collect();
+        let width = history
+            .iter()
+            .map(|h| h.revision.len())
+            .max()
+            .unwrap_or(8)
+            .max(8);
+        let sw = rows.iter().map(|r| r.0.len()).max().unwrap_or(5).max(5);
+        let aw = rows.iter().map(|r| r.1.len()).max().unwrap_or(10).max(10);
+        self.write(&format!(
+            "{:width$}  {:sw$}  {:aw$}  MESSAGE",
+            "REVISION", "STATE", "APPLIED AT"
+        ));
+        for (h, (state, applied)) in history.iter().zip(rows) {
+            let unknown = if h.known {
+                ""
+            } else {
+                "  [not in this binary]"
+            };
+            self.write(&format!(
+                "{:width$}  {state:sw$}  {applied:aw$}  {}{unknown}",
+                h.revision, h.message
+            ));
+            if let Some(reason) = &h.irreversible {
+                self.write(&format!("{:width$}  irreversible: {reason}", ""));
+            }
+            for reason in &h.safety_reasons {
+                self.write(&format!("{:width$}  safety_assured: {reason}", ""));
+            }
+            if let Some(error) = h.record.as_ref().and_then(|r| r.error.as_ref()) {
+                self.write(&format!("{:width$}  error: {error}", ""));
+            }
+        }
+    }
+
+    pub(super) fn schema(&mut self, schema: &Schema) {
+        if self.json {
+            let tables: Vec<Value> = schema
+                .tables
+                .iter()
+                .map(|(name, t)| {
+                    json!({
+                        "name": name,
+                        "columns": t.columns.iter().map(|c| json!({
+                            "name": c.name,
+                            "type": c.ty.to_string(),
+                            "nullable": c.nullable,
+                            "default": c.default.as_ref().map(ToString::to_string),
+                            "autoincrement": c.autoincrement,
+                        })).collect::<Vec<_>>(),
+                        "indexes": t.indexes.iter().map(|(n, i)| json!({
+                            "name": n, "columns": i.columns, "unique": i.unique, "where": i.predicate,
+                        })).collect::<Vec<_>>(),
+                        "constraints": t.constraints.iter().map(|(n, c)| json!({
+                            "name": n, "definition": constraint_text(&c.kind), "valid": c.valid,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            self.document(&json!({ "tables": tables }));
+            return;
+        }
+        if schema.tables.is_empty() {
+            self.write("no tables");
+        }
+        for (name, t) in &schema.tables {
+            self.write(&format!("Table \"{name}\""));
+            let w = t
+                .columns
+                .iter()
+                .map(|c| c.name.len())
+                .max()
+                .unwrap_or(6)
+                .max(6);
+            let rows: Vec<(String, String, String, String)> = t
+                .columns
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.ty.to_string(),
+                        if c.nullable {
+                            String::new()
+                        } else {
+                            "not null".into()
+                        },
+                        match (&c.default, c.autoincrement) {
+                            (Some(d), _) => d.to_string(),
+                            (None, true) => "autoincrement".into(),
+                            (None, false) => String::new(),
+                        },
+                    )
+                })
+                .collect();
+            let tw = rows.iter().map(|r| r.1.len()).max().unwrap_or(4).max(4);
+            self.write(&format!(
+                "  {:w$} | {:tw$} | {:8} | Default",
+                "Column", "Type", "Nullable"
+            ));
+            for (n, ty, null, d) in rows {
+                self.write(format!("  {n:w$} | {ty:tw$} | {null:8} | {d}").trim_end());
+            }
+            if !t.indexes.is_empty() {
+                self.write("Indexes:");
+                for (n, i) in &t.indexes {
+                    let unique = if i.unique { " UNIQUE" } else { "" };
+                    let predicate = i
+                        .predicate
+                        .as_ref()
+                        .map(|p| format!(" WHERE {p}"))
+                        .unwrap_or_default();
+                    self.write(&format!(
+                        "  \"{n}\"{unique} ({}){predicate}",
+                        i.columns.join(", ")
+                    ));
+                }
+            }
+            if !t.constraints.is_empty() {
+                self.write("Constraints:");
+                for (n, c) in &t.constraints {
+                    let valid = if c.valid { "" } else { " NOT VALID" };
+                    self.write(&format!("  \"{n}\" {}{valid}", constraint_text(&c.kind)));
+                }
+            }
+            self.write("");
+        }
+    }
+}
+
+fn constraint_text(kind: &ConstraintKind) -> String {
+    match kind {
+        ConstraintKind::PrimaryKey { columns } => format!("PRIMARY KEY ({})", columns.join(", ")),
+        ConstraintKind::Unique { columns } => format!("UNIQUE ({})", columns.join(", ")),
+        ConstraintKind::ForeignKey {
+            columns,
+            ref_table,
+            ref_columns,
+            on_delete,
+        } => format!(
+            "FOREIGN KEY ({}) REFERENCES {ref_table}({}) ON DELETE {on_delete:?}",
+            columns.join(", "),
+            ref_columns.join(", ")
+        ),
+        ConstraintKind::Check { expr } => format!("CHECK ({expr})"),
+    }
+}
+
+/// Prints "still running" with the elapsed time every few seconds while a
+/// long migration runs, so an operator knows it is not stuck.
+pub(super) struct Ticker {
+    stop: Option<Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// How often the progress line is printed.
+const TICK: Duration = Duration::from_secs(5);
+
+impl Ticker {
+    pub(super) fn start(revision: &str, quiet: bool) -> Ticker {
+        if quiet {
+            return Ticker {
+                stop: None,
+                thread: None,
+            };
+        }
+        let (tx, rx) = channel::<()>();
+        let revision = revision.to_string();
+        let started = Instant::now();
+        let thread = std::thread::spawn(move || loop {
+            match rx.recv_timeout(TICK) {
+                Err(RecvTimeoutError::Timeout) => {
+                    eprintln!(
+                        "  {revision} still running: {} s elapsed",
+                        started.elapsed().as_secs()
+                    );
+                }
+                _ => return,
+            }
+        });
+        Ticker {
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub(super) fn stop(mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! `verify`: on a scratch database next to the real one, every migration up,
+//! down and up again, with the introspected schema compared to the model the
+//! compiler computed after each step. The rollback is tested before it is
+//! needed.
+
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use godwit_core::schema::Difference;
+use serde_json::json;
+
+use super::output::Out;
+use super::{dialect_of, CliError};
+use crate::database::{redact, Database};
+use crate::dialect::normalise;
+use crate::{connect, AnyConnection, Dialect, MigrationSet, Options, Target};
+
+/// A database created for the run and removed afterwards.
+pub(super) struct Scratch {
+    /// The URL of the scratch database.
+    pub(super) url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Database {
+        admin_url: String,
+        name: String,
+        dialect: Dialect,
+    },
+}
+
+fn unique_name() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("godwit_verify_{}_{nanos}", std::process::id())
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let (scheme, rest) = base.split_once("://").unwrap_or(("", base));
+    let host = rest.split('/').next().unwrap_or(rest);
+    let mut out = format!("{scheme}://{host}/{name}");
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl Scratch {
+    /// Creates an empty scratch database of the same kind as `url`.
+    pub(super) fn create(url: &str) -> Result<Scratch, CliError> {
+        let dialect = dialect_of(url)?;
+        let name = unique_name();
+        match dialect {
+            Dialect::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                Ok(Scratch {
+                    url: path.display().to_string(),
+                    cleanup: Cleanup::File(path),
+                })
+            }
+            Dialect::Postgres | Dialect::Mysql => {
+                let mut admin = connect(url)?;
+                let quoted = dialect.quote(&name);
+                admin
+                    .execute(&format!("CREATE DATABASE {quoted}"))
+                    .map_err(|e| {
+                        CliError::Io(format!(
+                            "cannot create the scratch database {name} on {}: {e}",
+                            redact(url)
+                        ))
+                    })?;
+                Ok(Scratch {
+                    url: with_database(url, &name),
+                    cleanup: Cleanup::Database {
+                        admin_url: url.to_string(),
+                        name,
+                        dialect,
+                    },
+                })
+            }
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-journal", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database {
+                admin_url,
+                name,
+                dialect,
+            } => {
+                if let Ok(mut admin) = connect(admin_url) {
+                    let _ =
+                        admin.execute(&format!("DROP DATABASE IF EXISTS {}", dialect.quote(name)));
+                }
+            }
+        }
+    }
+}
+
+/// The differences that matter between the model after `count` migrations
+/// and the database. Column order is not compared: a column added back by a
+/// downgrade lands at the end of its table.
+fn compare(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    count: usize,
+) -> Result<Vec<String>, CliError> {
+    let d = db.dialect();
+    let expected = normalise(&set.schema_at(count)?, d);
+    let found = normalise(&db.introspect()?, d);
+    Ok(expected
+        .differences(&found)
+        .into_iter()
+        .filter(|x| !matches!(x, Difference::ColumnOrder { .. }))
+        .map(|x| x.to_string())
+        .collect())
+}
+
+fn target_at(set: &MigrationSet, count: usize) -> Target<'static> {
+    match count {
+        0 => Target::Base,
+        n => Target::Revision(&set.migrations()[n - 1].revision),
+    }
+}
+
+pub(super) fn verify<W: Write>(
+    set: &MigrationSet,
+    url: &str,
+    options: &Options,
+    out: &mut Out<W>,
+) -> Result<u8, CliError> {
+    let scratch = Scratch::create(url)?;
+    let mut db = connect(&scratch.url)?;
+    if !out.is_json() {
+        eprintln!(
+            "verifying {} migrations on a scratch database next to {}",
+            set.len(),
+            redact(url)
+        );
+    }
+    let mut results = Vec::new();
+    let mut failed = 0;
+    for (k, m) in set.migrations().iter().enumerate() {
+        let mut problems = Vec::new();
+        set.upgrade_with(&mut db, target_at(set, k + 1), options)?;
+        problems.extend(
+            compare(set, &mut db, k + 1)?
+                .into_iter()
+                .map(|d| format!("after upgrade: {d}")),
+        );
+        let mut undone = false;
+        if m.irreversible.is_none() {
+            set.downgrade_with(&mut db, target_at(set, k), options)?;
+            problems.extend(
+                compare(set, &mut db, k)?
+                    .into_iter()
+                    .map(|d| format!("after downgrade: {d}")),
+            );
+            set.upgrade_with(&mut db, target_at(set, k + 1), options)?;
+            problems.extend(
+                compare(set, &mut db, k + 1)?
+                    .into_iter()
+                    .map(|d| format!("after upgrading again: {d}")),
+            );
+            undone = true;
+        }
+        let ok = problems.is_empty();
+        failed += usize::from(!ok);
+        if !out.is_json() {
+            let what = if undone {
+                "up, down, up"
+            } else {
+                "up (irreversible)"
+            };
+            eprintln!(
+                "{} {}  {}: {}",
+                if ok { "ok    " } else { "FAILED" },
+                m.revision,
+                what,
+                m.message
+            );
+            for p in &problems {
+                eprintln!("         {p}");
+            }
+        }
+        results.push(
+            json!({ "revision": m.revision, "ok": ok, "round_trip": undone, "problems": problems }),
+        );
+    }
+    // Down to base at the end: the whole chain of downgrades works too.
+    let mut base_ok = true;
+    if set.migrations().iter().all(|m| m.irreversible.is_none()) {
+        set.downgrade_with(&mut db, Target::Base, options)?;
+        let left = compare(set, &mut db, 0)?;
+        base_ok = left.is_empty();
+        if !base_ok && !out.is_json() {
+            eprintln!("FAILED down to base: {}", left.join("; "));
+        }
+    }
+    drop(db);
+    drop(scratch);
+    let passed = set.len() - failed;
+    out.line(
+        &format!(
+            "verify: {passed} passed, {failed} failed{}",
+            if base_ok {
+                ""
+            } else {
+                "; downgrade to base left tables behind"
+            }
+        ),
+        json!({ "passed": passed, "failed": failed, "base_ok": base_ok, "migrations": results }),
+    );
+    Ok(if failed == 0 && base_ok { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_the_database_name() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/test", "x"),
+            "postgres://u:p@h:5432/x"
+        );
+        assert_eq!(
+            with_database("mysql://root@127.0.0.1:3306/test?ssl=0", "x"),
+            "mysql://root@127.0.0.1:3306/x?ssl=0"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}

@@ -1,0 +1,189 @@
+//! A connection opened from a URL, to whichever backend the URL names.
+
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+use diesel::Connection;
+use godwit_core::schema::Schema;
+
+use super::{Database, Row};
+use crate::dialect::Dialect;
+use crate::runner::Options;
+use crate::Error;
+
+/// A connection to one of the backends this binary was built with.
+#[non_exhaustive]
+pub enum AnyConnection {
+    /// SQLite (feature `sqlite`).
+    #[cfg(feature = "sqlite")]
+    Sqlite(diesel::sqlite::SqliteConnection),
+    /// PostgreSQL (feature `postgres`).
+    #[cfg(feature = "postgres")]
+    Postgres(diesel::pg::PgConnection),
+    /// MySQL or MariaDB (feature `mysql`).
+    #[cfg(feature = "mysql")]
+    Mysql(diesel::mysql::MysqlConnection),
+}
+
+impl std::fmt::Debug for AnyConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AnyConnection({})", self.dialect())
+    }
+}
+
+/// Opens a connection from a URL: `sqlite://path/to/app.db` or a plain file
+/// path (SQLite), `postgres://..` or `postgresql://..`, `mysql://..` (or
+/// `mariadb://..`). The backend's cargo feature must be enabled.
+///
+/// ```no_run
+/// # fn main() -> Result<(), godwit::Error> {
+/// let mut conn = godwit::connect("sqlite://app.db")?;
+/// # Ok(()) }
+/// ```
+pub fn connect(url: &str) -> Result<AnyConnection, Error> {
+    let shown = redact(url);
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    #[allow(unused_variables)]
+    let unsupported = |backend: &str, feature: &str| {
+        Error::UnsupportedUrl {
+        url: shown.clone(),
+        reason: format!(
+            "this binary was built without {backend} support: enable the `{feature}` feature of godwit"
+        ),
+    }
+    };
+    let connection_error = |source| Error::Connection {
+        url: shown.clone(),
+        source,
+    };
+    match scheme.as_deref() {
+        Some("postgres" | "postgresql") => {
+            #[cfg(feature = "postgres")]
+            {
+                diesel::pg::PgConnection::establish(url)
+                    .map(AnyConnection::Postgres)
+                    .map_err(connection_error)
+            }
+            #[cfg(not(feature = "postgres"))]
+            {
+                let _ = connection_error;
+                Err(unsupported("PostgreSQL", "postgres"))
+            }
+        }
+        Some("mysql" | "mariadb") => {
+            #[cfg(feature = "mysql")]
+            {
+                let url = match url.split_once("://") {
+                    Some((_, rest)) => format!("mysql://{rest}"),
+                    None => url.to_string(),
+                };
+                diesel::mysql::MysqlConnection::establish(&url)
+                    .map(AnyConnection::Mysql)
+                    .map_err(connection_error)
+            }
+            #[cfg(not(feature = "mysql"))]
+            {
+                let _ = connection_error;
+                Err(unsupported("MySQL", "mysql"))
+            }
+        }
+        Some("sqlite") | None => {
+            #[cfg(feature = "sqlite")]
+            {
+                let path = url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("SQLITE://"))
+                    .unwrap_or(url);
+                diesel::sqlite::SqliteConnection::establish(path)
+                    .map(AnyConnection::Sqlite)
+                    .map_err(connection_error)
+            }
+            #[cfg(not(feature = "sqlite"))]
+            {
+                let _ = connection_error;
+                Err(unsupported("SQLite", "sqlite"))
+            }
+        }
+        Some(other) => Err(Error::UnsupportedUrl {
+            url: shown.clone(),
+            reason: format!(
+                "`{other}://` is not a database godwit knows: use sqlite://, postgres:// or mysql://"
+            ),
+        }),
+    }
+}
+
+/// `url` with its password replaced by `***`, for messages and logs.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+macro_rules! each {
+    ($self:ident, $c:ident => $e:expr) => {
+        match $self {
+            #[cfg(feature = "sqlite")]
+            AnyConnection::Sqlite($c) => $e,
+            #[cfg(feature = "postgres")]
+            AnyConnection::Postgres($c) => $e,
+            #[cfg(feature = "mysql")]
+            AnyConnection::Mysql($c) => $e,
+        }
+    };
+}
+
+impl Database for AnyConnection {
+    fn dialect(&self) -> Dialect {
+        each!(self, c => c.dialect())
+    }
+    fn execute(&mut self, sql: &str) -> diesel::QueryResult<()> {
+        each!(self, c => c.execute(sql))
+    }
+    fn query(&mut self, sql: &str, columns: usize) -> diesel::QueryResult<Vec<Row>> {
+        each!(self, c => c.query(sql, columns))
+    }
+    fn has_rows(&mut self, sql: &str) -> diesel::QueryResult<bool> {
+        each!(self, c => c.has_rows(sql))
+    }
+    fn lock(&mut self, options: &Options) -> Result<(), Error> {
+        each!(self, c => c.lock(options))
+    }
+    fn unlock(&mut self) -> Result<(), Error> {
+        each!(self, c => c.unlock())
+    }
+    fn introspect(&mut self) -> Result<Schema, Error> {
+        each!(self, c => c.introspect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/app"),
+            "postgres://app:***@db:5432/app"
+        );
+        assert_eq!(
+            redact("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+        assert_eq!(redact("app.db"), "app.db");
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused() {
+        let err = connect("oracle://db/app").unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("`oracle://` is not a database godwit knows"));
+    }
+}

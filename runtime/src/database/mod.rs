@@ -1,0 +1,266 @@
+//! What the runner needs from a connection, once per backend: run SQL, read
+//! rows back as text, take the migration lock, and introspect the schema.
+//!
+//! [`Database`] is implemented for Diesel's `SqliteConnection`,
+//! `PgConnection` and `MysqlConnection` (per feature) and for
+//! [`AnyConnection`](crate::AnyConnection).
+
+use std::time::Duration;
+
+use diesel::result::QueryResult;
+use godwit_core::schema::Schema;
+
+use crate::dialect::Dialect;
+use crate::runner::Options;
+use crate::Error;
+
+mod any;
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+#[cfg(feature = "cli")]
+pub(crate) use any::redact;
+pub use any::{connect, AnyConnection};
+
+/// One row read back, every column as text (`None` for NULL).
+pub type Row = Vec<Option<String>>;
+
+/// A connection the runner can migrate.
+///
+/// The runner only ever calls these; each backend implements them with the
+/// statements its dialect needs.
+pub trait Database {
+    /// The dialect the backend speaks.
+    fn dialect(&self) -> Dialect;
+
+    /// Runs one or more statements, discarding any rows.
+    fn execute(&mut self, sql: &str) -> QueryResult<()>;
+
+    /// Runs a query whose columns are named `c0`, `c1`, … `c{columns-1}`
+    /// (at most 10), each read back as text.
+    fn query(&mut self, sql: &str, columns: usize) -> QueryResult<Vec<Row>>;
+
+    /// Whether a query returns at least one row (any columns).
+    fn has_rows(&mut self, sql: &str) -> QueryResult<bool>;
+
+    /// Takes the lock that keeps two processes from migrating the database
+    /// at once, waiting at most `options.lock_wait` for another holder.
+    fn lock(&mut self, options: &Options) -> Result<(), Error>;
+
+    /// Releases the lock taken by [`Database::lock`].
+    fn unlock(&mut self) -> Result<(), Error>;
+
+    /// The schema as the database has it (tables, columns, indexes,
+    /// constraints), without godwit's and Diesel's own tables.
+    fn introspect(&mut self) -> Result<Schema, Error>;
+}
+
+impl<D: Database + ?Sized> Database for &mut D {
+    fn dialect(&self) -> Dialect {
+        (**self).dialect()
+    }
+    fn execute(&mut self, sql: &str) -> QueryResult<()> {
+        (**self).execute(sql)
+    }
+    fn query(&mut self, sql: &str, columns: usize) -> QueryResult<Vec<Row>> {
+        (**self).query(sql, columns)
+    }
+    fn has_rows(&mut self, sql: &str) -> QueryResult<bool> {
+        (**self).has_rows(sql)
+    }
+    fn lock(&mut self, options: &Options) -> Result<(), Error> {
+        (**self).lock(options)
+    }
+    fn unlock(&mut self) -> Result<(), Error> {
+        (**self).unlock()
+    }
+    fn introspect(&mut self) -> Result<Schema, Error> {
+        (**self).introspect()
+    }
+}
+
+/// The tables introspection leaves out: godwit's version table and Diesel's.
+pub(crate) const OWN_TABLES: [&str; 2] =
+    [crate::runner::VERSION_TABLE, "__diesel_schema_migrations"];
+
+/// Rows of up to ten text columns, `c0`..`c9`.
+pub(crate) mod rows {
+    use diesel::sql_types::{Nullable, Text};
+    use diesel::QueryableByName;
+
+    /// A row whose columns are not read: for "is there any row".
+    #[derive(QueryableByName)]
+    pub struct AnyRow {}
+
+    macro_rules! text_row {
+        ($name:ident: $($field:ident),*) => {
+            #[derive(QueryableByName)]
+            pub struct $name {
+                $(
+                    #[diesel(sql_type = Nullable<Text>)]
+                    $field: Option<String>,
+                )*
+            }
+            impl From<$name> for super::Row {
+                fn from(r: $name) -> super::Row {
+                    vec![$(r.$field),*]
+                }
+            }
+        };
+    }
+    text_row!(Row1: c0);
+    text_row!(Row2: c0, c1);
+    text_row!(Row3: c0, c1, c2);
+    text_row!(Row4: c0, c1, c2, c3);
+    text_row!(Row5: c0, c1, c2, c3, c4);
+    text_row!(Row6: c0, c1, c2, c3, c4, c5);
+    text_row!(Row7: c0, c1, c2, c3, c4, c5, c6);
+    text_row!(Row8: c0, c1, c2, c3, c4, c5, c6, c7);
+    text_row!(Row9: c0, c1, c2, c3, c4, c5, c6, c7, c8);
+    text_row!(Row10: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9);
+}
+
+/// Implements the text-row queries of [`Database`] for one Diesel connection.
+macro_rules! text_queries {
+    ($conn:ty) => {
+        fn execute(&mut self, sql: &str) -> diesel::QueryResult<()> {
+            diesel::connection::SimpleConnection::batch_execute(self, sql)
+        }
+
+        fn query(
+            &mut self,
+            sql: &str,
+            columns: usize,
+        ) -> diesel::QueryResult<Vec<$crate::database::Row>> {
+            use diesel::RunQueryDsl;
+            use $crate::database::rows::*;
+            fn load<R>(c: &mut $conn, sql: &str) -> diesel::QueryResult<Vec<$crate::database::Row>>
+            where
+                R: diesel::QueryableByName<<$conn as diesel::Connection>::Backend>
+                    + Into<$crate::database::Row>
+                    + 'static,
+            {
+                Ok(diesel::sql_query(sql)
+                    .load::<R>(c)?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect())
+            }
+            match columns {
+                1 => load::<Row1>(self, sql),
+                2 => load::<Row2>(self, sql),
+                3 => load::<Row3>(self, sql),
+                4 => load::<Row4>(self, sql),
+                5 => load::<Row5>(self, sql),
+                6 => load::<Row6>(self, sql),
+                7 => load::<Row7>(self, sql),
+                8 => load::<Row8>(self, sql),
+                9 => load::<Row9>(self, sql),
+                _ => load::<Row10>(self, sql),
+            }
+        }
+
+        fn has_rows(&mut self, sql: &str) -> diesel::QueryResult<bool> {
+            use diesel::RunQueryDsl;
+            Ok(!diesel::sql_query(sql)
+                .load::<$crate::database::rows::AnyRow>(self)?
+                .is_empty())
+        }
+    };
+}
+pub(crate) use text_queries;
+
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+/// Polls `try_lock` until it succeeds or `wait` has passed.
+pub(crate) fn poll_lock(
+    wait: Duration,
+    mut try_lock: impl FnMut() -> Result<bool, Error>,
+) -> Result<bool, Error> {
+    let start = std::time::Instant::now();
+    let mut pause = Duration::from_millis(20);
+    loop {
+        if try_lock()? {
+            return Ok(true);
+        }
+        if start.elapsed() >= wait {
+            return Ok(false);
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(500));
+    }
+}
+
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+/// Splits a `sep`-joined list read back from a catalog query.
+pub(crate) fn split_list(s: Option<&str>) -> Vec<String> {
+    match s {
+        None | Some("") => Vec::new(),
+        Some(s) => s.split('\u{1f}').map(str::to_string).collect(),
+    }
+}
+
+/// The text of a column, or an empty string.
+pub(crate) fn text(row: &Row, i: usize) -> &str {
+    row.get(i).and_then(|c| c.as_deref()).unwrap_or("")
+}
+
+/// A column type from a catalog's spelling of it (docs/TYPES.md, read backwards).
+pub(crate) fn parse_type(dialect: Dialect, spelled: &str) -> Option<godwit_core::ColumnType> {
+    use godwit_core::ColumnType::*;
+    let lower = spelled.trim().to_ascii_lowercase();
+    let (base, args) = match lower.find('(') {
+        Some(p) => (
+            lower[..p].trim().to_string(),
+            lower[p + 1..]
+                .trim_end_matches(|c: char| c != ')')
+                .trim_end_matches(')')
+                .split(',')
+                .filter_map(|a| a.trim().parse::<u32>().ok())
+                .collect::<Vec<u32>>(),
+        ),
+        None => (lower.clone(), Vec::new()),
+    };
+    let base = base.trim_end_matches(" unsigned").to_string();
+    let arg = |i: usize| args.get(i).copied();
+    Some(match (dialect, base.as_str()) {
+        (Dialect::Mysql, "tinyint") if arg(0) == Some(1) => Boolean,
+        (_, "smallint" | "int2") => SmallInt,
+        (_, "integer" | "int" | "int4") => Integer,
+        (_, "bigint" | "int8") => BigInt,
+        (_, "boolean" | "bool") => Boolean,
+        (_, "text") => Text,
+        (_, "character varying" | "varchar") => Varchar(arg(0)?),
+        (_, "character" | "char" | "bpchar") => Char(arg(0).unwrap_or(1)),
+        (Dialect::Mysql, "float") => Real,
+        (_, "real" | "float4") => Real,
+        (_, "double precision" | "double" | "float8") => Double,
+        (_, "numeric" | "decimal") => Numeric(arg(0)?, arg(1).unwrap_or(0)),
+        (_, "date") => Date,
+        (_, "time" | "time without time zone") => Time,
+        (Dialect::Mysql, "datetime") => Timestamp,
+        (Dialect::Mysql, "timestamp") => TimestampTz,
+        (_, "timestamp" | "timestamp without time zone") => Timestamp,
+        (_, "timestamptz" | "timestamp with time zone") => TimestampTz,
+        (_, "bytea" | "blob" | "longblob") => Binary,
+        (_, "uuid") => Uuid,
+        (_, "json" | "jsonb") => Json,
+        (Dialect::Mysql, "longtext") => Json,
+        _ => return None,
+    })
+}
+
+/// An ON DELETE action from its SQL spelling (`NO ACTION`, `CASCADE`, ..).
+pub(crate) fn parse_action(spelled: &str) -> godwit_core::Action {
+    use godwit_core::Action::*;
+    match spelled.trim().to_ascii_uppercase().as_str() {
+        "RESTRICT" => Restrict,
+        "CASCADE" => Cascade,
+        "SET NULL" => SetNull,
+        "SET DEFAULT" => SetDefault,
+        _ => NoAction,
+    }
+}

@@ -1,0 +1,184 @@
+//! PostgreSQL: a session advisory lock, polled with `pg_try_advisory_lock` (a
+//! session blocked in `pg_advisory_lock` would hold a snapshot that a
+//! concurrent index build of the lock holder waits for: a deadlock);
+//! introspection reads `pg_catalog` for the current schema.
+
+use diesel::pg::PgConnection;
+use godwit_core::schema::{Constraint, ConstraintKind, Index, Schema, Table};
+
+use super::{parse_action, parse_type, poll_lock, split_list, text, Database, OWN_TABLES};
+use crate::dialect::Dialect;
+use crate::runner::Options;
+use crate::Error;
+
+/// The advisory lock key: "godwit" in ASCII. Advisory locks are per
+/// database, so each database has its own migration lock.
+const LOCK_KEY: i64 = 0x676f_6477_6974;
+
+impl Database for PgConnection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    super::text_queries!(PgConnection);
+
+    fn lock(&mut self, options: &Options) -> Result<(), Error> {
+        let got = poll_lock(options.lock_wait, || {
+            let rows = self
+                .query(
+                    &format!("SELECT CAST(pg_try_advisory_lock({LOCK_KEY}) AS TEXT) AS c0"),
+                    1,
+                )
+                .map_err(|e| {
+                    Error::database("taking the migration lock (pg_try_advisory_lock)", e)
+                })?;
+            Ok(rows.first().is_some_and(|r| text(r, 0) == "true"))
+        })?;
+        if got {
+            Ok(())
+        } else {
+            Err(Error::LockTimeout {
+                dialect: Dialect::Postgres,
+                waited: options.lock_wait,
+            })
+        }
+    }
+
+    fn unlock(&mut self) -> Result<(), Error> {
+        self.query(
+            &format!("SELECT CAST(pg_advisory_unlock({LOCK_KEY}) AS TEXT) AS c0"),
+            1,
+        )
+        .map(|_| ())
+        .map_err(|e| Error::database("releasing the migration lock (pg_advisory_unlock)", e))
+    }
+
+    fn introspect(&mut self) -> Result<Schema, Error> {
+        introspect(self).map_err(|e| Error::database("reading the PostgreSQL schema", e))
+    }
+}
+
+fn lit(s: &str) -> String {
+    Dialect::Postgres.string_literal(s)
+}
+
+/// The oid of a table of the current schema.
+fn oid(table: &str) -> String {
+    format!(
+        "(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = {})",
+        lit(table)
+    )
+}
+
+/// The names of the attributes `keys` of relation `rel`, in order, joined by U+001F.
+fn attnames(keys: &str, rel: &str) -> String {
+    format!(
+        "(SELECT string_agg(a.attname, chr(31) ORDER BY k.ord) FROM unnest({keys}) WITH ORDINALITY AS k(attnum, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = {rel} AND a.attnum = k.attnum)"
+    )
+}
+
+fn introspect(db: &mut PgConnection) -> diesel::QueryResult<Schema> {
+    let mut schema = Schema::new();
+    let tables = db.query(
+        "SELECT c.relname AS c0 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname",
+        1,
+    )?;
+    for t in tables {
+        let name = text(&t, 0).to_string();
+        if OWN_TABLES.contains(&name.as_str()) {
+            continue;
+        }
+        let rel = oid(&name);
+        let mut table = Table::default();
+        for c in db.query(
+            &format!(
+                "SELECT a.attname AS c0, pg_catalog.format_type(a.atttypid, a.atttypmod) AS c1, CAST(a.attnotnull AS TEXT) AS c2, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS c3, CAST(a.attidentity AS TEXT) AS c4 \
+                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                 WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
+            ),
+            5,
+        )? {
+            let cname = text(&c, 0).to_string();
+            let ty = parse_type(Dialect::Postgres, text(&c, 1)).ok_or_else(|| {
+                diesel::result::Error::DeserializationError(
+                    format!(
+                        "column `{name}.{cname}` has type `{}`, which godwit does not map to a column type",
+                        text(&c, 1)
+                    )
+                    .into(),
+                )
+            })?;
+            table.columns.push(godwit_core::schema::ColumnState {
+                name: cname,
+                ty,
+                nullable: text(&c, 2) != "true",
+                default: c[3]
+                    .as_ref()
+                    .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
+                autoincrement: !text(&c, 4).is_empty(),
+                deprecated: false,
+            });
+        }
+        for i in db.query(
+            &format!(
+                "SELECT i.relname AS c0, CAST(ix.indisunique AS TEXT) AS c1, pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS c2, {} AS c3, \
+                 CAST(EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS TEXT) AS c4 \
+                 FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid WHERE ix.indrelid = {rel}",
+                attnames("CAST(ix.indkey AS int2[])", "ix.indrelid")
+            ),
+            5,
+        )? {
+            if text(&i, 4) == "true" {
+                continue; // the index of a primary key or unique constraint
+            }
+            table.indexes.insert(
+                text(&i, 0).to_string(),
+                Index {
+                    columns: split_list(i[3].as_deref()),
+                    unique: text(&i, 1) == "true",
+                    predicate: i[2].clone(),
+                },
+            );
+        }
+        for c in db.query(
+            &format!(
+                "SELECT con.conname AS c0, CAST(con.contype AS TEXT) AS c1, CAST(con.convalidated AS TEXT) AS c2, {} AS c3, rc.relname AS c4, {} AS c5, CAST(con.confdeltype AS TEXT) AS c6, pg_catalog.pg_get_expr(con.conbin, con.conrelid) AS c7 \
+                 FROM pg_catalog.pg_constraint con LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
+                 WHERE con.conrelid = {rel} AND con.contype IN ('p', 'u', 'f', 'c')",
+                attnames("con.conkey", "con.conrelid"),
+                attnames("con.confkey", "con.confrelid")
+            ),
+            8,
+        )? {
+            let columns = split_list(c[3].as_deref());
+            let kind = match text(&c, 1) {
+                "p" => ConstraintKind::PrimaryKey { columns },
+                "u" => ConstraintKind::Unique { columns },
+                "f" => ConstraintKind::ForeignKey {
+                    columns,
+                    ref_table: text(&c, 4).to_string(),
+                    ref_columns: split_list(c[5].as_deref()),
+                    on_delete: parse_action(match text(&c, 6) {
+                        "r" => "RESTRICT",
+                        "c" => "CASCADE",
+                        "n" => "SET NULL",
+                        "d" => "SET DEFAULT",
+                        _ => "NO ACTION",
+                    }),
+                },
+                _ => ConstraintKind::Check {
+                    expr: text(&c, 7).to_string(),
+                },
+            };
+            table.constraints.insert(
+                text(&c, 0).to_string(),
+                Constraint {
+                    kind,
+                    valid: text(&c, 2) == "true",
+                },
+            );
+        }
+        schema.tables.insert(name, table);
+    }
+    Ok(schema)
+}

@@ -1,0 +1,365 @@
+//! MySQL and MariaDB: DDL is not transactional (the runner records progress
+//! per op), so each statement asks for the cheapest algorithm the server
+//! supports for it: `ALGORITHM=INSTANT` for metadata-only changes,
+//! `ALGORITHM=INPLACE, LOCK=NONE` for index builds and nullability changes
+//! (writes continue), and no clause where only a table copy can do it (a
+//! type change, a validated foreign key), so the server picks.
+
+use godwit_core::schema::{foreign_key_name, unique_name, ConstraintKind, Table};
+use godwit_core::{ColumnChange, DefaultValue, Op};
+
+use super::{
+    column_definition, create_table, on_delete, postgres, sql, Context, RenderError, Statement,
+};
+
+const INSTANT: &str = ", ALGORITHM=INSTANT";
+const INPLACE: &str = ", ALGORITHM=INPLACE, LOCK=NONE";
+
+pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    let d = cx.dialect;
+    let q = |s: &str| cx.q(s);
+    Ok(match cx.op {
+        Op::CreateTable { name, .. } => vec![sql(create_table(d, name, cx.table_after(name)?))],
+        Op::DropTable { name } => vec![sql(format!("DROP TABLE {}", q(name)))],
+        Op::DeprecateTable { .. } => Vec::new(),
+        Op::RenameTable { from, to } => {
+            vec![sql(format!("RENAME TABLE {} TO {}", q(from), q(to)))]
+        }
+        Op::AddColumn { table, column } => {
+            let t = cx.table_after(table)?;
+            let state = t
+                .column(&column.name)
+                .ok_or_else(|| cx.unsupported("the column is missing from the model"))?;
+            let plain = !column.primary_key
+                && !column.unique
+                && column.references.is_none()
+                && !column.autoincrement
+                && !matches!(
+                    column.default,
+                    Some(DefaultValue::Now | DefaultValue::Sql(_))
+                );
+            let mut out = vec![sql(format!(
+                "ALTER TABLE {} ADD COLUMN {}{}",
+                q(table),
+                column_definition(d, table, t, state),
+                if plain { INSTANT } else { "" }
+            ))];
+            let cols = vec![column.name.to_string()];
+            if column.primary_key {
+                out.push(sql(format!(
+                    "ALTER TABLE {} ADD PRIMARY KEY ({})",
+                    q(table),
+                    q(&column.name)
+                )));
+            }
+            if column.unique && !column.primary_key {
+                out.push(sql(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({}){INPLACE}",
+                    q(table),
+                    q(&unique_name(table, &cols)),
+                    q(&column.name)
+                )));
+            }
+            if let Some(r) = &column.references {
+                out.push(sql(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+                    q(table),
+                    q(&foreign_key_name(table, &cols)),
+                    q(&column.name),
+                    q(&r.table),
+                    q(&r.column)
+                )));
+            }
+            out
+        }
+        Op::DropColumn { table, column } => {
+            let t = cx.table_before(table)?;
+            let mut out = drop_dependents(cx, table, t, column);
+            out.push(sql(format!(
+                "ALTER TABLE {} DROP COLUMN {}{INSTANT}",
+                q(table),
+                q(column)
+            )));
+            out
+        }
+        Op::RenameColumn { table, from, to } => vec![sql(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}{INPLACE}",
+            q(table),
+            q(from),
+            q(to)
+        ))],
+        Op::AlterColumn {
+            table,
+            column,
+            changes,
+        } => {
+            let t = cx.table_after(table)?;
+            let state = t
+                .column(column)
+                .ok_or_else(|| cx.unsupported("the column is missing from the model"))?;
+            let retype = changes
+                .iter()
+                .any(|c| matches!(c, ColumnChange::SetType(_)));
+            let renull = changes
+                .iter()
+                .any(|c| matches!(c, ColumnChange::Nullable(_)));
+            if retype || renull {
+                // MODIFY restates the whole column as it ends up.
+                vec![sql(format!(
+                    "ALTER TABLE {} MODIFY COLUMN {}{}",
+                    q(table),
+                    column_definition(d, table, t, state),
+                    if retype { "" } else { INPLACE }
+                ))]
+            } else {
+                let alter = format!("ALTER TABLE {} ALTER COLUMN {}", q(table), q(column));
+                changes
+                    .iter()
+                    .map(|change| match change {
+                        ColumnChange::SetDefault(v) => sql(format!(
+                            "{alter} SET DEFAULT {}{INSTANT}",
+                            d.default_value(v, state.ty)
+                        )),
+                        _ => sql(format!("{alter} DROP DEFAULT{INSTANT}")),
+                    })
+                    .collect()
+            }
+        }
+        Op::DeprecateColumn { table, column } => {
+            let was_nullable = cx
+                .table_before(table)?
+                .column(column)
+                .is_some_and(|c| c.nullable);
+            let t = cx.table_after(table)?;
+            match t.column(column) {
+                Some(state) if !was_nullable => vec![sql(format!(
+                    "ALTER TABLE {} MODIFY COLUMN {}{INPLACE}",
+                    q(table),
+                    column_definition(d, table, t, state)
+                ))],
+                _ => Vec::new(),
+            }
+        }
+        Op::CreateIndex {
+            name,
+            table,
+            columns,
+            unique,
+            predicate,
+            ..
+        } => {
+            if predicate.is_some() {
+                return Err(cx.unsupported(
+                    "MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite",
+                ));
+            }
+            vec![sql(format!(
+                "ALTER TABLE {} ADD {}INDEX {} ({}){INPLACE}",
+                q(table),
+                if *unique { "UNIQUE " } else { "" },
+                q(name),
+                d.quote_list(columns)
+            ))]
+        }
+        Op::DropIndex { name, table, .. } => {
+            // InnoDB refuses to drop the only index a foreign key can use:
+            // replace it, in the same statement, by one named after the
+            // constraint (as the server names the index it makes itself).
+            let before = cx.table_before(table)?;
+            let after = cx.table_after(table)?;
+            let mut replacements = String::new();
+            if let Some(index) = before.indexes.get(&**name) {
+                for (fk, c) in &before.constraints {
+                    let ConstraintKind::ForeignKey { columns, .. } = &c.kind else {
+                        continue;
+                    };
+                    let leads = index.columns.len() >= columns.len()
+                        && index.columns[..columns.len()] == columns[..];
+                    if leads && !after.has_index_leading_with(columns) {
+                        replacements.push_str(&format!(
+                            ", ADD INDEX {} ({})",
+                            q(fk),
+                            d.quote_list(columns)
+                        ));
+                    }
+                }
+            }
+            vec![sql(format!(
+                "ALTER TABLE {} DROP INDEX {}{replacements}{INPLACE}",
+                q(table),
+                q(name)
+            ))]
+        }
+        Op::CreateForeignKey {
+            name,
+            table,
+            columns,
+            ref_table,
+            ref_columns,
+            on_delete: action,
+            not_valid,
+        } => {
+            let add = format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}){}",
+                q(table),
+                q(name),
+                d.quote_list(columns),
+                q(ref_table),
+                d.quote_list(ref_columns),
+                on_delete(*action)
+            );
+            if *not_valid {
+                // MySQL's NOT VALID: with the checks off the existing rows are
+                // not scanned, and the constraint can be added in place.
+                vec![
+                    sql("SET foreign_key_checks = 0"),
+                    sql(format!("{add}{INPLACE}")),
+                    sql("SET foreign_key_checks = 1"),
+                ]
+            } else {
+                vec![sql(add)]
+            }
+        }
+        Op::CreateCheckConstraint {
+            name, table, expr, ..
+        } => vec![sql(format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({expr})",
+            q(table),
+            q(name)
+        ))],
+        Op::ValidateConstraint { table, name } => {
+            let t = cx.table_before(table)?;
+            let c = t
+                .constraints
+                .get(&**name)
+                .ok_or_else(|| cx.unsupported("the constraint is missing from the model"))?;
+            match &c.kind {
+                ConstraintKind::ForeignKey {
+                    columns,
+                    ref_table,
+                    ref_columns,
+                    ..
+                } => {
+                    let present = columns
+                        .iter()
+                        .map(|c| format!("c.{} IS NOT NULL", q(c)))
+                        .collect::<Vec<_>>()
+                        .join(" AND ");
+                    let join = columns
+                        .iter()
+                        .zip(ref_columns)
+                        .map(|(c, r)| format!("p.{} = c.{}", q(r), q(c)))
+                        .collect::<Vec<_>>()
+                        .join(" AND ");
+                    vec![Statement::ExpectEmpty {
+                        sql: format!(
+                            "SELECT 1 FROM {} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {} p WHERE {join}) LIMIT 1",
+                            q(table),
+                            q(ref_table)
+                        ),
+                        violation: format!(
+                            "a row of `{table}` references a missing row of `{ref_table}`, so constraint `{name}` does not hold"
+                        ),
+                    }]
+                }
+                ConstraintKind::Check { expr } => vec![Statement::ExpectEmpty {
+                    sql: format!("SELECT 1 FROM {} WHERE NOT ({expr}) LIMIT 1", q(table)),
+                    violation: format!("a row of `{table}` violates check constraint `{name}`"),
+                }],
+                _ => Vec::new(),
+            }
+        }
+        Op::DropConstraint { table, name } => {
+            let t = cx.table_before(table)?;
+            let c = t
+                .constraints
+                .get(&**name)
+                .ok_or_else(|| cx.unsupported("the constraint is missing from the model"))?;
+            drop_constraint(cx, table, t, name, &c.kind)
+        }
+        Op::Execute { sql: s } => vec![sql(s.trim().trim_end_matches(';').to_string())],
+        Op::Backfill {
+            table,
+            set,
+            predicate,
+            batch_size,
+        } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
+        Op::SafetyAssured { .. } => postgres::unreachable_nested(cx)?,
+    })
+}
+
+/// Dropping one constraint, by kind: MySQL spells each differently.
+fn drop_constraint(
+    cx: &Context<'_>,
+    table: &str,
+    t: &Table,
+    name: &str,
+    kind: &ConstraintKind,
+) -> Vec<Statement> {
+    let q = |s: &str| cx.q(s);
+    match kind {
+        ConstraintKind::PrimaryKey { .. } => {
+            vec![sql(format!("ALTER TABLE {} DROP PRIMARY KEY", q(table)))]
+        }
+        ConstraintKind::Unique { .. } => vec![sql(format!(
+            "ALTER TABLE {} DROP INDEX {}{INPLACE}",
+            q(table),
+            q(name)
+        ))],
+        ConstraintKind::ForeignKey { columns, .. } => {
+            let mut out = vec![sql(format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                q(table),
+                q(name)
+            ))];
+            // With no index leading with its columns, the server created one
+            // under the constraint's name; it stays behind unless dropped.
+            if !t.has_index_leading_with(columns) {
+                out.push(sql(format!(
+                    "ALTER TABLE {} DROP INDEX {}{INPLACE}",
+                    q(table),
+                    q(name)
+                )));
+            }
+            out
+        }
+        ConstraintKind::Check { .. } => vec![sql(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            q(table),
+            q(name)
+        ))],
+    }
+}
+
+/// Before a column is dropped: the foreign keys, indexes and unique
+/// constraints over it (MySQL would keep a multi-column index without the
+/// column, and refuses to drop a column a foreign key uses).
+fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Vec<Statement> {
+    let q = |s: &str| cx.q(s);
+    let mut out = Vec::new();
+    let uses = |cols: &[String]| cols.iter().any(|c| c == column);
+    for (name, c) in &t.constraints {
+        if matches!(c.kind, ConstraintKind::ForeignKey { .. }) && uses(c.kind.columns()) {
+            out.push(sql(format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                q(table),
+                q(name)
+            )));
+        }
+    }
+    for (name, i) in &t.indexes {
+        if uses(&i.columns) {
+            out.push(sql(format!(
+                "ALTER TABLE {} DROP INDEX {}{INPLACE}",
+                q(table),
+                q(name)
+            )));
+        }
+    }
+    for (name, c) in &t.constraints {
+        if !matches!(c.kind, ConstraintKind::ForeignKey { .. }) && uses(c.kind.columns()) {
+            out.extend(drop_constraint(cx, table, t, name, &c.kind));
+        }
+    }
+    out
+}

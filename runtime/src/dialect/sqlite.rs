@@ -1,0 +1,203 @@
+//! SQLite: ALTER TABLE can only rename a table or a column, add a plain
+//! column and drop an unconstrained one. Everything else (changing a type,
+//! nullability or default, adding or dropping a constraint, dropping a column
+//! an index or constraint uses) is the table rebuild of
+//! <https://www.sqlite.org/lang_altertable.html#otheralter>: create the new
+//! table, copy the rows, drop the old one, rename, recreate the indexes, check
+//! the foreign keys. The runner turns `foreign_keys` off around the
+//! migration's transaction (it cannot be changed inside one), which is step 1
+//! and 12 of that procedure; the rest is rendered here.
+
+use godwit_core::schema::Table;
+use godwit_core::{Column, DefaultValue, Op};
+
+use super::{
+    column_definition, create_index, create_table, postgres, sql, Context, RenderError, Statement,
+};
+
+pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    let d = cx.dialect;
+    let q = |s: &str| cx.q(s);
+    Ok(match cx.op {
+        Op::CreateTable { name, .. } => vec![sql(create_table(d, name, cx.table_after(name)?))],
+        Op::DropTable { name } => vec![sql(format!("DROP TABLE {}", q(name)))],
+        Op::DeprecateTable { .. } => Vec::new(),
+        Op::RenameTable { from, to } => {
+            vec![sql(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to)))]
+        }
+        Op::AddColumn { table, column } => {
+            if can_add_natively(column) {
+                let t = cx.table_after(table)?;
+                let state = t
+                    .column(&column.name)
+                    .ok_or_else(|| cx.unsupported("the column is missing from the model"))?;
+                vec![sql(format!(
+                    "ALTER TABLE {} ADD COLUMN {}",
+                    q(table),
+                    column_definition(d, table, t, state)
+                ))]
+            } else {
+                rebuild(cx, table)?
+            }
+        }
+        Op::DropColumn { table, column } => {
+            let t = cx.table_before(table)?;
+            let used = t.indexes.values().any(|i| {
+                i.columns.iter().any(|c| c == &**column)
+                    || i.predicate.as_deref().is_some_and(|p| p.contains(&**column))
+            }) || !t.constraints.is_empty()
+                && t.constraints.values().any(|c| {
+                    c.kind.columns().iter().any(|c| c == &**column)
+                        || matches!(&c.kind, godwit_core::schema::ConstraintKind::Check { expr } if expr.contains(&**column))
+                });
+            if used {
+                rebuild(cx, table)?
+            } else {
+                vec![sql(format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    q(table),
+                    q(column)
+                ))]
+            }
+        }
+        Op::RenameColumn { table, from, to } => vec![sql(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            q(table),
+            q(from),
+            q(to)
+        ))],
+        Op::AlterColumn { table, .. }
+        | Op::CreateForeignKey { table, .. }
+        | Op::CreateCheckConstraint { table, .. }
+        | Op::DropConstraint { table, .. } => rebuild(cx, table)?,
+        Op::DeprecateColumn { table, column } => {
+            let was_nullable = cx
+                .table_before(table)?
+                .column(column)
+                .is_some_and(|c| c.nullable);
+            if was_nullable {
+                Vec::new()
+            } else {
+                rebuild(cx, table)?
+            }
+        }
+        Op::CreateIndex { name, table, .. } => {
+            let index = cx
+                .table_after(table)?
+                .indexes
+                .get(&**name)
+                .ok_or_else(|| cx.unsupported("the index is missing from the model"))?;
+            // SQLite has no concurrent build: the index is built in the transaction.
+            vec![sql(create_index(d, name, table, index, false))]
+        }
+        Op::DropIndex { name, .. } => vec![sql(format!("DROP INDEX {}", q(name)))],
+        Op::ValidateConstraint { table, name } => {
+            // Every constraint is checked when the table is rebuilt; this
+            // checks the foreign keys again in case rows changed since.
+            let t = cx.table_before(table)?;
+            match t.constraints.get(&**name).map(|c| &c.kind) {
+                Some(godwit_core::schema::ConstraintKind::ForeignKey { .. }) => {
+                    vec![fk_check(cx, Some(table))]
+                }
+                Some(godwit_core::schema::ConstraintKind::Check { expr }) => {
+                    vec![Statement::ExpectEmpty {
+                        sql: format!("SELECT 1 FROM {} WHERE NOT ({expr}) LIMIT 1", q(table)),
+                        violation: format!("a row of `{table}` violates check constraint `{name}`"),
+                    }]
+                }
+                _ => Vec::new(),
+            }
+        }
+        Op::Execute { sql: s } => vec![sql(s.trim().trim_end_matches(';').to_string())],
+        Op::Backfill {
+            table,
+            set,
+            predicate,
+            batch_size,
+        } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
+        Op::SafetyAssured { .. } => postgres::unreachable_nested(cx)?,
+    })
+}
+
+/// What `ALTER TABLE .. ADD COLUMN` accepts: no key, no unique, no foreign
+/// key (kept in the rebuilt table's definition instead), a constant default,
+/// and NOT NULL only with a default.
+fn can_add_natively(c: &Column) -> bool {
+    !c.primary_key
+        && !c.unique
+        && !c.autoincrement
+        && c.references.is_none()
+        && !matches!(c.default, Some(DefaultValue::Now | DefaultValue::Sql(_)))
+        && (c.nullable || c.default.is_some())
+}
+
+fn fk_check(cx: &Context<'_>, table: Option<&str>) -> Statement {
+    let (sql, what) = match table {
+        Some(t) => (
+            format!("PRAGMA foreign_key_check({})", cx.q(t)),
+            format!("a row of `{t}` references a missing row"),
+        ),
+        None => (
+            "PRAGMA foreign_key_check".to_string(),
+            "the rebuilt table breaks a foreign key: a row references a missing row".to_string(),
+        ),
+    };
+    Statement::ExpectEmpty {
+        sql,
+        violation: what,
+    }
+}
+
+/// Steps 4 to 10 of the rebuild of `table` into the shape the model has after
+/// the op (steps 1–3 and 11–12 are the runner's transaction and pragmas).
+fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError> {
+    let d = cx.dialect;
+    let q = |s: &str| cx.q(s);
+    let before = cx.table_before(table)?;
+    let after = cx.table_after(table)?;
+    let temp = format!("_godwit_new_{table}");
+    let create = create_table(d, &temp, after);
+    // The constraint names are those of the final table, not of the temporary one.
+    let create = rename_own_constraints(create, &temp, table, after, d);
+    let copied: Vec<&str> = after
+        .columns
+        .iter()
+        .filter(|c| before.column(&c.name).is_some())
+        .map(|c| c.name.as_str())
+        .collect();
+    let cols = d.quote_list(&copied);
+    let mut out = vec![
+        sql(create),
+        sql(format!(
+            "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+            q(&temp),
+            q(table)
+        )),
+        sql(format!("DROP TABLE {}", q(table))),
+        sql(format!("ALTER TABLE {} RENAME TO {}", q(&temp), q(table))),
+    ];
+    for (name, index) in &after.indexes {
+        out.push(sql(create_index(d, name, table, index, false)));
+    }
+    out.push(fk_check(cx, None));
+    Ok(out)
+}
+
+/// `create_table` names the inline AUTOINCREMENT key after the table it is
+/// given; in a rebuild that is the temporary name, so put the real one back.
+fn rename_own_constraints(
+    create: String,
+    temp: &str,
+    table: &str,
+    t: &Table,
+    d: super::Dialect,
+) -> String {
+    if super::sqlite_inline_key(t) {
+        create.replace(
+            &d.quote(&godwit_core::schema::primary_key_name(temp)),
+            &d.quote(&godwit_core::schema::primary_key_name(table)),
+        )
+    } else {
+        create
+    }
+}

@@ -1,0 +1,255 @@
+//! The SQL of every op on every dialect, as snapshots (`snapshots/`).
+
+use godwit_core::schema::Schema;
+use godwit_core::Op;
+
+use super::{canonical_sql, Dialect};
+use crate::dsl::*;
+
+/// The schema the ops below run against: `users` and `posts`.
+fn base() -> Schema {
+    let mut ops = Ops::new();
+    ops.create_table(
+        "users",
+        [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)).not_null().unique(),
+            column("username", Varchar(50)).not_null(),
+            column("bio", Text),
+            column("karma", Integer).not_null().server_default(0),
+        ],
+    );
+    ops.create_table(
+        "posts",
+        [
+            column("id", BigInt).primary_key(),
+            column("author_id", BigInt)
+                .not_null()
+                .references("users", "id"),
+            column("title", Text).not_null(),
+            column("score", Numeric(10, 2)),
+        ],
+    )
+    .check("posts_score_positive", "score >= 0");
+    ops.create_index("idx_posts_title", "posts", ["title"]);
+    let mut s = Schema::new();
+    for op in ops.ops() {
+        s.apply(op).expect("the base schema replays");
+    }
+    s
+}
+
+fn render_all(op: &Op) -> String {
+    let before = base();
+    let mut out = format!("{op}\n");
+    for d in Dialect::ALL {
+        out.push_str(&format!("\n-- {d}\n"));
+        match d.render(op, &before) {
+            Ok(stmts) if stmts.is_empty() => out.push_str("-- (no statement)\n"),
+            Ok(stmts) => {
+                for s in stmts {
+                    out.push_str(&format!("{s}\n"));
+                }
+            }
+            Err(e) => out.push_str(&format!("-- error: {e}\n")),
+        }
+    }
+    out
+}
+
+macro_rules! snapshot {
+    ($name:ident, |$op:ident| $body:expr) => {
+        #[test]
+        fn $name() {
+            let mut ops = Ops::new();
+            {
+                let $op = &mut ops;
+                $body;
+            }
+            let text = ops
+                .ops()
+                .iter()
+                .map(render_all)
+                .collect::<Vec<_>>()
+                .join("\n");
+            insta::assert_snapshot!(stringify!($name), text);
+        }
+    };
+}
+
+snapshot!(create_table, |op| {
+    op.create_table(
+        "user_preferences",
+        [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("user_id", BigInt)
+                .not_null()
+                .references("users", "id"),
+            column("theme", Varchar(20)).server_default("light"),
+            column("notifications_enabled", Boolean).server_default(true),
+            column("ratio", Double).server_default(0.5),
+            column("created_at", Timestamp).server_default(now()),
+            column("token", Uuid).server_default(sql("gen_random_uuid()")),
+            column("updated_at", TimestampTz),
+        ],
+    )
+    .unique(["user_id", "theme"])
+    .check("user_preferences_ratio_range", "ratio BETWEEN 0 AND 1")
+});
+
+snapshot!(create_table_every_type, |op| {
+    op.create_table(
+        "every_type",
+        [
+            column("a", SmallInt),
+            column("b", Integer),
+            column("c", BigInt),
+            column("d", Boolean),
+            column("e", Text),
+            column("f", Varchar(10)),
+            column("g", Char(2)),
+            column("h", Real),
+            column("i", Double),
+            column("j", Numeric(12, 4)),
+            column("k", Date),
+            column("l", Time),
+            column("m", Timestamp),
+            column("n", TimestampTz),
+            column("o", Binary),
+            column("p", Uuid),
+            column("q", Json),
+        ],
+    )
+});
+
+snapshot!(drop_table, |op| op.drop_table("posts"));
+snapshot!(deprecate_table, |op| op.deprecate_table("posts"));
+snapshot!(rename_table, |op| op.rename_table("posts", "articles"));
+snapshot!(add_column_nullable, |op| op
+    .add_column("users", column("nickname", Varchar(40))));
+snapshot!(add_column_with_default, |op| op.add_column(
+    "users",
+    column("active", Boolean).not_null().server_default(true)
+));
+snapshot!(add_column_with_constraints, |op| op.add_column(
+    "posts",
+    column("editor_id", BigInt)
+        .unique()
+        .references("users", "id")
+));
+snapshot!(drop_column_plain, |op| op.drop_column("users", "bio"));
+snapshot!(drop_column_indexed, |op| op.drop_column("posts", "title"));
+snapshot!(rename_column, |op| op
+    .rename_column("users", "bio", "about"));
+snapshot!(alter_column_nullable, |op| op
+    .alter_column("users", "bio")
+    .nullable(false));
+snapshot!(alter_column_drop_not_null, |op| op
+    .alter_column("users", "username")
+    .nullable(true));
+snapshot!(alter_column_default, |op| op
+    .alter_column("users", "karma")
+    .server_default(10));
+snapshot!(alter_column_drop_default, |op| op
+    .alter_column("users", "karma")
+    .drop_default());
+snapshot!(alter_column_type, |op| op
+    .alter_column("users", "karma")
+    .set_type(BigInt));
+snapshot!(deprecate_column, |op| op
+    .deprecate_column("users", "username"));
+snapshot!(create_index, |op| op.create_index(
+    "idx_users_username",
+    "users",
+    ["username"]
+));
+snapshot!(create_index_unique_concurrently, |op| op
+    .create_index("idx_users_username_karma", "users", ["username", "karma"])
+    .unique()
+    .concurrently());
+snapshot!(create_index_partial, |op| op
+    .create_index("idx_users_active_bio", "users", ["bio"])
+    .where_("karma > 0"));
+snapshot!(drop_index, |op| op.drop_index("idx_posts_title", "posts"));
+snapshot!(drop_index_concurrently, |op| op
+    .drop_index("idx_posts_title", "posts")
+    .concurrently());
+snapshot!(create_foreign_key, |op| op
+    .create_foreign_key("posts_author_fk", "posts", ["author_id"], "users", ["id"])
+    .on_delete(Action::Cascade));
+snapshot!(create_foreign_key_not_valid, |op| op
+    .create_foreign_key("posts_author_fk", "posts", ["author_id"], "users", ["id"])
+    .not_valid());
+snapshot!(create_check_constraint, |op| op.create_check_constraint(
+    "users_karma_positive",
+    "users",
+    "karma >= 0"
+));
+snapshot!(create_check_constraint_not_valid, |op| op
+    .create_check_constraint("users_karma_positive", "users", "karma >= 0")
+    .not_valid());
+snapshot!(validate_foreign_key, |op| op
+    .validate_constraint("posts", "posts_author_id_fkey"));
+snapshot!(validate_check, |op| op
+    .validate_constraint("posts", "posts_score_positive"));
+snapshot!(drop_foreign_key, |op| op
+    .drop_constraint("posts", "posts_author_id_fkey"));
+snapshot!(drop_check, |op| op
+    .drop_constraint("posts", "posts_score_positive"));
+snapshot!(drop_unique, |op| op
+    .drop_constraint("users", "users_email_key"));
+snapshot!(execute, |op| op
+    .execute("UPDATE users SET karma = 1 WHERE id = 1;"));
+snapshot!(backfill, |op| op
+    .backfill("users", "karma = karma + 1")
+    .where_("bio IS NOT NULL")
+    .batch_size(500));
+snapshot!(safety_assured, |op| op.safety_assured(
+    "the users table is tiny and only read by the admin tool",
+    |op| {
+        op.add_column(
+            "users",
+            column("level", Integer).not_null().server_default(1),
+        );
+        op.create_index("idx_users_level", "users", ["level"]);
+    }
+));
+
+#[test]
+fn identifiers_are_quoted_and_escaped() {
+    assert_eq!(Dialect::Postgres.quote("we\"ird"), "\"we\"\"ird\"");
+    assert_eq!(Dialect::Sqlite.quote("order"), "\"order\"");
+    assert_eq!(Dialect::Mysql.quote("we`ird"), "`we``ird`");
+    assert_eq!(Dialect::Mysql.string_literal("it's a \\"), "'it''s a \\\\'");
+    assert_eq!(Dialect::Postgres.string_literal("it's"), "'it''s'");
+}
+
+#[test]
+fn backfill_batches_by_primary_key() {
+    let mut ops = Ops::new();
+    ops.backfill("users", "karma = 0").batch_size(100);
+    let stmts = Dialect::Postgres.render(&ops.ops()[0], &base()).unwrap();
+    let super::Statement::Backfill(b) = &stmts[0] else {
+        panic!("a backfill renders to a batched update")
+    };
+    assert_eq!(
+        b.boundary_query(Some("200")),
+        "SELECT CAST(\"id\" AS TEXT) AS c0 FROM \"users\" WHERE \"id\" > 200 ORDER BY \"id\" LIMIT 1 OFFSET 99"
+    );
+    assert_eq!(
+        b.batch_update(Some("200"), Some("300")),
+        "UPDATE \"users\" SET karma = 0 WHERE \"id\" > 200 AND \"id\" <= 300"
+    );
+}
+
+#[test]
+fn canonical_sql_folds_server_spellings() {
+    assert_eq!(canonical_sql("'light'::character varying"), "'light'");
+    assert_eq!(canonical_sql("(price > (0)::numeric)"), "price>0");
+    assert_eq!(canonical_sql("`price` > 0"), "price>0");
+    assert_eq!(canonical_sql("'-1'::integer"), "-1");
+    assert_eq!(canonical_sql("1.50"), "1.5");
+    assert_eq!(canonical_sql("TRUE"), "1");
+    assert_eq!(canonical_sql("current_timestamp(6)"), "current_timestamp");
+    assert_eq!(canonical_sql("'It''s'"), "'It''s'");
+}

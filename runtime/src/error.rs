@@ -1,0 +1,190 @@
+//! The runtime's errors. Each message says which migration, which
+//! statement, what state the database is in now, and what to run next.
+
+use std::time::Duration;
+
+use crate::dialect::{Dialect, RenderError};
+
+/// What went wrong while migrating, inspecting or connecting.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A statement of the runner's own (the version table, the lock,
+    /// introspection) failed.
+    #[error("{context}: {source}")]
+    Database {
+        /// What the runner was doing.
+        context: String,
+        /// What the database said.
+        #[source]
+        source: diesel::result::Error,
+    },
+
+    /// The connection could not be opened.
+    #[error("cannot connect to {url}: {source}")]
+    Connection {
+        /// The URL, without its password.
+        url: String,
+        /// What the driver said.
+        #[source]
+        source: diesel::ConnectionError,
+    },
+
+    /// The URL names a backend this binary was built without, or no backend.
+    #[error("cannot connect to {url}: {reason}")]
+    UnsupportedUrl {
+        /// The URL, without its password.
+        url: String,
+        /// Why, and which cargo feature to enable.
+        reason: String,
+    },
+
+    /// A migration's ops cannot be rendered for this database.
+    #[error("migration {revision} ({message:?}) cannot be run on {dialect}: {source}")]
+    Render {
+        /// The migration.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// The backend.
+        dialect: Dialect,
+        /// Why.
+        #[source]
+        source: RenderError,
+    },
+
+    /// A statement of a migration failed.
+    #[error(transparent)]
+    MigrationFailed(Box<MigrationFailure>),
+
+    /// An applied migration is not the one embedded in this binary.
+    #[error(
+        "migration {revision} ({message:?}) was changed after it was applied: the database recorded checksum {applied}, this binary embeds {embedded}.\n\
+         state now: nothing was run; the database is unchanged.\n\
+         next: put the migration back as it was when applied (see its history in version control) and write the change as a new migration; \
+         or, if the database already matches the edited migration, record that with `stamp {revision}` \
+         (in Rust: `MIGRATIONS.stamp(&mut conn, Target::Revision(\"{revision}\"))`), then run `upgrade` again"
+    )]
+    ChecksumMismatch {
+        /// The migration.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// The checksum in the version table.
+        applied: String,
+        /// The checksum embedded in the binary.
+        embedded: String,
+    },
+
+    /// The database records a revision this binary does not know.
+    #[error(
+        "the database has applied revision {revision} ({message:?}), which this binary does not know (its newest is {head}).\n\
+         state now: nothing was run; the database is unchanged.\n\
+         next: a newer version of the application migrated this database: deploy that version, \
+         or downgrade the database with it to {head} first"
+    )]
+    UnknownRevision {
+        /// The revision in the version table.
+        revision: String,
+        /// The message recorded with it.
+        message: String,
+        /// The newest revision this binary knows, or `base`.
+        head: String,
+    },
+
+    /// A previous run left a migration half-applied.
+    #[error(
+        "migration {revision} ({message:?}) is half-applied: {what}.\n\
+         state now: {state}\n\
+         next: {next}"
+    )]
+    HalfApplied {
+        /// The migration.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// What the version table says happened.
+        what: String,
+        /// Which ops are applied.
+        state: String,
+        /// The commands that resolve it.
+        next: String,
+    },
+
+    /// Downgrading would undo a migration that cannot be undone.
+    #[error(
+        "cannot downgrade past migration {revision} ({message:?}): it is irreversible: {reason}.\n\
+         state now: nothing was run; the database is unchanged.\n\
+         next: downgrade to {revision} at the lowest, or restore a backup"
+    )]
+    Irreversible {
+        /// The migration.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// The reason given in `irreversible = ".."`.
+        reason: String,
+    },
+
+    /// The target names no revision of the set, or lies outside it.
+    #[error("{0}")]
+    Target(String),
+
+    /// Another process held the migration lock for longer than allowed.
+    #[error(
+        "another process has held the migration lock on this {dialect} database for more than {waited:?}.\n\
+         state now: nothing was run by this process.\n\
+         next: wait for the other deploy to finish and run `upgrade` again, or raise `Options::lock_wait`"
+    )]
+    LockTimeout {
+        /// The backend.
+        dialect: Dialect,
+        /// How long this process waited.
+        waited: Duration,
+    },
+
+    /// The version table says something godwit never writes.
+    #[error("the version table godwit_version is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+impl Error {
+    pub(crate) fn database(context: impl Into<String>, source: diesel::result::Error) -> Error {
+        Error::Database {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// A statement of a migration failed: where, why, and what is applied now.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "migration {revision} ({message:?}) failed in its {phase} at op {op_number} of {op_count}, `{op}`,\n\
+     while running:\n    {statement}\n\
+     the database said: {cause}\n\
+     state now: {state}\n\
+     next: {next}"
+)]
+pub struct MigrationFailure {
+    /// The migration.
+    pub revision: String,
+    /// Its message.
+    pub message: String,
+    /// `upgrade` or `downgrade`.
+    pub phase: &'static str,
+    /// 1-based number of the failed op.
+    pub op_number: usize,
+    /// How many ops the body has.
+    pub op_count: usize,
+    /// The op, as written in the migration.
+    pub op: String,
+    /// The statement that failed.
+    pub statement: String,
+    /// The database's error.
+    pub cause: String,
+    /// What is applied now.
+    pub state: String,
+    /// What to do.
+    pub next: String,
+}

@@ -1,0 +1,1350 @@
+//! The runner: applies the set to a database, keeps the version table, and
+//! refuses to run when the database and the binary disagree.
+//!
+//! One migration at a time, under a database lock: read the version table,
+//! check every applied migration's checksum, render the next migration's ops
+//! for the backend (the schema before it is replayed from the set), run them
+//! in one transaction where the backend allows and record the result in the
+//! same transaction; where it does not (MySQL DDL, a concurrent index build,
+//! a batched backfill), record progress per op so that a failure leaves a
+//! row saying exactly which op failed.
+
+use std::time::{Duration, Instant};
+
+use godwit_core::schema::Schema;
+use godwit_core::{Migration, Op, Phase};
+
+use crate::database::{text, Database, Row};
+use crate::dialect::{Dialect, Statement};
+use crate::{Error, MigrationSet};
+
+/// The table in which godwit records applied migrations.
+pub const VERSION_TABLE: &str = "godwit_version";
+
+/// Where to migrate to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// The newest migration of the set.
+    Head,
+    /// Before the first migration: an empty schema.
+    Base,
+    /// Up to and including this revision.
+    Revision(&'a str),
+    /// This many migrations after (positive) or before (negative) the current one.
+    Relative(i32),
+}
+
+/// How the runner waits, times out and retries. `Options::default()` is what
+/// [`MigrationSet::upgrade`] uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// PostgreSQL `lock_timeout` (MySQL `lock_wait_timeout`) while a
+    /// migration runs: how long one statement may wait for a table lock
+    /// before it gives up, so that it does not queue every other query
+    /// behind it. Default 5 s.
+    pub lock_timeout: Duration,
+    /// PostgreSQL `statement_timeout` while a migration runs; `None` for no
+    /// limit (the default).
+    pub statement_timeout: Option<Duration>,
+    /// How many times a migration is tried again after its lock wait timed
+    /// out. Default 3.
+    pub retries: u32,
+    /// The pause before the first retry, doubled for each further one. Default 1 s.
+    pub retry_backoff: Duration,
+    /// How long to wait for another process that holds the migration lock
+    /// (and, on SQLite, the busy timeout). Default 10 min.
+    pub lock_wait: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lock_timeout: Duration::from_secs(5),
+            statement_timeout: None,
+            retries: 3,
+            retry_backoff: Duration::from_secs(1),
+            lock_wait: Duration::from_secs(600),
+        }
+    }
+}
+
+/// What `upgrade` or `downgrade` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The revision before (`None`: base).
+    pub from: Option<&'static str>,
+    /// The revision after (`None`: base).
+    pub to: Option<&'static str>,
+    /// The migrations this process ran, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One migration run by this process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The migration.
+    pub revision: &'static str,
+    /// Its message.
+    pub message: &'static str,
+    /// Upgrade or downgrade.
+    pub phase: Phase,
+    /// How long it took.
+    pub duration: Duration,
+    /// How many tries it took (more than 1 after a lock timeout).
+    pub attempts: u32,
+}
+
+/// One row of the version table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedRecord {
+    /// The revision.
+    pub revision: String,
+    /// Its message when applied.
+    pub message: String,
+    /// Its checksum when applied.
+    pub checksum: String,
+    /// `applied`, or the state of a migration that did not complete
+    /// (`upgrading`, `upgrade_failed`, `downgrading`, `downgrade_failed`).
+    pub state: String,
+    /// The index (0-based) of the op running or failed, when not applied.
+    pub op_index: Option<usize>,
+    /// The error that stopped it, when it failed.
+    pub error: Option<String>,
+    /// When it was applied (the database's clock, as text).
+    pub applied_at: String,
+    /// How long it took, in milliseconds.
+    pub execution_ms: i64,
+}
+
+/// One migration of the set, and what the database says about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The revision.
+    pub revision: String,
+    /// The message.
+    pub message: String,
+    /// Why it cannot be undone, if so.
+    pub irreversible: Option<String>,
+    /// The reasons given to `op.safety_assured(..)` in its upgrade.
+    pub safety_reasons: Vec<String>,
+    /// Whether this binary knows it (false: only the database does).
+    pub known: bool,
+    /// Its row in the version table, if applied (or half-applied).
+    pub record: Option<AppliedRecord>,
+}
+
+/// The ops of one migration body, rendered for one dialect.
+pub(crate) struct RenderedOp {
+    /// The op as written.
+    pub(crate) text: String,
+    statements: Vec<Statement>,
+    /// `CREATE INDEX CONCURRENTLY` of this index: dropped again if it fails.
+    concurrent_index: Option<String>,
+}
+
+/// A failure inside a migration: which op, which statement, what error.
+pub(crate) struct OpFailure {
+    pub(crate) index: usize,
+    pub(crate) statement: String,
+    pub(crate) cause: diesel::result::Error,
+}
+
+impl OpFailure {
+    fn is_lock_timeout(&self) -> bool {
+        let msg = self.cause.to_string().to_ascii_lowercase();
+        msg.contains("lock timeout") || msg.contains("lock wait timeout")
+    }
+}
+
+fn sql_string(d: Dialect, s: &str) -> String {
+    d.string_literal(s)
+}
+
+/// The statements that keep the version table, per dialect.
+pub(crate) mod version {
+    use super::*;
+
+    pub fn create_table(d: Dialect) -> String {
+        let q = |s: &str| d.quote(s);
+        let (rev, ts, now) = match d {
+            Dialect::Mysql => ("VARCHAR(191)", "DATETIME(6)", "CURRENT_TIMESTAMP(6)"),
+            Dialect::Postgres => ("VARCHAR(255)", "TIMESTAMPTZ", "CURRENT_TIMESTAMP"),
+            Dialect::Sqlite => ("VARCHAR(255)", "TIMESTAMP", "CURRENT_TIMESTAMP"),
+        };
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n    {} {rev} NOT NULL PRIMARY KEY,\n    {} INTEGER NOT NULL,\n    {} TEXT NOT NULL,\n    {} VARCHAR(64) NOT NULL,\n    {} VARCHAR(20) NOT NULL,\n    {} INTEGER NULL,\n    {} TEXT NULL,\n    {} {ts} NOT NULL DEFAULT {now},\n    {} BIGINT NOT NULL DEFAULT 0\n)",
+            q(VERSION_TABLE),
+            q("revision"),
+            q("position"),
+            q("message"),
+            q("checksum"),
+            q("state"),
+            q("op_index"),
+            q("error"),
+            q("applied_at"),
+            q("execution_ms"),
+        )
+    }
+
+    pub fn insert(
+        d: Dialect,
+        m: &Migration,
+        position: usize,
+        state: &str,
+        execution_ms: u128,
+    ) -> String {
+        let q = |s: &str| d.quote(s);
+        let op_index = if state == "applied" { "NULL" } else { "0" };
+        format!(
+            "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}) VALUES ({}, {position}, {}, {}, {}, {op_index}, {execution_ms})",
+            q(VERSION_TABLE),
+            q("revision"),
+            q("position"),
+            q("message"),
+            q("checksum"),
+            q("state"),
+            q("op_index"),
+            q("execution_ms"),
+            sql_string(d, &m.revision),
+            sql_string(d, &m.message),
+            sql_string(d, &m.checksum),
+            sql_string(d, state),
+        )
+    }
+
+    pub fn progress(
+        d: Dialect,
+        revision: &str,
+        state: &str,
+        op_index: usize,
+        error: Option<&str>,
+    ) -> String {
+        let q = |s: &str| d.quote(s);
+        format!(
+            "UPDATE {} SET {} = {}, {} = {op_index}, {} = {} WHERE {} = {}",
+            q(VERSION_TABLE),
+            q("state"),
+            sql_string(d, state),
+            q("op_index"),
+            q("error"),
+            error.map_or("NULL".to_string(), |e| sql_string(d, e)),
+            q("revision"),
+            sql_string(d, revision)
+        )
+    }
+
+    pub fn finish(d: Dialect, m: &Migration, execution_ms: u128) -> String {
+        let q = |s: &str| d.quote(s);
+        format!(
+            "UPDATE {} SET {} = 'applied', {} = NULL, {} = NULL, {} = {}, {} = {}, {} = {execution_ms}, {} = CURRENT_TIMESTAMP WHERE {} = {}",
+            q(VERSION_TABLE),
+            q("state"),
+            q("op_index"),
+            q("error"),
+            q("checksum"),
+            sql_string(d, &m.checksum),
+            q("message"),
+            sql_string(d, &m.message),
+            q("execution_ms"),
+            q("applied_at"),
+            q("revision"),
+            sql_string(d, &m.revision)
+        )
+    }
+
+    pub fn delete(d: Dialect, revision: &str) -> String {
+        format!(
+            "DELETE FROM {} WHERE {} = {}",
+            d.quote(VERSION_TABLE),
+            d.quote("revision"),
+            sql_string(d, revision)
+        )
+    }
+
+    pub fn select(d: Dialect) -> String {
+        let q = |s: &str| d.quote(s);
+        let t = |s: &str| d.cast_text(&q(s));
+        format!(
+            "SELECT {} AS c0, {} AS c1, {} AS c2, {} AS c3, {} AS c4, {} AS c5, {} AS c6, {} AS c7, {} AS c8 FROM {} ORDER BY {}",
+            q("revision"),
+            t("position"),
+            q("message"),
+            q("checksum"),
+            q("state"),
+            t("op_index"),
+            q("error"),
+            t("applied_at"),
+            t("execution_ms"),
+            q(VERSION_TABLE),
+            q("position")
+        )
+    }
+
+    pub fn exists(d: Dialect) -> String {
+        match d {
+            Dialect::Postgres => format!(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{VERSION_TABLE}'"
+            ),
+            Dialect::Mysql => format!(
+                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{VERSION_TABLE}'"
+            ),
+            Dialect::Sqlite => format!(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{VERSION_TABLE}'"
+            ),
+        }
+    }
+
+    pub fn parse(row: &Row) -> AppliedRecord {
+        AppliedRecord {
+            revision: text(row, 0).to_string(),
+            message: text(row, 2).to_string(),
+            checksum: text(row, 3).to_string(),
+            state: text(row, 4).to_string(),
+            op_index: row.get(5).and_then(|c| c.as_deref()?.parse().ok()),
+            error: row.get(6).and_then(|c| c.clone()),
+            applied_at: text(row, 7).to_string(),
+            execution_ms: text(row, 8).parse().unwrap_or(0),
+        }
+    }
+}
+
+pub(crate) fn begin(d: Dialect) -> &'static str {
+    match d {
+        // Takes the write lock now, so that a second process waits here
+        // (busy timeout) instead of failing later on.
+        Dialect::Sqlite => "BEGIN IMMEDIATE",
+        Dialect::Postgres => "BEGIN",
+        Dialect::Mysql => "START TRANSACTION",
+    }
+}
+
+fn stamp_command(revision: &str) -> String {
+    format!(
+        "`stamp {revision}` (in Rust: `MIGRATIONS.stamp(&mut conn, Target::Revision(\"{revision}\"))`)"
+    )
+}
+
+fn base_stamp_command() -> String {
+    "`stamp base` (in Rust: `MIGRATIONS.stamp(&mut conn, Target::Base)`)".to_string()
+}
+
+/// What applying one migration came to.
+enum Outcome {
+    Ran(Step),
+    /// Another process applied it first.
+    AlreadyDone,
+}
+
+impl MigrationSet {
+    /// Upgrades the database to `target` with the default [`Options`].
+    pub fn upgrade<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        target: Target<'_>,
+    ) -> Result<Report, Error> {
+        self.upgrade_with(db, target, &Options::default())
+    }
+
+    /// Downgrades the database to `target` with the default [`Options`].
+    pub fn downgrade<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        target: Target<'_>,
+    ) -> Result<Report, Error> {
+        self.downgrade_with(db, target, &Options::default())
+    }
+
+    /// Upgrades the database to `target`: takes the migration lock, checks
+    /// the applied migrations against the embedded ones, applies the pending
+    /// ones in order, releases the lock.
+    pub fn upgrade_with<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        target: Target<'_>,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        self.locked(db, options, |set, db| {
+            set.migrate(db, target, Phase::Upgrade, options)
+        })
+    }
+
+    /// Downgrades the database to `target` (refusing to undo an
+    /// irreversible migration).
+    pub fn downgrade_with<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        target: Target<'_>,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        self.locked(db, options, |set, db| {
+            set.migrate(db, target, Phase::Downgrade, options)
+        })
+    }
+
+    /// The revision the database is at (`None`: base, or no version table).
+    pub fn current<D: Database + ?Sized>(&self, db: &mut D) -> Result<Option<&'static str>, Error> {
+        if !has_version_table(db)? {
+            return Ok(None);
+        }
+        let records = read_records(db)?;
+        let position = self.applied_count(db.dialect(), &records, false)?;
+        Ok(self.revision_at(position))
+    }
+
+    /// Every migration of the set with its row in the version table, base
+    /// first; revisions only the database knows come last.
+    pub fn history<D: Database + ?Sized>(&self, db: &mut D) -> Result<Vec<HistoryEntry>, Error> {
+        let records = if has_version_table(db)? {
+            read_records(db)?
+        } else {
+            Vec::new()
+        };
+        let mut out: Vec<HistoryEntry> = self
+            .migrations()
+            .iter()
+            .map(|m| HistoryEntry {
+                revision: m.revision.to_string(),
+                message: m.message.to_string(),
+                irreversible: m.irreversible.as_ref().map(|r| r.to_string()),
+                safety_reasons: m.safety_reasons().iter().map(|r| r.to_string()).collect(),
+                known: true,
+                record: records.iter().find(|r| r.revision == *m.revision).cloned(),
+            })
+            .collect();
+        for r in &records {
+            if self.get(&r.revision).is_none() {
+                out.push(HistoryEntry {
+                    revision: r.revision.clone(),
+                    message: r.message.clone(),
+                    irreversible: None,
+                    safety_reasons: Vec::new(),
+                    known: false,
+                    record: Some(r.clone()),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records that the database is at `target` without running anything:
+    /// the version table is rewritten to list exactly the migrations up to
+    /// it, as applied, with the embedded checksums. This is how a
+    /// half-applied migration finished (or undone) by hand is resolved.
+    pub fn stamp<D: Database + ?Sized>(&self, db: &mut D, target: Target<'_>) -> Result<(), Error> {
+        let options = Options::default();
+        self.locked(db, &options, |set, db| {
+            let d = db.dialect();
+            let records = read_records(db)?;
+            let current = records
+                .iter()
+                .filter(|r| r.state == "applied")
+                .filter_map(|r| set.position_of(&r.revision))
+                .map(|p| p + 1)
+                .max()
+                .unwrap_or(0);
+            let to = set.resolve(target, current)?;
+            let mut statements = vec![begin(d).to_string()];
+            for r in &records {
+                if set.position_of(&r.revision).map_or(true, |p| p >= to) {
+                    statements.push(version::delete(d, &r.revision));
+                }
+            }
+            for (i, m) in set.migrations()[..to].iter().enumerate() {
+                if records.iter().any(|r| r.revision == *m.revision) {
+                    statements.push(version::finish(d, m, 0));
+                } else {
+                    statements.push(version::insert(d, m, i, "applied", 0));
+                }
+            }
+            statements.push("COMMIT".into());
+            for s in &statements {
+                if let Err(e) = db.execute(s) {
+                    let _ = db.execute("ROLLBACK");
+                    return Err(Error::database(
+                        format!("recording the stamp with `{s}`"),
+                        e,
+                    ));
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The SQL that `upgrade` (or `downgrade`, when `to` is before `from`)
+    /// would run between two targets, with the version-table statements,
+    /// without a connection. `Relative(n)` in `from` counts from the base;
+    /// in `to`, from `from`.
+    pub fn sql(&self, dialect: Dialect, from: Target<'_>, to: Target<'_>) -> Result<String, Error> {
+        let from = self.resolve(from, 0)?;
+        let to = self.resolve(to, from)?;
+        let d = dialect;
+        let mut out = format!(
+            "-- godwit: {} from {} to {} ({d})\n\n",
+            if to >= from { "upgrade" } else { "downgrade" },
+            self.revision_at(from).unwrap_or("base"),
+            self.revision_at(to).unwrap_or("base"),
+        );
+        match d {
+            Dialect::Sqlite => out.push_str("PRAGMA foreign_keys = OFF;\n\n"),
+            Dialect::Postgres => out.push_str("SET lock_timeout = '5s';\n\n"),
+            Dialect::Mysql => {}
+        }
+        out.push_str(&version::create_table(d));
+        out.push_str(";\n\n");
+        let steps: Vec<(usize, Phase)> = if to >= from {
+            (from..to).map(|k| (k, Phase::Upgrade)).collect()
+        } else {
+            (to..from).rev().map(|k| (k, Phase::Downgrade)).collect()
+        };
+        for (k, phase) in steps {
+            let m = self.migrations()[k];
+            if phase == Phase::Downgrade {
+                if let Some(reason) = &m.irreversible {
+                    return Err(irreversible(m, reason));
+                }
+            }
+            let ops = self.render(d, k, phase)?;
+            let transactional = transactional(d, m, phase);
+            out.push_str(&format!(
+                "-- {} {}: {}{}\n",
+                phase.name(),
+                m.revision,
+                m.message,
+                if transactional {
+                    ""
+                } else {
+                    " (outside a transaction)"
+                }
+            ));
+            if transactional {
+                out.push_str(&format!("{};\n", begin(d)));
+            }
+            for op in &ops {
+                out.push_str(&format!("-- {}\n", op.text));
+                for s in &op.statements {
+                    out.push_str(&format!("{s}\n"));
+                }
+            }
+            let record = match phase {
+                Phase::Upgrade => version::insert(d, m, k, "applied", 0),
+                Phase::Downgrade => version::delete(d, &m.revision),
+            };
+            out.push_str(&format!("{record};\n"));
+            if transactional {
+                out.push_str("COMMIT;\n");
+            }
+            out.push('\n');
+        }
+        if d == Dialect::Sqlite {
+            out.push_str("PRAGMA foreign_keys = ON;\n");
+        }
+        Ok(out)
+    }
+
+    /// The schema model after the first `count` migrations.
+    pub fn schema_at(&self, count: usize) -> Result<Schema, Error> {
+        let mut schema = Schema::new();
+        for m in &self.migrations()[..count.min(self.len())] {
+            for op in m.upgrade.iter() {
+                schema.apply(op).map_err(|e| Error::Render {
+                    revision: m.revision.to_string(),
+                    message: m.message.to_string(),
+                    dialect: Dialect::Postgres,
+                    source: crate::dialect::RenderError::Replay {
+                        op: op.to_string(),
+                        message: e.message,
+                    },
+                })?;
+            }
+        }
+        Ok(schema)
+    }
+
+    fn revision_at(&self, position: usize) -> Option<&'static str> {
+        position
+            .checked_sub(1)
+            .and_then(|i| self.migrations().get(i))
+            .map(|m| &*m.revision)
+    }
+
+    fn position_of(&self, revision: &str) -> Option<usize> {
+        MigrationSet::position(self, revision)
+    }
+
+    /// A target as a count of applied migrations.
+    fn resolve(&self, target: Target<'_>, current: usize) -> Result<usize, Error> {
+        match target {
+            Target::Head => Ok(self.len()),
+            Target::Base => Ok(0),
+            Target::Revision(r) => self.position_of(r).map(|p| p + 1).ok_or_else(|| {
+                Error::Target(format!(
+                    "revision {r} is not in this binary's migration set (its revisions run from {} to {})",
+                    self.base().unwrap_or("none"),
+                    self.head().unwrap_or("none")
+                ))
+            }),
+            Target::Relative(n) => {
+                let to = current as i64 + i64::from(n);
+                if to < 0 || to > self.len() as i64 {
+                    Err(Error::Target(format!(
+                        "{n:+} migrations from {} is outside the set ({} migrations)",
+                        self.revision_at(current).unwrap_or("base"),
+                        self.len()
+                    )))
+                } else {
+                    Ok(to as usize)
+                }
+            }
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        d: Dialect,
+        k: usize,
+        phase: Phase,
+    ) -> Result<Vec<RenderedOp>, Error> {
+        let m = self.migrations()[k];
+        let mut schema = self.schema_at(k)?;
+        if phase == Phase::Downgrade {
+            schema = self.schema_at(k + 1)?;
+        }
+        let mut out = Vec::new();
+        for op in m.ops(phase) {
+            let render_err = |source| Error::Render {
+                revision: m.revision.to_string(),
+                message: m.message.to_string(),
+                dialect: d,
+                source,
+            };
+            let statements = d.render(op, &schema).map_err(render_err)?;
+            schema.apply(op).map_err(|e| {
+                render_err(crate::dialect::RenderError::Replay {
+                    op: op.to_string(),
+                    message: e.message,
+                })
+            })?;
+            let concurrent_index = match op {
+                Op::CreateIndex {
+                    name,
+                    concurrently: true,
+                    ..
+                } if d == Dialect::Postgres => Some(name.to_string()),
+                _ => None,
+            };
+            out.push(RenderedOp {
+                text: op.to_string(),
+                statements,
+                concurrent_index,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Runs `body` holding the migration lock, with the version table in place.
+    fn locked<D: Database + ?Sized, T>(
+        &self,
+        db: &mut D,
+        options: &Options,
+        body: impl FnOnce(&Self, &mut D) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        db.lock(options)?;
+        let result = ensure_version_table(db).and_then(|()| body(self, db));
+        let unlocked = db.unlock();
+        let value = result?;
+        unlocked?;
+        Ok(value)
+    }
+
+    /// How many migrations are applied, after checking every record: known
+    /// revision, same checksum, completed, a prefix of the chain.
+    fn applied_count(
+        &self,
+        d: Dialect,
+        records: &[AppliedRecord],
+        check_checksums: bool,
+    ) -> Result<usize, Error> {
+        let mut applied = vec![false; self.len()];
+        for r in records {
+            let Some(p) = self.position_of(&r.revision) else {
+                return Err(Error::UnknownRevision {
+                    revision: r.revision.clone(),
+                    message: r.message.clone(),
+                    head: self.head().unwrap_or("base").to_string(),
+                });
+            };
+            let m = self.migrations()[p];
+            if r.state != "applied" {
+                return Err(self.half_applied(d, p, r));
+            }
+            if check_checksums && r.checksum != *m.checksum {
+                return Err(Error::ChecksumMismatch {
+                    revision: r.revision.clone(),
+                    message: m.message.to_string(),
+                    applied: r.checksum.clone(),
+                    embedded: m.checksum.to_string(),
+                });
+            }
+            applied[p] = true;
+        }
+        let count = applied.iter().take_while(|a| **a).count();
+        if let Some(gap) = applied[count..].iter().position(|a| *a) {
+            let later = self.migrations()[count + gap];
+            let missing = self.migrations()[count];
+            return Err(Error::Inconsistent(format!(
+                "{} ({:?}) is recorded as applied but the earlier {} ({:?}) is not; record what the database really has with {}",
+                later.revision,
+                later.message,
+                missing.revision,
+                missing.message,
+                stamp_command(&later.revision)
+            )));
+        }
+        Ok(count)
+    }
+
+    fn half_applied(&self, d: Dialect, p: usize, r: &AppliedRecord) -> Error {
+        let (what, state, next) = self.half_applied_parts(d, p, r);
+        let m = self.migrations()[p];
+        Error::HalfApplied {
+            revision: m.revision.to_string(),
+            message: m.message.to_string(),
+            what,
+            state,
+            next,
+        }
+    }
+
+    /// What the version row of a half-applied migration says, what is
+    /// applied, and what to run next.
+    fn half_applied_parts(
+        &self,
+        d: Dialect,
+        p: usize,
+        r: &AppliedRecord,
+    ) -> (String, String, String) {
+        let m = self.migrations()[p];
+        let phase = if r.state.starts_with("downgrad") {
+            Phase::Downgrade
+        } else {
+            Phase::Upgrade
+        };
+        let ops = m.ops(phase);
+        let i = r.op_index.unwrap_or(0).min(ops.len().saturating_sub(1));
+        let op = ops.get(i).map_or_else(String::new, |o| o.to_string());
+        let failed = r.state.ends_with("failed");
+        let what = format!(
+            "its {} {} at op {} of {}, `{op}`{}",
+            phase.name(),
+            if failed {
+                "failed"
+            } else {
+                "was interrupted (the process running it stopped)"
+            },
+            i + 1,
+            ops.len(),
+            r.error
+                .as_deref()
+                .map(|e| format!(", with: {e}"))
+                .unwrap_or_default()
+        );
+        let previous = p.checked_sub(1).map(|q| &*self.migrations()[q].revision);
+        let stamp_previous = previous.map_or_else(base_stamp_command, stamp_command);
+        let state = if i == 0 {
+            format!(
+                "no op of this {} completed; op 1 may be partly applied",
+                phase.name()
+            )
+        } else {
+            format!(
+                "{} of this {} applied, op {} may be partly applied, the rest are not",
+                op_range(1, i, true),
+                phase.name(),
+                i + 1
+            )
+        };
+        let (done, undone) = match phase {
+            Phase::Upgrade => (stamp_command(&m.revision), stamp_previous),
+            Phase::Downgrade => (stamp_previous, stamp_command(&m.revision)),
+        };
+        let target = |rev: Option<&str>| {
+            rev.map_or("Target::Base".to_string(), |r| {
+                format!("Target::Revision(\"{r}\")")
+            })
+        };
+        let (from, to) = match phase {
+            Phase::Upgrade => (target(previous), target(Some(&m.revision))),
+            Phase::Downgrade => (target(Some(&m.revision)), target(previous)),
+        };
+        let undo = if i == 0 {
+            String::new()
+        } else {
+            format!("undo {} by hand and ", op_range(1, i, false))
+        };
+        let next = format!(
+            "godwit will not run anything until this is resolved. Either finish the {phase} by hand \
+             ({} printed by `MIGRATIONS.sql(Dialect::{d:?}, {from}, {to})`) and record it with {done}; \
+             or {undo}record the state before it with {undone}. Then run `upgrade` again.",
+            op_range(i + 1, ops.len(), false),
+            phase = phase.name(),
+        );
+        (what, state, next)
+    }
+
+    /// Reads the records and returns the applied count; on SQLite, waits
+    /// while another process has a migration in progress outside a
+    /// transaction (it holds no lock between its batches).
+    fn settled_position<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        options: &Options,
+    ) -> Result<usize, Error> {
+        let start = Instant::now();
+        loop {
+            let records = read_records(db)?;
+            let in_progress = records
+                .iter()
+                .any(|r| r.state == "upgrading" || r.state == "downgrading");
+            if db.dialect() == Dialect::Sqlite && in_progress && start.elapsed() < options.lock_wait
+            {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+            return self.applied_count(db.dialect(), &records, true);
+        }
+    }
+
+    fn migrate<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        target: Target<'_>,
+        phase: Phase,
+        options: &Options,
+    ) -> Result<Report, Error> {
+        let start = self.settled_position(db, options)?;
+        let to = self.resolve(target, start)?;
+        match phase {
+            Phase::Upgrade if to < start => {
+                return Err(Error::Target(format!(
+                    "the database is at {}, past the target {}: use downgrade to go back",
+                    self.revision_at(start).unwrap_or("base"),
+                    self.revision_at(to).unwrap_or("base")
+                )))
+            }
+            Phase::Downgrade if to > start => {
+                return Err(Error::Target(format!(
+                    "the database is at {}, before the target {}: use upgrade to go forward",
+                    self.revision_at(start).unwrap_or("base"),
+                    self.revision_at(to).unwrap_or("base")
+                )))
+            }
+            _ => {}
+        }
+        if phase == Phase::Downgrade {
+            for m in &self.migrations()[to..start] {
+                if let Some(reason) = &m.irreversible {
+                    return Err(irreversible(m, reason));
+                }
+            }
+        }
+        let mut steps = Vec::new();
+        let mut position = start;
+        loop {
+            let k = match phase {
+                Phase::Upgrade if position < to => position,
+                Phase::Downgrade if position > to => position - 1,
+                _ => break,
+            };
+            if let Outcome::Ran(step) = self.apply(db, k, phase, options)? {
+                steps.push(step);
+            }
+            position = self.settled_position(db, options)?;
+        }
+        Ok(Report {
+            from: self.revision_at(start),
+            to: self.revision_at(position),
+            steps,
+        })
+    }
+
+    /// Runs migration `k`'s upgrade or downgrade, retrying after a lock timeout.
+    fn apply<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        k: usize,
+        phase: Phase,
+        options: &Options,
+    ) -> Result<Outcome, Error> {
+        let d = db.dialect();
+        let m = self.migrations()[k];
+        let ops = self.render(d, k, phase)?;
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let result = if transactional(d, m, phase) {
+                self.apply_in_transaction(db, k, phase, &ops, options, started)
+            } else {
+                self.apply_op_by_op(db, k, phase, &ops, options, started)
+            };
+            match result {
+                Ok(true) => {
+                    return Ok(Outcome::Ran(Step {
+                        revision: &m.revision,
+                        message: &m.message,
+                        phase,
+                        duration: started.elapsed(),
+                        attempts: attempt,
+                    }))
+                }
+                Ok(false) => return Ok(Outcome::AlreadyDone),
+                Err(Failure::Retryable(f)) if attempt <= options.retries => {
+                    let _ = f;
+                    std::thread::sleep(options.retry_backoff * 2u32.pow(attempt - 1));
+                    attempt += 1;
+                }
+                Err(Failure::Retryable(f)) => {
+                    let state = format!(
+                        "rolled back: the database is still at {} (tried {attempt} times, each gave up waiting for a lock)",
+                        self.revision_at(if phase == Phase::Upgrade { k } else { k + 1 })
+                            .unwrap_or("base")
+                    );
+                    return Err(self.failed(k, phase, &ops, f, state, "find what holds the lock on the table (PostgreSQL: pg_locks / pg_stat_activity), let it finish, and run `upgrade` again; or raise `Options::lock_timeout` / `retries`".into()));
+                }
+                Err(Failure::Fatal(e)) => return Err(e),
+            }
+        }
+    }
+
+    fn failed(
+        &self,
+        k: usize,
+        phase: Phase,
+        ops: &[RenderedOp],
+        f: OpFailure,
+        state: String,
+        next: String,
+    ) -> Error {
+        let m = self.migrations()[k];
+        Error::MigrationFailed(Box::new(crate::error::MigrationFailure {
+            revision: m.revision.to_string(),
+            message: m.message.to_string(),
+            phase: phase.name(),
+            op_number: f.index + 1,
+            op_count: ops.len(),
+            op: ops
+                .get(f.index)
+                .map_or_else(String::new, |o| o.text.clone()),
+            statement: f.statement,
+            cause: f.cause.to_string(),
+            state,
+            next,
+        }))
+    }
+
+    /// PostgreSQL and SQLite: the ops and the version row in one transaction.
+    /// Returns false when another process had already applied it.
+    fn apply_in_transaction<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        k: usize,
+        phase: Phase,
+        ops: &[RenderedOp],
+        options: &Options,
+        started: Instant,
+    ) -> Result<bool, Failure> {
+        let d = db.dialect();
+        let m = self.migrations()[k];
+        let foreign_keys = sqlite_foreign_keys_off(db)?;
+        let result = (|| {
+            exec(db, begin(d), "starting the migration's transaction")?;
+            // On SQLite the write transaction is the lock: look again now
+            // that it is held.
+            let expected = if phase == Phase::Upgrade { k } else { k + 1 };
+            let records = read_records(db).map_err(Failure::Fatal)?;
+            let now = self
+                .applied_count(d, &records, true)
+                .map_err(Failure::Fatal)?;
+            if now != expected {
+                exec(db, "ROLLBACK", "ending the transaction")?;
+                return Ok(false);
+            }
+            if d == Dialect::Postgres {
+                exec(db, &pg_timeouts(options, true), "setting the timeouts")?;
+            }
+            if let Err(f) = run_ops(db, ops, None, false, None) {
+                let _ = db.execute("ROLLBACK");
+                if f.is_lock_timeout() {
+                    return Err(Failure::Retryable(f));
+                }
+                let state = format!(
+                    "rolled back: nothing of this migration is applied; the database is still at {}",
+                    self.revision_at(expected).unwrap_or("base")
+                );
+                let next = format!(
+                    "fix the cause above (or the migration, in a new binary) and run `{}` again",
+                    phase.name()
+                );
+                return Err(Failure::Fatal(self.failed(k, phase, ops, f, state, next)));
+            }
+            let record = match phase {
+                Phase::Upgrade => {
+                    version::insert(d, m, k, "applied", started.elapsed().as_millis())
+                }
+                Phase::Downgrade => version::delete(d, &m.revision),
+            };
+            if let Err(e) = db.execute(&record).and_then(|()| db.execute("COMMIT")) {
+                let _ = db.execute("ROLLBACK");
+                return Err(Failure::Fatal(Error::database(
+                    format!(
+                        "recording migration {} in {VERSION_TABLE} (rolled back: the database is still at {})",
+                        m.revision,
+                        self.revision_at(expected).unwrap_or("base")
+                    ),
+                    e,
+                )));
+            }
+            Ok(true)
+        })();
+        restore_foreign_keys(db, foreign_keys)?;
+        result
+    }
+
+    /// MySQL, a concurrent index build, a batched backfill: each op commits on
+    /// its own, and the version row records which op is running.
+    fn apply_op_by_op<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        k: usize,
+        phase: Phase,
+        ops: &[RenderedOp],
+        options: &Options,
+        started: Instant,
+    ) -> Result<bool, Failure> {
+        let d = db.dialect();
+        let m = self.migrations()[k];
+        let running = match phase {
+            Phase::Upgrade => "upgrading",
+            Phase::Downgrade => "downgrading",
+        };
+        let expected = if phase == Phase::Upgrade { k } else { k + 1 };
+        // Claim the migration (on SQLite under the write lock).
+        exec(db, begin(d), "starting the claim transaction")?;
+        let records = read_records(db).map_err(Failure::Fatal)?;
+        let now = self
+            .applied_count(d, &records, true)
+            .map_err(Failure::Fatal)?;
+        if now != expected {
+            exec(db, "ROLLBACK", "ending the claim transaction")?;
+            return Ok(false);
+        }
+        let claim = match phase {
+            Phase::Upgrade => version::insert(d, m, k, running, 0),
+            Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
+        };
+        exec(db, &claim, "recording the migration as started")?;
+        exec(db, "COMMIT", "committing the claim")?;
+
+        match d {
+            Dialect::Postgres => exec(db, &pg_timeouts(options, false), "setting the timeouts")?,
+            Dialect::Mysql => exec(
+                db,
+                &format!(
+                    "SET SESSION lock_wait_timeout = {}",
+                    options.lock_timeout.as_secs().max(1)
+                ),
+                "setting lock_wait_timeout",
+            )?,
+            Dialect::Sqlite => {}
+        }
+        let retry = (d == Dialect::Mysql).then_some(options);
+        let result = run_ops(db, ops, Some((d, &m.revision, running)), true, retry);
+        if d == Dialect::Postgres {
+            let _ = db.execute("RESET lock_timeout; RESET statement_timeout");
+        }
+        if d == Dialect::Mysql {
+            let _ = db.execute("SET foreign_key_checks = 1");
+            let _ = db.execute("SET SESSION lock_wait_timeout = DEFAULT");
+        }
+        match result {
+            Ok(()) => {
+                let record = match phase {
+                    Phase::Upgrade => version::finish(d, m, started.elapsed().as_millis()),
+                    Phase::Downgrade => version::delete(d, &m.revision),
+                };
+                exec(db, &record, "recording the migration as done")?;
+                Ok(true)
+            }
+            Err(f) => {
+                // A failed CREATE INDEX CONCURRENTLY leaves an INVALID index:
+                // drop it, and the migration (alone in its migration) is undone.
+                if let Some(index) = ops.get(f.index).and_then(|o| o.concurrent_index.as_ref()) {
+                    let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS {}", d.quote(index));
+                    let undo = match phase {
+                        Phase::Upgrade => version::delete(d, &m.revision),
+                        Phase::Downgrade => version::finish(d, m, 0),
+                    };
+                    if db.execute(&drop).and_then(|()| db.execute(&undo)).is_ok() {
+                        if f.is_lock_timeout() {
+                            return Err(Failure::Retryable(f));
+                        }
+                        let state = format!(
+                            "the failed build's invalid index was dropped: nothing of this migration is applied; the database is still at {}",
+                            self.revision_at(expected).unwrap_or("base")
+                        );
+                        let next = format!(
+                            "fix the cause above (for a unique index: the duplicate rows) and run `{}` again",
+                            phase.name()
+                        );
+                        return Err(Failure::Fatal(self.failed(k, phase, ops, f, state, next)));
+                    }
+                }
+                let failed_state = format!("{}_failed", phase.name());
+                let _ = db.execute(&version::progress(
+                    d,
+                    &m.revision,
+                    &failed_state,
+                    f.index,
+                    Some(&f.cause.to_string()),
+                ));
+                let record = AppliedRecord {
+                    revision: m.revision.to_string(),
+                    message: m.message.to_string(),
+                    checksum: m.checksum.to_string(),
+                    state: failed_state,
+                    op_index: Some(f.index),
+                    error: Some(f.cause.to_string()),
+                    applied_at: String::new(),
+                    execution_ms: 0,
+                };
+                let (_, state, next) = self.half_applied_parts(d, k, &record);
+                let state = format!(
+                    "{state} ({} does not run DDL in transactions); {VERSION_TABLE} records the migration as {}_failed at op {}",
+                    if d == Dialect::Mysql {
+                        "MySQL"
+                    } else {
+                        "this migration runs outside a transaction and"
+                    },
+                    phase.name(),
+                    f.index + 1
+                );
+                Err(Failure::Fatal(self.failed(k, phase, ops, f, state, next)))
+            }
+        }
+    }
+}
+
+/// Why one attempt at a migration stopped.
+pub(crate) enum Failure {
+    /// A lock wait timed out; nothing is applied; try again.
+    Retryable(OpFailure),
+    /// Give up with this error.
+    Fatal(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Fatal(e)
+    }
+}
+
+fn exec<D: Database + ?Sized>(db: &mut D, sql: &str, context: &str) -> Result<(), Failure> {
+    db.execute(sql)
+        .map_err(|e| Failure::Fatal(Error::database(format!("{context} (`{sql}`)"), e)))
+}
+
+fn irreversible(m: &Migration, reason: &str) -> Error {
+    Error::Irreversible {
+        revision: m.revision.to_string(),
+        message: m.message.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+fn pg_timeouts(options: &Options, local: bool) -> String {
+    let scope = if local { "LOCAL " } else { "" };
+    let statement = options
+        .statement_timeout
+        .map_or(0, |t| t.as_millis().max(1));
+    format!(
+        "SET {scope}lock_timeout = '{}ms'; SET {scope}statement_timeout = '{statement}ms'",
+        options.lock_timeout.as_millis().max(1)
+    )
+}
+
+/// Whether the migration runs in one transaction on this backend.
+pub(crate) fn transactional(d: Dialect, m: &Migration, phase: Phase) -> bool {
+    let ops = m.ops(phase);
+    let backfill = ops.iter().any(Op::is_data_change);
+    match d {
+        Dialect::Mysql => false,
+        Dialect::Postgres => !backfill && !ops.iter().any(Op::is_concurrent),
+        Dialect::Sqlite => !backfill,
+    }
+}
+
+/// Step 1 of SQLite's table rebuild: foreign keys off, outside the
+/// transaction (the pragma is a no-op inside one). Returns whether they were on.
+pub(crate) fn sqlite_foreign_keys_off<D: Database + ?Sized>(db: &mut D) -> Result<bool, Failure> {
+    if db.dialect() != Dialect::Sqlite {
+        return Ok(false);
+    }
+    let on = db
+        .query(
+            "SELECT CAST(foreign_keys AS TEXT) AS c0 FROM pragma_foreign_keys",
+            1,
+        )
+        .map_err(|e| Failure::Fatal(Error::database("reading PRAGMA foreign_keys", e)))?
+        .first()
+        .is_some_and(|r| text(r, 0) == "1");
+    if on {
+        exec(
+            db,
+            "PRAGMA foreign_keys = OFF",
+            "turning foreign keys off for the migration",
+        )?;
+    }
+    Ok(on)
+}
+
+pub(crate) fn restore_foreign_keys<D: Database + ?Sized>(
+    db: &mut D,
+    were_on: bool,
+) -> Result<(), Failure> {
+    if were_on {
+        exec(
+            db,
+            "PRAGMA foreign_keys = ON",
+            "turning foreign keys back on",
+        )?;
+    }
+    Ok(())
+}
+
+/// Runs the rendered ops in order. With `progress`, records the index of
+/// each op in the version row before running it (per-op progress).
+pub(crate) fn run_ops<D: Database + ?Sized>(
+    db: &mut D,
+    ops: &[RenderedOp],
+    progress: Option<(Dialect, &str, &str)>,
+    batches_commit: bool,
+    retry: Option<&Options>,
+) -> Result<(), OpFailure> {
+    for (index, op) in ops.iter().enumerate() {
+        if let Some((d, revision, state)) = progress {
+            let sql = version::progress(d, revision, state, index, None);
+            db.execute(&sql).map_err(|cause| OpFailure {
+                index,
+                statement: sql.clone(),
+                cause,
+            })?;
+        }
+        for s in &op.statements {
+            let mut attempt = 0;
+            loop {
+                match run_statement(db, s, batches_commit) {
+                    Ok(()) => break,
+                    Err((statement, cause)) => {
+                        let failure = OpFailure {
+                            index,
+                            statement,
+                            cause,
+                        };
+                        // MySQL: a DDL statement that timed out waiting for a
+                        // metadata lock changed nothing; run it again.
+                        match retry {
+                            Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
+                                std::thread::sleep(o.retry_backoff * 2u32.pow(attempt));
+                                attempt += 1;
+                            }
+                            _ => return Err(failure),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_statement<D: Database + ?Sized>(
+    db: &mut D,
+    statement: &Statement,
+    own_transactions: bool,
+) -> Result<(), (String, diesel::result::Error)> {
+    match statement {
+        Statement::Sql(sql) => db.execute(sql).map_err(|e| (sql.clone(), e)),
+        Statement::ExpectEmpty { sql, violation } => match db.has_rows(sql) {
+            Ok(false) => Ok(()),
+            Ok(true) => Err((
+                sql.clone(),
+                diesel::result::Error::QueryBuilderError(violation.clone().into()),
+            )),
+            Err(e) => Err((sql.clone(), e)),
+        },
+        Statement::Backfill(b) => {
+            let mut last: Option<String> = None;
+            loop {
+                let q = b.boundary_query(last.as_deref());
+                let upto = db
+                    .query(&q, 1)
+                    .map_err(|e| (q.clone(), e))?
+                    .first()
+                    .and_then(|r| r.first().cloned().flatten());
+                let update = b.batch_update(last.as_deref(), upto.as_deref());
+                if own_transactions {
+                    let begin = begin(b.dialect);
+                    db.execute(begin).map_err(|e| (begin.to_string(), e))?;
+                }
+                if let Err(e) = db.execute(&update) {
+                    if own_transactions {
+                        let _ = db.execute("ROLLBACK");
+                    }
+                    return Err((update, e));
+                }
+                if own_transactions {
+                    db.execute("COMMIT")
+                        .map_err(|e| ("COMMIT".to_string(), e))?;
+                }
+                match upto {
+                    Some(k) => last = Some(k),
+                    None => return Ok(()),
+                }
+            }
+        }
+    }
+}
+
+fn has_version_table<D: Database + ?Sized>(db: &mut D) -> Result<bool, Error> {
+    let d = db.dialect();
+    db.has_rows(&version::exists(d))
+        .map_err(|e| Error::database("looking for the version table", e))
+}
+
+fn ensure_version_table<D: Database + ?Sized>(db: &mut D) -> Result<(), Error> {
+    if has_version_table(db)? {
+        return Ok(());
+    }
+    let d = db.dialect();
+    db.execute(&version::create_table(d))
+        .map_err(|e| Error::database(format!("creating the version table {VERSION_TABLE}"), e))
+}
+
+fn read_records<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, Error> {
+    let d = db.dialect();
+    Ok(db
+        .query(&version::select(d), 9)
+        .map_err(|e| Error::database(format!("reading the version table {VERSION_TABLE}"), e))?
+        .iter()
+        .map(version::parse)
+        .collect())
+}
+
+/// "op 3", "ops 1 to 2" (with "is"/"are" when `verb`).
+fn op_range(from: usize, to: usize, verb: bool) -> String {
+    match (from == to, verb) {
+        (true, true) => format!("op {from} is"),
+        (true, false) => format!("op {from}"),
+        (false, true) => format!("ops {from} to {to} are"),
+        (false, false) => format!("ops {from} to {to}"),
+    }
+}

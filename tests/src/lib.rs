@@ -1,0 +1,14 @@
+//! The migrations and helpers shared by godwit's integration tests.
+//!
+//! [`MIGRATIONS`] is a small application's history written the safe way:
+//! new tables freely; on existing tables nullable columns or defaults, a
+//! concurrent index alone in its migration, foreign keys and checks added
+//! `NOT VALID` and validated in a later migration, seed data and a batched
+//! backfill in migrations of their own, a column deprecated before it is
+//! dropped.
+
+pub mod migrations;
+pub mod testdb;
+
+pub use migrations::{BASE_ONLY, EDITED, FAILING, IRREVERSIBLE, MIGRATIONS};
+pub use testdb::{Backend, TestDb};

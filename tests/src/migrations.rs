@@ -1,0 +1,385 @@
+//! The scenario's migrations.
+
+use godwit::migration;
+
+#[migration(revision = "0001", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "users",
+            [
+                column("id", BigInt).primary_key().autoincrement(),
+                column("email", Varchar(255)).not_null().unique(),
+                column("username", Varchar(50)).not_null(),
+                column("created_at", Timestamp).server_default(now()),
+            ],
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("users");
+    }
+}
+
+#[migration(
+    revision = "0002",
+    down_revision = "0001",
+    message = "create the posts table with its author"
+)]
+pub mod create_posts {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "posts",
+            [
+                column("id", BigInt).primary_key().autoincrement(),
+                column("author_id", BigInt)
+                    .not_null()
+                    .references("users", "id"),
+                column("title", Varchar(200)).not_null(),
+                column("body", Text),
+                column("score", Numeric(10, 2)).not_null().server_default(0),
+                column("published", Boolean)
+                    .not_null()
+                    .server_default(false),
+            ],
+        )
+        .check("posts_score_nonnegative", "score >= 0");
+        op.create_index("idx_posts_author_id", "posts", ["author_id"]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_posts_author_id", "posts");
+        op.drop_table("posts");
+    }
+}
+
+#[migration(
+    revision = "0003",
+    down_revision = "0002",
+    message = "add karma and bio to users"
+)]
+pub mod add_user_karma_and_bio {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column(
+            "users",
+            column("karma", Integer).not_null().server_default(0),
+        );
+        op.add_column("users", column("bio", Text));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "bio");
+        op.drop_column("users", "karma");
+    }
+}
+
+#[migration(
+    revision = "0004",
+    down_revision = "0003",
+    message = "seed five example users"
+)]
+pub mod seed_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute(
+            "INSERT INTO users (email, username) VALUES ('ada@example.com', 'ada'), ('bob@example.com', 'bob'), ('cy@example.com', 'cy'), ('di@example.com', 'di'), ('ed@example.com', 'ed')",
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("DELETE FROM users WHERE email LIKE '%@example.com'");
+    }
+}
+
+#[migration(
+    revision = "0005",
+    down_revision = "0004",
+    message = "index usernames uniquely without blocking writes"
+)]
+pub mod index_usernames {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_index("idx_users_username", "users", ["username"])
+            .unique()
+            .concurrently();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_users_username", "users").concurrently();
+    }
+}
+
+#[migration(
+    revision = "0006",
+    down_revision = "0005",
+    message = "add an optional editor to posts"
+)]
+pub mod add_post_editor {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("posts", column("editor_id", BigInt));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("posts", "editor_id");
+    }
+}
+
+#[migration(
+    revision = "0007",
+    down_revision = "0006",
+    message = "index posts by editor without blocking writes"
+)]
+pub mod index_post_editor {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_index("idx_posts_editor_id", "posts", ["editor_id"])
+            .concurrently();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_posts_editor_id", "posts").concurrently();
+    }
+}
+
+#[migration(
+    revision = "0008",
+    down_revision = "0007",
+    message = "constrain post editors and user karma, unvalidated"
+)]
+pub mod constrain_editor_and_karma {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_foreign_key("posts_editor_fk", "posts", ["editor_id"], "users", ["id"])
+            .on_delete(Action::SetNull)
+            .not_valid();
+        op.create_check_constraint("users_karma_nonnegative", "users", "karma >= 0")
+            .not_valid();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_constraint("users", "users_karma_nonnegative");
+        op.drop_constraint("posts", "posts_editor_fk");
+    }
+}
+
+#[migration(
+    revision = "0009",
+    down_revision = "0008",
+    message = "validate the editor and karma constraints"
+)]
+pub mod validate_editor_and_karma {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.validate_constraint("posts", "posts_editor_fk");
+        op.validate_constraint("users", "users_karma_nonnegative");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.safety_assured("going back to the unvalidated constraints of 0008", |op| {
+            op.drop_constraint("users", "users_karma_nonnegative");
+            op.drop_constraint("posts", "posts_editor_fk");
+            op.create_foreign_key("posts_editor_fk", "posts", ["editor_id"], "users", ["id"])
+                .on_delete(Action::SetNull)
+                .not_valid();
+            op.create_check_constraint("users_karma_nonnegative", "users", "karma >= 0")
+                .not_valid();
+        });
+    }
+}
+
+#[migration(
+    revision = "0010",
+    down_revision = "0009",
+    message = "give every seeded user one karma point"
+)]
+pub mod backfill_karma {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.backfill("users", "karma = 1")
+            .where_("karma = 0")
+            .batch_size(2);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.backfill("users", "karma = 0")
+            .where_("karma = 1")
+            .batch_size(2);
+    }
+}
+
+#[migration(
+    revision = "0011",
+    down_revision = "0010",
+    message = "deprecate users.bio before removing it"
+)]
+pub mod deprecate_bio {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.deprecate_column("users", "bio");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.alter_column("users", "bio").nullable(true);
+    }
+}
+
+#[migration(
+    revision = "0012",
+    down_revision = "0011",
+    message = "drop the deprecated users.bio column"
+)]
+pub mod drop_bio {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.drop_column("users", "bio");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.add_column("users", column("bio", Text));
+    }
+}
+
+#[migration(
+    revision = "0013",
+    down_revision = "0012",
+    message = "default post titles and require post bodies"
+)]
+pub mod post_title_default_and_body_required {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.alter_column("posts", "title").server_default("untitled");
+        op.safety_assured("no post has been written without a body yet", |op| {
+            op.alter_column("posts", "body").nullable(false);
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.safety_assured(
+            "making a column nullable again never breaks a reader",
+            |op| {
+                op.alter_column("posts", "body").nullable(true);
+            },
+        );
+        op.alter_column("posts", "title").drop_default();
+    }
+}
+
+/// The scenario: thirteen migrations, base `0001`, head `0013`.
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    create_users,
+    create_posts,
+    add_user_karma_and_bio,
+    seed_users,
+    index_usernames,
+    add_post_editor,
+    index_post_editor,
+    constrain_editor_and_karma,
+    validate_editor_and_karma,
+    backfill_karma,
+    deprecate_bio,
+    drop_bio,
+    post_title_default_and_body_required,
+];
+
+#[migration(
+    revision = "0003",
+    down_revision = "0002",
+    message = "create the audit log and copy a missing table"
+)]
+pub mod broken_audit_log {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "audit_log",
+            [
+                column("id", BigInt).primary_key().autoincrement(),
+                column("entry", Text).not_null(),
+            ],
+        );
+        op.execute("INSERT INTO audit_log (entry) SELECT note FROM no_such_table");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("audit_log");
+    }
+}
+
+/// The first two migrations, then one that fails at its second op.
+pub static FAILING: godwit::MigrationSet =
+    godwit::migrations![create_users, create_posts, broken_audit_log];
+
+#[migration(
+    revision = "0002",
+    down_revision = "0001",
+    message = "create the posts table with its author"
+)]
+pub mod create_posts_edited {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "posts",
+            [
+                column("id", BigInt).primary_key().autoincrement(),
+                column("author_id", BigInt)
+                    .not_null()
+                    .references("users", "id"),
+                column("title", Varchar(300)).not_null(),
+                column("body", Text),
+                column("score", Numeric(10, 2)).not_null().server_default(0),
+                column("published", Boolean)
+                    .not_null()
+                    .server_default(false),
+            ],
+        )
+        .check("posts_score_nonnegative", "score >= 0");
+        op.create_index("idx_posts_author_id", "posts", ["author_id"]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_posts_author_id", "posts");
+        op.drop_table("posts");
+    }
+}
+
+/// The first two migrations with `0002` edited after it shipped (a longer title).
+pub static EDITED: godwit::MigrationSet = godwit::migrations![create_users, create_posts_edited];
+
+/// Only the first migration: a binary older than the database.
+pub static BASE_ONLY: godwit::MigrationSet = godwit::migrations![create_users];
+
+#[migration(
+    revision = "0002",
+    down_revision = "0001",
+    message = "purge the users who never confirmed",
+    irreversible = "the purged rows are gone; restore them from a backup"
+)]
+pub mod purge_unconfirmed {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute("DELETE FROM users WHERE username = 'ghost'");
+    }
+}
+
+/// The first migration, then one that cannot be undone.
+pub static IRREVERSIBLE: godwit::MigrationSet =
+    godwit::migrations![create_users, purge_unconfirmed];

@@ -1,0 +1,392 @@
+//! The runtime's scenarios, run on SQLite always and on PostgreSQL and
+//! MariaDB when their URLs are set (see `godwit_tests::testdb`).
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use godwit::dialect::normalise;
+use godwit::{Database, Error, MigrationSet, Schema, Target};
+use godwit_tests::{Backend, TestDb, BASE_ONLY, EDITED, FAILING, IRREVERSIBLE, MIGRATIONS};
+
+/// Runs a scenario once per backend, each in its own #[test].
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+            #[test]
+            fn sqlite() {
+                if let Some(db) = TestDb::create(Backend::Sqlite, stringify!($name)) {
+                    super::$name(&db);
+                }
+            }
+            #[test]
+            fn postgres() {
+                if let Some(db) = TestDb::create(Backend::Postgres, stringify!($name)) {
+                    super::$name(&db);
+                }
+            }
+            #[test]
+            fn mysql() {
+                if let Some(db) = TestDb::create(Backend::Mysql, stringify!($name)) {
+                    super::$name(&db);
+                }
+            }
+        }
+    )*};
+}
+
+on_every_backend!(
+    upgrade_downgrade_and_upgrade_again,
+    failing_migration,
+    concurrent_upgrades,
+    edited_migration_is_refused,
+    unknown_revision_is_refused,
+    irreversible_migration_is_not_undone,
+    offline_sql_gives_the_same_schema,
+    diesel_harness_runs_the_set,
+    stamp_and_history,
+);
+
+/// Asserts that the database has the schema of the first `count` migrations.
+fn assert_schema(conn: &mut impl Database, set: &MigrationSet, count: usize, when: &str) {
+    let d = conn.dialect();
+    let expected = normalise(&set.schema_at(count).expect("the set replays"), d);
+    let actual = normalise(&conn.introspect().expect("introspection works"), d);
+    if let Some(diff) = expected.first_difference(&actual) {
+        panic!(
+            "{when} on {d}: the database differs from the model of the first {count} migrations: {diff}\n\nmodel: {expected:#?}\n\ndatabase: {actual:#?}"
+        );
+    }
+}
+
+/// `SELECT COUNT(*) FROM {from}`.
+fn count(conn: &mut impl Database, from: &str) -> i64 {
+    let sql = format!(
+        "SELECT {} AS c0 FROM {from}",
+        conn.dialect().cast_text("COUNT(*)")
+    );
+    let rows = conn.query(&sql, 1).expect("the count query runs");
+    rows[0][0]
+        .as_deref()
+        .unwrap_or("0")
+        .parse()
+        .expect("a count")
+}
+
+fn upgrade_downgrade_and_upgrade_again(db: &TestDb) {
+    let mut conn = db.connect();
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), None);
+    assert_schema(&mut conn, &MIGRATIONS, 0, "before the first upgrade");
+    for k in 1..=MIGRATIONS.len() {
+        let report = MIGRATIONS.upgrade(&mut conn, Target::Relative(1)).unwrap();
+        let rev = &*MIGRATIONS.migrations()[k - 1].revision;
+        assert_eq!(report.to, Some(rev));
+        assert_eq!(report.steps.len(), 1);
+        assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), Some(rev));
+        assert_schema(
+            &mut conn,
+            &MIGRATIONS,
+            k,
+            &format!("after upgrading to {rev}"),
+        );
+    }
+    // The backfill ran over the seeded users, two per batch.
+    assert_eq!(count(&mut conn, "users WHERE karma = 1"), 5);
+    for k in (0..MIGRATIONS.len()).rev() {
+        MIGRATIONS
+            .downgrade(&mut conn, Target::Relative(-1))
+            .unwrap();
+        assert_schema(
+            &mut conn,
+            &MIGRATIONS,
+            k,
+            &format!("after downgrading to {k} migrations"),
+        );
+    }
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), None);
+    assert_eq!(
+        conn.introspect().unwrap(),
+        Schema::new(),
+        "downgrade to base leaves no table"
+    );
+
+    let report = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
+    assert_eq!(report.steps.len(), MIGRATIONS.len());
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), MIGRATIONS.head());
+    assert_schema(
+        &mut conn,
+        &MIGRATIONS,
+        MIGRATIONS.len(),
+        "after upgrading again",
+    );
+    let again = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
+    assert!(again.steps.is_empty(), "nothing is pending at head");
+    MIGRATIONS.downgrade(&mut conn, Target::Base).unwrap();
+    assert_eq!(conn.introspect().unwrap(), Schema::new());
+}
+
+fn failing_migration(db: &TestDb) {
+    let mut conn = db.connect();
+    let err = FAILING.upgrade(&mut conn, Target::Head).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(&err, Error::MigrationFailed(f) if f.op_number == 2),
+        "{msg}"
+    );
+    assert!(msg.contains("migration 0003"), "{msg}");
+    assert!(
+        msg.contains("no_such_table"),
+        "the failed statement is shown: {msg}"
+    );
+    match db.backend {
+        Backend::Sqlite | Backend::Postgres => {
+            assert!(msg.contains("rolled back"), "{msg}");
+            assert_eq!(FAILING.current(&mut conn).unwrap(), Some("0002"));
+            assert_schema(&mut conn, &FAILING, 2, "after the failed migration");
+        }
+        Backend::Mysql => {
+            assert!(msg.contains("upgrade_failed at op 2"), "{msg}");
+            let again = FAILING.upgrade(&mut conn, Target::Head).unwrap_err();
+            let msg = again.to_string();
+            assert!(matches!(again, Error::HalfApplied { .. }), "{msg}");
+            assert!(msg.contains("migration 0003"), "{msg}");
+            assert!(msg.contains("failed at op 2 of 2"), "{msg}");
+            assert!(
+                msg.contains("`stamp 0003`") && msg.contains("`stamp 0002`"),
+                "{msg}"
+            );
+            // Resolve it as the message says: undo op 1 by hand, stamp 0002.
+            conn.execute("DROP TABLE audit_log").unwrap();
+            FAILING.stamp(&mut conn, Target::Revision("0002")).unwrap();
+            assert_eq!(FAILING.current(&mut conn).unwrap(), Some("0002"));
+            assert_schema(
+                &mut conn,
+                &FAILING,
+                2,
+                "after resolving the failed migration",
+            );
+        }
+    }
+}
+
+fn concurrent_upgrades(db: &TestDb) {
+    let bin = env!("CARGO_BIN_EXE_godwit-test-upgrade");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(bin)
+                .arg(&db.url)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("the upgrade binary starts")
+        })
+        .collect();
+    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "a concurrent upgrade failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let Some(rev) = line.strip_prefix("applied ") {
+                *applied.entry(rev.to_string()).or_default() += 1;
+            }
+        }
+    }
+    let expected: BTreeMap<String, usize> = MIGRATIONS
+        .migrations()
+        .iter()
+        .map(|m| (m.revision.to_string(), 1))
+        .collect();
+    assert_eq!(
+        applied, expected,
+        "each migration is applied by exactly one process"
+    );
+    let mut conn = db.connect();
+    assert_eq!(count(&mut conn, "godwit_version"), MIGRATIONS.len() as i64);
+    assert_eq!(count(&mut conn, "users"), 5, "the seed migration ran once");
+    assert_schema(
+        &mut conn,
+        &MIGRATIONS,
+        MIGRATIONS.len(),
+        "after concurrent upgrades",
+    );
+}
+
+fn edited_migration_is_refused(db: &TestDb) {
+    let mut conn = db.connect();
+    MIGRATIONS
+        .upgrade(&mut conn, Target::Revision("0002"))
+        .unwrap();
+    let err = EDITED.upgrade(&mut conn, Target::Head).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(&err, Error::ChecksumMismatch { revision, .. } if revision == "0002"),
+        "{msg}"
+    );
+    assert!(msg.contains("migration 0002 (\"create the posts table with its author\") was changed after it was applied"), "{msg}");
+    assert!(msg.contains("`stamp 0002`"), "{msg}");
+    assert_schema(&mut conn, &MIGRATIONS, 2, "after the refused upgrade");
+}
+
+fn unknown_revision_is_refused(db: &TestDb) {
+    let mut conn = db.connect();
+    MIGRATIONS
+        .upgrade(&mut conn, Target::Revision("0003"))
+        .unwrap();
+    let err = BASE_ONLY.upgrade(&mut conn, Target::Head).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(&err, Error::UnknownRevision { revision, .. } if revision == "0002"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("which this binary does not know (its newest is 0001)"),
+        "{msg}"
+    );
+    assert!(BASE_ONLY.current(&mut conn).is_err());
+}
+
+fn irreversible_migration_is_not_undone(db: &TestDb) {
+    let mut conn = db.connect();
+    IRREVERSIBLE.upgrade(&mut conn, Target::Head).unwrap();
+    let err = IRREVERSIBLE.downgrade(&mut conn, Target::Base).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, Error::Irreversible { .. }), "{msg}");
+    assert!(
+        msg.contains("the purged rows are gone; restore them from a backup"),
+        "{msg}"
+    );
+    assert_eq!(IRREVERSIBLE.current(&mut conn).unwrap(), Some("0002"));
+}
+
+fn offline_sql_gives_the_same_schema(db: &TestDb) {
+    let d = {
+        let conn = db.connect();
+        conn.dialect()
+    };
+    let sql = MIGRATIONS.sql(d, Target::Base, Target::Head).unwrap();
+    match db.backend {
+        Backend::Postgres => {
+            let file =
+                std::env::temp_dir().join(format!("{}.sql", godwit_tests::testdb::unique_name()));
+            std::fs::write(&file, &sql).unwrap();
+            let out = Command::new("psql")
+                .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url, "-f"])
+                .arg(&file)
+                .output()
+                .expect("psql runs");
+            let _ = std::fs::remove_file(&file);
+            assert!(
+                out.status.success(),
+                "psql failed: {}\n{sql}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        _ => db
+            .connect()
+            .execute(&sql)
+            .unwrap_or_else(|e| panic!("{e}\n{sql}")),
+    }
+    let mut conn = db.connect();
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), MIGRATIONS.head());
+    assert_schema(
+        &mut conn,
+        &MIGRATIONS,
+        MIGRATIONS.len(),
+        "after running the offline SQL",
+    );
+
+    // The same as what `upgrade` builds on a second database.
+    let other = TestDb::create(db.backend, "offline_sql_gives_the_same_schema").unwrap();
+    let mut upgraded = other.connect();
+    MIGRATIONS.upgrade(&mut upgraded, Target::Head).unwrap();
+    let a = normalise(&conn.introspect().unwrap(), d);
+    let b = normalise(&upgraded.introspect().unwrap(), d);
+    assert_eq!(a.first_difference(&b), None);
+
+    // And back down.
+    let down = MIGRATIONS.sql(d, Target::Head, Target::Base).unwrap();
+    match db.backend {
+        Backend::Postgres => {}
+        _ => {
+            conn.execute(&down)
+                .unwrap_or_else(|e| panic!("{e}\n{down}"));
+            assert_eq!(conn.introspect().unwrap(), Schema::new());
+        }
+    }
+}
+
+fn diesel_harness_runs_the_set(db: &TestDb) {
+    use diesel_migrations::MigrationHarness;
+    let mut conn = db.connect();
+    macro_rules! harness {
+        ($c:expr) => {{
+            let c = $c;
+            let applied = c
+                .run_pending_migrations(&MIGRATIONS)
+                .expect("diesel runs the set");
+            assert_eq!(applied.len(), MIGRATIONS.len());
+            c.revert_all_migrations(&MIGRATIONS)
+                .expect("diesel reverts the set");
+            c.run_pending_migrations(MIGRATIONS)
+                .expect("diesel runs the set again");
+        }};
+    }
+    match &mut conn {
+        godwit::AnyConnection::Sqlite(c) => harness!(c),
+        #[cfg(feature = "postgres")]
+        godwit::AnyConnection::Postgres(c) => harness!(c),
+        #[cfg(feature = "mysql")]
+        godwit::AnyConnection::Mysql(c) => harness!(c),
+        _ => unreachable!("a backend this test was built with"),
+    }
+    assert_schema(
+        &mut conn,
+        &MIGRATIONS,
+        MIGRATIONS.len(),
+        "after diesel_migrations",
+    );
+}
+
+fn stamp_and_history(db: &TestDb) {
+    let mut conn = db.connect();
+    MIGRATIONS
+        .upgrade(&mut conn, Target::Revision("0003"))
+        .unwrap();
+    let history = MIGRATIONS.history(&mut conn).unwrap();
+    assert_eq!(history.len(), MIGRATIONS.len());
+    assert!(history[..3]
+        .iter()
+        .all(|h| h.record.as_ref().is_some_and(|r| r.state == "applied")));
+    assert!(history[3..].iter().all(|h| h.record.is_none()));
+    let validate = history.iter().find(|h| h.revision == "0013").unwrap();
+    assert_eq!(
+        validate.safety_reasons,
+        ["no post has been written without a body yet"]
+    );
+
+    MIGRATIONS
+        .stamp(&mut conn, Target::Revision("0001"))
+        .unwrap();
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), Some("0001"));
+    MIGRATIONS
+        .stamp(&mut conn, Target::Revision("0003"))
+        .unwrap();
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), Some("0003"));
+    assert_schema(&mut conn, &MIGRATIONS, 3, "stamping runs nothing");
+    let err = MIGRATIONS
+        .upgrade(&mut conn, Target::Revision("0002"))
+        .unwrap_err();
+    assert!(err.to_string().contains("use downgrade"), "{err}");
+    let err = MIGRATIONS
+        .upgrade(&mut conn, Target::Revision("9999"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("revision 9999 is not in this binary's migration set"),
+        "{err}"
+    );
+}
