@@ -15,7 +15,6 @@ use godwit_core::{checksum, Migration, Op};
 
 /// A SQL backend the equivalent SQL is written for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // PostgreSQL and MySQL: for the start-up and applying benchmarks
 pub enum Backend {
     /// SQLite 3.
     Sqlite,
@@ -23,6 +22,11 @@ pub enum Backend {
     Postgres,
     /// MySQL / MariaDB.
     Mysql,
+}
+
+impl Backend {
+    /// Every backend, in report order.
+    pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::Mysql];
 }
 
 /// One migration of the history.

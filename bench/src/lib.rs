@@ -10,4 +10,6 @@ pub mod apps;
 pub mod compile;
 pub mod history;
 pub mod report;
+pub mod runtime;
+pub mod servers;
 pub mod time_passes;

@@ -7,7 +7,8 @@
 //!
 //! See `docs/BENCHMARKS.md` for what each table measures.
 
-use godwit_bench::{apps, compile, report, time_passes};
+use godwit_bench::history::Backend;
+use godwit_bench::{apps, compile, report, runtime, time_passes};
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -30,6 +31,8 @@ fn main() -> Result<ExitCode> {
     let mut sizes = vec![100, 300, 1000];
     let mut reps = 3;
     let mut write = true;
+    let mut migrations = 1000;
+    let mut backends = Backend::ALL.to_vec();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--sizes" => {
@@ -43,6 +46,21 @@ fn main() -> Result<ExitCode> {
             "--reps" => {
                 reps = args.next().context("--reps needs a number")?.parse()?;
             }
+            "--migrations" => {
+                migrations = args
+                    .next()
+                    .context("--migrations needs a number")?
+                    .parse()?;
+            }
+            "--backends" => {
+                let list = args.next().context("--backends needs a list")?;
+                backends = list
+                    .split(',')
+                    .map(|k| {
+                        Backend::from_key(k.trim()).with_context(|| format!("unknown backend {k}"))
+                    })
+                    .collect::<Result<_>>()?;
+            }
             "--no-write" => write = false,
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
@@ -50,11 +68,18 @@ fn main() -> Result<ExitCode> {
     let started = Instant::now();
     let mut log = |line: &str| eprintln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
     let mut sections: Vec<Section> = Vec::new();
-    match what.as_str() {
-        "all" | "compile" => {
-            sections.push(compile::run(&compile::Options { sizes, reps }, &mut log)?);
-        }
-        _ => bail!("{USAGE}"),
+    if !matches!(what.as_str(), "all" | "compile" | "runtime") {
+        bail!("{USAGE}");
+    }
+    if matches!(what.as_str(), "all" | "compile") {
+        sections.push(compile::run(&compile::Options { sizes, reps }, &mut log)?);
+    }
+    if matches!(what.as_str(), "all" | "runtime") {
+        let opts = runtime::Options {
+            n: migrations,
+            backends,
+        };
+        sections.extend(runtime::run(&opts, &mut log)?);
     }
     let text = report::render("# Benchmarks", &sections);
     print!("{text}");
