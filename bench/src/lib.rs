@@ -9,6 +9,7 @@
 pub mod apps;
 pub mod compile;
 pub mod history;
+pub mod locks;
 pub mod report;
 pub mod runtime;
 pub mod servers;

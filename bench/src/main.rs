@@ -8,7 +8,7 @@
 //! See `docs/BENCHMARKS.md` for what each table measures.
 
 use godwit_bench::history::Backend;
-use godwit_bench::{apps, compile, report, runtime, time_passes};
+use godwit_bench::{apps, compile, locks, report, runtime, time_passes};
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -32,6 +32,7 @@ fn main() -> Result<ExitCode> {
     let mut reps = 3;
     let mut write = true;
     let mut migrations = 1000;
+    let mut rows = 1_000_000;
     let mut backends = Backend::ALL.to_vec();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -61,6 +62,9 @@ fn main() -> Result<ExitCode> {
                     })
                     .collect::<Result<_>>()?;
             }
+            "--rows" => {
+                rows = args.next().context("--rows needs a number")?.parse()?;
+            }
             "--no-write" => write = false,
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
@@ -68,7 +72,7 @@ fn main() -> Result<ExitCode> {
     let started = Instant::now();
     let mut log = |line: &str| eprintln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
     let mut sections: Vec<Section> = Vec::new();
-    if !matches!(what.as_str(), "all" | "compile" | "runtime") {
+    if !matches!(what.as_str(), "all" | "compile" | "runtime" | "locks") {
         bail!("{USAGE}");
     }
     if matches!(what.as_str(), "all" | "compile") {
@@ -80,6 +84,13 @@ fn main() -> Result<ExitCode> {
             backends,
         };
         sections.extend(runtime::run(&opts, &mut log)?);
+    }
+    if matches!(what.as_str(), "all" | "locks") {
+        let opts = locks::Options {
+            rows,
+            ..locks::Options::default()
+        };
+        sections.push(locks::run(&opts, &mut log)?);
     }
     let text = report::render("# Benchmarks", &sections);
     print!("{text}");

@@ -49,6 +49,8 @@ pub enum Verdict {
     Met,
     /// Missed.
     Missed,
+    /// Not measured in this run (a server was unreachable).
+    NotMeasured,
 }
 
 /// A target of the issue and the figure measured for it.
@@ -154,6 +156,7 @@ pub fn render(header: &str, sections: &[Section]) -> String {
                 match t.verdict {
                     Verdict::Met => "met".to_string(),
                     Verdict::Missed => "**missed**".to_string(),
+                    Verdict::NotMeasured => "not measured".to_string(),
                 },
             ]);
         }
