@@ -98,6 +98,17 @@ impl AppWorkspace {
         AppWorkspace { dir, target }
     }
 
+    /// The workspace `target/godwit-bench/<name>` building into the
+    /// repository's own target directory, so that dependencies already
+    /// compiled for `godwit-bench` (same versions, features and profile)
+    /// are reused rather than built again.
+    pub fn sharing_repo_target(name: &str) -> Self {
+        AppWorkspace {
+            dir: scratch_dir().join(name),
+            target: repo_root().join("target"),
+        }
+    }
+
     /// Writes the workspace manifest and every crate. `lock_seed` is copied
     /// as `Cargo.lock` when there is none yet, so that dependency versions
     /// are the pinned ones.

@@ -10,6 +10,7 @@ pub mod apps;
 pub mod compile;
 pub mod history;
 pub mod locks;
+pub mod micro;
 pub mod report;
 pub mod runtime;
 pub mod servers;

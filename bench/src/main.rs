@@ -8,7 +8,7 @@
 //! See `docs/BENCHMARKS.md` for what each table measures.
 
 use godwit_bench::history::Backend;
-use godwit_bench::{apps, compile, locks, report, runtime, time_passes};
+use godwit_bench::{apps, compile, locks, micro, report, runtime, time_passes};
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -72,7 +72,10 @@ fn main() -> Result<ExitCode> {
     let started = Instant::now();
     let mut log = |line: &str| eprintln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
     let mut sections: Vec<Section> = Vec::new();
-    if !matches!(what.as_str(), "all" | "compile" | "runtime" | "locks") {
+    if !matches!(
+        what.as_str(),
+        "all" | "compile" | "runtime" | "locks" | "micro"
+    ) {
         bail!("{USAGE}");
     }
     if matches!(what.as_str(), "all" | "compile") {
@@ -91,6 +94,9 @@ fn main() -> Result<ExitCode> {
             ..locks::Options::default()
         };
         sections.push(locks::run(&opts, &mut log)?);
+    }
+    if matches!(what.as_str(), "all" | "micro") {
+        sections.push(micro::run(&mut log)?);
     }
     let text = report::render("# Benchmarks", &sections);
     print!("{text}");
