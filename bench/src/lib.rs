@@ -8,6 +8,7 @@
 
 pub mod apps;
 pub mod compile;
+pub mod header;
 pub mod history;
 pub mod locks;
 pub mod micro;

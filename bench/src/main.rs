@@ -8,7 +8,7 @@
 //! See `docs/BENCHMARKS.md` for what each table measures.
 
 use godwit_bench::history::Backend;
-use godwit_bench::{apps, compile, locks, micro, report, runtime, time_passes};
+use godwit_bench::{apps, compile, header, locks, micro, report, runtime, time_passes};
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,6 +28,10 @@ fn main() -> Result<ExitCode> {
     }
     let mut args = std::env::args().skip(1);
     let what = args.next().unwrap_or_default();
+    if matches!(what.as_str(), "help" | "--help" | "-h") {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut sizes = vec![100, 300, 1000];
     let mut reps = 3;
     let mut write = true;
@@ -69,6 +73,12 @@ fn main() -> Result<ExitCode> {
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
     }
+    let command = std::iter::once("godwit-bench".to_string())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut machine = header::Machine::at_start();
+    let started_at = std::time::SystemTime::now();
     let started = Instant::now();
     let mut log = |line: &str| eprintln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
     let mut sections: Vec<Section> = Vec::new();
@@ -98,7 +108,9 @@ fn main() -> Result<ExitCode> {
     if matches!(what.as_str(), "all" | "micro") {
         sections.push(micro::run(&mut log)?);
     }
-    let text = report::render("# Benchmarks", &sections);
+    machine.load_at_end = header::load_average();
+    let head = header::header(&machine, started_at, started.elapsed(), &command);
+    let text = report::render(&head, &sections);
     print!("{text}");
     if write {
         let path = apps::repo_root().join("docs").join("BENCHMARKS.md");
