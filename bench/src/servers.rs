@@ -161,11 +161,19 @@ impl Drop for ScratchDatabase {
                     .backend
                     .admin_url()
                     .expect("a server backend has a URL");
+                // WITH (FORCE) ends sessions left behind (PostgreSQL 13+).
                 admin_execute(
                     self.backend,
                     &admin,
                     &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
                 )
+                .or_else(|_| {
+                    admin_execute(
+                        self.backend,
+                        &admin,
+                        &format!("DROP DATABASE IF EXISTS {}", self.name),
+                    )
+                })
             }
             Backend::Mysql => {
                 let admin = self
