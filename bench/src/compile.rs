@@ -419,6 +419,7 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
         let without = secs(&passes(n, Variant::GodwitWithoutMacros), EXPAND);
         let cost = with.saturating_sub(without);
         let per = cost / n.max(1) as u32;
+        s.figure(format!("compile.per_migration.{n}"), per);
         if worst_per_migration.map_or(true, |(_, w)| per > w) {
             worst_per_migration = Some((n, per));
         }
@@ -470,6 +471,14 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
     if let Some(&n) = opts.sizes.iter().max() {
         let (_, g) = get(n, Variant::Godwit);
         let (_, d) = get(n, Variant::Diesel);
+        let with = passes(n, Variant::Godwit);
+        s.figure("compile.n", Duration::from_secs(n as u64));
+        s.figure("compile.godwit.touched", g);
+        s.figure("compile.diesel.touched", d);
+        s.figure("compile.expand", secs(&with, EXPAND));
+        s.figure("compile.typeck", secs(&with, "type_check_crate"));
+        s.figure("compile.codegen", secs(&with, "codegen_crate"));
+        s.figure("compile.total", secs(&with, "total"));
         let ratio = g.as_secs_f64() / d.as_secs_f64().max(1e-9);
         s.target(
             format!("incremental rebuild at {n} migrations within 1.2x of diesel_migrations"),

@@ -8,6 +8,7 @@
 
 pub mod apps;
 pub mod compile;
+pub mod findings;
 pub mod header;
 pub mod history;
 pub mod locks;

@@ -8,7 +8,7 @@
 //! See `docs/BENCHMARKS.md` for what each table measures.
 
 use godwit_bench::history::Backend;
-use godwit_bench::{apps, compile, header, locks, micro, report, runtime, time_passes};
+use godwit_bench::{apps, compile, findings, header, locks, micro, report, runtime, time_passes};
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -73,6 +73,9 @@ fn main() -> Result<ExitCode> {
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
     }
+    if sizes.is_empty() || sizes.contains(&0) || migrations == 0 || reps == 0 {
+        bail!("--sizes, --migrations and --reps need numbers above 0\n{USAGE}");
+    }
     let command = std::iter::once("godwit-bench".to_string())
         .chain(std::env::args().skip(1))
         .collect::<Vec<_>>()
@@ -107,6 +110,9 @@ fn main() -> Result<ExitCode> {
     }
     if matches!(what.as_str(), "all" | "micro") {
         sections.push(micro::run(&mut log)?);
+    }
+    if let Some(s) = findings::section(&sections) {
+        sections.push(s);
     }
     machine.load_at_end = header::load_average();
     let head = header::header(&machine, started_at, started.elapsed(), &command);

@@ -65,6 +65,7 @@ pub fn run(log: &mut dyn FnMut(&str)) -> Result<Section> {
         );
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut s = Section::new("5. Micro-benchmarks (criterion)");
     let mut t = Table::new(["benchmark", "time per iteration", "± (criterion's spread)"]);
     for (name, time, spread) in stdout.lines().filter_map(parse_bencher) {
         t.row([
@@ -72,8 +73,8 @@ pub fn run(log: &mut dyn FnMut(&str)) -> Result<Section> {
             fmt_duration(time),
             fmt_duration(spread),
         ]);
+        s.figure(format!("micro.{name}"), time);
     }
-    let mut s = Section::new("5. Micro-benchmarks (criterion)");
     s.para(
         "The checker `migrations!` runs at compile time and the rendering the runner does, over \
          the same generated history (listed newest first, so that ordering has work to do), \

@@ -1,6 +1,7 @@
 //! The markdown report: sections of tables, and the targets with the figure
 //! measured beside each.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -73,6 +74,8 @@ pub struct Section {
     pub body: String,
     /// Targets this benchmark measures.
     pub targets: Vec<Target>,
+    /// Named figures other sections may cite (see `findings.rs`).
+    pub figures: BTreeMap<String, Duration>,
 }
 
 impl Section {
@@ -92,6 +95,11 @@ impl Section {
     /// Appends a table.
     pub fn table(&mut self, table: &Table) {
         let _ = writeln!(self.body, "{}", table.to_markdown());
+    }
+
+    /// Records a figure under a name, for the findings.
+    pub fn figure(&mut self, name: impl Into<String>, value: Duration) {
+        self.figures.insert(name.into(), value);
     }
 
     /// Records a target with its measured figure.

@@ -571,6 +571,11 @@ fn startup_section(opts: &Options, lines: &[RunnerLine]) -> Section {
             fmt_ratio(g, d),
             m(GODWIT_CURRENT).map_or_else(String::new, fmt_duration),
         ]);
+        s.figure(format!("startup.{}.godwit", backend.key()), g);
+        s.figure(format!("startup.{}.floor", backend.key()), f);
+        if let Some(c) = m(GODWIT_CURRENT) {
+            s.figure(format!("startup.{}.current", backend.key()), c);
+        }
         let ratio = g.as_secs_f64() / f.as_secs_f64().max(1e-12);
         if worst_floor.as_ref().map_or(true, |(_, r, _)| ratio > *r) {
             worst_floor = Some((backend, ratio, fmt_ratio(g, f)));
@@ -664,6 +669,10 @@ fn apply_section(opts: &Options, lines: &[RunnerLine]) -> Section {
             fmt_ratio(g, d),
             fmt_duration(g.saturating_sub(f) / opts.n.max(1) as u32),
         ]);
+        s.figure(
+            format!("apply.{}.overhead", backend.key()),
+            g.saturating_sub(f) / opts.n.max(1) as u32,
+        );
         let ratio = g.as_secs_f64() / f.as_secs_f64().max(1e-12);
         if worst.as_ref().map_or(true, |(_, r, _)| ratio > *r) {
             worst = Some((backend, ratio, fmt_ratio(g, f)));
