@@ -150,6 +150,9 @@ fn window(samples: &[Sample], from: Duration, to: Duration) -> Window {
 struct Writer {
     stop: Arc<AtomicBool>,
     display_name: Arc<AtomicBool>,
+    /// Set by the writer once every statement it runs writes display_name:
+    /// no old-code statement is still in flight.
+    switched: Arc<AtomicBool>,
     epoch: Instant,
     handle: thread::JoinHandle<Result<Vec<Sample>>>,
 }
@@ -160,8 +163,9 @@ impl Writer {
             PgConnection::establish(url).with_context(|| format!("connecting to {url}"))?;
         let stop = Arc::new(AtomicBool::new(false));
         let display_name = Arc::new(AtomicBool::new(false));
+        let switched = Arc::new(AtomicBool::new(false));
         let epoch = Instant::now();
-        let (stop2, display2) = (stop.clone(), display_name.clone());
+        let (stop2, display2, switched2) = (stop.clone(), display_name.clone(), switched.clone());
         let handle = thread::spawn(move || -> Result<Vec<Sample>> {
             let mut samples = Vec::with_capacity(1 << 20);
             let mut next_id = rows + 1;
@@ -169,6 +173,9 @@ impl Writer {
             while !stop2.load(Ordering::Relaxed) && epoch.elapsed() < limit {
                 // Old code until display_name exists; then code that writes it.
                 let writes_display_name = display2.load(Ordering::Acquire);
+                // The statements before this one ran, one at a time, on this
+                // thread: from here on the writer is all new code.
+                switched2.store(writes_display_name, Ordering::Release);
                 let insert = if writes_display_name {
                     format!(
                         "INSERT INTO users (id, email, name, org_id, display_name) \
@@ -206,9 +213,30 @@ impl Writer {
         Ok(Writer {
             stop,
             display_name,
+            switched,
             epoch,
             handle,
         })
+    }
+
+    /// The deploy of the new code: tells the writer to write display_name
+    /// and waits until no statement of the old code is still running, as a
+    /// deploy finishes before the backfill starts.
+    fn deploy_new_code(&self) -> Result<()> {
+        self.display_name.store(true, Ordering::Release);
+        let asked = Instant::now();
+        while !self.switched.load(Ordering::Acquire) {
+            if self.handle.is_finished() {
+                return Err(anyhow!("the writer stopped"));
+            }
+            if asked.elapsed() > Duration::from_secs(120) {
+                return Err(anyhow!(
+                    "the writer did not switch to the new code in 120 s"
+                ));
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+        Ok(())
     }
 
     fn now(&self) -> Duration {
@@ -279,7 +307,7 @@ fn run_plan(opts: &Options, godwit: bool, log: &mut dyn FnMut(&str)) -> Result<P
                     .upgrade(&mut conn, Target::Revision(revision))
                     .map_err(|e| anyhow!("godwit upgrade to {revision}: {e}"))?;
                 if i == BACKFILL && k == 0 {
-                    writer.display_name.store(true, Ordering::Release);
+                    writer.deploy_new_code()?;
                 }
             }
         } else {
@@ -287,7 +315,7 @@ fn run_plan(opts: &Options, godwit: bool, log: &mut dyn FnMut(&str)) -> Result<P
                 conn.batch_execute(sql)
                     .with_context(|| format!("running `{sql}`"))?;
                 if i == BACKFILL && k == 0 {
-                    writer.display_name.store(true, Ordering::Release);
+                    writer.deploy_new_code()?;
                 }
             }
         }
@@ -326,9 +354,10 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
          rows each committed on its own, NOT NULL through a `NOT VALID` check, validated, then \
          `SET NOT NULL` without a scan. The naive plan runs `ADD COLUMN .. DEFAULT`, `CREATE \
          UNIQUE INDEX`, `CREATE INDEX` and `ADD FOREIGN KEY` validated at once, one `UPDATE` for \
-         the backfill, and a plain `SET NOT NULL`. Once the new column exists, the writer writes \
-         it too (the expand/contract deploy order). p99 is over the writer statements that started \
-         during the change.",
+         the backfill, and a plain `SET NOT NULL`. Once the new column exists the new code is \
+         deployed: the writer writes the column too, and the backfill starts once no statement \
+         of the old code is in flight (the expand/contract order). p99 is over the writer \
+         statements that started during the change.",
         opts.rows
     ));
     if let Err(e) = check_reachable(Backend::Postgres) {
