@@ -6,7 +6,9 @@ use std::process::Command;
 
 use godwit::dialect::normalise;
 use godwit::{Database, Error, MigrationSet, Schema, Target};
-use godwit_tests::{Backend, TestDb, BASE_ONLY, EDITED, FAILING, IRREVERSIBLE, MIGRATIONS};
+use godwit_tests::{
+    Backend, TestDb, BASE_ONLY, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
+};
 
 /// Runs a scenario once per backend, each in its own #[test].
 macro_rules! on_every_backend {
@@ -37,6 +39,7 @@ macro_rules! on_every_backend {
 
 on_every_backend!(
     upgrade_downgrade_and_upgrade_again,
+    every_op_round_trips,
     failing_migration,
     concurrent_upgrades,
     edited_migration_is_refused,
@@ -122,6 +125,29 @@ fn upgrade_downgrade_and_upgrade_again(db: &TestDb) {
     let again = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
     assert!(again.steps.is_empty(), "nothing is pending at head");
     MIGRATIONS.downgrade(&mut conn, Target::Base).unwrap();
+    assert_eq!(conn.introspect().unwrap(), Schema::new());
+}
+
+fn every_op_round_trips(db: &TestDb) {
+    let mut conn = db.connect();
+    for k in 1..=EVERY_OP.len() {
+        EVERY_OP.upgrade(&mut conn, Target::Relative(1)).unwrap();
+        assert_schema(
+            &mut conn,
+            &EVERY_OP,
+            k,
+            &format!("after upgrading to {k} migrations"),
+        );
+    }
+    for k in (0..EVERY_OP.len()).rev() {
+        EVERY_OP.downgrade(&mut conn, Target::Relative(-1)).unwrap();
+        assert_schema(
+            &mut conn,
+            &EVERY_OP,
+            k,
+            &format!("after downgrading to {k} migrations"),
+        );
+    }
     assert_eq!(conn.introspect().unwrap(), Schema::new());
 }
 

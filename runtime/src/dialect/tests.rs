@@ -252,4 +252,12 @@ fn canonical_sql_folds_server_spellings() {
     assert_eq!(canonical_sql("TRUE"), "1");
     assert_eq!(canonical_sql("current_timestamp(6)"), "current_timestamp");
     assert_eq!(canonical_sql("'It''s'"), "'It''s'");
+    assert_eq!(
+        canonical_sql("'it\\'s \\\\ ok'"),
+        canonical_sql("'it''s \\\\ ok'")
+    );
+    assert_eq!(
+        canonical_sql("(balance >= ('-1000'::integer)::numeric)"),
+        canonical_sql("balance >= -1000")
+    );
 }
