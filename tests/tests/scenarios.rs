@@ -41,6 +41,7 @@ on_every_backend!(
     upgrade_downgrade_and_upgrade_again,
     every_op_round_trips,
     failing_migration,
+    unique_index_over_duplicates,
     concurrent_upgrades,
     edited_migration_is_refused,
     unknown_revision_is_refused,
@@ -193,6 +194,55 @@ fn failing_migration(db: &TestDb) {
             );
         }
     }
+}
+
+fn unique_index_over_duplicates(db: &TestDb) {
+    let mut conn = db.connect();
+    MIGRATIONS
+        .upgrade(&mut conn, Target::Revision("0004"))
+        .unwrap();
+    conn.execute("INSERT INTO users (email, username) VALUES ('ada2@example.org', 'ada')")
+        .unwrap();
+    // 0005 builds a unique index over usernames: the duplicate stops it.
+    let err = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(&err, Error::MigrationFailed(f) if f.revision == "0005"),
+        "{msg}"
+    );
+    match db.backend {
+        Backend::Postgres => {
+            assert!(msg.contains("CREATE UNIQUE INDEX CONCURRENTLY"), "{msg}");
+            assert!(msg.contains("invalid index was dropped"), "{msg}");
+            assert!(msg.contains("still at 0004"), "{msg}");
+        }
+        Backend::Sqlite => assert!(msg.contains("still at 0004"), "{msg}"),
+        Backend::Mysql => {
+            assert!(msg.contains("upgrade_failed at op 1"), "{msg}");
+            let again = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap_err();
+            assert!(
+                again
+                    .to_string()
+                    .contains("no op of this upgrade completed"),
+                "{again}"
+            );
+            // The ALTER TABLE failed as a whole: record the state before it.
+            MIGRATIONS
+                .stamp(&mut conn, Target::Revision("0004"))
+                .unwrap();
+        }
+    }
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), Some("0004"));
+    assert_schema(&mut conn, &MIGRATIONS, 4, "after the failed index build");
+    conn.execute("DELETE FROM users WHERE email = 'ada2@example.org'")
+        .unwrap();
+    MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
+    assert_schema(
+        &mut conn,
+        &MIGRATIONS,
+        MIGRATIONS.len(),
+        "after removing the duplicate",
+    );
 }
 
 fn concurrent_upgrades(db: &TestDb) {
