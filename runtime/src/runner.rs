@@ -757,9 +757,10 @@ impl MigrationSet {
             )
         } else {
             format!(
-                "{} of this {} applied, op {} may be partly applied, the rest are not",
-                op_range(1, i, true),
+                "{} of this {} {} applied, op {} may be partly applied, the rest are not",
+                op_range(1, i),
                 phase.name(),
+                if i == 1 { "is" } else { "are" },
                 i + 1
             )
         };
@@ -779,13 +780,13 @@ impl MigrationSet {
         let undo = if i == 0 {
             String::new()
         } else {
-            format!("undo {} by hand and ", op_range(1, i, false))
+            format!("undo {} by hand and ", op_range(1, i))
         };
         let next = format!(
             "godwit will not run anything until this is resolved. Either finish the {phase} by hand \
              ({} printed by `MIGRATIONS.sql(Dialect::{d:?}, {from}, {to})`) and record it with {done}; \
              or {undo}record the state before it with {undone}. Then run `upgrade` again.",
-            op_range(i + 1, ops.len(), false),
+            op_range(i + 1, ops.len()),
             phase = phase.name(),
         );
         (what, state, next)
@@ -1339,12 +1340,11 @@ fn read_records<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, 
         .collect())
 }
 
-/// "op 3", "ops 1 to 2" (with "is"/"are" when `verb`).
-fn op_range(from: usize, to: usize, verb: bool) -> String {
-    match (from == to, verb) {
-        (true, true) => format!("op {from} is"),
-        (true, false) => format!("op {from}"),
-        (false, true) => format!("ops {from} to {to} are"),
-        (false, false) => format!("ops {from} to {to}"),
+/// "op 3" or "ops 1 to 2".
+fn op_range(from: usize, to: usize) -> String {
+    if from == to {
+        format!("op {from}")
+    } else {
+        format!("ops {from} to {to}")
     }
 }

@@ -162,7 +162,7 @@ fn failing_migration(db: &TestDb) {
     );
     assert!(msg.contains("migration 0003"), "{msg}");
     assert!(
-        msg.contains("no_such_table"),
+        msg.contains("while running:\n    INSERT INTO audit_log (entry) VALUES (NULL)\n"),
         "the failed statement is shown: {msg}"
     );
     match db.backend {
