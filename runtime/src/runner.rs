@@ -116,6 +116,14 @@ pub struct AppliedRecord {
     pub execution_ms: i64,
 }
 
+impl AppliedRecord {
+    /// Whether a process is (or was, until it stopped) running this
+    /// migration op by op.
+    pub fn in_progress(&self) -> bool {
+        self.state == "upgrading" || self.state == "downgrading"
+    }
+}
+
 /// One migration of the set, and what the database says about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -803,9 +811,7 @@ impl MigrationSet {
         let start = Instant::now();
         loop {
             let records = read_records(db)?;
-            let in_progress = records
-                .iter()
-                .any(|r| r.state == "upgrading" || r.state == "downgrading");
+            let in_progress = records.iter().any(AppliedRecord::in_progress);
             if db.dialect() == Dialect::Sqlite && in_progress && start.elapsed() < options.lock_wait
             {
                 std::thread::sleep(Duration::from_millis(100));
@@ -962,6 +968,12 @@ impl MigrationSet {
             // that it is held.
             let expected = if phase == Phase::Upgrade { k } else { k + 1 };
             let records = read_records(db).map_err(Failure::Fatal)?;
+            if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
+                // Another process is between the batches of a backfill: let
+                // `settled_position` wait for it.
+                exec(db, "ROLLBACK", "ending the transaction")?;
+                return Ok(false);
+            }
             let now = self
                 .applied_count(d, &records, true)
                 .map_err(Failure::Fatal)?;
@@ -1031,6 +1043,10 @@ impl MigrationSet {
         // Claim the migration (on SQLite under the write lock).
         exec(db, begin(d), "starting the claim transaction")?;
         let records = read_records(db).map_err(Failure::Fatal)?;
+        if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
+            exec(db, "ROLLBACK", "ending the claim transaction")?;
+            return Ok(false);
+        }
         let now = self
             .applied_count(d, &records, true)
             .map_err(Failure::Fatal)?;
