@@ -10,5 +10,5 @@
 pub mod migrations;
 pub mod testdb;
 
-pub use migrations::{BASE_ONLY, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS};
+pub use migrations::{BACKFILL, BASE_ONLY, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS};
 pub use testdb::{Backend, TestDb};

@@ -550,3 +550,46 @@ pub static EVERY_OP: godwit::MigrationSet = godwit::migrations![
     retype_account_columns,
     replace_balance_check,
 ];
+
+#[migration(
+    revision = "b001",
+    message = "create the items table for the backfill measurement"
+)]
+pub mod create_items {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "items",
+            [
+                column("id", BigInt).primary_key().autoincrement(),
+                column("n", Integer).not_null(),
+                column("doubled", BigInt),
+            ],
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("items");
+    }
+}
+
+#[migration(
+    revision = "b002",
+    down_revision = "b001",
+    message = "backfill items.doubled in batches"
+)]
+pub mod backfill_items {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.backfill("items", "doubled = n * 2").batch_size(1000);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.backfill("items", "doubled = NULL").batch_size(1000);
+    }
+}
+
+/// A table and a batched backfill over it (`tests/tests/measure.rs`).
+pub static BACKFILL: godwit::MigrationSet = godwit::migrations![create_items, backfill_items];
