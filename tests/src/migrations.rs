@@ -593,3 +593,24 @@ pub mod backfill_items {
 
 /// A table and a batched backfill over it (`tests/tests/measure.rs`).
 pub static BACKFILL: godwit::MigrationSet = godwit::migrations![create_items, backfill_items];
+
+#[migration(
+    revision = "s002",
+    down_revision = "0001",
+    message = "wait two seconds on PostgreSQL"
+)]
+pub mod slow_on_postgres {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute("SELECT pg_sleep(2)");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("SELECT pg_sleep(0)");
+    }
+}
+
+/// A migration that takes two seconds (PostgreSQL only): for `statement_timeout`.
+pub static SLOW_ON_POSTGRES: godwit::MigrationSet =
+    godwit::migrations![create_users, slow_on_postgres];
