@@ -904,9 +904,9 @@ impl MigrationSet {
                     }))
                 }
                 Ok(false) => return Ok(Outcome::AlreadyDone),
-                Err(Failure::Retryable(f)) if attempt <= options.retries => {
-                    let _ = f;
-                    std::thread::sleep(options.retry_backoff * 2u32.pow(attempt - 1));
+                Err(Failure::Retryable(_)) if attempt <= options.retries => {
+                    // Nothing is applied: wait, then try the whole migration again.
+                    std::thread::sleep(backoff(options.retry_backoff, attempt - 1));
                     attempt += 1;
                 }
                 Err(Failure::Retryable(f)) => {
@@ -1270,7 +1270,7 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                         // metadata lock changed nothing; run it again.
                         match retry {
                             Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
-                                std::thread::sleep(o.retry_backoff * 2u32.pow(attempt));
+                                std::thread::sleep(backoff(o.retry_backoff, attempt));
                                 attempt += 1;
                             }
                             _ => return Err(failure),
@@ -1363,4 +1363,9 @@ fn op_range(from: usize, to: usize) -> String {
     } else {
         format!("ops {from} to {to}")
     }
+}
+
+/// The pause before retry number `n` (0-based): `base`, doubled each time.
+fn backoff(base: Duration, n: u32) -> Duration {
+    base.saturating_mul(1u32 << n.min(16))
 }
