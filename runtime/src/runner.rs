@@ -549,6 +549,26 @@ impl MigrationSet {
         Ok(out)
     }
 
+    /// Compares the database's schema (introspected) with the model of the
+    /// migrations applied to it, and says where they first differ: a change
+    /// made by hand, or a migration edited after it ran.
+    pub fn verify<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
+        let d = db.dialect();
+        let count = match self.current(db)? {
+            Some(rev) => self.position_of(rev).map_or(0, |p| p + 1),
+            None => 0,
+        };
+        let expected = crate::dialect::normalise(&self.schema_at(count)?, d);
+        let actual = crate::dialect::normalise(&db.introspect()?, d);
+        match expected.first_difference(&actual) {
+            None => Ok(()),
+            Some(difference) => Err(Error::Drift {
+                revision: self.revision_at(count).unwrap_or("base").to_string(),
+                difference,
+            }),
+        }
+    }
+
     /// The schema model after the first `count` migrations.
     pub fn schema_at(&self, count: usize) -> Result<Schema, Error> {
         let mut schema = Schema::new();
