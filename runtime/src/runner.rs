@@ -116,6 +116,14 @@ pub struct AppliedRecord {
     pub execution_ms: i64,
 }
 
+impl AppliedRecord {
+    /// Whether a process is (or was, until it stopped) running this
+    /// migration op by op.
+    pub fn in_progress(&self) -> bool {
+        self.state == "upgrading" || self.state == "downgrading"
+    }
+}
+
 /// One migration of the set, and what the database says about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -541,6 +549,26 @@ impl MigrationSet {
         Ok(out)
     }
 
+    /// Compares the database's schema (introspected) with the model of the
+    /// migrations applied to it, and says where they first differ: a change
+    /// made by hand, or a migration edited after it ran.
+    pub fn verify<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
+        let d = db.dialect();
+        let count = match self.current(db)? {
+            Some(rev) => self.position_of(rev).map_or(0, |p| p + 1),
+            None => 0,
+        };
+        let expected = crate::dialect::normalise(&self.schema_at(count)?, d);
+        let actual = crate::dialect::normalise(&db.introspect()?, d);
+        match expected.first_difference(&actual) {
+            None => Ok(()),
+            Some(difference) => Err(Error::Drift {
+                revision: self.revision_at(count).unwrap_or("base").to_string(),
+                difference,
+            }),
+        }
+    }
+
     /// The schema model after the first `count` migrations.
     pub fn schema_at(&self, count: usize) -> Result<Schema, Error> {
         let mut schema = Schema::new();
@@ -757,9 +785,10 @@ impl MigrationSet {
             )
         } else {
             format!(
-                "{} of this {} applied, op {} may be partly applied, the rest are not",
-                op_range(1, i, true),
+                "{} of this {} {} applied, op {} may be partly applied, the rest are not",
+                op_range(1, i),
                 phase.name(),
+                if i == 1 { "is" } else { "are" },
                 i + 1
             )
         };
@@ -779,13 +808,13 @@ impl MigrationSet {
         let undo = if i == 0 {
             String::new()
         } else {
-            format!("undo {} by hand and ", op_range(1, i, false))
+            format!("undo {} by hand and ", op_range(1, i))
         };
         let next = format!(
             "godwit will not run anything until this is resolved. Either finish the {phase} by hand \
              ({} printed by `MIGRATIONS.sql(Dialect::{d:?}, {from}, {to})`) and record it with {done}; \
              or {undo}record the state before it with {undone}. Then run `upgrade` again.",
-            op_range(i + 1, ops.len(), false),
+            op_range(i + 1, ops.len()),
             phase = phase.name(),
         );
         (what, state, next)
@@ -802,9 +831,7 @@ impl MigrationSet {
         let start = Instant::now();
         loop {
             let records = read_records(db)?;
-            let in_progress = records
-                .iter()
-                .any(|r| r.state == "upgrading" || r.state == "downgrading");
+            let in_progress = records.iter().any(AppliedRecord::in_progress);
             if db.dialect() == Dialect::Sqlite && in_progress && start.elapsed() < options.lock_wait
             {
                 std::thread::sleep(Duration::from_millis(100));
@@ -897,9 +924,9 @@ impl MigrationSet {
                     }))
                 }
                 Ok(false) => return Ok(Outcome::AlreadyDone),
-                Err(Failure::Retryable(f)) if attempt <= options.retries => {
-                    let _ = f;
-                    std::thread::sleep(options.retry_backoff * 2u32.pow(attempt - 1));
+                Err(Failure::Retryable(_)) if attempt <= options.retries => {
+                    // Nothing is applied: wait, then try the whole migration again.
+                    std::thread::sleep(backoff(options.retry_backoff, attempt - 1));
                     attempt += 1;
                 }
                 Err(Failure::Retryable(f)) => {
@@ -961,6 +988,12 @@ impl MigrationSet {
             // that it is held.
             let expected = if phase == Phase::Upgrade { k } else { k + 1 };
             let records = read_records(db).map_err(Failure::Fatal)?;
+            if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
+                // Another process is between the batches of a backfill: let
+                // `settled_position` wait for it.
+                exec(db, "ROLLBACK", "ending the transaction")?;
+                return Ok(false);
+            }
             let now = self
                 .applied_count(d, &records, true)
                 .map_err(Failure::Fatal)?;
@@ -1030,6 +1063,10 @@ impl MigrationSet {
         // Claim the migration (on SQLite under the write lock).
         exec(db, begin(d), "starting the claim transaction")?;
         let records = read_records(db).map_err(Failure::Fatal)?;
+        if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
+            exec(db, "ROLLBACK", "ending the claim transaction")?;
+            return Ok(false);
+        }
         let now = self
             .applied_count(d, &records, true)
             .map_err(Failure::Fatal)?;
@@ -1253,7 +1290,7 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                         // metadata lock changed nothing; run it again.
                         match retry {
                             Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
-                                std::thread::sleep(o.retry_backoff * 2u32.pow(attempt));
+                                std::thread::sleep(backoff(o.retry_backoff, attempt));
                                 attempt += 1;
                             }
                             _ => return Err(failure),
@@ -1339,12 +1376,16 @@ fn read_records<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, 
         .collect())
 }
 
-/// "op 3", "ops 1 to 2" (with "is"/"are" when `verb`).
-fn op_range(from: usize, to: usize, verb: bool) -> String {
-    match (from == to, verb) {
-        (true, true) => format!("op {from} is"),
-        (true, false) => format!("op {from}"),
-        (false, true) => format!("ops {from} to {to} are"),
-        (false, false) => format!("ops {from} to {to}"),
+/// "op 3" or "ops 1 to 2".
+fn op_range(from: usize, to: usize) -> String {
+    if from == to {
+        format!("op {from}")
+    } else {
+        format!("ops {from} to {to}")
     }
+}
+
+/// The pause before retry number `n` (0-based): `base`, doubled each time.
+fn backoff(base: Duration, n: u32) -> Duration {
+    base.saturating_mul(1u32 << n.min(16))
 }

@@ -3,7 +3,7 @@
 //!
 //! [`Database`] is implemented for Diesel's `SqliteConnection`,
 //! `PgConnection` and `MysqlConnection` (per feature) and for
-//! [`AnyConnection`](crate::AnyConnection).
+//! [`AnyConnection`].
 
 use std::time::Duration;
 

@@ -443,10 +443,23 @@ pub(crate) fn column_definition(
         Dialect::Sqlite => {
             if c.autoincrement && sole_key {
                 // SQLite generates values only for an INTEGER PRIMARY KEY.
+                let name = t
+                    .constraints
+                    .iter()
+                    .find(|(_, k)| {
+                        matches!(
+                            k.kind,
+                            godwit_core::schema::ConstraintKind::PrimaryKey { .. }
+                        )
+                    })
+                    .map_or_else(
+                        || godwit_core::schema::primary_key_name(table),
+                        |(n, _)| n.clone(),
+                    );
                 return format!(
                     "{} INTEGER NOT NULL CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
                     q(&c.name),
-                    q(&godwit_core::schema::primary_key_name(table))
+                    q(&name)
                 );
             }
             if !c.nullable {
