@@ -51,7 +51,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                         Rule::ChangeColumnType,
                         if accepts_every_value(ty, *new) {
                             format!(
-                                "changing column `{table}.{column}` from {ty} to {new} in place rewrites `{table}` under an exclusive lock on PostgreSQL and MySQL, blocking reads and writes until it is done"
+                                "changing column `{table}.{column}` from {ty} to {new} in place locks `{table}` exclusively, and PostgreSQL and MySQL rewrite the table for most type changes, blocking reads and writes until it is done"
                             )
                         } else {
                             format!(
