@@ -676,9 +676,12 @@ impl MigrationSet {
         options: &Options,
         body: impl FnOnce(&Self, &mut D) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        tracing::debug!(dialect = %db.dialect(), "taking the migration lock");
         db.lock(options)?;
+        tracing::debug!("migration lock taken");
         let result = ensure_version_table(db).and_then(|()| body(self, db));
         let unlocked = db.unlock();
+        tracing::debug!("migration lock released");
         let value = result?;
         unlocked?;
         Ok(value)
@@ -907,6 +910,7 @@ impl MigrationSet {
         let ops = self.render(d, k, phase)?;
         let started = Instant::now();
         let mut attempt = 1;
+        tracing::info!(revision = %m.revision, what = %m.message, phase = phase.name(), ops = ops.len(), "running migration");
         loop {
             let result = if transactional(d, m, phase) {
                 self.apply_in_transaction(db, k, phase, &ops, options, started)
@@ -915,16 +919,21 @@ impl MigrationSet {
             };
             match result {
                 Ok(true) => {
+                    tracing::info!(revision = %m.revision, phase = phase.name(), ms = started.elapsed().as_millis() as u64, attempts = attempt, "migration done");
                     return Ok(Outcome::Ran(Step {
                         revision: &m.revision,
                         message: &m.message,
                         phase,
                         duration: started.elapsed(),
                         attempts: attempt,
-                    }))
+                    }));
                 }
-                Ok(false) => return Ok(Outcome::AlreadyDone),
+                Ok(false) => {
+                    tracing::info!(revision = %m.revision, "already applied by another process");
+                    return Ok(Outcome::AlreadyDone);
+                }
                 Err(Failure::Retryable(_)) if attempt <= options.retries => {
+                    tracing::warn!(revision = %m.revision, attempt, "gave up waiting for a table lock; rolled back, retrying");
                     // Nothing is applied: wait, then try the whole migration again.
                     std::thread::sleep(backoff(options.retry_backoff, attempt - 1));
                     attempt += 1;
@@ -1308,6 +1317,7 @@ fn run_statement<D: Database + ?Sized>(
     statement: &Statement,
     own_transactions: bool,
 ) -> Result<(), (String, diesel::result::Error)> {
+    tracing::debug!(statement = ?statement, "executing");
     match statement {
         Statement::Sql(sql) => db.execute(sql).map_err(|e| (sql.clone(), e)),
         Statement::ExpectEmpty { sql, violation } => match db.has_rows(sql) {
