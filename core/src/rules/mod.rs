@@ -46,6 +46,8 @@ pub(crate) struct Finding {
     pub rule: Rule,
     pub message: String,
     pub help: String,
+    /// The text of the string argument at fault, when there is one.
+    pub focus: Option<String>,
 }
 
 impl Finding {
@@ -54,7 +56,14 @@ impl Finding {
             rule,
             message: message.into(),
             help: help.into(),
+            focus: None,
         }
+    }
+
+    /// Points the finding at the string argument `text`.
+    pub fn at_text(mut self, text: &str) -> Self {
+        self.focus = Some(text.to_string());
+        self
     }
 }
 
@@ -283,16 +292,19 @@ impl Placer<'_, '_> {
         if silenced {
             return;
         }
-        self.out.push(Diagnostic::new(
-            f.rule,
-            Location::Op {
-                migration: self.index,
-                phase,
-                path: step.path.clone(),
-            },
-            f.message,
-            f.help,
-        ));
+        self.out.push(
+            Diagnostic::new(
+                f.rule,
+                Location::Op {
+                    migration: self.index,
+                    phase,
+                    path: step.path.clone(),
+                },
+                f.message,
+                f.help,
+            )
+            .with_focus(f.focus),
+        );
     }
 }
 
