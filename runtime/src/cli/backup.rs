@@ -82,13 +82,9 @@ fn parse_server_url(url: &str) -> Result<ServerUrl, CliError> {
     })
 }
 
-/// The file path of an SQLite URL.
+/// The file path of an SQLite URL, as `connect` reads it.
 fn sqlite_path(url: &str) -> PathBuf {
-    PathBuf::from(
-        url.strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url),
-    )
+    PathBuf::from(crate::database::sqlite_path(url))
 }
 
 fn run(mut command: Command, what: &str) -> Result<Vec<u8>, CliError> {
