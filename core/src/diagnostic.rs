@@ -79,6 +79,8 @@ rules! {
     UnknownConstraint = "unknown-constraint", Structure;
     /// An op creates something that already exists.
     AlreadyExists = "already-exists", Structure;
+    /// A backfill of a table without a primary key to cut batches by.
+    BackfillWithoutPrimaryKey = "backfill-without-primary-key", Structure;
     /// Something in a body the checker cannot read exactly.
     NonLiteralArgument = "non-literal-argument", Structure;
     /// An identifier that is empty, too long or holds a NUL byte.

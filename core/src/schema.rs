@@ -136,6 +136,8 @@ impl ReplayError {
     pub fn help(&self) -> &'static str {
         match self.rule {
             Rule::AlreadyExists => "pick another name, or drop the existing one in an earlier migration",
+            Rule::InvalidIdentifier => "name the constraint yourself: declare it with op.create_foreign_key(name, ..) or a shorter table or column name, so every backend keeps the same name",
+            Rule::BackfillWithoutPrimaryKey => "give the table a primary key in an earlier migration, or update it with op.execute(\"UPDATE .. WHERE ..\") on a bounded set of rows",
             _ => "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name)",
         }
     }
@@ -267,6 +269,14 @@ impl Schema {
         name: String,
         constraint: Constraint,
     ) -> Result<(), ReplayError> {
+        // Derived names (`<table>_<cols>_fkey`) can outgrow what PostgreSQL
+        // keeps (it would truncate, and the model would no longer match).
+        if let Some(why) = crate::validate::invalid_identifier(&name) {
+            return Err(ReplayError::new(
+                Rule::InvalidIdentifier,
+                format!("the constraint name godwit derives for `{table}`: {why}"),
+            ));
+        }
         self.require_free_name(&name)?;
         if let ConstraintKind::ForeignKey {
             ref_table,
@@ -643,7 +653,15 @@ impl Schema {
                     .ok_or_else(|| unknown_constraint(table, name))?;
                 Ok(())
             }
-            Op::Backfill { table, .. } => self.table(table).map(|_| ()),
+            Op::Backfill { table, .. } => {
+                if self.table(table)?.primary_key().is_none() {
+                    return Err(ReplayError::new(
+                        Rule::BackfillWithoutPrimaryKey,
+                        format!("table `{table}` has no primary key at this point of the history, and a backfill cuts its batches by primary key"),
+                    ));
+                }
+                Ok(())
+            }
             Op::Execute { .. } => Ok(()),
             Op::SafetyAssured { ops, .. } => ops.iter().try_for_each(|op| self.apply(op)),
         }

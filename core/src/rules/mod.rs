@@ -201,6 +201,11 @@ fn check_migration(
         replay_body(&mut down, &before, after.clone(), Phase::Downgrade);
     indexes::check_alone(&down, &mut findings);
     findings.sort_by_key(|(i, _)| *i);
+    if !up_clean {
+        // The downgrade undoes an upgrade that could not be replayed: its
+        // structural errors would only echo the upgrade's.
+        findings.retain(|(_, f)| f.rule.kind() != RuleKind::Structure);
+    }
     placer.place_all(Phase::Downgrade, &down, findings);
     if migration.irreversible.is_none() && up_clean && down_clean {
         if let Some(f) = downgrade::check(&before, &after, &restored) {
