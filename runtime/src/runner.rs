@@ -1047,6 +1047,12 @@ impl MigrationSet {
             }
             Ok(true)
         })();
+        if result.is_err() {
+            // Every error path ends the transaction, also those that returned
+            // early with `?` (a session left in a transaction would keep its
+            // locks and swallow the application's later writes).
+            let _ = db.execute("ROLLBACK");
+        }
         restore_foreign_keys(db, foreign_keys)?;
         result
     }
@@ -1071,24 +1077,36 @@ impl MigrationSet {
         let expected = if phase == Phase::Upgrade { k } else { k + 1 };
         // Claim the migration (on SQLite under the write lock).
         exec(db, begin(d), "starting the claim transaction")?;
-        let records = read_records(db).map_err(Failure::Fatal)?;
-        if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
-            exec(db, "ROLLBACK", "ending the claim transaction")?;
-            return Ok(false);
+        let claimed = (|| {
+            let records = read_records(db).map_err(Failure::Fatal)?;
+            if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
+                return Ok(false);
+            }
+            let now = self
+                .applied_count(d, &records, true)
+                .map_err(Failure::Fatal)?;
+            if now != expected {
+                return Ok(false);
+            }
+            let claim = match phase {
+                Phase::Upgrade => version::insert(d, m, k, running, 0),
+                Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
+            };
+            exec(db, &claim, "recording the migration as started")?;
+            exec(db, "COMMIT", "committing the claim")?;
+            Ok(true)
+        })();
+        match claimed {
+            Ok(true) => {}
+            Ok(false) => {
+                exec(db, "ROLLBACK", "ending the claim transaction")?;
+                return Ok(false);
+            }
+            Err(e) => {
+                let _ = db.execute("ROLLBACK");
+                return Err(e);
+            }
         }
-        let now = self
-            .applied_count(d, &records, true)
-            .map_err(Failure::Fatal)?;
-        if now != expected {
-            exec(db, "ROLLBACK", "ending the claim transaction")?;
-            return Ok(false);
-        }
-        let claim = match phase {
-            Phase::Upgrade => version::insert(d, m, k, running, 0),
-            Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
-        };
-        exec(db, &claim, "recording the migration as started")?;
-        exec(db, "COMMIT", "committing the claim")?;
 
         match d {
             Dialect::Postgres => exec(db, &pg_timeouts(options, false), "setting the timeouts")?,
@@ -1103,7 +1121,11 @@ impl MigrationSet {
             Dialect::Sqlite => {}
         }
         let retry = (d == Dialect::Mysql).then_some(options);
+        // A table rebuild must not cascade its DROP TABLE into child rows
+        // (step 1 of SQLite's procedure), here as in the transactional path.
+        let foreign_keys = sqlite_foreign_keys_off(db)?;
         let result = run_ops(db, ops, Some((d, &m.revision, running)), true, retry);
+        restore_foreign_keys(db, foreign_keys)?;
         if d == Dialect::Postgres {
             let _ = db.execute("RESET lock_timeout; RESET statement_timeout");
         }
@@ -1284,12 +1306,36 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                 cause,
             })?;
         }
+        // Run op by op, an op of several statements (a SQLite table rebuild)
+        // is still all or nothing where DDL is transactional.
+        let wrap = batches_commit
+            && matches!(
+                progress.map(|p| p.0),
+                Some(Dialect::Sqlite | Dialect::Postgres)
+            )
+            && op.statements.len() > 1
+            && op.concurrent_index.is_none()
+            && !op
+                .statements
+                .iter()
+                .any(|s| matches!(s, Statement::Backfill(_)));
+        if wrap {
+            let d = progress.map_or(Dialect::Postgres, |p| p.0);
+            db.execute(begin(d)).map_err(|cause| OpFailure {
+                index,
+                statement: begin(d).to_string(),
+                cause,
+            })?;
+        }
         for s in &op.statements {
             let mut attempt = 0;
             loop {
                 match run_statement(db, s, batches_commit) {
                     Ok(()) => break,
                     Err((statement, cause)) => {
+                        if wrap {
+                            let _ = db.execute("ROLLBACK");
+                        }
                         let failure = OpFailure {
                             index,
                             statement,
@@ -1307,6 +1353,13 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                     }
                 }
             }
+        }
+        if wrap {
+            db.execute("COMMIT").map_err(|cause| OpFailure {
+                index,
+                statement: "COMMIT".to_string(),
+                cause,
+            })?;
         }
     }
     Ok(())

@@ -80,3 +80,90 @@ fn a_rebuild_that_breaks_a_foreign_key_is_rolled_back() {
     assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), Some("0007"));
     assert!(foreign_keys_on(&mut conn));
 }
+
+/// A migration with a backfill runs op by op; a table rebuild in it must
+/// still run with foreign keys off, or its DROP TABLE cascades into children.
+mod rebuild_beside_a_backfill {
+    use godwit::migration;
+
+    #[migration(revision = "r1", message = "create users and their orders")]
+    pub mod create_tables {
+        use godwit::dsl::*;
+
+        pub fn upgrade(op: &mut Ops) {
+            op.create_table(
+                "users",
+                [column("id", BigInt).primary_key(), column("email", Text)],
+            );
+            op.create_table(
+                "orders",
+                [
+                    column("id", BigInt).primary_key(),
+                    column("user_id", BigInt).not_null(),
+                    column("note", Text),
+                ],
+            );
+            op.create_foreign_key("orders_user_fk", "orders", ["user_id"], "users", ["id"])
+                .on_delete(Action::Cascade);
+            op.create_index("idx_orders_user_id", "orders", ["user_id"]);
+        }
+
+        pub fn downgrade(op: &mut Ops) {
+            op.drop_table("orders");
+            op.drop_table("users");
+        }
+    }
+
+    #[migration(
+        revision = "r2",
+        down_revision = "r1",
+        message = "default user emails and note orders"
+    )]
+    pub mod default_and_note {
+        use godwit::dsl::*;
+
+        pub fn upgrade(op: &mut Ops) {
+            op.safety_assured("both tables hold test rows only", |op| {
+                op.alter_column("users", "email")
+                    .server_default("x@example.com");
+                op.backfill("orders", "note = 'n'");
+            });
+        }
+
+        pub fn downgrade(op: &mut Ops) {
+            op.alter_column("users", "email").drop_default();
+        }
+    }
+
+    pub static SET: godwit::MigrationSet = godwit::migrations![create_tables, default_and_note];
+}
+
+#[test]
+fn a_rebuild_beside_a_backfill_does_not_cascade() {
+    use rebuild_beside_a_backfill::SET;
+    let db = TestDb::create(
+        Backend::Sqlite,
+        "a_rebuild_beside_a_backfill_does_not_cascade",
+    )
+    .unwrap();
+    let mut conn = db.connect();
+    conn.execute("PRAGMA foreign_keys = ON").unwrap();
+    SET.upgrade(&mut conn, Target::Revision("r1")).unwrap();
+    conn.execute("INSERT INTO users (id, email) VALUES (1, 'a@example.com')")
+        .unwrap();
+    conn.execute("INSERT INTO orders (id, user_id) VALUES (1, 1), (2, 1)")
+        .unwrap();
+    SET.upgrade(&mut conn, Target::Head).unwrap();
+    let orders = conn
+        .query(
+            "SELECT CAST(COUNT(*) AS TEXT) AS c0 FROM orders WHERE note = 'n'",
+            1,
+        )
+        .unwrap();
+    assert_eq!(
+        orders,
+        [[Some("2".into())]],
+        "no order was lost to the users rebuild"
+    );
+    assert!(foreign_keys_on(&mut conn));
+}
