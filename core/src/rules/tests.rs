@@ -786,11 +786,20 @@ fn backfill_with_schema_change() {
         ]),
         [Rule::BackfillWithSchemaChange]
     );
-    // DDL on another table, or the backfill alone: fine.
+    // A backfill takes the whole migration out of its transaction: DDL on
+    // another existing table would not be rolled back with it.
     assert_eq!(
         on_users(vec![
             add_column("accounts", col("note", Text)),
             backfill("users", "bio = ''")
+        ]),
+        [Rule::BackfillWithSchemaChange]
+    );
+    // A bounded UPDATE runs inside the transaction: DDL on another table is fine.
+    assert_eq!(
+        on_users(vec![
+            add_column("accounts", col("note", Text)),
+            execute("UPDATE users SET bio = '' WHERE id < 100")
         ]),
         []
     );
