@@ -409,15 +409,15 @@ pub mod create_accounts {
                 column("flags", SmallInt),
                 column("visits", Integer).server_default(-1),
                 column("active", Boolean).server_default(true),
-                column("born", Date),
-                column("wakes_at", Time),
+                column("born", Date).server_default(now()),
+                column("wakes_at", Time).server_default(now()),
                 column("seen_at", TimestampTz),
                 column("created_at", Timestamp)
                     .not_null()
                     .server_default(now()),
                 column("avatar", Binary),
                 column("token", Uuid),
-                column("settings", Json),
+                column("settings", Json).server_default("{}"),
                 column("notes", Text).server_default("it's \\ fine"),
             ],
         )

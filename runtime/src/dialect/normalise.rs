@@ -78,6 +78,8 @@ pub fn canonical_sql(expr: &str) -> String {
         "now" | "current_timestamp" | "current_timestamp6" | "localtimestamp" => {
             "current_timestamp".to_string()
         }
+        "curdate" | "current_date" => "current_date".to_string(),
+        "curtime" | "current_time" => "current_time".to_string(),
         _ => s,
     };
     match s.parse::<f64>() {

@@ -267,3 +267,33 @@ fn canonical_sql_folds_server_spellings() {
         canonical_sql("balance >= -1000")
     );
 }
+
+#[test]
+fn mysql_defaults_that_need_an_expression() {
+    use godwit_core::{ColumnType, DefaultValue};
+    let d = Dialect::Mysql;
+    assert_eq!(
+        d.default_value(&DefaultValue::Str("it's".into()), ColumnType::Text),
+        "('it''s')"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Int(3), ColumnType::Json),
+        "(3)"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Str("x".into()), ColumnType::Varchar(5)),
+        "'x'"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Now, ColumnType::Date),
+        "(CURRENT_DATE)"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Now, ColumnType::Time),
+        "(CURRENT_TIME)"
+    );
+    assert_eq!(
+        Dialect::Postgres.default_value(&DefaultValue::Str("x".into()), ColumnType::Text),
+        "'x'"
+    );
+}
