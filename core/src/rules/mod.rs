@@ -235,7 +235,12 @@ fn replay_body(
     let mut current = start;
     let mut clean = true;
     let mut out = Vec::new();
+    // The schema before this migration under the names its renames gave:
+    // `rename_table("users", "people")` (even inside safety_assured) does not
+    // make `people` a new table for the ops after it.
+    let mut renamed_before = before.clone();
     for (i, step) in steps.iter_mut().enumerate() {
+        let before = &renamed_before;
         let mut findings = Vec::new();
         raw_sql::check_text(step.op, step.sql.as_ref(), &mut findings);
         replay::check_assignments(step.op, &current, &mut findings);
@@ -261,6 +266,10 @@ fn replay_body(
             Ok(()) => {
                 step.applied = true;
                 findings.extend(rules);
+                if matches!(step.op, Op::RenameTable { .. } | Op::RenameColumn { .. }) {
+                    // Only what existed before is renamed in the view.
+                    let _ = renamed_before.apply(step.op);
+                }
             }
             Err(e) => {
                 clean = false;

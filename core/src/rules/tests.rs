@@ -1356,3 +1356,26 @@ fn a_long_history_is_checked_migration_by_migration() {
         "upgrade drops index `idx_t99_user_id` on `t99`; downgrade never recreates it"
     );
 }
+
+#[test]
+fn a_renamed_table_is_still_existing() {
+    let rename = Op::RenameTable {
+        from: "users".into(),
+        to: "people".into(),
+    };
+    let required = Column {
+        nullable: false,
+        ..col("required", Text)
+    };
+    assert_eq!(
+        on_users(vec![
+            assured(vec![rename.clone()]),
+            add_column("people", required)
+        ]),
+        [Rule::AddRequiredColumn]
+    );
+    assert_eq!(
+        on_users(vec![assured(vec![rename]), drop_column("people", "email")]),
+        [Rule::DropColumnNotDeprecated]
+    );
+}
