@@ -62,6 +62,7 @@ mod set;
 pub use database::{connect, AnyConnection, Database};
 pub use dialect::Dialect;
 pub use error::{Error, MigrationFailure};
+pub use godwit_core::schema;
 pub use godwit_core::schema::Schema;
 pub use godwit_core::{
     checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Diagnostic,

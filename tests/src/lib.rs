@@ -11,6 +11,7 @@ pub mod migrations;
 pub mod testdb;
 
 pub use migrations::{
-    BACKFILL, BASE_ONLY, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS, SLOW_ON_POSTGRES,
+    BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
+    SLOW_ON_POSTGRES,
 };
 pub use testdb::{Backend, TestDb};

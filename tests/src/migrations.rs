@@ -614,3 +614,69 @@ pub mod slow_on_postgres {
 /// A migration that takes two seconds (PostgreSQL only): for `statement_timeout`.
 pub static SLOW_ON_POSTGRES: godwit::MigrationSet =
     godwit::migrations![create_users, slow_on_postgres];
+
+#[migration(revision = "k1", message = "create the ledger with a check")]
+pub mod create_ledger {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "ledger",
+            [
+                column("id", BigInt).primary_key(),
+                column("balance", Integer).not_null().server_default(0),
+                column("floor", Integer),
+                column("note", Text),
+            ],
+        )
+        .check("ledger_balance_floor", "balance >= floor");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("ledger");
+    }
+}
+
+#[migration(
+    revision = "k2",
+    down_revision = "k1",
+    message = "rename ledger.balance to amount"
+)]
+pub mod rename_balance {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.safety_assured("the ledger holds test rows only", |op| {
+            op.rename_column("ledger", "balance", "amount");
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.rename_column("ledger", "amount", "balance");
+    }
+}
+
+#[migration(
+    revision = "k3",
+    down_revision = "k2",
+    message = "drop ledger.floor and its check"
+)]
+pub mod drop_floor {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.safety_assured("nothing reads the floor", |op| {
+            op.drop_column("ledger", "floor");
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.add_column("ledger", column("floor", Integer));
+        op.create_check_constraint("ledger_balance_floor", "ledger", "amount >= floor");
+    }
+}
+
+/// A check constraint that follows a renamed column and goes with a
+/// dropped one, as PostgreSQL does, on every backend.
+pub static CHECKS: godwit::MigrationSet =
+    godwit::migrations![create_ledger, rename_balance, drop_floor];

@@ -7,7 +7,7 @@ use std::process::Command;
 use godwit::dialect::normalise;
 use godwit::{Database, Error, MigrationSet, Schema, Target};
 use godwit_tests::{
-    Backend, TestDb, BASE_ONLY, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
+    Backend, TestDb, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
 };
 
 /// Runs a scenario once per backend, each in its own #[test].
@@ -49,7 +49,33 @@ on_every_backend!(
     offline_sql_gives_the_same_schema,
     diesel_harness_runs_the_set,
     stamp_and_history,
+    checks_follow_their_columns,
 );
+
+fn checks_follow_their_columns(db: &TestDb) {
+    let mut conn = db.connect();
+    for k in 1..=CHECKS.len() {
+        CHECKS.upgrade(&mut conn, Target::Relative(1)).unwrap();
+        assert_schema(&mut conn, &CHECKS, k, &format!("after upgrading to {k}"));
+    }
+    // A column added back by a downgrade lands at the end: compare all but
+    // the order.
+    let d = conn.dialect();
+    for k in (0..CHECKS.len()).rev() {
+        CHECKS.downgrade(&mut conn, Target::Relative(-1)).unwrap();
+        let expected = normalise(&CHECKS.schema_at(k).unwrap(), d);
+        let found = normalise(&conn.introspect().unwrap(), d);
+        let differences: Vec<_> = expected
+            .differences(&found)
+            .into_iter()
+            .filter(|x| !matches!(x, godwit::schema::Difference::ColumnOrder { .. }))
+            .collect();
+        assert!(
+            differences.is_empty(),
+            "after downgrading to {k} on {d}: {differences:?}"
+        );
+    }
+}
 
 /// Asserts that the database has the schema of the first `count` migrations.
 fn assert_schema(conn: &mut impl Database, set: &MigrationSet, count: usize, when: &str) {
