@@ -10,5 +10,8 @@
 pub mod migrations;
 pub mod testdb;
 
-pub use migrations::{BASE_ONLY, EDITED, FAILING, IRREVERSIBLE, MIGRATIONS};
+pub use migrations::{
+    BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
+    SLOW_ON_POSTGRES,
+};
 pub use testdb::{Backend, TestDb};
