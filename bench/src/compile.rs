@@ -27,6 +27,9 @@ pub struct Options {
 enum Variant {
     /// godwit: `#[migration]` modules and `migrations!`.
     Godwit,
+    /// The same crate in a workspace whose proc macros are compiled with
+    /// optimisations (`[profile.dev.build-override] opt-level = 3`).
+    GodwitOptimisedMacros,
     /// The same modules without `#[migration]` and with an empty set: the
     /// control that tells what the macros themselves cost.
     GodwitWithoutMacros,
@@ -37,8 +40,9 @@ enum Variant {
 }
 
 impl Variant {
-    const ALL: [Variant; 4] = [
+    const ALL: [Variant; 5] = [
         Variant::Godwit,
+        Variant::GodwitOptimisedMacros,
         Variant::GodwitWithoutMacros,
         Variant::Diesel,
         Variant::Sqlx,
@@ -47,6 +51,7 @@ impl Variant {
     fn package(self, n: usize) -> String {
         match self {
             Variant::Godwit => format!("godwit-{n}"),
+            Variant::GodwitOptimisedMacros => format!("godwit-opt-{n}"),
             Variant::GodwitWithoutMacros => format!("godwit-plain-{n}"),
             Variant::Diesel => format!("diesel-{n}"),
             Variant::Sqlx => format!("sqlx-{n}"),
@@ -57,6 +62,13 @@ impl Variant {
     fn workspace(self) -> AppWorkspace {
         match self {
             Variant::Godwit | Variant::GodwitWithoutMacros => AppWorkspace::new("compile-godwit"),
+            // Its own manifest, the godwit workspace's target directory: only
+            // the proc macros and what they use are built again.
+            Variant::GodwitOptimisedMacros => AppWorkspace {
+                manifest_extra: OPTIMISED_MACROS.to_string(),
+                target: AppWorkspace::new("compile-godwit").target,
+                ..AppWorkspace::new("compile-godwit-opt")
+            },
             Variant::Diesel => AppWorkspace::new("compile-diesel"),
             Variant::Sqlx => AppWorkspace::new("compile-sqlx"),
         }
@@ -65,7 +77,7 @@ impl Variant {
     /// The file a developer edits: the newest migration.
     fn touched_file(self, last: &Step) -> PathBuf {
         match self {
-            Variant::Godwit | Variant::GodwitWithoutMacros => {
+            Variant::Godwit | Variant::GodwitOptimisedMacros | Variant::GodwitWithoutMacros => {
                 PathBuf::from(format!("src/migrations/{}.rs", last.file_stem()))
             }
             Variant::Diesel => {
@@ -80,13 +92,19 @@ impl Variant {
     fn app(self, n: usize) -> AppCrate {
         let steps = history(n);
         match self {
-            Variant::Godwit => godwit_app(&self.package(n), &steps, true),
+            Variant::Godwit | Variant::GodwitOptimisedMacros => {
+                godwit_app(&self.package(n), &steps, true)
+            }
             Variant::GodwitWithoutMacros => godwit_app(&self.package(n), &steps, false),
             Variant::Diesel => diesel_app(&self.package(n), &steps),
             Variant::Sqlx => sqlx_app(&self.package(n), &steps),
         }
     }
 }
+
+/// The profile setting that compiles proc macros (and build scripts, and
+/// what they use) with optimisations in a debug build.
+const OPTIMISED_MACROS: &str = "\n[profile.dev.build-override]\nopt-level = 3\n";
 
 /// The `recursion_limit` a set of `n` migrations needs (README, "Large
 /// histories"): above the number of migrations.
@@ -249,6 +267,7 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
     // Write every crate, then build each workspace's dependencies untimed.
     for ws_variants in [
         &[Variant::Godwit, Variant::GodwitWithoutMacros][..],
+        &[Variant::GodwitOptimisedMacros][..],
         &[Variant::Diesel][..],
         &[Variant::Sqlx][..],
     ] {
@@ -268,7 +287,12 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
         ws.write(&crates, Some(&seed))?;
     }
     let smallest = opts.sizes.iter().copied().min().unwrap_or(1);
-    for v in [Variant::GodwitWithoutMacros, Variant::Diesel, Variant::Sqlx] {
+    for v in [
+        Variant::GodwitWithoutMacros,
+        Variant::GodwitOptimisedMacros,
+        Variant::Diesel,
+        Variant::Sqlx,
+    ] {
         log(&format!(
             "compile: building the dependencies of {}",
             v.package(smallest)
@@ -347,7 +371,10 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
          \"from clean\" is `cargo clean -p <app>` then `cargo build`, so it times the application crate \
          (and, for the peers, the one-line `build.rs` their documentation recommends so that cargo \
          notices edited migrations); \"touched\" sets the newest migration file's modification time \
-         and builds again. Ratios are godwit's time divided by the peer's, measured in the same run.",
+         and builds again. Ratios are godwit's time divided by the peer's, measured in the same run. \
+         The column \"godwit, macros optimised\" is the same godwit crate in a workspace that sets \
+         `[profile.dev.build-override] opt-level = 3`, which compiles proc macros (and build \
+         scripts) with optimisations in debug builds; the targets are judged on plain godwit.",
         opts.reps
     ));
     for (title, pick) in [
@@ -361,6 +388,8 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
             "sqlx",
             "godwit ÷ diesel_migrations",
             "godwit ÷ sqlx",
+            "godwit, macros optimised",
+            "that ÷ diesel_migrations",
         ]);
         for &n in &opts.sizes {
             let f = |v| {
@@ -372,6 +401,7 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
                 }
             };
             let (g, d, x) = (f(Variant::Godwit), f(Variant::Diesel), f(Variant::Sqlx));
+            let o = f(Variant::GodwitOptimisedMacros);
             t.row([
                 format!("{n} migrations"),
                 fmt_duration(g),
@@ -379,6 +409,8 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
                 fmt_duration(x),
                 fmt_ratio(g, d),
                 fmt_ratio(g, x),
+                fmt_duration(o),
+                fmt_ratio(o, d),
             ]);
         }
         s.table(&t);
@@ -475,6 +507,10 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
         s.figure("compile.n", Duration::from_secs(n as u64));
         s.figure("compile.godwit.touched", g);
         s.figure("compile.diesel.touched", d);
+        s.figure(
+            "compile.optimised.touched",
+            get(n, Variant::GodwitOptimisedMacros).1,
+        );
         s.figure("compile.expand", secs(&with, EXPAND));
         s.figure("compile.typeck", secs(&with, "type_check_crate"));
         s.figure("compile.codegen", secs(&with, "codegen_crate"));
