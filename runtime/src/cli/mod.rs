@@ -465,7 +465,17 @@ fn step_through<W: Write>(
     options: &Options,
     out: &mut Out<W>,
 ) -> Result<u8, CliError> {
-    let start = set.current(db)?;
+    let start = match set.current(db) {
+        Ok(current) => current,
+        // A migration an earlier run left half-applied: the runner resumes
+        // it when the target lies past it (or says why it cannot).
+        Err(Error::HalfApplied { revision, .. }) => {
+            let p = set.position(&revision).unwrap_or(0);
+            let at = if phase == Phase::Upgrade { p } else { p + 1 };
+            at.checked_sub(1).map(|q| &*set.migrations()[q].revision)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let started = Instant::now();
     // Resolve the target once, then take one step at a time so each
     // migration gets its own line while it runs.
@@ -569,7 +579,7 @@ fn step_through<W: Write>(
                 "to": now,
                 "applied": steps.iter().map(|s| json!({
                     "revision": s.revision, "message": s.message, "phase": s.phase.name(),
-                    "ms": s.duration.as_millis() as u64, "attempts": s.attempts,
+                    "ms": s.duration.as_millis() as u64, "attempts": s.attempts, "resumed_at_op": s.resumed_at,
                 })).collect::<Vec<_>>(),
             }),
         );

@@ -84,7 +84,14 @@ impl<W: Write> Out<W> {
             } else {
                 String::new()
             };
-            eprintln!("  done in {:.3} s{retries}", step.duration.as_secs_f64());
+            let resumed = step
+                .resumed_at
+                .map(|op| format!(" (resumed at op {op}, where an earlier run stopped)"))
+                .unwrap_or_default();
+            eprintln!(
+                "  done in {:.3} s{retries}{resumed}",
+                step.duration.as_secs_f64()
+            );
         }
     }
 

@@ -92,9 +92,18 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
                     .strip_prefix("sqlite://")
                     .or_else(|| url.strip_prefix("SQLITE://"))
                     .unwrap_or(url);
-                diesel::sqlite::SqliteConnection::establish(path)
-                    .map(AnyConnection::Sqlite)
-                    .map_err(connection_error)
+                let mut conn =
+                    diesel::sqlite::SqliteConnection::establish(path).map_err(connection_error)?;
+                // Wait for another connection's write lock (a migration, a
+                // hot journal being rolled back) instead of failing at once;
+                // the runner sets its own `Options::lock_wait` when it locks.
+                let wait = crate::Options::default().lock_wait.as_millis();
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut conn,
+                    &format!("PRAGMA busy_timeout = {wait}"),
+                )
+                .map_err(|e| Error::database("setting SQLite's busy timeout", e))?;
+                Ok(AnyConnection::Sqlite(conn))
             }
             #[cfg(not(feature = "sqlite"))]
             {

@@ -253,3 +253,12 @@ fn canonical_sql_folds_server_spellings() {
     assert_eq!(canonical_sql("current_timestamp(6)"), "current_timestamp");
     assert_eq!(canonical_sql("'It''s'"), "'It''s'");
 }
+
+#[test]
+fn canonical_sql_folds_mariadb_length() {
+    // MariaDB gives back `length(note) < 90` as its synonym.
+    assert_eq!(
+        canonical_sql("octet_length(`note`) < 90"),
+        canonical_sql("length(note) < 90")
+    );
+}
