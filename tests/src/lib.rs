@@ -7,8 +7,12 @@
 //! backfill in migrations of their own, a column deprecated before it is
 //! dropped.
 
+pub mod fault_migrations;
+pub mod inject;
 pub mod migrations;
+pub mod report;
 pub mod testdb;
 
+pub use fault_migrations::{BACKFILL, FAULTS};
 pub use migrations::{BASE_ONLY, EDITED, FAILING, IRREVERSIBLE, MIGRATIONS};
 pub use testdb::{Backend, TestDb};
