@@ -548,3 +548,74 @@ fn backfill_killed_postgres() {
 fn backfill_killed_mysql() {
     backfill_killed_on(Backend::Mysql);
 }
+
+// --- PostgreSQL: a concurrent index build cut off half-way -----------------
+
+/// `CREATE INDEX CONCURRENTLY` registers the index (invalid) before it
+/// builds it. Here the build waits behind an open transaction that wrote to
+/// the table; its connection is terminated while it waits. The invalid index
+/// stays, and the version row says `upgrading`. The next upgrade must drop the
+/// invalid index and build it again, not take it for built.
+#[test]
+fn concurrent_index_interrupted_postgres() {
+    use godwit_tests::MIGRATIONS;
+    let Some(db) = TestDb::create(Backend::Postgres, "concurrent_index_interrupted") else {
+        return;
+    };
+    let mut tally = Tally::new(
+        "CREATE INDEX CONCURRENTLY on Postgres, its connection terminated mid-build, then upgraded",
+    );
+    tally.run("terminated mid-build", || {
+        let mut conn = db.connect();
+        MIGRATIONS
+            .upgrade(&mut conn, Target::Revision("0004"))
+            .map_err(|e| e.to_string())?;
+        let mut blocker = db.connect();
+        blocker
+            .execute("BEGIN; UPDATE users SET karma = karma WHERE id = 1")
+            .map_err(|e| e.to_string())?;
+        let mut victim = db.connect();
+        let pid = connection_id(&mut victim);
+        let run = std::thread::spawn(move || {
+            MIGRATIONS
+                .upgrade(&mut victim, Target::Revision("0005"))
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+        let invalid = "pg_index ix JOIN pg_class c ON c.oid = ix.indexrelid WHERE c.relname = 'idx_users_username' AND NOT ix.indisvalid";
+        let started = Instant::now();
+        while number(&mut conn, "COUNT(*)", invalid)? == 0 {
+            ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "the build never registered its index"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let mut killer = db.connect();
+        godwit_tests::inject::kill_connection(&mut killer, &pid);
+        let result = run.join().map_err(|_| "the upgrade thread panicked")?;
+        ensure!(result.is_err(), "the terminated build succeeded");
+        blocker.execute("ROLLBACK").map_err(|e| e.to_string())?;
+        ensure!(
+            number(&mut conn, "COUNT(*)", invalid)? == 1,
+            "no invalid index was left to recover from"
+        );
+        ensure!(
+            record(&mut conn, "0005")?.map(|r| r.0).as_deref() == Some("upgrading"),
+            "0005 is not recorded as upgrading"
+        );
+        let report = MIGRATIONS
+            .upgrade(&mut conn, Target::Revision("0005"))
+            .map_err(|e| format!("the upgrade after the termination failed: {e}"))?;
+        ensure!(
+            report.steps.first().and_then(|s| s.resumed_at) == Some(1),
+            "the build was not resumed: {report:?}"
+        );
+        ensure!(
+            number(&mut conn, "COUNT(*)", invalid)? == 0,
+            "an invalid index is left"
+        );
+        schema_is(&mut conn, &model(&MIGRATIONS, 5, 0), "after recovery")
+    });
+    tally.finish();
+}
