@@ -887,22 +887,16 @@ impl MigrationSet {
         let resumed = self.resume_interrupted(db, target, phase, options)?;
         let start = self.settled_position(db, options)?;
         let to = self.resolve(target, start)?;
-        match phase {
-            Phase::Upgrade if to < start => {
-                return Err(Error::Target(format!(
-                    "the database is at {}, past the target {}: use downgrade to go back",
-                    self.revision_at(start).unwrap_or("base"),
-                    self.revision_at(to).unwrap_or("base")
-                )))
-            }
-            Phase::Downgrade if to > start => {
-                return Err(Error::Target(format!(
-                    "the database is at {}, before the target {}: use upgrade to go forward",
-                    self.revision_at(start).unwrap_or("base"),
-                    self.revision_at(to).unwrap_or("base")
-                )))
-            }
-            _ => {}
+        let wrong_way = match phase {
+            Phase::Upgrade => to < start,
+            Phase::Downgrade => to > start,
+        };
+        if wrong_way {
+            return Err(Error::WrongDirection {
+                phase: phase.name(),
+                current: self.revision_at(start).unwrap_or("base").to_string(),
+                target: self.revision_at(to).unwrap_or("base").to_string(),
+            });
         }
         if phase == Phase::Downgrade {
             for m in &self.migrations()[to..start] {

@@ -455,6 +455,26 @@ fn dialect_of(url: &str) -> Result<Dialect, CliError> {
     })
 }
 
+/// The revision the database is at, read without the migration lock: a
+/// migration marked half-applied counts as not applied (for `downgrade`: as
+/// applied). It may be one another process is running right now, or one an
+/// earlier run left, which the runner resumes (or says why it cannot).
+fn settled_current(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    phase: Phase,
+) -> Result<Option<&'static str>, CliError> {
+    match set.current(db) {
+        Ok(current) => Ok(current),
+        Err(Error::HalfApplied { revision, .. }) => {
+            let p = set.position(&revision).unwrap_or(0);
+            let at = if phase == Phase::Upgrade { p } else { p + 1 };
+            Ok(at.checked_sub(1).map(|q| &*set.migrations()[q].revision))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Runs migrations one at a time towards `target`, printing a line per
 /// migration and, for a long one, a progress line with the elapsed time.
 fn step_through<W: Write>(
@@ -465,17 +485,7 @@ fn step_through<W: Write>(
     options: &Options,
     out: &mut Out<W>,
 ) -> Result<u8, CliError> {
-    let start = match set.current(db) {
-        Ok(current) => current,
-        // A migration an earlier run left half-applied: the runner resumes
-        // it when the target lies past it (or says why it cannot).
-        Err(Error::HalfApplied { revision, .. }) => {
-            let p = set.position(&revision).unwrap_or(0);
-            let at = if phase == Phase::Upgrade { p } else { p + 1 };
-            at.checked_sub(1).map(|q| &*set.migrations()[q].revision)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let start = settled_current(set, db, phase)?;
     let started = Instant::now();
     // Resolve the target once, then take one step at a time so each
     // migration gets its own line while it runs.
@@ -541,7 +551,22 @@ fn step_through<W: Write>(
             Phase::Downgrade => set.downgrade_with(db, step_target, options),
         };
         ticker.stop();
-        let report = result?;
+        let report = match result {
+            // Another process went past this step between our steps.
+            Err(Error::WrongDirection { .. }) => {
+                out.progress_skipped(&m.revision);
+                at = position(settled_current(set, db, phase)?);
+                let done = match phase {
+                    Phase::Upgrade => at >= to,
+                    Phase::Downgrade => at <= to,
+                };
+                if done {
+                    break;
+                }
+                continue;
+            }
+            other => other?,
+        };
         for s in &report.steps {
             out.progress_done(s);
             steps.push(s.clone());
@@ -551,7 +576,7 @@ fn step_through<W: Write>(
         }
         at = next;
     }
-    let now = set.current(db)?;
+    let now = settled_current(set, db, phase)?;
     if steps.is_empty() && from == to {
         out.line(
             &format!(
