@@ -79,6 +79,8 @@ rules! {
     UnknownConstraint = "unknown-constraint", Structure;
     /// An op creates something that already exists.
     AlreadyExists = "already-exists", Structure;
+    /// A backfill of a table without a primary key to cut batches by.
+    BackfillWithoutPrimaryKey = "backfill-without-primary-key", Structure;
     /// Something in a body the checker cannot read exactly.
     NonLiteralArgument = "non-literal-argument", Structure;
     /// An identifier that is empty, too long or holds a NUL byte.
@@ -174,6 +176,9 @@ pub struct Diagnostic {
     pub help: String,
     /// Where.
     pub at: Location,
+    /// The text of the argument at fault (e.g. the SQL that does not parse),
+    /// so the error can point at that string rather than the whole call.
+    pub focus: Option<String>,
 }
 
 impl Diagnostic {
@@ -189,7 +194,14 @@ impl Diagnostic {
             message: message.into(),
             help: help.into(),
             at,
+            focus: None,
         }
+    }
+
+    /// The same diagnostic, pointing at the string argument `text`.
+    pub fn with_focus(mut self, text: Option<String>) -> Self {
+        self.focus = text;
+        self
     }
 
     /// The first line of the compile error: `[rule-id] message`.

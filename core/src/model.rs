@@ -75,8 +75,13 @@ impl DefaultValue {
     pub fn is_volatile(&self) -> bool {
         match self {
             DefaultValue::Sql(sql) => {
-                let lower = sql.to_ascii_lowercase();
-                VOLATILE_FUNCTIONS.iter().any(|f| lower.contains(f))
+                // `random ()` and `RANDOM()` are the same call.
+                let folded: String = sql
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                VOLATILE_FUNCTIONS.iter().any(|f| folded.contains(f))
             }
             _ => false,
         }
@@ -87,7 +92,10 @@ impl DefaultValue {
 const VOLATILE_FUNCTIONS: &[&str] = &[
     "random(",
     "gen_random_uuid(",
+    "uuid_generate_v1(",
+    "uuid_generate_v1mc(",
     "uuid_generate_v4(",
+    "uuid_short(",
     "uuid(",
     "rand(",
     "clock_timestamp(",

@@ -93,7 +93,92 @@ pub enum ConstraintKind {
     },
 }
 
+/// The identifiers of a SQL expression, outside string literals, unquoted
+/// and lower-cased: enough to tell which columns a check constraint uses.
+fn expression_identifiers(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut chars = expr.chars().peekable();
+    let flush = |word: &mut String, out: &mut Vec<String>| {
+        if !word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push(word.to_lowercase());
+        }
+        word.clear();
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                flush(&mut word, &mut out);
+                // Skip the literal, '' included.
+                while let Some(c) = chars.next() {
+                    if c == '\'' && chars.peek() != Some(&'\'') {
+                        break;
+                    }
+                    if c == '\'' {
+                        chars.next();
+                    }
+                }
+            }
+            '"' | '`' => {
+                flush(&mut word, &mut out);
+                let close = c;
+                let quoted: String = chars.by_ref().take_while(|&c| c != close).collect();
+                out.push(quoted.to_lowercase());
+            }
+            c if c.is_alphanumeric() || c == '_' => word.push(c),
+            _ => flush(&mut word, &mut out),
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// `expr` with the identifier `from` written as `to` (outside literals).
+fn rename_identifier(expr: &str, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let mut in_literal = false;
+    let flush = |word: &mut String, out: &mut String| {
+        if word.eq_ignore_ascii_case(from) {
+            out.push_str(to);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in expr.chars() {
+        if in_literal {
+            out.push(c);
+            if c == '\'' {
+                in_literal = false;
+            }
+        } else if c == '\'' {
+            flush(&mut word, &mut out);
+            in_literal = true;
+            out.push(c);
+        } else if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 impl ConstraintKind {
+    /// Whether the constraint uses `column` of its own table (a check
+    /// constraint: whether its expression names it).
+    pub fn uses_column(&self, column: &str) -> bool {
+        match self {
+            ConstraintKind::Check { expr } => expression_identifiers(expr)
+                .iter()
+                .any(|i| i.eq_ignore_ascii_case(column)),
+            other => other.columns().iter().any(|c| c == column),
+        }
+    }
+
     /// The columns of this table the constraint uses (none known for a check).
     pub fn columns(&self) -> &[String] {
         match self {
@@ -136,6 +221,8 @@ impl ReplayError {
     pub fn help(&self) -> &'static str {
         match self.rule {
             Rule::AlreadyExists => "pick another name, or drop the existing one in an earlier migration",
+            Rule::InvalidIdentifier => "name the constraint yourself: declare it with op.create_foreign_key(name, ..) or a shorter table or column name, so every backend keeps the same name",
+            Rule::BackfillWithoutPrimaryKey => "give the table a primary key in an earlier migration, or update it with op.execute(\"UPDATE .. WHERE ..\") on a bounded set of rows",
             _ => "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name)",
         }
     }
@@ -267,6 +354,14 @@ impl Schema {
         name: String,
         constraint: Constraint,
     ) -> Result<(), ReplayError> {
+        // Derived names (`<table>_<cols>_fkey`) can outgrow what PostgreSQL
+        // keeps (it would truncate, and the model would no longer match).
+        if let Some(why) = crate::validate::invalid_identifier(&name) {
+            return Err(ReplayError::new(
+                Rule::InvalidIdentifier,
+                format!("the constraint name godwit derives for `{table}`: {why}"),
+            ));
+        }
         self.require_free_name(&name)?;
         if let ConstraintKind::ForeignKey {
             ref_table,
@@ -472,8 +567,7 @@ impl Schema {
                 // As PostgreSQL does: indexes and constraints over the column go with it.
                 t.indexes
                     .retain(|_, i| !i.columns.iter().any(|c| c == &**column));
-                t.constraints
-                    .retain(|_, c| !c.kind.columns().iter().any(|c| c == &**column));
+                t.constraints.retain(|_, c| !c.kind.uses_column(column));
                 Ok(())
             }
             Op::RenameColumn { table, from, to } => {
@@ -503,7 +597,8 @@ impl Schema {
                         ConstraintKind::PrimaryKey { columns }
                         | ConstraintKind::Unique { columns }
                         | ConstraintKind::ForeignKey { columns, .. } => rename(columns),
-                        ConstraintKind::Check { .. } => {}
+                        // As PostgreSQL does: the check follows the new name.
+                        ConstraintKind::Check { expr } => *expr = rename_identifier(expr, from, to),
                     }
                 }
                 for t in self.tables.values_mut() {
@@ -643,7 +738,15 @@ impl Schema {
                     .ok_or_else(|| unknown_constraint(table, name))?;
                 Ok(())
             }
-            Op::Backfill { table, .. } => self.table(table).map(|_| ()),
+            Op::Backfill { table, .. } => {
+                if self.table(table)?.primary_key().is_none() {
+                    return Err(ReplayError::new(
+                        Rule::BackfillWithoutPrimaryKey,
+                        format!("table `{table}` has no primary key at this point of the history, and a backfill cuts its batches by primary key"),
+                    ));
+                }
+                Ok(())
+            }
             Op::Execute { .. } => Ok(()),
             Op::SafetyAssured { ops, .. } => ops.iter().try_for_each(|op| self.apply(op)),
         }
@@ -1064,6 +1167,19 @@ mod tests {
             concurrently: false,
         };
         assert_eq!(s.apply(&idx).unwrap_err().rule, Rule::UnknownIndex);
+    }
+
+    #[test]
+    fn checks_follow_their_columns() {
+        let kind = ConstraintKind::Check {
+            expr: "\"balance\" >= overdraft AND note <> 'balance'".into(),
+        };
+        assert!(kind.uses_column("balance") && kind.uses_column("overdraft"));
+        assert!(!kind.uses_column("note_text"));
+        assert_eq!(
+            rename_identifier("balance >= 0 AND note <> 'balance'", "balance", "amount"),
+            "amount >= 0 AND note <> 'balance'"
+        );
     }
 
     #[test]

@@ -161,6 +161,20 @@ pub enum Error {
         waited: Duration,
     },
 
+    /// The database's schema is not the one its migrations build.
+    #[error(
+        "the database is at {revision}, but its schema differs from what the migrations up to {revision} build: {difference}.\n\
+         state now: nothing was changed.\n\
+         next: find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
+         or write the change as a new migration"
+    )]
+    Drift {
+        /// The revision the database is at.
+        revision: String,
+        /// The first difference, in words.
+        difference: String,
+    },
+
     /// The version table says something godwit never writes.
     #[error("the version table godwit_version is inconsistent: {0}")]
     Inconsistent(String),

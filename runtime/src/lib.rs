@@ -6,13 +6,45 @@
 //! downgrade that undoes it and follows the expand/contract rules; the
 //! checked set is embedded in the binary and applied through Diesel:
 //!
-//! ```ignore
-//! let mut conn = SqliteConnection::establish("app.db")?;
-//! let report = MIGRATIONS.upgrade(&mut conn, Target::Head)?;   // lock, apply pending, unlock
-//! MIGRATIONS.downgrade(&mut conn, Target::Relative(-1))?;
-//! let rev: Option<&str> = MIGRATIONS.current(&mut conn)?;
-//! let sql: String = MIGRATIONS.sql(Dialect::Postgres, Target::Base, Target::Head)?; // offline
 //! ```
+//! use diesel::{Connection, SqliteConnection};
+//! use godwit::{migration, Dialect, Target};
+//!
+//! #[migration(revision = "20250119_090000", message = "create the users table")]
+//! pub mod create_users {
+//!     use godwit::dsl::*;
+//!
+//!     pub fn upgrade(op: &mut Ops) {
+//!         op.create_table("users", [
+//!             column("id", BigInt).primary_key().autoincrement(),
+//!             column("email", Varchar(255)).not_null(),
+//!         ]);
+//!     }
+//!
+//!     pub fn downgrade(op: &mut Ops) {
+//!         op.drop_table("users");
+//!     }
+//! }
+//!
+//! pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![create_users];
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let mut conn = SqliteConnection::establish(":memory:")?;
+//!     let report = MIGRATIONS.upgrade(&mut conn, Target::Head)?; // lock, apply pending, unlock
+//!     assert_eq!(report.steps.len(), 1);
+//!     let rev: Option<&str> = MIGRATIONS.current(&mut conn)?;
+//!     assert_eq!(rev, Some("20250119_090000"));
+//!     MIGRATIONS.downgrade(&mut conn, Target::Relative(-1))?;
+//!     // Offline, no connection: what `upgrade` would run on PostgreSQL.
+//!     let sql: String = MIGRATIONS.sql(Dialect::Postgres, Target::Base, Target::Head)?;
+//!     assert!(sql.contains("CREATE TABLE \"users\""));
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A connection can also come from a URL ([`connect`]), and the set is a
+//! Diesel `MigrationSource` for `diesel_migrations`' `run_pending_migrations`.
+//! See docs/RUNTIME.md for the version table, locking and failure handling.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -30,6 +62,7 @@ mod set;
 pub use database::{connect, AnyConnection, Database};
 pub use dialect::Dialect;
 pub use error::{Error, MigrationFailure};
+pub use godwit_core::schema;
 pub use godwit_core::schema::Schema;
 pub use godwit_core::{
     checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Diagnostic,

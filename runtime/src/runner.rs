@@ -125,6 +125,14 @@ pub struct AppliedRecord {
     pub resume_key: Option<String>,
 }
 
+impl AppliedRecord {
+    /// Whether a process is (or was, until it stopped) running this
+    /// migration op by op.
+    pub fn in_progress(&self) -> bool {
+        self.state == "upgrading" || self.state == "downgrading"
+    }
+}
+
 /// One migration of the set, and what the database says about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -604,6 +612,26 @@ impl MigrationSet {
         Ok(out)
     }
 
+    /// Compares the database's schema (introspected) with the model of the
+    /// migrations applied to it, and says where they first differ: a change
+    /// made by hand, or a migration edited after it ran.
+    pub fn verify<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
+        let d = db.dialect();
+        let count = match self.current(db)? {
+            Some(rev) => self.position_of(rev).map_or(0, |p| p + 1),
+            None => 0,
+        };
+        let expected = crate::dialect::normalise(&self.schema_at(count)?, d);
+        let actual = crate::dialect::normalise(&db.introspect()?, d);
+        match expected.first_difference(&actual) {
+            None => Ok(()),
+            Some(difference) => Err(Error::Drift {
+                revision: self.revision_at(count).unwrap_or("base").to_string(),
+                difference,
+            }),
+        }
+    }
+
     /// The schema model after the first `count` migrations.
     pub fn schema_at(&self, count: usize) -> Result<Schema, Error> {
         let mut schema = Schema::new();
@@ -714,9 +742,12 @@ impl MigrationSet {
         options: &Options,
         body: impl FnOnce(&Self, &mut D) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        tracing::debug!(dialect = %db.dialect(), "taking the migration lock");
         db.lock(options)?;
+        tracing::debug!("migration lock taken");
         let result = ensure_version_table(db).and_then(|()| body(self, db));
         let unlocked = db.unlock();
+        tracing::debug!("migration lock released");
         let value = result?;
         unlocked?;
         Ok(value)
@@ -831,9 +862,10 @@ impl MigrationSet {
             )
         } else {
             format!(
-                "{} of this {} applied, op {} may be partly applied, the rest are not",
-                op_range(1, i, true),
+                "{} of this {} {} applied, op {} may be partly applied, the rest are not",
+                op_range(1, i),
                 phase.name(),
+                if i == 1 { "is" } else { "are" },
                 i + 1
             )
         };
@@ -853,13 +885,13 @@ impl MigrationSet {
         let undo = if i == 0 {
             String::new()
         } else {
-            format!("undo {} by hand and ", op_range(1, i, false))
+            format!("undo {} by hand and ", op_range(1, i))
         };
         let next = format!(
             "godwit will not run anything until this is resolved. Either finish the {phase} by hand \
              ({} printed by `MIGRATIONS.sql(Dialect::{d:?}, {from}, {to})`) and record it with {done}; \
              or {undo}record the state before it with {undone}. Then run `upgrade` again.",
-            op_range(i + 1, ops.len(), false),
+            op_range(i + 1, ops.len()),
             phase = phase.name(),
         );
         (what, state, next)
@@ -886,7 +918,14 @@ impl MigrationSet {
     ) -> Result<Report, Error> {
         let resumed = self.resume_interrupted(db, target, phase, options)?;
         let start = self.settled_position(db, options)?;
-        let to = self.resolve(target, start)?;
+        // A relative target counts from where the database was before a
+        // resumed migration, as `resume_interrupted` did.
+        let origin = match &resumed {
+            Some((k, _)) if phase == Phase::Upgrade => *k,
+            Some((k, _)) => k + 1,
+            None => start,
+        };
+        let to = self.resolve(target, origin)?;
         let wrong_way = match phase {
             Phase::Upgrade => to < start,
             Phase::Downgrade => to > start,
@@ -906,9 +945,7 @@ impl MigrationSet {
             }
         }
         let mut steps = Vec::new();
-        let mut from = start;
-        if let Some((k, step)) = resumed {
-            from = if phase == Phase::Upgrade { k } else { k + 1 };
+        if let Some((_, step)) = resumed {
             steps.push(step);
         }
         let mut position = start;
@@ -924,7 +961,7 @@ impl MigrationSet {
             position = self.settled_position(db, options)?;
         }
         Ok(Report {
-            from: self.revision_at(from),
+            from: self.revision_at(origin),
             to: self.revision_at(position),
             steps,
         })
@@ -1014,6 +1051,7 @@ impl MigrationSet {
         let started = Instant::now();
         let mut attempt = 1;
         let resumed_at = resume.as_ref().map(|s| s.op + 1);
+        tracing::info!(revision = %m.revision, what = %m.message, phase = phase.name(), ops = ops.len(), "running migration");
         loop {
             let result = if transactional(d, m, phase) && resume.is_none() {
                 self.apply_in_transaction(db, k, phase, &ops, options, started)
@@ -1022,6 +1060,7 @@ impl MigrationSet {
             };
             match result {
                 Ok(true) => {
+                    tracing::info!(revision = %m.revision, phase = phase.name(), ms = started.elapsed().as_millis() as u64, attempts = attempt, "migration done");
                     return Ok(Outcome::Ran(Step {
                         revision: &m.revision,
                         message: &m.message,
@@ -1029,12 +1068,16 @@ impl MigrationSet {
                         duration: started.elapsed(),
                         attempts: attempt,
                         resumed_at,
-                    }))
+                    }));
                 }
-                Ok(false) => return Ok(Outcome::AlreadyDone),
-                Err(Failure::Retryable(f)) if attempt <= options.retries => {
-                    let _ = f;
-                    std::thread::sleep(options.retry_backoff * 2u32.pow(attempt - 1));
+                Ok(false) => {
+                    tracing::info!(revision = %m.revision, "already applied by another process");
+                    return Ok(Outcome::AlreadyDone);
+                }
+                Err(Failure::Retryable(_)) if attempt <= options.retries => {
+                    tracing::warn!(revision = %m.revision, attempt, "gave up waiting for a table lock; rolled back, retrying");
+                    // Nothing is applied: wait, then try the whole migration again.
+                    std::thread::sleep(backoff(options.retry_backoff, attempt - 1));
                     attempt += 1;
                 }
                 Err(Failure::Retryable(f)) => {
@@ -1096,6 +1139,12 @@ impl MigrationSet {
             // that it is held.
             let expected = if phase == Phase::Upgrade { k } else { k + 1 };
             let records = read_records(db).map_err(Failure::Fatal)?;
+            if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
+                // Another process is between the batches of a backfill: let
+                // `settled_position` wait for it.
+                exec(db, "ROLLBACK", "ending the transaction")?;
+                return Ok(false);
+            }
             let now = self
                 .applied_count(d, &records, true)
                 .map_err(Failure::Fatal)?;
@@ -1140,6 +1189,12 @@ impl MigrationSet {
             }
             Ok(true)
         })();
+        if result.is_err() {
+            // Every error path ends the transaction, also those that returned
+            // early with `?` (a session left in a transaction would keep its
+            // locks and swallow the application's later writes).
+            let _ = db.execute("ROLLBACK");
+        }
         restore_foreign_keys(db, foreign_keys)?;
         result
     }
@@ -1174,20 +1229,33 @@ impl MigrationSet {
             None => {
                 // Claim the migration.
                 exec(db, begin(d), "starting the claim transaction")?;
-                let records = read_records(db).map_err(Failure::Fatal)?;
-                let now = self
-                    .applied_count(d, &records, true)
-                    .map_err(Failure::Fatal)?;
-                if now != expected {
-                    exec(db, "ROLLBACK", "ending the claim transaction")?;
-                    return Ok(false);
+                let claimed = (|| {
+                    let records = read_records(db).map_err(Failure::Fatal)?;
+                    let now = self
+                        .applied_count(d, &records, true)
+                        .map_err(Failure::Fatal)?;
+                    if now != expected {
+                        return Ok(false);
+                    }
+                    let claim = match phase {
+                        Phase::Upgrade => version::insert(d, m, k, running, 0),
+                        Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
+                    };
+                    exec(db, &claim, "recording the migration as started")?;
+                    exec(db, "COMMIT", "committing the claim")?;
+                    Ok(true)
+                })();
+                match claimed {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        exec(db, "ROLLBACK", "ending the claim transaction")?;
+                        return Ok(false);
+                    }
+                    Err(e) => {
+                        let _ = db.execute("ROLLBACK");
+                        return Err(e);
+                    }
                 }
-                let claim = match phase {
-                    Phase::Upgrade => version::insert(d, m, k, running, 0),
-                    Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
-                };
-                exec(db, &claim, "recording the migration as started")?;
-                exec(db, "COMMIT", "committing the claim")?;
                 recorded::Start::default()
             }
         };
@@ -1205,7 +1273,11 @@ impl MigrationSet {
             Dialect::Sqlite => {}
         }
         let retry = (d == Dialect::Mysql).then_some(options);
+        // A table rebuild must not cascade its DROP TABLE into child rows
+        // (step 1 of SQLite's procedure), here as in the transactional path.
+        let foreign_keys = sqlite_foreign_keys_off(db)?;
         let result = recorded::run(db, ops, &m.revision, running, start, retry);
+        restore_foreign_keys(db, foreign_keys)?;
         if d == Dialect::Postgres {
             let _ = db.execute("RESET lock_timeout; RESET statement_timeout");
         }
@@ -1409,12 +1481,36 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
             })?;
         }
         recorded::announce(op, index, ops.len());
+        // Run op by op, an op of several statements (a SQLite table rebuild)
+        // is still all or nothing where DDL is transactional.
+        let wrap = batches_commit
+            && matches!(
+                progress.map(|p| p.0),
+                Some(Dialect::Sqlite | Dialect::Postgres)
+            )
+            && op.statements.len() > 1
+            && op.concurrent_index.is_none()
+            && !op
+                .statements
+                .iter()
+                .any(|s| matches!(s, Statement::Backfill(_)));
+        if wrap {
+            let d = progress.map_or(Dialect::Postgres, |p| p.0);
+            db.execute(begin(d)).map_err(|cause| OpFailure {
+                index,
+                statement: begin(d).to_string(),
+                cause,
+            })?;
+        }
         for s in &op.statements {
             let mut attempt = 0;
             loop {
                 match run_statement(db, s, batches_commit) {
                     Ok(()) => break,
                     Err((statement, cause)) => {
+                        if wrap {
+                            let _ = db.execute("ROLLBACK");
+                        }
                         let failure = OpFailure {
                             index,
                             statement,
@@ -1424,7 +1520,7 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                         // metadata lock changed nothing; run it again.
                         match retry {
                             Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
-                                std::thread::sleep(o.retry_backoff * 2u32.pow(attempt));
+                                std::thread::sleep(backoff(o.retry_backoff, attempt));
                                 attempt += 1;
                             }
                             _ => return Err(failure),
@@ -1432,6 +1528,13 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                     }
                 }
             }
+        }
+        if wrap {
+            db.execute("COMMIT").map_err(|cause| OpFailure {
+                index,
+                statement: "COMMIT".to_string(),
+                cause,
+            })?;
         }
     }
     Ok(())
@@ -1442,6 +1545,7 @@ fn run_statement<D: Database + ?Sized>(
     statement: &Statement,
     own_transactions: bool,
 ) -> Result<(), (String, diesel::result::Error)> {
+    tracing::debug!(statement = ?statement, "executing");
     match statement {
         Statement::Sql(sql) => db.execute(sql).map_err(|e| (sql.clone(), e)),
         Statement::ExpectEmpty { sql, violation } => match db.has_rows(sql) {
@@ -1515,12 +1619,16 @@ fn read_records<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, 
         .collect())
 }
 
-/// "op 3", "ops 1 to 2" (with "is"/"are" when `verb`).
-fn op_range(from: usize, to: usize, verb: bool) -> String {
-    match (from == to, verb) {
-        (true, true) => format!("op {from} is"),
-        (true, false) => format!("op {from}"),
-        (false, true) => format!("ops {from} to {to} are"),
-        (false, false) => format!("ops {from} to {to}"),
+/// "op 3" or "ops 1 to 2".
+fn op_range(from: usize, to: usize) -> String {
+    if from == to {
+        format!("op {from}")
+    } else {
+        format!("ops {from} to {to}")
     }
+}
+
+/// The pause before retry number `n` (0-based): `base`, doubled each time.
+fn backoff(base: Duration, n: u32) -> Duration {
+    base.saturating_mul(1u32 << n.min(16))
 }

@@ -3,7 +3,7 @@
 //! [`FAULTS`]: a ledger with rows, then `f003`, six ops that run in one
 //! transaction on PostgreSQL and SQLite and op by op on MySQL, then `f004`,
 //! three ops around a batched backfill, which run op by op everywhere.
-//! [`BACKFILL`]: a counter table and a backfill of every row (`n = n + 1`),
+//! [`LONG_BACKFILL`]: a counter table and a backfill of every row (`n = n + 1`),
 //! so a row updated twice or never shows in its value.
 
 use godwit::migration;
@@ -157,14 +157,15 @@ pub mod count_every_row {
 
 /// A long backfill: `b001` creates `counters` (the test fills it), `b002`
 /// adds one to every row in batches of 2000.
-pub static BACKFILL: godwit::MigrationSet = godwit::migrations![create_counters, count_every_row];
+pub static LONG_BACKFILL: godwit::MigrationSet =
+    godwit::migrations![create_counters, count_every_row];
 
 /// The sets the test binaries can be pointed at, by name (`GODWIT_TEST_SET`).
 pub fn set_named(name: &str) -> Option<&'static godwit::MigrationSet> {
     match name {
         "scenario" => Some(&crate::MIGRATIONS),
         "faults" => Some(&FAULTS),
-        "backfill" => Some(&BACKFILL),
+        "backfill" => Some(&LONG_BACKFILL),
         _ => None,
     }
 }

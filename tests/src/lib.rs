@@ -13,6 +13,9 @@ pub mod migrations;
 pub mod report;
 pub mod testdb;
 
-pub use fault_migrations::{BACKFILL, FAULTS};
-pub use migrations::{BASE_ONLY, EDITED, FAILING, IRREVERSIBLE, MIGRATIONS};
+pub use fault_migrations::{FAULTS, LONG_BACKFILL};
+pub use migrations::{
+    BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
+    SLOW_ON_POSTGRES,
+};
 pub use testdb::{Backend, TestDb};

@@ -26,7 +26,7 @@ use godwit::dialect::normalise;
 use godwit::{Database, Error, MigrationSet, Schema, Target};
 use godwit_tests::inject::{connection_id, watching, Fault, Faulty, OpAt, OpWatch, When};
 use godwit_tests::report::Tally;
-use godwit_tests::{ensure, Backend, TestDb, BACKFILL, FAULTS};
+use godwit_tests::{ensure, Backend, TestDb, FAULTS, LONG_BACKFILL};
 
 const CLI: &str = env!("CARGO_BIN_EXE_godwit-test-cli");
 
@@ -438,7 +438,7 @@ fn kill_twice(db: &TestDb, tally: &mut Tally) -> Result<Option<Vec<String>>, Str
                 done == key,
                 "{done} rows are done but the recorded key is {key}"
             );
-            let state = BACKFILL
+            let state = LONG_BACKFILL
                 .history(&mut c)
                 .map_err(|e| e.to_string())?
                 .into_iter()
@@ -467,7 +467,7 @@ fn backfill_killed_on(backend: Backend) {
         "backfill of {BACKFILL_ROWS} rows (n = n + 1) on {backend:?}, killed with SIGKILL twice, then upgraded"
     ));
     let mut conn = db.connect();
-    BACKFILL
+    LONG_BACKFILL
         .upgrade(&mut conn, Target::Revision("b001"))
         .expect("b001");
     fill_counters(&mut conn);
@@ -487,7 +487,7 @@ fn backfill_killed_on(backend: Backend) {
                 tally.note(format!(
                     "attempt {attempt}: the backfill finished before the kill; undone and tried again"
                 ));
-                BACKFILL
+                LONG_BACKFILL
                     .downgrade(&mut conn, Target::Revision("b001"))
                     .expect("undoing the backfill");
             }
@@ -508,7 +508,7 @@ fn backfill_killed_on(backend: Backend) {
     let mut recovery = None;
     tally.run("recovery", || {
         let started = Instant::now();
-        let report = BACKFILL
+        let report = LONG_BACKFILL
             .upgrade(&mut conn, Target::Head)
             .map_err(|e| format!("the upgrade after the kills failed: {e}"))?;
         let step = report.steps.first().ok_or("nothing ran")?;

@@ -88,3 +88,32 @@ fn mysql() {
         lock_timeout_is_retried(&db);
     }
 }
+
+#[test]
+fn statement_timeout_stops_a_long_migration() {
+    let Some(db) = TestDb::create(
+        Backend::Postgres,
+        "statement_timeout_stops_a_long_migration",
+    ) else {
+        return;
+    };
+    let mut conn = db.connect();
+    let options = Options {
+        statement_timeout: Some(Duration::from_millis(300)),
+        ..Options::default()
+    };
+    let err = godwit_tests::SLOW_ON_POSTGRES
+        .upgrade_with(&mut conn, Target::Head, &options)
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("statement timeout"), "{msg}");
+    assert!(msg.contains("still at 0001"), "{msg}");
+    assert_eq!(
+        godwit_tests::SLOW_ON_POSTGRES.current(&mut conn).unwrap(),
+        Some("0001")
+    );
+    // Without the limit it goes through.
+    godwit_tests::SLOW_ON_POSTGRES
+        .upgrade(&mut conn, Target::Head)
+        .unwrap();
+}

@@ -6,7 +6,9 @@ use std::process::Command;
 
 use godwit::dialect::normalise;
 use godwit::{Database, Error, MigrationSet, Schema, Target};
-use godwit_tests::{Backend, TestDb, BASE_ONLY, EDITED, FAILING, IRREVERSIBLE, MIGRATIONS};
+use godwit_tests::{
+    Backend, TestDb, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
+};
 
 /// Runs a scenario once per backend, each in its own #[test].
 macro_rules! on_every_backend {
@@ -37,7 +39,9 @@ macro_rules! on_every_backend {
 
 on_every_backend!(
     upgrade_downgrade_and_upgrade_again,
+    every_op_round_trips,
     failing_migration,
+    unique_index_over_duplicates,
     concurrent_upgrades,
     edited_migration_is_refused,
     unknown_revision_is_refused,
@@ -45,7 +49,33 @@ on_every_backend!(
     offline_sql_gives_the_same_schema,
     diesel_harness_runs_the_set,
     stamp_and_history,
+    checks_follow_their_columns,
 );
+
+fn checks_follow_their_columns(db: &TestDb) {
+    let mut conn = db.connect();
+    for k in 1..=CHECKS.len() {
+        CHECKS.upgrade(&mut conn, Target::Relative(1)).unwrap();
+        assert_schema(&mut conn, &CHECKS, k, &format!("after upgrading to {k}"));
+    }
+    // A column added back by a downgrade lands at the end: compare all but
+    // the order.
+    let d = conn.dialect();
+    for k in (0..CHECKS.len()).rev() {
+        CHECKS.downgrade(&mut conn, Target::Relative(-1)).unwrap();
+        let expected = normalise(&CHECKS.schema_at(k).unwrap(), d);
+        let found = normalise(&conn.introspect().unwrap(), d);
+        let differences: Vec<_> = expected
+            .differences(&found)
+            .into_iter()
+            .filter(|x| !matches!(x, godwit::schema::Difference::ColumnOrder { .. }))
+            .collect();
+        assert!(
+            differences.is_empty(),
+            "after downgrading to {k} on {d}: {differences:?}"
+        );
+    }
+}
 
 /// Asserts that the database has the schema of the first `count` migrations.
 fn assert_schema(conn: &mut impl Database, set: &MigrationSet, count: usize, when: &str) {
@@ -121,7 +151,41 @@ fn upgrade_downgrade_and_upgrade_again(db: &TestDb) {
     );
     let again = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
     assert!(again.steps.is_empty(), "nothing is pending at head");
+    MIGRATIONS.verify(&mut conn).unwrap();
+    conn.execute("ALTER TABLE users ADD COLUMN nickname TEXT")
+        .unwrap();
+    let drift = MIGRATIONS.verify(&mut conn).unwrap_err().to_string();
+    assert!(
+        drift.contains("column `users.nickname` is left over"),
+        "{drift}"
+    );
+    conn.execute("ALTER TABLE users DROP COLUMN nickname")
+        .unwrap();
+    MIGRATIONS.verify(&mut conn).unwrap();
     MIGRATIONS.downgrade(&mut conn, Target::Base).unwrap();
+    assert_eq!(conn.introspect().unwrap(), Schema::new());
+}
+
+fn every_op_round_trips(db: &TestDb) {
+    let mut conn = db.connect();
+    for k in 1..=EVERY_OP.len() {
+        EVERY_OP.upgrade(&mut conn, Target::Relative(1)).unwrap();
+        assert_schema(
+            &mut conn,
+            &EVERY_OP,
+            k,
+            &format!("after upgrading to {k} migrations"),
+        );
+    }
+    for k in (0..EVERY_OP.len()).rev() {
+        EVERY_OP.downgrade(&mut conn, Target::Relative(-1)).unwrap();
+        assert_schema(
+            &mut conn,
+            &EVERY_OP,
+            k,
+            &format!("after downgrading to {k} migrations"),
+        );
+    }
     assert_eq!(conn.introspect().unwrap(), Schema::new());
 }
 
@@ -135,7 +199,7 @@ fn failing_migration(db: &TestDb) {
     );
     assert!(msg.contains("migration 0003"), "{msg}");
     assert!(
-        msg.contains("no_such_table"),
+        msg.contains("while running:\n    INSERT INTO audit_log (entry) VALUES (NULL)\n"),
         "the failed statement is shown: {msg}"
     );
     match db.backend {
@@ -146,7 +210,17 @@ fn failing_migration(db: &TestDb) {
         }
         Backend::Mysql => {
             assert!(msg.contains("upgrade_failed at op 2"), "{msg}");
+            // The INSERT ran in a transaction with its record: nothing of it
+            // is applied, and the next upgrade resumes there.
+            assert!(msg.contains("op 2 ran in a transaction"), "{msg}");
+            assert!(msg.contains("it resumes at op 2"), "{msg}");
             let again = FAILING.upgrade(&mut conn, Target::Head).unwrap_err();
+            assert!(
+                matches!(&again, Error::MigrationFailed(f) if f.op_number == 2),
+                "{again}"
+            );
+            // Every other command says what is applied and how to resolve it.
+            let again = FAILING.current(&mut conn).unwrap_err();
             let msg = again.to_string();
             assert!(matches!(again, Error::HalfApplied { .. }), "{msg}");
             assert!(msg.contains("migration 0003"), "{msg}");
@@ -167,6 +241,59 @@ fn failing_migration(db: &TestDb) {
             );
         }
     }
+}
+
+fn unique_index_over_duplicates(db: &TestDb) {
+    let mut conn = db.connect();
+    MIGRATIONS
+        .upgrade(&mut conn, Target::Revision("0004"))
+        .unwrap();
+    conn.execute("INSERT INTO users (email, username) VALUES ('ada2@example.org', 'ada')")
+        .unwrap();
+    // 0005 builds a unique index over usernames: the duplicate stops it.
+    let err = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(&err, Error::MigrationFailed(f) if f.revision == "0005"),
+        "{msg}"
+    );
+    match db.backend {
+        Backend::Postgres => {
+            assert!(msg.contains("CREATE UNIQUE INDEX CONCURRENTLY"), "{msg}");
+            assert!(msg.contains("invalid index was dropped"), "{msg}");
+            assert!(msg.contains("still at 0004"), "{msg}");
+        }
+        Backend::Sqlite => assert!(msg.contains("still at 0004"), "{msg}"),
+        Backend::Mysql => {
+            assert!(msg.contains("upgrade_failed at op 1"), "{msg}");
+            // The ALTER TABLE failed as a whole; the next upgrade resumes at it.
+            assert!(
+                msg.contains("op 1 is one statement, which the database refused"),
+                "{msg}"
+            );
+            assert!(msg.contains("it resumes at op 1"), "{msg}");
+            assert!(matches!(
+                MIGRATIONS.current(&mut conn),
+                Err(Error::HalfApplied { .. })
+            ));
+        }
+    }
+    if db.backend != Backend::Mysql {
+        assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), Some("0004"));
+    }
+    assert_schema(&mut conn, &MIGRATIONS, 4, "after the failed index build");
+    conn.execute("DELETE FROM users WHERE email = 'ada2@example.org'")
+        .unwrap();
+    let report = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
+    if db.backend == Backend::Mysql {
+        assert_eq!(report.steps[0].resumed_at, Some(1), "{report:?}");
+    }
+    assert_schema(
+        &mut conn,
+        &MIGRATIONS,
+        MIGRATIONS.len(),
+        "after removing the duplicate",
+    );
 }
 
 fn concurrent_upgrades(db: &TestDb) {

@@ -23,4 +23,20 @@ pub mod create_users {
     }
 }
 
+
+
+// A #[cfg] would make the compiled body and the checked ops differ.
+#[godwit::migration(revision = "0002", down_revision = "0001", message = "add the users.ghost column")]
+pub mod conditional_column {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        #[cfg(any())]
+        op.add_column("users", column("ghost", BigInt));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "ghost");
+    }
+}
 fn main() {}

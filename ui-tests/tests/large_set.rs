@@ -6,9 +6,10 @@
 //! dependencies compiled for the ui-tests are reused.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use std::path::PathBuf;
+
+mod support;
+use support::{cargo_build, workspace_root};
 
 const FILES: usize = 30;
 const PER_FILE: usize = 10;
@@ -77,13 +78,6 @@ fn migration(i: usize) -> Generated {
     Generated { source }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("ui-tests sits in the workspace")
-        .to_path_buf()
-}
-
 /// Writes the crate; `bad` replaces migration `bad.0`'s upgrade and downgrade
 /// lines with `bad.1` and `bad.2`.
 /// Returns the crate directory and the (file, line) of the replaced line.
@@ -145,31 +139,10 @@ fn write_crate(name: &str, bad: Option<(usize, &str, &str)>) -> (PathBuf, Option
     (dir, bad_at)
 }
 
-fn cargo_build(dir: &Path) -> (bool, String) {
-    let target = workspace_root()
-        .join("target")
-        .join("tests")
-        .join("trybuild");
-    let started = Instant::now();
-    let output = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--offline", "--color", "never"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .expect("run cargo");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    println!(
-        "cargo build of {} migrations: {:.1} s",
-        FILES * PER_FILE,
-        started.elapsed().as_secs_f64()
-    );
-    (output.status.success(), stderr)
-}
-
 #[test]
 fn three_hundred_migrations_build_and_errors_point_at_their_file() {
     let (dir, _) = write_crate("godwit-large-set", None);
-    let (ok, stderr) = cargo_build(&dir);
+    let (ok, stderr) = cargo_build(&dir, &format!("{} migrations", FILES * PER_FILE));
     assert!(ok, "the generated set must build:\n{stderr}");
 
     // Migration 286 (file 28) adds a required column to an existing table.
@@ -182,7 +155,7 @@ fn three_hundred_migrations_build_and_errors_point_at_their_file() {
         )),
     );
     let (file, line) = at.expect("the bad migration was written");
-    let (ok, stderr) = cargo_build(&dir);
+    let (ok, stderr) = cargo_build(&dir, &format!("{} migrations", FILES * PER_FILE));
     assert!(!ok, "the bad migration must fail the build");
     assert!(stderr.contains("[add-required-column]"), "{stderr}");
     let location = format!("--> {file}:{line}:9");

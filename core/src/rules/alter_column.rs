@@ -49,9 +49,15 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                 if *new != ty && !is_in_place_widening(ty, *new) {
                     out.push(Finding::new(
                         Rule::ChangeColumnType,
-                        format!(
-                            "changing column `{table}.{column}` from {ty} to {new} in place: the running version may write values {new} rejects, and PostgreSQL and MySQL rewrite `{table}` under an exclusive lock"
-                        ),
+                        if accepts_every_value(ty, *new) {
+                            format!(
+                                "changing column `{table}.{column}` from {ty} to {new} in place locks `{table}` exclusively, and PostgreSQL and MySQL rewrite the table for most type changes, blocking reads and writes until it is done"
+                            )
+                        } else {
+                            format!(
+                                "changing column `{table}.{column}` from {ty} to {new} in place: the running version may write values {new} rejects, and PostgreSQL and MySQL rewrite `{table}` under an exclusive lock"
+                            )
+                        },
                         format!(
                             "add a new column of type {new}, backfill it from `{column}` in a later migration, switch the code to it, then deprecate_column and drop_column `{column}` in later migrations"
                         ),
@@ -89,6 +95,21 @@ fn is_in_place_widening(from: ColumnType, to: ColumnType) -> bool {
     }
 }
 
+/// Whether every value of `from` fits `to` unchanged (a widening), so the
+/// only harm of the change is the table rewrite.
+fn accepts_every_value(from: ColumnType, to: ColumnType) -> bool {
+    use ColumnType::*;
+    match (from, to) {
+        (SmallInt, Integer | BigInt) | (Integer, BigInt) | (Real, Double) => true,
+        (Varchar(n), Varchar(m)) | (Char(n), Varchar(m)) => m >= n,
+        (Varchar(_) | Char(_), Text) => true,
+        (Numeric(p1, s1), Numeric(p2, s2)) => {
+            s2 >= s1 && p2.saturating_sub(s2) >= p1.saturating_sub(s1)
+        }
+        _ => false,
+    }
+}
+
 /// Whether an earlier migration added and validated `CHECK (column IS NOT NULL)`.
 fn has_validated_not_null_check(cx: &OpCheck<'_>, table: &str, column: &str) -> bool {
     cx.before.tables.get(table).is_some_and(|t| {
@@ -97,4 +118,20 @@ fn has_validated_not_null_check(cx: &OpCheck<'_>, table: &str, column: &str) -> 
                 && matches!(&c.kind, ConstraintKind::Check { expr } if sql::is_not_null_check(expr, column))
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_every_value;
+    use crate::model::ColumnType::*;
+
+    #[test]
+    fn widenings_keep_every_value() {
+        assert!(accepts_every_value(Integer, BigInt));
+        assert!(accepts_every_value(Varchar(20), Text));
+        assert!(accepts_every_value(Numeric(10, 2), Numeric(12, 2)));
+        assert!(!accepts_every_value(Numeric(10, 2), Numeric(10, 4)));
+        assert!(!accepts_every_value(BigInt, Integer));
+        assert!(!accepts_every_value(Text, Varchar(20)));
+    }
 }

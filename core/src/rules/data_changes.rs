@@ -148,6 +148,27 @@ pub(super) fn check_migration(cx: &MigrationCheck<'_>, out: &mut Vec<(usize, Fin
                 continue;
             }
             let Some((_, schema_change)) = ddl.iter().find(|(t, _)| *t == table) else {
+                // A backfill commits batch by batch, so the whole migration
+                // runs outside a transaction: DDL on another existing table
+                // would not be undone if the migration failed part-way.
+                let other = ddl
+                    .iter()
+                    .find(|(t, _)| cx.before.tables.contains_key(t.as_str()));
+                if let (Op::Backfill { .. }, Some((other, schema_change))) = (step.op, other) {
+                    out.push((
+                        i,
+                        Finding::new(
+                            Rule::BackfillWithSchemaChange,
+                            format!(
+                                "{change} `{table}` runs in the same migration as {schema_change} on `{other}`: a backfill commits batch by batch, so this migration runs outside a transaction and a failure part-way would leave the change of `{other}` applied without its revision"
+                            ),
+                            format!(
+                                "put the schema change of `{other}` in one migration and the backfill of `{table}` in the next one"
+                            ),
+                        ),
+                    ));
+                    seen.push(table);
+                }
                 continue;
             };
             out.push((

@@ -46,6 +46,8 @@ pub(crate) struct Finding {
     pub rule: Rule,
     pub message: String,
     pub help: String,
+    /// The text of the string argument at fault, when there is one.
+    pub focus: Option<String>,
 }
 
 impl Finding {
@@ -54,7 +56,14 @@ impl Finding {
             rule,
             message: message.into(),
             help: help.into(),
+            focus: None,
         }
+    }
+
+    /// Points the finding at the string argument `text`.
+    pub fn at_text(mut self, text: &str) -> Self {
+        self.focus = Some(text.to_string());
+        self
     }
 }
 
@@ -192,6 +201,11 @@ fn check_migration(
         replay_body(&mut down, &before, after.clone(), Phase::Downgrade);
     indexes::check_alone(&down, &mut findings);
     findings.sort_by_key(|(i, _)| *i);
+    if !up_clean {
+        // The downgrade undoes an upgrade that could not be replayed: its
+        // structural errors would only echo the upgrade's.
+        findings.retain(|(_, f)| f.rule.kind() != RuleKind::Structure);
+    }
     placer.place_all(Phase::Downgrade, &down, findings);
     if migration.irreversible.is_none() && up_clean && down_clean {
         if let Some(f) = downgrade::check(&before, &after, &restored) {
@@ -221,7 +235,12 @@ fn replay_body(
     let mut current = start;
     let mut clean = true;
     let mut out = Vec::new();
+    // The schema before this migration under the names its renames gave:
+    // `rename_table("users", "people")` (even inside safety_assured) does not
+    // make `people` a new table for the ops after it.
+    let mut renamed_before = before.clone();
     for (i, step) in steps.iter_mut().enumerate() {
+        let before = &renamed_before;
         let mut findings = Vec::new();
         raw_sql::check_text(step.op, step.sql.as_ref(), &mut findings);
         replay::check_assignments(step.op, &current, &mut findings);
@@ -247,6 +266,10 @@ fn replay_body(
             Ok(()) => {
                 step.applied = true;
                 findings.extend(rules);
+                if matches!(step.op, Op::RenameTable { .. } | Op::RenameColumn { .. }) {
+                    // Only what existed before is renamed in the view.
+                    let _ = renamed_before.apply(step.op);
+                }
             }
             Err(e) => {
                 clean = false;
@@ -283,16 +306,19 @@ impl Placer<'_, '_> {
         if silenced {
             return;
         }
-        self.out.push(Diagnostic::new(
-            f.rule,
-            Location::Op {
-                migration: self.index,
-                phase,
-                path: step.path.clone(),
-            },
-            f.message,
-            f.help,
-        ));
+        self.out.push(
+            Diagnostic::new(
+                f.rule,
+                Location::Op {
+                    migration: self.index,
+                    phase,
+                    path: step.path.clone(),
+                },
+                f.message,
+                f.help,
+            )
+            .with_focus(f.focus),
+        );
     }
 }
 

@@ -24,12 +24,13 @@ use crate::model::{ColumnChange, DefaultValue, Op};
 
 const DIALECTS: &str = "PostgreSQL, MySQL or SQLite";
 
-fn invalid(what: String, why: String) -> Finding {
+fn invalid(what: String, text: &str, why: String) -> Finding {
     Finding::new(
         Rule::InvalidSql,
         format!("{what} does not parse as {DIALECTS}: {why}"),
         "fix the SQL: godwit reads it to check it against the rules, and must see exactly what will run",
     )
+    .at_text(text)
 }
 
 /// `invalid-sql`, on every piece of SQL text an op carries.
@@ -40,20 +41,24 @@ pub(super) fn check_text(
 ) {
     let expression = |what: String, text: &str, out: &mut Vec<Finding>| {
         if let Err(why) = sql::expression(text) {
-            out.push(invalid(what, why));
+            out.push(invalid(what, text, why));
         }
     };
     let default = |what: String, d: &Option<DefaultValue>, out: &mut Vec<Finding>| {
         if let Some(DefaultValue::Sql(text)) = d {
             if let Err(why) = sql::expression(text) {
-                out.push(invalid(what, why));
+                out.push(invalid(what, text, why));
             }
         }
     };
     match op {
-        Op::Execute { .. } => {
+        Op::Execute { sql: text } => {
             if let Some(Err(why)) = parsed {
-                out.push(invalid("the SQL of `execute`".to_string(), why.clone()));
+                out.push(invalid(
+                    "the SQL of `execute`".to_string(),
+                    text,
+                    why.clone(),
+                ));
             }
         }
         Op::Backfill {
@@ -65,6 +70,7 @@ pub(super) fn check_text(
             if let Err(why) = sql::assignments(set) {
                 out.push(invalid(
                     format!("the SET list of the backfill of `{table}`"),
+                    set,
                     why,
                 ));
             }

@@ -786,11 +786,20 @@ fn backfill_with_schema_change() {
         ]),
         [Rule::BackfillWithSchemaChange]
     );
-    // DDL on another table, or the backfill alone: fine.
+    // A backfill takes the whole migration out of its transaction: DDL on
+    // another existing table would not be rolled back with it.
     assert_eq!(
         on_users(vec![
             add_column("accounts", col("note", Text)),
             backfill("users", "bio = ''")
+        ]),
+        [Rule::BackfillWithSchemaChange]
+    );
+    // A bounded UPDATE runs inside the transaction: DDL on another table is fine.
+    assert_eq!(
+        on_users(vec![
+            add_column("accounts", col("note", Text)),
+            execute("UPDATE users SET bio = '' WHERE id < 100")
         ]),
         []
     );
@@ -1345,5 +1354,28 @@ fn a_long_history_is_checked_migration_by_migration() {
     assert_eq!(
         d[1].message,
         "upgrade drops index `idx_t99_user_id` on `t99`; downgrade never recreates it"
+    );
+}
+
+#[test]
+fn a_renamed_table_is_still_existing() {
+    let rename = Op::RenameTable {
+        from: "users".into(),
+        to: "people".into(),
+    };
+    let required = Column {
+        nullable: false,
+        ..col("required", Text)
+    };
+    assert_eq!(
+        on_users(vec![
+            assured(vec![rename.clone()]),
+            add_column("people", required)
+        ]),
+        [Rule::AddRequiredColumn]
+    );
+    assert_eq!(
+        on_users(vec![assured(vec![rename]), drop_column("people", "email")]),
+        [Rule::DropColumnNotDeprecated]
     );
 }

@@ -133,9 +133,37 @@ fn read_entry(tokens: TokenStream) -> Entry {
 /// Turns checker diagnostics into errors spanned in the migrations' own files.
 fn report(diagnostics: &[Diagnostic], parsed: &[&ParsedMigration], errors: &mut Errors) {
     for d in diagnostics {
-        let tokens = locate(&d.at, parsed);
+        let mut tokens = locate(&d.at, parsed);
+        if let Some(text) = &d.focus {
+            if let Some(literal) = find_string_literal(tokens.clone(), text) {
+                tokens = literal;
+            }
+        }
         errors.push(rule_error(tokens, d.rule, &d.message, &d.help));
     }
+}
+
+/// The string literal whose value is `text` among `tokens`, at any depth.
+fn find_string_literal(tokens: TokenStream, text: &str) -> Option<TokenStream> {
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(g) => {
+                if let Some(found) = find_string_literal(g.stream(), text) {
+                    return Some(found);
+                }
+            }
+            TokenTree::Literal(lit) => {
+                let as_stream = TokenStream::from(TokenTree::Literal(lit.clone()));
+                if let Ok(s) = syn::parse2::<syn::LitStr>(as_stream.clone()) {
+                    if s.value() == text {
+                        return Some(as_stream);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn locate(at: &Location, parsed: &[&ParsedMigration]) -> TokenStream {

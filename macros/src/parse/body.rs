@@ -81,6 +81,13 @@ impl Reader<'_> {
 
     /// `op.method(args).modifier(args)..`
     fn op_call(&mut self, expr: &Expr) -> Option<ParsedOp> {
+        if let Expr::MethodCall(ExprMethodCall { attrs, .. }) = expr {
+            if let Some(attr) = attrs.first() {
+                // `#[cfg(..)]` would make the compiled body and the checked ops differ.
+                self.non_literal(attr, "an attribute on a statement of a migration body");
+                return None;
+            }
+        }
         let mut chain = Vec::new();
         let mut at = expr;
         loop {

@@ -43,6 +43,9 @@ fn io(context: impl std::fmt::Display) -> impl FnOnce(std::io::Error) -> CliErro
 /// The parts of a server URL the dump tools take as flags; the password goes
 /// through the environment, never the command line.
 struct ServerUrl {
+    /// The URL without its password, for libpq's `--dbname` (it keeps
+    /// `?sslmode=..`, `?host=/socket` and the rest).
+    conninfo: String,
     user: Option<String>,
     password: Option<String>,
     host: String,
@@ -60,10 +63,18 @@ fn parse_server_url(url: &str) -> Result<ServerUrl, CliError> {
     };
     let (user, password) = match userinfo {
         Some(u) => match u.split_once(':') {
-            Some((user, pw)) => (Some(user.to_string()), Some(pw.to_string())),
-            None => (Some(u.to_string()), None),
+            Some((user, pw)) => (Some(percent_decode(user)), Some(percent_decode(pw))),
+            None => (Some(percent_decode(u)), None),
         },
         None => (None, None),
+    };
+    let conninfo = match (url.split_once("://"), userinfo) {
+        (Some((scheme, _)), Some(u)) => {
+            let user = u.split(':').next().unwrap_or(u);
+            let after = &url[url.rfind(&format!("{u}@")).map_or(0, |i| i + u.len() + 1)..];
+            format!("{scheme}://{user}@{after}")
+        }
+        _ => url.to_string(),
     };
     let (hostport, database) = hostpart.split_once('/').ok_or_else(bad)?;
     let (host, port) = match hostport.rsplit_once(':') {
@@ -74,21 +85,43 @@ fn parse_server_url(url: &str) -> Result<ServerUrl, CliError> {
         return Err(bad());
     }
     Ok(ServerUrl {
+        conninfo,
         user,
         password,
         host,
         port,
-        database: database.to_string(),
+        database: percent_decode(database),
     })
 }
 
-/// The file path of an SQLite URL.
+/// `%40` → `@`: URLs escape the characters a password may hold.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The file path of an SQLite URL, as `connect` reads it.
 fn sqlite_path(url: &str) -> PathBuf {
-    PathBuf::from(
-        url.strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url),
-    )
+    PathBuf::from(crate::database::sqlite_path(url))
 }
 
 fn run(mut command: Command, what: &str) -> Result<Vec<u8>, CliError> {
@@ -107,15 +140,11 @@ fn run(mut command: Command, what: &str) -> Result<Vec<u8>, CliError> {
     Ok(output.stdout)
 }
 
+/// A PostgreSQL tool connected as the URL says; the password goes through
+/// the environment, never the command line (where `ps` would show it).
 fn pg_command(program: &str, server: &ServerUrl) -> Command {
     let mut c = Command::new(program);
-    c.arg("--host").arg(&server.host);
-    if let Some(p) = &server.port {
-        c.arg("--port").arg(p);
-    }
-    if let Some(u) = &server.user {
-        c.arg("--username").arg(u);
-    }
+    c.arg(format!("--dbname={}", server.conninfo));
     if let Some(pw) = &server.password {
         c.env("PGPASSWORD", pw);
     }
@@ -171,10 +200,7 @@ pub(super) fn backup(
             let server = parse_server_url(url)?;
             let file = dir.join(format!("{stem}.pgdump"));
             let mut c = pg_command("pg_dump", &server);
-            c.arg("--format=custom")
-                .arg("--file")
-                .arg(&file)
-                .arg(&server.database);
+            c.arg("--format=custom").arg("--file").arg(&file);
             run(c, "pg_dump")?;
             // A dump pg_restore cannot list is not a backup.
             let mut list = Command::new("pg_restore");
@@ -248,7 +274,18 @@ pub(super) fn restore(
     let position = |r: Option<&str>| r.and_then(|r| set.position(r)).map_or(0, |p| p + 1);
     {
         let mut db = connect(url)?;
-        let current = set.current(&mut db).ok().flatten();
+        // A database this binary cannot read the position of (an unknown
+        // revision, a half-applied migration) is not "older": refuse.
+        let current = match set.current(&mut db) {
+            Ok(c) => c,
+            Err(e) if !force => {
+                return Err(CliError::Usage(format!(
+                    "refusing to restore: cannot tell where {} stands ({e}); pass --force to overwrite it anyway",
+                    redact(url)
+                )))
+            }
+            Err(_) => None,
+        };
         let newer = position(current) > position(info.revision.as_deref());
         if newer && !force {
             return Err(CliError::Usage(format!(
@@ -258,14 +295,26 @@ pub(super) fn restore(
                 info.revision.as_deref().unwrap_or("base")
             )));
         }
+        // Nothing is removed before the tools have shown they can read the
+        // backup and reach the server with these credentials.
         if dialect == Dialect::Postgres {
-            // Objects newer than the backup go too: the result is exactly the backup.
-            db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-                .map_err(|e| {
-                    CliError::Io(format!("clearing {} before the restore: {e}", redact(url)))
-                })?;
+            let server = parse_server_url(url)?;
+            let mut list = Command::new("pg_restore");
+            list.arg("--list").arg(file);
+            let listing = String::from_utf8_lossy(&run(list, "pg_restore --list")?).into_owned();
+            let mut probe = pg_command("pg_dump", &server);
+            probe.args(["--schema-only", "--file", "/dev/null"]);
+            run(
+                probe,
+                "pg_dump (checking the connection before the restore)",
+            )?;
+            clear_postgres(&mut db, url, &listing)?;
         }
         if dialect == Dialect::Mysql {
+            let server = parse_server_url(url)?;
+            let mut probe = mysql_command("mysql", &server);
+            probe.args(["--execute", "SELECT 1"]).arg(&server.database);
+            run(probe, "mysql (checking the connection before the restore)")?;
             clear_mysql(&mut db, url)?;
         }
     }
@@ -284,9 +333,15 @@ pub(super) fn restore(
         Dialect::Postgres => {
             let server = parse_server_url(url)?;
             let mut c = pg_command("pg_restore", &server);
-            c.args(["--no-owner", "--exit-on-error", "--dbname"])
-                .arg(&server.database)
-                .arg(file);
+            // One transaction: the restore is applied whole or not at all.
+            c.args([
+                "--no-owner",
+                "--exit-on-error",
+                "--single-transaction",
+                "--clean",
+                "--if-exists",
+            ])
+            .arg(file);
             run(c, "pg_restore")?;
         }
         Dialect::Mysql => {
@@ -309,6 +364,37 @@ pub(super) fn restore(
         }
     }
     Ok(info)
+}
+
+/// Drops the tables of `public` that the backup does not hold (they are
+/// newer than it); `pg_restore --clean` replaces the ones it does.
+fn clear_postgres(db: &mut crate::AnyConnection, url: &str, listing: &str) -> Result<(), CliError> {
+    let rows = db
+        .query(
+            "SELECT tablename AS c0 FROM pg_tables WHERE schemaname = 'public'",
+            1,
+        )
+        .map_err(|e| CliError::Io(format!("listing the tables of {}: {e}", redact(url))))?;
+    for row in rows {
+        let Some(Some(name)) = row.first() else {
+            continue;
+        };
+        let in_backup = listing
+            .lines()
+            .any(|l| l.contains(" TABLE public ") && l.split_whitespace().any(|w| w == name));
+        if !in_backup {
+            db.execute(&format!(
+                "DROP TABLE IF EXISTS {} CASCADE",
+                Dialect::Postgres.quote(name)
+            ))
+            .map_err(|e| {
+                CliError::Io(format!(
+                    "dropping table {name} (newer than the backup): {e}"
+                ))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn clear_mysql(db: &mut crate::AnyConnection, url: &str) -> Result<(), CliError> {
@@ -353,6 +439,9 @@ mod tests {
             ("db.local", Some("5433"), "app")
         );
         assert!(parse_server_url("mysql://root@127.0.0.1:3306/").is_err());
+        let s = parse_server_url("postgres://app:p%40ss@db/prod?sslmode=require").expect("parses");
+        assert_eq!(s.password.as_deref(), Some("p@ss"));
+        assert_eq!(s.conninfo, "postgres://app@db/prod?sslmode=require");
         assert_eq!(sqlite_path("sqlite://app.db"), PathBuf::from("app.db"));
         assert_eq!(sqlite_path("/tmp/app.db"), PathBuf::from("/tmp/app.db"));
     }

@@ -339,6 +339,36 @@ fn execute<W: Write>(
         }
         Command::Check => {
             let mut db = open(cli)?;
+            // An edited, unknown or half-applied migration makes the next
+            // upgrade refuse: not deployable, whatever the position says.
+            let problems: Vec<String> = set
+                .history(&mut db)?
+                .iter()
+                .filter_map(|h| {
+                    let record = h.record.as_ref()?;
+                    let embedded = set.get(&h.revision).map(|m| &*m.checksum);
+                    if !h.known {
+                        Some(format!("{} is applied but not in this binary", h.revision))
+                    } else if record.state != "applied" {
+                        Some(format!("{} is {}", h.revision, record.state))
+                    } else if embedded != Some(record.checksum.as_str()) {
+                        Some(format!(
+                            "{} was edited after it was applied (checksum differs)",
+                            h.revision
+                        ))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            if !problems.is_empty() {
+                let text = format!(
+                    "not deployable: {}; `{program} upgrade` would refuse",
+                    problems.join("; ")
+                );
+                out.line(&text, json!({ "at_head": false, "problems": problems }));
+                return Ok(1);
+            }
             let current = set.current(&mut db)?;
             let pending = set.len() - current.and_then(|r| set.position(r)).map_or(0, |p| p + 1);
             let at_head = pending == 0;
@@ -531,6 +561,23 @@ fn step_through<W: Write>(
                 "upgrade"
             }
         )));
+    }
+    // Refuse before the first step, not half-way: an irreversible migration
+    // in the range means nothing is undone.
+    if phase == Phase::Downgrade {
+        if let Some(m) = set.migrations()[to..from]
+            .iter()
+            .rev()
+            .find(|m| m.irreversible.is_some())
+        {
+            return Err(CliError::Usage(format!(
+                "cannot downgrade past {} ({:?}): it is irreversible: {}. Nothing was undone; downgrade to {} at the lowest",
+                m.revision,
+                &*m.message,
+                m.irreversible.as_deref().unwrap_or_default(),
+                m.revision
+            )));
+        }
     }
     let mut steps = Vec::new();
     let mut at = from;

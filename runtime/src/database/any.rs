@@ -88,10 +88,7 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
         Some("sqlite") | None => {
             #[cfg(feature = "sqlite")]
             {
-                let path = url
-                    .strip_prefix("sqlite://")
-                    .or_else(|| url.strip_prefix("SQLITE://"))
-                    .unwrap_or(url);
+                let path = sqlite_path(url);
                 let mut conn =
                     diesel::sqlite::SqliteConnection::establish(path).map_err(connection_error)?;
                 // Wait for another connection's write lock (a migration, a
@@ -120,17 +117,84 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
     }
 }
 
-/// `url` with its password replaced by `***`, for messages and logs.
+/// The file an SQLite URL names: `sqlite://app.db` (any case of the
+/// scheme) or a plain path. `connect`, `backup` and `restore` share it so
+/// they always mean the same file.
+pub fn sqlite_path(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((scheme, path)) if scheme.eq_ignore_ascii_case("sqlite") => path,
+        _ => url,
+    }
+}
+
+/// Query parameters that carry a secret (libpq accepts `password=` in the URL).
+const SECRET_PARAMETERS: &[&str] = &["password", "sslpassword", "passfile"];
+
+/// `url` with its password replaced by `***`, for messages and logs: the
+/// password of the user information (split at the last `@` before the path,
+/// as URL parsers do, so a password holding `@` is hidden whole) and any
+/// secret query parameter.
 pub(crate) fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    match rest.split_once('@') {
-        Some((userinfo, host)) if userinfo.contains(':') => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}")
-        }
-        _ => url.to_string(),
+    let (before_query, query) = match rest.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (rest, None),
+    };
+    let authority_end = before_query.find('/').unwrap_or(before_query.len());
+    let (authority, path) = before_query.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_string(),
+        },
+        None => authority.to_string(),
+    };
+    let mut out = format!("{scheme}://{authority}{path}");
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if SECRET_PARAMETERS.contains(&k.to_ascii_lowercase().as_str()) => {
+                    format!("{k}=***")
+                }
+                _ => p.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::{redact, sqlite_path};
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("postgres://u:pw@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            redact("mysql://app:p@ss@db.internal/prod"),
+            "mysql://app:***@db.internal/prod"
+        );
+        assert_eq!(
+            redact("postgres://app@db/prod?sslmode=require&password=hunter2"),
+            "postgres://app@db/prod?sslmode=require&password=***"
+        );
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+        assert_eq!(redact("app.db"), "app.db");
+    }
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_path("sqlite://app.db"), "app.db");
+        assert_eq!(sqlite_path("SQLITE:///tmp/a.db"), "/tmp/a.db");
+        assert_eq!(sqlite_path("/tmp/a.db"), "/tmp/a.db");
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! [`Database`] is implemented for Diesel's `SqliteConnection`,
 //! `PgConnection` and `MysqlConnection` (per feature) and for
-//! [`AnyConnection`](crate::AnyConnection).
+//! [`AnyConnection`].
 
 use std::time::Duration;
 
@@ -22,8 +22,9 @@ mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "cli")]
 pub(crate) use any::redact;
-pub use any::{connect, AnyConnection};
+pub use any::{connect, sqlite_path, AnyConnection};
 
 /// One row read back, every column as text (`None` for NULL).
 pub type Row = Vec<Option<String>>;

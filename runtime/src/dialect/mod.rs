@@ -277,6 +277,21 @@ impl Dialect {
 
     /// A server default, as the SQL after `DEFAULT`, for a column of `ty`.
     pub fn default_value(self, value: &DefaultValue, ty: ColumnType) -> String {
+        // MySQL 8 takes a default on TEXT, BLOB and JSON columns only as an
+        // expression, in parentheses (MariaDB takes both).
+        let blob_like = matches!(ty, ColumnType::Text | ColumnType::Binary | ColumnType::Json);
+        if self == Dialect::Mysql
+            && blob_like
+            && matches!(
+                value,
+                DefaultValue::Str(_)
+                    | DefaultValue::Int(_)
+                    | DefaultValue::Float(_)
+                    | DefaultValue::Bool(_)
+            )
+        {
+            return format!("({})", Dialect::Postgres.default_literal(value));
+        }
         match value {
             DefaultValue::Str(s) => self.string_literal(s),
             DefaultValue::Int(i) => i.to_string(),
@@ -291,6 +306,9 @@ impl Dialect {
                 (Dialect::Mysql, ColumnType::Timestamp | ColumnType::TimestampTz) => {
                     "CURRENT_TIMESTAMP(6)".into()
                 }
+                // MySQL refuses CURRENT_TIMESTAMP as the default of a DATE or TIME column.
+                (Dialect::Mysql, ColumnType::Date) => "(CURRENT_DATE)".into(),
+                (Dialect::Mysql, ColumnType::Time) => "(CURRENT_TIME)".into(),
                 _ => "CURRENT_TIMESTAMP".into(),
             },
             DefaultValue::Sql(s) => match self {
@@ -298,6 +316,16 @@ impl Dialect {
                 Dialect::Mysql | Dialect::Sqlite => format!("({s})"),
                 Dialect::Postgres => s.to_string(),
             },
+        }
+    }
+
+    /// A literal default as plain SQL (string quoted the standard way,
+    /// booleans as 1 and 0), for wrapping in an expression.
+    fn default_literal(self, value: &DefaultValue) -> String {
+        match value {
+            DefaultValue::Bool(b) => if *b { "1" } else { "0" }.into(),
+            DefaultValue::Str(s) => Dialect::Mysql.string_literal(s),
+            other => self.default_value(other, ColumnType::Integer),
         }
     }
 
@@ -443,10 +471,23 @@ pub(crate) fn column_definition(
         Dialect::Sqlite => {
             if c.autoincrement && sole_key {
                 // SQLite generates values only for an INTEGER PRIMARY KEY.
+                let name = t
+                    .constraints
+                    .iter()
+                    .find(|(_, k)| {
+                        matches!(
+                            k.kind,
+                            godwit_core::schema::ConstraintKind::PrimaryKey { .. }
+                        )
+                    })
+                    .map_or_else(
+                        || godwit_core::schema::primary_key_name(table),
+                        |(n, _)| n.clone(),
+                    );
                 return format!(
                     "{} INTEGER NOT NULL CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
                     q(&c.name),
-                    q(&godwit_core::schema::primary_key_name(table))
+                    q(&name)
                 );
             }
             if !c.nullable {

@@ -357,7 +357,8 @@ fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Ve
         }
     }
     for (name, c) in &t.constraints {
-        if !matches!(c.kind, ConstraintKind::ForeignKey { .. }) && uses(c.kind.columns()) {
+        // A check constraint naming the column too: MySQL refuses the drop otherwise.
+        if !matches!(c.kind, ConstraintKind::ForeignKey { .. }) && c.kind.uses_column(column) {
             out.extend(drop_constraint(cx, table, t, name, &c.kind));
         }
     }

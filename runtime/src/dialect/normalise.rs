@@ -6,7 +6,7 @@
 //! the introspected schema before they are compared; docs/TYPES.md lists
 //! what it folds per backend.
 
-use godwit_core::schema::{ConstraintKind, Index, Schema};
+use godwit_core::schema::{primary_key_name, ConstraintKind, Index, Schema};
 use godwit_core::{Action, ColumnType, DefaultValue};
 
 use super::Dialect;
@@ -21,21 +21,35 @@ use super::Dialect;
 /// serves comparisons, never execution.
 pub fn canonical_sql(expr: &str) -> String {
     // 1. Outside literals: drop whitespace, parens and quotes, lower-case.
+    //    A literal is decoded (`''` and MySQL's backslash escapes) and written
+    //    back one way; a literal holding a number is written as the number.
     let mut out = String::new();
     let mut chars = expr.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\'' => {
-                out.push('\'');
+                let mut value = String::new();
                 while let Some(c) = chars.next() {
-                    out.push(c);
-                    if c == '\'' {
-                        if chars.peek() == Some(&'\'') {
-                            out.push('\'');
-                            chars.next();
-                        } else {
-                            break;
+                    match c {
+                        '\\' => {
+                            if let Some(next) = chars.next() {
+                                value.push(next);
+                            }
                         }
+                        '\'' if chars.peek() == Some(&'\'') => {
+                            value.push('\'');
+                            chars.next();
+                        }
+                        '\'' => break,
+                        c => value.push(c),
+                    }
+                }
+                match value.trim().parse::<f64>() {
+                    Ok(x) if !value.trim().is_empty() => out.push_str(&format!("{x}")),
+                    _ => {
+                        out.push('\'');
+                        out.push_str(&value.replace('\'', "''"));
+                        out.push('\'');
                     }
                 }
             }
@@ -66,14 +80,12 @@ pub fn canonical_sql(expr: &str) -> String {
         "now" | "current_timestamp" | "current_timestamp6" | "localtimestamp" => {
             "current_timestamp".to_string()
         }
+        "curdate" | "current_date" => "current_date".to_string(),
+        "curtime" | "current_time" => "current_time".to_string(),
         _ => s,
     };
-    let unquoted = s
-        .strip_prefix('\'')
-        .and_then(|x| x.strip_suffix('\''))
-        .unwrap_or(&s);
-    match unquoted.parse::<f64>() {
-        Ok(x) if !unquoted.is_empty() => format!("{x}"),
+    match s.parse::<f64>() {
+        Ok(x) if !s.is_empty() => format!("{x}"),
         _ => s,
     }
 }
@@ -112,10 +124,11 @@ fn canonical_default(d: &DefaultValue, ty: ColumnType, dialect: Dialect) -> Defa
 ///   has no NOT VALID: a rebuild checks every row);
 /// - MySQL/MariaDB: `Uuid` is `Char(36)`; a unique constraint is a unique index
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
-///   treats them alike); every constraint counts as validated.
+///   treats them alike); the primary key is named `<table>_pkey` (the server
+///   names it `PRIMARY`); every constraint counts as validated.
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
-    for table in s.tables.values_mut() {
+    for (table_name, table) in s.tables.iter_mut() {
         for c in &mut table.columns {
             c.deprecated = false;
             c.default = c
@@ -149,6 +162,20 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
                     moved.push((name.clone(), columns.clone()))
                 }
                 _ => {}
+            }
+        }
+        if dialect == Dialect::Mysql {
+            // MySQL names every primary key PRIMARY; introspection calls it
+            // `<table>_pkey`, which a renamed table's model name is not.
+            let pk = table
+                .constraints
+                .iter()
+                .find(|(_, c)| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
+                .map(|(n, _)| n.clone());
+            if let Some(pk) = pk {
+                if let Some(c) = table.constraints.remove(&pk) {
+                    table.constraints.insert(primary_key_name(table_name), c);
+                }
             }
         }
         for (name, columns) in moved {

@@ -8,7 +8,6 @@
 //! migration's transaction (it cannot be changed inside one), which is step 1
 //! and 12 of that procedure; the rest is rendered here.
 
-use godwit_core::schema::Table;
 use godwit_core::{Column, DefaultValue, Op};
 
 use super::{
@@ -157,8 +156,6 @@ fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError>
     let after = cx.table_after(table)?;
     let temp = format!("_godwit_new_{table}");
     let create = create_table(d, &temp, after);
-    // The constraint names are those of the final table, not of the temporary one.
-    let create = rename_own_constraints(create, &temp, table, after, d);
     let copied: Vec<&str> = after
         .columns
         .iter()
@@ -181,23 +178,4 @@ fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError>
     }
     out.push(fk_check(cx, None));
     Ok(out)
-}
-
-/// `create_table` names the inline AUTOINCREMENT key after the table it is
-/// given; in a rebuild that is the temporary name, so put the real one back.
-fn rename_own_constraints(
-    create: String,
-    temp: &str,
-    table: &str,
-    t: &Table,
-    d: super::Dialect,
-) -> String {
-    if super::sqlite_inline_key(t) {
-        create.replace(
-            &d.quote(&godwit_core::schema::primary_key_name(temp)),
-            &d.quote(&godwit_core::schema::primary_key_name(table)),
-        )
-    } else {
-        create
-    }
 }

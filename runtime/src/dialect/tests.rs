@@ -39,12 +39,12 @@ fn base() -> Schema {
     s
 }
 
-fn render_all(op: &Op) -> String {
-    let before = base();
+/// The SQL of `op` on every dialect, against `before`.
+fn render_all(op: &Op, before: &Schema) -> String {
     let mut out = format!("{op}\n");
     for d in Dialect::ALL {
         out.push_str(&format!("\n-- {d}\n"));
-        match d.render(op, &before) {
+        match d.render(op, before) {
             Ok(stmts) if stmts.is_empty() => out.push_str("-- (no statement)\n"),
             Ok(stmts) => {
                 for s in stmts {
@@ -66,12 +66,14 @@ macro_rules! snapshot {
                 let $op = &mut ops;
                 $body;
             }
-            let text = ops
-                .ops()
-                .iter()
-                .map(render_all)
-                .collect::<Vec<_>>()
-                .join("\n");
+            // Each op renders against the schema the ops before it left.
+            let mut schema = base();
+            let mut parts = Vec::new();
+            for op in ops.ops() {
+                parts.push(render_all(op, &schema));
+                schema.apply(op).expect("the op replays");
+            }
+            let text = parts.join("\n");
             insta::assert_snapshot!(stringify!($name), text);
         }
     };
@@ -171,6 +173,10 @@ snapshot!(create_index_partial, |op| op
     .create_index("idx_users_active_bio", "users", ["bio"])
     .where_("karma > 0"));
 snapshot!(drop_index, |op| op.drop_index("idx_posts_title", "posts"));
+snapshot!(drop_index_a_foreign_key_needs, |op| {
+    op.create_index("idx_posts_author_id", "posts", ["author_id"]);
+    op.drop_index("idx_posts_author_id", "posts")
+});
 snapshot!(drop_index_concurrently, |op| op
     .drop_index("idx_posts_title", "posts")
     .concurrently());
@@ -252,6 +258,44 @@ fn canonical_sql_folds_server_spellings() {
     assert_eq!(canonical_sql("TRUE"), "1");
     assert_eq!(canonical_sql("current_timestamp(6)"), "current_timestamp");
     assert_eq!(canonical_sql("'It''s'"), "'It''s'");
+    assert_eq!(
+        canonical_sql("'it\\'s \\\\ ok'"),
+        canonical_sql("'it''s \\\\ ok'")
+    );
+    assert_eq!(
+        canonical_sql("(balance >= ('-1000'::integer)::numeric)"),
+        canonical_sql("balance >= -1000")
+    );
+}
+
+#[test]
+fn mysql_defaults_that_need_an_expression() {
+    use godwit_core::{ColumnType, DefaultValue};
+    let d = Dialect::Mysql;
+    assert_eq!(
+        d.default_value(&DefaultValue::Str("it's".into()), ColumnType::Text),
+        "('it''s')"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Int(3), ColumnType::Json),
+        "(3)"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Str("x".into()), ColumnType::Varchar(5)),
+        "'x'"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Now, ColumnType::Date),
+        "(CURRENT_DATE)"
+    );
+    assert_eq!(
+        d.default_value(&DefaultValue::Now, ColumnType::Time),
+        "(CURRENT_TIME)"
+    );
+    assert_eq!(
+        Dialect::Postgres.default_value(&DefaultValue::Str("x".into()), ColumnType::Text),
+        "'x'"
+    );
 }
 
 #[test]

@@ -176,7 +176,7 @@ fn statement<D: Database + ?Sized>(
                 };
                 match retry {
                     Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
-                        std::thread::sleep(o.retry_backoff * 2u32.pow(attempt));
+                        std::thread::sleep(super::backoff(o.retry_backoff, attempt));
                         attempt += 1;
                     }
                     _ => return Err(failure),

@@ -1,0 +1,36 @@
+//! Building crates with cargo from a test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The workspace's root directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("ui-tests sits in the workspace")
+        .to_path_buf()
+}
+
+/// `cargo build` of a generated or example crate, offline, in trybuild's
+/// target directory (its dependencies are already built there). Prints the
+/// time it took; returns success and stderr.
+pub fn cargo_build(dir: &Path, what: &str) -> (bool, String) {
+    let target = workspace_root()
+        .join("target")
+        .join("tests")
+        .join("trybuild");
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--offline", "--color", "never"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    println!(
+        "cargo build of {what}: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    (output.status.success(), stderr)
+}
