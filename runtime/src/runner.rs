@@ -663,7 +663,7 @@ impl MigrationSet {
     }
 
     /// A target as a count of applied migrations.
-    fn resolve(&self, target: Target<'_>, current: usize) -> Result<usize, Error> {
+    pub(crate) fn resolve(&self, target: Target<'_>, current: usize) -> Result<usize, Error> {
         match target {
             Target::Head => Ok(self.len()),
             Target::Base => Ok(0),

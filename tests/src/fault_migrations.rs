@@ -164,6 +164,8 @@ pub static LONG_BACKFILL: godwit::MigrationSet =
 pub fn set_named(name: &str) -> Option<&'static godwit::MigrationSet> {
     match name {
         "scenario" => Some(&crate::MIGRATIONS),
+        "base_only" => Some(&crate::BASE_ONLY),
+        "irreversible" => Some(&crate::IRREVERSIBLE),
         "faults" => Some(&FAULTS),
         "backfill" => Some(&LONG_BACKFILL),
         _ => None,

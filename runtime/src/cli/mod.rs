@@ -14,6 +14,7 @@
 
 mod backup;
 mod output;
+mod scrub;
 mod verify;
 
 use std::ffi::OsString;
@@ -54,9 +55,14 @@ where
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // A URL typed in the wrong place is echoed back: scrub it.
+            let url = std::env::var("DATABASE_URL").ok();
+            eprint!("{}", scrub::scrub(&e.render().to_string(), url.as_deref()));
+            return ExitCode::from(2);
         }
     };
     if cli.database_url.is_none() {
@@ -69,7 +75,7 @@ where
     match execute(set, &cli, &program, &mut out) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            out.error(&e);
+            out.error(&scrub::scrub(&e.to_string(), cli.database_url.as_deref()));
             ExitCode::from(2)
         }
     }
@@ -135,6 +141,11 @@ enum Command {
         /// Print the SQL instead of running it.
         #[arg(long)]
         sql: bool,
+        /// Undo migrations even when that drops tables or columns, or loses
+        /// what an upgrade dropped (without it, such a downgrade is refused
+        /// and the data it would lose is listed).
+        #[arg(long)]
+        allow_data_loss: bool,
     },
     /// Print the revision the database is at.
     Current,
@@ -297,7 +308,11 @@ fn execute<W: Write>(
             }
             step_through(set, &mut db, target, Phase::Upgrade, &options(cli), out)
         }
-        Command::Downgrade { target, sql } => {
+        Command::Downgrade {
+            target,
+            sql,
+            allow_data_loss,
+        } => {
             let target = parse_target(target)?;
             let mut db = open(cli)?;
             if *sql {
@@ -305,7 +320,12 @@ fn execute<W: Write>(
                 out.text(&set.sql(db.dialect(), from, target)?);
                 return Ok(0);
             }
-            step_through(set, &mut db, target, Phase::Downgrade, &options(cli), out)
+            let phase = Phase::Downgrade;
+            let options = options(cli);
+            if !*allow_data_loss {
+                refuse_data_loss(set, &mut db, target)?;
+            }
+            step_through(set, &mut db, target, phase, &options, out)
         }
         Command::Current => {
             let mut db = open(cli)?;
@@ -475,13 +495,48 @@ fn execute<W: Write>(
     }
 }
 
+/// Refuses a downgrade that would lose data, listing what (the irreversible
+/// migrations are refused by `step_through` whatever the flag).
+fn refuse_data_loss(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    target: Target<'_>,
+) -> Result<(), CliError> {
+    let Ok(current) = set.current(db) else {
+        // A half-applied or unknown state: the runner says what it is.
+        return Ok(());
+    };
+    let Ok(plan) = set.data_loss_in(db, target) else {
+        // A target outside the set: step_through says so.
+        return Ok(());
+    };
+    if plan.is_empty()
+        || plan.iter().any(|p| {
+            p.losses
+                .iter()
+                .any(|l| matches!(l, crate::Loss::Irreversible { .. }))
+        })
+    {
+        return Ok(());
+    }
+    let lines: Vec<String> = plan.iter().map(|p| format!("  {p}")).collect();
+    Err(CliError::Usage(format!(
+        "refusing to downgrade from {}: it would lose data:\n{}\nNothing was undone. Back the database up first (`backup`), then run the same command with --allow-data-loss.",
+        current.unwrap_or("base"),
+        lines.join("\n")
+    )))
+}
+
 /// The dialect a URL names.
 fn dialect_of(url: &str) -> Result<Dialect, CliError> {
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     Ok(match scheme.as_deref() {
         Some("postgres" | "postgresql") => Dialect::Postgres,
         Some("mysql" | "mariadb") => Dialect::Mysql,
-        _ => Dialect::Sqlite,
+        Some("sqlite") | None => Dialect::Sqlite,
+        Some(other) => return Err(CliError::Usage(format!(
+            "`{other}://` is not a database godwit knows: use sqlite://, postgres:// or mysql://"
+        ))),
     })
 }
 
