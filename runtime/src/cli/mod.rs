@@ -534,9 +534,11 @@ fn dialect_of(url: &str) -> Result<Dialect, CliError> {
         Some("postgres" | "postgresql") => Dialect::Postgres,
         Some("mysql" | "mariadb") => Dialect::Mysql,
         Some("sqlite") | None => Dialect::Sqlite,
-        Some(other) => return Err(CliError::Usage(format!(
+        Some(other) => {
+            return Err(CliError::Usage(format!(
             "`{other}://` is not a database godwit knows: use sqlite://, postgres:// or mysql://"
-        ))),
+        )))
+        }
     })
 }
 
