@@ -67,13 +67,13 @@ pub fn invalid_identifier(name: &str) -> Option<String> {
         Some(format!(
             "identifier `{name:?}` starts or ends with white space"
         ))
-    } else if let Some(c) = name.chars().find(|c| u32::from(*c) > 0xFFFF) {
-        Some(format!(
-            "identifier `{name}` holds `{c}` (U+{:X}), outside the Basic Multilingual Plane, which MySQL and MariaDB do not allow in names",
-            u32::from(c)
-        ))
     } else {
-        None
+        name.chars().find(|c| u32::from(*c) > 0xFFFF).map(|c| {
+            format!(
+                "identifier `{name}` holds `{c}` (U+{:X}), outside the Basic Multilingual Plane, which MySQL and MariaDB do not allow in names",
+                u32::from(c)
+            )
+        })
     }
 }
 
