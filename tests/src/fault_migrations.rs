@@ -168,6 +168,7 @@ pub fn set_named(name: &str) -> Option<&'static godwit::MigrationSet> {
         "irreversible" => Some(&crate::IRREVERSIBLE),
         "faults" => Some(&FAULTS),
         "backfill" => Some(&LONG_BACKFILL),
+        "hostile" => Some(&crate::HOSTILE),
         _ => None,
     }
 }
