@@ -207,6 +207,8 @@ pub struct ReplayError {
     pub rule: Rule,
     /// What is wrong.
     pub message: String,
+    /// What to do, when the rule's usual advice does not fit.
+    advice: Option<&'static str>,
 }
 
 impl ReplayError {
@@ -214,11 +216,15 @@ impl ReplayError {
         ReplayError {
             rule,
             message: message.into(),
+            advice: None,
         }
     }
 
     /// What to do about it.
     pub fn help(&self) -> &'static str {
+        if let Some(advice) = self.advice {
+            return advice;
+        }
         match self.rule {
             Rule::AlreadyExists => "pick another name, or drop the existing one in an earlier migration",
             Rule::InvalidIdentifier => "name the constraint yourself: declare it with op.create_foreign_key(name, ..) or a shorter table or column name, so every backend keeps the same name",
@@ -337,6 +343,7 @@ impl Schema {
     }
 
     fn require_free_name(&self, name: &str) -> Result<(), ReplayError> {
+        reserved(name)?;
         match self.relation_name_taken(name) {
             Some(table) => Err(ReplayError::new(
                 Rule::AlreadyExists,
@@ -437,6 +444,7 @@ impl Schema {
                 uniques,
                 checks,
             } => {
+                reserved(name)?;
                 if self.tables.contains_key(&**name) {
                     return Err(ReplayError::new(
                         Rule::AlreadyExists,
@@ -510,6 +518,7 @@ impl Schema {
             }
             Op::RenameTable { from, to } => {
                 self.table(from)?;
+                reserved(to)?;
                 if self.tables.contains_key(&**to) {
                     return Err(ReplayError::new(
                         Rule::AlreadyExists,
@@ -657,6 +666,7 @@ impl Schema {
                 ..
             } => {
                 self.require_columns(table, columns)?;
+                reserved(name)?;
                 self.require_free_name(name)?;
                 let index = Index {
                     columns: columns.iter().map(|c| c.to_string()).collect(),
@@ -1114,6 +1124,17 @@ fn unknown_constraint(table: &str, name: &str) -> ReplayError {
             "constraint `{name}` does not exist on table `{table}` at this point of the history"
         ),
     )
+}
+
+/// A table or index name no backend lets godwit create (`invalid-identifier`).
+fn reserved(name: &str) -> Result<(), ReplayError> {
+    match crate::validate::reserved_object_name(name) {
+        Some(why) => Err(ReplayError {
+            advice: Some("pick another name: this one belongs to SQLite's own objects or to a migration tool's version table"),
+            ..ReplayError::new(Rule::InvalidIdentifier, why)
+        }),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -68,6 +68,33 @@ pub fn invalid_identifier(name: &str) -> Option<String> {
             "identifier `{name:?}` starts or ends with white space"
         ))
     } else {
+        name.chars().find(|c| u32::from(*c) > 0xFFFF).map(|c| {
+            format!(
+                "identifier `{name}` holds `{c}` (U+{:X}), outside the Basic Multilingual Plane, which MySQL and MariaDB do not allow in names",
+                u32::from(c)
+            )
+        })
+    }
+}
+
+/// The table names godwit and Diesel keep their own records in.
+pub const RESERVED_TABLES: [&str; 2] = ["godwit_version", "__diesel_schema_migrations"];
+
+/// Why `name` cannot name a table or an index (objects SQLite keeps in its
+/// schema, and godwit's and Diesel's version tables), if it cannot.
+pub fn reserved_object_name(name: &str) -> Option<String> {
+    if name
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("sqlite_"))
+    {
+        Some(format!(
+            "`{name}` starts with `sqlite_`, which SQLite reserves for its own tables and indexes"
+        ))
+    } else if RESERVED_TABLES.contains(&name) {
+        Some(format!(
+            "`{name}` is the table in which godwit or Diesel records applied migrations"
+        ))
+    } else {
         None
     }
 }
@@ -93,5 +120,12 @@ mod tests {
         assert!(invalid_identifier(&"x".repeat(64)).is_some());
         assert!(invalid_identifier(&"x".repeat(63)).is_none());
         assert!(invalid_identifier("weird \"name\"; `drop`").is_none());
+        assert!(invalid_identifier("café 日本語").is_none());
+        assert!(invalid_identifier("emoji😀").is_some());
+        assert!(reserved_object_name("sqlite_stat").is_some());
+        assert!(reserved_object_name("SQLite_x").is_some());
+        assert!(reserved_object_name("godwit_version").is_some());
+        assert!(reserved_object_name("sqlite").is_none());
+        assert!(reserved_object_name("users").is_none());
     }
 }

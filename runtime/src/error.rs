@@ -130,6 +130,24 @@ pub enum Error {
     #[error("{0}")]
     Target(String),
 
+    /// The target lies the other way: `upgrade` to a revision the database
+    /// is already past, or `downgrade` to one it has not reached (which is
+    /// also what a process sees when another one migrated in between).
+    #[error(
+        "the database is at {current}, {} the target {target}: use {} to go {}",
+        if *phase == "upgrade" { "past" } else { "before" },
+        if *phase == "upgrade" { "downgrade" } else { "upgrade" },
+        if *phase == "upgrade" { "back" } else { "forward" }
+    )]
+    WrongDirection {
+        /// `upgrade` or `downgrade`: what was asked.
+        phase: &'static str,
+        /// Where the database is.
+        current: String,
+        /// Where it was asked to go.
+        target: String,
+    },
+
     /// Another process held the migration lock for longer than allowed.
     #[error(
         "another process has held the migration lock on this {dialect} database for more than {waited:?}.\n\

@@ -50,6 +50,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+mod data_loss;
 pub mod database;
 pub mod dialect;
 mod diesel_source;
@@ -59,6 +60,7 @@ pub mod runner;
 pub mod scaffold;
 mod set;
 
+pub use data_loss::{DataLoss, Loss};
 pub use database::{connect, AnyConnection, Database};
 pub use dialect::Dialect;
 pub use error::{Error, MigrationFailure};

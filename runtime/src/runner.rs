@@ -18,6 +18,9 @@ use crate::database::{text, Database, Row};
 use crate::dialect::{Dialect, Statement};
 use crate::{Error, MigrationSet};
 
+mod recorded;
+mod recovery;
+
 /// The table in which godwit records applied migrations.
 pub const VERSION_TABLE: &str = "godwit_version";
 
@@ -92,6 +95,9 @@ pub struct Step {
     pub duration: Duration,
     /// How many tries it took (more than 1 after a lock timeout).
     pub attempts: u32,
+    /// The op (1-based) this run resumed at, when it finished a migration
+    /// that an earlier run left half-applied.
+    pub resumed_at: Option<usize>,
 }
 
 /// One row of the version table.
@@ -114,6 +120,9 @@ pub struct AppliedRecord {
     pub applied_at: String,
     /// How long it took, in milliseconds.
     pub execution_ms: i64,
+    /// While a batched backfill op runs: the primary key its committed
+    /// batches reached, where a resumed run continues.
+    pub resume_key: Option<String>,
 }
 
 impl AppliedRecord {
@@ -143,11 +152,17 @@ pub struct HistoryEntry {
 
 /// The ops of one migration body, rendered for one dialect.
 pub(crate) struct RenderedOp {
+    /// The migration it belongs to.
+    revision: &'static str,
+    /// The body it belongs to.
+    phase: Phase,
     /// The op as written.
     pub(crate) text: String,
     statements: Vec<Statement>,
     /// `CREATE INDEX CONCURRENTLY` of this index: dropped again if it fails.
     concurrent_index: Option<String>,
+    /// Runs outside a transaction (a concurrent index op).
+    concurrent: bool,
 }
 
 /// A failure inside a migration: which op, which statement, what error.
@@ -180,7 +195,7 @@ pub(crate) mod version {
             Dialect::Sqlite => ("VARCHAR(255)", "TIMESTAMP", "CURRENT_TIMESTAMP"),
         };
         format!(
-            "CREATE TABLE IF NOT EXISTS {} (\n    {} {rev} NOT NULL PRIMARY KEY,\n    {} INTEGER NOT NULL,\n    {} TEXT NOT NULL,\n    {} VARCHAR(64) NOT NULL,\n    {} VARCHAR(20) NOT NULL,\n    {} INTEGER NULL,\n    {} TEXT NULL,\n    {} {ts} NOT NULL DEFAULT {now},\n    {} BIGINT NOT NULL DEFAULT 0\n)",
+            "CREATE TABLE IF NOT EXISTS {} (\n    {} {rev} NOT NULL PRIMARY KEY,\n    {} INTEGER NOT NULL,\n    {} TEXT NOT NULL,\n    {} VARCHAR(64) NOT NULL,\n    {} VARCHAR(20) NOT NULL,\n    {} INTEGER NULL,\n    {} TEXT NULL,\n    {} {ts} NOT NULL DEFAULT {now},\n    {} BIGINT NOT NULL DEFAULT 0,\n    {} TEXT NULL\n)",
             q(VERSION_TABLE),
             q("revision"),
             q("position"),
@@ -191,6 +206,51 @@ pub(crate) mod version {
             q("error"),
             q("applied_at"),
             q("execution_ms"),
+            q("resume_key"),
+        )
+    }
+
+    /// Adds `resume_key` to a version table created before it existed.
+    pub fn add_resume_key(d: Dialect) -> String {
+        format!(
+            "ALTER TABLE {} ADD COLUMN {} TEXT NULL",
+            d.quote(VERSION_TABLE),
+            d.quote("resume_key")
+        )
+    }
+
+    /// Fails when the version table has no `resume_key` column.
+    pub fn probe_resume_key(d: Dialect) -> String {
+        format!(
+            "SELECT {} AS c0 FROM {} WHERE 1 = 0",
+            d.quote("resume_key"),
+            d.quote(VERSION_TABLE)
+        )
+    }
+
+    /// Records that the ops before `next` are done (and clears the key).
+    pub fn op_done(d: Dialect, revision: &str, next: usize) -> String {
+        let q = |s: &str| d.quote(s);
+        format!(
+            "UPDATE {} SET {} = {next}, {} = NULL WHERE {} = {}",
+            q(VERSION_TABLE),
+            q("op_index"),
+            q("resume_key"),
+            q("revision"),
+            sql_string(d, revision)
+        )
+    }
+
+    /// Records the key a backfill's committed batches reached.
+    pub fn resume_key(d: Dialect, revision: &str, key: Option<&str>) -> String {
+        let q = |s: &str| d.quote(s);
+        format!(
+            "UPDATE {} SET {} = {} WHERE {} = {}",
+            q(VERSION_TABLE),
+            q("resume_key"),
+            key.map_or("NULL".to_string(), |k| sql_string(d, k)),
+            q("revision"),
+            sql_string(d, revision)
         )
     }
 
@@ -244,11 +304,12 @@ pub(crate) mod version {
     pub fn finish(d: Dialect, m: &Migration, execution_ms: u128) -> String {
         let q = |s: &str| d.quote(s);
         format!(
-            "UPDATE {} SET {} = 'applied', {} = NULL, {} = NULL, {} = {}, {} = {}, {} = {execution_ms}, {} = CURRENT_TIMESTAMP WHERE {} = {}",
+            "UPDATE {} SET {} = 'applied', {} = NULL, {} = NULL, {} = NULL, {} = {}, {} = {}, {} = {execution_ms}, {} = CURRENT_TIMESTAMP WHERE {} = {}",
             q(VERSION_TABLE),
             q("state"),
             q("op_index"),
             q("error"),
+            q("resume_key"),
             q("checksum"),
             sql_string(d, &m.checksum),
             q("message"),
@@ -273,7 +334,7 @@ pub(crate) mod version {
         let q = |s: &str| d.quote(s);
         let t = |s: &str| d.cast_text(&q(s));
         format!(
-            "SELECT {} AS c0, {} AS c1, {} AS c2, {} AS c3, {} AS c4, {} AS c5, {} AS c6, {} AS c7, {} AS c8 FROM {} ORDER BY {}",
+            "SELECT {} AS c0, {} AS c1, {} AS c2, {} AS c3, {} AS c4, {} AS c5, {} AS c6, {} AS c7, {} AS c8, {} AS c9 FROM {} ORDER BY {}",
             q("revision"),
             t("position"),
             q("message"),
@@ -283,6 +344,7 @@ pub(crate) mod version {
             q("error"),
             t("applied_at"),
             t("execution_ms"),
+            q("resume_key"),
             q(VERSION_TABLE),
             q("position")
         )
@@ -312,6 +374,7 @@ pub(crate) mod version {
             error: row.get(6).and_then(|c| c.clone()),
             applied_at: text(row, 7).to_string(),
             execution_ms: text(row, 8).parse().unwrap_or(0),
+            resume_key: row.get(9).and_then(|c| c.clone()),
         }
     }
 }
@@ -600,7 +663,7 @@ impl MigrationSet {
     }
 
     /// A target as a count of applied migrations.
-    fn resolve(&self, target: Target<'_>, current: usize) -> Result<usize, Error> {
+    pub(crate) fn resolve(&self, target: Target<'_>, current: usize) -> Result<usize, Error> {
         match target {
             Target::Head => Ok(self.len()),
             Target::Base => Ok(0),
@@ -661,9 +724,12 @@ impl MigrationSet {
                 _ => None,
             };
             out.push(RenderedOp {
+                revision: &m.revision,
+                phase,
                 text: op.to_string(),
                 statements,
                 concurrent_index,
+                concurrent: op.is_concurrent(),
             });
         }
         Ok(out)
@@ -737,6 +803,14 @@ impl MigrationSet {
     fn half_applied(&self, d: Dialect, p: usize, r: &AppliedRecord) -> Error {
         let (what, state, next) = self.half_applied_parts(d, p, r);
         let m = self.migrations()[p];
+        let phase = if r.state.starts_with("downgrad") {
+            "downgrade"
+        } else {
+            "upgrade"
+        };
+        let next = format!(
+            "`{phase}` to a target past it resumes the migration by itself when the database shows exactly how far it got. If it cannot tell, {next}"
+        );
         Error::HalfApplied {
             revision: m.revision.to_string(),
             message: m.message.to_string(),
@@ -823,25 +897,16 @@ impl MigrationSet {
         (what, state, next)
     }
 
-    /// Reads the records and returns the applied count; on SQLite, waits
-    /// while another process has a migration in progress outside a
-    /// transaction (it holds no lock between its batches).
+    /// Reads the records and returns the applied count. The caller holds
+    /// the migration lock (on every backend, for the whole run), so a
+    /// migration still marked in progress was left by a run that stopped.
     fn settled_position<D: Database + ?Sized>(
         &self,
         db: &mut D,
-        options: &Options,
+        _options: &Options,
     ) -> Result<usize, Error> {
-        let start = Instant::now();
-        loop {
-            let records = read_records(db)?;
-            let in_progress = records.iter().any(AppliedRecord::in_progress);
-            if db.dialect() == Dialect::Sqlite && in_progress && start.elapsed() < options.lock_wait
-            {
-                std::thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-            return self.applied_count(db.dialect(), &records, true);
-        }
+        let records = read_records(db)?;
+        self.applied_count(db.dialect(), &records, true)
     }
 
     fn migrate<D: Database + ?Sized>(
@@ -851,24 +916,26 @@ impl MigrationSet {
         phase: Phase,
         options: &Options,
     ) -> Result<Report, Error> {
+        let resumed = self.resume_interrupted(db, target, phase, options)?;
         let start = self.settled_position(db, options)?;
-        let to = self.resolve(target, start)?;
-        match phase {
-            Phase::Upgrade if to < start => {
-                return Err(Error::Target(format!(
-                    "the database is at {}, past the target {}: use downgrade to go back",
-                    self.revision_at(start).unwrap_or("base"),
-                    self.revision_at(to).unwrap_or("base")
-                )))
-            }
-            Phase::Downgrade if to > start => {
-                return Err(Error::Target(format!(
-                    "the database is at {}, before the target {}: use upgrade to go forward",
-                    self.revision_at(start).unwrap_or("base"),
-                    self.revision_at(to).unwrap_or("base")
-                )))
-            }
-            _ => {}
+        // A relative target counts from where the database was before a
+        // resumed migration, as `resume_interrupted` did.
+        let origin = match &resumed {
+            Some((k, _)) if phase == Phase::Upgrade => *k,
+            Some((k, _)) => k + 1,
+            None => start,
+        };
+        let to = self.resolve(target, origin)?;
+        let wrong_way = match phase {
+            Phase::Upgrade => to < start,
+            Phase::Downgrade => to > start,
+        };
+        if wrong_way {
+            return Err(Error::WrongDirection {
+                phase: phase.name(),
+                current: self.revision_at(start).unwrap_or("base").to_string(),
+                target: self.revision_at(to).unwrap_or("base").to_string(),
+            });
         }
         if phase == Phase::Downgrade {
             for m in &self.migrations()[to..start] {
@@ -878,6 +945,9 @@ impl MigrationSet {
             }
         }
         let mut steps = Vec::new();
+        if let Some((_, step)) = resumed {
+            steps.push(step);
+        }
         let mut position = start;
         loop {
             let k = match phase {
@@ -885,16 +955,85 @@ impl MigrationSet {
                 Phase::Downgrade if position > to => position - 1,
                 _ => break,
             };
-            if let Outcome::Ran(step) = self.apply(db, k, phase, options)? {
+            if let Outcome::Ran(step) = self.apply(db, k, phase, options, None)? {
                 steps.push(step);
             }
             position = self.settled_position(db, options)?;
         }
         Ok(Report {
-            from: self.revision_at(start),
+            from: self.revision_at(origin),
             to: self.revision_at(position),
             steps,
         })
+    }
+
+    /// Finishes a migration an earlier run left half-applied in the same
+    /// direction, when the target lies past it and the database can say
+    /// exactly how far it got (see `recovery`); refuses with the resolution
+    /// when it cannot. Returns the migration's position and its step.
+    fn resume_interrupted<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        target: Target<'_>,
+        phase: Phase,
+        options: &Options,
+    ) -> Result<Option<(usize, Step)>, Error> {
+        let d = db.dialect();
+        let records = read_records(db)?;
+        let Some(record) = records.iter().find(|r| r.state != "applied") else {
+            return Ok(None);
+        };
+        let Some(k) = self.position_of(&record.revision) else {
+            return Ok(None);
+        };
+        let stopped = if record.state.starts_with("downgrad") {
+            Phase::Downgrade
+        } else {
+            Phase::Upgrade
+        };
+        let others: Vec<AppliedRecord> = records
+            .iter()
+            .filter(|r| r.revision != record.revision)
+            .cloned()
+            .collect();
+        // Anything else wrong with the table is reported as it is.
+        if stopped != phase || self.applied_count(d, &others, true)? != k {
+            return Ok(None);
+        }
+        let to = self.resolve(target, if phase == Phase::Upgrade { k } else { k + 1 })?;
+        let passes = match phase {
+            Phase::Upgrade => to > k,
+            Phase::Downgrade => to <= k,
+        };
+        if !passes {
+            return Ok(None);
+        }
+        let ops = self.render(d, k, phase)?;
+        match recovery::plan(self, db, k, phase, &ops, record)? {
+            recovery::Plan::Refuse { finding } => {
+                let (what, state, next) = self.half_applied_parts(d, k, record);
+                let m = self.migrations()[k];
+                Err(Error::HalfApplied {
+                    revision: m.revision.to_string(),
+                    message: m.message.to_string(),
+                    what,
+                    state: format!("{state}; {finding}"),
+                    next,
+                })
+            }
+            recovery::Plan::Resume { start, how } => {
+                tracing::info!(
+                    revision = %record.revision,
+                    op = start.op + 1,
+                    "resuming the interrupted {}: {how}",
+                    phase.name()
+                );
+                match self.apply(db, k, phase, options, Some(start))? {
+                    Outcome::Ran(step) => Ok(Some((k, step))),
+                    Outcome::AlreadyDone => Ok(None),
+                }
+            }
+        }
     }
 
     /// Runs migration `k`'s upgrade or downgrade, retrying after a lock timeout.
@@ -904,18 +1043,20 @@ impl MigrationSet {
         k: usize,
         phase: Phase,
         options: &Options,
+        resume: Option<recorded::Start>,
     ) -> Result<Outcome, Error> {
         let d = db.dialect();
         let m = self.migrations()[k];
         let ops = self.render(d, k, phase)?;
         let started = Instant::now();
         let mut attempt = 1;
+        let resumed_at = resume.as_ref().map(|s| s.op + 1);
         tracing::info!(revision = %m.revision, what = %m.message, phase = phase.name(), ops = ops.len(), "running migration");
         loop {
-            let result = if transactional(d, m, phase) {
+            let result = if transactional(d, m, phase) && resume.is_none() {
                 self.apply_in_transaction(db, k, phase, &ops, options, started)
             } else {
-                self.apply_op_by_op(db, k, phase, &ops, options, started)
+                self.apply_op_by_op(db, k, phase, &ops, options, started, resume.clone())
             };
             match result {
                 Ok(true) => {
@@ -926,6 +1067,7 @@ impl MigrationSet {
                         phase,
                         duration: started.elapsed(),
                         attempts: attempt,
+                        resumed_at,
                     }));
                 }
                 Ok(false) => {
@@ -1059,6 +1201,7 @@ impl MigrationSet {
 
     /// MySQL, a concurrent index build, a batched backfill: each op commits on
     /// its own, and the version row records which op is running.
+    #[allow(clippy::too_many_arguments)] // private; each is one fact of the attempt
     fn apply_op_by_op<D: Database + ?Sized>(
         &self,
         db: &mut D,
@@ -1067,6 +1210,7 @@ impl MigrationSet {
         ops: &[RenderedOp],
         options: &Options,
         started: Instant,
+        resume: Option<recorded::Start>,
     ) -> Result<bool, Failure> {
         let d = db.dialect();
         let m = self.migrations()[k];
@@ -1075,38 +1219,46 @@ impl MigrationSet {
             Phase::Downgrade => "downgrading",
         };
         let expected = if phase == Phase::Upgrade { k } else { k + 1 };
-        // Claim the migration (on SQLite under the write lock).
-        exec(db, begin(d), "starting the claim transaction")?;
-        let claimed = (|| {
-            let records = read_records(db).map_err(Failure::Fatal)?;
-            if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
-                return Ok(false);
+        let start = match resume {
+            // The caller holds the lock and read the row: take it over.
+            Some(start) => {
+                let sql = version::progress(d, &m.revision, running, start.op, None);
+                exec(db, &sql, "recording the migration as resumed")?;
+                start
             }
-            let now = self
-                .applied_count(d, &records, true)
-                .map_err(Failure::Fatal)?;
-            if now != expected {
-                return Ok(false);
+            None => {
+                // Claim the migration.
+                exec(db, begin(d), "starting the claim transaction")?;
+                let claimed = (|| {
+                    let records = read_records(db).map_err(Failure::Fatal)?;
+                    let now = self
+                        .applied_count(d, &records, true)
+                        .map_err(Failure::Fatal)?;
+                    if now != expected {
+                        return Ok(false);
+                    }
+                    let claim = match phase {
+                        Phase::Upgrade => version::insert(d, m, k, running, 0),
+                        Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
+                    };
+                    exec(db, &claim, "recording the migration as started")?;
+                    exec(db, "COMMIT", "committing the claim")?;
+                    Ok(true)
+                })();
+                match claimed {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        exec(db, "ROLLBACK", "ending the claim transaction")?;
+                        return Ok(false);
+                    }
+                    Err(e) => {
+                        let _ = db.execute("ROLLBACK");
+                        return Err(e);
+                    }
+                }
+                recorded::Start::default()
             }
-            let claim = match phase {
-                Phase::Upgrade => version::insert(d, m, k, running, 0),
-                Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
-            };
-            exec(db, &claim, "recording the migration as started")?;
-            exec(db, "COMMIT", "committing the claim")?;
-            Ok(true)
-        })();
-        match claimed {
-            Ok(true) => {}
-            Ok(false) => {
-                exec(db, "ROLLBACK", "ending the claim transaction")?;
-                return Ok(false);
-            }
-            Err(e) => {
-                let _ = db.execute("ROLLBACK");
-                return Err(e);
-            }
-        }
+        };
 
         match d {
             Dialect::Postgres => exec(db, &pg_timeouts(options, false), "setting the timeouts")?,
@@ -1124,7 +1276,7 @@ impl MigrationSet {
         // A table rebuild must not cascade its DROP TABLE into child rows
         // (step 1 of SQLite's procedure), here as in the transactional path.
         let foreign_keys = sqlite_foreign_keys_off(db)?;
-        let result = run_ops(db, ops, Some((d, &m.revision, running)), true, retry);
+        let result = recorded::run(db, ops, &m.revision, running, start, retry);
         restore_foreign_keys(db, foreign_keys)?;
         if d == Dialect::Postgres {
             let _ = db.execute("RESET lock_timeout; RESET statement_timeout");
@@ -1167,34 +1319,56 @@ impl MigrationSet {
                     }
                 }
                 let failed_state = format!("{}_failed", phase.name());
-                let _ = db.execute(&version::progress(
-                    d,
-                    &m.revision,
-                    &failed_state,
-                    f.index,
-                    Some(&f.cause.to_string()),
-                ));
-                let record = AppliedRecord {
-                    revision: m.revision.to_string(),
-                    message: m.message.to_string(),
-                    checksum: m.checksum.to_string(),
-                    state: failed_state,
-                    op_index: Some(f.index),
-                    error: Some(f.cause.to_string()),
-                    applied_at: String::new(),
-                    execution_ms: 0,
+                // Recorded: the connection is alive, so the database refused
+                // the statement. Not recorded: the connection was lost.
+                let recorded = db
+                    .execute(&version::progress(
+                        d,
+                        &m.revision,
+                        &failed_state,
+                        f.index,
+                        Some(&f.cause.to_string()),
+                    ))
+                    .is_ok();
+                let (state, resumes) = recorded::stopped_at(d, ops, f.index, phase, None, recorded);
+                let state = if recorded {
+                    format!(
+                        "{state}; {VERSION_TABLE} records the migration as {failed_state} at op {}",
+                        f.index + 1
+                    )
+                } else {
+                    format!(
+                        "{state}; the connection was lost, so {VERSION_TABLE} still records the migration as {}ing at op {}",
+                        phase.name().trim_end_matches('e'),
+                        f.index + 1
+                    )
                 };
-                let (_, state, next) = self.half_applied_parts(d, k, &record);
-                let state = format!(
-                    "{state} ({} does not run DDL in transactions); {VERSION_TABLE} records the migration as {}_failed at op {}",
-                    if d == Dialect::Mysql {
-                        "MySQL"
-                    } else {
-                        "this migration runs outside a transaction and"
-                    },
-                    phase.name(),
-                    f.index + 1
-                );
+                let next = if resumes {
+                    format!(
+                        "fix the cause above and run `{}` again: it resumes at op {}",
+                        phase.name(),
+                        f.index + 1
+                    )
+                } else {
+                    let record = AppliedRecord {
+                        revision: m.revision.to_string(),
+                        message: m.message.to_string(),
+                        checksum: m.checksum.to_string(),
+                        state: failed_state,
+                        op_index: Some(f.index),
+                        error: Some(f.cause.to_string()),
+                        applied_at: String::new(),
+                        execution_ms: 0,
+                        resume_key: None,
+                    };
+                    format!(
+                        "run `{}` again: it resumes at op {} or after it if the schema shows whether op {} ran. If it cannot tell, {}",
+                        phase.name(),
+                        f.index + 1,
+                        f.index + 1,
+                        self.half_applied_parts(d, k, &record).2
+                    )
+                };
                 Err(Failure::Fatal(self.failed(k, phase, ops, f, state, next)))
             }
         }
@@ -1306,6 +1480,7 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                 cause,
             })?;
         }
+        recorded::announce(op, index, ops.len());
         // Run op by op, an op of several statements (a SQLite table rebuild)
         // is still all or nothing where DDL is transactional.
         let wrap = batches_commit
@@ -1421,10 +1596,15 @@ fn has_version_table<D: Database + ?Sized>(db: &mut D) -> Result<bool, Error> {
 }
 
 fn ensure_version_table<D: Database + ?Sized>(db: &mut D) -> Result<(), Error> {
+    let d = db.dialect();
     if has_version_table(db)? {
+        // A table made before backfills recorded their key gets the column.
+        if db.has_rows(&version::probe_resume_key(d)).is_err() {
+            db.execute(&version::add_resume_key(d))
+                .map_err(|e| Error::database(format!("adding resume_key to {VERSION_TABLE}"), e))?;
+        }
         return Ok(());
     }
-    let d = db.dialect();
     db.execute(&version::create_table(d))
         .map_err(|e| Error::database(format!("creating the version table {VERSION_TABLE}"), e))
 }
@@ -1432,7 +1612,7 @@ fn ensure_version_table<D: Database + ?Sized>(db: &mut D) -> Result<(), Error> {
 fn read_records<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, Error> {
     let d = db.dialect();
     Ok(db
-        .query(&version::select(d), 9)
+        .query(&version::select(d), 10)
         .map_err(|e| Error::database(format!("reading the version table {VERSION_TABLE}"), e))?
         .iter()
         .map(version::parse)

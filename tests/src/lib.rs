@@ -7,9 +7,15 @@
 //! backfill in migrations of their own, a column deprecated before it is
 //! dropped.
 
+pub mod fault_migrations;
+pub mod hostile_migrations;
+pub mod inject;
 pub mod migrations;
+pub mod report;
 pub mod testdb;
 
+pub use fault_migrations::{FAULTS, LONG_BACKFILL};
+pub use hostile_migrations::HOSTILE;
 pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
     SLOW_ON_POSTGRES,

@@ -133,7 +133,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.admin_url {
             None => {
-                for suffix in ["", "-journal", "-wal", "-shm"] {
+                for suffix in ["", "-journal", "-wal", "-shm", "-godwit-lock"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
                 }
             }

@@ -97,7 +97,18 @@ fn walk(dir: &Path, url: Option<&str>) {
 
     // check gates a deploy: 0 at head, 1 behind.
     assert_eq!(code(&run(dir, url, &["check"])), 0);
+    // The last migration dropped a column: undoing it cannot bring the
+    // values back, so the downgrade says so and waits for the flag.
     let o = run(dir, url, &["downgrade", "-1"]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("refusing to downgrade from 20250224_090000: it would lose data")
+            && stderr(&o).contains("its upgrade dropped `user_preferences.theme`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(code(&run(dir, url, &["check"])), 0, "nothing was undone");
+    let o = run(dir, url, &["downgrade", "-1", "--allow-data-loss"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
         stdout(&o).contains("undid 1 migration(s)"),
@@ -171,7 +182,7 @@ fn sqlite_walk_backup_restore_and_new() {
     );
 
     // restore refuses to overwrite a database newer than the backup.
-    run(&dir.0, None, &["downgrade", "-2"]);
+    run(&dir.0, None, &["downgrade", "-2", "--allow-data-loss"]);
     let o = run(&dir.0, None, &["backup", "--dir", "old"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let old = std::fs::read_dir(dir.0.join("old"))

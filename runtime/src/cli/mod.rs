@@ -14,6 +14,7 @@
 
 mod backup;
 mod output;
+mod scrub;
 mod verify;
 
 use std::ffi::OsString;
@@ -54,9 +55,14 @@ where
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // A URL typed in the wrong place is echoed back: scrub it.
+            let url = std::env::var("DATABASE_URL").ok();
+            eprint!("{}", scrub::scrub(&e.render().to_string(), url.as_deref()));
+            return ExitCode::from(2);
         }
     };
     if cli.database_url.is_none() {
@@ -69,7 +75,7 @@ where
     match execute(set, &cli, &program, &mut out) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            out.error(&e);
+            out.error(&scrub::scrub(&e.to_string(), cli.database_url.as_deref()));
             ExitCode::from(2)
         }
     }
@@ -135,6 +141,11 @@ enum Command {
         /// Print the SQL instead of running it.
         #[arg(long)]
         sql: bool,
+        /// Undo migrations even when that drops tables or columns, or loses
+        /// what an upgrade dropped (without it, such a downgrade is refused
+        /// and the data it would lose is listed).
+        #[arg(long)]
+        allow_data_loss: bool,
     },
     /// Print the revision the database is at.
     Current,
@@ -297,7 +308,11 @@ fn execute<W: Write>(
             }
             step_through(set, &mut db, target, Phase::Upgrade, &options(cli), out)
         }
-        Command::Downgrade { target, sql } => {
+        Command::Downgrade {
+            target,
+            sql,
+            allow_data_loss,
+        } => {
             let target = parse_target(target)?;
             let mut db = open(cli)?;
             if *sql {
@@ -305,7 +320,12 @@ fn execute<W: Write>(
                 out.text(&set.sql(db.dialect(), from, target)?);
                 return Ok(0);
             }
-            step_through(set, &mut db, target, Phase::Downgrade, &options(cli), out)
+            let phase = Phase::Downgrade;
+            let options = options(cli);
+            if !*allow_data_loss {
+                refuse_data_loss(set, &mut db, target)?;
+            }
+            step_through(set, &mut db, target, phase, &options, out)
         }
         Command::Current => {
             let mut db = open(cli)?;
@@ -475,14 +495,71 @@ fn execute<W: Write>(
     }
 }
 
+/// Refuses a downgrade that would lose data, listing what (the irreversible
+/// migrations are refused by `step_through` whatever the flag).
+fn refuse_data_loss(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    target: Target<'_>,
+) -> Result<(), CliError> {
+    let Ok(current) = set.current(db) else {
+        // A half-applied or unknown state: the runner says what it is.
+        return Ok(());
+    };
+    let Ok(plan) = set.data_loss_in(db, target) else {
+        // A target outside the set: step_through says so.
+        return Ok(());
+    };
+    if plan.is_empty()
+        || plan.iter().any(|p| {
+            p.losses
+                .iter()
+                .any(|l| matches!(l, crate::Loss::Irreversible { .. }))
+        })
+    {
+        return Ok(());
+    }
+    let lines: Vec<String> = plan.iter().map(|p| format!("  {p}")).collect();
+    Err(CliError::Usage(format!(
+        "refusing to downgrade from {}: it would lose data:\n{}\nNothing was undone. Back the database up first (`backup`), then run the same command with --allow-data-loss.",
+        current.unwrap_or("base"),
+        lines.join("\n")
+    )))
+}
+
 /// The dialect a URL names.
 fn dialect_of(url: &str) -> Result<Dialect, CliError> {
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     Ok(match scheme.as_deref() {
         Some("postgres" | "postgresql") => Dialect::Postgres,
         Some("mysql" | "mariadb") => Dialect::Mysql,
-        _ => Dialect::Sqlite,
+        Some("sqlite") | None => Dialect::Sqlite,
+        Some(other) => {
+            return Err(CliError::Usage(format!(
+            "`{other}://` is not a database godwit knows: use sqlite://, postgres:// or mysql://"
+        )))
+        }
     })
+}
+
+/// The revision the database is at, read without the migration lock: a
+/// migration marked half-applied counts as not applied (for `downgrade`: as
+/// applied). It may be one another process is running right now, or one an
+/// earlier run left, which the runner resumes (or says why it cannot).
+fn settled_current(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    phase: Phase,
+) -> Result<Option<&'static str>, CliError> {
+    match set.current(db) {
+        Ok(current) => Ok(current),
+        Err(Error::HalfApplied { revision, .. }) => {
+            let p = set.position(&revision).unwrap_or(0);
+            let at = if phase == Phase::Upgrade { p } else { p + 1 };
+            Ok(at.checked_sub(1).map(|q| &*set.migrations()[q].revision))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Runs migrations one at a time towards `target`, printing a line per
@@ -495,7 +572,7 @@ fn step_through<W: Write>(
     options: &Options,
     out: &mut Out<W>,
 ) -> Result<u8, CliError> {
-    let start = set.current(db)?;
+    let start = settled_current(set, db, phase)?;
     let started = Instant::now();
     // Resolve the target once, then take one step at a time so each
     // migration gets its own line while it runs.
@@ -578,7 +655,22 @@ fn step_through<W: Write>(
             Phase::Downgrade => set.downgrade_with(db, step_target, options),
         };
         ticker.stop();
-        let report = result?;
+        let report = match result {
+            // Another process went past this step between our steps.
+            Err(Error::WrongDirection { .. }) => {
+                out.progress_skipped(&m.revision);
+                at = position(settled_current(set, db, phase)?);
+                let done = match phase {
+                    Phase::Upgrade => at >= to,
+                    Phase::Downgrade => at <= to,
+                };
+                if done {
+                    break;
+                }
+                continue;
+            }
+            other => other?,
+        };
         for s in &report.steps {
             out.progress_done(s);
             steps.push(s.clone());
@@ -588,7 +680,7 @@ fn step_through<W: Write>(
         }
         at = next;
     }
-    let now = set.current(db)?;
+    let now = settled_current(set, db, phase)?;
     if steps.is_empty() && from == to {
         out.line(
             &format!(
@@ -616,7 +708,7 @@ fn step_through<W: Write>(
                 "to": now,
                 "applied": steps.iter().map(|s| json!({
                     "revision": s.revision, "message": s.message, "phase": s.phase.name(),
-                    "ms": s.duration.as_millis() as u64, "attempts": s.attempts,
+                    "ms": s.duration.as_millis() as u64, "attempts": s.attempts, "resumed_at_op": s.resumed_at,
                 })).collect::<Vec<_>>(),
             }),
         );

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use godwit_core::schema::{ConstraintKind, Schema};
 use serde_json::{json, Value};
 
-use super::CliError;
 use crate::{HistoryEntry, Phase, Step};
 
 /// Where results go, and in which form.
@@ -58,11 +57,12 @@ impl<W: Write> Out<W> {
         }
     }
 
-    pub(super) fn error(&mut self, e: &CliError) {
+    /// An error message (already scrubbed of secrets).
+    pub(super) fn error(&mut self, message: &str) {
         if self.json {
-            self.document(&json!({ "error": e.to_string() }));
+            self.document(&json!({ "error": message }));
         } else {
-            eprintln!("error: {e}");
+            eprintln!("error: {message}");
         }
     }
 
@@ -84,7 +84,14 @@ impl<W: Write> Out<W> {
             } else {
                 String::new()
             };
-            eprintln!("  done in {:.3} s{retries}", step.duration.as_secs_f64());
+            let resumed = step
+                .resumed_at
+                .map(|op| format!(" (resumed at op {op}, where an earlier run stopped)"))
+                .unwrap_or_default();
+            eprintln!(
+                "  done in {:.3} s{retries}{resumed}",
+                step.duration.as_secs_f64()
+            );
         }
     }
 

@@ -96,7 +96,7 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         match &self.cleanup {
             Cleanup::File(path) => {
-                for suffix in ["", "-journal", "-wal", "-shm"] {
+                for suffix in ["", "-journal", "-wal", "-shm", "-godwit-lock"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }

@@ -54,6 +54,17 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
         url: shown.clone(),
         source,
     };
+    if let Some(c) = unescaped_in_password(url) {
+        // libpq would split the URL there and echo the rest of the
+        // password in its error; say what to do instead, showing nothing.
+        return Err(Error::UnsupportedUrl {
+            url: shown.clone(),
+            reason: format!(
+                "its password holds `{c}` unescaped: percent-encode it (`{}`)",
+                if c == '/' { "%2F" } else { "%40" }
+            ),
+        });
+    }
     match scheme.as_deref() {
         Some("postgres" | "postgresql") => {
             #[cfg(feature = "postgres")]
@@ -89,9 +100,18 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
             #[cfg(feature = "sqlite")]
             {
                 let path = sqlite_path(url);
-                diesel::sqlite::SqliteConnection::establish(path)
-                    .map(AnyConnection::Sqlite)
-                    .map_err(connection_error)
+                let mut conn =
+                    diesel::sqlite::SqliteConnection::establish(path).map_err(connection_error)?;
+                // Wait for another connection's write lock (a migration, a
+                // hot journal being rolled back) instead of failing at once;
+                // the runner sets its own `Options::lock_wait` when it locks.
+                let wait = crate::Options::default().lock_wait.as_millis();
+                diesel::connection::SimpleConnection::batch_execute(
+                    &mut conn,
+                    &format!("PRAGMA busy_timeout = {wait}"),
+                )
+                .map_err(|e| Error::database("setting SQLite's busy timeout", e))?;
+                Ok(AnyConnection::Sqlite(conn))
             }
             #[cfg(not(feature = "sqlite"))]
             {
@@ -121,6 +141,17 @@ pub fn sqlite_path(url: &str) -> &str {
 /// Query parameters that carry a secret (libpq accepts `password=` in the URL).
 const SECRET_PARAMETERS: &[&str] = &["password", "sslpassword", "passfile"];
 
+/// A `/` or `@` in the password of a server URL (between the first `:` of
+/// the credentials and the last `@` before the query), which URL parsers
+/// take for the end of the credentials or of the host.
+fn unescaped_in_password(url: &str) -> Option<char> {
+    let (_, rest) = url.split_once("://")?;
+    let before_query = rest.split('?').next().unwrap_or(rest);
+    let (userinfo, _) = before_query.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    password.chars().find(|c| matches!(c, '/' | '@'))
+}
+
 /// `url` with its password replaced by `***`, for messages and logs: the
 /// password of the user information (split at the last `@` before the path,
 /// as URL parsers do, so a password holding `@` is hidden whole) and any
@@ -133,16 +164,16 @@ pub(crate) fn redact(url: &str) -> String {
         Some((b, q)) => (b, Some(q)),
         None => (rest, None),
     };
-    let authority_end = before_query.find('/').unwrap_or(before_query.len());
-    let (authority, path) = before_query.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{user}:***@{host}"),
-            None => authority.to_string(),
+    // The credentials end at the last `@`, even past a `/` or `@` the
+    // password holds unescaped (over-redacting a path is harmless).
+    let location = match before_query.rsplit_once('@') {
+        Some((userinfo, rest)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{rest}"),
+            None => before_query.to_string(),
         },
-        None => authority.to_string(),
+        None => before_query.to_string(),
     };
-    let mut out = format!("{scheme}://{authority}{path}");
+    let mut out = format!("{scheme}://{location}");
     if let Some(query) = query {
         let params: Vec<String> = query
             .split('&')
@@ -177,8 +208,27 @@ mod redact_tests {
             redact("postgres://app@db/prod?sslmode=require&password=hunter2"),
             "postgres://app@db/prod?sslmode=require&password=***"
         );
+        assert_eq!(
+            redact("postgres://app:pa/ss@db/prod"),
+            "postgres://app:***@db/prod"
+        );
         assert_eq!(redact("postgres://h/db"), "postgres://h/db");
         assert_eq!(redact("app.db"), "app.db");
+    }
+
+    #[test]
+    fn unescaped_passwords_are_refused_without_showing_them() {
+        use super::{connect, unescaped_in_password};
+        assert_eq!(unescaped_in_password("postgres://u:a/b@h/d"), Some('/'));
+        assert_eq!(unescaped_in_password("postgres://u:a@b@h/d"), Some('@'));
+        assert_eq!(unescaped_in_password("postgres://u:a%40b@h/d"), None);
+        assert_eq!(unescaped_in_password("postgres://h/d?password=a/b"), None);
+        assert_eq!(unescaped_in_password("app.db"), None);
+        let err = connect("postgres://u:hunter/22@h/d")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("percent-encode it (`%2F`)"), "{err}");
+        assert!(!err.contains("hunter") && !err.contains("22@"), "{err}");
     }
 
     #[test]

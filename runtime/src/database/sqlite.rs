@@ -1,8 +1,17 @@
-//! SQLite: the lock is the write transaction each migration runs in
-//! (`BEGIN IMMEDIATE`, waiting up to the busy timeout); introspection reads the
-//! pragmas and, for constraint names, the table's SQL.
+//! SQLite: the migration lock is an exclusive transaction on a lock file
+//! beside the database (`<database>-godwit-lock`), held by a second
+//! connection for as long as the run lasts: SQLite's own file lock, which
+//! the operating system releases when the process dies, so a killed process
+//! never leaves the database locked. Each migration still takes the write
+//! lock with `BEGIN IMMEDIATE`, waiting up to the busy timeout for the
+//! application's own writers. Introspection reads the pragmas and, for
+//! constraint names, the table's SQL.
 
+use std::sync::Mutex;
+
+use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
 use godwit_core::schema::{
     foreign_key_name, primary_key_name, unique_name, Constraint, ConstraintKind, Index, Schema,
     Table,
@@ -13,6 +22,28 @@ use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
 
+/// The lock-file connections this process holds, by the address of the
+/// connection that took the lock (stable between `lock` and `unlock`, which
+/// borrow it mutably).
+static HELD: Mutex<Vec<(usize, SqliteConnection)>> = Mutex::new(Vec::new());
+
+fn key(conn: &SqliteConnection) -> usize {
+    conn as *const SqliteConnection as usize
+}
+
+/// The file of the connection's main database; empty for an in-memory or
+/// temporary one, which no other connection can see.
+fn main_file(conn: &mut SqliteConnection) -> diesel::QueryResult<String> {
+    Ok(conn
+        .query(
+            "SELECT file AS c0 FROM pragma_database_list WHERE name = 'main'",
+            1,
+        )?
+        .first()
+        .map(|r| text(r, 0).to_string())
+        .unwrap_or_default())
+}
+
 impl Database for SqliteConnection {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
@@ -21,14 +52,53 @@ impl Database for SqliteConnection {
     super::text_queries!(SqliteConnection);
 
     fn lock(&mut self, options: &Options) -> Result<(), Error> {
-        // Each migration takes the write lock with BEGIN IMMEDIATE; a second
-        // process waits for it up to this timeout.
         let ms = options.lock_wait.as_millis().min(i32::MAX as u128);
+        // The application's writers: each migration waits for them this long.
         self.execute(&format!("PRAGMA busy_timeout = {ms}"))
-            .map_err(|e| Error::database("setting SQLite's busy timeout", e))
+            .map_err(|e| Error::database("setting SQLite's busy timeout", e))?;
+        let file =
+            main_file(self).map_err(|e| Error::database("reading the database's file name", e))?;
+        if file.is_empty() {
+            return Ok(());
+        }
+        let path = format!("{file}-godwit-lock");
+        let context = format!("taking the migration lock ({path})");
+        let mut lock = SqliteConnection::establish(&path).map_err(|source| Error::Connection {
+            url: path.clone(),
+            source,
+        })?;
+        lock.batch_execute(&format!("PRAGMA busy_timeout = {ms}"))
+            .map_err(|e| Error::database(context.clone(), e))?;
+        match lock.batch_execute("BEGIN EXCLUSIVE") {
+            Ok(()) => {
+                let key = key(self);
+                let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+                held.retain(|(k, _)| *k != key);
+                held.push((key, lock));
+                Ok(())
+            }
+            Err(e) if e.to_string().contains("locked") || e.to_string().contains("busy") => {
+                Err(Error::LockTimeout {
+                    dialect: Dialect::Sqlite,
+                    waited: options.lock_wait,
+                })
+            }
+            Err(e) => Err(Error::database(context, e)),
+        }
     }
 
     fn unlock(&mut self) -> Result<(), Error> {
+        let key = key(self);
+        let released = {
+            let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+            held.iter()
+                .position(|(k, _)| *k == key)
+                .map(|i| held.swap_remove(i).1)
+        };
+        if let Some(mut lock) = released {
+            lock.batch_execute("ROLLBACK")
+                .map_err(|e| Error::database("releasing the migration lock", e))?;
+        }
         Ok(())
     }
 

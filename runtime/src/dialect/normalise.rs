@@ -71,6 +71,8 @@ pub fn canonical_sql(expr: &str) -> String {
         rest = &after[end..];
     }
     s.push_str(rest);
+    // MariaDB keeps `length(..)` as its synonym `octet_length(..)`.
+    let s = s.replace("octet_length", "length");
     // 3. Whole-value spellings.
     let s = match s.as_str() {
         "true" => "1".to_string(),

@@ -297,3 +297,12 @@ fn mysql_defaults_that_need_an_expression() {
         "'x'"
     );
 }
+
+#[test]
+fn canonical_sql_folds_mariadb_length() {
+    // MariaDB gives back `length(note) < 90` as its synonym.
+    assert_eq!(
+        canonical_sql("octet_length(`note`) < 90"),
+        canonical_sql("length(note) < 90")
+    );
+}
