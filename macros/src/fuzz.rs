@@ -270,11 +270,9 @@ fn unspanned_error(tokens: &TokenStream) -> Option<String> {
     let list: Vec<TokenTree> = tokens.clone().into_iter().collect();
     for (i, t) in list.iter().enumerate() {
         match t {
-            TokenTree::Ident(id) if id == "compile_error" => {
-                if id.span().byte_range() == (0..0) {
-                    let message = list.get(i + 2).map(|g| g.to_string()).unwrap_or_default();
-                    return Some(message);
-                }
+            TokenTree::Ident(id) if id == "compile_error" && id.span().byte_range() == (0..0) => {
+                let message = list.get(i + 2).map(|g| g.to_string()).unwrap_or_default();
+                return Some(message);
             }
             TokenTree::Group(g) => {
                 if let Some(m) = unspanned_error(&g.stream()) {
