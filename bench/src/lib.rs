@@ -1,0 +1,19 @@
+//! godwit's benchmarks against the tools users would pick instead:
+//! compile time, start-up, applying and lock time under traffic.
+//!
+//! The `godwit-bench` binary runs them (`cargo run -p godwit-bench --release
+//! -- all`); the criterion micro-benchmarks in `benches/` use [`history`] to
+//! build the same generated history in memory.
+#![warn(missing_docs)]
+
+pub mod apps;
+pub mod compile;
+pub mod findings;
+pub mod header;
+pub mod history;
+pub mod locks;
+pub mod micro;
+pub mod report;
+pub mod runtime;
+pub mod servers;
+pub mod time_passes;
