@@ -31,8 +31,9 @@ impl Rng {
     }
 }
 
-/// Seeds: the ui-tests' migration modules, split at each `#[godwit::migration` /
-/// `#[migration` attribute, plus a few written here.
+/// Seeds: every migration module of the repository (ui-tests, the fuzz
+/// corpus, the integration tests, the example), split at each
+/// `#[godwit::migration` / `#[migration` attribute, plus one written here.
 fn seeds() -> Vec<String> {
     let mut seeds = vec![
         r#"#[migration(revision = "1", message = "create the users table")]
@@ -47,10 +48,21 @@ fn seeds() -> Vec<String> {
         }"#
         .to_string(),
     ];
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui-tests");
+    // The ui-tests, the corpus kept for the fuzzer (`macros/fuzz/corpus`:
+    // hostile names and values, every op and modifier), the integration
+    // tests' migrations and the example application's.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for sub in ["pass", "fail", "pass/multi_file", "fail/multiple-heads"] {
-        if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+    for dir in [
+        "ui-tests/pass",
+        "ui-tests/fail",
+        "ui-tests/pass/multi_file",
+        "ui-tests/fail/multiple-heads",
+        "macros/fuzz/corpus",
+        "tests/src",
+        "examples/app/src/migrations",
+    ] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
             files.extend(
                 entries
                     .flatten()
@@ -59,11 +71,13 @@ fn seeds() -> Vec<String> {
             );
         }
     }
+    files.sort();
     for file in files {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
-        for chunk in text.split("#[godwit::migration").skip(1) {
+        let text = text.replace("#[godwit::migration", "#[migration");
+        for chunk in text.split("#[migration").skip(1) {
             seeds.push(format!("#[migration{chunk}"));
         }
     }
@@ -96,33 +110,95 @@ fn split_attribute(tokens: TokenStream) -> Option<(TokenStream, TokenStream)> {
     Some((args, item.into_iter().collect()))
 }
 
-fn random_token(rng: &mut Rng) -> TokenTree {
-    match rng.below(9) {
+/// Names and SQL that break naive quoting or the length and character limits
+/// of some backend.
+const HOSTILE_STRINGS: &[&str] = &[
+    "",
+    "users",
+    "a\0b",
+    "x y",
+    " lead",
+    "trail ",
+    "\"';`",
+    "DROP TABLE t; --",
+    "we\"ird; `table` 'x'",
+    "é",
+    "日本語",
+    "emoji😀",
+    "sqlite_master",
+    "godwit_version",
+    "select",
+    "/*",
+    "'",
+    "\\",
+    "%s",
+    "0001",
+    "id > 0",
+    "x = x + 1",
+    "a_name_that_is_sixty_four_bytes_long_which_is_one_over_the_limit",
+];
+
+/// A random token, spanned at `span` (a place in the input, so that an error
+/// pointing at it is still a spanned error).
+fn random_token(rng: &mut Rng, span: Span) -> TokenTree {
+    let mut token = match rng.below(10) {
         0 => TokenTree::Ident(Ident::new(
             [
-                "op", "column", "x", "upgrade", "fn", "mod", "BigInt", "Varchar", "unique",
-            ][rng.below(9)],
-            Span::call_site(),
+                "op",
+                "column",
+                "x",
+                "upgrade",
+                "downgrade",
+                "fn",
+                "mod",
+                "BigInt",
+                "Varchar",
+                "unique",
+                "safety_assured",
+                "backfill",
+                "execute",
+                "irreversible",
+                "allow",
+                "down_revision",
+                "Numeric",
+                "now",
+                "sql",
+                "true",
+            ][rng.below(20)],
+            span,
         )),
-        1 => TokenTree::Literal(Literal::string(
-            ["", "users", "a\0b", "x y", "\"';`", "DROP TABLE t", "é"][rng.below(7)],
+        1 | 2 => TokenTree::Literal(Literal::string(
+            HOSTILE_STRINGS[rng.below(HOSTILE_STRINGS.len())],
         )),
-        2 => TokenTree::Literal(Literal::u64_unsuffixed(rng.next() % 5_000_000_000)),
-        3 => TokenTree::Literal(Literal::f64_unsuffixed(rng.below(1000) as f64 / 7.0)),
-        4 => TokenTree::Literal(Literal::i64_suffixed(-(rng.below(100) as i64))),
-        5 => TokenTree::Punct(Punct::new(
+        3 => TokenTree::Literal(Literal::u64_unsuffixed(
+            [
+                0,
+                1,
+                u64::from(u32::MAX) + 1,
+                u64::MAX,
+                rng.next() % 5_000_000_000,
+            ][rng.below(5)],
+        )),
+        4 => TokenTree::Literal(Literal::f64_unsuffixed(rng.below(1000) as f64 / 7.0)),
+        5 => TokenTree::Literal(Literal::i64_suffixed(
+            [i64::MIN, -1, -(rng.below(100) as i64)][rng.below(3)],
+        )),
+        6 => TokenTree::Punct(Punct::new(
             [',', ';', '.', '|', '&', '-', '#', '=', '!', ':', '$'][rng.below(11)],
             Spacing::Alone,
         )),
-        6 => TokenTree::Group(Group::new(Delimiter::Parenthesis, TokenStream::new())),
-        7 => TokenTree::Group(Group::new(Delimiter::Bracket, TokenStream::new())),
+        7 => TokenTree::Group(Group::new(Delimiter::Parenthesis, TokenStream::new())),
+        8 => TokenTree::Group(Group::new(Delimiter::Bracket, TokenStream::new())),
         _ => TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::new())),
-    }
+    };
+    token.set_span(span);
+    token
 }
 
 /// One random edit somewhere in the tree: delete, duplicate, replace, insert,
-/// swap or empty a group.
-fn mutate(tokens: TokenStream, rng: &mut Rng) -> TokenStream {
+/// swap or empty a group. New tokens take the span of a neighbour (or of
+/// the enclosing group, `parent`).
+fn mutate(tokens: TokenStream, rng: &mut Rng, parent: Span) -> TokenStream {
     let mut list: Vec<TokenTree> = tokens.into_iter().collect();
     let groups: Vec<usize> = list
         .iter()
@@ -134,13 +210,17 @@ fn mutate(tokens: TokenStream, rng: &mut Rng) -> TokenStream {
     if !groups.is_empty() && rng.below(2) == 0 {
         let i = groups[rng.below(groups.len())];
         if let TokenTree::Group(g) = &list[i] {
-            let mut inner = Group::new(g.delimiter(), mutate(g.stream(), rng));
+            let mut inner = Group::new(g.delimiter(), mutate(g.stream(), rng, g.span()));
             inner.set_span(g.span());
             list[i] = TokenTree::Group(inner);
         }
         return list.into_iter().collect();
     }
     let n = list.len();
+    let near = |list: &[TokenTree], i: usize| {
+        list.get(i.min(list.len().saturating_sub(1)))
+            .map_or(parent, TokenTree::span)
+    };
     match rng.below(6) {
         0 if n > 0 => {
             list.remove(rng.below(n));
@@ -152,11 +232,13 @@ fn mutate(tokens: TokenStream, rng: &mut Rng) -> TokenStream {
         }
         2 if n > 0 => {
             let i = rng.below(n);
-            list[i] = random_token(rng);
+            let span = near(&list, i);
+            list[i] = random_token(rng, span);
         }
         3 => {
             let i = rng.below(n + 1);
-            list.insert(i, random_token(rng));
+            let span = near(&list, i);
+            list.insert(i, random_token(rng, span));
         }
         4 if n > 1 => {
             let (a, b) = (rng.below(n), rng.below(n));
@@ -165,9 +247,42 @@ fn mutate(tokens: TokenStream, rng: &mut Rng) -> TokenStream {
         _ if n > 0 => {
             list.truncate(rng.below(n));
         }
-        _ => list.push(random_token(rng)),
+        _ => {
+            let span = near(&list, n);
+            list.push(random_token(rng, span));
+        }
     }
     list.into_iter().collect()
+}
+
+/// A span of the input, for tokens inserted at its top level.
+fn first_span(tokens: &TokenStream) -> Span {
+    tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
+}
+
+/// The message of the first `compile_error!` in `tokens` whose span is the
+/// call site rather than a place in the input, if any.
+fn unspanned_error(tokens: &TokenStream) -> Option<String> {
+    let list: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    for (i, t) in list.iter().enumerate() {
+        match t {
+            TokenTree::Ident(id) if id == "compile_error" && id.span().byte_range() == (0..0) => {
+                let message = list.get(i + 2).map(|g| g.to_string()).unwrap_or_default();
+                return Some(message);
+            }
+            TokenTree::Group(g) => {
+                if let Some(m) = unspanned_error(&g.stream()) {
+                    return Some(m);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Expands one input through both macros; panics are caught and returned.
@@ -175,7 +290,8 @@ fn check_one(args: &TokenStream, item: &TokenStream) -> Result<(), String> {
     let (a, i) = (args.clone(), item.clone());
     let expanded = catch_unwind(AssertUnwindSafe(|| crate::expand::migration::expand(a, i)))
         .map_err(|_| format!("#[migration] panicked on:\n#[migration({args})] {item}"))?;
-    // A rejected module must say so; an accepted one feeds the set checker.
+    // A rejected module must say so, at a place in the input; an accepted
+    // one feeds the set checker.
     let text = expanded.to_string();
     let rejected = text.contains("compile_error");
     if !rejected && syn::parse2::<syn::ItemMod>(item.clone()).is_err() {
@@ -183,17 +299,61 @@ fn check_one(args: &TokenStream, item: &TokenStream) -> Result<(), String> {
             "#[migration] accepted a non-module without error:\n{item}"
         ));
     }
+    // (rustc never hands an attribute an empty item: nothing to point at.)
+    if let Some(message) = unspanned_error(&expanded).filter(|_| !item.is_empty()) {
+        return Err(format!(
+            "#[migration] reported {message} without a span in its input:\n#[migration({args})] {item}"
+        ));
+    }
     let data = quote::quote!([[m]] [{ (#args) #item }]);
-    catch_unwind(AssertUnwindSafe(|| {
+    let checked = catch_unwind(AssertUnwindSafe(|| {
         crate::expand::set::expand_check_set(data)
     }))
     .map_err(|_| format!("__check_set panicked on:\n#[migration({args})] {item}"))?;
+    if let Some(message) = unspanned_error(&checked) {
+        return Err(format!(
+            "__check_set reported {message} without a span in its input:\n#[migration({args})] {item}"
+        ));
+    }
     let list = TokenStream::from_str("a::b, c").unwrap_or_default();
-    let mutated_list = mutate(list, &mut Rng(args.to_string().len() as u64 + 1));
+    let span = first_span(&list);
+    let mutated_list = mutate(list, &mut Rng(args.to_string().len() as u64 + 1), span);
     catch_unwind(AssertUnwindSafe(|| {
         crate::expand::set::expand_migrations(mutated_list)
     }))
     .map_err(|_| "migrations! panicked".to_string())?;
+    Ok(())
+}
+
+/// Checks a set of several migrations at once: no panic, no unspanned error.
+fn check_set(set: &[(TokenStream, TokenStream)]) -> Result<(), String> {
+    if set.len() < 2 {
+        return Ok(());
+    }
+    let paths = (0..set.len()).map(|i| {
+        let name = Ident::new(&format!("m{i}"), Span::call_site());
+        quote::quote!([#name])
+    });
+    let data = set
+        .iter()
+        .map(|(args, item)| quote::quote!({ (#args) #item }));
+    let input = quote::quote!([#(#paths)*] [#(#data)*]);
+    let shown = || {
+        set.iter()
+            .map(|(a, i)| format!("#[migration({a})] {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let checked = catch_unwind(AssertUnwindSafe(|| {
+        crate::expand::set::expand_check_set(input)
+    }))
+    .map_err(|_| format!("__check_set panicked on the set:\n{}", shown()))?;
+    if let Some(message) = unspanned_error(&checked) {
+        return Err(format!(
+            "__check_set reported {message} without a span in its input, for the set:\n{}",
+            shown()
+        ));
+    }
     Ok(())
 }
 
@@ -213,16 +373,33 @@ fn run(budget: Duration, seed: u64) -> usize {
     std::panic::set_hook(Box::new(|_| {}));
     let mut failure = None;
     while started.elapsed() < budget {
-        let (mut args, mut item) = seeds[rng.below(seeds.len())].clone();
-        for _ in 0..1 + rng.below(4) {
-            if rng.below(4) == 0 {
-                args = mutate(args, &mut rng);
-            } else {
-                item = mutate(item, &mut rng);
+        // One migration, or (a quarter of the time) a set of two to four,
+        // so that the chain and history checks see mutated input too.
+        let count = if rng.below(4) == 0 {
+            2 + rng.below(3)
+        } else {
+            1
+        };
+        let mut set = Vec::new();
+        for _ in 0..count {
+            let (mut args, mut item) = seeds[rng.below(seeds.len())].clone();
+            // New tokens at the top level sit where the seed's item starts.
+            let anchor = first_span(&item);
+            for _ in 0..1 + rng.below(4) {
+                if rng.below(4) == 0 {
+                    args = mutate(args, &mut rng, anchor);
+                } else {
+                    item = mutate(item, &mut rng, anchor);
+                }
             }
+            set.push((args, item));
         }
         inputs += 1;
-        if let Err(e) = check_one(&args, &item) {
+        let result = set
+            .iter()
+            .try_for_each(|(args, item)| check_one(args, item))
+            .and_then(|()| check_set(&set));
+        if let Err(e) = result {
             failure = Some(e);
             break;
         }

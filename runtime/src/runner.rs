@@ -416,7 +416,8 @@ impl MigrationSet {
         self.upgrade_with(db, target, &Options::default())
     }
 
-    /// Downgrades the database to `target` with the default [`Options`].
+    /// Downgrades the database to `target` with the default [`Options`]
+    /// (see [`MigrationSet::downgrade_with`]: data loss is not checked here).
     pub fn downgrade<D: Database + ?Sized>(
         &self,
         db: &mut D,
@@ -441,6 +442,11 @@ impl MigrationSet {
 
     /// Downgrades the database to `target` (refusing to undo an
     /// irreversible migration).
+    ///
+    /// It does not ask whether the downgrade loses data: it undoes what it
+    /// is told, dropping the tables and columns the downgrades drop. Ask
+    /// [`MigrationSet::data_loss_in`] first, as the command line does
+    /// (which refuses without `--allow-data-loss`).
     pub fn downgrade_with<D: Database + ?Sized>(
         &self,
         db: &mut D,

@@ -111,6 +111,41 @@ pub mod bump_ledger_counters {
     }
 }
 
+#[migration(
+    revision = "f004",
+    down_revision = "f003",
+    message = "archive table and every ledger counter bumped once"
+)]
+pub mod bump_ledger_counters_edited {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "ledger_archive",
+            [
+                column("id", BigInt).primary_key(),
+                column("n", BigInt).not_null(),
+            ],
+        );
+        op.backfill("ledger", "n = n + 1").batch_size(8);
+        op.create_index("idx_ledger_archive_n", "ledger_archive", ["n"]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_ledger_archive_n", "ledger_archive");
+        op.backfill("ledger", "n = n - 1").batch_size(8);
+        op.drop_table("ledger_archive");
+    }
+}
+
+/// [`FAULTS`] with `f004` edited after a run of it stopped (batches of 8).
+pub static FAULTS_EDITED: godwit::MigrationSet = godwit::migrations![
+    create_ledger,
+    seed_ledger,
+    add_ledger_notes,
+    bump_ledger_counters_edited,
+];
+
 /// The fault-injection history: `f001`..`f004`.
 pub static FAULTS: godwit::MigrationSet = godwit::migrations![
     create_ledger,

@@ -14,7 +14,7 @@ pub mod migrations;
 pub mod report;
 pub mod testdb;
 
-pub use fault_migrations::{FAULTS, LONG_BACKFILL};
+pub use fault_migrations::{FAULTS, FAULTS_EDITED, LONG_BACKFILL};
 pub use hostile_migrations::HOSTILE;
 pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,

@@ -619,3 +619,116 @@ fn concurrent_index_interrupted_postgres() {
     });
     tally.finish();
 }
+
+// --- When the runner must not resume ----------------------------------------
+
+/// `f004` stopped at its backfill; the next binary has `f004` edited. The
+/// ops that ran may not be the ones it has: refused, with the resolution.
+fn edited_migration_is_not_resumed(backend: Backend) -> Result<(), String> {
+    let db = TestDb::create(backend, "refusals").expect("enabled");
+    let mut conn = db.connect();
+    FAULTS
+        .upgrade(&mut conn, Target::Revision("f003"))
+        .map_err(|e| e.to_string())?;
+    kill_at(&db.url, &OpAt::upgrade("f004", 3))?;
+    let mut conn = db.connect();
+    let err = godwit_tests::FAULTS_EDITED
+        .upgrade(&mut conn, Target::Head)
+        .expect_err("an edited half-applied migration is not resumed");
+    let msg = err.to_string();
+    ensure!(matches!(err, Error::HalfApplied { .. }), "{msg}");
+    ensure!(
+        msg.contains("the migration was changed since the interrupted run")
+            && msg.contains("`stamp f004`")
+            && msg.contains("`stamp f003`"),
+        "{msg}"
+    );
+    ensure!(
+        record(&mut conn, "f004")? == Some(("upgrading".to_string(), Some(2))),
+        "the refusal changed the version row"
+    );
+    // The binary it was started with finishes it.
+    let report = FAULTS
+        .upgrade(&mut conn, Target::Head)
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        report.steps.first().and_then(|s| s.resumed_at) == Some(3),
+        "{report:?}"
+    );
+    Ok(())
+}
+
+/// MariaDB: `f003` stopped before its op 3 (an index); someone made an index
+/// of that name by hand, on another column. The schema is neither before op
+/// 3 nor after it: refused, naming the difference. Once the stray index is
+/// gone, the next upgrade resumes at op 3.
+fn partly_applied_op_is_refused(backend: Backend) -> Result<(), String> {
+    let db = TestDb::create(backend, "refusals").expect("enabled");
+    let mut conn = db.connect();
+    FAULTS
+        .upgrade(&mut conn, Target::Revision("f002"))
+        .map_err(|e| e.to_string())?;
+    kill_at(&db.url, &OpAt::upgrade("f003", 3))?;
+    let mut conn = db.connect();
+    conn.execute("CREATE INDEX idx_ledger_notes_entry_id ON ledger_notes (note)")
+        .map_err(|e| e.to_string())?;
+    let err = FAULTS
+        .upgrade(&mut conn, Target::Head)
+        .expect_err("a partly applied op is not resumed");
+    let msg = err.to_string();
+    ensure!(matches!(err, Error::HalfApplied { .. }), "{msg}");
+    ensure!(
+        msg.contains("the schema matches neither the state before op 3 nor the state after it")
+            && msg.contains("idx_ledger_notes_entry_id")
+            && msg.contains("`stamp f003`")
+            && msg.contains("`stamp f002`"),
+        "{msg}"
+    );
+    conn.execute("DROP INDEX idx_ledger_notes_entry_id ON ledger_notes")
+        .map_err(|e| e.to_string())?;
+    let report = FAULTS
+        .upgrade(&mut conn, Target::Head)
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        report.steps.first().and_then(|s| s.resumed_at) == Some(3),
+        "{report:?}"
+    );
+    schema_is(
+        &mut conn,
+        &model(&FAULTS, FAULTS.len(), 0),
+        "after resolving",
+    )
+}
+
+fn refusals_on(backend: Backend) {
+    if TestDb::create(backend, "refusals").is_none() {
+        return;
+    }
+    let mut tally = Tally::new(format!(
+        "half-applied migrations the runner must not resume, on {backend:?}"
+    ));
+    tally.run("edited since the run stopped", || {
+        edited_migration_is_not_resumed(backend)
+    });
+    if backend == Backend::Mysql {
+        tally.run("op partly applied by hand", || {
+            partly_applied_op_is_refused(backend)
+        });
+    }
+    tally.finish();
+}
+
+#[test]
+fn refusals_sqlite() {
+    refusals_on(Backend::Sqlite);
+}
+
+#[test]
+fn refusals_postgres() {
+    refusals_on(Backend::Postgres);
+}
+
+#[test]
+fn refusals_mysql() {
+    refusals_on(Backend::Mysql);
+}

@@ -13,11 +13,16 @@ use crate::parse::{parse_migration, ParsedMigration};
 pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut module: ItemMod = match syn::parse2(input.clone()) {
         Ok(module) => module,
-        Err(_) => {
-            let error = syn::Error::new(
-                proc_macro2::Span::call_site(),
-                "#[migration] goes on an inline module: `pub mod name { .. }`",
-            );
+        Err(e) => {
+            // At the token that is not a module, or over the whole item when
+            // it ends too early.
+            let message =
+                format!("{e}: #[migration] goes on an inline module: `pub mod name {{ .. }}`");
+            let error = if e.to_string().contains("end of input") {
+                syn::Error::new_spanned(&input, message)
+            } else {
+                syn::Error::new(e.span(), message)
+            };
             let error = error.to_compile_error();
             return quote!(#input #error);
         }

@@ -3,8 +3,8 @@
 
 use godwit_core::{Rule, RuleKind};
 use proc_macro2::TokenStream;
+use syn::parse::discouraged::Speculative;
 use syn::parse::Parser;
-use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Lit, LitStr, MetaNameValue, Token};
 
 use crate::errors::{rule_error, Errors};
@@ -29,6 +29,32 @@ pub struct MigrationAttr {
 
 const KEYS: &str = "revision, down_revision, message, irreversible, allow";
 
+/// `key = value, ..`. An argument cut short (`revision`, `message =`) is
+/// reported at that argument: syn would report the end of the input, which
+/// has no place in the source.
+fn name_value_pairs(input: syn::parse::ParseStream<'_>) -> syn::Result<Vec<MetaNameValue>> {
+    let mut pairs = Vec::new();
+    while !input.is_empty() {
+        let fork = input.fork();
+        match fork.parse::<MetaNameValue>() {
+            Ok(pair) => {
+                input.advance_to(&fork);
+                pairs.push(pair);
+            }
+            Err(e) if fork.is_empty() => {
+                let rest: TokenStream = input.parse()?;
+                return Err(syn::Error::new_spanned(rest, e.to_string()));
+            }
+            Err(e) => return Err(e),
+        }
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(pairs)
+}
+
 /// Parses the attribute arguments; every problem goes to `errors`.
 pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
     let mut attr = MigrationAttr {
@@ -39,7 +65,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
         allow: Vec::new(),
         given: Vec::new(),
     };
-    let pairs = match Punctuated::<MetaNameValue, Token![,]>::parse_terminated.parse2(args) {
+    let pairs = match name_value_pairs.parse2(args) {
         Ok(pairs) => pairs,
         Err(e) => {
             errors.push(syn::Error::new(

@@ -63,6 +63,8 @@ impl Reader<'_> {
 
     fn stmt(&mut self, stmt: &Stmt) -> Option<ParsedOp> {
         match stmt {
+            // A stray `;` (an empty statement) runs nothing.
+            Stmt::Expr(Expr::Verbatim(tokens), _) if tokens.is_empty() => None,
             Stmt::Expr(expr, _) => self.op_call(expr),
             Stmt::Local(local) => {
                 self.non_literal(local, "a `let` binding in a migration body");
@@ -564,10 +566,13 @@ impl Reader<'_> {
             return None;
         };
         let [param] = closure.inputs.iter().collect::<Vec<_>>()[..] else {
-            self.errors.push(syn::Error::new_spanned(
-                &closure.inputs,
-                "the closure takes one parameter: |op| { .. }",
-            ));
+            // At the parameters, or at the bars when there are none.
+            let message = "the closure takes one parameter: |op| { .. }";
+            self.errors.push(if closure.inputs.is_empty() {
+                syn::Error::new_spanned(closure.or1_token, message)
+            } else {
+                syn::Error::new_spanned(&closure.inputs, message)
+            });
             return None;
         };
         let name = match param {

@@ -140,10 +140,13 @@ fn body_parameter(f: &ItemFn, errors: &mut Errors) -> Option<String> {
         _ => None,
     };
     if name.is_none() {
-        errors.push(syn::Error::new_spanned(
-            &sig.inputs,
-            format!("a migration body takes one parameter: {shape}"),
-        ));
+        // At the parameters, or at the empty parentheses when there are none.
+        let message = format!("a migration body takes one parameter: {shape}");
+        errors.push(if sig.inputs.is_empty() {
+            syn::Error::new(sig.paren_token.span.join(), message)
+        } else {
+            syn::Error::new_spanned(&sig.inputs, message)
+        });
     }
     name
 }

@@ -8,9 +8,12 @@
 //! }
 //! ```
 //!
-//! It reads `--database-url` or `DATABASE_URL`; passwords are never printed.
-//! Every command takes `--json` for scripts. Exit codes: 0 success, 1 a
-//! `check` that found the database behind (or a failed `verify`), 2 an error.
+//! It reads `--database-url` or `DATABASE_URL`; passwords are never printed
+//! (every error is scrubbed of them). Every command takes `--json` for
+//! scripts. Exit codes: 0 success, 1 a `check` that found the database behind
+//! (or a failed `verify`), 2 an error, a refusal (a `downgrade` that would
+//! lose data without `--allow-data-loss`, a `restore` over a newer database
+//! without `--force`) or a lock not taken within `--lock-wait`.
 
 mod backup;
 mod output;

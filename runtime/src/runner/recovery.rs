@@ -198,7 +198,7 @@ pub(crate) fn plan<D: Database + ?Sized>(
     } else {
         Ok(Plan::Refuse {
             finding: format!(
-                "the schema matches neither the state before op {n} nor the state after it (compared with the state before: {}), so op {n} is partly applied",
+                "the schema matches neither the state before op {n} nor the state after it (compared with the state before: {}): op {n} is partly applied, or the schema was changed by hand",
                 before.first_difference(&actual).unwrap_or_default()
             ),
         })
