@@ -2,7 +2,7 @@
 //! generated history of the `godwit-bench` report: ordering the revision
 //! chain, replaying the schema model, and every rule over the history.
 //!
-//! `cargo bench -p godwit-bench --bench checker`
+//! `cargo bench --manifest-path bench/Cargo.toml --bench checker`
 
 use std::hint::black_box;
 

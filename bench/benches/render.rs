@@ -2,7 +2,7 @@
 //! history rendered for each backend, the schema before each op replayed as
 //! the runner does.
 //!
-//! `cargo bench -p godwit-bench --bench render`
+//! `cargo bench --manifest-path bench/Cargo.toml --bench render`
 
 use std::hint::black_box;
 

@@ -4,7 +4,7 @@
 //! it) and the schema model before each migration (done before rendering
 //! each migration it applies).
 //!
-//! `cargo bench -p godwit-bench --bench runner`
+//! `cargo bench --manifest-path bench/Cargo.toml --bench runner`
 
 use std::hint::black_box;
 

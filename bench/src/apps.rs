@@ -48,6 +48,11 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The bench crate's own directory (a workspace of its own).
+pub fn bench_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// The directory every generated workspace and database file lives in.
 pub fn scratch_dir() -> PathBuf {
     repo_root().join("target").join("godwit-bench")
@@ -105,13 +110,13 @@ impl AppWorkspace {
     }
 
     /// The workspace `target/godwit-bench/<name>` building into the
-    /// repository's own target directory, so that dependencies already
+    /// bench crate's own target directory, so that dependencies already
     /// compiled for `godwit-bench` (same versions, features and profile)
     /// are reused rather than built again.
     pub fn sharing_repo_target(name: &str) -> Self {
         AppWorkspace {
             dir: scratch_dir().join(name),
-            target: repo_root().join("target"),
+            target: bench_root().join("target"),
             manifest_extra: String::new(),
         }
     }

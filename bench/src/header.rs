@@ -73,7 +73,7 @@ godwit measured against the tools a Diesel user would pick instead, in one
 run, on one machine. This file is written by the benchmark itself:
 
 ```sh
-cargo run -p godwit-bench --release -- all
+cargo run --release --manifest-path bench/Cargo.toml -- all
 ```
 
 It needs the PostgreSQL and MariaDB servers of the development machine

@@ -1,8 +1,8 @@
 //! godwit's benchmarks against the tools users would pick instead:
 //! compile time, start-up, applying and lock time under traffic.
 //!
-//! The `godwit-bench` binary runs them (`cargo run -p godwit-bench --release
-//! -- all`); the criterion micro-benchmarks in `benches/` use [`history`] to
+//! The `godwit-bench` binary runs them (`cargo run --release --manifest-path
+//! bench/Cargo.toml -- all`); the criterion micro-benchmarks in `benches/` use [`history`] to
 //! build the same generated history in memory.
 #![warn(missing_docs)]
 

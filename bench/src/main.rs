@@ -2,7 +2,7 @@
 //! pick instead, and writes the report to stdout and `docs/BENCHMARKS.md`.
 //!
 //! ```text
-//! cargo run -p godwit-bench --release -- all
+//! cargo run --release --manifest-path bench/Cargo.toml -- all
 //! ```
 //!
 //! See `docs/BENCHMARKS.md` for what each table measures.

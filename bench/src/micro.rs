@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use crate::apps::{cargo, repo_root};
+use crate::apps::cargo;
 use crate::report::{fmt_duration, Section, Table};
 
 /// One result line of criterion's `--output-format bencher`:
@@ -55,7 +55,7 @@ pub fn run(log: &mut dyn FnMut(&str)) -> Result<Section> {
             "--measurement-time",
             "3",
         ])
-        .current_dir(repo_root())
+        .current_dir(crate::apps::bench_root())
         .output()
         .context("running cargo bench")?;
     if !output.status.success() {

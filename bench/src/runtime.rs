@@ -453,7 +453,7 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Vec<Section>> {
     let app = runner_crate(opts.n);
     ws.write(
         std::slice::from_ref(&app),
-        Some(&repo_root().join("Cargo.lock")),
+        Some(&crate::apps::bench_root().join("Cargo.lock")),
     )?;
     log(&format!("runtime: building {} (release)", app.name));
     ws.prepare(&app.name, true)?;
