@@ -109,13 +109,13 @@ impl DieselMigration {
         };
         if !own_transaction {
             let batches_commit = !self.metadata.run_in_transaction;
-            return run_ops(db, &ops, None, batches_commit, None).map_err(fail);
+            return run_ops(db, &ops, batches_commit).map_err(fail);
         }
         let fk = crate::runner::sqlite_foreign_keys_off(db).map_err(unwrap)?;
         let result = db
             .execute(begin(d))
             .map_err(|e| Error::database("starting the migration's transaction", e))
-            .and_then(|()| match run_ops(db, &ops, None, false, None) {
+            .and_then(|()| match run_ops(db, &ops, false) {
                 Ok(()) => db
                     .execute("COMMIT")
                     .map_err(|e| Error::database("committing the migration", e)),

@@ -1161,7 +1161,7 @@ impl MigrationSet {
             if d == Dialect::Postgres {
                 exec(db, &pg_timeouts(options, true), "setting the timeouts")?;
             }
-            if let Err(f) = run_ops(db, ops, None, false, None) {
+            if let Err(f) = run_ops(db, ops, false) {
                 let _ = db.execute("ROLLBACK");
                 if f.is_lock_timeout() {
                     return Err(Failure::Retryable(f));
@@ -1468,77 +1468,20 @@ pub(crate) fn restore_foreign_keys<D: Database + ?Sized>(
     Ok(())
 }
 
-/// Runs the rendered ops in order. With `progress`, records the index of
-/// each op in the version row before running it (per-op progress).
+/// Runs the rendered ops in order (op-by-op runs go through
+/// `recorded`; this is the path inside one transaction, and Diesel's harness).
+/// With `batches_commit`, a backfill commits each batch on its own.
 pub(crate) fn run_ops<D: Database + ?Sized>(
     db: &mut D,
     ops: &[RenderedOp],
-    progress: Option<(Dialect, &str, &str)>,
     batches_commit: bool,
-    retry: Option<&Options>,
 ) -> Result<(), OpFailure> {
     for (index, op) in ops.iter().enumerate() {
-        if let Some((d, revision, state)) = progress {
-            let sql = version::progress(d, revision, state, index, None);
-            db.execute(&sql).map_err(|cause| OpFailure {
-                index,
-                statement: sql.clone(),
-                cause,
-            })?;
-        }
         recorded::announce(op, index, ops.len());
-        // Run op by op, an op of several statements (a SQLite table rebuild)
-        // is still all or nothing where DDL is transactional.
-        let wrap = batches_commit
-            && matches!(
-                progress.map(|p| p.0),
-                Some(Dialect::Sqlite | Dialect::Postgres)
-            )
-            && op.statements.len() > 1
-            && op.concurrent_index.is_none()
-            && !op
-                .statements
-                .iter()
-                .any(|s| matches!(s, Statement::Backfill(_)));
-        if wrap {
-            let d = progress.map_or(Dialect::Postgres, |p| p.0);
-            db.execute(begin(d)).map_err(|cause| OpFailure {
-                index,
-                statement: begin(d).to_string(),
-                cause,
-            })?;
-        }
         for s in &op.statements {
-            let mut attempt = 0;
-            loop {
-                match run_statement(db, s, batches_commit) {
-                    Ok(()) => break,
-                    Err((statement, cause)) => {
-                        if wrap {
-                            let _ = db.execute("ROLLBACK");
-                        }
-                        let failure = OpFailure {
-                            index,
-                            statement,
-                            cause,
-                        };
-                        // MySQL: a DDL statement that timed out waiting for a
-                        // metadata lock changed nothing; run it again.
-                        match retry {
-                            Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
-                                std::thread::sleep(backoff(o.retry_backoff, attempt));
-                                attempt += 1;
-                            }
-                            _ => return Err(failure),
-                        }
-                    }
-                }
-            }
-        }
-        if wrap {
-            db.execute("COMMIT").map_err(|cause| OpFailure {
+            run_statement(db, s, batches_commit).map_err(|(statement, cause)| OpFailure {
                 index,
-                statement: "COMMIT".to_string(),
+                statement,
                 cause,
             })?;
         }
