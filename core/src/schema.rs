@@ -9,15 +9,31 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::diagnostic::Rule;
 use crate::model::{Action, Column, ColumnChange, ColumnType, DefaultValue, Op};
 
 /// A whole schema: tables by name.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Schema {
-    /// Tables by name.
-    pub tables: BTreeMap<String, Table>,
+    /// Tables by name. Shared between copies: the checker keeps the schema
+    /// before, after and restored for every migration of the history, and a
+    /// copy then costs a pointer per table; a change copies the one table it
+    /// changes (`Arc::make_mut`).
+    pub tables: BTreeMap<String, Arc<Table>>,
+}
+
+impl PartialEq for Schema {
+    fn eq(&self, other: &Self) -> bool {
+        // A table shared by both copies is equal without a look inside.
+        self.tables.len() == other.tables.len()
+            && self
+                .tables
+                .iter()
+                .zip(&other.tables)
+                .all(|((n, a), (m, b))| n == m && (Arc::ptr_eq(a, b) || a == b))
+    }
 }
 
 /// One table.
@@ -305,7 +321,7 @@ impl Schema {
 
     /// The table with this name.
     pub fn table(&self, name: &str) -> Result<&Table, ReplayError> {
-        self.tables.get(name).ok_or_else(|| {
+        self.tables.get(name).map(|t| &**t).ok_or_else(|| {
             ReplayError::new(
                 Rule::UnknownTable,
                 format!("table `{name}` does not exist at this point of the history"),
@@ -314,7 +330,7 @@ impl Schema {
     }
 
     fn table_mut(&mut self, name: &str) -> Result<&mut Table, ReplayError> {
-        self.tables.get_mut(name).ok_or_else(|| {
+        self.tables.get_mut(name).map(Arc::make_mut).ok_or_else(|| {
             ReplayError::new(
                 Rule::UnknownTable,
                 format!("table `{name}` does not exist at this point of the history"),
@@ -461,7 +477,7 @@ impl Schema {
                     }
                     table.columns.push(ColumnState::from_column(c));
                 }
-                self.tables.insert(name.to_string(), table);
+                self.tables.insert(name.to_string(), Arc::new(table));
                 let pk: Vec<String> = columns
                     .iter()
                     .filter(|c| c.primary_key)
@@ -528,7 +544,13 @@ impl Schema {
                 let table = self.tables.remove(&**from).expect("checked above");
                 self.tables.insert(to.to_string(), table);
                 for t in self.tables.values_mut() {
-                    for c in t.constraints.values_mut() {
+                    let refers = t.constraints.values().any(|c| {
+                        matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table == &**from)
+                    });
+                    if !refers {
+                        continue;
+                    }
+                    for c in Arc::make_mut(t).constraints.values_mut() {
                         if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind {
                             if ref_table == &**from {
                                 *ref_table = to.to_string();
@@ -611,7 +633,13 @@ impl Schema {
                     }
                 }
                 for t in self.tables.values_mut() {
-                    for c in t.constraints.values_mut() {
+                    let refers = t.constraints.values().any(|c| {
+                        matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. } if ref_table == &**table)
+                    });
+                    if !refers {
+                        continue;
+                    }
+                    for c in Arc::make_mut(t).constraints.values_mut() {
                         if let ConstraintKind::ForeignKey {
                             ref_table,
                             ref_columns,
@@ -780,6 +808,8 @@ impl Schema {
                 None => out.push(Difference::MissingTable {
                     table: name.clone(),
                 }),
+                // Shared by both copies: nothing changed it in between.
+                Some(b) if Arc::ptr_eq(a, b) => {}
                 Some(b) => a.differences(b, name, &mut out),
             }
         }

@@ -238,9 +238,10 @@ fn replay_body(
     // The schema before this migration under the names its renames gave:
     // `rename_table("users", "people")` (even inside safety_assured) does not
     // make `people` a new table for the ops after it.
-    let mut renamed_before = before.clone();
+    // Copied only when the body renames something.
+    let mut renamed_before = std::borrow::Cow::Borrowed(before);
     for (i, step) in steps.iter_mut().enumerate() {
-        let before = &renamed_before;
+        let before = &*renamed_before;
         let mut findings = Vec::new();
         raw_sql::check_text(step.op, step.sql.as_ref(), &mut findings);
         replay::check_assignments(step.op, &current, &mut findings);
@@ -268,7 +269,7 @@ fn replay_body(
                 findings.extend(rules);
                 if matches!(step.op, Op::RenameTable { .. } | Op::RenameColumn { .. }) {
                     // Only what existed before is renamed in the view.
-                    let _ = renamed_before.apply(step.op);
+                    let _ = renamed_before.to_mut().apply(step.op);
                 }
             }
             Err(e) => {
