@@ -14,7 +14,7 @@ use diesel::migration::{MigrationMetadata, MigrationName, MigrationVersion};
 use godwit_core::Phase;
 
 use crate::dialect::Dialect;
-use crate::runner::{begin, restore_foreign_keys, run_ops, transactional, Failure};
+use crate::runner::{begin, restore_foreign_keys, run_ops, transactional};
 use crate::{Database, Error, MigrationSet};
 
 /// One migration of the set as Diesel sees it.
@@ -103,15 +103,11 @@ impl DieselMigration {
                 next: "fix the cause and run the migrations again".into(),
             }))
         };
-        let unwrap = |f: Failure| match f {
-            Failure::Fatal(e) => e,
-            Failure::Retryable(f) => fail(f),
-        };
         if !own_transaction {
             let batches_commit = !self.metadata.run_in_transaction;
             return run_ops(db, &ops, batches_commit).map_err(fail);
         }
-        let fk = crate::runner::sqlite_foreign_keys_off(db).map_err(unwrap)?;
+        let fk = crate::runner::sqlite_foreign_keys_off(db)?;
         let result = db
             .execute(begin(d))
             .map_err(|e| Error::database("starting the migration's transaction", e))
@@ -124,7 +120,7 @@ impl DieselMigration {
                     Err(fail(f))
                 }
             });
-        restore_foreign_keys(db, fk).map_err(unwrap)?;
+        restore_foreign_keys(db, fk)?;
         result
     }
 }

@@ -20,6 +20,9 @@ use crate::{Error, MigrationSet};
 
 mod recorded;
 mod recovery;
+mod session;
+
+pub(crate) use session::{restore_foreign_keys, sqlite_foreign_keys_off};
 
 /// The table in which godwit records applied migrations.
 pub const VERSION_TABLE: &str = "godwit_version";
@@ -350,6 +353,20 @@ pub(crate) mod version {
         )
     }
 
+    /// What [`MigrationSet::already_at`] reads: revision, checksum and
+    /// state, in chain order.
+    pub fn select_applied(d: Dialect) -> String {
+        let q = |s: &str| d.quote(s);
+        format!(
+            "SELECT {} AS c0, {} AS c1, {} AS c2 FROM {} ORDER BY {}",
+            q("revision"),
+            q("checksum"),
+            q("state"),
+            q(VERSION_TABLE),
+            q("position")
+        )
+    }
+
     pub fn exists(d: Dialect) -> String {
         match d {
             Dialect::Postgres => format!(
@@ -399,13 +416,6 @@ fn base_stamp_command() -> String {
     "`stamp base` (in Rust: `MIGRATIONS.stamp(&mut conn, Target::Base)`)".to_string()
 }
 
-/// What applying one migration came to.
-enum Outcome {
-    Ran(Step),
-    /// Another process applied it first.
-    AlreadyDone,
-}
-
 impl MigrationSet {
     /// Upgrades the database to `target` with the default [`Options`].
     pub fn upgrade<D: Database + ?Sized>(
@@ -435,6 +445,9 @@ impl MigrationSet {
         target: Target<'_>,
         options: &Options,
     ) -> Result<Report, Error> {
+        if let Some(report) = self.already_at(db, target) {
+            return Ok(report);
+        }
         self.locked(db, options, |set, db| {
             set.migrate(db, target, Phase::Upgrade, options)
         })
@@ -453,8 +466,35 @@ impl MigrationSet {
         target: Target<'_>,
         options: &Options,
     ) -> Result<Report, Error> {
+        if let Some(report) = self.already_at(db, target) {
+            return Ok(report);
+        }
         self.locked(db, options, |set, db| {
             set.migrate(db, target, Phase::Downgrade, options)
+        })
+    }
+
+    /// The report of a run with nothing to do, when one read of the version
+    /// table, without the lock, shows the database exactly at `target`:
+    /// every row a migration of this set, in chain order, applied, with the
+    /// embedded checksum. That is the start of every deploy after the first,
+    /// and it then costs one query. The lock only orders writers; a run that
+    /// writes nothing need not wait for it. Anything else (no table, a
+    /// half-applied or unknown row, a changed checksum, work to do) goes the
+    /// locked way, which says what is wrong or does the work.
+    fn already_at<D: Database + ?Sized>(&self, db: &mut D, target: Target<'_>) -> Option<Report> {
+        let rows = db.query(&version::select_applied(db.dialect()), 3).ok()?;
+        if rows.len() > self.len() {
+            return None;
+        }
+        let settled = rows.iter().zip(self.migrations()).all(|(row, m)| {
+            text(row, 0) == m.revision && text(row, 1) == m.checksum && text(row, 2) == "applied"
+        });
+        let at = rows.len();
+        (settled && self.resolve(target, at).ok()? == at).then(|| Report {
+            from: self.revision_at(at),
+            to: self.revision_at(at),
+            steps: Vec::new(),
         })
     }
 
@@ -573,6 +613,12 @@ impl MigrationSet {
         } else {
             (to..from).rev().map(|k| (k, Phase::Downgrade)).collect()
         };
+        // Upgrades carry one model forward; a downgrade starts from the
+        // model its upgrade left, replayed.
+        let mut carried = match steps.first() {
+            Some(&(k, Phase::Upgrade)) => Some(self.schema_at(k)?),
+            _ => None,
+        };
         for (k, phase) in steps {
             let m = self.migrations()[k];
             if phase == Phase::Downgrade {
@@ -580,7 +626,10 @@ impl MigrationSet {
                     return Err(irreversible(m, reason));
                 }
             }
-            let ops = self.render(d, k, phase)?;
+            let ops = match carried.as_mut() {
+                Some(schema) => self.render_from(d, k, phase, schema)?,
+                None => self.render(d, k, phase)?,
+            };
             let transactional = transactional(d, m, phase);
             out.push_str(&format!(
                 "-- {} {}: {}{}\n",
@@ -701,11 +750,30 @@ impl MigrationSet {
         k: usize,
         phase: Phase,
     ) -> Result<Vec<RenderedOp>, Error> {
-        let m = self.migrations()[k];
-        let mut schema = self.schema_at(k)?;
-        if phase == Phase::Downgrade {
-            schema = self.schema_at(k + 1)?;
+        let mut schema = self.schema_before(k, phase)?;
+        self.render_from(d, k, phase, &mut schema)
+    }
+
+    /// The schema model that migration `k`'s `phase` body starts from.
+    fn schema_before(&self, k: usize, phase: Phase) -> Result<Schema, Error> {
+        match phase {
+            Phase::Upgrade => self.schema_at(k),
+            Phase::Downgrade => self.schema_at(k + 1),
         }
+    }
+
+    /// Renders migration `k`'s `phase` body from `schema`, the model before
+    /// it, and leaves `schema` as the model after it: a run over many
+    /// migrations carries one model forward instead of replaying the set
+    /// for each.
+    fn render_from(
+        &self,
+        d: Dialect,
+        k: usize,
+        phase: Phase,
+        schema: &mut Schema,
+    ) -> Result<Vec<RenderedOp>, Error> {
+        let m = self.migrations()[k];
         let mut out = Vec::new();
         for op in m.ops(phase) {
             let render_err = |source| Error::Render {
@@ -714,7 +782,7 @@ impl MigrationSet {
                 dialect: d,
                 source,
             };
-            let statements = d.render(op, &schema).map_err(render_err)?;
+            let statements = d.render(op, schema).map_err(render_err)?;
             schema.apply(op).map_err(|e| {
                 render_err(crate::dialect::RenderError::Replay {
                     op: op.to_string(),
@@ -768,8 +836,17 @@ impl MigrationSet {
         check_checksums: bool,
     ) -> Result<usize, Error> {
         let mut applied = vec![false; self.len()];
-        for r in records {
-            let Some(p) = self.position_of(&r.revision) else {
+        for (i, r) in records.iter().enumerate() {
+            // The records come ordered by position: record i is nearly always
+            // migration i, so the lookup by name is the exception.
+            let in_order = self
+                .migrations()
+                .get(i)
+                .filter(|m| m.revision == r.revision);
+            let Some(p) = in_order
+                .map(|_| i)
+                .or_else(|| self.position_of(&r.revision))
+            else {
                 return Err(Error::UnknownRevision {
                     revision: r.revision.clone(),
                     message: r.message.clone(),
@@ -922,6 +999,22 @@ impl MigrationSet {
         phase: Phase,
         options: &Options,
     ) -> Result<Report, Error> {
+        let session = session::begin(db, options)?;
+        let result = self.migrate_in_session(db, target, phase, options);
+        let ended = session::end(db, session);
+        let report = result?;
+        ended?;
+        Ok(report)
+    }
+
+    /// `migrate`, with the session set up for migrating.
+    fn migrate_in_session<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        target: Target<'_>,
+        phase: Phase,
+        options: &Options,
+    ) -> Result<Report, Error> {
         let resumed = self.resume_interrupted(db, target, phase, options)?;
         let start = self.settled_position(db, options)?;
         // A relative target counts from where the database was before a
@@ -955,16 +1048,29 @@ impl MigrationSet {
             steps.push(step);
         }
         let mut position = start;
+        // Upgrades carry the model forward from one replay; each downgrade
+        // starts from the model its upgrade left.
+        let mut carried = match phase {
+            Phase::Upgrade if start < to => Some(self.schema_at(start)?),
+            _ => None,
+        };
         loop {
             let k = match phase {
                 Phase::Upgrade if position < to => position,
                 Phase::Downgrade if position > to => position - 1,
                 _ => break,
             };
-            if let Outcome::Ran(step) = self.apply(db, k, phase, options, None)? {
-                steps.push(step);
-            }
-            position = self.settled_position(db, options)?;
+            let ops = match carried.as_mut() {
+                Some(schema) => self.render_from(db.dialect(), k, phase, schema)?,
+                None => self.render(db.dialect(), k, phase)?,
+            };
+            steps.push(self.apply(db, k, phase, options, None, ops)?);
+            // The lock is held for the whole run: no other process moved
+            // the database meanwhile, so there is nothing to read again.
+            position = match phase {
+                Phase::Upgrade => k + 1,
+                Phase::Downgrade => k,
+            };
         }
         Ok(Report {
             from: self.revision_at(origin),
@@ -1034,15 +1140,16 @@ impl MigrationSet {
                     "resuming the interrupted {}: {how}",
                     phase.name()
                 );
-                match self.apply(db, k, phase, options, Some(start))? {
-                    Outcome::Ran(step) => Ok(Some((k, step))),
-                    Outcome::AlreadyDone => Ok(None),
-                }
+                Ok(Some((
+                    k,
+                    self.apply(db, k, phase, options, Some(start), ops)?,
+                )))
             }
         }
     }
 
-    /// Runs migration `k`'s upgrade or downgrade, retrying after a lock timeout.
+    /// Runs migration `k`'s upgrade or downgrade (`ops`, rendered),
+    /// retrying after a lock timeout.
     fn apply<D: Database + ?Sized>(
         &self,
         db: &mut D,
@@ -1050,35 +1157,31 @@ impl MigrationSet {
         phase: Phase,
         options: &Options,
         resume: Option<recorded::Start>,
-    ) -> Result<Outcome, Error> {
+        ops: Vec<RenderedOp>,
+    ) -> Result<Step, Error> {
         let d = db.dialect();
         let m = self.migrations()[k];
-        let ops = self.render(d, k, phase)?;
         let started = Instant::now();
         let mut attempt = 1;
         let resumed_at = resume.as_ref().map(|s| s.op + 1);
         tracing::info!(revision = %m.revision, what = %m.message, phase = phase.name(), ops = ops.len(), "running migration");
         loop {
             let result = if transactional(d, m, phase) && resume.is_none() {
-                self.apply_in_transaction(db, k, phase, &ops, options, started)
+                self.apply_in_transaction(db, k, phase, &ops, started)
             } else {
                 self.apply_op_by_op(db, k, phase, &ops, options, started, resume.clone())
             };
             match result {
-                Ok(true) => {
+                Ok(()) => {
                     tracing::info!(revision = %m.revision, phase = phase.name(), ms = started.elapsed().as_millis() as u64, attempts = attempt, "migration done");
-                    return Ok(Outcome::Ran(Step {
+                    return Ok(Step {
                         revision: &m.revision,
                         message: &m.message,
                         phase,
                         duration: started.elapsed(),
                         attempts: attempt,
                         resumed_at,
-                    }));
-                }
-                Ok(false) => {
-                    tracing::info!(revision = %m.revision, "already applied by another process");
-                    return Ok(Outcome::AlreadyDone);
+                    });
                 }
                 Err(Failure::Retryable(_)) if attempt <= options.retries => {
                     tracing::warn!(revision = %m.revision, attempt, "gave up waiting for a table lock; rolled back, retrying");
@@ -1126,41 +1229,19 @@ impl MigrationSet {
     }
 
     /// PostgreSQL and SQLite: the ops and the version row in one transaction.
-    /// Returns false when another process had already applied it.
     fn apply_in_transaction<D: Database + ?Sized>(
         &self,
         db: &mut D,
         k: usize,
         phase: Phase,
         ops: &[RenderedOp],
-        options: &Options,
         started: Instant,
-    ) -> Result<bool, Failure> {
+    ) -> Result<(), Failure> {
         let d = db.dialect();
         let m = self.migrations()[k];
-        let foreign_keys = sqlite_foreign_keys_off(db)?;
+        let expected = if phase == Phase::Upgrade { k } else { k + 1 };
         let result = (|| {
             exec(db, begin(d), "starting the migration's transaction")?;
-            // On SQLite the write transaction is the lock: look again now
-            // that it is held.
-            let expected = if phase == Phase::Upgrade { k } else { k + 1 };
-            let records = read_records(db).map_err(Failure::Fatal)?;
-            if d == Dialect::Sqlite && records.iter().any(AppliedRecord::in_progress) {
-                // Another process is between the batches of a backfill: let
-                // `settled_position` wait for it.
-                exec(db, "ROLLBACK", "ending the transaction")?;
-                return Ok(false);
-            }
-            let now = self
-                .applied_count(d, &records, true)
-                .map_err(Failure::Fatal)?;
-            if now != expected {
-                exec(db, "ROLLBACK", "ending the transaction")?;
-                return Ok(false);
-            }
-            if d == Dialect::Postgres {
-                exec(db, &pg_timeouts(options, true), "setting the timeouts")?;
-            }
             if let Err(f) = run_ops(db, ops, false) {
                 let _ = db.execute("ROLLBACK");
                 if f.is_lock_timeout() {
@@ -1193,7 +1274,7 @@ impl MigrationSet {
                     e,
                 )));
             }
-            Ok(true)
+            Ok(())
         })();
         if result.is_err() {
             // Every error path ends the transaction, also those that returned
@@ -1201,7 +1282,6 @@ impl MigrationSet {
             // locks and swallow the application's later writes).
             let _ = db.execute("ROLLBACK");
         }
-        restore_foreign_keys(db, foreign_keys)?;
         result
     }
 
@@ -1217,7 +1297,7 @@ impl MigrationSet {
         options: &Options,
         started: Instant,
         resume: Option<recorded::Start>,
-    ) -> Result<bool, Failure> {
+    ) -> Result<(), Failure> {
         let d = db.dialect();
         let m = self.migrations()[k];
         let running = match phase {
@@ -1233,64 +1313,19 @@ impl MigrationSet {
                 start
             }
             None => {
-                // Claim the migration.
-                exec(db, begin(d), "starting the claim transaction")?;
-                let claimed = (|| {
-                    let records = read_records(db).map_err(Failure::Fatal)?;
-                    let now = self
-                        .applied_count(d, &records, true)
-                        .map_err(Failure::Fatal)?;
-                    if now != expected {
-                        return Ok(false);
-                    }
-                    let claim = match phase {
-                        Phase::Upgrade => version::insert(d, m, k, running, 0),
-                        Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
-                    };
-                    exec(db, &claim, "recording the migration as started")?;
-                    exec(db, "COMMIT", "committing the claim")?;
-                    Ok(true)
-                })();
-                match claimed {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        exec(db, "ROLLBACK", "ending the claim transaction")?;
-                        return Ok(false);
-                    }
-                    Err(e) => {
-                        let _ = db.execute("ROLLBACK");
-                        return Err(e);
-                    }
-                }
+                // Claim the migration: the lock is held, so no other process
+                // can have claimed or applied it since the run began.
+                let claim = match phase {
+                    Phase::Upgrade => version::insert(d, m, k, running, 0),
+                    Phase::Downgrade => version::progress(d, &m.revision, running, 0, None),
+                };
+                exec(db, &claim, "recording the migration as started")?;
                 recorded::Start::default()
             }
         };
 
-        match d {
-            Dialect::Postgres => exec(db, &pg_timeouts(options, false), "setting the timeouts")?,
-            Dialect::Mysql => exec(
-                db,
-                &format!(
-                    "SET SESSION lock_wait_timeout = {}",
-                    options.lock_timeout.as_secs().max(1)
-                ),
-                "setting lock_wait_timeout",
-            )?,
-            Dialect::Sqlite => {}
-        }
         let retry = (d == Dialect::Mysql).then_some(options);
-        // A table rebuild must not cascade its DROP TABLE into child rows
-        // (step 1 of SQLite's procedure), here as in the transactional path.
-        let foreign_keys = sqlite_foreign_keys_off(db)?;
-        let result = recorded::run(db, ops, &m.revision, running, start, retry);
-        restore_foreign_keys(db, foreign_keys)?;
-        if d == Dialect::Postgres {
-            let _ = db.execute("RESET lock_timeout; RESET statement_timeout");
-        }
-        if d == Dialect::Mysql {
-            let _ = db.execute("SET foreign_key_checks = 1");
-            let _ = db.execute("SET SESSION lock_wait_timeout = DEFAULT");
-        }
+        let result = recorded::run(db, ops, &m.revision, start, retry);
         match result {
             Ok(()) => {
                 let record = match phase {
@@ -1298,7 +1333,7 @@ impl MigrationSet {
                     Phase::Downgrade => version::delete(d, &m.revision),
                 };
                 exec(db, &record, "recording the migration as done")?;
-                Ok(true)
+                Ok(())
             }
             Err(f) => {
                 // A failed CREATE INDEX CONCURRENTLY leaves an INVALID index:
@@ -1408,17 +1443,6 @@ fn irreversible(m: &Migration, reason: &str) -> Error {
     }
 }
 
-fn pg_timeouts(options: &Options, local: bool) -> String {
-    let scope = if local { "LOCAL " } else { "" };
-    let statement = options
-        .statement_timeout
-        .map_or(0, |t| t.as_millis().max(1));
-    format!(
-        "SET {scope}lock_timeout = '{}ms'; SET {scope}statement_timeout = '{statement}ms'",
-        options.lock_timeout.as_millis().max(1)
-    )
-}
-
 /// Whether the migration runs in one transaction on this backend.
 pub(crate) fn transactional(d: Dialect, m: &Migration, phase: Phase) -> bool {
     let ops = m.ops(phase);
@@ -1428,44 +1452,6 @@ pub(crate) fn transactional(d: Dialect, m: &Migration, phase: Phase) -> bool {
         Dialect::Postgres => !backfill && !ops.iter().any(Op::is_concurrent),
         Dialect::Sqlite => !backfill,
     }
-}
-
-/// Step 1 of SQLite's table rebuild: foreign keys off, outside the
-/// transaction (the pragma is a no-op inside one). Returns whether they were on.
-pub(crate) fn sqlite_foreign_keys_off<D: Database + ?Sized>(db: &mut D) -> Result<bool, Failure> {
-    if db.dialect() != Dialect::Sqlite {
-        return Ok(false);
-    }
-    let on = db
-        .query(
-            "SELECT CAST(foreign_keys AS TEXT) AS c0 FROM pragma_foreign_keys",
-            1,
-        )
-        .map_err(|e| Failure::Fatal(Error::database("reading PRAGMA foreign_keys", e)))?
-        .first()
-        .is_some_and(|r| text(r, 0) == "1");
-    if on {
-        exec(
-            db,
-            "PRAGMA foreign_keys = OFF",
-            "turning foreign keys off for the migration",
-        )?;
-    }
-    Ok(on)
-}
-
-pub(crate) fn restore_foreign_keys<D: Database + ?Sized>(
-    db: &mut D,
-    were_on: bool,
-) -> Result<(), Failure> {
-    if were_on {
-        exec(
-            db,
-            "PRAGMA foreign_keys = ON",
-            "turning foreign keys back on",
-        )?;
-    }
-    Ok(())
 }
 
 /// Runs the rendered ops in order (op-by-op runs go through

@@ -206,7 +206,7 @@ fn introspect(db: &mut MysqlConnection) -> diesel::QueryResult<Schema> {
                 },
             );
         }
-        schema.tables.insert(name, table);
+        schema.tables.insert(name, std::sync::Arc::new(table));
     }
     Ok(schema)
 }

@@ -178,7 +178,7 @@ fn introspect(db: &mut PgConnection) -> diesel::QueryResult<Schema> {
                 },
             );
         }
-        schema.tables.insert(name, table);
+        schema.tables.insert(name, std::sync::Arc::new(table));
     }
     Ok(schema)
 }

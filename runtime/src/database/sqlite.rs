@@ -278,7 +278,7 @@ fn introspect(db: &mut SqliteConnection) -> diesel::QueryResult<Schema> {
                 },
             );
         }
-        schema.tables.insert(name, table);
+        schema.tables.insert(name, std::sync::Arc::new(table));
     }
     Ok(schema)
 }

@@ -129,6 +129,7 @@ fn canonical_default(d: &DefaultValue, ty: ColumnType, dialect: Dialect) -> Defa
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
     for (table_name, table) in s.tables.iter_mut() {
+        let table = std::sync::Arc::make_mut(table);
         for c in &mut table.columns {
             c.deprecated = false;
             c.default = c

@@ -100,13 +100,13 @@ pub(crate) struct Start {
     pub(crate) key: Option<String>,
 }
 
-/// Runs `ops[start.op..]` of migration `revision`, recording each op in its
-/// version row (state `running`).
+/// Runs `ops[start.op..]` of migration `revision`, whose version row is
+/// already claimed (state `upgrading` or `downgrading`, at op `start.op`),
+/// recording each op's completion in it.
 pub(crate) fn run<D: Database + ?Sized>(
     db: &mut D,
     ops: &[RenderedOp],
     revision: &str,
-    running: &str,
     start: Start,
     retry: Option<&Options>,
 ) -> Result<(), OpFailure> {
@@ -120,8 +120,8 @@ pub(crate) fn run<D: Database + ?Sized>(
                 cause,
             }
         };
-        let sql = version::progress(d, revision, running, index, None);
-        db.execute(&sql).map_err(fail(sql.clone()))?;
+        // The row already says op `index` is running: the claim (op 0), the
+        // previous op's completion record, or the resume took care of it.
         announce(op, index, ops.len());
         let done = version::op_done(d, revision, index + 1);
         match class(d, op) {
