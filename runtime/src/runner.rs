@@ -1,13 +1,16 @@
 //! The runner: applies the set to a database, keeps the version table, and
 //! refuses to run when the database and the binary disagree.
 //!
-//! One migration at a time, under a database lock: read the version table,
-//! check every applied migration's checksum, render the next migration's ops
-//! for the backend (the schema before it is replayed from the set), run them
-//! in one transaction where the backend allows and record the result in the
-//! same transaction; where it does not (MySQL DDL, a concurrent index build,
-//! a batched backfill), record progress per op so that a failure leaves a
-//! row saying exactly which op failed.
+//! A start-up with nothing to do reads the version table once, without the
+//! lock, and stops there when every row checks out. Otherwise, under a
+//! database lock held for the whole run: read the version table once, check
+//! every applied migration's checksum, replay the schema model up to there,
+//! then one migration at a time: render its ops for the backend from the
+//! model (carried forward from one migration to the next), run them in one
+//! transaction where the backend allows and record the result in the same
+//! transaction; where it does not (MySQL DDL, a concurrent index build, a
+//! batched backfill), record progress per op so that a failure leaves a row
+//! saying exactly which op failed.
 
 use std::time::{Duration, Instant};
 
@@ -353,18 +356,32 @@ pub(crate) mod version {
         )
     }
 
-    /// What [`MigrationSet::already_at`] reads: revision, checksum and
-    /// state, in chain order.
+    /// What [`MigrationSet::already_at`] reads: a line "position checksum
+    /// state revision" per row, in no particular order. SQLite and
+    /// PostgreSQL join the lines into one value, so that a thousand rows
+    /// cross the driver as one; MySQL's `GROUP_CONCAT` is cut at
+    /// `group_concat_max_len` (1 KiB by default on MySQL), so there it is a
+    /// line per row.
     pub fn select_applied(d: Dialect) -> String {
         let q = |s: &str| d.quote(s);
-        format!(
-            "SELECT {} AS c0, {} AS c1, {} AS c2 FROM {} ORDER BY {}",
-            q("revision"),
+        let (position, checksum, state, revision, table) = (
+            q("position"),
             q("checksum"),
             q("state"),
+            q("revision"),
             q(VERSION_TABLE),
-            q("position")
-        )
+        );
+        match d {
+            Dialect::Sqlite => format!(
+                "SELECT group_concat(CAST({position} AS TEXT) || ' ' || {checksum} || ' ' || {state} || ' ' || {revision}, char(10)) AS c0 FROM {table}"
+            ),
+            Dialect::Postgres => format!(
+                "SELECT string_agg(CAST({position} AS TEXT) || ' ' || {checksum} || ' ' || {state} || ' ' || {revision}, E'\\n') AS c0 FROM {table}"
+            ),
+            Dialect::Mysql => format!(
+                "SELECT CONCAT_WS(' ', {position}, {checksum}, {state}, {revision}) AS c0 FROM {table}"
+            ),
+        }
     }
 
     pub fn exists(d: Dialect) -> String {
@@ -483,15 +500,36 @@ impl MigrationSet {
     /// half-applied or unknown row, a changed checksum, work to do) goes the
     /// locked way, which says what is wrong or does the work.
     fn already_at<D: Database + ?Sized>(&self, db: &mut D, target: Target<'_>) -> Option<Report> {
-        let rows = db.query(&version::select_applied(db.dialect()), 3).ok()?;
-        if rows.len() > self.len() {
+        let rows = db.query(&version::select_applied(db.dialect()), 1).ok()?;
+        // One line per row, in any order (no sort on the server):
+        // "position checksum state revision".
+        let lines: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| text(row, 0).split('\n'))
+            .filter(|l| !l.is_empty())
+            .collect();
+        let at = lines.len();
+        if at > self.len() {
             return None;
         }
-        let settled = rows.iter().zip(self.migrations()).all(|(row, m)| {
-            text(row, 0) == m.revision && text(row, 1) == m.checksum && text(row, 2) == "applied"
-        });
-        let at = rows.len();
-        (settled && self.resolve(target, at).ok()? == at).then(|| Report {
+        let mut seen = vec![false; at];
+        for line in lines {
+            let mut parts = line.splitn(4, ' ');
+            let (Some(p), Some(checksum), Some("applied"), Some(revision)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return None;
+            };
+            let p: usize = p.parse().ok()?;
+            let m = self.migrations().get(p)?;
+            // Distinct positions below `at`, `at` of them: exactly the first
+            // `at` migrations of the chain.
+            if p >= at || seen[p] || m.revision != revision || m.checksum != checksum {
+                return None;
+            }
+            seen[p] = true;
+        }
+        (self.resolve(target, at).ok()? == at).then(|| Report {
             from: self.revision_at(at),
             to: self.revision_at(at),
             steps: Vec::new(),
@@ -500,6 +538,10 @@ impl MigrationSet {
 
     /// The revision the database is at (`None`: base, or no version table).
     pub fn current<D: Database + ?Sized>(&self, db: &mut D) -> Result<Option<&'static str>, Error> {
+        // Wherever the database is, if every row checks out, it is there.
+        if let Some(report) = self.already_at(db, Target::Relative(0)) {
+            return Ok(report.to);
+        }
         if !has_version_table(db)? {
             return Ok(None);
         }
@@ -1263,7 +1305,12 @@ impl MigrationSet {
                 }
                 Phase::Downgrade => version::delete(d, &m.revision),
             };
-            if let Err(e) = db.execute(&record).and_then(|()| db.execute("COMMIT")) {
+            // The record and the COMMIT in one round trip: if the record
+            // fails, the server skips the COMMIT and the ROLLBACK below ends
+            // the transaction.
+            let mut commit = record;
+            join(&mut commit, "COMMIT");
+            if let Err(e) = db.execute(&commit) {
                 let _ = db.execute("ROLLBACK");
                 return Err(Failure::Fatal(Error::database(
                     format!(
@@ -1325,14 +1372,16 @@ impl MigrationSet {
         };
 
         let retry = (d == Dialect::Mysql).then_some(options);
-        let result = recorded::run(db, ops, &m.revision, start, retry);
+        let finish = || match phase {
+            Phase::Upgrade => version::finish(d, m, started.elapsed().as_millis()),
+            Phase::Downgrade => version::delete(d, &m.revision),
+        };
+        let result = recorded::run(db, ops, &m.revision, start, retry, &finish);
         match result {
-            Ok(()) => {
-                let record = match phase {
-                    Phase::Upgrade => version::finish(d, m, started.elapsed().as_millis()),
-                    Phase::Downgrade => version::delete(d, &m.revision),
-                };
-                exec(db, &record, "recording the migration as done")?;
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                // Every op was done already (a resumed run): only the record is left.
+                exec(db, &finish(), "recording the migration as done")?;
                 Ok(())
             }
             Err(f) => {
@@ -1457,6 +1506,9 @@ pub(crate) fn transactional(d: Dialect, m: &Migration, phase: Phase) -> bool {
 /// Runs the rendered ops in order (op-by-op runs go through
 /// `recorded`; this is the path inside one transaction, and Diesel's harness).
 /// With `batches_commit`, a backfill commits each batch on its own.
+///
+/// An op's consecutive plain statements go to the server as one batch (one
+/// round trip); a failure still names its op, and shows the batch.
 pub(crate) fn run_ops<D: Database + ?Sized>(
     db: &mut D,
     ops: &[RenderedOp],
@@ -1464,15 +1516,38 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
 ) -> Result<(), OpFailure> {
     for (index, op) in ops.iter().enumerate() {
         recorded::announce(op, index, ops.len());
-        for s in &op.statements {
-            run_statement(db, s, batches_commit).map_err(|(statement, cause)| OpFailure {
+        let mut pending = String::new();
+        let mut statements = op.statements.iter().peekable();
+        while let Some(s) = statements.next() {
+            let fail = |statement: String, cause| OpFailure {
                 index,
                 statement,
                 cause,
-            })?;
+            };
+            if let Statement::Sql(sql) = s {
+                join(&mut pending, sql);
+                if matches!(statements.peek(), Some(Statement::Sql(_))) {
+                    continue;
+                }
+                let batch = std::mem::take(&mut pending);
+                tracing::debug!(statement = %batch, "executing");
+                db.execute(&batch).map_err(|e| fail(batch.clone(), e))?;
+                continue;
+            }
+            run_statement(db, s, batches_commit)
+                .map_err(|(statement, cause)| fail(statement, cause))?;
         }
     }
     Ok(())
+}
+
+/// Appends `sql` to a batch of statements. The separator stands on a line
+/// of its own, so that a statement ending in a `--` comment cannot swallow it.
+pub(crate) fn join(batch: &mut String, sql: &str) {
+    if !batch.is_empty() {
+        batch.push_str("\n;\n");
+    }
+    batch.push_str(sql);
 }
 
 fn run_statement<D: Database + ?Sized>(

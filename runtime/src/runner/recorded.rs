@@ -102,16 +102,22 @@ pub(crate) struct Start {
 
 /// Runs `ops[start.op..]` of migration `revision`, whose version row is
 /// already claimed (state `upgrading` or `downgrading`, at op `start.op`),
-/// recording each op's completion in it.
+/// recording each op's completion in it. The last op's completion is
+/// `finish()` (the migration's own record: applied, or the row deleted),
+/// which saves a write per migration and promises the same: the op and its
+/// record commit together, or the record follows the op. Returns whether
+/// `finish()` ran (not when there was no op left to run).
 pub(crate) fn run<D: Database + ?Sized>(
     db: &mut D,
     ops: &[RenderedOp],
     revision: &str,
     start: Start,
     retry: Option<&Options>,
-) -> Result<(), OpFailure> {
+    finish: &dyn Fn() -> String,
+) -> Result<bool, OpFailure> {
     let d = db.dialect();
     let mut key = start.key;
+    let finished = start.op < ops.len();
     for (index, op) in ops.iter().enumerate().skip(start.op) {
         let fail = |statement: String| {
             move |cause: diesel::result::Error| OpFailure {
@@ -123,11 +129,19 @@ pub(crate) fn run<D: Database + ?Sized>(
         // The row already says op `index` is running: the claim (op 0), the
         // previous op's completion record, or the resume took care of it.
         announce(op, index, ops.len());
-        let done = version::op_done(d, revision, index + 1);
+        let last = index + 1 == ops.len();
+        // Made when it is written, so that `finish` records the time taken.
+        let done = || {
+            if last {
+                finish()
+            } else {
+                version::op_done(d, revision, index + 1)
+            }
+        };
         match class(d, op) {
             OpClass::Batched => {
                 if let [Statement::Backfill(b)] = op.statements.as_slice() {
-                    backfill(db, b, revision, index, key.take())?;
+                    backfill(db, b, revision, index, key.take(), &done)?;
                 }
             }
             OpClass::Atomic => {
@@ -137,7 +151,10 @@ pub(crate) fn run<D: Database + ?Sized>(
                     .statements
                     .iter()
                     .try_for_each(|s| statement(db, s, false, retry, index))
-                    .and_then(|()| db.execute(&done).map_err(fail(done.clone())))
+                    .and_then(|()| {
+                        let done = done();
+                        db.execute(&done).map_err(fail(done))
+                    })
                     .and_then(|()| db.execute("COMMIT").map_err(fail("COMMIT".into())));
                 if let Err(f) = result {
                     let _ = db.execute("ROLLBACK");
@@ -148,11 +165,12 @@ pub(crate) fn run<D: Database + ?Sized>(
                 for s in &op.statements {
                     statement(db, s, true, retry, index)?;
                 }
-                db.execute(&done).map_err(fail(done.clone()))?;
+                let done = done();
+                db.execute(&done).map_err(fail(done))?;
             }
         }
     }
-    Ok(())
+    Ok(finished)
 }
 
 /// One statement, tried again after a MySQL metadata-lock timeout (the
@@ -187,13 +205,14 @@ fn statement<D: Database + ?Sized>(
 }
 
 /// The batches of a backfill after `last`, each committed with the key it
-/// reached; the last one with the op's completion.
+/// reached; the last one with the op's completion, `done()`.
 fn backfill<D: Database + ?Sized>(
     db: &mut D,
     b: &Backfill,
     revision: &str,
     index: usize,
     mut last: Option<String>,
+    done: &dyn Fn() -> String,
 ) -> Result<(), OpFailure> {
     let d = b.dialect;
     let fail = |statement: String| {
@@ -213,7 +232,7 @@ fn backfill<D: Database + ?Sized>(
         let update = b.batch_update(last.as_deref(), upto.as_deref());
         let record = match &upto {
             Some(k) => version::resume_key(d, revision, Some(k)),
-            None => version::op_done(d, revision, index + 1),
+            None => done(),
         };
         let begin = begin(d);
         db.execute(begin).map_err(fail(begin.to_string()))?;
