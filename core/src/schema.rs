@@ -802,24 +802,38 @@ impl Schema {
     /// Every difference between `self` (expected) and `other` (found), table
     /// by table in name order, ignoring the deprecation marks.
     pub fn differences(&self, other: &Schema) -> Vec<Difference> {
+        use std::cmp::Ordering;
+        // Both maps are sorted by name: walk them side by side, so that a
+        // table shared by both copies costs one comparison of names. The
+        // checker compares whole schemas once per migration.
         let mut out = Vec::new();
-        for (name, a) in &self.tables {
-            match other.tables.get(name) {
-                None => out.push(Difference::MissingTable {
+        let mut extra = Vec::new();
+        let mut a = self.tables.iter().peekable();
+        let mut b = other.tables.iter().peekable();
+        loop {
+            let order = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some((x, _)), Some((y, _))) => x.cmp(y),
+            };
+            match order {
+                Ordering::Less => out.extend(a.next().map(|(name, _)| Difference::MissingTable {
                     table: name.clone(),
-                }),
-                // Shared by both copies: nothing changed it in between.
-                Some(b) if Arc::ptr_eq(a, b) => {}
-                Some(b) => a.differences(b, name, &mut out),
+                })),
+                Ordering::Greater => extra.extend(b.next().map(|(name, _)| name.clone())),
+                Ordering::Equal => {
+                    if let (Some((name, x)), Some((_, y))) = (a.next(), b.next()) {
+                        // Shared by both copies: nothing changed it in between.
+                        if !Arc::ptr_eq(x, y) {
+                            x.differences(y, name, &mut out);
+                        }
+                    }
+                }
             }
         }
-        for name in other.tables.keys() {
-            if !self.tables.contains_key(name) {
-                out.push(Difference::ExtraTable {
-                    table: name.clone(),
-                });
-            }
-        }
+        // As before the walk: each table of `self` in order, then the extra ones.
+        out.extend(extra.into_iter().map(|table| Difference::ExtraTable { table }));
         out
     }
 }
