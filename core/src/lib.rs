@@ -8,6 +8,7 @@
 
 mod canonical;
 pub mod chain;
+pub mod codec;
 pub mod diagnostic;
 pub mod migration;
 pub mod model;

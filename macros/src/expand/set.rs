@@ -2,9 +2,11 @@
 //!
 //! `migrations!` starts a callback chain: it calls `a::m1::__godwit_export!`
 //! with the paths still to visit; each migration's export macro appends its
-//! own source tokens (spans intact, in its own file) and calls the next; the
-//! last one calls `__check_set!`, which reads them all, orders and checks the
-//! chain, replays the schema and builds the `MigrationSet`.
+//! model (in `godwit_core::codec`'s form) and its own source tokens (spans
+//! intact, in its own file) and calls the next; the last one calls
+//! `__check_set!`, which reads the models, orders and checks the chain,
+//! replays the schema and builds the `MigrationSet`. A migration's source is
+//! parsed again only to place an error in it.
 
 use godwit_core::{Diagnostic, Location, Migration};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -40,8 +42,13 @@ pub fn expand_migrations(input: TokenStream) -> TokenStream {
 enum Entry {
     /// Its `#[migration]` reported errors already.
     Broken,
-    /// Read again from its own tokens.
-    Parsed(Box<ParsedMigration>),
+    /// Its model, and its source (attribute arguments and module) for
+    /// placing errors.
+    Ready {
+        model: Box<Migration>,
+        args: TokenStream,
+        module: TokenStream,
+    },
 }
 
 /// Expands `__check_set! { [ [path] .. ] [ { data } .. ] }`.
@@ -81,26 +88,31 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
         // The broken migration has reported its own errors.
         return fallback(&paths);
     }
-    let parsed: Vec<&ParsedMigration> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Parsed(p) => Some(&**p),
-            Entry::Broken => None,
-        })
-        .collect();
-    let models: Vec<Migration> = parsed.iter().map(|p| p.to_model()).collect();
+    let mut models = Vec::with_capacity(entries.len());
+    let mut sources = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if let Entry::Ready {
+            model,
+            args,
+            module,
+        } = entry
+        {
+            models.push(*model);
+            sources.push(Source::Unparsed(args, module));
+        }
+    }
 
     let order = match godwit_core::chain::order(&models) {
         Ok(order) => order,
         Err(diagnostics) => {
-            report(&diagnostics, &parsed, &mut errors);
+            report(&diagnostics, &mut sources, &mut errors);
             let compile_errors = errors.to_compile_errors();
             let set = fallback(&paths);
             return quote!({ #compile_errors #set });
         }
     };
     let diagnostics = godwit_core::check_history(&models, &order);
-    report(&diagnostics, &parsed, &mut errors);
+    report(&diagnostics, &mut sources, &mut errors);
     let compile_errors = errors.to_compile_errors();
     let ordered: Vec<TokenStream> = order.iter().map(|&i| paths[i].clone()).collect();
     let set = fallback(&ordered);
@@ -111,28 +123,77 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
     }
 }
 
+/// Reads `(args) "model" mod name { .. }`: only the top level, so that the
+/// module's tokens are not walked unless an error must be placed in them.
 fn read_entry(tokens: TokenStream) -> Entry {
     let mut iter = tokens.into_iter();
     let args = match iter.next() {
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => g.stream(),
         _ => return Entry::Broken,
     };
-    let rest: TokenStream = iter.collect();
-    let Ok(module) = syn::parse2::<ItemMod>(rest) else {
-        return Entry::Broken;
+    let model = match iter.next() {
+        Some(TokenTree::Literal(lit)) => syn::parse2::<syn::LitStr>(TokenTree::Literal(lit).into())
+            .ok()
+            .and_then(|lit| godwit_core::codec::decode(&lit.value())),
+        _ => None,
     };
+    let module: TokenStream = iter.collect();
+    match model {
+        Some(model) => Entry::Ready {
+            model: Box::new(model),
+            args,
+            module,
+        },
+        // Written by this crate's `#[migration]`: not expected, but the
+        // source says it all, at the cost of parsing it.
+        None => match parse_source(&args, &module) {
+            Some(parsed) => Entry::Ready {
+                model: Box::new(parsed.to_model()),
+                args,
+                module,
+            },
+            None => Entry::Broken,
+        },
+    }
+}
+
+/// A migration's source parsed as `#[migration]` did (it reported any error).
+fn parse_source(args: &TokenStream, module: &TokenStream) -> Option<ParsedMigration> {
+    let module = syn::parse2::<ItemMod>(module.clone()).ok()?;
     let mut errors = Errors::default();
-    let parsed = parse_migration(args, &module, &mut errors);
-    if errors.is_empty() {
-        Entry::Parsed(Box::new(parsed))
-    } else {
-        Entry::Broken
+    let parsed = parse_migration(args.clone(), &module, &mut errors);
+    errors.is_empty().then_some(parsed)
+}
+
+/// A migration's source, parsed the first time an error is placed in it.
+enum Source {
+    Unparsed(TokenStream, TokenStream),
+    Parsed(Option<Box<ParsedMigration>>),
+}
+
+impl Source {
+    fn parsed(&mut self) -> Option<&ParsedMigration> {
+        if let Source::Unparsed(args, module) = self {
+            *self = Source::Parsed(parse_source(args, module).map(Box::new));
+        }
+        match self {
+            Source::Parsed(parsed) => parsed.as_deref(),
+            Source::Unparsed(..) => None,
+        }
     }
 }
 
 /// Turns checker diagnostics into errors spanned in the migrations' own files.
-fn report(diagnostics: &[Diagnostic], parsed: &[&ParsedMigration], errors: &mut Errors) {
+fn report(diagnostics: &[Diagnostic], sources: &mut [Source], errors: &mut Errors) {
     for d in diagnostics {
+        let index = match &d.at {
+            Location::Migration(i)
+            | Location::Revision(i)
+            | Location::DownRevision(i)
+            | Location::Message(i) => *i,
+            Location::Op { migration, .. } | Location::Body { migration, .. } => *migration,
+        };
+        let parsed = sources.get_mut(index).and_then(Source::parsed);
         let mut tokens = locate(&d.at, parsed);
         if let Some(text) = &d.focus {
             if let Some(literal) = find_string_literal(tokens.clone(), text) {
@@ -166,15 +227,8 @@ fn find_string_literal(tokens: TokenStream, text: &str) -> Option<TokenStream> {
     None
 }
 
-fn locate(at: &Location, parsed: &[&ParsedMigration]) -> TokenStream {
-    let index = match at {
-        Location::Migration(i)
-        | Location::Revision(i)
-        | Location::DownRevision(i)
-        | Location::Message(i) => *i,
-        Location::Op { migration, .. } | Location::Body { migration, .. } => *migration,
-    };
-    let Some(m) = parsed.get(index) else {
+fn locate(at: &Location, parsed: Option<&ParsedMigration>) -> TokenStream {
+    let Some(m) = parsed else {
         return TokenStream::new();
     };
     let lit = |s: &Option<crate::parse::attr::Spanned>| {
