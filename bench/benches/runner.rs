@@ -1,15 +1,16 @@
 //! Micro-benchmarks of what the runner computes in memory for a history of
-//! 1000 migrations, without a database: finding each applied revision in the
-//! set (done for every row of the version table whenever the runner reads
-//! it) and the schema model before each migration (done before rendering
-//! each migration it applies).
+//! 1000 migrations, without a database: rendering every migration from base
+//! to head with one schema model carried forward (what `upgrade` does before
+//! each migration it applies, here through the offline `sql`), and the
+//! schema model at the head (the one replay a run starts with).
 //!
 //! `cargo bench --manifest-path bench/Cargo.toml --bench runner`
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use godwit::MigrationSet;
+use godwit::dialect::Dialect;
+use godwit::{MigrationSet, Target};
 use godwit_bench::history::history;
 use godwit_core::Migration;
 
@@ -27,26 +28,16 @@ fn set() -> MigrationSet {
 
 fn runner(c: &mut Criterion) {
     let set = set();
-    let revisions: Vec<String> = set
-        .migrations()
-        .iter()
-        .map(|m| m.revision.to_string())
-        .collect();
     let mut group = c.benchmark_group("MigrationSet");
-    group.bench_function(format!("position of each of {N} revisions"), |b| {
+    group.sample_size(20);
+    group.bench_function(format!("sql(Postgres, base, head) of {N}"), |b| {
         b.iter(|| {
-            for r in &revisions {
-                black_box(set.position(black_box(r)));
-            }
+            set.sql(Dialect::Postgres, Target::Base, Target::Head)
+                .expect("the history renders")
         })
     });
-    group.sample_size(10);
-    group.bench_function(format!("schema_at(k) for each k of {N}"), |b| {
-        b.iter(|| {
-            for k in 0..N {
-                black_box(set.schema_at(k).expect("the history replays"));
-            }
-        })
+    group.bench_function(format!("schema_at({N})"), |b| {
+        b.iter(|| set.schema_at(black_box(N)).expect("the history replays"))
     });
     group.finish();
 }

@@ -1,6 +1,6 @@
 //! Benchmark 5: the criterion micro-benchmarks in `benches/` (the checker
 //! and the dialects), run with short warm-up and measurement times so that
-//! they fit in the report's run; `cargo bench -p godwit-bench` runs them with
+//! they fit in the report's run; `cargo bench --manifest-path bench/Cargo.toml` runs them with
 //! criterion's defaults and keeps its history to compare against.
 
 use std::time::Duration;
@@ -82,11 +82,11 @@ pub fn run(log: &mut dyn FnMut(&str)) -> Result<Section> {
          upgrade op on the schema model; `check_history` runs every rule over the history, as \
          `migrations!` does (the proc macro runs it unoptimised in a debug build); \
          `Dialect::render` renders every upgrade op for one backend (the runner \
-         renders each migration before applying it). `MigrationSet::position` of every revision \
-         is what the runner does for each row of the version table each time it reads it (at \
-         start-up, and after each migration it applies); `schema_at(k)` for every k is the \
-         schema replay the runner does before rendering each migration it applies. Short runs here (1 s \
-         warm-up, 3 s measurement); `cargo bench -p godwit-bench` runs them in full and \
+         renders each migration before applying it), each op from the model before it. \
+         `MigrationSet/sql(Postgres, base, head)` renders the whole history as `upgrade` \
+         does, one model carried forward from migration to migration; `schema_at(1000)` is \
+         the one replay a run starts with. Short runs here (1 s warm-up, 3 s measurement); \
+         `cargo bench --manifest-path bench/Cargo.toml` runs them in full and \
          compares with the previous run.",
     );
     s.table(&t);

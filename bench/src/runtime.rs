@@ -513,9 +513,11 @@ fn startup_section(opts: &Options, lines: &[RunnerLine]) -> Section {
     let mut s = Section::new("2. Start-up with nothing to apply");
     s.para(format!(
         "The cost every deploy pays: the database already holds all {} migrations and the \
-         application starts. godwit: `MIGRATIONS.upgrade(&mut conn, Target::Head)` (takes the \
-         migration lock, reads the version table, checks every applied checksum, releases the \
-         lock). diesel_migrations: `conn.run_pending_migrations(MIGRATIONS)` on its own database \
+         application starts. godwit: `MIGRATIONS.upgrade(&mut conn, Target::Head)`: one read of \
+         the version table, without the migration lock (SQLite and PostgreSQL join the rows \
+         into one value on the server), every row checked against the embedded set (revision, \
+         position, checksum, state); with something to do it would take the lock and read \
+         again. diesel_migrations: `conn.run_pending_migrations(MIGRATIONS)` on its own database \
          migrated with the same SQL. The floor: one query of the version table \
          (`SELECT revision FROM godwit_version`, all rows read). Each on an open connection \
          (connecting costs the same for all three and is left out), rounds interleaved, median \
