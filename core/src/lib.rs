@@ -18,6 +18,6 @@ pub mod validate;
 
 pub use canonical::checksum;
 pub use diagnostic::{Diagnostic, Location, Rule, RuleKind};
-pub use migration::Migration;
+pub use migration::{EmbeddedMigration, Migration};
 pub use model::*;
 pub use rules::check_history;

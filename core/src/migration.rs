@@ -1,10 +1,14 @@
 //! The migration descriptor: what `#[migration]` emits as `MIGRATION`.
 
+use std::ops::Deref;
+use std::sync::OnceLock;
+
 use crate::model::{List, Op, Phase, Str};
 
 /// One migration: its place in the chain and its two op lists.
 ///
-/// Built in a `static` by `#[migration]`; every field is const-constructible.
+/// `#[migration]` embeds it as an [`EmbeddedMigration`]; every field is also
+/// const-constructible, for a `static` written by hand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Migration {
     /// Unique id of this migration.
@@ -52,5 +56,71 @@ impl Migration {
     /// Whether upgrading runs outside a transaction (a concurrent index op).
     pub fn is_non_transactional(&self, phase: Phase) -> bool {
         self.ops(phase).iter().any(Op::is_concurrent)
+    }
+}
+
+/// A migration as `#[migration]` embeds it (`MIGRATION`): its checked model
+/// in [`crate::codec`]'s text form, read into a [`Migration`] the first time
+/// it is used, which it derefs to (`MIGRATION.upgrade`).
+///
+/// One string per migration instead of a tree of constant expressions: the
+/// compiler type-checks a thousand strings in no time, and a thousand op
+/// trees in seconds, on every build of the crate that holds them.
+pub struct EmbeddedMigration {
+    revision: &'static str,
+    checksum: &'static str,
+    text: &'static str,
+    model: OnceLock<Migration>,
+}
+
+impl EmbeddedMigration {
+    /// Wraps what `#[migration]` wrote: the revision and checksum also on
+    /// their own, so that a start-up with nothing to do reads no model.
+    #[doc(hidden)]
+    pub const fn new(revision: &'static str, checksum: &'static str, text: &'static str) -> Self {
+        EmbeddedMigration {
+            revision,
+            checksum,
+            text,
+            model: OnceLock::new(),
+        }
+    }
+
+    /// The revision, without reading the model.
+    pub fn revision(&self) -> &'static str {
+        self.revision
+    }
+
+    /// The checksum, without reading the model.
+    pub fn checksum(&self) -> &'static str {
+        self.checksum
+    }
+
+    /// The migration.
+    pub fn get(&self) -> &Migration {
+        self.model
+            .get_or_init(|| match crate::codec::decode(self.text) {
+                Some(m) => m,
+                // Written by `#[migration]` of the same godwit version (the
+                // crates are released together): only a mix of versions gets here.
+                None => panic!(
+                    "godwit: a migration descriptor in a format this godwit does not read; \
+                 build godwit-macros and godwit-core at the same version"
+                ),
+            })
+    }
+}
+
+impl Deref for EmbeddedMigration {
+    type Target = Migration;
+
+    fn deref(&self) -> &Migration {
+        self.get()
+    }
+}
+
+impl std::fmt::Debug for EmbeddedMigration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
     }
 }

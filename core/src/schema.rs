@@ -833,7 +833,11 @@ impl Schema {
             }
         }
         // As before the walk: each table of `self` in order, then the extra ones.
-        out.extend(extra.into_iter().map(|table| Difference::ExtraTable { table }));
+        out.extend(
+            extra
+                .into_iter()
+                .map(|table| Difference::ExtraTable { table }),
+        );
         out
     }
 }

@@ -77,8 +77,9 @@ pub use set::MigrationSet;
 /// Items used by the code the macros generate; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use godwit_core::{model, Migration};
+    pub use godwit_core::{model, EmbeddedMigration, Migration};
     pub use godwit_macros::__check_set;
     pub use std::borrow::Cow;
     pub use std::option::Option::{None, Some};
+    pub use std::sync::OnceLock;
 }

@@ -521,10 +521,10 @@ impl MigrationSet {
                 return None;
             };
             let p: usize = p.parse().ok()?;
-            let m = self.migrations().get(p)?;
+            let (m_revision, m_checksum) = self.revision_and_checksum(p)?;
             // Distinct positions below `at`, `at` of them: exactly the first
             // `at` migrations of the chain.
-            if p >= at || seen[p] || m.revision != revision || m.checksum != checksum {
+            if p >= at || seen[p] || m_revision != revision || m_checksum != checksum {
                 return None;
             }
             seen[p] = true;
@@ -751,8 +751,8 @@ impl MigrationSet {
     fn revision_at(&self, position: usize) -> Option<&'static str> {
         position
             .checked_sub(1)
-            .and_then(|i| self.migrations().get(i))
-            .map(|m| &*m.revision)
+            .and_then(|i| self.revision_and_checksum(i))
+            .map(|(revision, _)| revision)
     }
 
     fn position_of(&self, revision: &str) -> Option<usize> {

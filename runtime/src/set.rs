@@ -1,5 +1,9 @@
 //! The ordered, checked set of migrations built by `migrations![..]`.
 
+use std::sync::OnceLock;
+
+use godwit_core::EmbeddedMigration;
+
 use crate::Migration;
 
 /// Every migration of an application, in chain order (base first), as checked
@@ -13,44 +17,86 @@ use crate::Migration;
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct MigrationSet {
-    migrations: &'static [&'static Migration],
+    source: Source,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Models(&'static [&'static Migration]),
+    /// As `migrations![..]` builds it: the embedded descriptors, and the
+    /// place (a `static` beside the set) where their models are listed the
+    /// first time they are asked for.
+    Embedded(
+        &'static [&'static EmbeddedMigration],
+        &'static OnceLock<Vec<&'static Migration>>,
+    ),
 }
 
 impl MigrationSet {
-    /// Built by `migrations![..]`, which has already ordered and checked the chain.
+    /// A set of migrations already in chain order, base first.
     #[doc(hidden)]
     pub const fn __from_ordered(migrations: &'static [&'static Migration]) -> Self {
-        MigrationSet { migrations }
+        MigrationSet {
+            source: Source::Models(migrations),
+        }
+    }
+
+    /// Built by `migrations![..]`, which has already ordered and checked the chain.
+    #[doc(hidden)]
+    pub const fn __from_embedded(
+        migrations: &'static [&'static EmbeddedMigration],
+        models: &'static OnceLock<Vec<&'static Migration>>,
+    ) -> Self {
+        MigrationSet {
+            source: Source::Embedded(migrations, models),
+        }
     }
 
     /// The migrations, base first.
     pub fn migrations(&self) -> &'static [&'static Migration] {
-        self.migrations
+        match self.source {
+            Source::Models(migrations) => migrations,
+            Source::Embedded(embedded, models) => {
+                models.get_or_init(|| embedded.iter().map(|m| m.get()).collect())
+            }
+        }
     }
 
     /// How many migrations the set holds.
     pub fn len(&self) -> usize {
-        self.migrations.len()
+        match self.source {
+            Source::Models(migrations) => migrations.len(),
+            Source::Embedded(embedded, _) => embedded.len(),
+        }
+    }
+
+    /// The revision and checksum of migration `i`, without reading the
+    /// models of an embedded set (a start-up with nothing to do needs no more).
+    pub(crate) fn revision_and_checksum(&self, i: usize) -> Option<(&'static str, &'static str)> {
+        match self.source {
+            Source::Models(migrations) => migrations.get(i).map(|m| (&*m.revision, &*m.checksum)),
+            Source::Embedded(embedded, _) => embedded.get(i).map(|m| (m.revision(), m.checksum())),
+        }
     }
 
     /// Whether the set holds no migration.
     pub fn is_empty(&self) -> bool {
-        self.migrations.is_empty()
+        self.len() == 0
     }
 
     /// The revision of the last migration.
     pub fn head(&self) -> Option<&'static str> {
-        self.migrations.last().map(|m| &*m.revision)
+        self.migrations().last().map(|m| &*m.revision)
     }
 
     /// The revision of the first migration.
     pub fn base(&self) -> Option<&'static str> {
-        self.migrations.first().map(|m| &*m.revision)
+        self.migrations().first().map(|m| &*m.revision)
     }
 
     /// The migration with this revision.
     pub fn get(&self, revision: &str) -> Option<&'static Migration> {
-        self.migrations
+        self.migrations()
             .iter()
             .copied()
             .find(|m| m.revision == revision)
@@ -58,6 +104,8 @@ impl MigrationSet {
 
     /// The position of a revision in the chain (0 for the base).
     pub fn position(&self, revision: &str) -> Option<usize> {
-        self.migrations.iter().position(|m| m.revision == revision)
+        self.migrations()
+            .iter()
+            .position(|m| m.revision == revision)
     }
 }

@@ -3,16 +3,16 @@
 //! `migrations![..]` sees this migration's source from another file.
 
 use godwit_core::Migration;
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
-use syn::{Item, ItemMod};
+use syn::ItemMod;
 
 use crate::errors::Errors;
-use crate::parse::{parse_migration, ParsedMigration};
+use crate::parse::parse_migration;
 
 /// Expands `#[migration(args)] mod .. { .. }`.
 pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut module: ItemMod = match syn::parse2(input.clone()) {
+    let module: ItemMod = match syn::parse2(input.clone()) {
         Ok(module) => module,
         Err(e) => {
             // At the token that is not a module, or over the whole item when
@@ -30,20 +30,35 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let parsed = parse_migration(args.clone(), &module, &mut errors);
+    // The module as written: its tokens go out again untouched (printing
+    // syn's tree of them back would cost more than the rest of the macro).
+    let mut tokens: Vec<TokenTree> = input.into_iter().collect();
+    let body = match tokens.pop() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => g,
+        // `mod name;`: parse_migration has said what is wrong with it.
+        last => {
+            tokens.extend(last);
+            let compile_errors = errors.to_compile_errors();
+            return quote!(#(#tokens)* #compile_errors);
+        }
+    };
 
     let model = parsed.to_model();
     let export_data = if errors.is_empty() {
-        export_data(&args, &parsed, &model)
+        export_data(&args, &parsed.ident, &body, &model)
     } else {
         quote!(@broken)
     };
-    let descriptor = if errors.is_empty() {
-        crate::expand::tokens::migration(&model)
+    // The model as one string (see `godwit_core::EmbeddedMigration`). A
+    // broken migration still defines `MIGRATION`, so that it gives its own
+    // errors and not a cascade of "cannot find MIGRATION" in the set.
+    let embedded = if errors.is_empty() {
+        model
     } else {
-        // Keep `MIGRATION` defined so that a broken migration gives its own
-        // errors and not a cascade of "cannot find MIGRATION" in the set.
         placeholder()
     };
+    let (revision, checksum) = (&*embedded.revision, &*embedded.checksum);
+    let encoded = godwit_core::codec::encode(&embedded);
     let compile_errors = errors.to_compile_errors();
     let doc = format!(
         "The checked descriptor of migration `{}`.",
@@ -54,11 +69,20 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             .map(|r| r.value.as_str())
             .unwrap_or("?")
     );
-    // Appended as tokens: parsing the descriptor back into syn's tree only
-    // to print it again would cost more than the rest of the macro.
+    // Read by the macro; called only when a test runs them as Rust. A use
+    // keeps the dead-code lint quiet without touching the module's tokens.
+    let bodies = [
+        ("upgrade", &parsed.upgrade),
+        ("downgrade", &parsed.downgrade),
+    ]
+    .into_iter()
+    .filter(|(_, body)| body.is_some())
+    .map(|(name, _)| Ident::new(name, Span::call_site()));
     let generated = quote! {
+        const _: () = { #(let _ = #bodies;)* };
         #[doc = #doc]
-        pub static MIGRATION: ::godwit::__private::Migration = #descriptor;
+        pub static MIGRATION: ::godwit::__private::EmbeddedMigration =
+            ::godwit::__private::EmbeddedMigration::new(#revision, #checksum, #encoded);
         #[doc(hidden)]
         #[allow(unused_macros)]
         macro_rules! __godwit_export {
@@ -73,54 +97,30 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         #[allow(unused_imports)]
         pub(crate) use __godwit_export;
     };
-    let Some((brace, mut items)) = module.content.take() else {
-        return quote!(#module #compile_errors);
-    };
-    for item in &mut items {
-        if let Item::Fn(f) = item {
-            if f.sig.ident == "upgrade" || f.sig.ident == "downgrade" {
-                // Read by the macro; called only when a test runs them as Rust.
-                f.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
-            }
-        }
-    }
-    let ItemMod {
-        attrs,
-        vis,
-        unsafety,
-        mod_token,
-        ident,
-        ..
-    } = &module;
-    let mut body =
-        proc_macro2::Group::new(proc_macro2::Delimiter::Brace, quote!(#(#items)* #generated));
-    body.set_span(brace.span.join());
-    quote!(#(#attrs)* #vis #unsafety #mod_token #ident #body #compile_errors)
+    let mut inside = body.stream();
+    inside.extend(generated);
+    let mut new_body = Group::new(Delimiter::Brace, inside);
+    new_body.set_span(body.span());
+    quote!(#(#tokens)* #new_body #compile_errors)
 }
 
 /// The tokens `migrations![..]` hands to the set checker: the attribute
-/// arguments, the model (`godwit_core::codec`), and the two bodies with the
-/// spans of this file, where the checker places its errors.
-fn export_data(args: &TokenStream, parsed: &ParsedMigration, model: &Migration) -> TokenStream {
-    let ident = &parsed.ident;
-    let bodies = parsed
-        .upgrade
-        .iter()
-        .chain(parsed.downgrade.iter())
-        .map(|b| &b.item);
+/// arguments, the model (`godwit_core::codec`), and the module's body as
+/// written, with the spans of this file, where the checker places its errors.
+fn export_data(args: &TokenStream, ident: &Ident, body: &Group, model: &Migration) -> TokenStream {
     let encoded = godwit_core::codec::encode(model);
-    quote!((#args) #encoded mod #ident { #(#bodies)* })
+    quote!((#args) #encoded mod #ident #body)
 }
 
-fn placeholder() -> TokenStream {
-    quote!(::godwit::__private::Migration {
-        revision: ::godwit::__private::Cow::Borrowed(""),
-        down_revision: ::godwit::__private::None,
-        message: ::godwit::__private::Cow::Borrowed(""),
-        irreversible: ::godwit::__private::None,
-        allow: ::godwit::__private::Cow::Borrowed(&[]),
-        upgrade: ::godwit::__private::Cow::Borrowed(&[]),
-        downgrade: ::godwit::__private::Cow::Borrowed(&[]),
-        checksum: ::godwit::__private::Cow::Borrowed(""),
-    })
+fn placeholder() -> Migration {
+    Migration {
+        revision: "".into(),
+        down_revision: None,
+        message: "".into(),
+        irreversible: None,
+        allow: Vec::new().into(),
+        upgrade: Vec::new().into(),
+        downgrade: Vec::new().into(),
+        checksum: "".into(),
+    }
 }

@@ -2,4 +2,3 @@
 
 pub mod migration;
 pub mod set;
-pub mod tokens;

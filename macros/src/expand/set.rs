@@ -82,7 +82,12 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
 
     let fallback = |paths: &[TokenStream]| {
         let refs = paths.iter().map(|p| quote!(&#p::MIGRATION));
-        quote!(::godwit::MigrationSet::__from_ordered(&[#(#refs),*]))
+        quote!({
+            static MODELS: ::godwit::__private::OnceLock<
+                ::std::vec::Vec<&'static ::godwit::__private::Migration>,
+            > = ::godwit::__private::OnceLock::new();
+            ::godwit::MigrationSet::__from_embedded(&[#(#refs),*], &MODELS)
+        })
     };
     if entries.len() != paths.len() || entries.iter().any(|e| matches!(e, Entry::Broken)) {
         // The broken migration has reported its own errors.

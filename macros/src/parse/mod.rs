@@ -20,8 +20,6 @@ pub struct ParsedBody {
     pub fn_ident: Ident,
     /// The ops, in order.
     pub ops: Vec<ParsedOp>,
-    /// The function as written, passed on to the set checker.
-    pub item: ItemFn,
 }
 
 /// A migration module as read.
@@ -71,7 +69,6 @@ pub fn parse_migration(
         let parsed = ParsedBody {
             fn_ident: f.sig.ident.clone(),
             ops,
-            item: f.clone(),
         };
         match phase {
             Phase::Upgrade => migration.upgrade = Some(parsed),
