@@ -161,7 +161,8 @@ mod tests {
         runtime.figure("startup.sqlite.floor", ms(1));
         let s = section(&[runtime]).expect("a start-up finding");
         assert!(
-            s.body.contains("SQLite: 10.0 ms against the floor's 1.00 ms"),
+            s.body
+                .contains("SQLite: 10.0 ms against the floor's 1.00 ms"),
             "{}",
             s.body
         );

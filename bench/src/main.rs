@@ -17,8 +17,8 @@ use anyhow::{bail, Context, Result};
 
 use godwit_bench::report::Section;
 
-const USAGE: &str =
-    "usage: godwit-bench <all|compile> [--sizes 100,300,1000] [--reps N] [--no-write]";
+const USAGE: &str = "usage: godwit-bench <all|compile|runtime|locks|micro> [--sizes 100,300,1000] \
+     [--reps N] [--migrations N] [--backends sqlite,postgres,mysql] [--rows N] [--no-write]";
 
 fn main() -> Result<ExitCode> {
     if let Some(out) = std::env::var_os(time_passes::ENV) {

@@ -65,7 +65,7 @@ pub struct Budget {
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            apply_reps: 3,
+            apply_reps: 5,
             apply_time: Duration::from_secs(60),
             startup_rounds: 200,
             startup_time: Duration::from_secs(5),
