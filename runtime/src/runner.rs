@@ -356,30 +356,30 @@ pub(crate) mod version {
         )
     }
 
-    /// What [`MigrationSet::already_at`] reads: a line "position checksum
-    /// state revision" per row, in no particular order. SQLite and
-    /// PostgreSQL join the lines into one value, so that a thousand rows
-    /// cross the driver as one; MySQL's `GROUP_CONCAT` is cut at
-    /// `group_concat_max_len` (1 KiB by default on MySQL), so there it is a
-    /// line per row.
+    /// What [`MigrationSet::already_at`] reads: "<checksum><revision>" for
+    /// each applied row (NULL for a row in another state), in no particular
+    /// order. SQLite and PostgreSQL join the lines into one value, with the
+    /// count of rows beside it, so that a thousand rows cross the driver as
+    /// one; MySQL's `GROUP_CONCAT` is cut at `group_concat_max_len` (1 KiB by
+    /// default on MySQL), so there it is a line per row. Two strings joined
+    /// and no separator: each `||` costs SQLite a string per row.
     pub fn select_applied(d: Dialect) -> String {
         let q = |s: &str| d.quote(s);
-        let (position, checksum, state, revision, table) = (
-            q("position"),
-            q("checksum"),
-            q("state"),
-            q("revision"),
-            q(VERSION_TABLE),
-        );
+        let (checksum, state, revision, table) =
+            (q("checksum"), q("state"), q("revision"), q(VERSION_TABLE));
+        let line = |concat: String| format!("CASE WHEN {state} = 'applied' THEN {concat} END");
         match d {
             Dialect::Sqlite => format!(
-                "SELECT group_concat(CAST({position} AS TEXT) || ' ' || {checksum} || ' ' || {state} || ' ' || {revision}, char(10)) AS c0 FROM {table}"
+                "SELECT group_concat({}, char(10)) AS c0, CAST(count(*) AS TEXT) AS c1 FROM {table}",
+                line(format!("{checksum} || {revision}"))
             ),
             Dialect::Postgres => format!(
-                "SELECT string_agg(CAST({position} AS TEXT) || ' ' || {checksum} || ' ' || {state} || ' ' || {revision}, E'\\n') AS c0 FROM {table}"
+                "SELECT string_agg({}, E'\\n') AS c0, CAST(count(*) AS TEXT) AS c1 FROM {table}",
+                line(format!("{checksum} || {revision}"))
             ),
             Dialect::Mysql => format!(
-                "SELECT CONCAT_WS(' ', {position}, {checksum}, {state}, {revision}) AS c0 FROM {table}"
+                "SELECT {} AS c0, '' AS c1 FROM {table}",
+                line(format!("CONCAT({checksum}, {revision})"))
             ),
         }
     }
@@ -500,31 +500,57 @@ impl MigrationSet {
     /// half-applied or unknown row, a changed checksum, work to do) goes the
     /// locked way, which says what is wrong or does the work.
     fn already_at<D: Database + ?Sized>(&self, db: &mut D, target: Target<'_>) -> Option<Report> {
-        let rows = db.query(&version::select_applied(db.dialect()), 1).ok()?;
-        // One line per row, in any order (no sort on the server):
-        // "position checksum state revision".
-        let lines: Vec<&str> = rows
-            .iter()
-            .flat_map(|row| text(row, 0).split('\n'))
-            .filter(|l| !l.is_empty())
-            .collect();
+        let d = db.dialect();
+        // A line "<checksum><revision>" per applied row, in no particular
+        // order (no sort on the server); a row in any other state gives no
+        // line, and then the lines fall short of the rows.
+        let (lines, rows): (Vec<&str>, usize);
+        let read = db.query(&version::select_applied(d), 2).ok()?;
+        if d == Dialect::Mysql {
+            lines = read
+                .iter()
+                .map(|row| row.first().and_then(|c| c.as_deref()))
+                .collect::<Option<_>>()?;
+            rows = read.len();
+        } else {
+            let row = read.first()?;
+            lines = row
+                .first()
+                .and_then(|c| c.as_deref())
+                .map_or_else(Vec::new, |joined| joined.split('\n').collect());
+            rows = text(row, 1).parse().ok()?;
+        }
         let at = lines.len();
-        if at > self.len() {
+        if at != rows || at > self.len() {
             return None;
         }
+        // Row i is nearly always migration i (rows come back in the order
+        // they were written); a lookup by revision is the exception.
+        let mut by_revision: Option<std::collections::HashMap<&str, usize>> = None;
         let mut seen = vec![false; at];
-        for line in lines {
-            let mut parts = line.splitn(4, ' ');
-            let (Some(p), Some(checksum), Some("applied"), Some(revision)) =
-                (parts.next(), parts.next(), parts.next(), parts.next())
-            else {
-                return None;
+        for (i, line) in lines.iter().enumerate() {
+            let here = |p: usize| {
+                self.revision_and_checksum(p)
+                    .and_then(|(revision, checksum)| {
+                        (line.strip_prefix(checksum) == Some(revision)).then_some(p)
+                    })
             };
-            let p: usize = p.parse().ok()?;
-            let (m_revision, m_checksum) = self.revision_and_checksum(p)?;
+            let p = match here(i) {
+                Some(p) => p,
+                None => {
+                    let index = by_revision.get_or_insert_with(|| {
+                        (0..self.len())
+                            .filter_map(|p| Some((self.revision_and_checksum(p)?.0, p)))
+                            .collect()
+                    });
+                    let (_, checksum) = self.revision_and_checksum(0)?;
+                    let revision = line.get(checksum.len()..)?;
+                    here(*index.get(revision)?)?
+                }
+            };
             // Distinct positions below `at`, `at` of them: exactly the first
             // `at` migrations of the chain.
-            if p >= at || seen[p] || m_revision != revision || m_checksum != checksum {
+            if p >= at || seen[p] {
                 return None;
             }
             seen[p] = true;

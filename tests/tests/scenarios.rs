@@ -50,7 +50,41 @@ on_every_backend!(
     diesel_harness_runs_the_set,
     stamp_and_history,
     checks_follow_their_columns,
+    version_rows_in_any_order,
 );
+
+/// A start-up with nothing to do reads the version table once, in whatever
+/// order the server returns its rows; a row not applied sends it the
+/// locked way, which refuses.
+fn version_rows_in_any_order(db: &TestDb) {
+    let mut conn = db.connect();
+    MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
+    // Written again newest first: PostgreSQL and SQLite return them so.
+    conn.execute("CREATE TABLE godwit_version_copy AS SELECT * FROM godwit_version")
+        .unwrap();
+    conn.execute("DELETE FROM godwit_version").unwrap();
+    conn.execute(
+        "INSERT INTO godwit_version SELECT * FROM godwit_version_copy ORDER BY position DESC",
+    )
+    .unwrap();
+    conn.execute("DROP TABLE godwit_version_copy").unwrap();
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), MIGRATIONS.head());
+    let report = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
+    assert!(report.steps.is_empty(), "{report:?}");
+    assert_eq!(report.to, MIGRATIONS.head());
+
+    // The base's row marked as still running: no longer settled.
+    conn.execute("UPDATE godwit_version SET state = 'upgrading', op_index = 0 WHERE position = 0")
+        .unwrap();
+    let err = MIGRATIONS.current(&mut conn).unwrap_err();
+    assert!(matches!(err, Error::HalfApplied { .. }), "{err}");
+    // A running base under applied migrations: refused either way.
+    let err = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap_err();
+    assert!(
+        matches!(err, Error::HalfApplied { .. } | Error::Inconsistent(_)),
+        "{err}"
+    );
+}
 
 fn checks_follow_their_columns(db: &TestDb) {
     let mut conn = db.connect();
