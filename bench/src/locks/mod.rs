@@ -121,6 +121,8 @@ struct Sample {
 #[derive(Clone, Copy, Debug, Default)]
 struct Window {
     statements: usize,
+    /// Statements that took 100 ms or more.
+    slow: usize,
     longest: Duration,
     p99: Duration,
     duration: Duration,
@@ -139,6 +141,10 @@ fn window(samples: &[Sample], from: Duration, to: Duration) -> Window {
         .unwrap_or_default();
     Window {
         statements: latencies.len(),
+        slow: latencies
+            .iter()
+            .filter(|l| **l >= Duration::from_millis(100))
+            .count(),
         longest: latencies.last().copied().unwrap_or_default(),
         p99,
         duration: to.saturating_sub(from),
@@ -415,6 +421,40 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
     ));
     let met = godwit.all.longest < Duration::from_millis(100)
         && naive.all.longest >= Duration::from_secs(1);
+    if !met {
+        if let Some((i, w)) = godwit
+            .changes
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, w)| w.longest)
+        {
+            let mut why = format!(
+                "**Where godwit's longest stall came from.** During \"{}\": {} of its {} writer \
+                 statements took 100 ms or more, the longest {}; its p99 was {}.",
+                CHANGES[i].name,
+                w.slow,
+                w.statements,
+                fmt_duration(w.longest),
+                fmt_duration(w.p99)
+            );
+            if i == BACKFILL {
+                let batches = (opts.rows / 1000).max(1) as u32;
+                why.push_str(&format!(
+                    " A writer statement waits for the backfill only while a batch holds the \
+                     row it updates, at most one batch: {} on average here ({} batches of 1000 \
+                     rows in {}). A longer stall is not that wait; most likely it is the disk: a \
+                     commit, the writer's or a batch's, waiting on the write-ahead log while \
+                     the backfill writes it batch after batch, with no pause between them. The naive plan's single \
+                     UPDATE took {} on the same rows.",
+                    fmt_duration(w.duration / batches),
+                    batches,
+                    fmt_duration(w.duration),
+                    fmt_duration(naive.changes[i].duration)
+                ));
+            }
+            s.para(why);
+        }
+    }
     s.target(
         "lock time: godwit's longest stall under 100 ms where the naive plan stalls for seconds",
         format!(
