@@ -681,12 +681,7 @@ impl MigrationSet {
         } else {
             (to..from).rev().map(|k| (k, Phase::Downgrade)).collect()
         };
-        // Upgrades carry one model forward; a downgrade starts from the
-        // model its upgrade left, replayed.
-        let mut carried = match steps.first() {
-            Some(&(k, Phase::Upgrade)) => Some(self.schema_at(k)?),
-            _ => None,
-        };
+        let mut carried = None;
         for (k, phase) in steps {
             let m = self.migrations()[k];
             if phase == Phase::Downgrade {
@@ -694,10 +689,7 @@ impl MigrationSet {
                     return Err(irreversible(m, reason));
                 }
             }
-            let ops = match carried.as_mut() {
-                Some(schema) => self.render_from(d, k, phase, schema)?,
-                None => self.render(d, k, phase)?,
-            };
+            let ops = self.render_step(d, k, phase, &mut carried)?;
             let transactional = transactional(d, m, phase);
             out.push_str(&format!(
                 "-- {} {}: {}{}\n",
@@ -820,6 +812,26 @@ impl MigrationSet {
     ) -> Result<Vec<RenderedOp>, Error> {
         let mut schema = self.schema_before(k, phase)?;
         self.render_from(d, k, phase, &mut schema)
+    }
+
+    /// Renders one step of a run over several migrations. Upgrades carry one
+    /// model forward in `carried` (replayed once, at the first step); a
+    /// downgrade starts from the model its upgrade left, replayed.
+    fn render_step(
+        &self,
+        d: Dialect,
+        k: usize,
+        phase: Phase,
+        carried: &mut Option<Schema>,
+    ) -> Result<Vec<RenderedOp>, Error> {
+        if phase == Phase::Downgrade {
+            return self.render(d, k, phase);
+        }
+        let schema = match carried {
+            Some(schema) => schema,
+            None => carried.insert(self.schema_at(k)?),
+        };
+        self.render_from(d, k, phase, schema)
     }
 
     /// The schema model that migration `k`'s `phase` body starts from.
@@ -1116,22 +1128,14 @@ impl MigrationSet {
             steps.push(step);
         }
         let mut position = start;
-        // Upgrades carry the model forward from one replay; each downgrade
-        // starts from the model its upgrade left.
-        let mut carried = match phase {
-            Phase::Upgrade if start < to => Some(self.schema_at(start)?),
-            _ => None,
-        };
+        let mut carried = None;
         loop {
             let k = match phase {
                 Phase::Upgrade if position < to => position,
                 Phase::Downgrade if position > to => position - 1,
                 _ => break,
             };
-            let ops = match carried.as_mut() {
-                Some(schema) => self.render_from(db.dialect(), k, phase, schema)?,
-                None => self.render(db.dialect(), k, phase)?,
-            };
+            let ops = self.render_step(db.dialect(), k, phase, &mut carried)?;
             steps.push(self.apply(db, k, phase, options, None, ops)?);
             // The lock is held for the whole run: no other process moved
             // the database meanwhile, so there is nothing to read again.

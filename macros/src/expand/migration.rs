@@ -43,20 +43,15 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
 
-    let model = parsed.to_model();
-    let export_data = if errors.is_empty() {
-        export_data(&args, &parsed.ident, &body, &model)
-    } else {
-        quote!(@broken)
+    let model = errors.is_empty().then(|| parsed.to_model());
+    let export_data = match &model {
+        Some(model) => export_data(&args, &parsed.ident, &body, model),
+        None => quote!(@broken),
     };
     // The model as one string (see `godwit_core::EmbeddedMigration`). A
     // broken migration still defines `MIGRATION`, so that it gives its own
     // errors and not a cascade of "cannot find MIGRATION" in the set.
-    let embedded = if errors.is_empty() {
-        model
-    } else {
-        placeholder()
-    };
+    let embedded = model.unwrap_or_else(placeholder);
     let (revision, checksum) = (&*embedded.revision, &*embedded.checksum);
     let encoded = godwit_core::codec::encode(&embedded);
     let compile_errors = errors.to_compile_errors();

@@ -8,7 +8,7 @@
 //! - MySQL: `lock_wait_timeout` from [`Options`]; `foreign_key_checks` is
 //!   set back on at the end in case a failed op left it off.
 
-use super::{exec, Failure, Options};
+use super::Options;
 use crate::database::{text, Database};
 use crate::dialect::Dialect;
 use crate::Error;
@@ -56,10 +56,8 @@ pub(crate) fn end<D: Database + ?Sized>(db: &mut D, session: Session) -> Result<
 }
 
 fn setting<D: Database + ?Sized>(db: &mut D, sql: &str, context: &str) -> Result<(), Error> {
-    exec(db, sql, context).map_err(|f| match f {
-        Failure::Fatal(e) => e,
-        Failure::Retryable(f) => Error::database(context.to_string(), f.cause),
-    })
+    db.execute(sql)
+        .map_err(|e| Error::database(format!("{context} (`{sql}`)"), e))
 }
 
 /// PostgreSQL's timeouts for the session.
