@@ -357,12 +357,19 @@ pub(crate) mod version {
     }
 
     /// What [`MigrationSet::already_at`] reads: "<checksum><revision>" for
-    /// each applied row (NULL for a row in another state), in no particular
-    /// order. SQLite and PostgreSQL join the lines into one value, with the
-    /// count of rows beside it, so that a thousand rows cross the driver as
-    /// one; MySQL's `GROUP_CONCAT` is cut at `group_concat_max_len` (1 KiB by
-    /// default on MySQL), so there it is a line per row. Two strings joined
-    /// and no separator: each `||` costs SQLite a string per row.
+    /// each applied row, in no particular order, joined by the server into
+    /// one value (a thousand rows cross the driver as one), and the count of
+    /// rows beside it. Two strings joined and no separator: each `||` costs
+    /// SQLite a string per row.
+    ///
+    /// SQLite and PostgreSQL: a row in another state gives no line, and then
+    /// the lines fall short of the rows. MySQL: every row gives a line
+    /// (`GROUP_CONCAT` joins its arguments, where `CONCAT` or `CASE` would
+    /// cost MariaDB an expression per row), and a third column counts the
+    /// rows in another state. MySQL cuts the joined value at
+    /// `group_concat_max_len` (1 MiB by default on MariaDB, 1 KiB on MySQL):
+    /// then the lines fall short of the rows, and
+    /// [`version::select_applied_rows`] reads a line per row instead.
     pub fn select_applied(d: Dialect) -> String {
         let q = |s: &str| d.quote(s);
         let (checksum, state, revision, table) =
@@ -377,11 +384,26 @@ pub(crate) mod version {
                 "SELECT string_agg({}, E'\\n') AS c0, CAST(count(*) AS TEXT) AS c1 FROM {table}",
                 line(format!("{checksum} || {revision}"))
             ),
+            // A newline character inside the literal: `'\\n'` would be two
+            // characters under NO_BACKSLASH_ESCAPES.
             Dialect::Mysql => format!(
-                "SELECT {} AS c0, '' AS c1 FROM {table}",
-                line(format!("CONCAT({checksum}, {revision})"))
+                "SELECT GROUP_CONCAT({checksum}, {revision} SEPARATOR '\n') AS c0, CAST(COUNT(*) AS CHAR) AS c1, \
+                 CAST(COUNT(NULLIF({state}, 'applied')) AS CHAR) AS c2 FROM {table}"
             ),
         }
+    }
+
+    /// MySQL, when `GROUP_CONCAT` was cut: a line per row, NULL for a row
+    /// in another state.
+    pub fn select_applied_rows() -> String {
+        let q = |s: &str| Dialect::Mysql.quote(s);
+        format!(
+            "SELECT CASE WHEN {} = 'applied' THEN CONCAT({}, {}) END AS c0 FROM {}",
+            q("state"),
+            q("checksum"),
+            q("revision"),
+            q(VERSION_TABLE)
+        )
     }
 
     pub fn exists(d: Dialect) -> String {
@@ -502,23 +524,28 @@ impl MigrationSet {
     fn already_at<D: Database + ?Sized>(&self, db: &mut D, target: Target<'_>) -> Option<Report> {
         let d = db.dialect();
         // A line "<checksum><revision>" per applied row, in no particular
-        // order (no sort on the server); a row in any other state gives no
-        // line, and then the lines fall short of the rows.
-        let (lines, rows): (Vec<&str>, usize);
-        let read = db.query(&version::select_applied(d), 2).ok()?;
-        if d == Dialect::Mysql {
-            lines = read
+        // order (no sort on the server).
+        let mysql = d == Dialect::Mysql;
+        let read = db
+            .query(&version::select_applied(d), if mysql { 3 } else { 2 })
+            .ok()?;
+        let row = read.first()?;
+        let rows: usize = text(row, 1).parse().ok()?;
+        if mysql && text(row, 2) != "0" {
+            return None;
+        }
+        let mut lines: Vec<&str> = row
+            .first()
+            .and_then(|c| c.as_deref())
+            .map_or_else(Vec::new, |joined| joined.split('\n').collect());
+        let per_row;
+        if mysql && lines.len() != rows {
+            // Cut at group_concat_max_len.
+            per_row = db.query(&version::select_applied_rows(), 1).ok()?;
+            lines = per_row
                 .iter()
                 .map(|row| row.first().and_then(|c| c.as_deref()))
                 .collect::<Option<_>>()?;
-            rows = read.len();
-        } else {
-            let row = read.first()?;
-            lines = row
-                .first()
-                .and_then(|c| c.as_deref())
-                .map_or_else(Vec::new, |joined| joined.split('\n').collect());
-            rows = text(row, 1).parse().ok()?;
         }
         let at = lines.len();
         if at != rows || at > self.len() {
