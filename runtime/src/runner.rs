@@ -1340,8 +1340,17 @@ impl MigrationSet {
         let m = self.migrations()[k];
         let expected = if phase == Phase::Upgrade { k } else { k + 1 };
         let result = (|| {
-            exec(db, begin(d), "starting the migration's transaction")?;
-            if let Err(f) = run_ops(db, ops, false) {
+            // The BEGIN goes with the first op's statements; a migration
+            // without plain SQL up front sends it alone.
+            let mut first = Some(begin(d));
+            if !matches!(
+                ops.iter().find_map(|o| o.statements.first()),
+                Some(Statement::Sql(_))
+            ) {
+                exec(db, begin(d), "starting the migration's transaction")?;
+                first = None;
+            }
+            if let Err(f) = run_ops_after(db, first, ops, false) {
                 let _ = db.execute("ROLLBACK");
                 if f.is_lock_timeout() {
                     return Err(Failure::Retryable(f));
@@ -1571,6 +1580,18 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
     ops: &[RenderedOp],
     batches_commit: bool,
 ) -> Result<(), OpFailure> {
+    run_ops_after(db, None, ops, batches_commit)
+}
+
+/// [`run_ops`], with `first` (a `BEGIN`) sent at the head of the first
+/// batch: one round trip fewer per migration. A failure of the batch is the
+/// first op's, and shows the batch without `first`.
+pub(crate) fn run_ops_after<D: Database + ?Sized>(
+    db: &mut D,
+    mut first: Option<&str>,
+    ops: &[RenderedOp],
+    batches_commit: bool,
+) -> Result<(), OpFailure> {
     for (index, op) in ops.iter().enumerate() {
         recorded::announce(op, index, ops.len());
         let mut pending = String::new();
@@ -1582,14 +1603,28 @@ pub(crate) fn run_ops<D: Database + ?Sized>(
                 cause,
             };
             if let Statement::Sql(sql) = s {
+                // `first` is still there only before the first batch.
+                let prefixed = first.is_some();
+                if let Some(first) = first.take() {
+                    join(&mut pending, first);
+                }
                 join(&mut pending, sql);
                 if matches!(statements.peek(), Some(Statement::Sql(_))) {
                     continue;
                 }
                 let batch = std::mem::take(&mut pending);
                 tracing::debug!(statement = %batch, "executing");
-                db.execute(&batch).map_err(|e| fail(batch.clone(), e))?;
+                db.execute(&batch).map_err(|e| {
+                    let shown = match batch.split_once("\n;\n") {
+                        Some((_, rest)) if prefixed => rest.to_string(),
+                        _ => batch.clone(),
+                    };
+                    fail(shown, e)
+                })?;
                 continue;
+            }
+            if let Some(first) = first.take() {
+                db.execute(first).map_err(|e| fail(first.to_string(), e))?;
             }
             run_statement(db, s, batches_commit)
                 .map_err(|(statement, cause)| fail(statement, cause))?;

@@ -176,6 +176,16 @@ impl Faulty {
     /// transaction control, not the version table); `Err` is what the
     /// statement returns.
     fn inject(&mut self, sql: &str) -> diesel::QueryResult<()> {
+        let opens = |s: &str| {
+            let s = s.trim_start().to_ascii_uppercase();
+            s.starts_with("BEGIN") || s.starts_with("START TRANSACTION")
+        };
+        // The runner sends a migration's BEGIN at the head of its first
+        // batch: the batch is the op's.
+        let sql = match sql.split_once("\n;\n") {
+            Some((head, rest)) if opens(head) => rest,
+            _ => sql,
+        };
         let upper = sql.trim_start().to_ascii_uppercase();
         let control = [
             "BEGIN",
