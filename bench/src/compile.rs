@@ -508,6 +508,10 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
         s.figure("compile.godwit.touched", g);
         s.figure("compile.diesel.touched", d);
         s.figure(
+            "compile.plain.touched",
+            get(n, Variant::GodwitWithoutMacros).1,
+        );
+        s.figure(
             "compile.optimised.touched",
             get(n, Variant::GodwitOptimisedMacros).1,
         );

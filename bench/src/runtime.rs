@@ -515,8 +515,8 @@ fn startup_section(opts: &Options, lines: &[RunnerLine]) -> Section {
         "The cost every deploy pays: the database already holds all {} migrations and the \
          application starts. godwit: `MIGRATIONS.upgrade(&mut conn, Target::Head)`: one read of \
          the version table, without the migration lock (the server joins the rows into one \
-         value), every row checked against the embedded set (revision, \
-         position, checksum, state); with something to do it would take the lock and read \
+         value), every row checked against the embedded set (revision, checksum, state); \
+         with something to do it would take the lock and read \
          again. diesel_migrations: `conn.run_pending_migrations(MIGRATIONS)` on its own database \
          migrated with the same SQL. The floor: one query of the version table \
          (`SELECT revision FROM godwit_version`, all rows read). Each on an open connection \
