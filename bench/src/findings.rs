@@ -65,7 +65,8 @@ pub fn section(sections: &[Section]) -> Option<Section> {
                 per.join(", ")
             ));
         }
-        if let (Some(p), Some(dt)) = (get("compile.plain.touched"), get("compile.diesel.touched")) {
+        let plain = get("compile.plain.touched").zip(get("compile.diesel.touched"));
+        if let Some((p, dt)) = plain.filter(|(p, dt)| p.as_secs_f64() > dt.as_secs_f64() * 1.2) {
             b.push_str(&format!(
                 " The same crate without the macros (the {n} modules compiled as plain Rust \
                  against `godwit::dsl`, an empty set) rebuilds in {}, {:.2}x diesel_migrations' \
@@ -137,8 +138,8 @@ pub fn section(sections: &[Section]) -> Option<Section> {
         b.push_str(
             " The rest is the database's: the version row godwit writes in each migration's \
              transaction (the floor writes none; diesel_migrations writes one too), sent with \
-             the COMMIT; the BEGIN goes with the first op's statements, and each further op is \
-             a round trip of its own, where the floor sends a migration's statements as one \
+             the COMMIT; on PostgreSQL the BEGIN goes with the first op's statements; each \
+             further op is a round trip of its own, where the floor sends a migration's statements as one \
              batch. On MySQL and MariaDB, whose DDL commits by itself, each migration also \
              records that it started and each op that it is done, each a durable commit, so \
              that a run that stops says which op it stopped at.",

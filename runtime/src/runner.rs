@@ -367,9 +367,11 @@ pub(crate) mod version {
     /// (`GROUP_CONCAT` joins its arguments, where `CONCAT` or `CASE` would
     /// cost MariaDB an expression per row), and a third column counts the
     /// rows in another state. MySQL cuts the joined value at
-    /// `group_concat_max_len` (1 MiB by default on MariaDB, 1 KiB on MySQL):
-    /// then the lines fall short of the rows, and
-    /// [`version::select_applied_rows`] reads a line per row instead.
+    /// `group_concat_max_len` (1 MiB by default on MariaDB, 1 KiB on MySQL),
+    /// anywhere, also inside a line: MySQL 8 raises it for this statement
+    /// (`SET_VAR`; MariaDB reads the hint as a comment), and when the lines
+    /// do not check out [`version::select_applied_rows`] reads them again, a
+    /// line per row.
     pub fn select_applied(d: Dialect) -> String {
         let q = |s: &str| d.quote(s);
         let (checksum, state, revision, table) =
@@ -387,7 +389,8 @@ pub(crate) mod version {
             // A newline character inside the literal: `'\\n'` would be two
             // characters under NO_BACKSLASH_ESCAPES.
             Dialect::Mysql => format!(
-                "SELECT GROUP_CONCAT({checksum}, {revision} SEPARATOR '\n') AS c0, CAST(COUNT(*) AS CHAR) AS c1, \
+                "SELECT /*+ SET_VAR(group_concat_max_len = 4294967295) */ \
+                 GROUP_CONCAT({checksum}, {revision} SEPARATOR '\n') AS c0, CAST(COUNT(*) AS CHAR) AS c1, \
                  CAST(COUNT(NULLIF({state}, 'applied')) AS CHAR) AS c2 FROM {table}"
             ),
         }
@@ -523,8 +526,6 @@ impl MigrationSet {
     /// locked way, which says what is wrong or does the work.
     fn already_at<D: Database + ?Sized>(&self, db: &mut D, target: Target<'_>) -> Option<Report> {
         let d = db.dialect();
-        // A line "<checksum><revision>" per applied row, in no particular
-        // order (no sort on the server).
         let mysql = d == Dialect::Mysql;
         let read = db
             .query(&version::select_applied(d), if mysql { 3 } else { 2 })
@@ -534,19 +535,30 @@ impl MigrationSet {
         if mysql && text(row, 2) != "0" {
             return None;
         }
-        let mut lines: Vec<&str> = row
-            .first()
-            .and_then(|c| c.as_deref())
-            .map_or_else(Vec::new, |joined| joined.split('\n').collect());
-        let per_row;
-        if mysql && lines.len() != rows {
-            // Cut at group_concat_max_len.
-            per_row = db.query(&version::select_applied_rows(), 1).ok()?;
-            lines = per_row
+        let joined = row.first().and_then(|c| c.as_deref());
+        let lines: Vec<&str> = joined.map_or_else(Vec::new, |j| j.split('\n').collect());
+        let mut at = self.settled_at(&lines, rows);
+        if mysql && at.is_none() {
+            // Maybe cut at group_concat_max_len: read a line per row. (Also
+            // when a row does differ, on the way to the locked read.)
+            let per_row = db.query(&version::select_applied_rows(), 1).ok()?;
+            let lines: Vec<&str> = per_row
                 .iter()
                 .map(|row| row.first().and_then(|c| c.as_deref()))
                 .collect::<Option<_>>()?;
+            at = self.settled_at(&lines, per_row.len());
         }
+        let at = at?;
+        (self.resolve(target, at).ok()? == at).then(|| Report {
+            from: self.revision_at(at),
+            to: self.revision_at(at),
+            steps: Vec::new(),
+        })
+    }
+
+    /// `Some(n)` when `lines` ("<checksum><revision>", one per row of `rows`)
+    /// are exactly the first `n` migrations of the chain, in any order.
+    fn settled_at(&self, lines: &[&str], rows: usize) -> Option<usize> {
         let at = lines.len();
         if at != rows || at > self.len() {
             return None;
@@ -582,11 +594,7 @@ impl MigrationSet {
             }
             seen[p] = true;
         }
-        (self.resolve(target, at).ok()? == at).then(|| Report {
-            from: self.revision_at(at),
-            to: self.revision_at(at),
-            steps: Vec::new(),
-        })
+        Some(at)
     }
 
     /// The revision the database is at (`None`: base, or no version table).
@@ -1340,13 +1348,18 @@ impl MigrationSet {
         let m = self.migrations()[k];
         let expected = if phase == Phase::Upgrade { k } else { k + 1 };
         let result = (|| {
-            // The BEGIN goes with the first op's statements; a migration
-            // without plain SQL up front sends it alone.
+            // PostgreSQL: the BEGIN goes with the first op's statements, a
+            // round trip fewer. SQLite sends it alone (no network to save,
+            // and a BEGIN IMMEDIATE that times out behind the application's
+            // writers is then not blamed on the op), as does a migration
+            // without plain SQL up front.
             let mut first = Some(begin(d));
-            if !matches!(
-                ops.iter().find_map(|o| o.statements.first()),
-                Some(Statement::Sql(_))
-            ) {
+            if d != Dialect::Postgres
+                || !matches!(
+                    ops.iter().find_map(|o| o.statements.first()),
+                    Some(Statement::Sql(_))
+                )
+            {
                 exec(db, begin(d), "starting the migration's transaction")?;
                 first = None;
             }
