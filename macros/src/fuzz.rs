@@ -305,7 +305,7 @@ fn check_one(args: &TokenStream, item: &TokenStream) -> Result<(), String> {
             "#[migration] reported {message} without a span in its input:\n#[migration({args})] {item}"
         ));
     }
-    let data = quote::quote!([[m]] [{ (#args) #item }]);
+    let data = crate::expand::set::chain_data([(quote::quote!(m), quote::quote!((#args) #item))]);
     let checked = catch_unwind(AssertUnwindSafe(|| {
         crate::expand::set::expand_check_set(data)
     }))
@@ -330,14 +330,10 @@ fn check_set(set: &[(TokenStream, TokenStream)]) -> Result<(), String> {
     if set.len() < 2 {
         return Ok(());
     }
-    let paths = (0..set.len()).map(|i| {
+    let input = crate::expand::set::chain_data(set.iter().enumerate().map(|(i, (args, item))| {
         let name = Ident::new(&format!("m{i}"), Span::call_site());
-        quote::quote!([#name])
-    });
-    let data = set
-        .iter()
-        .map(|(args, item)| quote::quote!({ (#args) #item }));
-    let input = quote::quote!([#(#paths)*] [#(#data)*]);
+        (quote::quote!(#name), quote::quote!((#args) #item))
+    }));
     let shown = || {
         set.iter()
             .map(|(a, i)| format!("#[migration({a})] {i}"))

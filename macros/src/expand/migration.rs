@@ -81,11 +81,15 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[allow(unused_macros)]
         macro_rules! __godwit_export {
-            ([ [$($next:tt)*] $($rest:tt)* ] [$($paths:tt)*] [$($data:tt)*]) => {
-                $($next)*::__godwit_export! { [ $($rest)* ] [$($paths)*] [$($data)* { #export_data }] }
+            // Called as `$me::__godwit_export!`, with the paths still to
+            // visit and the data so far each nested one level per migration,
+            // so that every step matches a few tokens whatever the length of
+            // the set (see `migrations!`).
+            ([$($me:tt)*] [ [$($next:tt)*] $rest:tt ] $data:tt) => {
+                $($next)*::__godwit_export! { [$($next)*] $rest { $data [$($me)*] { #export_data } } }
             };
-            ([] [$($paths:tt)*] [$($data:tt)*]) => {
-                ::godwit::__private::__check_set! { [$($paths)*] [$($data)* { #export_data }] }
+            ([$($me:tt)*] [] $data:tt) => {
+                ::godwit::__private::__check_set! { { $data [$($me)*] { #export_data } } }
             };
         }
         #[doc(hidden)]

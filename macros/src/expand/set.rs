@@ -1,12 +1,18 @@
 //! `migrations![a::m1, b::m2]` and the set checker behind it.
 //!
 //! `migrations!` starts a callback chain: it calls `a::m1::__godwit_export!`
-//! with the paths still to visit; each migration's export macro appends its
-//! model (in `godwit_core::codec`'s form) and its own source tokens (spans
-//! intact, in its own file) and calls the next; the last one calls
+//! with the paths still to visit; each migration's export macro adds its
+//! path, its model (in `godwit_core::codec`'s form) and its own source tokens
+//! (spans intact, in its own file) and calls the next; the last one calls
 //! `__check_set!`, which reads the models, orders and checks the chain,
 //! replays the schema and builds the `MigrationSet`. A migration's source is
 //! parsed again only to place an error in it.
+//!
+//! The paths still to visit and the data gathered are nested one group per
+//! migration (`[ [a::m2] [ [a::m3] [] ] ]`, `{ { {} [a::m1] {..} } [a::m2]
+//! {..} }`): a step of the chain matches a path and two token trees, where
+//! flat lists would make each step match all of them, and the chain cost
+//! the compiler time quadratic in the length of the set.
 
 use godwit_core::{Diagnostic, Location, Migration};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -28,14 +34,28 @@ pub fn expand_migrations(input: TokenStream) -> TokenStream {
         }
     };
     let paths: Vec<&Path> = paths.iter().collect();
-    let all = paths.iter().map(|p| quote!([#p]));
     match paths.split_first() {
-        None => quote!(::godwit::__private::__check_set! { [] [] }),
+        None => quote!(::godwit::__private::__check_set! { {} }),
         Some((first, rest)) => {
-            let rest = rest.iter().map(|p| quote!([#p]));
-            quote!(#first::__godwit_export! { [ #(#rest)* ] [ #(#all)* ] [] })
+            let rest = rest
+                .iter()
+                .rev()
+                .fold(quote!([]), |inner, p| quote!([ [#p] #inner ]));
+            quote!(#first::__godwit_export! { [#first] #rest {} })
         }
     }
+}
+
+/// The input of `__check_set!` for `entries` (path, data), as the chain
+/// builds it: `{ { {} [path1] {data1} } [path2] {data2} }`.
+#[cfg(test)]
+pub(crate) fn chain_data(
+    entries: impl IntoIterator<Item = (TokenStream, TokenStream)>,
+) -> TokenStream {
+    entries.into_iter().fold(
+        quote!({}),
+        |inner, (path, data)| quote!({ #inner [#path] { #data } }),
+    )
 }
 
 /// One migration as handed to the set checker.
@@ -51,34 +71,15 @@ enum Entry {
     },
 }
 
-/// Expands `__check_set! { [ [path] .. ] [ { data } .. ] }`.
+/// Expands `__check_set! { .. }` (see [`chain_data`]).
 pub fn expand_check_set(input: TokenStream) -> TokenStream {
-    let groups: Vec<TokenTree> = input.into_iter().collect();
-    let (paths, data) = match &groups[..] {
-        [TokenTree::Group(p), TokenTree::Group(d)] => (p.stream(), d.stream()),
-        _ => {
-            return quote!(::core::compile_error!(
-                "__check_set! is called by migrations![..], not by hand"
-            ))
-        }
+    let Some((paths, data)) = unnest(input) else {
+        return quote!(::core::compile_error!(
+            "__check_set! is called by migrations![..], not by hand"
+        ));
     };
-    let paths: Vec<TokenStream> = paths
-        .into_iter()
-        .filter_map(|t| match t {
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => Some(g.stream()),
-            _ => None,
-        })
-        .collect();
     let mut errors = Errors::default();
-    let entries: Vec<Entry> = data
-        .into_iter()
-        .filter_map(|t| match t {
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
-                Some(read_entry(g.stream()))
-            }
-            _ => None,
-        })
-        .collect();
+    let entries: Vec<Entry> = data.into_iter().map(read_entry).collect();
 
     let fallback = |paths: &[TokenStream]| {
         let refs = paths.iter().map(|p| quote!(&#p::MIGRATION));
@@ -126,6 +127,35 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
     } else {
         quote!({ #compile_errors #set })
     }
+}
+
+/// The paths and the data of the migrations in `input`, first to last;
+/// `None` when it is not what the chain builds.
+fn unnest(input: TokenStream) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
+    let brace = |t: Option<TokenTree>, d: Delimiter| match t {
+        Some(TokenTree::Group(g)) if g.delimiter() == d => Some(g.stream()),
+        _ => None,
+    };
+    let mut outer = input.into_iter();
+    let mut level = brace(outer.next(), Delimiter::Brace)?;
+    if outer.next().is_some() {
+        return None;
+    }
+    let (mut paths, mut data) = (Vec::new(), Vec::new());
+    // Innermost is the first migration; `{}` ends it.
+    loop {
+        let mut it = level.into_iter();
+        let Some(inner) = it.next() else { break };
+        paths.push(brace(it.next(), Delimiter::Bracket)?);
+        data.push(brace(it.next(), Delimiter::Brace)?);
+        if it.next().is_some() {
+            return None;
+        }
+        level = brace(Some(inner), Delimiter::Brace)?;
+    }
+    paths.reverse();
+    data.reverse();
+    Some((paths, data))
 }
 
 /// Reads `(args) "model" mod name { .. }`: only the top level, so that the
