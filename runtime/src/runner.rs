@@ -327,6 +327,51 @@ pub(crate) mod version {
         )
     }
 
+    /// MySQL: [`version::finish`] for `m`, and the claim of `next` (at
+    /// `position`, op 0) in the same statement, so that one durable write
+    /// ends a migration and starts the next. `m`'s row exists (it was
+    /// claimed), `next`'s does not (the lock is held and the table was read).
+    pub fn finish_and_claim(
+        m: &Migration,
+        execution_ms: u128,
+        next: &Migration,
+        position: usize,
+    ) -> String {
+        let d = Dialect::Mysql;
+        let q = |s: &str| d.quote(s);
+        let row = |m: &Migration, position: usize, state: &str, op_index: &str, ms: u128| {
+            format!(
+                "({}, {position}, {}, {}, {}, {op_index}, {ms})",
+                sql_string(d, &m.revision),
+                sql_string(d, &m.message),
+                sql_string(d, &m.checksum),
+                sql_string(d, state),
+            )
+        };
+        let update = |c: &str| format!("{} = VALUES({})", q(c), q(c));
+        format!(
+            "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}) VALUES {}, {} ON DUPLICATE KEY UPDATE {}, {}, {} = NULL, {} = NULL, {}, {}, {}, {} = CURRENT_TIMESTAMP(6)",
+            q(VERSION_TABLE),
+            q("revision"),
+            q("position"),
+            q("message"),
+            q("checksum"),
+            q("state"),
+            q("op_index"),
+            q("execution_ms"),
+            row(m, position - 1, "applied", "NULL", execution_ms),
+            row(next, position, "upgrading", "0", 0),
+            update("state"),
+            update("op_index"),
+            q("error"),
+            q("resume_key"),
+            update("checksum"),
+            update("message"),
+            update("execution_ms"),
+            q("applied_at"),
+        )
+    }
+
     pub fn delete(d: Dialect, revision: &str) -> String {
         format!(
             "DELETE FROM {} WHERE {} = {}",
@@ -1164,14 +1209,35 @@ impl MigrationSet {
         }
         let mut position = start;
         let mut carried = None;
+        // MySQL upgrades: the next migration, rendered before this one's
+        // last record so that the record can claim it (see `RowPlan`); a
+        // failure to render it is returned once this one is applied.
+        let ahead = db.dialect() == Dialect::Mysql && phase == Phase::Upgrade;
+        let mut next: Option<Result<Vec<RenderedOp>, Error>> = None;
+        let mut claimed = false;
         loop {
             let k = match phase {
                 Phase::Upgrade if position < to => position,
                 Phase::Downgrade if position > to => position - 1,
                 _ => break,
             };
-            let ops = self.render_step(db.dialect(), k, phase, &mut carried)?;
-            steps.push(self.apply(db, k, phase, options, None, ops)?);
+            let ops = match next.take() {
+                Some(ops) => ops?,
+                None => self.render_step(db.dialect(), k, phase, &mut carried)?,
+            };
+            let mut row = RowPlan {
+                claimed,
+                ..RowPlan::default()
+            };
+            if ahead && k + 1 < to {
+                let rendered = self.render_step(db.dialect(), k + 1, phase, &mut carried);
+                if rendered.is_ok() {
+                    row.claim_next = Some(k + 1);
+                }
+                next = Some(rendered);
+            }
+            claimed = row.claim_next.is_some();
+            steps.push(self.apply(db, k, phase, options, row, ops)?);
             // The lock is held for the whole run: no other process moved
             // the database meanwhile, so there is nothing to read again.
             position = match phase {
@@ -1247,10 +1313,11 @@ impl MigrationSet {
                     "resuming the interrupted {}: {how}",
                     phase.name()
                 );
-                Ok(Some((
-                    k,
-                    self.apply(db, k, phase, options, Some(start), ops)?,
-                )))
+                let row = RowPlan {
+                    resume: Some(start),
+                    ..RowPlan::default()
+                };
+                Ok(Some((k, self.apply(db, k, phase, options, row, ops)?)))
             }
         }
     }
@@ -1263,20 +1330,20 @@ impl MigrationSet {
         k: usize,
         phase: Phase,
         options: &Options,
-        resume: Option<recorded::Start>,
+        row: RowPlan,
         ops: Vec<RenderedOp>,
     ) -> Result<Step, Error> {
         let d = db.dialect();
         let m = self.migrations()[k];
         let started = Instant::now();
         let mut attempt = 1;
-        let resumed_at = resume.as_ref().map(|s| s.op + 1);
+        let resumed_at = row.resume.as_ref().map(|s| s.op + 1);
         tracing::info!(revision = %m.revision, what = %m.message, phase = phase.name(), ops = ops.len(), "running migration");
         loop {
-            let result = if transactional(d, m, phase) && resume.is_none() {
+            let result = if transactional(d, m, phase) && row.resume.is_none() {
                 self.apply_in_transaction(db, k, phase, &ops, started)
             } else {
-                self.apply_op_by_op(db, k, phase, &ops, options, started, resume.clone())
+                self.apply_op_by_op(db, k, phase, &ops, options, started, row.clone())
             };
             match result {
                 Ok(()) => {
@@ -1422,7 +1489,7 @@ impl MigrationSet {
         ops: &[RenderedOp],
         options: &Options,
         started: Instant,
-        resume: Option<recorded::Start>,
+        row: RowPlan,
     ) -> Result<(), Failure> {
         let d = db.dialect();
         let m = self.migrations()[k];
@@ -1431,13 +1498,15 @@ impl MigrationSet {
             Phase::Downgrade => "downgrading",
         };
         let expected = if phase == Phase::Upgrade { k } else { k + 1 };
-        let start = match resume {
+        let start = match row.resume {
             // The caller holds the lock and read the row: take it over.
             Some(start) => {
                 let sql = version::progress(d, &m.revision, running, start.op, None);
                 exec(db, &sql, "recording the migration as resumed")?;
                 start
             }
+            // Claimed, at op 0, by the previous migration's last record.
+            None if row.claimed => recorded::Start::default(),
             None => {
                 // Claim the migration: the lock is held, so no other process
                 // can have claimed or applied it since the run began.
@@ -1451,9 +1520,15 @@ impl MigrationSet {
         };
 
         let retry = (d == Dialect::Mysql).then_some(options);
-        let finish = || match phase {
-            Phase::Upgrade => version::finish(d, m, started.elapsed().as_millis()),
-            Phase::Downgrade => version::delete(d, &m.revision),
+        let next = row
+            .claim_next
+            .and_then(|p| Some((self.migrations().get(p)?, p)));
+        let finish = || match (phase, next) {
+            (Phase::Upgrade, Some((next, p))) if d == Dialect::Mysql => {
+                version::finish_and_claim(m, started.elapsed().as_millis(), next, p)
+            }
+            (Phase::Upgrade, _) => version::finish(d, m, started.elapsed().as_millis()),
+            (Phase::Downgrade, _) => version::delete(d, &m.revision),
         };
         let result = recorded::run(db, ops, &m.revision, start, retry, &finish);
         match result {
@@ -1556,6 +1631,18 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure::Fatal(e)
     }
+}
+
+/// How a migration run op by op starts and ends its version row.
+#[derive(Clone, Debug, Default)]
+struct RowPlan {
+    /// Resumes an interrupted run: the row is there, at this op.
+    resume: Option<recorded::Start>,
+    /// The previous migration's record already claimed this one.
+    claimed: bool,
+    /// Claim the migration at this position with this one's last record
+    /// (MySQL upgrades: one durable write between two migrations, not two).
+    claim_next: Option<usize>,
 }
 
 fn exec<D: Database + ?Sized>(db: &mut D, sql: &str, context: &str) -> Result<(), Failure> {
