@@ -140,9 +140,10 @@ pub fn section(sections: &[Section]) -> Option<Section> {
              transaction (the floor writes none; diesel_migrations writes one too), sent with \
              the COMMIT; on PostgreSQL the BEGIN goes with the first op's statements; each \
              further op is a round trip of its own, where the floor sends a migration's statements as one \
-             batch. On MySQL and MariaDB, whose DDL commits by itself, each migration also \
-             records that it started and each op that it is done, each a durable commit, so \
-             that a run that stops says which op it stopped at.",
+             batch. On MySQL and MariaDB, whose DDL commits by itself, each op also records \
+             that it is done, each a durable commit (the last one also claims the next \
+             migration; the first migration of a run claims its own), so that a run that \
+             stops says which op it stopped at.",
         );
         bullets.push(b);
     }

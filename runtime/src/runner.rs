@@ -350,7 +350,7 @@ pub(crate) mod version {
         };
         let update = |c: &str| format!("{} = VALUES({})", q(c), q(c));
         format!(
-            "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}) VALUES {}, {} ON DUPLICATE KEY UPDATE {}, {}, {} = NULL, {} = NULL, {}, {}, {}, {} = CURRENT_TIMESTAMP(6)",
+            "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}) VALUES {}, {} ON DUPLICATE KEY UPDATE {}, {}, {} = NULL, {} = NULL, {}, {}, {}, {} = CURRENT_TIMESTAMP",
             q(VERSION_TABLE),
             q("revision"),
             q("position"),

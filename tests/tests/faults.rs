@@ -360,6 +360,118 @@ fn faults_mysql() {
     faults_on(Backend::Mysql);
 }
 
+// --- Between two migrations of one run ----------------------------------
+
+/// One run applies f003 then f004 and loses its connection between them:
+/// before f004's first op (on MySQL f003's last record has claimed f004
+/// already, docs/RUNTIME.md), or after f003's last op ran, before its
+/// record. The rows say exactly that, and a plain upgrade reaches head.
+fn between_migrations(backend: Backend, at: OpAt, when: When) -> Result<(), String> {
+    let db = TestDb::create(backend, "faults_between").expect("the backend is enabled");
+    let k3 = FAULTS.position("f003").expect("f003 is in the set");
+    let k4 = FAULTS.position("f004").expect("f004 is in the set");
+    let mut conn = db.connect();
+    FAULTS
+        .upgrade(
+            &mut conn,
+            Target::Revision(&FAULTS.migrations()[k3 - 1].revision),
+        )
+        .map_err(|e| e.to_string())?;
+    let before = ledger(&mut conn)?;
+    let mut victim = db.connect();
+    let id = connection_id(&mut victim);
+    let fault = Fault::DropConnection {
+        killer: db.connect(),
+        victim: id,
+    };
+    let (mut faulty, armed) = Faulty::new(victim, fault, when);
+    let result = watching(
+        OpWatch::new(at.clone(), move || {
+            armed.store(true, std::sync::atomic::Ordering::SeqCst)
+        }),
+        || FAULTS.upgrade(&mut faulty, Target::Revision("f004")),
+    );
+    ensure!(faulty.injected, "the fault was never injected");
+    ensure!(result.is_err(), "the faulted upgrade succeeded: {result:?}");
+
+    let mut conn = db.connect();
+    let (f003, f004) = (record(&mut conn, "f003")?, record(&mut conn, "f004")?);
+    let upgrading = |op: usize| Some(("upgrading".to_string(), Some(op)));
+    if when == When::Before {
+        // f003 done and recorded; f004 claimed, nothing of it run.
+        ensure!(
+            f003 == Some(("applied".to_string(), None)),
+            "f003's row says {f003:?}"
+        );
+        ensure!(f004 == upgrading(0), "f004's row says {f004:?}");
+        schema_is(&mut conn, &model(&FAULTS, k4, 0), "after the fault")?;
+    } else if transactional(backend, "f003") {
+        ensure!(
+            f003.is_none() && f004.is_none(),
+            "rows left: {f003:?} {f004:?}"
+        );
+        schema_is(&mut conn, &model(&FAULTS, k3, 0), "after the fault")?;
+    } else {
+        // Its last op ran (MySQL DDL commits alone), its record did not:
+        // f004 is not claimed either.
+        let last = FAULTS.migrations()[k3].upgrade.len();
+        ensure!(f003 == upgrading(last - 1), "f003's row says {f003:?}");
+        ensure!(f004.is_none(), "f004's row says {f004:?}");
+        schema_is(&mut conn, &model(&FAULTS, k3, last), "after the fault")?;
+    }
+
+    FAULTS
+        .upgrade(&mut conn, Target::Head)
+        .map_err(|e| format!("the upgrade after the fault failed: {e}"))?;
+    ensure!(
+        FAULTS.current(&mut conn).map_err(|e| e.to_string())? == FAULTS.head(),
+        "not at head after recovery"
+    );
+    schema_is(
+        &mut conn,
+        &model(&FAULTS, FAULTS.len(), 0),
+        "after recovery",
+    )?;
+    let mut expected = before;
+    expected[2] += before[0]; // f004 adds one to every n, once
+    let after = ledger(&mut conn)?;
+    ensure!(
+        after == expected,
+        "ledger after recovery {after:?}, expected {expected:?}"
+    );
+    Ok(())
+}
+
+fn between_migrations_on(backend: Backend) {
+    if TestDb::create(backend, "faults_between").is_none() {
+        return;
+    }
+    let mut tally = Tally::new(format!(
+        "one run of f003 and f004 on {backend:?}, its connection dropped between them"
+    ));
+    tally.run("before f004's first op", || {
+        between_migrations(backend, OpAt::upgrade("f004", 1), When::Before)
+    });
+    let last = FAULTS.migrations()[FAULTS.position("f003").expect("f003")]
+        .upgrade
+        .len();
+    tally.run("after f003's last op, before its record", || {
+        between_migrations(backend, OpAt::upgrade("f003", last), When::After)
+    });
+    tally.finish();
+}
+
+// (SQLite: a connection cannot be dropped from outside.)
+#[test]
+fn between_migrations_postgres() {
+    between_migrations_on(Backend::Postgres);
+}
+
+#[test]
+fn between_migrations_mysql() {
+    between_migrations_on(Backend::Mysql);
+}
+
 // --- The long backfill, killed twice -------------------------------------
 
 const BACKFILL_ROWS: i64 = 200_000;
