@@ -267,10 +267,19 @@ pub(crate) mod version {
         state: &str,
         execution_ms: u128,
     ) -> String {
-        let q = |s: &str| d.quote(s);
         let op_index = if state == "applied" { "NULL" } else { "0" };
         format!(
-            "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}) VALUES ({}, {position}, {}, {}, {}, {op_index}, {execution_ms})",
+            "{}{}",
+            insert_into(d),
+            row(d, m, position, state, op_index, execution_ms)
+        )
+    }
+
+    /// `INSERT INTO godwit_version (..) VALUES `, the columns of [`row`].
+    fn insert_into(d: Dialect) -> String {
+        let q = |s: &str| d.quote(s);
+        format!(
+            "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}) VALUES ",
             q(VERSION_TABLE),
             q("revision"),
             q("position"),
@@ -279,6 +288,20 @@ pub(crate) mod version {
             q("state"),
             q("op_index"),
             q("execution_ms"),
+        )
+    }
+
+    /// One row of values for [`insert_into`].
+    fn row(
+        d: Dialect,
+        m: &Migration,
+        position: usize,
+        state: &str,
+        op_index: &str,
+        execution_ms: u128,
+    ) -> String {
+        format!(
+            "({}, {position}, {}, {}, {}, {op_index}, {execution_ms})",
             sql_string(d, &m.revision),
             sql_string(d, &m.message),
             sql_string(d, &m.checksum),
@@ -339,28 +362,12 @@ pub(crate) mod version {
     ) -> String {
         let d = Dialect::Mysql;
         let q = |s: &str| d.quote(s);
-        let row = |m: &Migration, position: usize, state: &str, op_index: &str, ms: u128| {
-            format!(
-                "({}, {position}, {}, {}, {}, {op_index}, {ms})",
-                sql_string(d, &m.revision),
-                sql_string(d, &m.message),
-                sql_string(d, &m.checksum),
-                sql_string(d, state),
-            )
-        };
         let update = |c: &str| format!("{} = VALUES({})", q(c), q(c));
         format!(
-            "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}) VALUES {}, {} ON DUPLICATE KEY UPDATE {}, {}, {} = NULL, {} = NULL, {}, {}, {}, {} = CURRENT_TIMESTAMP",
-            q(VERSION_TABLE),
-            q("revision"),
-            q("position"),
-            q("message"),
-            q("checksum"),
-            q("state"),
-            q("op_index"),
-            q("execution_ms"),
-            row(m, position - 1, "applied", "NULL", execution_ms),
-            row(next, position, "upgrading", "0", 0),
+            "{}{}, {} ON DUPLICATE KEY UPDATE {}, {}, {} = NULL, {} = NULL, {}, {}, {}, {} = CURRENT_TIMESTAMP",
+            insert_into(d),
+            row(d, m, position - 1, "applied", "NULL", execution_ms),
+            row(d, next, position, "upgrading", "0", 0),
             update("state"),
             update("op_index"),
             q("error"),

@@ -157,6 +157,27 @@ fn kill_at(url: &str, at: &OpAt) -> Result<(), String> {
     killed.map_err(|e| e.to_string())
 }
 
+/// A plain upgrade to head after a fault: at head, the schema of the
+/// model, and the ledger as before it with f004's change made exactly once.
+fn recover(conn: &mut impl Database, before: [i64; 4]) -> Result<godwit::Report, String> {
+    let report = FAULTS
+        .upgrade(conn, Target::Head)
+        .map_err(|e| format!("the upgrade after the fault failed: {e}"))?;
+    ensure!(
+        FAULTS.current(conn).map_err(|e| e.to_string())? == FAULTS.head(),
+        "not at head after recovery"
+    );
+    schema_is(conn, &model(&FAULTS, FAULTS.len(), 0), "after recovery")?;
+    let after = ledger(conn)?;
+    let mut expected = before;
+    expected[2] += before[0]; // f004 adds one to every n, once
+    ensure!(
+        after == expected,
+        "ledger after recovery {after:?}, expected {expected:?}"
+    );
+    Ok(report)
+}
+
 /// One fault: migration `revision` stopped at op `op` by `kind`, then
 /// recovered by a plain upgrade.
 fn scenario(backend: Backend, revision: &str, op: usize, kind: Kind) -> Result<String, String> {
@@ -273,25 +294,7 @@ fn scenario(backend: Backend, revision: &str, op: usize, kind: Kind) -> Result<S
     }
 
     // Recovery: a plain upgrade to head.
-    let report = FAULTS
-        .upgrade(&mut conn, Target::Head)
-        .map_err(|e| format!("the upgrade after the fault failed: {e}"))?;
-    ensure!(
-        FAULTS.current(&mut conn).map_err(|e| e.to_string())? == FAULTS.head(),
-        "not at head after recovery"
-    );
-    schema_is(
-        &mut conn,
-        &model(&FAULTS, FAULTS.len(), 0),
-        "after recovery",
-    )?;
-    let after = ledger(&mut conn)?;
-    let mut expected = before;
-    expected[2] += n_rows; // f004 adds one to every n, once
-    ensure!(
-        after == expected,
-        "ledger after recovery {after:?}, expected {expected:?}"
-    );
+    let report = recover(&mut conn, before)?;
     ensure!(
         number(&mut conn, "COUNT(*)", "ledger_notes")? == n_rows,
         "ledger_notes has {} rows, not {n_rows}",
@@ -420,25 +423,7 @@ fn between_migrations(backend: Backend, at: OpAt, when: When) -> Result<(), Stri
         schema_is(&mut conn, &model(&FAULTS, k3, last), "after the fault")?;
     }
 
-    FAULTS
-        .upgrade(&mut conn, Target::Head)
-        .map_err(|e| format!("the upgrade after the fault failed: {e}"))?;
-    ensure!(
-        FAULTS.current(&mut conn).map_err(|e| e.to_string())? == FAULTS.head(),
-        "not at head after recovery"
-    );
-    schema_is(
-        &mut conn,
-        &model(&FAULTS, FAULTS.len(), 0),
-        "after recovery",
-    )?;
-    let mut expected = before;
-    expected[2] += before[0]; // f004 adds one to every n, once
-    let after = ledger(&mut conn)?;
-    ensure!(
-        after == expected,
-        "ledger after recovery {after:?}, expected {expected:?}"
-    );
+    recover(&mut conn, before)?;
     Ok(())
 }
 
