@@ -631,7 +631,7 @@ impl MigrationSet {
                 None => {
                     let index = by_revision.get_or_insert_with(|| {
                         (0..self.len())
-                            .filter_map(|p| Some((self.revision_and_checksum(p)?.0, p)))
+                            .filter_map(|p| Some((self.revision(p)?, p)))
                             .collect()
                     });
                     let (_, checksum) = self.revision_and_checksum(0)?;
@@ -854,10 +854,7 @@ impl MigrationSet {
     }
 
     fn revision_at(&self, position: usize) -> Option<&'static str> {
-        position
-            .checked_sub(1)
-            .and_then(|i| self.revision_and_checksum(i))
-            .map(|(revision, _)| revision)
+        self.revision(position.checked_sub(1)?)
     }
 
     fn position_of(&self, revision: &str) -> Option<usize> {
@@ -1702,6 +1699,8 @@ pub(crate) fn run_ops_after<D: Database + ?Sized>(
     for (index, op) in ops.iter().enumerate() {
         recorded::announce(op, index, ops.len());
         let mut pending = String::new();
+        // How much of `pending` is `first` and its separator.
+        let mut head = 0;
         let mut statements = op.statements.iter().peekable();
         while let Some(s) = statements.next() {
             let fail = |statement: String, cause| OpFailure {
@@ -1710,24 +1709,19 @@ pub(crate) fn run_ops_after<D: Database + ?Sized>(
                 cause,
             };
             if let Statement::Sql(sql) = s {
-                // `first` is still there only before the first batch.
-                let prefixed = first.is_some();
                 if let Some(first) = first.take() {
                     join(&mut pending, first);
+                    head = pending.len() + SEPARATOR.len();
                 }
                 join(&mut pending, sql);
                 if matches!(statements.peek(), Some(Statement::Sql(_))) {
                     continue;
                 }
                 let batch = std::mem::take(&mut pending);
+                let own = std::mem::take(&mut head);
                 tracing::debug!(statement = %batch, "executing");
-                db.execute(&batch).map_err(|e| {
-                    let shown = match batch.split_once("\n;\n") {
-                        Some((_, rest)) if prefixed => rest.to_string(),
-                        _ => batch.clone(),
-                    };
-                    fail(shown, e)
-                })?;
+                db.execute(&batch)
+                    .map_err(|e| fail(batch[own..].to_string(), e))?;
                 continue;
             }
             if let Some(first) = first.take() {
@@ -1740,11 +1734,14 @@ pub(crate) fn run_ops_after<D: Database + ?Sized>(
     Ok(())
 }
 
+/// What [`join`] puts between two statements.
+const SEPARATOR: &str = "\n;\n";
+
 /// Appends `sql` to a batch of statements. The separator stands on a line
 /// of its own, so that a statement ending in a `--` comment cannot swallow it.
 pub(crate) fn join(batch: &mut String, sql: &str) {
     if !batch.is_empty() {
-        batch.push_str("\n;\n");
+        batch.push_str(SEPARATOR);
     }
     batch.push_str(sql);
 }

@@ -79,6 +79,11 @@ impl MigrationSet {
         }
     }
 
+    /// The revision of migration `i`, without reading the models.
+    pub(crate) fn revision(&self, i: usize) -> Option<&'static str> {
+        self.revision_and_checksum(i).map(|(revision, _)| revision)
+    }
+
     /// Whether the set holds no migration.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -86,12 +91,12 @@ impl MigrationSet {
 
     /// The revision of the last migration.
     pub fn head(&self) -> Option<&'static str> {
-        self.migrations().last().map(|m| &*m.revision)
+        self.revision(self.len().checked_sub(1)?)
     }
 
     /// The revision of the first migration.
     pub fn base(&self) -> Option<&'static str> {
-        self.migrations().first().map(|m| &*m.revision)
+        self.revision(0)
     }
 
     /// The migration with this revision.
@@ -104,8 +109,6 @@ impl MigrationSet {
 
     /// The position of a revision in the chain (0 for the base).
     pub fn position(&self, revision: &str) -> Option<usize> {
-        self.migrations()
-            .iter()
-            .position(|m| m.revision == revision)
+        (0..self.len()).position(|i| self.revision(i) == Some(revision))
     }
 }
