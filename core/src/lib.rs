@@ -1,6 +1,6 @@
 //! The model and the checker shared by godwit's macros (at compile time) and
 //! its runtime: the operation model, the canonical text and checksum of a
-//! migration, the revision chain, the schema model and the safety rules.
+//! migration, the DSL's vocabulary, the revision chain, the schema model and the safety rules.
 //!
 //! Users depend on the `godwit` crate, which re-exports what they need.
 #![forbid(unsafe_code)]
@@ -15,6 +15,7 @@ pub mod model;
 pub mod rules;
 pub mod schema;
 pub mod validate;
+pub mod vocabulary;
 
 pub use canonical::checksum;
 pub use diagnostic::{Diagnostic, Location, Rule, RuleKind};

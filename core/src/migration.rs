@@ -7,8 +7,7 @@ use crate::model::{List, Op, Phase, Str};
 
 /// One migration: its place in the chain and its two op lists.
 ///
-/// `#[migration]` embeds it as an [`EmbeddedMigration`]; every field is also
-/// const-constructible, for a `static` written by hand.
+/// `#[migration]` embeds it as an [`EmbeddedMigration`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Migration {
     /// Unique id of this migration.
@@ -51,11 +50,6 @@ impl Migration {
         let mut out = Vec::new();
         walk(&self.upgrade, &mut out);
         out
-    }
-
-    /// Whether upgrading runs outside a transaction (a concurrent index op).
-    pub fn is_non_transactional(&self, phase: Phase) -> bool {
-        self.ops(phase).iter().any(Op::is_concurrent)
     }
 }
 

@@ -1,16 +1,17 @@
 //! The operation model: what a migration does, as plain data.
 //!
-//! Every type here can be built in a `const` context (the `#[migration]` macro
-//! emits them into a `static`) and also owned at run time (the DSL builds them
-//! when a migration body is executed as ordinary Rust, and the macro builds
-//! them while checking). `Cow<'static, _>` is what makes both possible.
+//! How each op is written in a migration body, read and printed is the
+//! vocabulary's business ([`crate::vocabulary`]); these types are only what
+//! the checker, the replay and the dialects work on. Strings and lists are
+//! `Cow<'static, _>`, so that a model can borrow from static text (the DSL's
+//! literals) or own what it read.
 
 use std::borrow::Cow;
 
-/// A name or SQL fragment: borrowed in the embedded set, owned while checking.
+/// A name or SQL fragment.
 pub type Str = Cow<'static, str>;
 
-/// A list: borrowed in the embedded set, owned while checking.
+/// A list.
 pub type List<T> = Cow<'static, [T]>;
 
 /// A column type, mapped to each backend by the runtime's dialects.
@@ -316,19 +317,19 @@ pub enum Op {
         /// `.not_valid()`: existing rows are not checked now.
         not_valid: bool,
     },
-    /// `op.validate_constraint(table, name)`.
+    /// `op.validate_constraint(name, table)`.
     ValidateConstraint {
-        /// Table name.
-        table: Str,
         /// Constraint name.
         name: Str,
+        /// Table name.
+        table: Str,
     },
-    /// `op.drop_constraint(table, name)`.
+    /// `op.drop_constraint(name, table)`.
     DropConstraint {
-        /// Table name.
-        table: Str,
         /// Constraint name.
         name: Str,
+        /// Table name.
+        table: Str,
     },
     /// `op.execute(sql)`: raw SQL.
     Execute {
@@ -359,30 +360,6 @@ pub enum Op {
 pub const DEFAULT_BATCH_SIZE: u32 = 1000;
 
 impl Op {
-    /// The DSL method name of this op (`"add_column"`), used in messages.
-    pub fn method(&self) -> &'static str {
-        match self {
-            Op::CreateTable { .. } => "create_table",
-            Op::DropTable { .. } => "drop_table",
-            Op::DeprecateTable { .. } => "deprecate_table",
-            Op::RenameTable { .. } => "rename_table",
-            Op::AddColumn { .. } => "add_column",
-            Op::DropColumn { .. } => "drop_column",
-            Op::RenameColumn { .. } => "rename_column",
-            Op::AlterColumn { .. } => "alter_column",
-            Op::DeprecateColumn { .. } => "deprecate_column",
-            Op::CreateIndex { .. } => "create_index",
-            Op::DropIndex { .. } => "drop_index",
-            Op::CreateForeignKey { .. } => "create_foreign_key",
-            Op::CreateCheckConstraint { .. } => "create_check_constraint",
-            Op::ValidateConstraint { .. } => "validate_constraint",
-            Op::DropConstraint { .. } => "drop_constraint",
-            Op::Execute { .. } => "execute",
-            Op::Backfill { .. } => "backfill",
-            Op::SafetyAssured { .. } => "safety_assured",
-        }
-    }
-
     /// Whether this op (or one inside it) must run outside a transaction.
     pub fn is_concurrent(&self) -> bool {
         match self {

@@ -66,6 +66,7 @@ pub use dialect::Dialect;
 pub use error::{Error, MigrationFailure};
 pub use godwit_core::schema;
 pub use godwit_core::schema::Schema;
+pub use godwit_core::vocabulary;
 pub use godwit_core::{
     checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Diagnostic,
     Location, Migration, Op, Phase, Reference, Rule, RuleKind, UniqueConstraint,

@@ -76,7 +76,7 @@ pub mod add_ledger_notes {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("ledger_notes", "ledger_notes_note_short");
+        op.drop_constraint("ledger_notes_note_short", "ledger_notes");
         op.alter_column("ledger", "memo").drop_default();
         op.drop_index("idx_ledger_notes_entry_id", "ledger_notes");
         op.drop_column("ledger", "memo");

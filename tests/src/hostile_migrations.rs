@@ -85,9 +85,9 @@ pub mod change_hostile_tables {
     pub fn downgrade(op: &mut Ops) {
         op.safety_assured("a test of quoting on tables no application uses", |op| {
             op.add_column("we\"ird; `table` 'x'", column("back\\slash /*c*/", Boolean));
-            op.drop_constraint("table `two` \"x\"", "fk `x` \"y\" 'z';");
+            op.drop_constraint("fk `x` \"y\" 'z';", "table `two` \"x\"");
             op.drop_index("idx from \\ 'q'", "table `two` \"x\"");
-            op.drop_constraint("table `two` \"x\"", "chk \"where\" ';");
+            op.drop_constraint("chk \"where\" ';", "table `two` \"x\"");
             op.rename_table("table `two` \"x\"", "order");
             op.alter_column("we\"ird; `table` 'x'", "drop table x; --")
                 .set_type(Integer)

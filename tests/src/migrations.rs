@@ -169,8 +169,8 @@ pub mod constrain_editor_and_karma {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_karma_nonnegative");
-        op.drop_constraint("posts", "posts_editor_fk");
+        op.drop_constraint("users_karma_nonnegative", "users");
+        op.drop_constraint("posts_editor_fk", "posts");
     }
 }
 
@@ -183,14 +183,14 @@ pub mod validate_editor_and_karma {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.validate_constraint("posts", "posts_editor_fk");
-        op.validate_constraint("users", "users_karma_nonnegative");
+        op.validate_constraint("posts_editor_fk", "posts");
+        op.validate_constraint("users_karma_nonnegative", "users");
     }
 
     pub fn downgrade(op: &mut Ops) {
         op.safety_assured("going back to the unvalidated constraints of 0008", |op| {
-            op.drop_constraint("users", "users_karma_nonnegative");
-            op.drop_constraint("posts", "posts_editor_fk");
+            op.drop_constraint("users_karma_nonnegative", "users");
+            op.drop_constraint("posts_editor_fk", "posts");
             op.create_foreign_key("posts_editor_fk", "posts", ["editor_id"], "users", ["id"])
                 .on_delete(Action::SetNull)
                 .not_valid();
@@ -524,13 +524,13 @@ pub mod replace_balance_check {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.drop_constraint("ledger_accounts", "accounts_balance_floor");
+        op.drop_constraint("accounts_balance_floor", "ledger_accounts");
         op.create_check_constraint("ledger_balance_floor", "ledger_accounts", "balance >= 0")
             .not_valid();
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("ledger_accounts", "ledger_balance_floor");
+        op.drop_constraint("ledger_balance_floor", "ledger_accounts");
         op.safety_assured("restoring the check the table had before", |op| {
             op.create_check_constraint(
                 "accounts_balance_floor",

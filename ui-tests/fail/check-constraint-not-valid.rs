@@ -32,7 +32,7 @@ pub mod check_email_lower {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_email_lower");
+        op.drop_constraint("users_email_lower", "users");
     }
 }
 

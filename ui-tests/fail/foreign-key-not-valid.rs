@@ -54,7 +54,7 @@ pub mod posts_author_fk {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("posts", "posts_author_id_fkey");
+        op.drop_constraint("posts_author_id_fkey", "posts");
     }
 }
 

@@ -28,7 +28,7 @@ pub mod validate_email_check {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.validate_constraint("users", "users_email_lower");
+        op.validate_constraint("users_email_lower", "users");
     }
 
     pub fn downgrade(_op: &mut Ops) {}

@@ -32,7 +32,7 @@ pub mod check_email_lower {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_email_lower");
+        op.drop_constraint("users_email_lower", "users");
     }
 }
 
@@ -45,11 +45,11 @@ pub mod validate_email_check {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.validate_constraint("users", "users_email_lower");
+        op.validate_constraint("users_email_lower", "users");
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_email_lower");
+        op.drop_constraint("users_email_lower", "users");
         op.create_check_constraint("users_email_lower", "users", "email = lower(email)").not_valid();
     }
 }

@@ -54,7 +54,7 @@ pub mod posts_author_fk {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("posts", "posts_author_id_fkey");
+        op.drop_constraint("posts_author_id_fkey", "posts");
     }
 }
 
@@ -67,11 +67,11 @@ pub mod validate_posts_author_fk {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.validate_constraint("posts", "posts_author_id_fkey");
+        op.validate_constraint("posts_author_id_fkey", "posts");
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("posts", "posts_author_id_fkey");
+        op.drop_constraint("posts_author_id_fkey", "posts");
         op.create_foreign_key("posts_author_id_fkey", "posts", ["author_id"], "users", ["id"]).not_valid();
     }
 }

@@ -65,7 +65,7 @@ pub mod check_display_name {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_display_name_not_null");
+        op.drop_constraint("users_display_name_not_null", "users");
     }
 }
 
@@ -78,11 +78,11 @@ pub mod validate_display_name {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.validate_constraint("users", "users_display_name_not_null");
+        op.validate_constraint("users_display_name_not_null", "users");
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_display_name_not_null");
+        op.drop_constraint("users_display_name_not_null", "users");
         op.create_check_constraint("users_display_name_not_null", "users", "display_name IS NOT NULL").not_valid();
     }
 }

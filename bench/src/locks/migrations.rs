@@ -118,7 +118,7 @@ pub mod fk_org_id {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "fk_users_org_id");
+        op.drop_constraint("fk_users_org_id", "users");
     }
 }
 
@@ -131,11 +131,11 @@ pub mod validate_fk_org_id {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.validate_constraint("users", "fk_users_org_id");
+        op.validate_constraint("fk_users_org_id", "users");
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "fk_users_org_id");
+        op.drop_constraint("fk_users_org_id", "users");
         op.create_foreign_key(
             "fk_users_org_id",
             "users",
@@ -198,7 +198,7 @@ pub mod check_display_name {
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_display_name_not_null");
+        op.drop_constraint("users_display_name_not_null", "users");
     }
 }
 
@@ -211,11 +211,11 @@ pub mod validate_display_name {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.validate_constraint("users", "users_display_name_not_null");
+        op.validate_constraint("users_display_name_not_null", "users");
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_constraint("users", "users_display_name_not_null");
+        op.drop_constraint("users_display_name_not_null", "users");
         op.create_check_constraint(
             "users_display_name_not_null",
             "users",

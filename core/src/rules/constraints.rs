@@ -42,7 +42,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                         r.table, r.column, r.table
                     ),
                     format!(
-                        "add `{name}` without .references(..); then op.create_foreign_key(\"{table}_{name}_fkey\", \"{table}\", [\"{name}\"], \"{}\", [\"{}\"]).not_valid(), and op.validate_constraint(\"{table}\", \"{table}_{name}_fkey\") in a later migration",
+                        "add `{name}` without .references(..); then op.create_foreign_key(\"{table}_{name}_fkey\", \"{table}\", [\"{name}\"], \"{}\", [\"{}\"]).not_valid(), and op.validate_constraint(\"{table}_{name}_fkey\", \"{table}\") in a later migration",
                         r.table, r.column
                     ),
                 ));
@@ -60,7 +60,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                 "foreign key `{name}` on existing table `{table}` is validated as it is added: PostgreSQL scans `{table}` while blocking writes to `{table}` and `{ref_table}`"
             ),
             format!(
-                "add it with .not_valid() now (new rows are checked at once), and op.validate_constraint(\"{table}\", \"{name}\") in a later migration"
+                "add it with .not_valid() now (new rows are checked at once), and op.validate_constraint(\"{name}\", \"{table}\") in a later migration"
             ),
         )),
         Op::CreateCheckConstraint {
@@ -74,7 +74,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                 "check constraint `{name}` on existing table `{table}` is validated as it is added: PostgreSQL scans `{table}` while blocking writes to it"
             ),
             format!(
-                "add it with .not_valid() now (new rows are checked at once), and op.validate_constraint(\"{table}\", \"{name}\") in a later migration"
+                "add it with .not_valid() now (new rows are checked at once), and op.validate_constraint(\"{name}\", \"{table}\") in a later migration"
             ),
         )),
         Op::ValidateConstraint { table, name } if cx.is_existing_table(table) => {
@@ -101,7 +101,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                         "constraint `{name}` is validated in the same migration that adds it to existing table `{table}`: the scan still runs while the lock taken to add it blocks writes"
                     ),
                     format!(
-                        "move op.validate_constraint(\"{table}\", \"{name}\") to a later migration"
+                        "move op.validate_constraint(\"{name}\", \"{table}\") to a later migration"
                     ),
                 ));
             }

@@ -44,7 +44,7 @@ pub mod every_op {
         op.create_check_constraint("ck;", "t2", "r > 0").not_valid();
         op.create_index("idx_t2_r", "t2", ["r"]).unique().concurrently();
         op.safety_assured("fuzz seed: every op the DSL has", |op| {
-            op.validate_constraint("t2", "fk 'x'");
+            op.validate_constraint("fk 'x'", "t2");
             op.alter_column("t2", "r").nullable(false).server_default(1).drop_default().set_type(Numeric(20, 0));
             op.rename_column("t2", "r", "r2");
             op.rename_table("t2", "t3");
@@ -52,7 +52,7 @@ pub mod every_op {
             op.deprecate_table("t3");
             op.execute("UPDATE \"t3\" SET r2 = 1 WHERE id = 1; -- '");
             op.backfill("t3", "r2 = r2 + 1").where_("r2 IS NOT NULL").batch_size(4294967295);
-            op.drop_constraint("t3", "ck;");
+            op.drop_constraint("ck;", "t3");
             op.drop_index("idx_t2_r", "t3").concurrently();
             op.drop_column("t3", "r2");
             op.drop_table("t3");

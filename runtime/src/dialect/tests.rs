@@ -195,15 +195,15 @@ snapshot!(create_check_constraint_not_valid, |op| op
     .create_check_constraint("users_karma_positive", "users", "karma >= 0")
     .not_valid());
 snapshot!(validate_foreign_key, |op| op
-    .validate_constraint("posts", "posts_author_id_fkey"));
+    .validate_constraint("posts_author_id_fkey", "posts"));
 snapshot!(validate_check, |op| op
-    .validate_constraint("posts", "posts_score_positive"));
+    .validate_constraint("posts_score_positive", "posts"));
 snapshot!(drop_foreign_key, |op| op
-    .drop_constraint("posts", "posts_author_id_fkey"));
+    .drop_constraint("posts_author_id_fkey", "posts"));
 snapshot!(drop_check, |op| op
-    .drop_constraint("posts", "posts_score_positive"));
+    .drop_constraint("posts_score_positive", "posts"));
 snapshot!(drop_unique, |op| op
-    .drop_constraint("users", "users_email_key"));
+    .drop_constraint("users_email_key", "users"));
 snapshot!(execute, |op| op
     .execute("UPDATE users SET karma = 1 WHERE id = 1;"));
 snapshot!(backfill, |op| op

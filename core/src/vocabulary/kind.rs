@@ -1,0 +1,534 @@
+//! The kinds of argument an op or option takes: for each, how a [`Value`] is
+//! read into the model's field (with every check that needs no history) and
+//! how the field is written back. A kind is named in the vocabulary's table
+//! (`name: Name`); the DSL maps the same name to its Rust parameter type.
+
+use std::borrow::Cow;
+
+use super::call::{Call, Value, ValueKind};
+use super::SyntaxError;
+use crate::model::{self, ColumnType, DefaultValue, List, Op, Str};
+use crate::validate::{invalid_identifier, MAX_IDENTIFIER_BYTES};
+
+/// One kind of argument.
+pub trait Kind {
+    /// The model's type for it.
+    type Field;
+
+    /// How a parameter of this kind is shown in a signature.
+    fn shape(param: &str) -> String {
+        param.to_string()
+    }
+
+    /// Reads a value, reporting every problem to `errors`. `None` only when
+    /// the value has the wrong shape; a value that is readable but wrong
+    /// (an empty name, a zero length) is reported and still returned, so
+    /// that the DSL always builds what the body says.
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Self::Field>;
+
+    /// The value that reads back as `field`.
+    fn write(field: &Self::Field) -> Value;
+}
+
+fn string<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+    match &value.kind {
+        ValueKind::Str(s) => Some(s.clone()),
+        _ => {
+            errors.push(SyntaxError::non_literal(
+                value.at,
+                "expected a string literal",
+            ));
+            None
+        }
+    }
+}
+
+/// A whole number that fits in `u32`.
+fn count<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<u32> {
+    match &value.kind {
+        ValueKind::Int(digits) if !digits.starts_with('-') => match digits.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(e) => {
+                errors.push(SyntaxError::new(
+                    value.at,
+                    format!("{e}: expected a whole number of at most {}", u32::MAX),
+                ));
+                None
+            }
+        },
+        _ => {
+            errors.push(SyntaxError::non_literal(
+                value.at,
+                "expected an integer literal",
+            ));
+            None
+        }
+    }
+}
+
+/// A table, column, index or constraint name.
+pub struct Name;
+
+impl Kind for Name {
+    type Field = Str;
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+        let name = string(value, errors)?;
+        if let Some(why) = invalid_identifier(&name) {
+            errors.push(SyntaxError::rule(
+                value.at,
+                crate::Rule::InvalidIdentifier,
+                why,
+                format!("use a non-empty name of at most {MAX_IDENTIFIER_BYTES} bytes without NUL: it is quoted on every backend"),
+            ));
+        }
+        Some(name)
+    }
+
+    fn write(field: &Str) -> Value {
+        Value::str(field.clone())
+    }
+}
+
+/// A non-empty list of names: `["a", "b"]`.
+pub struct Names;
+
+impl Kind for Names {
+    type Field = List<Str>;
+
+    fn shape(param: &str) -> String {
+        format!("[{param}]")
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
+        let ValueKind::List(items) = &value.kind else {
+            errors.push(SyntaxError::non_literal(
+                value.at,
+                "expected an array of column names, e.g. [\"user_id\"]",
+            ));
+            return None;
+        };
+        if items.is_empty() {
+            errors.push(SyntaxError::new(value.at, "the list of columns is empty"));
+        }
+        let names: Vec<Option<Str>> = items.iter().map(|v| Name::read(v, errors)).collect();
+        Some(Cow::Owned(names.into_iter().collect::<Option<_>>()?))
+    }
+
+    fn write(field: &List<Str>) -> Value {
+        Value::list(field.iter().map(Name::write))
+    }
+}
+
+/// An SQL fragment: an expression, a predicate, a SET list.
+pub struct Sql;
+
+impl Kind for Sql {
+    type Field = Str;
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+        string(value, errors)
+    }
+
+    fn write(field: &Str) -> Value {
+        Value::str(field.clone())
+    }
+}
+
+/// Raw SQL statements for `execute`: not empty.
+pub struct Statements;
+
+impl Kind for Statements {
+    type Field = Str;
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+        let sql = string(value, errors)?;
+        if sql.trim().is_empty() {
+            errors.push(SyntaxError::new(
+                value.at,
+                "`execute` of an empty SQL string",
+            ));
+        }
+        Some(sql)
+    }
+
+    fn write(field: &Str) -> Value {
+        Value::str(field.clone())
+    }
+}
+
+/// Why the ops of `safety_assured` are safe: not empty.
+pub struct Reason;
+
+impl Kind for Reason {
+    type Field = Str;
+
+    fn shape(_: &str) -> String {
+        "\"reason\"".into()
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+        let reason = string(value, errors)?;
+        if reason.trim().is_empty() {
+            errors.push(SyntaxError::new(
+                value.at,
+                "`safety_assured` needs a reason: say why these ops are safe (it is shown in `history`)",
+            ));
+        }
+        Some(reason)
+    }
+
+    fn write(field: &Str) -> Value {
+        Value::str(field.clone())
+    }
+}
+
+/// `true` or `false`.
+pub struct Bool;
+
+impl Kind for Bool {
+    type Field = bool;
+
+    fn shape(_: &str) -> String {
+        "bool".into()
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<bool> {
+        match value.kind {
+            ValueKind::Bool(b) => Some(b),
+            _ => {
+                errors.push(SyntaxError::non_literal(
+                    value.at,
+                    "expected `true` or `false`",
+                ));
+                None
+            }
+        }
+    }
+
+    fn write(field: &bool) -> Value {
+        Value::new(ValueKind::Bool(*field))
+    }
+}
+
+/// Rows per batch: at least one.
+pub struct BatchSize;
+
+impl Kind for BatchSize {
+    type Field = u32;
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<u32> {
+        let rows = count(value, errors)?;
+        if rows == 0 {
+            errors.push(SyntaxError::new(
+                value.at,
+                "a batch must hold at least one row",
+            ));
+        }
+        Some(rows)
+    }
+
+    fn write(field: &u32) -> Value {
+        Value::int(field)
+    }
+}
+
+/// What happens to referencing rows: `Action::Cascade`.
+pub struct Action;
+
+impl Kind for Action {
+    type Field = model::Action;
+
+    fn shape(_: &str) -> String {
+        "Action::..".into()
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<model::Action> {
+        let action = match value.path_name() {
+            Some("NoAction") => model::Action::NoAction,
+            Some("Restrict") => model::Action::Restrict,
+            Some("Cascade") => model::Action::Cascade,
+            Some("SetNull") => model::Action::SetNull,
+            Some("SetDefault") => model::Action::SetDefault,
+            _ => {
+                errors.push(SyntaxError::non_literal(value.at, "expected Action::NoAction, Action::Restrict, Action::Cascade, Action::SetNull or Action::SetDefault"));
+                return None;
+            }
+        };
+        Some(action)
+    }
+
+    fn write(field: &model::Action) -> Value {
+        Value::path(format!("Action::{field:?}"))
+    }
+}
+
+/// A column type: `BigInt`, `Varchar(255)`, `Numeric(10, 2)`.
+pub struct Type;
+
+/// The column types without parameters, by name.
+const SIMPLE_TYPES: &[(&str, ColumnType)] = &[
+    ("SmallInt", ColumnType::SmallInt),
+    ("Integer", ColumnType::Integer),
+    ("BigInt", ColumnType::BigInt),
+    ("Boolean", ColumnType::Boolean),
+    ("Text", ColumnType::Text),
+    ("Real", ColumnType::Real),
+    ("Double", ColumnType::Double),
+    ("Date", ColumnType::Date),
+    ("Time", ColumnType::Time),
+    ("Timestamp", ColumnType::Timestamp),
+    ("TimestampTz", ColumnType::TimestampTz),
+    ("Binary", ColumnType::Binary),
+    ("Uuid", ColumnType::Uuid),
+    ("Json", ColumnType::Json),
+];
+
+impl Kind for Type {
+    type Field = ColumnType;
+
+    fn shape(_: &str) -> String {
+        "Type".into()
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<ColumnType> {
+        let (name, args): (&str, &[Value<S>]) = match &value.kind {
+            ValueKind::Path(_) => (value.path_name()?, &[]),
+            ValueKind::Call(Call {
+                name,
+                args,
+                options,
+                ..
+            }) if options.is_empty() => (name.rsplit("::").next().unwrap_or(name), args),
+            _ => {
+                errors.push(SyntaxError::non_literal(
+                    value.at,
+                    "expected a column type such as BigInt or Varchar(255)",
+                ));
+                return None;
+            }
+        };
+        let simple = SIMPLE_TYPES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t);
+        let ty = match (simple, name, args) {
+            (Some(t), _, []) => t,
+            (None, "Varchar", [n]) => ColumnType::Varchar(count(n, errors)?),
+            (None, "Char", [n]) => ColumnType::Char(count(n, errors)?),
+            (None, "Numeric", [p, s]) => {
+                let (p, s) = (count(p, errors), count(s, errors));
+                ColumnType::Numeric(p?, s?)
+            }
+            _ => {
+                errors.push(SyntaxError::non_literal(
+                    value.at,
+                    format!("`{value}` is not a column type; expected one of SmallInt, Integer, BigInt, Boolean, Text, Varchar(n), Char(n), Real, Double, Numeric(p, s), Date, Time, Timestamp, TimestampTz, Binary, Uuid, Json"),
+                ));
+                return None;
+            }
+        };
+        match ty {
+            ColumnType::Varchar(0) | ColumnType::Char(0) => errors.push(SyntaxError::new(
+                value.at,
+                "a text column of length 0 cannot hold anything",
+            )),
+            ColumnType::Numeric(p, s) if p == 0 || s > p => errors.push(SyntaxError::new(
+                value.at,
+                "Numeric(precision, scale) needs 0 < precision and scale <= precision",
+            )),
+            _ => {}
+        }
+        Some(ty)
+    }
+
+    fn write(field: &ColumnType) -> Value {
+        let sized = |name, args: &[u32]| {
+            Value::call(Call::new(name, args.iter().map(Value::int).collect()))
+        };
+        match *field {
+            ColumnType::Varchar(n) => sized("Varchar", &[n]),
+            ColumnType::Char(n) => sized("Char", &[n]),
+            ColumnType::Numeric(p, s) => sized("Numeric", &[p, s]),
+            simple => Value::path(format!("{simple:?}")),
+        }
+    }
+}
+
+/// A server default: a string, integer, float or bool literal, `now()` or
+/// `sql("..")`.
+pub struct Default;
+
+const DEFAULT_SHAPES: &str =
+    "a default must be a string, integer, float, bool, now() or sql(\"..\")";
+
+impl Kind for Default {
+    type Field = DefaultValue;
+
+    fn shape(_: &str) -> String {
+        "value".into()
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<DefaultValue> {
+        match &value.kind {
+            ValueKind::Str(s) => Some(DefaultValue::Str(s.clone())),
+            ValueKind::Bool(b) => Some(DefaultValue::Bool(*b)),
+            ValueKind::Int(digits) => match digits.parse::<i64>() {
+                Ok(n) => Some(DefaultValue::Int(n)),
+                Err(e) => {
+                    errors.push(SyntaxError::new(
+                        value.at,
+                        format!("{e}: a default integer must fit in 64 bits"),
+                    ));
+                    None
+                }
+            },
+            ValueKind::Float(text) => {
+                let Ok(x) = text.parse::<f64>() else {
+                    errors.push(SyntaxError::new(value.at, "expected a float literal"));
+                    return None;
+                };
+                if !x.is_finite() {
+                    errors.push(SyntaxError::new(
+                        value.at,
+                        "a default float must be a finite number",
+                    ));
+                }
+                // Written back the way the DSL prints an f64, whatever the
+                // spelling in the source (`1e3`, `2.50`).
+                Some(DefaultValue::Float(float_text(x).into()))
+            }
+            ValueKind::Call(call) if call.options.is_empty() => {
+                match (&*call.name, &call.args[..]) {
+                    ("now", []) => Some(DefaultValue::Now),
+                    ("sql", [expr]) => {
+                        let sql = string(expr, errors)?;
+                        if sql.trim().is_empty() {
+                            errors.push(SyntaxError::new(
+                                expr.at,
+                                "`sql(..)` of an empty expression",
+                            ));
+                        }
+                        Some(DefaultValue::Sql(sql))
+                    }
+                    _ => {
+                        errors.push(SyntaxError::non_literal(value.at, DEFAULT_SHAPES));
+                        None
+                    }
+                }
+            }
+            _ => {
+                errors.push(SyntaxError::non_literal(value.at, DEFAULT_SHAPES));
+                None
+            }
+        }
+    }
+
+    fn write(field: &DefaultValue) -> Value {
+        match field {
+            DefaultValue::Str(s) => Value::str(s.clone()),
+            DefaultValue::Int(n) => Value::int(n),
+            DefaultValue::Float(text) => Value::new(ValueKind::Float(text.clone())),
+            DefaultValue::Bool(b) => Bool::write(b),
+            DefaultValue::Now => Value::call(Call::new("now", Vec::new())),
+            DefaultValue::Sql(s) => Value::call(Call::new("sql", vec![Value::str(s.clone())])),
+        }
+    }
+}
+
+/// The one text of a float default: `{:?}` keeps the `.0` of whole numbers.
+pub fn float_text(x: f64) -> String {
+    format!("{x:?}")
+}
+
+/// A column definition: `column("id", BigInt).primary_key()`.
+pub struct ColumnDef;
+
+impl Kind for ColumnDef {
+    type Field = model::Column;
+
+    fn shape(_: &str) -> String {
+        "column(..)".into()
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<model::Column> {
+        match &value.kind {
+            ValueKind::Call(call) if call.name == "column" => super::read_column(call, errors),
+            _ => {
+                errors.push(SyntaxError::non_literal(
+                    value.at,
+                    "expected a column definition: column(\"name\", Type)",
+                ));
+                None
+            }
+        }
+    }
+
+    fn write(field: &model::Column) -> Value {
+        Value::call(super::column_call(field))
+    }
+}
+
+/// The columns of a new table: `[column(..), ..]`, at least one.
+pub struct Columns;
+
+impl Kind for Columns {
+    type Field = List<model::Column>;
+
+    fn shape(_: &str) -> String {
+        "[column(..), ..]".into()
+    }
+
+    fn read<S: Copy>(
+        value: &Value<S>,
+        errors: &mut Vec<SyntaxError<S>>,
+    ) -> Option<List<model::Column>> {
+        let ValueKind::List(items) = &value.kind else {
+            errors.push(SyntaxError::non_literal(
+                value.at,
+                "expected an array of column(..) definitions",
+            ));
+            return None;
+        };
+        if items.is_empty() {
+            errors.push(SyntaxError::new(
+                value.at,
+                "a table needs at least one column",
+            ));
+        }
+        let columns: Vec<Option<model::Column>> =
+            items.iter().map(|v| ColumnDef::read(v, errors)).collect();
+        Some(Cow::Owned(columns.into_iter().collect::<Option<_>>()?))
+    }
+
+    fn write(field: &List<model::Column>) -> Value {
+        Value::list(field.iter().map(ColumnDef::write))
+    }
+}
+
+/// The ops of a closure: `|op| { op.add_column(..); }`.
+pub struct Body;
+
+impl Kind for Body {
+    type Field = List<Op>;
+
+    fn shape(_: &str) -> String {
+        "|op| { .. }".into()
+    }
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Op>> {
+        let ValueKind::Body(calls) = &value.kind else {
+            errors.push(SyntaxError::non_literal(
+                value.at,
+                "`safety_assured` takes a closure written in place",
+            ));
+            return None;
+        };
+        let ops: Vec<Option<Op>> = calls.iter().map(|c| super::read_op(c, errors)).collect();
+        Some(Cow::Owned(ops.into_iter().collect::<Option<_>>()?))
+    }
+
+    fn write(field: &List<Op>) -> Value {
+        Value::new(ValueKind::Body(field.iter().map(Op::to_call).collect()))
+    }
+}

@@ -1,0 +1,172 @@
+//! The vocabulary of the DSL: every op, every option, every column
+//! modifier, once.
+//!
+//! Each entry says how the call is written (its method, its arguments and
+//! their kinds, its options) and which field of the model each part fills.
+//! Everything else follows from it: core reads a call into the model and
+//! writes the model back as a call (the canonical text, the checksum, the
+//! embedded form), `Op::method` names it, the macro reads a body through
+//! the same reader, and the DSL's methods in `godwit::dsl` are generated
+//! from the same entries, doc comments included.
+//!
+//! An entry: `fn method(param: Kind, ..) -> Variant { field: how [options] (extra); .. }`.
+//! A parameter fills the field of the same name. Each option field is one of:
+//!
+//! - `flag [.opt()]`: false unless the option is called; `(other = value)`
+//!   also sets another field;
+//! - `unflag [.opt()]`: true unless the option is called; `(unless field)`:
+//!   not written back when that field implies it;
+//! - `some [.opt(p: Kind, ..) => (expr)]`: `None` unless the option is called;
+//! - `value [.opt(p: Kind) => (p)] (default expr)`: `expr` unless the option
+//!   is called;
+//! - `push [.opt(..) => (expr), ..]`: a list; each call of any of its options
+//!   adds one item, and items are written back in the list's order.
+//!
+//! `check f` after an entry runs `f` on what was read, for what one
+//! argument cannot say alone.
+
+/// Calls `$callback! { <the table> }`: see the module's documentation.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __godwit_vocabulary {
+    ($($callback:tt)*) => { $($callback)*! {
+        ops {
+            /// Creates a table.
+            fn create_table(name: Name, columns: Columns) -> CreateTable {
+                uniques: push [
+                    /// Adds a table-level unique constraint over `columns`.
+                    .unique(columns: Names) => ($crate::model::UniqueConstraint { columns }),
+                ];
+                checks: push [
+                    /// Adds a table-level check constraint.
+                    .check(name: Name, expr: Sql) => ($crate::model::CheckConstraint { name, expr }),
+                ];
+            }
+            /// Drops a table (deprecate it in an earlier migration first).
+            fn drop_table(name: Name) -> DropTable {}
+            /// Marks a table as deprecated: step one of a two-step removal.
+            fn deprecate_table(name: Name) -> DeprecateTable {}
+            /// Renames a table.
+            fn rename_table(from: Name, to: Name) -> RenameTable {}
+            /// Adds a column to a table.
+            fn add_column(table: Name, column: ColumnDef) -> AddColumn {}
+            /// Drops a column (deprecate it in an earlier migration first).
+            fn drop_column(table: Name, column: Name) -> DropColumn {}
+            /// Renames a column.
+            fn rename_column(table: Name, from: Name, to: Name) -> RenameColumn {}
+            /// Changes a column: chain `.nullable(..)`, `.server_default(..)`,
+            /// `.drop_default()`, `.set_type(..)`.
+            fn alter_column(table: Name, column: Name) -> AlterColumn {
+                changes: push [
+                    /// Allows (true) or forbids (false) NULL.
+                    .nullable(nullable: Bool) => ($crate::model::ColumnChange::Nullable(nullable)),
+                    /// Sets the server-side default.
+                    .server_default(value: Default) => ($crate::model::ColumnChange::SetDefault(value)),
+                    /// Removes the server-side default.
+                    .drop_default() => ($crate::model::ColumnChange::DropDefault),
+                    /// Changes the column's type.
+                    .set_type(ty: Type) => ($crate::model::ColumnChange::SetType(ty)),
+                ];
+            } check alter_changes_something
+            /// Step one of a two-step column removal: makes the column nullable and
+            /// records it as deprecated, so a later migration may drop it.
+            fn deprecate_column(table: Name, column: Name) -> DeprecateColumn {}
+            /// Creates an index.
+            fn create_index(name: Name, table: Name, columns: Names) -> CreateIndex {
+                unique: flag [
+                    /// Makes the index unique.
+                    .unique()
+                ];
+                concurrently: flag [
+                    /// Builds the index without blocking writes (PostgreSQL `CONCURRENTLY`).
+                    .concurrently()
+                ];
+                predicate: some [
+                    /// Makes it a partial index over the rows matching `predicate`.
+                    .where_(predicate: Sql) => (predicate)
+                ];
+            }
+            /// Drops an index.
+            fn drop_index(name: Name, table: Name) -> DropIndex {
+                concurrently: flag [
+                    /// Drops the index without blocking writes (PostgreSQL `CONCURRENTLY`).
+                    .concurrently()
+                ];
+            }
+            /// Adds a foreign key constraint.
+            fn create_foreign_key(
+                name: Name,
+                table: Name,
+                columns: Names,
+                ref_table: Name,
+                ref_columns: Names
+            ) -> CreateForeignKey {
+                on_delete: value [
+                    /// What happens to referencing rows when a referenced row is deleted.
+                    .on_delete(action: Action) => (action)
+                ] (default $crate::model::Action::NoAction);
+                not_valid: flag [
+                    /// Adds the constraint without checking existing rows (validate later).
+                    .not_valid()
+                ];
+            } check foreign_key_columns_pair
+            /// Adds a check constraint.
+            fn create_check_constraint(name: Name, table: Name, expr: Sql) -> CreateCheckConstraint {
+                not_valid: flag [
+                    /// Adds the constraint without checking existing rows (validate later).
+                    .not_valid()
+                ];
+            }
+            /// Checks the existing rows against a constraint added `.not_valid()`.
+            fn validate_constraint(name: Name, table: Name) -> ValidateConstraint {}
+            /// Drops a constraint.
+            fn drop_constraint(name: Name, table: Name) -> DropConstraint {}
+            /// Runs raw SQL (for data changes the DSL does not cover).
+            fn execute(sql: Statements) -> Execute {}
+            /// Updates every row of `table` with the SET list `set`, in batches by
+            /// primary key, each batch its own transaction.
+            fn backfill(table: Name, set: Sql) -> Backfill {
+                predicate: some [
+                    /// Updates only the rows matching `predicate`.
+                    .where_(predicate: Sql) => (predicate)
+                ];
+                batch_size: value [
+                    /// Rows per batch (each batch is its own transaction).
+                    .batch_size(rows: BatchSize) => (rows)
+                ] (default $crate::model::DEFAULT_BATCH_SIZE);
+            }
+            /// Runs `ops` with the backward-compatibility rules turned off for the
+            /// ops it builds. The reason is required and shown in `history`.
+            fn safety_assured(reason: Reason, ops: Body) -> SafetyAssured {}
+        }
+        column {
+            /// Starts a column definition: nullable, no default, no constraint.
+            fn column(name: Name, ty: Type) -> Column {
+                primary_key: flag [
+                    /// Makes the column the primary key (or part of it); implies NOT NULL.
+                    .primary_key()
+                ] (nullable = false);
+                nullable: unflag [
+                    /// Makes the column NOT NULL (columns are nullable unless this is called).
+                    .not_null()
+                ] (unless primary_key);
+                unique: flag [
+                    /// Adds a single-column unique constraint.
+                    .unique()
+                ];
+                autoincrement: flag [
+                    /// Lets the database generate the value (serial / AUTO_INCREMENT).
+                    .autoincrement()
+                ];
+                default: some [
+                    /// Sets the server-side default.
+                    .server_default(value: Default) => (value)
+                ];
+                references: some [
+                    /// Adds a foreign key to `table(column)`.
+                    .references(table: Name, column: Name) => ($crate::model::Reference { table, column })
+                ];
+            }
+        }
+    } };
+}

@@ -1,0 +1,256 @@
+//! The vocabulary reads what it writes, for every op, option, column
+//! modifier, type, default and action; and says what is wrong otherwise.
+
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::model::ColumnType;
+
+/// Every op and option of the DSL, in canonical text: each line is exactly
+/// what the printer writes for the op it reads as.
+pub(crate) const EVERY_OP: &str = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement(), column("é \"x\";--", Numeric(10, 2)).not_null().unique().server_default(-5).references("u", "id"), column("a", SmallInt), column("b", Integer).server_default(9223372036854775807), column("c", Boolean).server_default(true), column("d", Text).server_default("it's\n\t\\ \u{7}"), column("e", Varchar(20)).server_default(""), column("f", Char(3)), column("g", Real).server_default(-0.5), column("h", Double).server_default(1e300), column("i", Date), column("j", Time), column("k", Timestamp).server_default(now()), column("l", TimestampTz), column("m", Binary), column("n", Uuid).server_default(sql("gen_random_uuid()")), column("o", Json)]).unique(["a", "b"]).unique(["c"]).check("ck", "a > 0").check("ck2", "b <> ''");
+op.drop_table("t");
+op.deprecate_table("t");
+op.rename_table("a", "b");
+op.add_column("t", column("x", Text).server_default(false));
+op.drop_column("t", "c");
+op.rename_column("t", "a", "b");
+op.alter_column("t", "c").server_default(1.5).nullable(true).drop_default().set_type(BigInt).nullable(false).server_default("a:b");
+op.deprecate_column("t", "c");
+op.create_index("i", "t", ["a", "b"]).unique().concurrently().where_("a IS NOT NULL");
+op.create_index("i", "t", ["a"]);
+op.drop_index("i", "t").concurrently();
+op.drop_index("i", "t");
+op.create_foreign_key("fk", "t", ["a"], "u", ["id"]);
+op.create_foreign_key("fk", "t", ["a", "b"], "u", ["x", "y"]).on_delete(Action::Restrict).not_valid();
+op.create_foreign_key("fk", "t", ["a"], "u", ["id"]).on_delete(Action::Cascade);
+op.create_foreign_key("fk", "t", ["a"], "u", ["id"]).on_delete(Action::SetNull);
+op.create_foreign_key("fk", "t", ["a"], "u", ["id"]).on_delete(Action::SetDefault);
+op.create_check_constraint("ck", "t", "a <> ''").not_valid();
+op.create_check_constraint("ck", "t", "a > 0");
+op.validate_constraint("fk", "t");
+op.drop_constraint("fk", "t");
+op.execute("UPDATE t SET a = 1;\n-- done");
+op.backfill("t", "a = b").where_("a IS NULL").batch_size(500);
+op.backfill("t", "a = b");
+op.safety_assured("checked by hand", |op| { op.drop_column("t", "c"); op.safety_assured("nested", |op| { op.rename_table("a", "b"); }); });
+op.safety_assured("nothing at all", |op| { });
+"#;
+
+fn every_op() -> Vec<Op> {
+    parse_ops(EVERY_OP).expect("the fixture reads")
+}
+
+#[test]
+fn every_op_and_option_prints_as_it_reads() {
+    let printed: String = every_op().iter().map(|op| format!("{op};\n")).collect();
+    assert_eq!(printed, EVERY_OP);
+    for op in every_op() {
+        assert_eq!(op.to_string().parse::<Op>(), Ok(op.clone()), "{op}");
+    }
+}
+
+/// The fixture uses every word of the table, so that the test above covers
+/// an op or option as soon as it is added.
+#[test]
+fn the_fixture_uses_every_word() {
+    fn walk(call: &Call<usize>, ops: &mut BTreeSet<String>, column: &mut BTreeSet<String>) {
+        ops.insert(call.name.to_string());
+        for option in &call.options {
+            ops.insert(format!("{}.{}", call.name, option.name));
+        }
+        let mut values: Vec<&Value<usize>> = call.args.iter().collect();
+        while let Some(value) = values.pop() {
+            match &value.kind {
+                ValueKind::List(items) => values.extend(items),
+                ValueKind::Call(c) if c.name == "column" => {
+                    column.extend(c.option_names().map(String::from))
+                }
+                ValueKind::Body(calls) => calls.iter().for_each(|c| walk(c, ops, column)),
+                _ => {}
+            }
+        }
+    }
+    let (mut used, mut used_column) = (BTreeSet::new(), BTreeSet::new());
+    for call in text::statements(EVERY_OP).expect("the fixture reads") {
+        walk(&call, &mut used, &mut used_column);
+    }
+    let words = vocabulary();
+    for (method, options) in &words.ops {
+        assert!(used.contains(*method), "the fixture never calls `{method}`");
+        for option in options {
+            assert!(
+                used.contains(&format!("{method}.{option}")),
+                "the fixture never calls `{method}(..).{option}(..)`"
+            );
+        }
+    }
+    for option in &words.column {
+        assert!(
+            used_column.contains(*option),
+            "no column uses `.{option}()`"
+        );
+    }
+    assert_eq!(
+        used.len(),
+        words.ops.iter().map(|(_, o)| 1 + o.len()).sum::<usize>()
+    );
+
+    // Every type and action, through an exhaustive match: a new variant
+    // does not compile here until the fixture has it.
+    let mut types = std::collections::HashSet::new();
+    let mut actions = BTreeSet::new();
+    let mut visit = |op: &Op| match op {
+        Op::CreateTable { columns, .. } => types.extend(columns.iter().map(|c| c.ty)),
+        Op::CreateForeignKey { on_delete, .. } => {
+            actions.insert(format!("{on_delete:?}"));
+        }
+        _ => {}
+    };
+    every_op().iter().for_each(&mut visit);
+    for ty in &types {
+        match ty {
+            ColumnType::SmallInt
+            | ColumnType::Integer
+            | ColumnType::BigInt
+            | ColumnType::Boolean
+            | ColumnType::Text
+            | ColumnType::Varchar(_)
+            | ColumnType::Char(_)
+            | ColumnType::Real
+            | ColumnType::Double
+            | ColumnType::Numeric(..)
+            | ColumnType::Date
+            | ColumnType::Time
+            | ColumnType::Timestamp
+            | ColumnType::TimestampTz
+            | ColumnType::Binary
+            | ColumnType::Uuid
+            | ColumnType::Json => {}
+        }
+    }
+    assert_eq!(types.len(), 17, "every column type: {types:?}");
+    // NoAction is the default and never written.
+    assert_eq!(actions.len(), 5, "every action: {actions:?}");
+}
+
+#[test]
+fn reading_normalises_what_the_dsl_may_write_several_ways() {
+    let read = |text: &str| text.parse::<Op>().expect("reads").to_string();
+    assert_eq!(
+        read(r#"op . add_column ( "t" , column("a",Text) . not_null() . primary_key() )"#),
+        r#"op.add_column("t", column("a", Text).primary_key())"#
+    );
+    assert_eq!(
+        read(r#"op.add_column("t", column("a", Double).server_default(2.50))"#),
+        r#"op.add_column("t", column("a", Double).server_default(2.5))"#
+    );
+    assert_eq!(
+        read(r#"op.add_column("t", column("a", Double).server_default(1e3))"#),
+        r#"op.add_column("t", column("a", Double).server_default(1000.0))"#
+    );
+    assert_eq!(
+        read(
+            r#"op.create_foreign_key("f", "t", ["a"], "u", ["id"]).on_delete(godwit::dsl::Action::NoAction)"#
+        ),
+        r#"op.create_foreign_key("f", "t", ["a"], "u", ["id"])"#
+    );
+    assert_eq!(
+        read(r#"op.create_index("i", "t", ["a"],).unique().unique()"#),
+        r#"op.create_index("i", "t", ["a"]).unique()"#
+    );
+}
+
+fn errors_of(text: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    for call in text::statements(text).expect("syntax") {
+        read_op(&call, &mut errors);
+    }
+    errors.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn what_does_not_fit_is_said_with_the_signature() {
+    assert_eq!(
+        errors_of(r#"op.drop_table("a", "b");"#),
+        ["`drop_table` takes 1 argument: drop_table(name)"]
+    );
+    assert_eq!(
+        errors_of(r#"op.create_index("i", "t", ["a"]).unique(true).sideways();"#),
+        [
+            "`unique` takes 0 arguments: .unique()",
+            "`create_index` has no option `.sideways(..)`: it takes `.unique(..)`, `.concurrently(..)`, `.where_(..)`"
+        ]
+    );
+    assert_eq!(
+        errors_of(r#"op.drop_column("t", "c").concurrently();"#),
+        ["`drop_column` has no option `.concurrently(..)`: it takes none"]
+    );
+    assert_eq!(
+        errors_of(r#"op.frobnicate("t");"#),
+        ["[non-literal-argument] `frobnicate` is not an operation godwit knows"]
+    );
+    assert_eq!(
+        errors_of(r#"op.add_column("t", column("a", Varchar(0)).sideways());"#),
+        [
+            "a text column of length 0 cannot hold anything",
+            "`column` has no option `.sideways(..)`: it takes `.primary_key(..)`, `.not_null(..)`, `.unique(..)`, `.autoincrement(..)`, `.server_default(..)`, `.references(..)`"
+        ]
+    );
+}
+
+#[test]
+fn every_argument_is_checked_in_one_pass() {
+    assert_eq!(
+        errors_of(
+            r#"op.create_foreign_key("", "t", [], x, ["id"]).on_delete(Cascade).on_delete(Sideways);
+               op.backfill("t", "a = 1").batch_size(0);
+               op.alter_column("t", "c");
+               op.execute(" ");
+               op.safety_assured("", |op| { op.drop_table(""); });
+               op.add_column("t", column("a", Numeric(2, 3)).server_default(sql("")));
+               op.add_column("t", column("a", BigInt).server_default(99999999999999999999));
+               op.add_column("t", column("a", Varchar(99999999999)));"#
+        ),
+        [
+            "[invalid-identifier] an identifier is empty",
+            "the list of columns is empty",
+            "[non-literal-argument] expected a string literal",
+            "[non-literal-argument] expected Action::NoAction, Action::Restrict, Action::Cascade, Action::SetNull or Action::SetDefault",
+            "a batch must hold at least one row",
+            "`alter_column` changes nothing: chain `.nullable(..)`, `.server_default(..)`, `.drop_default()` or `.set_type(..)`",
+            "`execute` of an empty SQL string",
+            "`safety_assured` needs a reason: say why these ops are safe (it is shown in `history`)",
+            "[invalid-identifier] an identifier is empty",
+            "Numeric(precision, scale) needs 0 < precision and scale <= precision",
+            "`sql(..)` of an empty expression",
+            "number too large to fit in target type: a default integer must fit in 64 bits",
+            "number too large to fit in target type: expected a whole number of at most 4294967295",
+        ]
+    );
+}
+
+#[test]
+fn a_foreign_key_pairs_its_columns() {
+    assert_eq!(
+        errors_of(r#"op.create_foreign_key("fk", "t", ["a", "b"], "u", ["id"]);"#),
+        ["the foreign key has 2 column(s) but references 1"]
+    );
+}
+
+#[test]
+fn text_that_is_not_the_dsl_is_refused_with_its_place() {
+    for bad in [
+        r#"op.drop_table("t")"#,
+        r#"db.drop_table("t");"#,
+        r#"op.drop_table("t);"#,
+        r#"op.drop_table("\q");"#,
+        r#"op.drop_table("\u{110000}");"#,
+        r#"op.drop_table(["t");"#,
+        r#"op.safety_assured("r", |op| { op.drop_table("t") });"#,
+        "op.drop_table(\"t\"); trailing",
+    ] {
+        let err = parse_ops(bad).expect_err(bad);
+        assert!(err.starts_with("at byte "), "{bad}: {err}");
+    }
+}

@@ -1,0 +1,145 @@
+//! A migration that uses every op, option and column modifier of the DSL:
+//! its body, run as Rust through `godwit::dsl`, builds exactly the ops the
+//! macro read from its source and embedded in `MIGRATION`.
+
+use std::collections::BTreeSet;
+
+use godwit::dsl::Ops;
+use godwit::vocabulary::{vocabulary, Call, ValueKind};
+use godwit::Op;
+
+#[godwit::migration(revision = "0001", message = "every op and option of the DSL")]
+pub mod every_op {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "t",
+            [
+                column("id", BigInt).primary_key().autoincrement(),
+                column("é \"x\";--", Numeric(10, 2))
+                    .not_null()
+                    .unique()
+                    .server_default(-5)
+                    .references("u", "id"),
+                column("a", SmallInt),
+                column("b", Integer).server_default(9223372036854775807i64),
+                column("c", Boolean).server_default(true),
+                column("d", Text).server_default("it's\n\t\\ \u{7}"),
+                column("e", Varchar(20)).server_default(""),
+                column("f", Char(3)),
+                column("g", Real).server_default(-0.5),
+                column("h", Double).server_default(1e300),
+                column("i", Date),
+                column("j", Time),
+                column("k", Timestamp).server_default(now()),
+                column("l", TimestampTz),
+                column("m", Binary),
+                column("n", Uuid).server_default(sql("gen_random_uuid()")),
+                column("o", Json),
+            ],
+        )
+        .unique(["a", "b"])
+        .unique(["c"])
+        .check("ck", "a > 0")
+        .check("ck2", "b <> ''");
+        op.drop_table("t");
+        op.deprecate_table("t");
+        op.rename_table("a", "b");
+        op.add_column("t", column("x", Text).server_default(false));
+        op.drop_column("t", "c");
+        op.rename_column("t", "a", "b");
+        op.alter_column("t", "c")
+            .server_default(1.5)
+            .nullable(true)
+            .drop_default()
+            .set_type(BigInt)
+            .nullable(false)
+            .server_default("a:b");
+        op.deprecate_column("t", "c");
+        op.create_index("i", "t", ["a", "b"])
+            .unique()
+            .concurrently()
+            .where_("a IS NOT NULL");
+        op.drop_index("i", "t").concurrently();
+        op.create_foreign_key("fk", "t", ["a", "b"], "u", ["x", "y"])
+            .on_delete(Action::Restrict)
+            .not_valid();
+        op.create_foreign_key("fk", "t", ["a"], "u", ["id"])
+            .on_delete(Action::SetNull);
+        op.create_check_constraint("ck", "t", "a <> ''").not_valid();
+        op.validate_constraint("fk", "t");
+        op.drop_constraint("fk", "t");
+        op.execute("UPDATE t SET a = 1;\n-- done");
+        op.backfill("t", "a = b")
+            .where_("a IS NULL")
+            .batch_size(500);
+        op.safety_assured("checked by hand", |op| {
+            op.drop_column("t", "c");
+            op.safety_assured("nested", |op| {
+                op.rename_table("a", "b");
+            });
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.create_index("i", "t", ["a"]);
+        op.drop_index("i", "t");
+        op.create_foreign_key("fk", "t", ["a"], "u", ["id"]);
+        op.create_check_constraint("ck", "t", "a > 0");
+        op.backfill("t", "a = b");
+        op.safety_assured("nothing at all", |_op| {});
+    }
+}
+
+#[test]
+fn the_dsl_builds_what_the_macro_embedded() {
+    let (mut up, mut down) = (Ops::new(), Ops::new());
+    every_op::upgrade(&mut up);
+    every_op::downgrade(&mut down);
+    assert_eq!(up.ops(), &every_op::MIGRATION.upgrade[..]);
+    assert_eq!(down.ops(), &every_op::MIGRATION.downgrade[..]);
+    // The checksum is the macro's, of the same ops.
+    assert_eq!(
+        godwit::checksum(up.ops(), down.ops(), None),
+        every_op::MIGRATION.checksum
+    );
+}
+
+#[test]
+fn the_module_uses_every_word_of_the_vocabulary() {
+    fn walk(call: &Call, words: &mut BTreeSet<String>) {
+        words.insert(call.name.to_string());
+        for option in &call.options {
+            words.insert(format!("{}.{}", call.name, option.name));
+        }
+        let mut values: Vec<_> = call.args.iter().collect();
+        while let Some(value) = values.pop() {
+            match &value.kind {
+                ValueKind::List(items) => values.extend(items),
+                ValueKind::Call(c) if c.name == "column" => {
+                    words.extend(c.option_names().map(|o| format!("column.{o}")))
+                }
+                ValueKind::Body(calls) => calls.iter().for_each(|c| walk(c, words)),
+                _ => {}
+            }
+        }
+    }
+    let mut used = BTreeSet::new();
+    let ops: Vec<&Op> = every_op::MIGRATION
+        .upgrade
+        .iter()
+        .chain(every_op::MIGRATION.downgrade.iter())
+        .collect();
+    for op in ops {
+        walk(&op.to_call(), &mut used);
+    }
+    let words = vocabulary();
+    let mut expected = BTreeSet::new();
+    for (method, options) in &words.ops {
+        expected.insert(method.to_string());
+        expected.extend(options.iter().map(|o| format!("{method}.{o}")));
+    }
+    expected.extend(words.column.iter().map(|o| format!("column.{o}")));
+    assert_eq!(used, expected);
+}
