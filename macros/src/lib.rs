@@ -2,11 +2,13 @@
 //!
 //! Use them through the `godwit` crate, which re-exports them. The crate is a
 //! small compiler: `parse/` reads a migration module into the operation model,
-//! `godwit-core` checks it (the rules live there, shared with the runtime),
-//! `expand/` writes the descriptor and the export macro.
+//! `check.rs` checks a whole set with `godwit-core` (the rules live there,
+//! shared with the runtime) and places each error in its file, `expand/`
+//! writes the descriptor, the export macro and the set.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod check;
 mod errors;
 mod expand;
 mod parse;

@@ -15,9 +15,17 @@ pub trait Kind {
     /// The model's type for it.
     type Field;
 
-    /// How a parameter of this kind is shown in a signature.
+    /// How a parameter of this kind is shown in a signature: `None` for
+    /// its name, `Some("[]")` for its name in brackets, or the text to show.
+    const SHAPE: Option<&'static str> = None;
+
+    /// A parameter of this kind, as a signature shows it.
     fn shape(param: &str) -> String {
-        param.to_string()
+        match Self::SHAPE {
+            None => param.to_string(),
+            Some("[]") => format!("[{param}]"),
+            Some(text) => text.to_string(),
+        }
     }
 
     /// Reads a value, reporting every problem to `errors`. `None` only when
@@ -66,6 +74,27 @@ fn count<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<
     }
 }
 
+/// A list of values of kind `K`, at least one.
+fn non_empty_list<S: Copy, K: Kind>(
+    value: &Value<S>,
+    errors: &mut Vec<SyntaxError<S>>,
+    not_a_list: &str,
+    empty: &str,
+) -> Option<List<K::Field>>
+where
+    K::Field: Clone,
+{
+    let ValueKind::List(items) = &value.kind else {
+        errors.push(SyntaxError::non_literal(value.at, not_a_list));
+        return None;
+    };
+    if items.is_empty() {
+        errors.push(SyntaxError::new(value.at, empty));
+    }
+    let read: Vec<Option<K::Field>> = items.iter().map(|v| K::read(v, errors)).collect();
+    Some(Cow::Owned(read.into_iter().collect::<Option<_>>()?))
+}
+
 /// A table, column, index or constraint name.
 pub struct Name;
 
@@ -96,23 +125,15 @@ pub struct Names;
 impl Kind for Names {
     type Field = List<Str>;
 
-    fn shape(param: &str) -> String {
-        format!("[{param}]")
-    }
+    const SHAPE: Option<&'static str> = Some("[]");
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
-        let ValueKind::List(items) = &value.kind else {
-            errors.push(SyntaxError::non_literal(
-                value.at,
-                "expected an array of column names, e.g. [\"user_id\"]",
-            ));
-            return None;
-        };
-        if items.is_empty() {
-            errors.push(SyntaxError::new(value.at, "the list of columns is empty"));
-        }
-        let names: Vec<Option<Str>> = items.iter().map(|v| Name::read(v, errors)).collect();
-        Some(Cow::Owned(names.into_iter().collect::<Option<_>>()?))
+        non_empty_list::<S, Name>(
+            value,
+            errors,
+            "expected an array of column names, e.g. [\"user_id\"]",
+            "the list of columns is empty",
+        )
     }
 
     fn write(field: &List<Str>) -> Value {
@@ -120,68 +141,54 @@ impl Kind for Names {
     }
 }
 
-/// An SQL fragment: an expression, a predicate, a SET list.
-pub struct Sql;
+/// A kind read from a string literal, refused when it is empty if `$empty`
+/// says why.
+macro_rules! string_kind {
+    ($(#[$doc:meta])* $kind:ident, shape: $shape:expr, empty: $empty:expr) => {
+        $(#[$doc])*
+        pub struct $kind;
 
-impl Kind for Sql {
-    type Field = Str;
+        impl Kind for $kind {
+            type Field = Str;
 
-    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
-        string(value, errors)
-    }
+            const SHAPE: Option<&'static str> = $shape;
 
-    fn write(field: &Str) -> Value {
-        Value::str(field.clone())
-    }
-}
+            fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+                let text = string(value, errors)?;
+                let empty: Option<&str> = $empty;
+                if let Some(why) = empty.filter(|_| text.trim().is_empty()) {
+                    errors.push(SyntaxError::new(value.at, why));
+                }
+                Some(text)
+            }
 
-/// Raw SQL statements for `execute`: not empty.
-pub struct Statements;
-
-impl Kind for Statements {
-    type Field = Str;
-
-    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
-        let sql = string(value, errors)?;
-        if sql.trim().is_empty() {
-            errors.push(SyntaxError::new(
-                value.at,
-                "`execute` of an empty SQL string",
-            ));
+            fn write(field: &Str) -> Value {
+                Value::str(field.clone())
+            }
         }
-        Some(sql)
-    }
-
-    fn write(field: &Str) -> Value {
-        Value::str(field.clone())
-    }
+    };
 }
 
-/// Why the ops of `safety_assured` are safe: not empty.
-pub struct Reason;
+string_kind!(
+    /// An SQL fragment: an expression, a predicate, a SET list.
+    Sql,
+    shape: None,
+    empty: None
+);
 
-impl Kind for Reason {
-    type Field = Str;
+string_kind!(
+    /// Raw SQL statements for `execute`: not empty.
+    Statements,
+    shape: None,
+    empty: Some("`execute` of an empty SQL string")
+);
 
-    fn shape(_: &str) -> String {
-        "\"reason\"".into()
-    }
-
-    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
-        let reason = string(value, errors)?;
-        if reason.trim().is_empty() {
-            errors.push(SyntaxError::new(
-                value.at,
-                "`safety_assured` needs a reason: say why these ops are safe (it is shown in `history`)",
-            ));
-        }
-        Some(reason)
-    }
-
-    fn write(field: &Str) -> Value {
-        Value::str(field.clone())
-    }
-}
+string_kind!(
+    /// Why the ops of `safety_assured` are safe: not empty.
+    Reason,
+    shape: Some("\"reason\""),
+    empty: Some("`safety_assured` needs a reason: say why these ops are safe (it is shown in `history`)")
+);
 
 /// `true` or `false`.
 pub struct Bool;
@@ -189,9 +196,7 @@ pub struct Bool;
 impl Kind for Bool {
     type Field = bool;
 
-    fn shape(_: &str) -> String {
-        "bool".into()
-    }
+    const SHAPE: Option<&'static str> = Some("bool");
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<bool> {
         match value.kind {
@@ -239,9 +244,7 @@ pub struct Action;
 impl Kind for Action {
     type Field = model::Action;
 
-    fn shape(_: &str) -> String {
-        "Action::..".into()
-    }
+    const SHAPE: Option<&'static str> = Some("Action::..");
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<model::Action> {
         let action = match value.path_name() {
@@ -287,9 +290,7 @@ const SIMPLE_TYPES: &[(&str, ColumnType)] = &[
 impl Kind for Type {
     type Field = ColumnType;
 
-    fn shape(_: &str) -> String {
-        "Type".into()
-    }
+    const SHAPE: Option<&'static str> = Some("Type");
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<ColumnType> {
         let (name, args): (&str, &[Value<S>]) = match &value.kind {
@@ -365,9 +366,7 @@ const DEFAULT_SHAPES: &str =
 impl Kind for Default {
     type Field = DefaultValue;
 
-    fn shape(_: &str) -> String {
-        "value".into()
-    }
+    const SHAPE: Option<&'static str> = Some("value");
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<DefaultValue> {
         match &value.kind {
@@ -447,9 +446,7 @@ pub struct ColumnDef;
 impl Kind for ColumnDef {
     type Field = model::Column;
 
-    fn shape(_: &str) -> String {
-        "column(..)".into()
-    }
+    const SHAPE: Option<&'static str> = Some("column(..)");
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<model::Column> {
         match &value.kind {
@@ -475,30 +472,18 @@ pub struct Columns;
 impl Kind for Columns {
     type Field = List<model::Column>;
 
-    fn shape(_: &str) -> String {
-        "[column(..), ..]".into()
-    }
+    const SHAPE: Option<&'static str> = Some("[column(..), ..]");
 
     fn read<S: Copy>(
         value: &Value<S>,
         errors: &mut Vec<SyntaxError<S>>,
     ) -> Option<List<model::Column>> {
-        let ValueKind::List(items) = &value.kind else {
-            errors.push(SyntaxError::non_literal(
-                value.at,
-                "expected an array of column(..) definitions",
-            ));
-            return None;
-        };
-        if items.is_empty() {
-            errors.push(SyntaxError::new(
-                value.at,
-                "a table needs at least one column",
-            ));
-        }
-        let columns: Vec<Option<model::Column>> =
-            items.iter().map(|v| ColumnDef::read(v, errors)).collect();
-        Some(Cow::Owned(columns.into_iter().collect::<Option<_>>()?))
+        non_empty_list::<S, ColumnDef>(
+            value,
+            errors,
+            "expected an array of column(..) definitions",
+            "a table needs at least one column",
+        )
     }
 
     fn write(field: &List<model::Column>) -> Value {
@@ -512,9 +497,7 @@ pub struct Body;
 impl Kind for Body {
     type Field = List<Op>;
 
-    fn shape(_: &str) -> String {
-        "|op| { .. }".into()
-    }
+    const SHAPE: Option<&'static str> = Some("|op| { .. }");
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Op>> {
         let ValueKind::Body(calls) = &value.kind else {

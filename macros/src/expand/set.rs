@@ -1,12 +1,12 @@
-//! `migrations![a::m1, b::m2]` and the set checker behind it.
+//! `migrations![a::m1, b::m2]` and `__check_set!`, the end of its chain.
 //!
 //! `migrations!` starts a callback chain: it calls `a::m1::__godwit_export!`
 //! with the paths still to visit; each migration's export macro adds its
 //! path, its model (in `godwit_core::codec`'s form) and its own source tokens
 //! (spans intact, in its own file) and calls the next; the last one calls
-//! `__check_set!`, which reads the models, orders and checks the chain,
-//! replays the schema and builds the `MigrationSet`. A migration's source is
-//! parsed again only to place an error in it.
+//! `__check_set!`, which reads the models, has `check.rs` order and check
+//! the chain, and builds the `MigrationSet`. A migration's source is parsed
+//! again only to place an error in it.
 //!
 //! The paths still to visit and the data gathered are nested one group per
 //! migration (`[ [a::m2] [ [a::m3] [] ] ]`, `{ { {} [a::m1] {..} } [a::m2]
@@ -14,15 +14,15 @@
 //! flat lists would make each step match all of them, and the chain cost
 //! the compiler time quadratic in the length of the set.
 
-use godwit_core::{Diagnostic, Location, Migration};
+use godwit_core::Migration;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
-use quote::{quote, ToTokens};
+use quote::quote;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::{ItemMod, Path, Token};
+use syn::{Path, Token};
 
-use crate::errors::{rule_error, Errors};
-use crate::parse::{parse_migration, ParsedMigration};
+use crate::check::{self, parse_source, Source};
+use crate::errors::Errors;
 
 /// Expands `migrations![path, ..]`.
 pub fn expand_migrations(input: TokenStream) -> TokenStream {
@@ -78,10 +78,9 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
             "__check_set! is called by migrations![..], not by hand"
         ));
     };
-    let mut errors = Errors::default();
     let entries: Vec<Entry> = data.into_iter().map(read_entry).collect();
 
-    let fallback = |paths: &[TokenStream]| {
+    let embedded_set = |paths: &[TokenStream]| {
         let refs = paths.iter().map(|p| quote!(&#p::MIGRATION));
         quote!({
             static MODELS: ::godwit::__private::OnceLock<
@@ -92,7 +91,7 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
     };
     if entries.len() != paths.len() || entries.iter().any(|e| matches!(e, Entry::Broken)) {
         // The broken migration has reported its own errors.
-        return fallback(&paths);
+        return embedded_set(&paths);
     }
     let mut models = Vec::with_capacity(entries.len());
     let mut sources = Vec::with_capacity(entries.len());
@@ -107,21 +106,15 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
             sources.push(Source::Unparsed(args, module));
         }
     }
-
-    let order = match godwit_core::chain::order(&models) {
-        Ok(order) => order,
-        Err(diagnostics) => {
-            report(&diagnostics, &mut sources, &mut errors);
-            let compile_errors = errors.to_compile_errors();
-            let set = fallback(&paths);
-            return quote!({ #compile_errors #set });
-        }
-    };
-    let diagnostics = godwit_core::check_history(&models, &order);
-    report(&diagnostics, &mut sources, &mut errors);
+    let mut errors = Errors::default();
+    let order = check::set(&models, &mut sources, &mut errors);
     let compile_errors = errors.to_compile_errors();
-    let ordered: Vec<TokenStream> = order.iter().map(|&i| paths[i].clone()).collect();
-    let set = fallback(&ordered);
+    // A set whose chain cannot be ordered is listed as written.
+    let paths: Vec<TokenStream> = match order {
+        Some(order) => order.iter().map(|&i| paths[i].clone()).collect(),
+        None => paths,
+    };
+    let set = embedded_set(&paths);
     if errors.is_empty() {
         set
     } else {
@@ -189,96 +182,5 @@ fn read_entry(tokens: TokenStream) -> Entry {
             },
             None => Entry::Broken,
         },
-    }
-}
-
-/// A migration's source parsed as `#[migration]` did (it reported any error).
-fn parse_source(args: &TokenStream, module: &TokenStream) -> Option<ParsedMigration> {
-    let module = syn::parse2::<ItemMod>(module.clone()).ok()?;
-    let mut errors = Errors::default();
-    let parsed = parse_migration(args.clone(), &module, &mut errors);
-    errors.is_empty().then_some(parsed)
-}
-
-/// A migration's source, parsed the first time an error is placed in it.
-enum Source {
-    Unparsed(TokenStream, TokenStream),
-    Parsed(Option<Box<ParsedMigration>>),
-}
-
-impl Source {
-    fn parsed(&mut self) -> Option<&ParsedMigration> {
-        if let Source::Unparsed(args, module) = self {
-            *self = Source::Parsed(parse_source(args, module).map(Box::new));
-        }
-        match self {
-            Source::Parsed(parsed) => parsed.as_deref(),
-            Source::Unparsed(..) => None,
-        }
-    }
-}
-
-/// Turns checker diagnostics into errors spanned in the migrations' own files.
-fn report(diagnostics: &[Diagnostic], sources: &mut [Source], errors: &mut Errors) {
-    for d in diagnostics {
-        let index = match &d.at {
-            Location::Migration(i)
-            | Location::Revision(i)
-            | Location::DownRevision(i)
-            | Location::Message(i) => *i,
-            Location::Op { migration, .. } | Location::Body { migration, .. } => *migration,
-        };
-        let parsed = sources.get_mut(index).and_then(Source::parsed);
-        let mut tokens = locate(&d.at, parsed);
-        if let Some(text) = &d.focus {
-            if let Some(literal) = find_string_literal(tokens.clone(), text) {
-                tokens = literal;
-            }
-        }
-        errors.push(rule_error(tokens, d.rule, &d.message, &d.help));
-    }
-}
-
-/// The string literal whose value is `text` among `tokens`, at any depth.
-fn find_string_literal(tokens: TokenStream, text: &str) -> Option<TokenStream> {
-    for tree in tokens {
-        match tree {
-            TokenTree::Group(g) => {
-                if let Some(found) = find_string_literal(g.stream(), text) {
-                    return Some(found);
-                }
-            }
-            TokenTree::Literal(lit) => {
-                let as_stream = TokenStream::from(TokenTree::Literal(lit.clone()));
-                if let Ok(s) = syn::parse2::<syn::LitStr>(as_stream.clone()) {
-                    if s.value() == text {
-                        return Some(as_stream);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-fn locate(at: &Location, parsed: Option<&ParsedMigration>) -> TokenStream {
-    let Some(m) = parsed else {
-        return TokenStream::new();
-    };
-    let lit = |s: &Option<crate::parse::attr::Spanned>| {
-        s.as_ref()
-            .map(|s| s.lit.to_token_stream())
-            .unwrap_or_else(|| m.ident.to_token_stream())
-    };
-    match at {
-        Location::Migration(_) => m.ident.to_token_stream(),
-        Location::Revision(_) => lit(&m.attr.revision),
-        Location::DownRevision(_) => lit(&m.attr.down_revision),
-        Location::Message(_) => lit(&m.attr.message),
-        Location::Op { phase, path, .. } => m
-            .op_tokens(*phase, path)
-            .unwrap_or_else(|| m.body_tokens(*phase)),
-        Location::Body { phase, .. } => m.body_tokens(*phase),
     }
 }
