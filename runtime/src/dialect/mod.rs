@@ -12,7 +12,7 @@
 
 use std::fmt::{self, Display, Formatter};
 
-use godwit_core::schema::{Schema, Table};
+use godwit_core::schema::{ColumnState, Constraint, Index, Schema, Table};
 use godwit_core::{ColumnType, DefaultValue, Op};
 
 mod mysql;
@@ -365,6 +365,105 @@ fn replay_error(op: &Op, message: String) -> RenderError {
     }
 }
 
+/// The ops [`alike`] renders, as a pattern for each dialect's match
+/// (`rendered_alike!() => super::alike(cx)?`), so that the match stays
+/// exhaustive and the list is written once.
+macro_rules! rendered_alike {
+    () => {
+        Op::CreateTable { .. }
+            | Op::DropTable { .. }
+            | Op::DeprecateTable { .. }
+            | Op::RenameTable { .. }
+            | Op::Execute { .. }
+            | Op::Backfill { .. }
+            | Op::SafetyAssured { .. }
+    };
+}
+pub(crate) use rendered_alike;
+
+/// The ops every backend renders alike, but for MySQL's word for a rename:
+/// the ops on a whole table (deprecating one is a mark in the model, with no
+/// SQL), raw SQL and backfills.
+pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    Ok(match cx.op {
+        Op::CreateTable { name, .. } => {
+            vec![sql(create_table(cx.dialect, name, cx.table_after(name)?))]
+        }
+        Op::DropTable { name } => vec![sql(format!("DROP TABLE {}", cx.q(name)))],
+        Op::RenameTable { from, to } if cx.dialect == Dialect::Mysql => {
+            vec![sql(format!("RENAME TABLE {} TO {}", cx.q(from), cx.q(to)))]
+        }
+        Op::RenameTable { from, to } => vec![sql(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            cx.q(from),
+            cx.q(to)
+        ))],
+        Op::Execute { sql: s } => vec![sql(s.trim().trim_end_matches(';').to_string())],
+        Op::Backfill {
+            table,
+            set,
+            predicate,
+            batch_size,
+        } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
+        // `render` takes safety_assured apart before it gets here.
+        Op::SafetyAssured { .. } => {
+            return Err(cx.unsupported("safety_assured is rendered op by op"))
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// `ALTER TABLE .. DROP COLUMN ..`, then `suffix` (an algorithm clause).
+pub(crate) fn drop_column(cx: &Context<'_>, table: &str, column: &str, suffix: &str) -> Statement {
+    sql(format!(
+        "ALTER TABLE {} DROP COLUMN {}{suffix}",
+        cx.q(table),
+        cx.q(column)
+    ))
+}
+
+/// `ALTER TABLE .. RENAME COLUMN .. TO ..`, then `suffix`.
+pub(crate) fn rename_column(
+    cx: &Context<'_>,
+    table: &str,
+    from: &str,
+    to: &str,
+    suffix: &str,
+) -> Statement {
+    sql(format!(
+        "ALTER TABLE {} RENAME COLUMN {} TO {}{suffix}",
+        cx.q(table),
+        cx.q(from),
+        cx.q(to)
+    ))
+}
+
+/// `ALTER TABLE .. ADD CONSTRAINT .. FOREIGN KEY ..` of the op, a
+/// `create_foreign_key`, without `NOT VALID` (each backend says it its way).
+pub(crate) fn add_foreign_key(cx: &Context<'_>) -> String {
+    let Op::CreateForeignKey {
+        name,
+        table,
+        columns,
+        ref_table,
+        ref_columns,
+        on_delete: action,
+        ..
+    } = cx.op
+    else {
+        return String::new();
+    };
+    format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}){}",
+        cx.q(table),
+        cx.q(name),
+        cx.dialect.quote_list(columns),
+        cx.q(ref_table),
+        cx.dialect.quote_list(ref_columns),
+        on_delete(*action)
+    )
+}
+
 /// What a dialect's renderer sees of one op.
 pub(crate) struct Context<'a> {
     pub dialect: Dialect,
@@ -388,6 +487,42 @@ impl Context<'_> {
         self.after
             .table(name)
             .map_err(|e| replay_error(self.op, e.message))
+    }
+
+    /// A table after the op, and one of its columns.
+    pub fn column_after(
+        &self,
+        table: &str,
+        column: &str,
+    ) -> Result<(&Table, &ColumnState), RenderError> {
+        let t = self.table_after(table)?;
+        Ok((t, self.in_model(t.column(column), "column")?))
+    }
+
+    /// An index of a table after the op.
+    pub fn index_after(&self, table: &str, name: &str) -> Result<&Index, RenderError> {
+        self.in_model(self.table_after(table)?.indexes.get(name), "index")
+    }
+
+    /// A constraint of a table before the op.
+    pub fn constraint_before(&self, table: &str, name: &str) -> Result<&Constraint, RenderError> {
+        self.in_model(
+            self.table_before(table)?.constraints.get(name),
+            "constraint",
+        )
+    }
+
+    /// Whether a column allowed NULL before the op.
+    pub fn was_nullable(&self, table: &str, column: &str) -> Result<bool, RenderError> {
+        Ok(self
+            .table_before(table)?
+            .column(column)
+            .is_some_and(|c| c.nullable))
+    }
+
+    /// What the model should hold: a `what` missing from it cannot be rendered.
+    fn in_model<'t, T>(&self, found: Option<&'t T>, what: &str) -> Result<&'t T, RenderError> {
+        found.ok_or_else(|| self.unsupported(format!("the {what} is missing from the model")))
     }
 
     pub fn unsupported(&self, reason: impl Into<String>) -> RenderError {
@@ -451,7 +586,7 @@ pub(crate) fn column_definition(
     dialect: Dialect,
     table: &str,
     t: &Table,
-    c: &godwit_core::schema::ColumnState,
+    c: &ColumnState,
 ) -> String {
     let q = |s: &str| dialect.quote(s);
     let mut out = format!("{} {}", q(&c.name), dialect.column_type(c.ty));
@@ -544,7 +679,7 @@ pub(crate) fn constraint_definition(
 
 /// The constraints of a table in the order CREATE TABLE declares them:
 /// primary key, unique, foreign keys, checks; by name within each kind.
-pub(crate) fn ordered_constraints(t: &Table) -> Vec<(&String, &godwit_core::schema::Constraint)> {
+pub(crate) fn ordered_constraints(t: &Table) -> Vec<(&String, &Constraint)> {
     use godwit_core::schema::ConstraintKind;
     let rank = |k: &ConstraintKind| match k {
         ConstraintKind::PrimaryKey { .. } => 0,
@@ -584,7 +719,7 @@ pub(crate) fn create_index(
     dialect: Dialect,
     name: &str,
     table: &str,
-    index: &godwit_core::schema::Index,
+    index: &Index,
     concurrently: bool,
 ) -> String {
     let mut out = format!(

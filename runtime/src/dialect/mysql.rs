@@ -8,28 +8,15 @@
 use godwit_core::schema::{foreign_key_name, unique_name, ConstraintKind, Table};
 use godwit_core::{ColumnChange, DefaultValue, Op};
 
-use super::{
-    column_definition, create_table, on_delete, postgres, sql, Context, RenderError, Statement,
-};
+use super::{column_definition, rendered_alike, sql, Context, RenderError, Statement};
 
 const INSTANT: &str = ", ALGORITHM=INSTANT";
 const INPLACE: &str = ", ALGORITHM=INPLACE, LOCK=NONE";
 
 pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
-    let d = cx.dialect;
-    let q = |s: &str| cx.q(s);
     Ok(match cx.op {
-        Op::CreateTable { name, .. } => vec![sql(create_table(d, name, cx.table_after(name)?))],
-        Op::DropTable { name } => vec![sql(format!("DROP TABLE {}", q(name)))],
-        Op::DeprecateTable { .. } => Vec::new(),
-        Op::RenameTable { from, to } => {
-            vec![sql(format!("RENAME TABLE {} TO {}", q(from), q(to)))]
-        }
         Op::AddColumn { table, column } => {
-            let t = cx.table_after(table)?;
-            let state = t
-                .column(&column.name)
-                .ok_or_else(|| cx.unsupported("the column is missing from the model"))?;
+            let (t, state) = cx.column_after(table, &column.name)?;
             let plain = !column.primary_key
                 && !column.unique
                 && column.references.is_none()
@@ -40,34 +27,34 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 );
             let mut out = vec![sql(format!(
                 "ALTER TABLE {} ADD COLUMN {}{}",
-                q(table),
-                column_definition(d, table, t, state),
+                cx.q(table),
+                column_definition(cx.dialect, table, t, state),
                 if plain { INSTANT } else { "" }
             ))];
             let cols = vec![column.name.to_string()];
             if column.primary_key {
                 out.push(sql(format!(
                     "ALTER TABLE {} ADD PRIMARY KEY ({})",
-                    q(table),
-                    q(&column.name)
+                    cx.q(table),
+                    cx.q(&column.name)
                 )));
             }
             if column.unique && !column.primary_key {
                 out.push(sql(format!(
                     "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({}){INPLACE}",
-                    q(table),
-                    q(&unique_name(table, &cols)),
-                    q(&column.name)
+                    cx.q(table),
+                    cx.q(&unique_name(table, &cols)),
+                    cx.q(&column.name)
                 )));
             }
             if let Some(r) = &column.references {
                 out.push(sql(format!(
                     "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-                    q(table),
-                    q(&foreign_key_name(table, &cols)),
-                    q(&column.name),
-                    q(&r.table),
-                    q(&r.column)
+                    cx.q(table),
+                    cx.q(&foreign_key_name(table, &cols)),
+                    cx.q(&column.name),
+                    cx.q(&r.table),
+                    cx.q(&r.column)
                 )));
             }
             out
@@ -75,28 +62,18 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         Op::DropColumn { table, column } => {
             let t = cx.table_before(table)?;
             let mut out = drop_dependents(cx, table, t, column);
-            out.push(sql(format!(
-                "ALTER TABLE {} DROP COLUMN {}{INSTANT}",
-                q(table),
-                q(column)
-            )));
+            out.push(super::drop_column(cx, table, column, INSTANT));
             out
         }
-        Op::RenameColumn { table, from, to } => vec![sql(format!(
-            "ALTER TABLE {} RENAME COLUMN {} TO {}{INPLACE}",
-            q(table),
-            q(from),
-            q(to)
-        ))],
+        Op::RenameColumn { table, from, to } => {
+            vec![super::rename_column(cx, table, from, to, INPLACE)]
+        }
         Op::AlterColumn {
             table,
             column,
             changes,
         } => {
-            let t = cx.table_after(table)?;
-            let state = t
-                .column(column)
-                .ok_or_else(|| cx.unsupported("the column is missing from the model"))?;
+            let (t, state) = cx.column_after(table, column)?;
             let retype = changes
                 .iter()
                 .any(|c| matches!(c, ColumnChange::SetType(_)));
@@ -107,18 +84,18 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 // MODIFY restates the whole column as it ends up.
                 vec![sql(format!(
                     "ALTER TABLE {} MODIFY COLUMN {}{}",
-                    q(table),
-                    column_definition(d, table, t, state),
+                    cx.q(table),
+                    column_definition(cx.dialect, table, t, state),
                     if retype { "" } else { INPLACE }
                 ))]
             } else {
-                let alter = format!("ALTER TABLE {} ALTER COLUMN {}", q(table), q(column));
+                let alter = format!("ALTER TABLE {} ALTER COLUMN {}", cx.q(table), cx.q(column));
                 changes
                     .iter()
                     .map(|change| match change {
                         ColumnChange::SetDefault(v) => sql(format!(
                             "{alter} SET DEFAULT {}{INSTANT}",
-                            d.default_value(v, state.ty)
+                            cx.dialect.default_value(v, state.ty)
                         )),
                         _ => sql(format!("{alter} DROP DEFAULT{INSTANT}")),
                     })
@@ -134,8 +111,8 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             match t.column(column) {
                 Some(state) if !was_nullable => vec![sql(format!(
                     "ALTER TABLE {} MODIFY COLUMN {}{INPLACE}",
-                    q(table),
-                    column_definition(d, table, t, state)
+                    cx.q(table),
+                    column_definition(cx.dialect, table, t, state)
                 ))],
                 _ => Vec::new(),
             }
@@ -155,10 +132,10 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             }
             vec![sql(format!(
                 "ALTER TABLE {} ADD {}INDEX {} ({}){INPLACE}",
-                q(table),
+                cx.q(table),
                 if *unique { "UNIQUE " } else { "" },
-                q(name),
-                d.quote_list(columns)
+                cx.q(name),
+                cx.dialect.quote_list(columns)
             ))]
         }
         Op::DropIndex { name, table, .. } => {
@@ -178,36 +155,20 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                     if leads && !after.has_index_leading_with(columns) {
                         replacements.push_str(&format!(
                             ", ADD INDEX {} ({})",
-                            q(fk),
-                            d.quote_list(columns)
+                            cx.q(fk),
+                            cx.dialect.quote_list(columns)
                         ));
                     }
                 }
             }
             vec![sql(format!(
                 "ALTER TABLE {} DROP INDEX {}{replacements}{INPLACE}",
-                q(table),
-                q(name)
+                cx.q(table),
+                cx.q(name)
             ))]
         }
-        Op::CreateForeignKey {
-            name,
-            table,
-            columns,
-            ref_table,
-            ref_columns,
-            on_delete: action,
-            not_valid,
-        } => {
-            let add = format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}){}",
-                q(table),
-                q(name),
-                d.quote_list(columns),
-                q(ref_table),
-                d.quote_list(ref_columns),
-                on_delete(*action)
-            );
+        Op::CreateForeignKey { not_valid, .. } => {
+            let add = super::add_foreign_key(cx);
             if *not_valid {
                 // MySQL's NOT VALID: with the checks off the existing rows are
                 // not scanned, and the constraint can be added in place.
@@ -224,15 +185,11 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             name, table, expr, ..
         } => vec![sql(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({expr})",
-            q(table),
-            q(name)
+            cx.q(table),
+            cx.q(name)
         ))],
         Op::ValidateConstraint { table, name } => {
-            let t = cx.table_before(table)?;
-            let c = t
-                .constraints
-                .get(&**name)
-                .ok_or_else(|| cx.unsupported("the constraint is missing from the model"))?;
+            let c = cx.constraint_before(table, name)?;
             match &c.kind {
                 ConstraintKind::ForeignKey {
                     columns,
@@ -242,20 +199,20 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 } => {
                     let present = columns
                         .iter()
-                        .map(|c| format!("c.{} IS NOT NULL", q(c)))
+                        .map(|c| format!("c.{} IS NOT NULL", cx.q(c)))
                         .collect::<Vec<_>>()
                         .join(" AND ");
                     let join = columns
                         .iter()
                         .zip(ref_columns)
-                        .map(|(c, r)| format!("p.{} = c.{}", q(r), q(c)))
+                        .map(|(c, r)| format!("p.{} = c.{}", cx.q(r), cx.q(c)))
                         .collect::<Vec<_>>()
                         .join(" AND ");
                     vec![Statement::ExpectEmpty {
                         sql: format!(
                             "SELECT 1 FROM {} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {} p WHERE {join}) LIMIT 1",
-                            q(table),
-                            q(ref_table)
+                            cx.q(table),
+                            cx.q(ref_table)
                         ),
                         violation: format!(
                             "a row of `{table}` references a missing row of `{ref_table}`, so constraint `{name}` does not hold"
@@ -263,28 +220,17 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                     }]
                 }
                 ConstraintKind::Check { expr } => vec![Statement::ExpectEmpty {
-                    sql: format!("SELECT 1 FROM {} WHERE NOT ({expr}) LIMIT 1", q(table)),
+                    sql: format!("SELECT 1 FROM {} WHERE NOT ({expr}) LIMIT 1", cx.q(table)),
                     violation: format!("a row of `{table}` violates check constraint `{name}`"),
                 }],
                 _ => Vec::new(),
             }
         }
         Op::DropConstraint { table, name } => {
-            let t = cx.table_before(table)?;
-            let c = t
-                .constraints
-                .get(&**name)
-                .ok_or_else(|| cx.unsupported("the constraint is missing from the model"))?;
+            let (t, c) = (cx.table_before(table)?, cx.constraint_before(table, name)?);
             drop_constraint(cx, table, t, name, &c.kind)
         }
-        Op::Execute { sql: s } => vec![sql(s.trim().trim_end_matches(';').to_string())],
-        Op::Backfill {
-            table,
-            set,
-            predicate,
-            batch_size,
-        } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
-        Op::SafetyAssured { .. } => postgres::unreachable_nested(cx)?,
+        rendered_alike!() => super::alike(cx)?,
     })
 }
 

@@ -6,29 +6,18 @@ use godwit_core::schema::{foreign_key_name, primary_key_name, unique_name};
 use godwit_core::{ColumnChange, Op};
 
 use super::{
-    column_definition, constraint_definition, create_index, create_table, on_delete, sql, Context,
+    column_definition, constraint_definition, create_index, rendered_alike, sql, Context,
     RenderError, Statement,
 };
 
 pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
-    let d = cx.dialect;
-    let q = |s: &str| cx.q(s);
     Ok(match cx.op {
-        Op::CreateTable { name, .. } => vec![sql(create_table(d, name, cx.table_after(name)?))],
-        Op::DropTable { name } => vec![sql(format!("DROP TABLE {}", q(name)))],
-        Op::DeprecateTable { .. } => Vec::new(),
-        Op::RenameTable { from, to } => {
-            vec![sql(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to)))]
-        }
         Op::AddColumn { table, column } => {
-            let t = cx.table_after(table)?;
-            let state = t
-                .column(&column.name)
-                .ok_or_else(|| cx.unsupported("the column is missing from the model"))?;
+            let (t, state) = cx.column_after(table, &column.name)?;
             let mut out = vec![sql(format!(
                 "ALTER TABLE {} ADD COLUMN {}",
-                q(table),
-                column_definition(d, table, t, state)
+                cx.q(table),
+                column_definition(cx.dialect, table, t, state)
             ))];
             let cols = vec![column.name.to_string()];
             let mut names = Vec::new();
@@ -45,26 +34,17 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 if let Some(c) = t.constraints.get(&n) {
                     out.push(sql(format!(
                         "ALTER TABLE {} ADD {}",
-                        q(table),
-                        constraint_definition(d, &n, c)
+                        cx.q(table),
+                        constraint_definition(cx.dialect, &n, c)
                     )));
                 }
             }
             out
         }
-        Op::DropColumn { table, column } => {
-            vec![sql(format!(
-                "ALTER TABLE {} DROP COLUMN {}",
-                q(table),
-                q(column)
-            ))]
+        Op::DropColumn { table, column } => vec![super::drop_column(cx, table, column, "")],
+        Op::RenameColumn { table, from, to } => {
+            vec![super::rename_column(cx, table, from, to, "")]
         }
-        Op::RenameColumn { table, from, to } => vec![sql(format!(
-            "ALTER TABLE {} RENAME COLUMN {} TO {}",
-            q(table),
-            q(from),
-            q(to)
-        ))],
         Op::AlterColumn {
             table,
             column,
@@ -72,7 +52,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         } => {
             let mut out = Vec::new();
             for change in changes.iter() {
-                let alter = format!("ALTER TABLE {} ALTER COLUMN {}", q(table), q(column));
+                let alter = format!("ALTER TABLE {} ALTER COLUMN {}", cx.q(table), cx.q(column));
                 match change {
                     ColumnChange::Nullable(true) => out.push(sql(format!("{alter} DROP NOT NULL"))),
                     ColumnChange::Nullable(false) => out.extend(set_not_null(cx, table, column)),
@@ -86,30 +66,29 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                             })?;
                         out.push(sql(format!(
                             "{alter} SET DEFAULT {}",
-                            d.default_value(v, ty)
+                            cx.dialect.default_value(v, ty)
                         )))
                     }
                     ColumnChange::DropDefault => out.push(sql(format!("{alter} DROP DEFAULT"))),
                     ColumnChange::SetType(ty) => {
-                        let ty = d.column_type(*ty);
-                        out.push(sql(format!("{alter} TYPE {ty} USING {}::{ty}", q(column))))
+                        let ty = cx.dialect.column_type(*ty);
+                        out.push(sql(format!(
+                            "{alter} TYPE {ty} USING {}::{ty}",
+                            cx.q(column)
+                        )))
                     }
                 }
             }
             out
         }
         Op::DeprecateColumn { table, column } => {
-            let was_nullable = cx
-                .table_before(table)?
-                .column(column)
-                .is_some_and(|c| c.nullable);
-            if was_nullable {
+            if cx.was_nullable(table, column)? {
                 Vec::new()
             } else {
                 vec![sql(format!(
                     "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
-                    q(table),
-                    q(column)
+                    cx.q(table),
+                    cx.q(column)
                 ))]
             }
         }
@@ -119,36 +98,25 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             concurrently,
             ..
         } => {
-            let index = cx
-                .table_after(table)?
-                .indexes
-                .get(&**name)
-                .ok_or_else(|| cx.unsupported("the index is missing from the model"))?;
-            vec![sql(create_index(d, name, table, index, *concurrently))]
+            let index = cx.index_after(table, name)?;
+            vec![sql(create_index(
+                cx.dialect,
+                name,
+                table,
+                index,
+                *concurrently,
+            ))]
         }
         Op::DropIndex {
             name, concurrently, ..
         } => vec![sql(format!(
             "DROP INDEX {}{}",
             if *concurrently { "CONCURRENTLY " } else { "" },
-            q(name)
+            cx.q(name)
         ))],
-        Op::CreateForeignKey {
-            name,
-            table,
-            columns,
-            ref_table,
-            ref_columns,
-            on_delete: action,
-            not_valid,
-        } => vec![sql(format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}){}{}",
-            q(table),
-            q(name),
-            d.quote_list(columns),
-            q(ref_table),
-            d.quote_list(ref_columns),
-            on_delete(*action),
+        Op::CreateForeignKey { not_valid, .. } => vec![sql(format!(
+            "{}{}",
+            super::add_foreign_key(cx),
             if *not_valid { " NOT VALID" } else { "" }
         ))],
         Op::CreateCheckConstraint {
@@ -158,28 +126,21 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             not_valid,
         } => vec![sql(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({expr}){}",
-            q(table),
-            q(name),
+            cx.q(table),
+            cx.q(name),
             if *not_valid { " NOT VALID" } else { "" }
         ))],
         Op::ValidateConstraint { table, name } => vec![sql(format!(
             "ALTER TABLE {} VALIDATE CONSTRAINT {}",
-            q(table),
-            q(name)
+            cx.q(table),
+            cx.q(name)
         ))],
         Op::DropConstraint { table, name } => vec![sql(format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
-            q(table),
-            q(name)
+            cx.q(table),
+            cx.q(name)
         ))],
-        Op::Execute { sql: s } => vec![sql(s.trim().trim_end_matches(';').to_string())],
-        Op::Backfill {
-            table,
-            set,
-            predicate,
-            batch_size,
-        } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
-        Op::SafetyAssured { .. } => unreachable_nested(cx)?,
+        rendered_alike!() => super::alike(cx)?,
     })
 }
 
@@ -197,9 +158,4 @@ fn set_not_null(cx: &Context<'_>, table: &str, column: &str) -> Vec<Statement> {
         q(table),
         q(column)
     ))]
-}
-
-/// `Dialect::render` flattens `safety_assured` before calling a dialect.
-pub(crate) fn unreachable_nested(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
-    Err(cx.unsupported("safety_assured is rendered op by op"))
 }

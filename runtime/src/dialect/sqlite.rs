@@ -11,29 +11,19 @@
 use godwit_core::{Column, DefaultValue, Op};
 
 use super::{
-    column_definition, create_index, create_table, postgres, sql, Context, RenderError, Statement,
+    column_definition, create_index, create_table, rendered_alike, sql, Context, RenderError,
+    Statement,
 };
 
 pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
-    let d = cx.dialect;
-    let q = |s: &str| cx.q(s);
     Ok(match cx.op {
-        Op::CreateTable { name, .. } => vec![sql(create_table(d, name, cx.table_after(name)?))],
-        Op::DropTable { name } => vec![sql(format!("DROP TABLE {}", q(name)))],
-        Op::DeprecateTable { .. } => Vec::new(),
-        Op::RenameTable { from, to } => {
-            vec![sql(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to)))]
-        }
         Op::AddColumn { table, column } => {
             if can_add_natively(column) {
-                let t = cx.table_after(table)?;
-                let state = t
-                    .column(&column.name)
-                    .ok_or_else(|| cx.unsupported("the column is missing from the model"))?;
+                let (t, state) = cx.column_after(table, &column.name)?;
                 vec![sql(format!(
                     "ALTER TABLE {} ADD COLUMN {}",
-                    q(table),
-                    column_definition(d, table, t, state)
+                    cx.q(table),
+                    column_definition(cx.dialect, table, t, state)
                 ))]
             } else {
                 rebuild(cx, table)?
@@ -52,44 +42,29 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             if used {
                 rebuild(cx, table)?
             } else {
-                vec![sql(format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    q(table),
-                    q(column)
-                ))]
+                vec![super::drop_column(cx, table, column, "")]
             }
         }
-        Op::RenameColumn { table, from, to } => vec![sql(format!(
-            "ALTER TABLE {} RENAME COLUMN {} TO {}",
-            q(table),
-            q(from),
-            q(to)
-        ))],
+        Op::RenameColumn { table, from, to } => {
+            vec![super::rename_column(cx, table, from, to, "")]
+        }
         Op::AlterColumn { table, .. }
         | Op::CreateForeignKey { table, .. }
         | Op::CreateCheckConstraint { table, .. }
         | Op::DropConstraint { table, .. } => rebuild(cx, table)?,
         Op::DeprecateColumn { table, column } => {
-            let was_nullable = cx
-                .table_before(table)?
-                .column(column)
-                .is_some_and(|c| c.nullable);
-            if was_nullable {
+            if cx.was_nullable(table, column)? {
                 Vec::new()
             } else {
                 rebuild(cx, table)?
             }
         }
         Op::CreateIndex { name, table, .. } => {
-            let index = cx
-                .table_after(table)?
-                .indexes
-                .get(&**name)
-                .ok_or_else(|| cx.unsupported("the index is missing from the model"))?;
+            let index = cx.index_after(table, name)?;
             // SQLite has no concurrent build: the index is built in the transaction.
-            vec![sql(create_index(d, name, table, index, false))]
+            vec![sql(create_index(cx.dialect, name, table, index, false))]
         }
-        Op::DropIndex { name, .. } => vec![sql(format!("DROP INDEX {}", q(name)))],
+        Op::DropIndex { name, .. } => vec![sql(format!("DROP INDEX {}", cx.q(name)))],
         Op::ValidateConstraint { table, name } => {
             // Every constraint is checked when the table is rebuilt; this
             // checks the foreign keys again in case rows changed since.
@@ -100,21 +75,14 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 }
                 Some(godwit_core::schema::ConstraintKind::Check { expr }) => {
                     vec![Statement::ExpectEmpty {
-                        sql: format!("SELECT 1 FROM {} WHERE NOT ({expr}) LIMIT 1", q(table)),
+                        sql: format!("SELECT 1 FROM {} WHERE NOT ({expr}) LIMIT 1", cx.q(table)),
                         violation: format!("a row of `{table}` violates check constraint `{name}`"),
                     }]
                 }
                 _ => Vec::new(),
             }
         }
-        Op::Execute { sql: s } => vec![sql(s.trim().trim_end_matches(';').to_string())],
-        Op::Backfill {
-            table,
-            set,
-            predicate,
-            batch_size,
-        } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
-        Op::SafetyAssured { .. } => postgres::unreachable_nested(cx)?,
+        rendered_alike!() => super::alike(cx)?,
     })
 }
 
