@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Rule;
 use crate::model::{Action, Column, ColumnChange, ColumnType, DefaultValue, Op};
+use crate::sql_text::{self, Syntax};
 
 /// A whole schema: tables by name.
 #[derive(Clone, Debug, Default)]
@@ -109,88 +110,13 @@ pub enum ConstraintKind {
     },
 }
 
-/// The identifiers of a SQL expression, outside string literals, unquoted
-/// and lower-cased: enough to tell which columns a check constraint uses.
-fn expression_identifiers(expr: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut chars = expr.chars().peekable();
-    let flush = |word: &mut String, out: &mut Vec<String>| {
-        if !word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit()) {
-            out.push(word.to_lowercase());
-        }
-        word.clear();
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                flush(&mut word, &mut out);
-                // Skip the literal, '' included.
-                while let Some(c) = chars.next() {
-                    if c == '\'' && chars.peek() != Some(&'\'') {
-                        break;
-                    }
-                    if c == '\'' {
-                        chars.next();
-                    }
-                }
-            }
-            '"' | '`' => {
-                flush(&mut word, &mut out);
-                let close = c;
-                let quoted: String = chars.by_ref().take_while(|&c| c != close).collect();
-                out.push(quoted.to_lowercase());
-            }
-            c if c.is_alphanumeric() || c == '_' => word.push(c),
-            _ => flush(&mut word, &mut out),
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
-/// `expr` with the identifier `from` written as `to` (outside literals).
-fn rename_identifier(expr: &str, from: &str, to: &str) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    let mut in_literal = false;
-    let flush = |word: &mut String, out: &mut String| {
-        if word.eq_ignore_ascii_case(from) {
-            out.push_str(to);
-        } else {
-            out.push_str(word);
-        }
-        word.clear();
-    };
-    for c in expr.chars() {
-        if in_literal {
-            out.push(c);
-            if c == '\'' {
-                in_literal = false;
-            }
-        } else if c == '\'' {
-            flush(&mut word, &mut out);
-            in_literal = true;
-            out.push(c);
-        } else if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
 impl ConstraintKind {
     /// Whether the constraint uses `column` of its own table (a check
-    /// constraint: whether its expression names it).
+    /// constraint: whether its expression names it, bare in any case or
+    /// quoted exactly, outside literals and comments).
     pub fn uses_column(&self, column: &str) -> bool {
         match self {
-            ConstraintKind::Check { expr } => expression_identifiers(expr)
-                .iter()
-                .any(|i| i.eq_ignore_ascii_case(column)),
+            ConstraintKind::Check { expr } => sql_text::mentions(expr, Syntax::Postgres, column),
             other => other.columns().iter().any(|c| c == column),
         }
     }
@@ -629,7 +555,9 @@ impl Schema {
                         | ConstraintKind::Unique { columns }
                         | ConstraintKind::ForeignKey { columns, .. } => rename(columns),
                         // As PostgreSQL does: the check follows the new name.
-                        ConstraintKind::Check { expr } => *expr = rename_identifier(expr, from, to),
+                        ConstraintKind::Check { expr } => {
+                            *expr = sql_text::rename(expr, Syntax::Postgres, from, to)
+                        }
                     }
                 }
                 for t in self.tables.values_mut() {
@@ -1245,10 +1173,60 @@ mod tests {
         };
         assert!(kind.uses_column("balance") && kind.uses_column("overdraft"));
         assert!(!kind.uses_column("note_text"));
+        // Outside literals and comments only, and a quoted name exactly: the
+        // rule by which the replay renames a column inside the check.
+        let kind = ConstraintKind::Check {
+            expr: "note <> 'it''s balance' -- balance\n AND \"Balance\" > 0".into(),
+        };
+        assert!(!kind.uses_column("balance") && kind.uses_column("Balance"));
+    }
+
+    #[test]
+    fn a_check_follows_its_column_through_a_rename() {
+        let mut s = Schema::new();
+        s.apply(&users()).unwrap();
+        s.apply(&Op::AddColumn {
+            table: "users".into(),
+            column: Column::new("balance".into(), BigInt),
+        })
+        .unwrap();
+        s.apply(&Op::CreateCheckConstraint {
+            name: "users_balance_check".into(),
+            table: "users".into(),
+            expr: "BALANCE >= 0 AND \"balance\" < 10 AND email <> 'balance; -- x'".into(),
+            not_valid: false,
+        })
+        .unwrap();
+        s.apply(&Op::RenameColumn {
+            table: "users".into(),
+            from: "balance".into(),
+            to: "amount".into(),
+        })
+        .unwrap();
+        let check = &s.table("users").unwrap().constraints["users_balance_check"];
         assert_eq!(
-            rename_identifier("balance >= 0 AND note <> 'balance'", "balance", "amount"),
-            "amount >= 0 AND note <> 'balance'"
+            check.kind,
+            ConstraintKind::Check {
+                expr: "amount >= 0 AND \"amount\" < 10 AND email <> 'balance; -- x'".into()
+            }
         );
+        // Dropping the column takes the check with it, as PostgreSQL does.
+        s.apply(&Op::DeprecateColumn {
+            table: "users".into(),
+            column: "amount".into(),
+        })
+        .unwrap();
+        s.apply(&Op::DropColumn {
+            table: "users".into(),
+            column: "amount".into(),
+        })
+        .unwrap();
+        assert!(s
+            .table("users")
+            .unwrap()
+            .constraints
+            .get("users_balance_check")
+            .is_none());
     }
 
     #[test]
