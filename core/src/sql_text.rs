@@ -33,7 +33,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::ops::Range;
 
 /// Whose lexical rules to read the text by. Where they agree (`'..'` with
 /// `''`, `--` and `/* */` comments) they are the same; they differ as below.
@@ -103,22 +102,12 @@ impl<'a> Token<'a> {
         self.start + self.text.len()
     }
 
-    /// The bytes it covers.
-    pub fn range(&self) -> Range<usize> {
-        self.start..self.end()
-    }
-
     /// White space or a comment: what separates the tokens that mean something.
     pub fn is_trivia(&self) -> bool {
         matches!(
             self.kind,
             TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment
         )
-    }
-
-    /// A string literal of either form.
-    pub fn is_literal(&self) -> bool {
-        matches!(self.kind, TokenKind::String | TokenKind::DollarString)
     }
 
     /// Whether it is the bare word `keyword`, in any case.
