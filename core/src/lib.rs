@@ -1,6 +1,7 @@
 //! The model and the checker shared by godwit's macros (at compile time) and
 //! its runtime: the operation model, the canonical text and checksum of a
-//! migration, the DSL's vocabulary, the revision chain, the schema model and the safety rules.
+//! migration, the DSL's vocabulary, the revision chain, the schema model,
+//! the safety rules, and the SQL text scanner they share.
 //!
 //! Users depend on the `godwit` crate, which re-exports what they need.
 #![forbid(unsafe_code)]
@@ -14,6 +15,7 @@ pub mod migration;
 pub mod model;
 pub mod rules;
 pub mod schema;
+pub mod sql_text;
 pub mod validate;
 pub mod vocabulary;
 

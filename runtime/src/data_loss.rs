@@ -13,6 +13,7 @@
 
 use std::fmt::{self, Display, Formatter};
 
+use godwit_core::sql_text::{self, Syntax};
 use godwit_core::{ColumnChange, Migration, Op};
 
 use crate::database::{text, Database};
@@ -131,16 +132,18 @@ impl Display for DataLoss {
     }
 }
 
-/// Whether raw SQL deletes or drops data: it starts with DELETE, TRUNCATE or DROP.
+/// Whether raw SQL deletes or drops data: one of its statements starts with
+/// DELETE, TRUNCATE or DROP (a `;` or a keyword inside a literal, a quoted
+/// name or a comment does not count).
 fn deletes(sql: &str) -> bool {
-    sql.split(';').any(|s| {
-        let first = s
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_uppercase();
-        matches!(first.as_str(), "DELETE" | "TRUNCATE" | "DROP")
-    })
+    sql_text::statements(sql, Syntax::Postgres)
+        .into_iter()
+        .filter_map(|s| sql_text::first_token(s, Syntax::Postgres))
+        .any(|t| {
+            ["DELETE", "TRUNCATE", "DROP"]
+                .iter()
+                .any(|k| t.is_keyword(k))
+        })
 }
 
 fn push_ops(ops: &[Op], out: &mut Vec<Loss>) {
@@ -287,5 +290,20 @@ mod tests {
         assert!(deletes("UPDATE a SET b = 1; DROP TABLE c"));
         assert!(!deletes("INSERT INTO users (id) VALUES (1)"));
         assert!(!deletes("UPDATE users SET deleted = true"));
+    }
+
+    #[test]
+    fn raw_sql_is_split_outside_literals_and_comments() {
+        // A `;` inside a literal does not start a statement.
+        assert!(!deletes(
+            "INSERT INTO log (note) VALUES ('done; DROP TABLE x')"
+        ));
+        assert!(!deletes("UPDATE t SET note = $$a; delete$$"));
+        assert!(!deletes("UPDATE \"a;DROP\" SET b = 1"));
+        // Nor does one inside a comment, and a comment is not the first word.
+        assert!(!deletes("UPDATE t SET b = 1 -- ; DROP TABLE t"));
+        assert!(deletes("-- clean up\nDELETE FROM sessions"));
+        assert!(deletes("/* old rows */ TRUNCATE audit_log"));
+        assert!(deletes("UPDATE a SET note = 'x;y'; drop table c"));
     }
 }

@@ -36,6 +36,9 @@ pub mod create_hostile_tables {
                 column("id", BigInt).primary_key(),
                 column("user", BigInt).references("we\"ird; `table` 'x'", "id"),
                 column("group", Varchar(20)),
+                // Read back by each backend's rules: a backslash escapes on
+                // MySQL only, and a literal may end in one.
+                column("path", Text).server_default("C:\\dir\\"),
             ],
         );
         op.create_index("idx \"q\" `b`; --", "order", ["user"]);

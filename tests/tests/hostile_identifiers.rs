@@ -1,7 +1,9 @@
 //! Names hostile to SQL (quotes, semicolons, backticks, comment markers,
 //! non-ASCII letters, reserved words) through every kind of op, on the real
-//! servers and SQLite: each step's schema read back equals the model, a
-//! default holding quotes comes back as written, downgrade to base leaves
+//! servers and SQLite: each step's schema read back equals the model (a
+//! default ending in a backslash included: each backend's catalog is read by
+//! its own rules for literals), a default holding quotes comes back as
+//! written, downgrade to base leaves
 //! nothing, and the offline SQL builds the same schema. Names no backend can
 //! take (outside the BMP, `sqlite_..`, the version table) are rejected at
 //! compile time: `ui-tests/fail/invalid-identifier-reserved.rs`.

@@ -34,12 +34,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     if !cx.is_existing_table(table) {
         return;
     }
-    let Some(state) = cx
-        .current
-        .tables
-        .get(&**table)
-        .and_then(|t| t.column(column))
-    else {
+    let Some(state) = cx.column_now(table, column) else {
         return; // unknown-column, reported by the replay
     };
     let (mut ty, mut nullable) = (state.ty, state.nullable);

@@ -5,9 +5,10 @@
 //! each migration it
 //!
 //! 1. replays `upgrade` op by op: an op that cannot be applied is a
-//!    structural error (`unknown-*`, `already-exists`, see [`replay`]); every
-//!    other op is shown to the per-op rules together with the schema before
-//!    the migration (what "existing" means) and the schema just before the op;
+//!    structural error (`unknown-*`, `already-exists`, ..., see [`replay`]);
+//!    every other op is shown to the per-op rules together with the schema
+//!    before the migration (what "existing" means) and the schema just before
+//!    the op;
 //! 2. runs the rules that look at the migration as a whole (a concurrent index
 //!    op must be alone, a backfill must not share its migration with DDL on
 //!    its table, a foreign key needs an index at the end of the migration);
@@ -38,7 +39,7 @@ use sqlparser::ast::Statement;
 use crate::diagnostic::{Diagnostic, Location, Rule, RuleKind};
 use crate::migration::Migration;
 use crate::model::{Op, Phase};
-use crate::schema::Schema;
+use crate::schema::{ColumnState, Schema};
 
 /// A broken rule, before it is placed at an op.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,6 +136,16 @@ impl OpCheck<'_> {
     /// running reads or writes it yet.
     pub fn is_existing_table(&self, table: &str) -> bool {
         self.before.tables.contains_key(table)
+    }
+
+    /// The column as it stood before this migration, if it existed then.
+    pub fn column_before(&self, table: &str, column: &str) -> Option<&ColumnState> {
+        self.before.tables.get(table)?.column(column)
+    }
+
+    /// The column just before this op, if it exists.
+    pub fn column_now(&self, table: &str, column: &str) -> Option<&ColumnState> {
+        self.current.tables.get(table)?.column(column)
     }
 }
 

@@ -16,44 +16,44 @@ use crate::diagnostic::Rule;
 use crate::model::Op;
 
 pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
-    match cx.op {
+    // What is dropped, whether an earlier migration marked it, and the op
+    // that would have.
+    let (rule, what, deprecated, deprecate, drop) = match cx.op {
         Op::DropColumn { table, column } => {
-            let Some(state) = cx
-                .before
-                .tables
-                .get(&**table)
-                .and_then(|t| t.column(column))
-            else {
+            let Some(state) = cx.column_before(table, column) else {
                 return; // a new table or column
             };
-            if !state.deprecated {
-                out.push(Finding::new(
-                    Rule::DropColumnNotDeprecated,
-                    format!(
-                        "dropping column `{table}.{column}`, which no earlier migration deprecated, breaks the running version that still reads and writes it"
-                    ),
-                    format!(
-                        "two deploys: first a migration with op.deprecate_column(\"{table}\", \"{column}\") and code that no longer uses it; then drop_column in a later migration"
-                    ),
-                ));
-            }
+            (
+                Rule::DropColumnNotDeprecated,
+                format!("column `{table}.{column}`"),
+                state.deprecated,
+                format!("op.deprecate_column(\"{table}\", \"{column}\")"),
+                "drop_column",
+            )
         }
         Op::DropTable { name } => {
             let Some(table) = cx.before.tables.get(&**name) else {
                 return; // created in this migration
             };
-            if !table.deprecated {
-                out.push(Finding::new(
-                    Rule::DropTableNotDeprecated,
-                    format!(
-                        "dropping table `{name}`, which no earlier migration deprecated, breaks the running version that still reads and writes it"
-                    ),
-                    format!(
-                        "two deploys: first a migration with op.deprecate_table(\"{name}\") and code that no longer uses it; then drop_table in a later migration"
-                    ),
-                ));
-            }
+            (
+                Rule::DropTableNotDeprecated,
+                format!("table `{name}`"),
+                table.deprecated,
+                format!("op.deprecate_table(\"{name}\")"),
+                "drop_table",
+            )
         }
-        _ => {}
+        _ => return,
+    };
+    if !deprecated {
+        out.push(Finding::new(
+            rule,
+            format!(
+                "dropping {what}, which no earlier migration deprecated, breaks the running version that still reads and writes it"
+            ),
+            format!(
+                "two deploys: first a migration with {deprecate} and code that no longer uses it; then {drop} in a later migration"
+            ),
+        ));
     }
 }

@@ -16,23 +16,16 @@ use crate::model::Op;
 
 pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     match cx.op {
-        Op::RenameColumn { table, from, to } => {
-            let existed = cx
-                .before
-                .tables
-                .get(&**table)
-                .is_some_and(|t| t.column(from).is_some());
-            if existed {
-                out.push(Finding::new(
-                    Rule::RenameColumn,
-                    format!(
-                        "renaming column `{table}.{from}` to `{to}` breaks the running version, which still reads and writes `{from}`"
-                    ),
-                    format!(
-                        "expand/contract: add column `{to}`, backfill it from `{from}` in a later migration, have the code write both and read `{to}`, then deprecate_column and drop `{from}` in later migrations"
-                    ),
-                ));
-            }
+        Op::RenameColumn { table, from, to } if cx.column_before(table, from).is_some() => {
+            out.push(Finding::new(
+                Rule::RenameColumn,
+                format!(
+                    "renaming column `{table}.{from}` to `{to}` breaks the running version, which still reads and writes `{from}`"
+                ),
+                format!(
+                    "expand/contract: add column `{to}`, backfill it from `{from}` in a later migration, have the code write both and read `{to}`, then deprecate_column and drop `{from}` in later migrations"
+                ),
+            ));
         }
         Op::RenameTable { from, to } if cx.is_existing_table(from) => {
             out.push(Finding::new(

@@ -1,6 +1,9 @@
 //! `unknown-table`, `unknown-column`, `unknown-index`, `unknown-constraint`,
 //! `already-exists`: an op refers to something that does not exist at that
-//! point of the history, or creates what already exists.
+//! point of the history, or creates what already exists. The replay also
+//! reports a name no backend lets godwit create or a derived constraint name
+//! too long to keep (`invalid-identifier`), and a backfill of a table without
+//! a primary key (`backfill-without-primary-key`).
 //!
 //! The schema model is replayed from the first migration, op by op, in both
 //! bodies; [`crate::schema::Schema::apply`] says why an op cannot be applied.

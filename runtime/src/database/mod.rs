@@ -84,8 +84,23 @@ impl<D: Database + ?Sized> Database for &mut D {
 }
 
 /// The tables introspection leaves out: godwit's version table and Diesel's.
-pub(crate) const OWN_TABLES: [&str; 2] =
-    [crate::runner::VERSION_TABLE, "__diesel_schema_migrations"];
+const OWN_TABLES: [&str; 2] = [crate::runner::VERSION_TABLE, "__diesel_schema_migrations"];
+
+/// The rows of `sql`, whose `c0` names a table, without godwit's and
+/// Diesel's own tables: the tables each backend's introspection reads.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+pub(crate) fn user_tables<D: Database + ?Sized>(
+    db: &mut D,
+    sql: &str,
+    columns: usize,
+) -> QueryResult<Vec<Row>> {
+    let mut rows = db.query(sql, columns)?;
+    rows.retain(|r| !OWN_TABLES.contains(&text(r, 0)));
+    Ok(rows)
+}
 
 /// Rows of up to ten text columns, `c0`..`c9`.
 pub(crate) mod rows {

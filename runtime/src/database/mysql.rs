@@ -4,7 +4,7 @@
 use diesel::mysql::MysqlConnection;
 use godwit_core::schema::{primary_key_name, Constraint, ConstraintKind, Index, Schema, Table};
 
-use super::{parse_action, parse_type, text, Database, OWN_TABLES};
+use super::{parse_action, parse_type, text, user_tables, Database};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -60,15 +60,13 @@ fn lit(s: &str) -> String {
 
 fn introspect(db: &mut MysqlConnection) -> diesel::QueryResult<Schema> {
     let mut schema = Schema::new();
-    let tables = db.query(
+    let tables = user_tables(
+        db,
         "SELECT CAST(TABLE_NAME AS CHAR) AS c0 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
         1,
     )?;
     for t in tables {
         let name = text(&t, 0).to_string();
-        if OWN_TABLES.contains(&name.as_str()) {
-            continue;
-        }
         let mut table = Table::default();
         let where_table = format!("TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {}", lit(&name));
         for c in db.query(

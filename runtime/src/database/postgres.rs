@@ -6,7 +6,7 @@
 use diesel::pg::PgConnection;
 use godwit_core::schema::{Constraint, ConstraintKind, Index, Schema, Table};
 
-use super::{parse_action, parse_type, poll_lock, split_list, text, Database, OWN_TABLES};
+use super::{parse_action, parse_type, poll_lock, split_list, text, user_tables, Database};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -79,15 +79,13 @@ fn attnames(keys: &str, rel: &str) -> String {
 
 fn introspect(db: &mut PgConnection) -> diesel::QueryResult<Schema> {
     let mut schema = Schema::new();
-    let tables = db.query(
+    let tables = user_tables(
+        db,
         "SELECT c.relname AS c0 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname",
         1,
     )?;
     for t in tables {
         let name = text(&t, 0).to_string();
-        if OWN_TABLES.contains(&name.as_str()) {
-            continue;
-        }
         let rel = oid(&name);
         let mut table = Table::default();
         for c in db.query(

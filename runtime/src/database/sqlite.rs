@@ -16,8 +16,9 @@ use godwit_core::schema::{
     foreign_key_name, primary_key_name, unique_name, Constraint, ConstraintKind, Index, Schema,
     Table,
 };
+use godwit_core::sql_text::{self, Syntax, Token};
 
-use super::{parse_action, parse_type, text, Database, OWN_TABLES};
+use super::{parse_action, parse_type, text, user_tables, Database};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -113,15 +114,13 @@ fn lit(s: &str) -> String {
 
 fn introspect(db: &mut SqliteConnection) -> diesel::QueryResult<Schema> {
     let mut schema = Schema::new();
-    let tables = db.query(
+    let tables = user_tables(
+        db,
         "SELECT name AS c0, sql AS c1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
         2,
     )?;
     for t in tables {
         let name = text(&t, 0).to_string();
-        if OWN_TABLES.contains(&name.as_str()) {
-            continue;
-        }
         let table_sql = text(&t, 1).to_string();
         let declared = parse_constraint_clauses(&table_sql);
         let mut table = Table::default();
@@ -154,23 +153,18 @@ fn introspect(db: &mut SqliteConnection) -> diesel::QueryResult<Schema> {
         }
         pk.sort();
         let pk: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
-        if pk.len() == 1 && table_sql.to_ascii_uppercase().contains("AUTOINCREMENT") {
+        if pk.len() == 1 && sql_text::find_keyword(&table_sql, SQLITE, "AUTOINCREMENT").is_some() {
             if let Some(c) = table.columns.iter_mut().find(|c| c.name == pk[0]) {
                 c.autoincrement = true;
             }
         }
         if !pk.is_empty() {
-            let cname = declared
-                .iter()
-                .find(|d| d.kind == Clause::PrimaryKey)
-                .map_or_else(|| primary_key_name(&name), |d| d.name.clone());
-            table.constraints.insert(
-                cname,
-                Constraint {
-                    kind: ConstraintKind::PrimaryKey { columns: pk },
-                    valid: true,
-                },
-            );
+            let cname = declared_name(&declared, Clause::PrimaryKey, &pk, || {
+                primary_key_name(&name)
+            });
+            table
+                .constraints
+                .insert(cname, valid(ConstraintKind::PrimaryKey { columns: pk }));
         }
         let indexes = db.query(
             &format!(
@@ -197,17 +191,12 @@ fn introspect(db: &mut SqliteConnection) -> diesel::QueryResult<Schema> {
                 .map(|r| text(r, 0).to_string())
                 .collect();
             if origin == "u" {
-                let cname = declared
-                    .iter()
-                    .find(|d| d.kind == Clause::Unique && d.columns == cols)
-                    .map_or_else(|| unique_name(&name, &cols), |d| d.name.clone());
-                table.constraints.insert(
-                    cname,
-                    Constraint {
-                        kind: ConstraintKind::Unique { columns: cols },
-                        valid: true,
-                    },
-                );
+                let cname = declared_name(&declared, Clause::Unique, &cols, || {
+                    unique_name(&name, &cols)
+                });
+                table
+                    .constraints
+                    .insert(cname, valid(ConstraintKind::Unique { columns: cols }));
             } else {
                 let sql = db.query(
                     &format!(
@@ -252,31 +241,20 @@ fn introspect(db: &mut SqliteConnection) -> diesel::QueryResult<Schema> {
             }
         }
         for (_, ref_table, columns, ref_columns, action) in grouped {
-            let cname = declared
-                .iter()
-                .find(|d| d.kind == Clause::ForeignKey && d.columns == columns)
-                .map_or_else(|| foreign_key_name(&name, &columns), |d| d.name.clone());
-            table.constraints.insert(
-                cname,
-                Constraint {
-                    kind: ConstraintKind::ForeignKey {
-                        columns,
-                        ref_table,
-                        ref_columns,
-                        on_delete: parse_action(&action),
-                    },
-                    valid: true,
-                },
-            );
+            let cname = declared_name(&declared, Clause::ForeignKey, &columns, || {
+                foreign_key_name(&name, &columns)
+            });
+            let kind = ConstraintKind::ForeignKey {
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete: parse_action(&action),
+            };
+            table.constraints.insert(cname, valid(kind));
         }
         for d in declared.into_iter().filter(|d| d.kind == Clause::Check) {
-            table.constraints.insert(
-                d.name,
-                Constraint {
-                    kind: ConstraintKind::Check { expr: d.body },
-                    valid: true,
-                },
-            );
+            let kind = ConstraintKind::Check { expr: d.body };
+            table.constraints.insert(d.name, valid(kind));
         }
         schema.tables.insert(name, std::sync::Arc::new(table));
     }
@@ -290,6 +268,26 @@ fn unknown_type(table: &str, column: &str, ty: &str) -> diesel::result::Error {
         )
         .into(),
     )
+}
+
+/// A constraint as SQLite has it: validated (it has no NOT VALID).
+fn valid(kind: ConstraintKind) -> Constraint {
+    Constraint { kind, valid: true }
+}
+
+/// The name the table's SQL declares for its constraint of `kind` over
+/// `columns` (the primary key, which a table has once, over any), or else
+/// the one godwit derives.
+fn declared_name(
+    declared: &[Declared],
+    kind: Clause,
+    columns: &[String],
+    derived: impl FnOnce() -> String,
+) -> String {
+    declared
+        .iter()
+        .find(|d| d.kind == kind && (kind == Clause::PrimaryKey || d.columns == columns))
+        .map_or_else(derived, |d| d.name.clone())
 }
 
 /// A foreign key read from its pragma rows: id, referenced table, columns,
@@ -315,142 +313,97 @@ struct Declared {
     body: String,
 }
 
-/// Reads a quoted or bare identifier at `i`; returns it and the index after it.
-fn identifier(s: &str, i: usize) -> (String, usize) {
-    let b = s.as_bytes();
-    if i < b.len() && matches!(b[i], b'"' | b'`' | b'[') {
-        let close = if b[i] == b'[' { b']' } else { b[i] };
-        let mut out = String::new();
-        let mut j = i + 1;
-        while j < b.len() {
-            if b[j] == close {
-                if j + 1 < b.len() && b[j + 1] == close && close != b']' {
-                    out.push(close as char);
-                    j += 2;
-                    continue;
-                }
-                return (out, j + 1);
-            }
-            let ch = s[j..].chars().next().unwrap_or(' ');
-            out.push(ch);
-            j += ch.len_utf8();
-        }
-        (out, j)
-    } else {
-        let end = s[i..]
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .map_or(s.len(), |e| i + e);
-        (s[i..end].to_string(), end)
-    }
-}
+/// SQLite reads its own schema text: `[name]` quotes, no nested comments.
+const SQLITE: Syntax = Syntax::Sqlite;
 
-/// The text between the parenthesis at `open` and its match.
-fn parenthesised(s: &str, open: usize) -> Option<(String, usize)> {
-    let b = s.as_bytes();
-    let mut depth = 0;
-    let mut quote: Option<u8> = None;
-    for (j, &c) in b.iter().enumerate().skip(open) {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                b'\'' | b'"' | b'`' => quote = Some(c),
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some((s[open + 1..j].to_string(), j + 1));
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    None
-}
-
-fn skip_ws(s: &str, i: usize) -> usize {
-    s[i..]
-        .find(|c: char| !c.is_whitespace())
-        .map_or(s.len(), |e| i + e)
-}
-
+/// The `CONSTRAINT "name" ...` clauses of a CREATE TABLE, read outside
+/// literals, quoted names and comments.
 fn parse_constraint_clauses(sql: &str) -> Vec<Declared> {
-    let upper = sql.to_ascii_uppercase();
-    let b = sql.as_bytes();
+    let tokens: Vec<Token<'_>> = sql_text::tokens(sql, SQLITE)
+        .filter(|t| !t.is_trivia())
+        .collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    let mut quote: Option<u8> = None;
-    while i < b.len() {
-        let c = b[i];
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-            i += 1;
+    // Where the last clause read ends: its body is not searched again.
+    let mut read_to = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.start < read_to || !t.is_keyword("CONSTRAINT") {
             continue;
         }
-        if matches!(c, b'\'' | b'"' | b'`') {
-            quote = Some(c);
-            i += 1;
+        let Some(name) = tokens.get(i + 1).and_then(Token::name) else {
             continue;
-        }
-        let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
-        if boundary && upper[i..].starts_with("CONSTRAINT") {
-            let j = skip_ws(sql, i + "CONSTRAINT".len());
-            let (name, j) = identifier(sql, j);
-            let j = skip_ws(sql, j);
-            let rest = &upper[j..];
-            let kind = if rest.starts_with("PRIMARY") {
-                Clause::PrimaryKey
-            } else if rest.starts_with("UNIQUE") {
-                Clause::Unique
-            } else if rest.starts_with("FOREIGN") {
-                Clause::ForeignKey
-            } else if rest.starts_with("CHECK") {
-                Clause::Check
-            } else {
-                i = j;
-                continue;
-            };
-            // The parentheses belong to this clause only if they come before
-            // the next comma (an inline `PRIMARY KEY AUTOINCREMENT` has none).
-            let next_paren = sql[j..].find('(').map(|p| j + p);
-            let next_comma = sql[j..].find(',').map_or(sql.len(), |p| j + p);
-            let (body, end) = match next_paren {
-                Some(p) if p < next_comma => parenthesised(sql, p).unwrap_or_default(),
-                _ => (String::new(), j),
-            };
-            let columns = if kind == Clause::Check {
+        };
+        let Some(kind) = tokens.get(i + 2).and_then(clause_kind) else {
+            continue;
+        };
+        // The parentheses belong to this clause only if they come before
+        // the next comma (an inline `PRIMARY KEY AUTOINCREMENT` has none).
+        let open = tokens[i + 2..]
+            .iter()
+            .find(|t| t.is_punct('(') || t.is_punct(',') || t.is_punct(')'))
+            .filter(|t| t.is_punct('('));
+        let body = open.and_then(|open| {
+            let close = sql_text::closing_paren(sql, SQLITE, open.start)?;
+            read_to = close;
+            Some(&sql[open.end()..close])
+        });
+        let body = body.unwrap_or_default();
+        out.push(Declared {
+            name: name.into_owned(),
+            columns: if kind == Clause::Check {
                 Vec::new()
             } else {
-                body.split(',')
-                    .map(|c| identifier(c.trim(), 0).0)
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            };
-            out.push(Declared {
-                name,
-                kind,
-                columns,
-                body: body.trim().to_string(),
-            });
-            i = end.max(j);
-            continue;
-        }
-        i += 1;
+                leading_names(body)
+            },
+            kind,
+            body: body.trim().to_string(),
+        });
     }
     out
 }
 
-/// The WHERE clause of a partial index's CREATE INDEX, if any.
+fn clause_kind(t: &Token<'_>) -> Option<Clause> {
+    [
+        ("PRIMARY", Clause::PrimaryKey),
+        ("UNIQUE", Clause::Unique),
+        ("FOREIGN", Clause::ForeignKey),
+        ("CHECK", Clause::Check),
+    ]
+    .into_iter()
+    .find_map(|(word, kind)| t.is_keyword(word).then_some(kind))
+}
+
+/// The name each comma-separated item of a column list starts with (`"a"
+/// COLLATE NOCASE, b DESC` gives `a`, `b`).
+fn leading_names(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut item_start = true;
+    for t in sql_text::tokens(list, SQLITE).filter(|t| !t.is_trivia()) {
+        if depth == 0 && t.is_punct(',') {
+            item_start = true;
+            continue;
+        }
+        if item_start {
+            out.extend(t.name().map(|n| n.into_owned()));
+            item_start = false;
+        }
+        if t.is_punct('(') {
+            depth += 1;
+        } else if t.is_punct(')') {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    out
+}
+
+/// The WHERE clause of a partial index's CREATE INDEX, if any: what follows
+/// the column list.
 fn index_predicate(sql: &str) -> Option<String> {
-    let open = sql.find('(')?;
-    let (_, end) = parenthesised(sql, open)?;
-    let rest = sql[end..].trim_start();
-    rest.get(..5)
-        .filter(|w| w.eq_ignore_ascii_case("WHERE"))
-        .map(|_| rest[5..].trim().to_string())
+    let open = sql_text::tokens(sql, SQLITE).find(|t| t.is_punct('('))?;
+    let close = sql_text::closing_paren(sql, SQLITE, open.start)?;
+    let rest = &sql[close + 1..];
+    let keyword = sql_text::first_token(rest, SQLITE).filter(|t| t.is_keyword("WHERE"))?;
+    Some(rest[keyword.end()..].trim().to_string())
 }
 
 #[cfg(test)]
@@ -475,11 +428,50 @@ mod tests {
     }
 
     #[test]
+    fn constraint_clauses_skip_literals_quoted_names_and_comments() {
+        let sql = r#"CREATE TABLE "t" (
+    "a,b" TEXT DEFAULT 'x CONSTRAINT "no" UNIQUE (x)', -- CONSTRAINT "nor" CHECK (x)
+    [c (d] TEXT, /* CONSTRAINT "nor_this" UNIQUE (c) */
+    CONSTRAINT [t u] UNIQUE ("a,b" COLLATE NOCASE, [c (d]),
+    CONSTRAINT "t""q" CHECK (note <> ')' AND "a,b" > ''),
+    CONSTRAINT "t_a_fkey" FOREIGN KEY ("a,b") REFERENCES "u" ("id")
+)"#;
+        let d = parse_constraint_clauses(sql);
+        let names: Vec<&str> = d.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["t u", "t\"q", "t_a_fkey"]);
+        assert_eq!(d[0].columns, ["a,b", "c (d"]);
+        assert_eq!(d[1].body, "note <> ')' AND \"a,b\" > ''");
+        assert_eq!(d[2].columns, ["a,b"]);
+    }
+
+    #[test]
+    fn autoincrement_is_a_keyword_not_a_default() {
+        let mut db = SqliteConnection::establish(":memory:").unwrap();
+        db.batch_execute(
+            "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT); \
+             CREATE TABLE b (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT'); \
+             CREATE TABLE c (id INTEGER PRIMARY KEY, autoincrement_note TEXT)",
+        )
+        .unwrap();
+        let schema = introspect(&mut db).unwrap();
+        let id = |t: &str| schema.tables[t].column("id").unwrap().autoincrement;
+        assert!(id("a"));
+        assert!(!id("b"));
+        assert!(!id("c"));
+    }
+
+    #[test]
     fn partial_index_predicate() {
         assert_eq!(
             index_predicate(r#"CREATE INDEX "i" ON "t" ("a") WHERE a > 0"#).as_deref(),
             Some("a > 0")
         );
         assert_eq!(index_predicate(r#"CREATE INDEX "i" ON "t" ("a")"#), None);
+        // The column list is the first parenthesis outside quoted names.
+        assert_eq!(
+            index_predicate(r#"CREATE INDEX "i (x" ON "t(" ("a)") /* c */ WHERE "a)" <> ')'"#)
+                .as_deref(),
+            Some(r#""a)" <> ')'"#)
+        );
     }
 }

@@ -6,44 +6,56 @@
 //! the introspected schema before they are compared; docs/TYPES.md lists
 //! what it folds per backend.
 
+use std::iter::Peekable;
+
 use godwit_core::schema::{primary_key_name, ConstraintKind, Index, Schema};
+use godwit_core::sql_text::{self, Syntax, Token, TokenKind};
 use godwit_core::{Action, ColumnType, DefaultValue};
 
 use super::Dialect;
 
 /// A SQL expression in a canonical spelling, for comparing what a migration
 /// wrote with what a server's catalog gives back: lower case outside string
-/// literals, without whitespace, parentheses, identifier quotes or `::type`
-/// casts, with `true`/`false` as `1`/`0`, the current-timestamp spellings as
-/// `current_timestamp`, and a quoted or written number as its plain value.
+/// literals, without white space, comments, parentheses, identifier quotes
+/// or `::type` casts, with `true`/`false` as `1`/`0`, the current-timestamp
+/// spellings as `current_timestamp`, and a quoted or written number as its
+/// plain value. String literals are read as MySQL reads them (a backslash
+/// escapes); [`normalise`] reads each backend's text by that backend's rules.
 ///
 /// It is lossy on purpose (`(a + b) * c` and `a + b * c` fold together); it
 /// serves comparisons, never execution.
 pub fn canonical_sql(expr: &str) -> String {
-    // 1. Outside literals: drop whitespace, parens and quotes, lower-case.
-    //    A literal is decoded (`''` and MySQL's backslash escapes) and written
-    //    back one way; a literal holding a number is written as the number.
+    canonical(expr, Syntax::Mysql)
+}
+
+/// How `dialect`'s catalog and godwit's rendering for it write SQL text.
+fn syntax(dialect: Dialect) -> Syntax {
+    match dialect {
+        Dialect::Postgres => Syntax::Postgres,
+        Dialect::Mysql => Syntax::Mysql,
+        Dialect::Sqlite => Syntax::Sqlite,
+    }
+}
+
+/// [`canonical_sql`], reading `expr` by `syntax`.
+fn canonical(expr: &str, syntax: Syntax) -> String {
     let mut out = String::new();
-    let mut chars = expr.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                let mut value = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            if let Some(next) = chars.next() {
-                                value.push(next);
-                            }
-                        }
-                        '\'' if chars.peek() == Some(&'\'') => {
-                            value.push('\'');
-                            chars.next();
-                        }
-                        '\'' => break,
-                        c => value.push(c),
-                    }
+    let mut tokens = sql_text::tokens(expr, syntax)
+        .filter(|t| !t.is_trivia())
+        .peekable();
+    while let Some(t) = tokens.next() {
+        match t.kind {
+            // A literal is written back one way (`''` doubled, whatever the
+            // escapes or quotes it was written with); one holding a number,
+            // as the number. `E` and `N` say how to read it, not what it is.
+            TokenKind::String | TokenKind::DollarString => {
+                if let Some(p) = t
+                    .string_prefix()
+                    .filter(|p| !matches!(p, 'E' | 'e' | 'N' | 'n'))
+                {
+                    out.push(p.to_ascii_lowercase());
                 }
+                let value = t.string_value().unwrap_or_default();
                 match value.trim().parse::<f64>() {
                     Ok(x) if !value.trim().is_empty() => out.push_str(&format!("{x}")),
                     _ => {
@@ -53,28 +65,23 @@ pub fn canonical_sql(expr: &str) -> String {
                     }
                 }
             }
-            c if c.is_whitespace() || c == '(' || c == ')' || c == '"' || c == '`' => {}
-            c => out.push(c.to_ascii_lowercase()),
+            TokenKind::QuotedName => {
+                out.push_str(&t.name().unwrap_or_default().to_ascii_lowercase());
+            }
+            TokenKind::Punct
+                if t.is_punct(':') && tokens.peek().is_some_and(|n| n.is_punct(':')) =>
+            {
+                tokens.next();
+                skip_cast_type(&mut tokens);
+            }
+            TokenKind::Punct if t.is_punct('(') || t.is_punct(')') => {}
+            // MariaDB keeps `length(..)` as its synonym `octet_length(..)`.
+            TokenKind::Word if t.is_keyword("octet_length") => out.push_str("length"),
+            _ => out.push_str(&t.text.to_ascii_lowercase()),
         }
     }
-    // 2. Drop `::type` casts (the type name is letters, digits, `_`, `,`, `[]`).
-    let mut s = String::new();
-    let mut rest = out.as_str();
-    while let Some(i) = find_outside_literals(rest, "::") {
-        s.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        let end = after
-            .find(|c: char| {
-                !(c.is_ascii_alphanumeric() || c == '_' || c == ',' || c == '[' || c == ']')
-            })
-            .unwrap_or(after.len());
-        rest = &after[end..];
-    }
-    s.push_str(rest);
-    // MariaDB keeps `length(..)` as its synonym `octet_length(..)`.
-    let s = s.replace("octet_length", "length");
-    // 3. Whole-value spellings.
-    let s = match s.as_str() {
+    // Whole-value spellings.
+    let s = match out.as_str() {
         "true" => "1".to_string(),
         "false" => "0".to_string(),
         "now" | "current_timestamp" | "current_timestamp6" | "localtimestamp" => {
@@ -82,7 +89,7 @@ pub fn canonical_sql(expr: &str) -> String {
         }
         "curdate" | "current_date" => "current_date".to_string(),
         "curtime" | "current_time" => "current_time".to_string(),
-        _ => s,
+        _ => out,
     };
     match s.parse::<f64>() {
         Ok(x) if !s.is_empty() => format!("{x}"),
@@ -90,16 +97,37 @@ pub fn canonical_sql(expr: &str) -> String {
     }
 }
 
-fn find_outside_literals(s: &str, needle: &str) -> Option<usize> {
-    let mut in_literal = false;
-    for (i, c) in s.char_indices() {
-        if c == '\'' {
-            in_literal = !in_literal;
-        } else if !in_literal && s[i..].starts_with(needle) {
-            return Some(i);
+/// Skips the type of a `::type` cast: a name, possibly qualified or of
+/// several words (`pg_catalog.text`, `character varying`, `"char"`,
+/// `timestamp(6) with time zone`), its modifiers and array brackets.
+fn skip_cast_type<'a>(tokens: &mut Peekable<impl Iterator<Item = Token<'a>>>) {
+    const MORE_WORDS: [&str; 6] = ["varying", "precision", "with", "without", "time", "zone"];
+    if tokens.next_if(|t| t.name().is_some()).is_none() {
+        return;
+    }
+    while let Some(t) = tokens.peek() {
+        if t.is_punct('.') {
+            tokens.next();
+            tokens.next_if(|t| t.name().is_some());
+        } else if MORE_WORDS.iter().any(|w| t.is_keyword(w)) {
+            tokens.next();
+        } else if t.is_punct('(') {
+            let mut depth = 0usize;
+            for t in tokens.by_ref() {
+                depth += usize::from(t.is_punct('('));
+                depth -= usize::from(t.is_punct(')'));
+                if depth == 0 {
+                    break;
+                }
+            }
+        } else if t.is_punct('[') {
+            tokens.next();
+            tokens.next_if(|t| t.kind == TokenKind::Number);
+            tokens.next_if(|t| t.is_punct(']'));
+        } else {
+            return;
         }
     }
-    None
 }
 
 fn canonical_default(d: &DefaultValue, ty: ColumnType, dialect: Dialect) -> DefaultValue {
@@ -107,8 +135,8 @@ fn canonical_default(d: &DefaultValue, ty: ColumnType, dialect: Dialect) -> Defa
         DefaultValue::Sql(s) => s.to_string(),
         other => dialect.default_value(other, ty),
     };
-    let mut c = canonical_sql(&text);
-    if c == "current_timestamp" || c.starts_with("current_timestamp") {
+    let mut c = canonical(&text, syntax(dialect));
+    if c.starts_with("current_timestamp") {
         c = "current_timestamp".into();
     }
     DefaultValue::Sql(c.into())
@@ -145,7 +173,10 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
         }
         table.deprecated = false;
         for i in table.indexes.values_mut() {
-            i.predicate = i.predicate.as_deref().map(canonical_sql);
+            i.predicate = i
+                .predicate
+                .as_deref()
+                .map(|p| canonical(p, syntax(dialect)));
         }
         let mut moved = Vec::new();
         for (name, c) in table.constraints.iter_mut() {
@@ -153,7 +184,7 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
                 c.valid = true;
             }
             match &mut c.kind {
-                ConstraintKind::Check { expr } => *expr = canonical_sql(expr),
+                ConstraintKind::Check { expr } => *expr = canonical(expr, syntax(dialect)),
                 ConstraintKind::ForeignKey { on_delete, .. }
                     if dialect == Dialect::Mysql && *on_delete == Action::Restrict =>
                 {
@@ -192,4 +223,55 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pg(expr: &str) -> String {
+        canonical(expr, Syntax::Postgres)
+    }
+
+    #[test]
+    fn comments_go_literals_stay_whole() {
+        assert_eq!(pg("price > 0 -- positive"), pg("(price > (0)::numeric)"));
+        assert_eq!(pg("price /* net */ > 0"), "price>0");
+        assert_eq!(pg("note <> 'a -- b; (c)'"), "note<>'a -- b; (c)'");
+        assert_eq!(canonical_sql("'octet_length'"), "'octet_length'");
+    }
+
+    #[test]
+    fn each_backend_reads_its_own_literals() {
+        // PostgreSQL: a backslash is itself unless in E'..'; a dollar quote
+        // is a literal like any other.
+        assert_eq!(pg("'C:\\'"), "'C:\\'");
+        assert_eq!(pg("'C:\\'::text"), "'C:\\'");
+        assert_eq!(pg("E'C:\\\\'"), "'C:\\'");
+        assert_eq!(pg("$$it's$$"), pg("'it''s'::text"));
+        assert_eq!(pg("$d$7$d$"), "7");
+        // SQLite: no escapes at all.
+        assert_eq!(canonical("'C:\\'", Syntax::Sqlite), "'C:\\'");
+        // MySQL: backslash escapes, `#` comments.
+        assert_eq!(canonical_sql("'it\\'s' # note"), "'it''s'");
+    }
+
+    #[test]
+    fn quoted_names_keep_what_is_inside_the_quotes() {
+        assert_eq!(pg("\"My Col\" > 0"), "my col>0");
+        assert_eq!(canonical_sql("`My Col` > 0"), "my col>0");
+        assert_ne!(pg("\"a b\" > 0"), pg("\"ab\" > 0"));
+    }
+
+    #[test]
+    fn a_cast_drops_its_type_and_nothing_after_it() {
+        assert_eq!(pg("'a'::character varying(20)[] || x"), "'a'||x");
+        assert_eq!(pg("(a)::boolean AND b"), "aandb");
+        assert_eq!(pg("'1'::pg_catalog.numeric(10,2) + f(a::int, 5)"), "1+fa,5");
+        assert_eq!(
+            pg("'2024-01-01'::timestamp(6) with time zone < now()"),
+            "'2024-01-01'<now"
+        );
+        assert_eq!(pg("x::\"char\" = 'a'"), "x='a'");
+    }
 }

@@ -1,0 +1,545 @@
+//! [`Schema::apply`]: one op replayed on the model, or the structural rule
+//! it breaks.
+
+use std::sync::Arc;
+
+use super::{
+    foreign_key_name, primary_key_name, unique_name, ColumnState, Constraint, ConstraintKind,
+    Index, Schema, Table,
+};
+use crate::diagnostic::Rule;
+use crate::model::{Action, CheckConstraint, Column, ColumnChange, Op, UniqueConstraint};
+use crate::sql_text::{self, Syntax};
+
+/// Why an op cannot be applied to the schema as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayError {
+    /// `unknown-table`, `unknown-column`, `unknown-index`,
+    /// `unknown-constraint`, `already-exists`, `invalid-identifier` (a
+    /// reserved or derived name) or `backfill-without-primary-key`.
+    pub rule: Rule,
+    /// What is wrong.
+    pub message: String,
+    /// What to do, when the rule's usual advice does not fit.
+    advice: Option<&'static str>,
+}
+
+impl ReplayError {
+    fn new(rule: Rule, message: impl Into<String>) -> Self {
+        ReplayError {
+            rule,
+            message: message.into(),
+            advice: None,
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        if let Some(advice) = self.advice {
+            return advice;
+        }
+        match self.rule {
+            Rule::AlreadyExists => "pick another name, or drop the existing one in an earlier migration",
+            Rule::InvalidIdentifier => "name the constraint yourself: declare it with op.create_foreign_key(name, ..) or a shorter table or column name, so every backend keeps the same name",
+            Rule::BackfillWithoutPrimaryKey => "give the table a primary key in an earlier migration, or update it with op.execute(\"UPDATE .. WHERE ..\") on a bounded set of rows",
+            _ => "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name)",
+        }
+    }
+}
+
+impl Table {
+    fn column_mut(&mut self, name: &str) -> Option<&mut ColumnState> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+}
+
+impl Schema {
+    /// The table with this name.
+    pub fn table(&self, name: &str) -> Result<&Table, ReplayError> {
+        self.tables
+            .get(name)
+            .map(|t| &**t)
+            .ok_or_else(|| unknown_table(name))
+    }
+
+    /// The table with this name, copied first if another schema shares it.
+    fn table_mut(&mut self, name: &str) -> Result<&mut Table, ReplayError> {
+        self.tables
+            .get_mut(name)
+            .map(Arc::make_mut)
+            .ok_or_else(|| unknown_table(name))
+    }
+
+    /// Every foreign key that references `table`, to be changed with it. Only
+    /// the tables holding one are copied.
+    fn references_to<'s>(
+        &'s mut self,
+        table: &'s str,
+    ) -> impl Iterator<Item = (&'s mut String, &'s mut Vec<String>)> + 's {
+        let refers = move |c: &Constraint| match &c.kind {
+            ConstraintKind::ForeignKey { ref_table, .. } => ref_table == table,
+            _ => false,
+        };
+        self.tables
+            .values_mut()
+            .filter(move |t| t.constraints.values().any(refers))
+            .flat_map(|t| Arc::make_mut(t).constraints.values_mut())
+            .filter_map(move |c| match &mut c.kind {
+                ConstraintKind::ForeignKey {
+                    ref_table,
+                    ref_columns,
+                    ..
+                } if ref_table == table => Some((ref_table, ref_columns)),
+                _ => None,
+            })
+    }
+
+    fn require_columns(&self, table: &str, columns: &[impl AsRef<str>]) -> Result<(), ReplayError> {
+        let t = self.table(table)?;
+        for c in columns {
+            if t.column(c.as_ref()).is_none() {
+                return Err(unknown_column(table, c.as_ref()));
+            }
+        }
+        Ok(())
+    }
+
+    fn require_free_name(&self, name: &str) -> Result<(), ReplayError> {
+        reserved(name)?;
+        match self.relation_name_taken(name) {
+            Some(table) => Err(ReplayError::new(
+                Rule::AlreadyExists,
+                format!(
+                    "an index or constraint named `{name}` already exists (on table `{table}`)"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn add_constraint(
+        &mut self,
+        table: &str,
+        name: String,
+        constraint: Constraint,
+    ) -> Result<(), ReplayError> {
+        // Derived names (`<table>_<cols>_fkey`) can outgrow what PostgreSQL
+        // keeps (it would truncate, and the model would no longer match).
+        if let Some(why) = crate::validate::invalid_identifier(&name) {
+            return Err(ReplayError::new(
+                Rule::InvalidIdentifier,
+                format!("the constraint name godwit derives for `{table}`: {why}"),
+            ));
+        }
+        self.require_free_name(&name)?;
+        if let ConstraintKind::ForeignKey {
+            ref_table,
+            ref_columns,
+            columns,
+            ..
+        } = &constraint.kind
+        {
+            let target = self.table(ref_table)?;
+            for c in ref_columns {
+                if target.column(c).is_none() {
+                    return Err(unknown_column(ref_table, c));
+                }
+            }
+            self.require_columns(table, columns)?;
+        } else {
+            self.require_columns(table, constraint.kind.columns())?;
+        }
+        let t = self.table_mut(table)?;
+        if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) && t.primary_key().is_some()
+        {
+            return Err(ReplayError::new(
+                Rule::AlreadyExists,
+                format!("table `{table}` already has a primary key"),
+            ));
+        }
+        t.constraints.insert(name, constraint);
+        Ok(())
+    }
+
+    /// The constraints a column definition implies (primary key, unique, foreign key).
+    fn column_constraints(&mut self, table: &str, c: &Column) -> Result<(), ReplayError> {
+        let cols = vec![c.name.to_string()];
+        if c.unique && !c.primary_key {
+            let name = unique_name(table, &cols);
+            self.add_constraint(
+                table,
+                name,
+                Constraint {
+                    kind: ConstraintKind::Unique {
+                        columns: cols.clone(),
+                    },
+                    valid: true,
+                },
+            )?;
+        }
+        if let Some(r) = &c.references {
+            let name = foreign_key_name(table, &cols);
+            let kind = ConstraintKind::ForeignKey {
+                columns: cols,
+                ref_table: r.table.to_string(),
+                ref_columns: vec![r.column.to_string()],
+                on_delete: Action::NoAction,
+            };
+            self.add_constraint(table, name, Constraint { kind, valid: true })?;
+        }
+        Ok(())
+    }
+
+    /// `create_table`: the table with its columns, then the constraints they
+    /// declare; nothing of it if one of them cannot be added.
+    fn create_table(
+        &mut self,
+        name: &str,
+        columns: &[Column],
+        uniques: &[UniqueConstraint],
+        checks: &[CheckConstraint],
+    ) -> Result<(), ReplayError> {
+        reserved(name)?;
+        if self.tables.contains_key(name) {
+            return Err(ReplayError::new(
+                Rule::AlreadyExists,
+                format!("table `{name}` already exists"),
+            ));
+        }
+        let mut table = Table::default();
+        for c in columns.iter() {
+            if table.column(&c.name).is_some() {
+                return Err(ReplayError::new(
+                    Rule::AlreadyExists,
+                    format!("column `{name}.{}` is defined twice", c.name),
+                ));
+            }
+            table.columns.push(ColumnState::from_column(c));
+        }
+        self.tables.insert(name.to_string(), Arc::new(table));
+        let pk: Vec<String> = columns
+            .iter()
+            .filter(|c| c.primary_key)
+            .map(|c| c.name.to_string())
+            .collect();
+        let result = (|| {
+            if !pk.is_empty() {
+                let kind = ConstraintKind::PrimaryKey { columns: pk };
+                self.add_constraint(
+                    name,
+                    primary_key_name(name),
+                    Constraint { kind, valid: true },
+                )?;
+            }
+            for c in columns.iter() {
+                self.column_constraints(name, c)?;
+            }
+            for u in uniques.iter() {
+                let cols: Vec<String> = u.columns.iter().map(|c| c.to_string()).collect();
+                let kind = ConstraintKind::Unique {
+                    columns: cols.clone(),
+                };
+                self.add_constraint(
+                    name,
+                    unique_name(name, &cols),
+                    Constraint { kind, valid: true },
+                )?;
+            }
+            for c in checks.iter() {
+                let kind = ConstraintKind::Check {
+                    expr: c.expr.to_string(),
+                };
+                self.add_constraint(name, c.name.to_string(), Constraint { kind, valid: true })?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            self.tables.remove(name);
+        }
+        result
+    }
+
+    /// `add_column`: the column, then the constraints it declares; the column
+    /// is taken back if one of them cannot be added.
+    fn add_column(&mut self, table: &str, column: &Column) -> Result<(), ReplayError> {
+        let t = self.table_mut(table)?;
+        if t.column(&column.name).is_some() {
+            return Err(ReplayError::new(
+                Rule::AlreadyExists,
+                format!("column `{table}.{}` already exists", column.name),
+            ));
+        }
+        t.columns.push(ColumnState::from_column(column));
+        let result = (|| {
+            if column.primary_key {
+                let kind = ConstraintKind::PrimaryKey {
+                    columns: vec![column.name.to_string()],
+                };
+                self.add_constraint(
+                    table,
+                    primary_key_name(table),
+                    Constraint { kind, valid: true },
+                )?;
+            }
+            self.column_constraints(table, column)
+        })();
+        if result.is_err() {
+            if let Ok(t) = self.table_mut(table) {
+                t.columns.retain(|c| c.name != *column.name);
+            }
+        }
+        result
+    }
+
+    /// Applies one op, or says why it cannot be applied.
+    pub fn apply(&mut self, op: &Op) -> Result<(), ReplayError> {
+        match op {
+            // Raw SQL is not modelled; a `safety_assured` block is its ops.
+            Op::Execute { .. } => Ok(()),
+            Op::SafetyAssured { ops, .. } => ops.iter().try_for_each(|op| self.apply(op)),
+            Op::CreateTable {
+                name,
+                columns,
+                uniques,
+                checks,
+            } => self.create_table(name, columns, uniques, checks),
+            Op::DropTable { name } => {
+                self.table(name)?;
+                self.tables.remove(&**name);
+                Ok(())
+            }
+            Op::DeprecateTable { name } => {
+                self.table_mut(name)?.deprecated = true;
+                Ok(())
+            }
+            Op::RenameTable { from, to } => {
+                self.table(from)?;
+                reserved(to)?;
+                if self.tables.contains_key(&**to) {
+                    return Err(ReplayError::new(
+                        Rule::AlreadyExists,
+                        format!("table `{to}` already exists"),
+                    ));
+                }
+                let table = self.tables.remove(&**from).expect("checked above");
+                self.tables.insert(to.to_string(), table);
+                for (ref_table, _) in self.references_to(from) {
+                    *ref_table = to.to_string();
+                }
+                Ok(())
+            }
+            Op::AddColumn { table, column } => self.add_column(table, column),
+            Op::DropColumn { table, column } => {
+                let t = self.table_mut(table)?;
+                if t.column(column).is_none() {
+                    return Err(unknown_column(table, column));
+                }
+                t.columns.retain(|c| c.name != **column);
+                // As PostgreSQL does: indexes and constraints over the column go with it.
+                t.indexes
+                    .retain(|_, i| !i.columns.iter().any(|c| c == &**column));
+                t.constraints.retain(|_, c| !c.kind.uses_column(column));
+                Ok(())
+            }
+            Op::RenameColumn { table, from, to } => {
+                let t = self.table_mut(table)?;
+                if t.column(to).is_some() {
+                    return Err(ReplayError::new(
+                        Rule::AlreadyExists,
+                        format!("column `{table}.{to}` already exists"),
+                    ));
+                }
+                let c = t
+                    .column_mut(from)
+                    .ok_or_else(|| unknown_column(table, from))?;
+                c.name = to.to_string();
+                let rename = |cols: &mut Vec<String>| {
+                    for c in cols.iter_mut() {
+                        if c == &**from {
+                            *c = to.to_string();
+                        }
+                    }
+                };
+                for i in t.indexes.values_mut() {
+                    rename(&mut i.columns);
+                }
+                for c in t.constraints.values_mut() {
+                    match &mut c.kind {
+                        ConstraintKind::PrimaryKey { columns }
+                        | ConstraintKind::Unique { columns }
+                        | ConstraintKind::ForeignKey { columns, .. } => rename(columns),
+                        // As PostgreSQL does: the check follows the new name.
+                        ConstraintKind::Check { expr } => {
+                            *expr = sql_text::rename(expr, Syntax::Postgres, from, to)
+                        }
+                    }
+                }
+                for (_, ref_columns) in self.references_to(table) {
+                    rename(ref_columns);
+                }
+                Ok(())
+            }
+            Op::AlterColumn {
+                table,
+                column,
+                changes,
+            } => {
+                let t = self.table_mut(table)?;
+                let c = t
+                    .column_mut(column)
+                    .ok_or_else(|| unknown_column(table, column))?;
+                for change in changes.iter() {
+                    match change {
+                        ColumnChange::Nullable(n) => {
+                            c.nullable = *n;
+                            c.deprecated |= *n;
+                        }
+                        ColumnChange::SetDefault(d) => c.default = Some(d.clone()),
+                        ColumnChange::DropDefault => c.default = None,
+                        ColumnChange::SetType(ty) => c.ty = *ty,
+                    }
+                }
+                Ok(())
+            }
+            Op::DeprecateColumn { table, column } => {
+                let t = self.table_mut(table)?;
+                let c = t
+                    .column_mut(column)
+                    .ok_or_else(|| unknown_column(table, column))?;
+                c.nullable = true;
+                c.deprecated = true;
+                Ok(())
+            }
+            Op::CreateIndex {
+                name,
+                table,
+                columns,
+                unique,
+                predicate,
+                ..
+            } => {
+                self.require_columns(table, columns)?;
+                self.require_free_name(name)?;
+                let index = Index {
+                    columns: columns.iter().map(|c| c.to_string()).collect(),
+                    unique: *unique,
+                    predicate: predicate.as_ref().map(|p| p.to_string()),
+                };
+                self.table_mut(table)?
+                    .indexes
+                    .insert(name.to_string(), index);
+                Ok(())
+            }
+            Op::DropIndex { name, table, .. } => {
+                let t = self.table_mut(table)?;
+                if t.indexes.remove(&**name).is_none() {
+                    return Err(ReplayError::new(
+                        Rule::UnknownIndex,
+                        format!("index `{name}` does not exist on table `{table}` at this point of the history"),
+                    ));
+                }
+                Ok(())
+            }
+            Op::CreateForeignKey { name, table, .. }
+            | Op::CreateCheckConstraint { name, table, .. } => {
+                self.table(table)?;
+                let constraint = declared(op).expect("both ops declare a constraint");
+                self.add_constraint(table, name.to_string(), constraint)
+            }
+            Op::ValidateConstraint { table, name } => {
+                let t = self.table_mut(table)?;
+                let c = t
+                    .constraints
+                    .get_mut(&**name)
+                    .ok_or_else(|| unknown_constraint(table, name))?;
+                c.valid = true;
+                Ok(())
+            }
+            Op::DropConstraint { table, name } => {
+                let t = self.table_mut(table)?;
+                t.constraints
+                    .remove(&**name)
+                    .ok_or_else(|| unknown_constraint(table, name))?;
+                Ok(())
+            }
+            Op::Backfill { table, .. } => {
+                if self.table(table)?.primary_key().is_none() {
+                    return Err(ReplayError::new(
+                        Rule::BackfillWithoutPrimaryKey,
+                        format!("table `{table}` has no primary key at this point of the history, and a backfill cuts its batches by primary key"),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The constraint a `create_foreign_key` or `create_check_constraint` declares.
+fn declared(op: &Op) -> Option<Constraint> {
+    let (kind, not_valid) = match op {
+        Op::CreateForeignKey {
+            columns,
+            ref_table,
+            ref_columns,
+            on_delete,
+            not_valid,
+            ..
+        } => (
+            ConstraintKind::ForeignKey {
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+                ref_table: ref_table.to_string(),
+                ref_columns: ref_columns.iter().map(|c| c.to_string()).collect(),
+                on_delete: *on_delete,
+            },
+            not_valid,
+        ),
+        Op::CreateCheckConstraint {
+            expr, not_valid, ..
+        } => (
+            ConstraintKind::Check {
+                expr: expr.to_string(),
+            },
+            not_valid,
+        ),
+        _ => return None,
+    };
+    Some(Constraint {
+        kind,
+        valid: !not_valid,
+    })
+}
+
+fn unknown_table(name: &str) -> ReplayError {
+    ReplayError::new(
+        Rule::UnknownTable,
+        format!("table `{name}` does not exist at this point of the history"),
+    )
+}
+
+fn unknown_column(table: &str, column: &str) -> ReplayError {
+    ReplayError::new(
+        Rule::UnknownColumn,
+        format!("column `{table}.{column}` does not exist at this point of the history"),
+    )
+}
+
+fn unknown_constraint(table: &str, name: &str) -> ReplayError {
+    ReplayError::new(
+        Rule::UnknownConstraint,
+        format!(
+            "constraint `{name}` does not exist on table `{table}` at this point of the history"
+        ),
+    )
+}
+
+/// A table or index name no backend lets godwit create (`invalid-identifier`).
+fn reserved(name: &str) -> Result<(), ReplayError> {
+    match crate::validate::reserved_object_name(name) {
+        Some(why) => Err(ReplayError {
+            advice: Some("pick another name: this one belongs to SQLite's own objects or to a migration tool's version table"),
+            ..ReplayError::new(Rule::InvalidIdentifier, why)
+        }),
+        None => Ok(()),
+    }
+}

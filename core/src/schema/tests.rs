@@ -1,0 +1,300 @@
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::*;
+use crate::diagnostic::Rule;
+use crate::model::ColumnType::*;
+use crate::model::Op;
+
+fn users() -> Op {
+    Op::CreateTable {
+        name: "users".into(),
+        columns: Cow::Owned(vec![
+            Column {
+                primary_key: true,
+                nullable: false,
+                ..Column::new("id".into(), BigInt)
+            },
+            Column {
+                unique: true,
+                ..Column::new("email".into(), Text)
+            },
+        ]),
+        uniques: Cow::Owned(vec![]),
+        checks: Cow::Owned(vec![]),
+    }
+}
+
+#[test]
+fn create_table_records_its_constraints() {
+    let mut s = Schema::new();
+    s.apply(&users()).unwrap();
+    let t = s.table("users").unwrap();
+    assert_eq!(t.primary_key(), Some(&["id".to_string()][..]));
+    assert!(t.constraints.contains_key("users_email_key"));
+    assert_eq!(s.apply(&users()).unwrap_err().rule, Rule::AlreadyExists);
+}
+
+#[test]
+fn unknown_things_are_reported() {
+    let mut s = Schema::new();
+    let drop = Op::DropColumn {
+        table: "users".into(),
+        column: "bio".into(),
+    };
+    assert_eq!(s.apply(&drop).unwrap_err().rule, Rule::UnknownTable);
+    s.apply(&users()).unwrap();
+    assert_eq!(s.apply(&drop).unwrap_err().rule, Rule::UnknownColumn);
+    let idx = Op::DropIndex {
+        name: "nope".into(),
+        table: "users".into(),
+        concurrently: false,
+    };
+    assert_eq!(s.apply(&idx).unwrap_err().rule, Rule::UnknownIndex);
+}
+
+#[test]
+fn checks_follow_their_columns() {
+    let kind = ConstraintKind::Check {
+        expr: "\"balance\" >= overdraft AND note <> 'balance'".into(),
+    };
+    assert!(kind.uses_column("balance") && kind.uses_column("overdraft"));
+    assert!(!kind.uses_column("note_text"));
+    // Outside literals and comments only, and a quoted name exactly: the
+    // rule by which the replay renames a column inside the check.
+    let kind = ConstraintKind::Check {
+        expr: "note <> 'it''s balance' -- balance\n AND \"Balance\" > 0".into(),
+    };
+    assert!(!kind.uses_column("balance") && kind.uses_column("Balance"));
+}
+
+#[test]
+fn a_check_follows_its_column_through_a_rename() {
+    let mut s = Schema::new();
+    s.apply(&users()).unwrap();
+    s.apply(&Op::AddColumn {
+        table: "users".into(),
+        column: Column::new("balance".into(), BigInt),
+    })
+    .unwrap();
+    s.apply(&Op::CreateCheckConstraint {
+        name: "users_balance_check".into(),
+        table: "users".into(),
+        expr: "BALANCE >= 0 AND \"balance\" < 10 AND email <> 'balance; -- x'".into(),
+        not_valid: false,
+    })
+    .unwrap();
+    s.apply(&Op::RenameColumn {
+        table: "users".into(),
+        from: "balance".into(),
+        to: "amount".into(),
+    })
+    .unwrap();
+    let check = &s.table("users").unwrap().constraints["users_balance_check"];
+    assert_eq!(
+        check.kind,
+        ConstraintKind::Check {
+            expr: "amount >= 0 AND \"amount\" < 10 AND email <> 'balance; -- x'".into()
+        }
+    );
+    // Dropping the column takes the check with it, as PostgreSQL does.
+    s.apply(&Op::DeprecateColumn {
+        table: "users".into(),
+        column: "amount".into(),
+    })
+    .unwrap();
+    s.apply(&Op::DropColumn {
+        table: "users".into(),
+        column: "amount".into(),
+    })
+    .unwrap();
+    let users = s.table("users").unwrap();
+    assert!(!users.constraints.contains_key("users_balance_check"));
+}
+
+#[test]
+fn differences_are_described() {
+    let mut a = Schema::new();
+    a.apply(&users()).unwrap();
+    let mut b = a.clone();
+    assert_eq!(a.first_difference(&b), None);
+    b.apply(&Op::AddColumn {
+        table: "users".into(),
+        column: Column::new("bio".into(), Text),
+    })
+    .unwrap();
+    assert_eq!(
+        a.first_difference(&b).as_deref(),
+        Some("column `users.bio` is left over")
+    );
+    b.apply(&Op::DeprecateColumn {
+        table: "users".into(),
+        column: "bio".into(),
+    })
+    .unwrap();
+    b.apply(&Op::DropColumn {
+        table: "users".into(),
+        column: "bio".into(),
+    })
+    .unwrap();
+    assert_eq!(a.first_difference(&b), None);
+}
+
+#[test]
+fn every_difference_in_words() {
+    use Difference::*;
+    let table = || "t".to_string();
+    let column = || "c".to_string();
+    let index = || "i".to_string();
+    let name = || "n".to_string();
+    let cases = [
+        (
+            MissingTable { table: table() },
+            "table `t` is missing".to_string(),
+        ),
+        (
+            ExtraTable { table: table() },
+            "table `t` is left over".into(),
+        ),
+        (
+            MissingColumn {
+                table: table(),
+                column: column(),
+            },
+            "column `t.c` is missing".into(),
+        ),
+        (
+            ExtraColumn {
+                table: table(),
+                column: column(),
+            },
+            "column `t.c` is left over".into(),
+        ),
+        (
+            ColumnType {
+                table: table(),
+                column: column(),
+                expected: BigInt,
+                found: Text,
+            },
+            format!("column `t.c` has type {Text} instead of {BigInt}"),
+        ),
+        (
+            ColumnNullability {
+                table: table(),
+                column: column(),
+                expected: true,
+            },
+            "column `t.c` is NOT NULL instead of nullable".into(),
+        ),
+        (
+            ColumnDefault {
+                table: table(),
+                column: column(),
+                expected: None,
+                found: Some(crate::model::DefaultValue::Int(1)),
+            },
+            "column `t.c` has default 1 instead of no default".into(),
+        ),
+        (
+            ColumnOrder {
+                table: table(),
+                expected: vec!["a".into(), "b".into()],
+                found: vec!["b".into(), "a".into()],
+            },
+            "the columns of `t` are in another order: b, a instead of a, b".into(),
+        ),
+        (
+            MissingIndex {
+                table: table(),
+                index: index(),
+            },
+            "index `i` on `t` is missing".into(),
+        ),
+        (
+            ExtraIndex {
+                table: table(),
+                index: index(),
+            },
+            "index `i` on `t` is left over".into(),
+        ),
+        (
+            IndexDefinition {
+                table: table(),
+                index: index(),
+            },
+            "index `i` on `t` is defined differently".into(),
+        ),
+        (
+            MissingConstraint {
+                table: table(),
+                name: name(),
+            },
+            "constraint `n` on `t` is missing".into(),
+        ),
+        (
+            ExtraConstraint {
+                table: table(),
+                name: name(),
+            },
+            "constraint `n` on `t` is left over".into(),
+        ),
+        (
+            ConstraintDefinition {
+                table: table(),
+                name: name(),
+            },
+            "constraint `n` on `t` is defined differently".into(),
+        ),
+        (
+            ConstraintValidity {
+                table: table(),
+                name: name(),
+                expected: true,
+            },
+            "constraint `n` on `t` is NOT VALID instead of validated".into(),
+        ),
+    ];
+    for (difference, words) in cases {
+        assert_eq!(difference.to_string(), words);
+    }
+}
+
+#[test]
+fn differences_come_table_by_table_then_the_extra_ones() {
+    let index = |columns: &[&str]| Index {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        unique: false,
+        predicate: None,
+    };
+    let mut expected = Schema::new();
+    expected.apply(&users()).unwrap();
+    let mut found = expected.clone();
+    let t = Arc::make_mut(expected.tables.get_mut("users").unwrap());
+    t.indexes.insert("a".into(), index(&["id"]));
+    t.indexes.insert("b".into(), index(&["id"]));
+    let u = Arc::make_mut(found.tables.get_mut("users").unwrap());
+    u.indexes.insert("b".into(), index(&["email"]));
+    u.indexes.insert("c".into(), index(&["id"]));
+    u.constraints.get_mut("users_email_key").unwrap().valid = false;
+    u.constraints.remove("users_pkey");
+    found.tables.insert("zebras".into(), Arc::default());
+    found.tables.insert("apes".into(), Arc::default());
+    let words: Vec<String> = expected
+        .differences(&found)
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        words,
+        [
+            "index `a` on `users` is missing",
+            "index `b` on `users` is defined differently",
+            "index `c` on `users` is left over",
+            "constraint `users_email_key` on `users` is NOT VALID instead of validated",
+            "constraint `users_pkey` on `users` is missing",
+            "table `apes` is left over",
+            "table `zebras` is left over",
+        ]
+    );
+}
