@@ -1201,7 +1201,8 @@ impl MigrationSet {
             });
         }
         if phase == Phase::Downgrade {
-            for m in &self.migrations()[to..start] {
+            // The newest one: the lowest revision a downgrade can reach.
+            for m in self.migrations()[to..start].iter().rev() {
                 if let Some(reason) = &m.irreversible {
                     return Err(irreversible(m, reason));
                 }
