@@ -6,6 +6,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use godwit::dialect::normalise;
+use godwit::runner::VersionState;
 use godwit::{Database, Error, MigrationSet, Options, Schema, Target};
 use godwit_tests::{
     Backend, TestDb, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
@@ -559,9 +560,10 @@ fn stamp_and_history(db: &TestDb) {
         .unwrap();
     let history = MIGRATIONS.history(&mut conn).unwrap();
     assert_eq!(history.len(), MIGRATIONS.len());
-    assert!(history[..3]
-        .iter()
-        .all(|h| h.record.as_ref().is_some_and(|r| r.state == "applied")));
+    assert!(history[..3].iter().all(|h| h
+        .record
+        .as_ref()
+        .is_some_and(|r| r.state == VersionState::Applied)));
     assert!(history[3..].iter().all(|h| h.record.is_none()));
     let validate = history.iter().find(|h| h.revision == "0013").unwrap();
     assert_eq!(

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use godwit_core::schema::{ConstraintKind, Schema};
 use serde_json::{json, Value};
 
+use crate::runner::VersionState;
 use crate::{HistoryEntry, Phase, Step};
 
 /// Where results go, and in which form.
@@ -129,10 +130,12 @@ impl<W: Write> Out<W> {
                 None => ("pending".to_string(), String::new()),
                 Some(r) => (
                     match r.op_index {
-                        Some(i) if r.state != "applied" => format!("{} (op {})", r.state, i + 1),
-                        _ => r.state.clone(),
+                        Some(i) if r.state != VersionState::Applied => {
+                            format!("{} (op {})", r.state, i + 1)
+                        }
+                        _ => r.state.to_string(),
                     },
-                    if r.state == "applied" {
+                    if r.state == VersionState::Applied {
                         format!("{} ({} ms)", r.applied_at, r.execution_ms)
                     } else {
                         r.applied_at.clone()
