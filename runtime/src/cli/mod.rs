@@ -91,8 +91,8 @@ where
     match execute(&mut cx) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            cx.out
-                .error(&scrub::scrub(&e.to_string(), cli.database_url.as_deref()));
+            let url = cli.database_url.as_deref();
+            cx.out.error(&e, |text| scrub::scrub(text, url));
             ExitCode::from(2)
         }
     }

@@ -45,7 +45,7 @@ mod session;
 mod statements;
 mod version;
 
-pub(crate) use advice::{failure, harness_advice, irreversible};
+pub(crate) use advice::{failure, harness_advice, irreversible, stamp_command};
 pub(crate) use plan::transactional;
 #[cfg(feature = "cli")]
 pub(crate) use plan::Refusal;
