@@ -141,7 +141,7 @@ pub(super) fn sql<W: Write>(
         Some((from, to)) => (parse_target(from)?, parse_target(to)?),
         None => (Target::Base, parse_target(range)?),
     };
-    let sql = cx.set.sql(dialect, from, to)?;
+    let sql = cx.set.sql_with(dialect, from, to, &cx.options())?;
     cx.out.text(&sql);
     Ok(0)
 }

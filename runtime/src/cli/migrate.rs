@@ -67,7 +67,7 @@ fn offline<W: Write>(
 ) -> Result<u8, CliError> {
     let set = cx.set;
     let from = set.current(db)?.map_or(Target::Base, Target::Revision);
-    let sql = set.sql(db.dialect(), from, target)?;
+    let sql = set.sql_with(db.dialect(), from, target, &cx.options())?;
     cx.out.text(&sql);
     Ok(0)
 }

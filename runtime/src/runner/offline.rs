@@ -6,7 +6,7 @@ use godwit_core::Phase;
 use super::plan::{count_after, transactional};
 use super::statements::begin;
 use super::version::{self, VersionState};
-use super::Target;
+use super::{session, Options, Target};
 use crate::dialect::Dialect;
 use crate::{Error, MigrationSet};
 
@@ -16,6 +16,18 @@ impl MigrationSet {
     /// without a connection. `Relative(n)` in `from` counts from the base;
     /// in `to`, from `from`.
     pub fn sql(&self, dialect: Dialect, from: Target<'_>, to: Target<'_>) -> Result<String, Error> {
+        self.sql_with(dialect, from, to, &Options::default())
+    }
+
+    /// [`MigrationSet::sql`] for a run with these [`Options`] (PostgreSQL:
+    /// its `lock_timeout`).
+    pub fn sql_with(
+        &self,
+        dialect: Dialect,
+        from: Target<'_>,
+        to: Target<'_>,
+        options: &Options,
+    ) -> Result<String, Error> {
         let from = self.resolve(from, 0)?;
         let to = self.resolve(to, from)?;
         let plan = self.plan_between(from, to)?;
@@ -28,7 +40,10 @@ impl MigrationSet {
         );
         match d {
             Dialect::Sqlite => out.push_str("PRAGMA foreign_keys = OFF;\n\n"),
-            Dialect::Postgres => out.push_str("SET lock_timeout = '5s';\n\n"),
+            Dialect::Postgres => out.push_str(&format!(
+                "SET lock_timeout = '{}';\n\n",
+                session::pg_interval(options.lock_timeout)
+            )),
             Dialect::Mysql => {}
         }
         out.push_str(&version::create_table(d));
@@ -75,5 +90,30 @@ impl MigrationSet {
             out.push_str("PRAGMA foreign_keys = ON;\n");
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_the_lock_timeout_of_its_options() {
+        let set = MigrationSet::__from_ordered(&[]);
+        let sql = |options: &Options| {
+            set.sql_with(Dialect::Postgres, Target::Base, Target::Head, options)
+                .unwrap()
+        };
+        assert!(sql(&Options::default()).contains("SET lock_timeout = '5s';"));
+        let options = Options {
+            lock_timeout: std::time::Duration::from_millis(1500),
+            ..Options::default()
+        };
+        assert!(sql(&options).contains("SET lock_timeout = '1500ms';"));
+        assert_eq!(
+            set.sql(Dialect::Postgres, Target::Base, Target::Head)
+                .unwrap(),
+            sql(&Options::default())
+        );
     }
 }
