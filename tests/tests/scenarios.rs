@@ -226,17 +226,17 @@ fn upgrade_downgrade_and_upgrade_again(db: &TestDb) {
     );
     let again = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
     assert!(again.steps.is_empty(), "nothing is pending at head");
-    MIGRATIONS.verify(&mut conn).unwrap();
+    MIGRATIONS.check_drift(&mut conn).unwrap();
     conn.execute("ALTER TABLE users ADD COLUMN nickname TEXT")
         .unwrap();
-    let drift = MIGRATIONS.verify(&mut conn).unwrap_err().to_string();
+    let drift = MIGRATIONS.check_drift(&mut conn).unwrap_err().to_string();
     assert!(
         drift.contains("column `users.nickname` is left over"),
         "{drift}"
     );
     conn.execute("ALTER TABLE users DROP COLUMN nickname")
         .unwrap();
-    MIGRATIONS.verify(&mut conn).unwrap();
+    MIGRATIONS.check_drift(&mut conn).unwrap();
     MIGRATIONS.downgrade(&mut conn, Target::Base).unwrap();
     assert_eq!(conn.introspect().unwrap(), Schema::new());
 }

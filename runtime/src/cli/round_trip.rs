@@ -1,7 +1,7 @@
 //! The command `verify`, a round trip: on a scratch database next to the
 //! real one, every migration up, down and up again, with the introspected
 //! schema compared to the model the compiler computed after each step. The
-//! rollback is tested before it is needed. (Not `MigrationSet::verify`,
+//! rollback is tested before it is needed. (Not `MigrationSet::check_drift`,
 //! which compares the real database with its model once.)
 
 use std::io::Write;

@@ -16,7 +16,7 @@
 //!
 //! | file | what |
 //! | --- | --- |
-//! | `mod.rs` | the public API: `upgrade`, `downgrade`, `current`, `history`, `stamp`, `verify`; [`Target`], [`Options`], [`Report`] |
+//! | `mod.rs` | the public API: `upgrade`, `downgrade`, `current`, `history`, `stamp`, `check_drift`; [`Target`], [`Options`], [`Report`] |
 //! | `version.rs` | the version table: its statements, its rows ([`AppliedRecord`], [`VersionState`]) and what they say |
 //! | `plan.rs` | targets, the refusals decided before a run, rendering |
 //! | `apply.rs` | the apply loop: resume, then each migration, retried after a lock timeout |
@@ -307,9 +307,11 @@ impl MigrationSet {
     }
 
     /// Compares the database's schema (introspected) with the model of the
-    /// migrations applied to it, and says where they first differ: a change
-    /// made by hand, or a migration edited after it ran.
-    pub fn verify<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
+    /// migrations applied to it, and says where they first differ
+    /// ([`Error::Drift`]): a change made by hand, or a migration edited
+    /// after it ran. (The command line's `verify` is another check: every
+    /// migration up, down and up again on a scratch database.)
+    pub fn check_drift<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
         let d = db.dialect();
         let count = self.count_up_to(self.current(db)?);
         let expected = crate::dialect::normalise(&self.schema_at(count)?, d);
@@ -321,6 +323,14 @@ impl MigrationSet {
                 difference,
             }),
         }
+    }
+
+    /// [`MigrationSet::check_drift`], under its former name.
+    #[deprecated(
+        note = "renamed `check_drift`: the command line's `verify` is the scratch-database round trip"
+    )]
+    pub fn verify<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
+        self.check_drift(db)
     }
 
     /// Runs `body` holding the migration lock, with the version table in place.
