@@ -53,7 +53,8 @@ pub(crate) fn still_at(set: &MigrationSet, k: usize, phase: Phase) -> &'static s
     set.revision_after(count_before(k, phase)).unwrap_or("base")
 }
 
-/// A statement of migration `k` failed: the error, with its advice.
+/// A statement of `m`'s `phase` body failed (`f`, an op of `ops`): the
+/// error, with its advice.
 pub(crate) fn failure(
     m: &Migration,
     phase: Phase,
