@@ -4,6 +4,7 @@
 
 use std::process::{Command, Output, Stdio};
 
+use godwit::Database;
 use godwit_tests::{Backend, TestDb};
 use serde_json::Value;
 
@@ -103,6 +104,23 @@ fn json_error_fields(backend: Backend) {
         stderr.contains("error: migration 0003 (\"create the audit log with a first entry\") failed in its upgrade at op 2 of 2"),
         "{stderr}"
     );
+
+    // A half-applied migration (on MySQL, 0003 already is: it ran op by op):
+    // which one, what is applied, how to resolve it.
+    if backend != Backend::Mysql {
+        db.connect()
+            .execute(
+                "UPDATE godwit_version SET state = 'upgrade_failed', op_index = 0, error = 'boom' WHERE revision = '0002'",
+            )
+            .expect("mark 0002 half-applied");
+    }
+    let v = error_document(&cli(&db.url, "failing", &["--json", "current"]));
+    let field = |key: &str| v[key].as_str().unwrap_or_else(|| panic!("{key}: {v}"));
+    assert!(field("error").contains("is half-applied"), "{v}");
+    assert!(["0002", "0003"].contains(&field("revision")), "{v}");
+    assert!(field("state").contains("may be partly applied"), "{v}");
+    assert!(field("next").contains("`stamp"), "{v}");
+    assert!(v["statement"].is_null(), "{v}");
 }
 
 #[test]
