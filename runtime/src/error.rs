@@ -442,6 +442,22 @@ impl std::error::Error for MigrationFailure {}
 mod tests {
     use super::*;
 
+    /// Op 2 of 3 of `0003` failed: the same failure for every test.
+    fn failed_migration() -> Error {
+        Error::MigrationFailed(Box::new(MigrationFailure {
+            revision: "0003".into(),
+            message: "seed".into(),
+            phase: "upgrade",
+            op_number: 2,
+            op_count: 3,
+            op: "op.execute(\"X\")".into(),
+            statement: "X".into(),
+            cause: "syntax error".into(),
+            state: "rolled back".into(),
+            next: "fix it".into(),
+        }))
+    }
+
     /// Every message, whole: the tests of the command line and of scripts
     /// read them.
     #[test]
@@ -554,18 +570,7 @@ mod tests {
                 "reading: Record not found",
             ),
             (
-                Error::MigrationFailed(Box::new(MigrationFailure {
-                    revision: "0003".into(),
-                    message: "seed".into(),
-                    phase: "upgrade",
-                    op_number: 2,
-                    op_count: 3,
-                    op: "op.execute(\"X\")".into(),
-                    statement: "X".into(),
-                    cause: "syntax error".into(),
-                    state: "rolled back".into(),
-                    next: "fix it".into(),
-                })),
+                failed_migration(),
                 "migration 0003 (\"seed\") failed in its upgrade at op 2 of 3, `op.execute(\"X\")`,\n\
                  while running:\n    X\n\
                  the database said: syntax error\n\
@@ -581,18 +586,7 @@ mod tests {
     /// `--json` prints these: the same facts as the message.
     #[test]
     fn parts() {
-        let failed = Error::MigrationFailed(Box::new(MigrationFailure {
-            revision: "0003".into(),
-            message: "seed".into(),
-            phase: "upgrade",
-            op_number: 2,
-            op_count: 3,
-            op: "op.execute(\"X\")".into(),
-            statement: "X".into(),
-            cause: "syntax error".into(),
-            state: "rolled back".into(),
-            next: "fix it".into(),
-        }));
+        let failed = failed_migration();
         let parts = failed.parts();
         assert_eq!(parts.revision, Some("0003"));
         assert_eq!(parts.phase, Some("upgrade"));
