@@ -14,11 +14,18 @@ use diesel::migration::{MigrationMetadata, MigrationName, MigrationVersion};
 use godwit_core::Phase;
 
 use crate::dialect::Dialect;
-use crate::runner::{begin, restore_foreign_keys, run_ops, transactional};
+use crate::runner::{
+    begin, failure, harness_advice, irreversible, restore_foreign_keys, run_ops,
+    sqlite_foreign_keys_off, transactional,
+};
 use crate::{Database, Error, MigrationSet};
 
 /// One migration of the set as Diesel sees it.
-#[allow(dead_code)] // not every backend is enabled in every build
+// Used by the `MigrationSource` of each backend feature.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 struct DieselMigration {
     set: MigrationSet,
     index: usize,
@@ -50,7 +57,10 @@ impl MigrationMetadata for Metadata {
     }
 }
 
-#[allow(dead_code)]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
 impl DieselMigration {
     fn new(set: MigrationSet, index: usize, dialect: Dialect) -> Self {
         let m = set.migrations()[index];
@@ -68,46 +78,41 @@ impl DieselMigration {
         }
     }
 
+    /// Runs `phase` on the connection Diesel's harness hands over, which
+    /// must be Diesel's own connection type `C` of backend `B`.
+    fn run_boxed<B, C>(
+        &self,
+        conn: &mut dyn diesel::connection::BoxableConnection<B>,
+        phase: Phase,
+    ) -> diesel::migration::Result<()>
+    where
+        B: diesel::backend::Backend + 'static,
+        C: diesel::Connection<Backend = B> + Database + 'static,
+    {
+        let conn = conn
+            .downcast_mut::<C>()
+            .ok_or("godwit runs migrations on Diesel's own connection types only")?;
+        Ok(self.run_on(conn, phase)?)
+    }
+
     fn run_on<D: Database>(&self, db: &mut D, phase: Phase) -> Result<(), Error> {
         let d = db.dialect();
         let m = self.set.migrations()[self.index];
-        if phase == Phase::Downgrade {
-            if let Some(reason) = &m.irreversible {
-                return Err(Error::Irreversible {
-                    revision: m.revision.to_string(),
-                    message: m.message.to_string(),
-                    reason: reason.to_string(),
-                });
-            }
+        if phase == Phase::Downgrade && m.irreversible.is_some() {
+            return Err(irreversible(m));
         }
         let ops = self.set.render(d, self.index, phase)?;
         let own_transaction =
             !self.metadata.run_in_transaction && transactional(d, m, phase) && d != Dialect::Mysql;
-        let fail = |f: crate::runner::OpFailure| {
-            Error::MigrationFailed(Box::new(crate::error::MigrationFailure {
-                revision: m.revision.to_string(),
-                message: m.message.to_string(),
-                phase: phase.name(),
-                op_number: f.index + 1,
-                op_count: ops.len(),
-                op: ops
-                    .get(f.index)
-                    .map_or_else(String::new, |o| o.text.clone()),
-                statement: f.statement,
-                cause: f.cause.to_string(),
-                state: if own_transaction || self.metadata.run_in_transaction {
-                    "rolled back".into()
-                } else {
-                    "the ops before the failed one are applied".into()
-                },
-                next: "fix the cause and run the migrations again".into(),
-            }))
+        let fail = |f| {
+            let rolled_back = own_transaction || self.metadata.run_in_transaction;
+            failure(m, phase, &ops, f, harness_advice(rolled_back))
         };
         if !own_transaction {
             let batches_commit = !self.metadata.run_in_transaction;
             return run_ops(db, &ops, batches_commit).map_err(fail);
         }
-        let fk = crate::runner::sqlite_foreign_keys_off(db)?;
+        let fk = sqlite_foreign_keys_off(db)?;
         let result = db
             .execute(begin(d))
             .map_err(|e| Error::database("starting the migration's transaction", e))
@@ -173,20 +178,14 @@ macro_rules! source {
                 &self,
                 conn: &mut dyn diesel::connection::BoxableConnection<$backend>,
             ) -> diesel::migration::Result<()> {
-                let conn = conn
-                    .downcast_mut::<$conn>()
-                    .ok_or("godwit runs migrations on Diesel's own connection types only")?;
-                Ok(self.run_on(conn, Phase::Upgrade)?)
+                self.run_boxed::<$backend, $conn>(conn, Phase::Upgrade)
             }
 
             fn revert(
                 &self,
                 conn: &mut dyn diesel::connection::BoxableConnection<$backend>,
             ) -> diesel::migration::Result<()> {
-                let conn = conn
-                    .downcast_mut::<$conn>()
-                    .ok_or("godwit runs migrations on Diesel's own connection types only")?;
-                Ok(self.run_on(conn, Phase::Downgrade)?)
+                self.run_boxed::<$backend, $conn>(conn, Phase::Downgrade)
             }
 
             fn metadata(&self) -> &dyn MigrationMetadata {

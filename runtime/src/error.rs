@@ -1,37 +1,37 @@
 //! The runtime's errors. Each message says which migration, which
-//! statement, what state the database is in now, and what to run next.
+//! statement, what state the database is in now, and what to run next;
+//! [`Error::parts`] gives the same facts one by one, for tools (the command
+//! line's `--json`).
 
+use std::borrow::Cow;
+use std::fmt;
 use std::time::Duration;
 
 use crate::dialect::{Dialect, RenderError};
+use crate::runner::stamp_command;
 
 /// What went wrong while migrating, inspecting or connecting.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// A statement of the runner's own (the version table, the lock,
     /// introspection) failed.
-    #[error("{context}: {source}")]
     Database {
         /// What the runner was doing.
         context: String,
         /// What the database said.
-        #[source]
         source: diesel::result::Error,
     },
 
     /// The connection could not be opened.
-    #[error("cannot connect to {url}: {source}")]
     Connection {
         /// The URL, without its password.
         url: String,
         /// What the driver said.
-        #[source]
         source: diesel::ConnectionError,
     },
 
     /// The URL names a backend this binary was built without, or no backend.
-    #[error("cannot connect to {url}: {reason}")]
     UnsupportedUrl {
         /// The URL, without its password.
         url: String,
@@ -40,7 +40,6 @@ pub enum Error {
     },
 
     /// A migration's ops cannot be rendered for this database.
-    #[error("migration {revision} ({message:?}) cannot be run on {dialect}: {source}")]
     Render {
         /// The migration.
         revision: String,
@@ -49,22 +48,26 @@ pub enum Error {
         /// The backend.
         dialect: Dialect,
         /// Why.
-        #[source]
         source: RenderError,
     },
 
+    /// An op does not apply to the schema model of the migrations before it
+    /// (a set that `migrations!` did not check), whatever the backend.
+    Replay {
+        /// The migration.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// The op, as written in the migration.
+        op: String,
+        /// What is wrong.
+        reason: String,
+    },
+
     /// A statement of a migration failed.
-    #[error(transparent)]
     MigrationFailed(Box<MigrationFailure>),
 
     /// An applied migration is not the one embedded in this binary.
-    #[error(
-        "migration {revision} ({message:?}) was changed after it was applied: the database recorded checksum {applied}, this binary embeds {embedded}.\n\
-         state now: nothing was run; the database is unchanged.\n\
-         next: put the migration back as it was when applied (see its history in version control) and write the change as a new migration; \
-         or, if the database already matches the edited migration, record that with `stamp {revision}` \
-         (in Rust: `MIGRATIONS.stamp(&mut conn, Target::Revision(\"{revision}\"))`), then run `upgrade` again"
-    )]
     ChecksumMismatch {
         /// The migration.
         revision: String,
@@ -77,12 +80,6 @@ pub enum Error {
     },
 
     /// The database records a revision this binary does not know.
-    #[error(
-        "the database has applied revision {revision} ({message:?}), which this binary does not know (its newest is {head}).\n\
-         state now: nothing was run; the database is unchanged.\n\
-         next: a newer version of the application migrated this database: deploy that version, \
-         or downgrade the database with it to {head} first"
-    )]
     UnknownRevision {
         /// The revision in the version table.
         revision: String,
@@ -93,11 +90,6 @@ pub enum Error {
     },
 
     /// A previous run left a migration half-applied.
-    #[error(
-        "migration {revision} ({message:?}) is half-applied: {what}.\n\
-         state now: {state}\n\
-         next: {next}"
-    )]
     HalfApplied {
         /// The migration.
         revision: String,
@@ -112,13 +104,9 @@ pub enum Error {
     },
 
     /// Downgrading would undo a migration that cannot be undone.
-    #[error(
-        "cannot downgrade past migration {revision} ({message:?}): it is irreversible: {reason}.\n\
-         state now: nothing was run; the database is unchanged.\n\
-         next: downgrade to {revision} at the lowest, or restore a backup"
-    )]
     Irreversible {
-        /// The migration.
+        /// The migration: the newest irreversible one in the downgrade's
+        /// range, so the lowest revision a downgrade can reach.
         revision: String,
         /// Its message.
         message: String,
@@ -127,18 +115,11 @@ pub enum Error {
     },
 
     /// The target names no revision of the set, or lies outside it.
-    #[error("{0}")]
     Target(String),
 
     /// The target lies the other way: `upgrade` to a revision the database
     /// is already past, or `downgrade` to one it has not reached (which is
     /// also what a process sees when another one migrated in between).
-    #[error(
-        "the database is at {current}, {} the target {target}: use {} to go {}",
-        if *phase == "upgrade" { "past" } else { "before" },
-        if *phase == "upgrade" { "downgrade" } else { "upgrade" },
-        if *phase == "upgrade" { "back" } else { "forward" }
-    )]
     WrongDirection {
         /// `upgrade` or `downgrade`: what was asked.
         phase: &'static str,
@@ -149,11 +130,6 @@ pub enum Error {
     },
 
     /// Another process held the migration lock for longer than allowed.
-    #[error(
-        "another process has held the migration lock on this {dialect} database for more than {waited:?}.\n\
-         state now: nothing was run by this process.\n\
-         next: wait for the other deploy to finish and run `upgrade` again, or raise `Options::lock_wait`"
-    )]
     LockTimeout {
         /// The backend.
         dialect: Dialect,
@@ -162,12 +138,6 @@ pub enum Error {
     },
 
     /// The database's schema is not the one its migrations build.
-    #[error(
-        "the database is at {revision}, but its schema differs from what the migrations up to {revision} build: {difference}.\n\
-         state now: nothing was changed.\n\
-         next: find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
-         or write the change as a new migration"
-    )]
     Drift {
         /// The revision the database is at.
         revision: String,
@@ -176,8 +146,31 @@ pub enum Error {
     },
 
     /// The version table says something godwit never writes.
-    #[error("the version table godwit_version is inconsistent: {0}")]
     Inconsistent(String),
+}
+
+/// The "state now" of an error that changed nothing.
+const UNCHANGED: &str = "nothing was run; the database is unchanged.";
+
+/// The facts of an error one by one, for tools: the command line's `--json`
+/// prints each under its own key. A fact the error does not have is `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorParts<'a> {
+    /// The migration concerned.
+    pub revision: Option<&'a str>,
+    /// `upgrade` or `downgrade`: the body that failed.
+    pub phase: Option<&'a str>,
+    /// The op, as written in the migration.
+    pub op: Option<&'a str>,
+    /// The statement that failed.
+    pub statement: Option<&'a str>,
+    /// What went wrong: the database's error, or what was found.
+    pub cause: Option<String>,
+    /// The state the database is in now.
+    pub state: Option<Cow<'a, str>>,
+    /// What to run next.
+    pub next: Option<Cow<'a, str>>,
 }
 
 impl Error {
@@ -187,17 +180,219 @@ impl Error {
             source,
         }
     }
+
+    /// The state the database is in after this error, and what to run
+    /// next, for the errors that say so: worded here only, for the message
+    /// and for [`Error::parts`].
+    fn outcome(&self) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
+        Some(match self {
+            Error::MigrationFailed(f) => (Cow::from(&*f.state), Cow::from(&*f.next)),
+            Error::HalfApplied { state, next, .. } => (Cow::from(&**state), Cow::from(&**next)),
+            Error::ChecksumMismatch { revision, .. } => (
+                UNCHANGED.into(),
+                format!(
+                    "put the migration back as it was when applied (see its history in version control) and write the change as a new migration; \
+                     or, if the database already matches the edited migration, record that with {}, then run `upgrade` again",
+                    stamp_command(revision)
+                )
+                .into(),
+            ),
+            Error::UnknownRevision { head, .. } => (
+                UNCHANGED.into(),
+                format!(
+                    "a newer version of the application migrated this database: deploy that version, \
+                     or downgrade the database with it to {head} first"
+                )
+                .into(),
+            ),
+            Error::Irreversible { revision, .. } => (
+                UNCHANGED.into(),
+                format!("downgrade to {revision} at the lowest, or restore a backup").into(),
+            ),
+            Error::LockTimeout { .. } => (
+                "nothing was run by this process.".into(),
+                "wait for the other deploy to finish and run `upgrade` again, or raise `Options::lock_wait`".into(),
+            ),
+            Error::Drift { .. } => (
+                "nothing was changed.".into(),
+                "find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
+                 or write the change as a new migration"
+                    .into(),
+            ),
+            _ => return None,
+        })
+    }
+
+    /// The facts of this error one by one (its message joins them).
+    pub fn parts(&self) -> ErrorParts<'_> {
+        let (state, next) = self.outcome().unzip();
+        let mut parts = ErrorParts {
+            state,
+            next,
+            ..ErrorParts::default()
+        };
+        match self {
+            Error::Database { source, .. } => parts.cause = Some(source.to_string()),
+            Error::Connection { source, .. } => parts.cause = Some(source.to_string()),
+            Error::UnsupportedUrl { reason, .. } => parts.cause = Some(reason.clone()),
+            Error::Render {
+                revision, source, ..
+            } => {
+                parts.revision = Some(revision);
+                parts.cause = Some(source.to_string());
+            }
+            Error::Replay {
+                revision,
+                op,
+                reason,
+                ..
+            } => {
+                parts.revision = Some(revision);
+                parts.op = Some(op);
+                parts.cause = Some(reason.clone());
+            }
+            Error::MigrationFailed(f) => {
+                parts.revision = Some(&f.revision);
+                parts.phase = Some(f.phase);
+                parts.op = Some(&f.op);
+                parts.statement = Some(&f.statement);
+                parts.cause = Some(f.cause.clone());
+            }
+            Error::ChecksumMismatch { revision, .. }
+            | Error::UnknownRevision { revision, .. }
+            | Error::HalfApplied { revision, .. }
+            | Error::Irreversible { revision, .. } => parts.revision = Some(revision),
+            Error::Drift {
+                revision,
+                difference,
+            } => {
+                parts.revision = Some(revision);
+                parts.cause = Some(difference.clone());
+            }
+            Error::Target(_)
+            | Error::WrongDirection { .. }
+            | Error::LockTimeout { .. }
+            | Error::Inconsistent(_) => {}
+        }
+        parts
+    }
+}
+
+/// The closing lines of a message: `state now: ..` and `next: ..`.
+fn write_outcome(f: &mut fmt::Formatter<'_>, state: &str, next: &str) -> fmt::Result {
+    write!(f, "\nstate now: {state}\nnext: {next}")
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Database { context, source } => write!(f, "{context}: {source}"),
+            Error::Connection { url, source } => write!(f, "cannot connect to {url}: {source}"),
+            Error::UnsupportedUrl { url, reason } => write!(f, "cannot connect to {url}: {reason}"),
+            Error::Render {
+                revision,
+                message,
+                dialect,
+                source,
+            } => write!(
+                f,
+                "migration {revision} ({message:?}) cannot be run on {dialect}: {source}"
+            ),
+            Error::Replay {
+                revision,
+                message,
+                op,
+                reason,
+            } => write!(
+                f,
+                "migration {revision} ({message:?}) does not replay on the schema model: `{op}` does not apply to the schema of the earlier migrations: {reason}"
+            ),
+            // Its own message, with its advice.
+            Error::MigrationFailed(failure) => return failure.fmt(f),
+            Error::ChecksumMismatch {
+                revision,
+                message,
+                applied,
+                embedded,
+            } => write!(
+                f,
+                "migration {revision} ({message:?}) was changed after it was applied: \
+                 the database recorded checksum {applied}, this binary embeds {embedded}."
+            ),
+            Error::UnknownRevision {
+                revision,
+                message,
+                head,
+            } => write!(
+                f,
+                "the database has applied revision {revision} ({message:?}), which this binary does not know (its newest is {head})."
+            ),
+            Error::HalfApplied {
+                revision,
+                message,
+                what,
+                ..
+            } => write!(f, "migration {revision} ({message:?}) is half-applied: {what}."),
+            Error::Irreversible {
+                revision,
+                message,
+                reason,
+            } => write!(
+                f,
+                "cannot downgrade past migration {revision} ({message:?}): it is irreversible: {reason}."
+            ),
+            Error::Target(text) => f.write_str(text),
+            Error::WrongDirection {
+                phase,
+                current,
+                target,
+            } => {
+                let (side, other, way) = if *phase == "upgrade" {
+                    ("past", "downgrade", "back")
+                } else {
+                    ("before", "upgrade", "forward")
+                };
+                write!(
+                    f,
+                    "the database is at {current}, {side} the target {target}: use {other} to go {way}"
+                )
+            }
+            Error::LockTimeout { dialect, waited } => write!(
+                f,
+                "another process has held the migration lock on this {dialect} database for more than {waited:?}."
+            ),
+            Error::Drift {
+                revision,
+                difference,
+            } => write!(
+                f,
+                "the database is at {revision}, but its schema differs from what the migrations up to {revision} build: {difference}."
+            ),
+            Error::Inconsistent(text) => {
+                write!(f, "the version table godwit_version is inconsistent: {text}")
+            }
+        }?;
+        match self.outcome() {
+            Some((state, next)) => write_outcome(f, &state, &next),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Database { source, .. } => Some(source),
+            Error::Connection { source, .. } => Some(source),
+            Error::Render { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// A statement of a migration failed: where, why, and what is applied now.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "migration {revision} ({message:?}) failed in its {phase} at op {op_number} of {op_count}, `{op}`,\n\
-     while running:\n    {statement}\n\
-     the database said: {cause}\n\
-     state now: {state}\n\
-     next: {next}"
-)]
+/// Built by the runner in one place, for its own runs and Diesel's harness.
+#[derive(Debug)]
 pub struct MigrationFailure {
     /// The migration.
     pub revision: String,
@@ -219,4 +414,202 @@ pub struct MigrationFailure {
     pub state: String,
     /// What to do.
     pub next: String,
+}
+
+impl fmt::Display for MigrationFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "migration {} ({:?}) failed in its {} at op {} of {}, `{}`,\n\
+             while running:\n    {}\n\
+             the database said: {}",
+            self.revision,
+            self.message,
+            self.phase,
+            self.op_number,
+            self.op_count,
+            self.op,
+            self.statement,
+            self.cause
+        )?;
+        write_outcome(f, &self.state, &self.next)
+    }
+}
+
+impl std::error::Error for MigrationFailure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Op 2 of 3 of `0003` failed: the same failure for every test.
+    fn failed_migration() -> Error {
+        Error::MigrationFailed(Box::new(MigrationFailure {
+            revision: "0003".into(),
+            message: "seed".into(),
+            phase: "upgrade",
+            op_number: 2,
+            op_count: 3,
+            op: "op.execute(\"X\")".into(),
+            statement: "X".into(),
+            cause: "syntax error".into(),
+            state: "rolled back".into(),
+            next: "fix it".into(),
+        }))
+    }
+
+    /// Every message, whole: the tests of the command line and of scripts
+    /// read them.
+    #[test]
+    fn messages() {
+        let cases: Vec<(Error, &str)> = vec![
+            (
+                Error::ChecksumMismatch {
+                    revision: "0002".into(),
+                    message: "add posts".into(),
+                    applied: "aa".into(),
+                    embedded: "bb".into(),
+                },
+                "migration 0002 (\"add posts\") was changed after it was applied: the database recorded checksum aa, this binary embeds bb.\n\
+                 state now: nothing was run; the database is unchanged.\n\
+                 next: put the migration back as it was when applied (see its history in version control) and write the change as a new migration; \
+                 or, if the database already matches the edited migration, record that with `stamp 0002` \
+                 (in Rust: `MIGRATIONS.stamp(&mut conn, Target::Revision(\"0002\"))`), then run `upgrade` again",
+            ),
+            (
+                Error::UnknownRevision {
+                    revision: "0009".into(),
+                    message: "later".into(),
+                    head: "0003".into(),
+                },
+                "the database has applied revision 0009 (\"later\"), which this binary does not know (its newest is 0003).\n\
+                 state now: nothing was run; the database is unchanged.\n\
+                 next: a newer version of the application migrated this database: deploy that version, or downgrade the database with it to 0003 first",
+            ),
+            (
+                Error::HalfApplied {
+                    revision: "0004".into(),
+                    message: "m".into(),
+                    what: "its upgrade failed at op 2 of 3".into(),
+                    state: "op 1 is applied".into(),
+                    next: "stamp it".into(),
+                },
+                "migration 0004 (\"m\") is half-applied: its upgrade failed at op 2 of 3.\n\
+                 state now: op 1 is applied\n\
+                 next: stamp it",
+            ),
+            (
+                Error::Irreversible {
+                    revision: "0004".into(),
+                    message: "purge".into(),
+                    reason: "gone".into(),
+                },
+                "cannot downgrade past migration 0004 (\"purge\"): it is irreversible: gone.\n\
+                 state now: nothing was run; the database is unchanged.\n\
+                 next: downgrade to 0004 at the lowest, or restore a backup",
+            ),
+            (
+                Error::WrongDirection {
+                    phase: "upgrade",
+                    current: "0003".into(),
+                    target: "0001".into(),
+                },
+                "the database is at 0003, past the target 0001: use downgrade to go back",
+            ),
+            (
+                Error::WrongDirection {
+                    phase: "downgrade",
+                    current: "0001".into(),
+                    target: "0003".into(),
+                },
+                "the database is at 0001, before the target 0003: use upgrade to go forward",
+            ),
+            (
+                Error::LockTimeout {
+                    dialect: Dialect::Mysql,
+                    waited: Duration::from_secs(1),
+                },
+                "another process has held the migration lock on this mysql database for more than 1s.\n\
+                 state now: nothing was run by this process.\n\
+                 next: wait for the other deploy to finish and run `upgrade` again, or raise `Options::lock_wait`",
+            ),
+            (
+                Error::Drift {
+                    revision: "0003".into(),
+                    difference: "a column is missing".into(),
+                },
+                "the database is at 0003, but its schema differs from what the migrations up to 0003 build: a column is missing.\n\
+                 state now: nothing was changed.\n\
+                 next: find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
+                 or write the change as a new migration",
+            ),
+            (
+                Error::Inconsistent("row 2 is odd".into()),
+                "the version table godwit_version is inconsistent: row 2 is odd",
+            ),
+            (Error::Target("no such".into()), "no such"),
+            (
+                Error::Replay {
+                    revision: "0002".into(),
+                    message: "drop a table".into(),
+                    op: "op.drop_table(\"t\")".into(),
+                    reason: "no table t".into(),
+                },
+                "migration 0002 (\"drop a table\") does not replay on the schema model: \
+                 `op.drop_table(\"t\")` does not apply to the schema of the earlier migrations: no table t",
+            ),
+            (
+                Error::UnsupportedUrl {
+                    url: "x://h".into(),
+                    reason: "no".into(),
+                },
+                "cannot connect to x://h: no",
+            ),
+            (
+                Error::database("reading", diesel::result::Error::NotFound),
+                "reading: Record not found",
+            ),
+            (
+                failed_migration(),
+                "migration 0003 (\"seed\") failed in its upgrade at op 2 of 3, `op.execute(\"X\")`,\n\
+                 while running:\n    X\n\
+                 the database said: syntax error\n\
+                 state now: rolled back\n\
+                 next: fix it",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+        }
+    }
+
+    /// `--json` prints these: the same facts as the message.
+    #[test]
+    fn parts() {
+        let failed = failed_migration();
+        let parts = failed.parts();
+        assert_eq!(parts.revision, Some("0003"));
+        assert_eq!(parts.phase, Some("upgrade"));
+        assert_eq!(parts.op, Some("op.execute(\"X\")"));
+        assert_eq!(parts.statement, Some("X"));
+        assert_eq!(parts.cause.as_deref(), Some("syntax error"));
+        assert_eq!(parts.state.as_deref(), Some("rolled back"));
+        assert_eq!(parts.next.as_deref(), Some("fix it"));
+
+        let irreversible = Error::Irreversible {
+            revision: "0004".into(),
+            message: "purge".into(),
+            reason: "gone".into(),
+        };
+        let parts = irreversible.parts();
+        assert_eq!(parts.revision, Some("0004"));
+        assert_eq!(parts.phase, None);
+        assert_eq!(parts.state.as_deref(), Some(UNCHANGED));
+        assert_eq!(
+            parts.next.as_deref(),
+            Some("downgrade to 0004 at the lowest, or restore a backup")
+        );
+
+        assert_eq!(Error::Target("x".into()).parts(), ErrorParts::default());
+    }
 }

@@ -63,7 +63,7 @@ mod set;
 pub use data_loss::{DataLoss, Loss};
 pub use database::{connect, AnyConnection, Database};
 pub use dialect::Dialect;
-pub use error::{Error, MigrationFailure};
+pub use error::{Error, ErrorParts, MigrationFailure};
 pub use godwit_core::schema;
 pub use godwit_core::schema::Schema;
 pub use godwit_core::vocabulary;

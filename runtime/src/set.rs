@@ -107,7 +107,10 @@ impl MigrationSet {
             .find(|m| m.revision == revision)
     }
 
-    /// The position of a revision in the chain (0 for the base).
+    /// The position of a revision in the chain: its index, 0 for the base,
+    /// as the version table's `position` column records it. (A database at
+    /// this revision has `position + 1` migrations applied: a count, never
+    /// called a position.)
     pub fn position(&self, revision: &str) -> Option<usize> {
         (0..self.len()).position(|i| self.revision(i) == Some(revision))
     }

@@ -201,6 +201,7 @@ pub fn set_named(name: &str) -> Option<&'static godwit::MigrationSet> {
         "scenario" => Some(&crate::MIGRATIONS),
         "base_only" => Some(&crate::BASE_ONLY),
         "irreversible" => Some(&crate::IRREVERSIBLE),
+        "failing" => Some(&crate::FAILING),
         "faults" => Some(&FAULTS),
         "backfill" => Some(&LONG_BACKFILL),
         "hostile" => Some(&crate::HOSTILE),

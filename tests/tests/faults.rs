@@ -23,6 +23,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use godwit::dialect::normalise;
+use godwit::runner::VersionState;
 use godwit::{Database, Error, MigrationSet, Schema, Target};
 use godwit_tests::inject::{connection_id, watching, Fault, Faulty, OpAt, OpWatch, When};
 use godwit_tests::report::Tally;
@@ -118,7 +119,7 @@ fn record(
         .into_iter()
         .find(|h| h.revision == revision)
         .and_then(|h| h.record)
-        .map(|r| (r.state, r.op_index)))
+        .map(|r| (r.state.to_string(), r.op_index)))
 }
 
 /// Starts the test command line on `url`, stopping at `at`.
@@ -543,7 +544,7 @@ fn kill_twice(db: &TestDb, tally: &mut Tally) -> Result<Option<Vec<String>>, Str
                 .and_then(|h| h.record)
                 .map(|r| r.state);
             ensure!(
-                state.as_deref() == Some("upgrading"),
+                state == Some(VersionState::Upgrading),
                 "b002 is recorded as {state:?}"
             );
             notes.push(format!(

@@ -6,6 +6,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use godwit::dialect::normalise;
+use godwit::runner::VersionState;
 use godwit::{Database, Error, MigrationSet, Options, Schema, Target};
 use godwit_tests::{
     Backend, TestDb, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
@@ -225,17 +226,17 @@ fn upgrade_downgrade_and_upgrade_again(db: &TestDb) {
     );
     let again = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap();
     assert!(again.steps.is_empty(), "nothing is pending at head");
-    MIGRATIONS.verify(&mut conn).unwrap();
+    MIGRATIONS.check_drift(&mut conn).unwrap();
     conn.execute("ALTER TABLE users ADD COLUMN nickname TEXT")
         .unwrap();
-    let drift = MIGRATIONS.verify(&mut conn).unwrap_err().to_string();
+    let drift = MIGRATIONS.check_drift(&mut conn).unwrap_err().to_string();
     assert!(
         drift.contains("column `users.nickname` is left over"),
         "{drift}"
     );
     conn.execute("ALTER TABLE users DROP COLUMN nickname")
         .unwrap();
-    MIGRATIONS.verify(&mut conn).unwrap();
+    MIGRATIONS.check_drift(&mut conn).unwrap();
     MIGRATIONS.downgrade(&mut conn, Target::Base).unwrap();
     assert_eq!(conn.introspect().unwrap(), Schema::new());
 }
@@ -559,9 +560,10 @@ fn stamp_and_history(db: &TestDb) {
         .unwrap();
     let history = MIGRATIONS.history(&mut conn).unwrap();
     assert_eq!(history.len(), MIGRATIONS.len());
-    assert!(history[..3]
-        .iter()
-        .all(|h| h.record.as_ref().is_some_and(|r| r.state == "applied")));
+    assert!(history[..3].iter().all(|h| h
+        .record
+        .as_ref()
+        .is_some_and(|r| r.state == VersionState::Applied)));
     assert!(history[3..].iter().all(|h| h.record.is_none()));
     let validate = history.iter().find(|h| h.revision == "0013").unwrap();
     assert_eq!(

@@ -216,6 +216,25 @@ fn sqlite_walk_backup_restore_and_new() {
         "{}",
         stdout(&o)
     );
+    assert!(stdout(&o).contains("SET lock_timeout = '5s';"));
+    // With the lock timeout the run would have.
+    let o = run(
+        &dir.0,
+        None,
+        &[
+            "sql",
+            "head",
+            "--dialect",
+            "postgres",
+            "--lock-timeout",
+            "2",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("SET lock_timeout = '2s';"),
+        "{}",
+        stdout(&o)
+    );
 
     // heads needs no database either.
     let o = run(&dir.0, None, &["heads"]);

@@ -124,8 +124,13 @@ fn sqlite_path(url: &str) -> PathBuf {
     PathBuf::from(crate::database::sqlite_path(url))
 }
 
-fn run(mut command: Command, what: &str) -> Result<Vec<u8>, CliError> {
-    let output = command.stdin(Stdio::null()).output().map_err(|e| {
+fn run(command: Command, what: &str) -> Result<Vec<u8>, CliError> {
+    run_with_input(command, Stdio::null(), what)
+}
+
+/// [`run`], its standard input read from `input`.
+fn run_with_input(mut command: Command, input: Stdio, what: &str) -> Result<Vec<u8>, CliError> {
+    let output = command.stdin(input).output().map_err(|e| {
         CliError::Io(format!(
             "cannot run {what}: {e} (is it installed and on PATH?)"
         ))
@@ -271,10 +276,9 @@ pub(super) fn restore(
             dialect.name()
         )));
     }
-    let position = |r: Option<&str>| r.and_then(|r| set.position(r)).map_or(0, |p| p + 1);
     {
         let mut db = connect(url)?;
-        // A database this binary cannot read the position of (an unknown
+        // A database this binary cannot place in its chain (an unknown
         // revision, a half-applied migration) is not "older": refuse.
         let current = match set.current(&mut db) {
             Ok(c) => c,
@@ -286,7 +290,7 @@ pub(super) fn restore(
             }
             Err(_) => None,
         };
-        let newer = position(current) > position(info.revision.as_deref());
+        let newer = set.count_up_to(current) > set.count_up_to(info.revision.as_deref());
         if newer && !force {
             return Err(CliError::Usage(format!(
                 "refusing to restore: {} is at {}, newer than the backup ({}); restoring would lose the migrations applied since. Downgrade first, or pass --force",
@@ -350,17 +354,7 @@ pub(super) fn restore(
                 std::fs::File::open(file).map_err(io(format!("opening {}", file.display())))?;
             let mut c = mysql_command("mysql", &server);
             c.arg(&server.database);
-            let output = c.stdin(dump).output().map_err(|e| {
-                CliError::Io(format!(
-                    "cannot run mysql: {e} (is it installed and on PATH?)"
-                ))
-            })?;
-            if !output.status.success() {
-                return Err(CliError::Io(format!(
-                    "mysql failed: {}",
-                    String::from_utf8_lossy(&output.stderr).trim()
-                )));
-            }
+            run_with_input(c, Stdio::from(dump), "mysql")?;
         }
     }
     Ok(info)

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use godwit_core::schema::{ConstraintKind, Schema};
 use serde_json::{json, Value};
 
-use crate::{HistoryEntry, Phase, Step};
+use super::CliError;
+use crate::runner::VersionState;
+use crate::{ErrorParts, HistoryEntry, Phase, Step};
 
 /// Where results go, and in which form.
 pub(super) struct Out<W: Write> {
@@ -57,13 +59,31 @@ impl<W: Write> Out<W> {
         }
     }
 
-    /// An error message (already scrubbed of secrets).
-    pub(super) fn error(&mut self, message: &str) {
-        if self.json {
-            self.document(&json!({ "error": message }));
-        } else {
+    /// An error, each text passed through `scrub` (no secret is printed).
+    /// With `--json`: its whole message under `error`, and its parts
+    /// (revision, phase, op, statement, cause, state, next) each under its
+    /// own key, `null` where the error has none.
+    pub(super) fn error(&mut self, error: &CliError, scrub: impl Fn(&str) -> String) {
+        let message = scrub(&error.to_string());
+        if !self.json {
             eprintln!("error: {message}");
+            return;
         }
+        let parts = match error {
+            CliError::Runtime(e) => e.parts(),
+            CliError::Usage(_) | CliError::Io(_) => ErrorParts::default(),
+        };
+        let text = |part: Option<&str>| part.map(&scrub);
+        self.document(&json!({
+            "error": message,
+            "revision": text(parts.revision),
+            "phase": text(parts.phase),
+            "op": text(parts.op),
+            "statement": text(parts.statement),
+            "cause": text(parts.cause.as_deref()),
+            "state": text(parts.state.as_deref()),
+            "next": text(parts.next.as_deref()),
+        }));
     }
 
     pub(super) fn progress_start(&mut self, phase: Phase, revision: &str, message: &str) {
@@ -129,10 +149,12 @@ impl<W: Write> Out<W> {
                 None => ("pending".to_string(), String::new()),
                 Some(r) => (
                     match r.op_index {
-                        Some(i) if r.state != "applied" => format!("{} (op {})", r.state, i + 1),
-                        _ => r.state.clone(),
+                        Some(i) if r.state != VersionState::Applied => {
+                            format!("{} (op {})", r.state, i + 1)
+                        }
+                        _ => r.state.to_string(),
                     },
-                    if r.state == "applied" {
+                    if r.state == VersionState::Applied {
                         format!("{} ({} ms)", r.applied_at, r.execution_ms)
                     } else {
                         r.applied_at.clone()

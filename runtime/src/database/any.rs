@@ -40,17 +40,8 @@ impl std::fmt::Debug for AnyConnection {
 /// ```
 pub fn connect(url: &str) -> Result<AnyConnection, Error> {
     let shown = redact(url);
-    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-    #[allow(unused_variables)]
-    let unsupported = |backend: &str, feature: &str| {
-        Error::UnsupportedUrl {
-        url: shown.clone(),
-        reason: format!(
-            "this binary was built without {backend} support: enable the `{feature}` feature of godwit"
-        ),
-    }
-    };
-    let connection_error = |source| Error::Connection {
+    #[allow(unused_variables)] // with no backend feature
+    let failed = |source| Error::Connection {
         url: shown.clone(),
         source,
     };
@@ -65,62 +56,65 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
             ),
         });
     }
+    match dialect_of(url)? {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => diesel::pg::PgConnection::establish(url)
+            .map(AnyConnection::Postgres)
+            .map_err(failed),
+        #[cfg(feature = "mysql")]
+        Dialect::Mysql => {
+            let url = match url.split_once("://") {
+                Some((_, rest)) => format!("mysql://{rest}"),
+                None => url.to_string(),
+            };
+            diesel::mysql::MysqlConnection::establish(&url)
+                .map(AnyConnection::Mysql)
+                .map_err(failed)
+        }
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => {
+            let path = sqlite_path(url);
+            let mut conn = diesel::sqlite::SqliteConnection::establish(path).map_err(failed)?;
+            // Wait for another connection's write lock (a migration, a
+            // hot journal being rolled back) instead of failing at once;
+            // the runner sets its own `Options::lock_wait` when it locks.
+            let wait = crate::Options::default().lock_wait.as_millis();
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut conn,
+                &format!("PRAGMA busy_timeout = {wait}"),
+            )
+            .map_err(|e| Error::database("setting SQLite's busy timeout", e))?;
+            Ok(AnyConnection::Sqlite(conn))
+        }
+        // A backend this binary was built without (none, with every feature).
+        #[allow(unreachable_patterns)]
+        other => {
+            let (backend, feature) = match other {
+                Dialect::Postgres => ("PostgreSQL", "postgres"),
+                Dialect::Mysql => ("MySQL", "mysql"),
+                Dialect::Sqlite => ("SQLite", "sqlite"),
+            };
+            Err(Error::UnsupportedUrl {
+                url: shown,
+                reason: format!(
+                    "this binary was built without {backend} support: enable the `{feature}` feature of godwit"
+                ),
+            })
+        }
+    }
+}
+
+/// The backend a URL names, as [`connect`] reads it: `postgres://` or
+/// `postgresql://`, `mysql://` or `mariadb://`, `sqlite://` or a plain path
+/// (any case of the scheme), whether or not this binary was built with it.
+pub(crate) fn dialect_of(url: &str) -> Result<Dialect, Error> {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     match scheme.as_deref() {
-        Some("postgres" | "postgresql") => {
-            #[cfg(feature = "postgres")]
-            {
-                diesel::pg::PgConnection::establish(url)
-                    .map(AnyConnection::Postgres)
-                    .map_err(connection_error)
-            }
-            #[cfg(not(feature = "postgres"))]
-            {
-                let _ = connection_error;
-                Err(unsupported("PostgreSQL", "postgres"))
-            }
-        }
-        Some("mysql" | "mariadb") => {
-            #[cfg(feature = "mysql")]
-            {
-                let url = match url.split_once("://") {
-                    Some((_, rest)) => format!("mysql://{rest}"),
-                    None => url.to_string(),
-                };
-                diesel::mysql::MysqlConnection::establish(&url)
-                    .map(AnyConnection::Mysql)
-                    .map_err(connection_error)
-            }
-            #[cfg(not(feature = "mysql"))]
-            {
-                let _ = connection_error;
-                Err(unsupported("MySQL", "mysql"))
-            }
-        }
-        Some("sqlite") | None => {
-            #[cfg(feature = "sqlite")]
-            {
-                let path = sqlite_path(url);
-                let mut conn =
-                    diesel::sqlite::SqliteConnection::establish(path).map_err(connection_error)?;
-                // Wait for another connection's write lock (a migration, a
-                // hot journal being rolled back) instead of failing at once;
-                // the runner sets its own `Options::lock_wait` when it locks.
-                let wait = crate::Options::default().lock_wait.as_millis();
-                diesel::connection::SimpleConnection::batch_execute(
-                    &mut conn,
-                    &format!("PRAGMA busy_timeout = {wait}"),
-                )
-                .map_err(|e| Error::database("setting SQLite's busy timeout", e))?;
-                Ok(AnyConnection::Sqlite(conn))
-            }
-            #[cfg(not(feature = "sqlite"))]
-            {
-                let _ = connection_error;
-                Err(unsupported("SQLite", "sqlite"))
-            }
-        }
+        Some("postgres" | "postgresql") => Ok(Dialect::Postgres),
+        Some("mysql" | "mariadb") => Ok(Dialect::Mysql),
+        Some("sqlite") | None => Ok(Dialect::Sqlite),
         Some(other) => Err(Error::UnsupportedUrl {
-            url: shown.clone(),
+            url: redact(url),
             reason: format!(
                 "`{other}://` is not a database godwit knows: use sqlite://, postgres:// or mysql://"
             ),

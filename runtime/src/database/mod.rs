@@ -22,9 +22,9 @@ mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
-#[cfg(feature = "cli")]
-pub(crate) use any::redact;
 pub use any::{connect, sqlite_path, AnyConnection};
+#[cfg(feature = "cli")]
+pub(crate) use any::{dialect_of, redact};
 
 /// One row read back, every column as text (`None` for NULL).
 pub type Row = Vec<Option<String>>;

@@ -19,9 +19,9 @@
 //!   fault between the two leaves the row one op behind; recovery then reads
 //!   the schema back to tell (see `recovery`).
 
-use godwit_core::Phase;
-
-use super::{begin, run_statement, version, OpFailure, Options, RenderedOp};
+use super::plan::RenderedOp;
+use super::statements::{backoff, begin, run_statement, OpFailure};
+use super::{version, Options};
 use crate::database::Database;
 use crate::dialect::{Backfill, Dialect, Statement};
 
@@ -194,7 +194,7 @@ fn statement<D: Database + ?Sized>(
                 };
                 match retry {
                     Some(o) if failure.is_lock_timeout() && attempt < o.retries => {
-                        std::thread::sleep(super::backoff(o.retry_backoff, attempt));
+                        std::thread::sleep(backoff(o.retry_backoff, attempt));
                         attempt += 1;
                     }
                     _ => return Err(failure),
@@ -249,59 +249,5 @@ fn backfill<D: Database + ?Sized>(
             Some(k) => last = Some(k),
             None => return Ok(()),
         }
-    }
-}
-
-/// What the version row of a migration stopped at op `index` promises, for
-/// the "state now" of an error: (what is applied, whether `upgrade` /
-/// `downgrade` will resume by itself). `refused`: the database refused the
-/// statement (rather than the connection being lost).
-pub(crate) fn stopped_at(
-    d: Dialect,
-    ops: &[RenderedOp],
-    index: usize,
-    phase: Phase,
-    resume_key: Option<&str>,
-    refused: bool,
-) -> (String, bool) {
-    let done = match index {
-        0 => format!("no op of this {} is applied", phase.name()),
-        1 => format!("op 1 of this {} is applied and recorded", phase.name()),
-        n => format!(
-            "ops 1 to {n} of this {} are applied and recorded",
-            phase.name()
-        ),
-    };
-    let Some(op) = ops.get(index) else {
-        return (format!("{done}; every op completed"), true);
-    };
-    let n = index + 1;
-    match class(d, op) {
-        OpClass::Atomic => (
-            format!("{done}; op {n} ran in a transaction with its record and was rolled back: nothing of it is applied"),
-            true,
-        ),
-        OpClass::Batched => (
-            match resume_key {
-                Some(k) => format!("{done}; op {n} is a batched backfill: its batches up to key {k} are committed and recorded, the rest are not"),
-                None => format!("{done}; op {n} is a batched backfill: the batches it committed are recorded with the key they reached, the rest are not applied"),
-            },
-            true,
-        ),
-        OpClass::Outside if refused && matches!(op.statements.as_slice(), [Statement::Sql(_)]) => (
-            format!("{done}; op {n} is one statement, which the database refused: nothing of it is applied"),
-            true,
-        ),
-        OpClass::Outside => (
-            format!(
-                "{done}; op {n} runs outside a transaction ({}) and may be partly applied; the next run reads the schema back to tell",
-                if d == Dialect::Mysql {
-                    "MySQL commits each DDL statement"
-                } else {
-                    "a concurrent index build"
-                }
-            ),
-            false,
-        ),
     }
 }

@@ -23,8 +23,9 @@
 use godwit_core::schema::Schema;
 use godwit_core::{Migration, Phase};
 
+use super::plan::{count_before, RenderedOp};
 use super::recorded::{class, OpClass, Start};
-use super::{AppliedRecord, RenderedOp};
+use super::version::AppliedRecord;
 use crate::database::{text, Database};
 use crate::dialect::{normalise, Dialect, Statement};
 use crate::{Error, MigrationSet};
@@ -45,7 +46,7 @@ fn model_before(
     phase: Phase,
     index: usize,
 ) -> Result<Schema, Error> {
-    let mut schema = set.schema_at(if phase == Phase::Upgrade { k } else { k + 1 })?;
+    let mut schema = set.schema_at(count_before(k, phase))?;
     for op in m.ops(phase).iter().take(index) {
         // The set replayed when it was built; a failure here cannot happen,
         // and if it did the comparison below would refuse.
@@ -151,19 +152,19 @@ pub(crate) fn plan<D: Database + ?Sized>(
         });
     }
     let single = matches!(op.statements.as_slice(), [Statement::Sql(_)]);
-    if record.state.ends_with("_failed") && single {
+    if record.state.is_failed() && single {
         return Ok(resume(
             i,
             None,
             format!("op {n} is one statement, which the database rejected: nothing of it ran"),
         ));
     }
-    let before = normalise(&model_before(set, k, m, phase, i)?, d);
-    let mut after = model_before(set, k, m, phase, i)?;
+    let model = model_before(set, k, m, phase, i)?;
+    let mut after = model.clone();
     if let Some(o) = m.ops(phase).get(i) {
         let _ = after.apply(o);
     }
-    let after = normalise(&after, d);
+    let (before, after) = (normalise(&model, d), normalise(&after, d));
     let mut tables: Vec<String> = before
         .tables
         .keys()

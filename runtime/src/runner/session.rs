@@ -8,6 +8,8 @@
 //! - MySQL: `lock_wait_timeout` from [`Options`]; `foreign_key_checks` is
 //!   set back on at the end in case a failed op left it off.
 
+use std::time::Duration;
+
 use super::Options;
 use crate::database::{text, Database};
 use crate::dialect::Dialect;
@@ -62,13 +64,22 @@ fn setting<D: Database + ?Sized>(db: &mut D, sql: &str, context: &str) -> Result
 
 /// PostgreSQL's timeouts for the session.
 fn pg_timeouts(options: &Options) -> String {
-    let statement = options
-        .statement_timeout
-        .map_or(0, |t| t.as_millis().max(1));
+    let statement = options.statement_timeout.map_or("0".into(), pg_interval);
     format!(
-        "SET lock_timeout = '{}ms'; SET statement_timeout = '{statement}ms'",
-        options.lock_timeout.as_millis().max(1)
+        "SET lock_timeout = '{}'; SET statement_timeout = '{statement}'",
+        pg_interval(options.lock_timeout)
     )
+}
+
+/// A PostgreSQL timeout setting: whole seconds as `5s`, else milliseconds,
+/// at least 1 (0 would mean no timeout at all).
+pub(crate) fn pg_interval(d: Duration) -> String {
+    let ms = d.as_millis().max(1);
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
 }
 
 /// Turns SQLite's foreign keys off; returns whether they were on.
@@ -101,4 +112,20 @@ pub(crate) fn restore_foreign_keys<D: Database + ?Sized>(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_timeouts() {
+        assert_eq!(pg_interval(Duration::from_secs(5)), "5s");
+        assert_eq!(pg_interval(Duration::from_millis(1500)), "1500ms");
+        assert_eq!(pg_interval(Duration::ZERO), "1ms");
+        assert_eq!(
+            pg_timeouts(&Options::default()),
+            "SET lock_timeout = '5s'; SET statement_timeout = '0'"
+        );
+    }
 }

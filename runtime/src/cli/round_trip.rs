@@ -1,7 +1,8 @@
-//! `verify`: on a scratch database next to the real one, every migration up,
-//! down and up again, with the introspected schema compared to the model the
-//! compiler computed after each step. The rollback is tested before it is
-//! needed.
+//! The command `verify`, a round trip: on a scratch database next to the
+//! real one, every migration up, down and up again, with the introspected
+//! schema compared to the model the compiler computed after each step. The
+//! rollback is tested before it is needed. (Not `MigrationSet::check_drift`,
+//! which compares the real database with its model once.)
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -9,11 +10,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use godwit_core::schema::Difference;
 use serde_json::json;
 
-use super::output::Out;
-use super::{dialect_of, CliError};
+use super::{dialect_of, CliError, Context};
 use crate::database::{redact, Database};
 use crate::dialect::normalise;
-use crate::{connect, AnyConnection, Dialect, MigrationSet, Options, Target};
+use crate::{connect, AnyConnection, Dialect, MigrationSet, Target};
 
 /// A database created for the run and removed afterwards.
 pub(super) struct Scratch {
@@ -133,19 +133,9 @@ fn compare(
         .collect())
 }
 
-fn target_at(set: &MigrationSet, count: usize) -> Target<'static> {
-    match count {
-        0 => Target::Base,
-        n => Target::Revision(&set.migrations()[n - 1].revision),
-    }
-}
-
-pub(super) fn verify<W: Write>(
-    set: &MigrationSet,
-    url: &str,
-    options: &Options,
-    out: &mut Out<W>,
-) -> Result<u8, CliError> {
+/// The round trip of every migration, and a line per migration.
+pub(super) fn run<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
+    let (set, url, options, out) = (cx.set, cx.url()?, cx.options(), &mut cx.out);
     let scratch = Scratch::create(url)?;
     let mut db = connect(&scratch.url)?;
     if !out.is_json() {
@@ -159,7 +149,7 @@ pub(super) fn verify<W: Write>(
     let mut failed = 0;
     for (k, m) in set.migrations().iter().enumerate() {
         let mut problems = Vec::new();
-        set.upgrade_with(&mut db, target_at(set, k + 1), options)?;
+        set.upgrade_with(&mut db, set.target_after(k + 1), &options)?;
         problems.extend(
             compare(set, &mut db, k + 1)?
                 .into_iter()
@@ -167,13 +157,13 @@ pub(super) fn verify<W: Write>(
         );
         let mut undone = false;
         if m.irreversible.is_none() {
-            set.downgrade_with(&mut db, target_at(set, k), options)?;
+            set.downgrade_with(&mut db, set.target_after(k), &options)?;
             problems.extend(
                 compare(set, &mut db, k)?
                     .into_iter()
                     .map(|d| format!("after downgrade: {d}")),
             );
-            set.upgrade_with(&mut db, target_at(set, k + 1), options)?;
+            set.upgrade_with(&mut db, set.target_after(k + 1), &options)?;
             problems.extend(
                 compare(set, &mut db, k + 1)?
                     .into_iter()
@@ -207,7 +197,7 @@ pub(super) fn verify<W: Write>(
     // Down to base at the end: the whole chain of downgrades works too.
     let mut base_ok = true;
     if set.migrations().iter().all(|m| m.irreversible.is_none()) {
-        set.downgrade_with(&mut db, Target::Base, options)?;
+        set.downgrade_with(&mut db, Target::Base, &options)?;
         let left = compare(set, &mut db, 0)?;
         base_ok = left.is_empty();
         if !base_ok && !out.is_json() {

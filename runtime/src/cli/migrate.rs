@@ -1,0 +1,219 @@
+//! `upgrade` and `downgrade`: the run planned by the runner (which decides
+//! the target, the direction and the irreversible refusal), then one
+//! migration at a time, with a line each, a progress line for a long one,
+//! and the data-loss refusal of `downgrade`.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::args::parse_target;
+use super::output::Ticker;
+use super::{backup, CliError, Context};
+use crate::runner::Refusal;
+use crate::{AnyConnection, Database, Error, Loss, MigrationSet, Phase, Target};
+
+/// `upgrade [TARGET] [--sql] [--backup DIR]`.
+pub(super) fn upgrade<W: Write>(
+    cx: &mut Context<'_, W>,
+    target: Option<&str>,
+    sql: bool,
+    backup: Option<&Path>,
+) -> Result<u8, CliError> {
+    let set = cx.set;
+    let target = parse_target(target.unwrap_or("head"))?;
+    let mut db = cx.open()?;
+    if sql {
+        return offline(cx, &mut db, target);
+    }
+    if let Some(dir) = backup {
+        let pending = set.len() - set.count_up_to(set.current(&mut db)?);
+        if pending > 0 {
+            let made = backup::backup(set, &mut db, cx.url()?, dir)?;
+            cx.out.line(
+                &format!("backed up to {}", made.file.display()),
+                json!({ "backup": made }),
+            );
+        }
+    }
+    step_through(cx, &mut db, target, Phase::Upgrade)
+}
+
+/// `downgrade TARGET [--sql] [--allow-data-loss]`.
+pub(super) fn downgrade<W: Write>(
+    cx: &mut Context<'_, W>,
+    target: &str,
+    sql: bool,
+    allow_data_loss: bool,
+) -> Result<u8, CliError> {
+    let target = parse_target(target)?;
+    let mut db = cx.open()?;
+    if sql {
+        return offline(cx, &mut db, target);
+    }
+    if !allow_data_loss {
+        refuse_data_loss(cx.set, &mut db, target)?;
+    }
+    step_through(cx, &mut db, target, Phase::Downgrade)
+}
+
+/// `--sql`: what the run from where the database is to `target` would run.
+fn offline<W: Write>(
+    cx: &mut Context<'_, W>,
+    db: &mut AnyConnection,
+    target: Target<'_>,
+) -> Result<u8, CliError> {
+    let set = cx.set;
+    let from = set.current(db)?.map_or(Target::Base, Target::Revision);
+    let sql = set.sql_with(db.dialect(), from, target, &cx.options())?;
+    cx.out.text(&sql);
+    Ok(0)
+}
+
+/// Refuses a downgrade that would lose data, listing what (an irreversible
+/// migration is refused by the plan whatever the flag).
+fn refuse_data_loss(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    target: Target<'_>,
+) -> Result<(), CliError> {
+    let Ok(current) = set.current(db) else {
+        // A half-applied or unknown state: the runner says what it is.
+        return Ok(());
+    };
+    let Ok(plan) = set.data_loss_in(db, target) else {
+        // A target outside the set: the plan says so.
+        return Ok(());
+    };
+    if plan.is_empty()
+        || plan.iter().any(|p| {
+            p.losses
+                .iter()
+                .any(|l| matches!(l, Loss::Irreversible { .. }))
+        })
+    {
+        return Ok(());
+    }
+    let lines: Vec<String> = plan.iter().map(|p| format!("  {p}")).collect();
+    Err(CliError::Usage(format!(
+        "refusing to downgrade from {}: it would lose data:\n{}\nNothing was undone. Back the database up first (`backup`), then run the same command with --allow-data-loss.",
+        current.unwrap_or("base"),
+        lines.join("\n")
+    )))
+}
+
+/// The command line's words for a run the runner refused before its first
+/// step.
+fn refused(refusal: Refusal) -> CliError {
+    CliError::Usage(match refusal {
+        Refusal::UnknownRevision { revision, .. } => format!(
+            "revision `{revision}` is not one of this binary's migrations (see `heads` and `history`)"
+        ),
+        Refusal::OutOfRange { step, from, len } => format!(
+            "{step:+} from {} is outside the history ({len} migrations)",
+            from.unwrap_or("base"),
+        ),
+        Refusal::WrongDirection { phase, from, .. } => {
+            let (way, other) = match phase {
+                Phase::Upgrade => ("backwards", "downgrade"),
+                Phase::Downgrade => ("forwards", "upgrade"),
+            };
+            format!(
+                "the database is at {}; {} cannot go {way} (use `{other}`)",
+                from.unwrap_or("base"),
+                phase.name(),
+            )
+        }
+        Refusal::Irreversible(m) => format!(
+            "cannot downgrade past {} ({:?}): it is irreversible: {}. Nothing was undone; downgrade to {} at the lowest",
+            m.revision,
+            &*m.message,
+            m.irreversible.as_deref().unwrap_or_default(),
+            m.revision
+        ),
+    })
+}
+
+/// Runs migrations one at a time towards `target`, printing a line per
+/// migration and, for a long one, a progress line with the elapsed time.
+fn step_through<W: Write>(
+    cx: &mut Context<'_, W>,
+    db: &mut AnyConnection,
+    target: Target<'_>,
+    phase: Phase,
+) -> Result<u8, CliError> {
+    let (set, options, out) = (cx.set, cx.options(), &mut cx.out);
+    let from = set.start_count(db, phase)?;
+    let started = Instant::now();
+    // Decided once, before the first step: a refusal (an irreversible
+    // migration in the range, say) means nothing is run.
+    let plan = set.plan(phase, target, from).map_err(refused)?;
+    let mut steps = Vec::new();
+    let mut count = from;
+    // One lock per step keeps other processes waiting only as long as needed.
+    while let Some(k) = plan.next(count) {
+        let m = set.migrations()[k];
+        let after = plan.after(k);
+        out.progress_start(phase, &m.revision, &m.message);
+        let ticker = Ticker::start(&m.revision, out.is_json());
+        let result = match phase {
+            Phase::Upgrade => set.upgrade_with(db, set.target_after(after), &options),
+            Phase::Downgrade => set.downgrade_with(db, set.target_after(after), &options),
+        };
+        ticker.stop();
+        let report = match result {
+            // Another process went past this step between our steps.
+            Err(Error::WrongDirection { .. }) => {
+                out.progress_skipped(&m.revision);
+                count = set.start_count(db, phase)?;
+                continue;
+            }
+            other => other?,
+        };
+        for s in &report.steps {
+            out.progress_done(s);
+            steps.push(s.clone());
+        }
+        if report.steps.is_empty() {
+            out.progress_skipped(&m.revision);
+        }
+        count = after;
+    }
+    let start = set.revision_after(from);
+    let now = set.revision_after(set.start_count(db, phase)?);
+    if steps.is_empty() && plan.from == plan.to {
+        out.line(
+            &format!(
+                "nothing to do: the database is at {}",
+                now.unwrap_or("base")
+            ),
+            json!({ "from": start, "to": now, "applied": [] }),
+        );
+    } else {
+        out.line(
+            &format!(
+                "{} {} migration(s) in {:.2} s: {} -> {}",
+                if phase == Phase::Upgrade {
+                    "applied"
+                } else {
+                    "undid"
+                },
+                steps.len(),
+                started.elapsed().as_secs_f64(),
+                start.unwrap_or("base"),
+                now.unwrap_or("base")
+            ),
+            json!({
+                "from": start,
+                "to": now,
+                "applied": steps.iter().map(|s| json!({
+                    "revision": s.revision, "message": s.message, "phase": s.phase.name(),
+                    "ms": s.duration.as_millis() as u64, "attempts": s.attempts, "resumed_at_op": s.resumed_at,
+                })).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    Ok(0)
+}
