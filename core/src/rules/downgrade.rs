@@ -47,7 +47,19 @@ fn nullability(nullable: bool) -> &'static str {
 }
 
 fn default(d: Option<&crate::model::DefaultValue>) -> String {
-    d.map_or("no default".to_string(), |d| format!("default {d}"))
+    d.map_or("none".to_string(), |d| d.to_string())
+}
+
+/// Something the downgrade leaves other than it was before the upgrade:
+/// the upgrade's fault when it changed it (`upgraded`, the value after the
+/// upgrade, differs from `before`), else the downgrade's.
+fn changed(what: &str, before: String, upgraded: Option<String>, restored: String) -> String {
+    match upgraded {
+        Some(upgraded) if upgraded != before => format!(
+            "upgrade changes {what} from {before} to {upgraded}; downgrade leaves {restored}"
+        ),
+        _ => format!("downgrade changes {what} to {restored}; it was {before} before the upgrade"),
+    }
 }
 
 /// The difference in words, blaming the body that caused it.
@@ -91,49 +103,33 @@ fn describe(d: &Difference, after: &Schema) -> String {
             column: c,
             expected,
             found,
-        } => match column(after, table, c) {
-            Some(a) if a.ty != *expected => format!(
-                "upgrade changes the type of `{table}.{c}` from {expected} to {}; downgrade leaves it {found}",
-                a.ty
-            ),
-            _ => format!(
-                "downgrade changes the type of `{table}.{c}` to {found}; it was {expected} before the upgrade"
-            ),
-        },
+        } => changed(
+            &format!("the type of `{table}.{c}`"),
+            expected.to_string(),
+            column(after, table, c).map(|a| a.ty.to_string()),
+            found.to_string(),
+        ),
         Difference::ColumnNullability {
             table,
             column: c,
             expected,
-        } => match column(after, table, c) {
-            Some(a) if a.nullable != *expected => format!(
-                "upgrade makes `{table}.{c}` {}; downgrade leaves it {}",
-                nullability(a.nullable),
-                nullability(!expected)
-            ),
-            _ => format!(
-                "downgrade makes `{table}.{c}` {}; it was {} before the upgrade",
-                nullability(!expected),
-                nullability(*expected)
-            ),
-        },
+        } => changed(
+            &format!("`{table}.{c}`"),
+            nullability(*expected).into(),
+            column(after, table, c).map(|a| nullability(a.nullable).into()),
+            nullability(!expected).into(),
+        ),
         Difference::ColumnDefault {
             table,
             column: c,
             expected,
             found,
-        } => match column(after, table, c) {
-            Some(a) if a.default != *expected => format!(
-                "upgrade changes `{table}.{c}` from {} to {}; downgrade leaves {}",
-                default(expected.as_ref()),
-                default(a.default.as_ref()),
-                default(found.as_ref())
-            ),
-            _ => format!(
-                "downgrade gives `{table}.{c}` {}; it had {} before the upgrade",
-                default(found.as_ref()),
-                default(expected.as_ref())
-            ),
-        },
+        } => changed(
+            &format!("the default of `{table}.{c}`"),
+            default(expected.as_ref()),
+            column(after, table, c).map(|a| default(a.default.as_ref())),
+            default(found.as_ref()),
+        ),
         Difference::MissingIndex { table, index } => {
             if has_index(after, table, index) {
                 format!("downgrade drops index `{index}` on `{table}`, which existed before the upgrade")
@@ -173,20 +169,13 @@ fn describe(d: &Difference, after: &Schema) -> String {
             name,
             expected,
         } => {
-            let validity = |v: bool| if v { "validated" } else { "NOT VALID" };
-            let upgraded = constraint(after, table, name).map(|c| c.valid);
-            match upgraded {
-                Some(v) if v != *expected => format!(
-                    "upgrade makes constraint `{name}` on `{table}` {}; downgrade leaves it {}",
-                    validity(v),
-                    validity(!expected)
-                ),
-                _ => format!(
-                    "downgrade leaves constraint `{name}` on `{table}` {}; it was {} before the upgrade",
-                    validity(!expected),
-                    validity(*expected)
-                ),
-            }
+            let validity = |v: bool| if v { "validated" } else { "NOT VALID" }.to_string();
+            changed(
+                &format!("constraint `{name}` on `{table}`"),
+                validity(*expected),
+                constraint(after, table, name).map(|c| validity(c.valid)),
+                validity(!expected),
+            )
         }
         // Not compared (see the module doc); kept for completeness.
         other @ Difference::ColumnOrder { .. } => other.to_string(),

@@ -222,7 +222,7 @@ fn downgrade_mismatch_names_the_first_difference() {
     ]);
     assert_eq!(
         wrong_type[0].message,
-        "upgrade changes the type of `users.username` from Varchar(50) to Text; downgrade leaves it Varchar(40)"
+        "upgrade changes the type of `users.username` from Varchar(50) to Text; downgrade leaves Varchar(40)"
     );
 
     let extra = check(&[

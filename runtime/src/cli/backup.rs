@@ -395,23 +395,21 @@ fn clear_mysql(db: &mut crate::AnyConnection, url: &str) -> Result<(), CliError>
     let rows = db
         .query("SELECT table_name AS c0 FROM information_schema.tables WHERE table_schema = DATABASE()", 1)
         .map_err(|e| CliError::Io(format!("listing the tables of {}: {e}", redact(url))))?;
-    let mut sql = String::from("SET FOREIGN_KEY_CHECKS = 0;");
+    // One statement at a time: a table name may hold a `;`.
+    let mut statements = vec!["SET FOREIGN_KEY_CHECKS = 0".to_string()];
     for row in rows {
         if let Some(Some(name)) = row.first() {
-            sql.push_str(&format!(
-                " DROP TABLE IF EXISTS {};",
+            statements.push(format!(
+                "DROP TABLE IF EXISTS {}",
                 Dialect::Mysql.quote(name)
             ));
         }
     }
-    sql.push_str(" SET FOREIGN_KEY_CHECKS = 1");
-    for statement in sql.split(';') {
-        let s = statement.trim();
-        if !s.is_empty() {
-            db.execute(s).map_err(|e| {
-                CliError::Io(format!("clearing {} before the restore: {e}", redact(url)))
-            })?;
-        }
+    statements.push("SET FOREIGN_KEY_CHECKS = 1".to_string());
+    for s in &statements {
+        db.execute(s).map_err(|e| {
+            CliError::Io(format!("clearing {} before the restore: {e}", redact(url)))
+        })?;
     }
     Ok(())
 }

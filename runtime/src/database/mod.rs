@@ -86,20 +86,61 @@ impl<D: Database + ?Sized> Database for &mut D {
 /// The tables introspection leaves out: godwit's version table and Diesel's.
 const OWN_TABLES: [&str; 2] = [crate::runner::VERSION_TABLE, "__diesel_schema_migrations"];
 
-/// The rows of `sql`, whose `c0` names a table, without godwit's and
-/// Diesel's own tables: the tables each backend's introspection reads.
+/// The one-column answer of a lock query, its failure described as `what`.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) fn lock_query<D: Database + ?Sized>(
+    db: &mut D,
+    sql: &str,
+    what: &str,
+) -> Result<Option<String>, Error> {
+    let rows = db.query(sql, 1).map_err(|e| Error::database(what, e))?;
+    Ok(rows.first().map(|r| text(r, 0).to_string()))
+}
+
+/// The end of an attempt to take the lock: taken, or a timeout after
+/// `options.lock_wait`.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) fn lock_taken(got: bool, dialect: Dialect, options: &Options) -> Result<(), Error> {
+    if got {
+        Ok(())
+    } else {
+        Err(Error::LockTimeout {
+            dialect,
+            waited: options.lock_wait,
+        })
+    }
+}
+
+/// The schema of the tables `sql` lists (its `c0` names each), read one by
+/// one by `read_table`, without godwit's and Diesel's own tables.
 #[cfg_attr(
     not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
     allow(dead_code)
 )]
-pub(crate) fn user_tables<D: Database + ?Sized>(
+pub(crate) fn read_tables<D: Database + ?Sized>(
     db: &mut D,
     sql: &str,
     columns: usize,
-) -> QueryResult<Vec<Row>> {
-    let mut rows = db.query(sql, columns)?;
-    rows.retain(|r| !OWN_TABLES.contains(&text(r, 0)));
-    Ok(rows)
+    mut read_table: impl FnMut(&mut D, &str, &Row) -> QueryResult<godwit_core::schema::Table>,
+) -> Result<Schema, Error> {
+    let backend = match db.dialect() {
+        Dialect::Postgres => "PostgreSQL",
+        Dialect::Mysql => "MySQL",
+        Dialect::Sqlite => "SQLite",
+    };
+    let mut schema = Schema::new();
+    let mut read = || {
+        for t in db.query(sql, columns)? {
+            let name = text(&t, 0).to_string();
+            if !OWN_TABLES.contains(&name.as_str()) {
+                let table = read_table(db, &name, &t)?;
+                schema.tables.insert(name, std::sync::Arc::new(table));
+            }
+        }
+        Ok(())
+    };
+    read().map_err(|e| Error::database(format!("reading the {backend} schema"), e))?;
+    Ok(schema)
 }
 
 /// Rows of up to ten text columns, `c0`..`c9`.
@@ -224,6 +265,21 @@ pub(crate) fn text(row: &Row, i: usize) -> &str {
 }
 
 /// A column type from a catalog's spelling of it (docs/TYPES.md, read backwards).
+pub(crate) fn column_type(
+    dialect: Dialect,
+    table: &str,
+    column: &str,
+    spelled: &str,
+) -> QueryResult<godwit_core::ColumnType> {
+    parse_type(dialect, spelled).ok_or_else(|| {
+        diesel::result::Error::DeserializationError(
+            format!("column `{table}.{column}` has type `{spelled}`, which godwit does not map to a column type")
+                .into(),
+        )
+    })
+}
+
+/// The column type a backend spells `spelled`, if godwit maps it.
 pub(crate) fn parse_type(dialect: Dialect, spelled: &str) -> Option<godwit_core::ColumnType> {
     use godwit_core::ColumnType::*;
     let lower = spelled.trim().to_ascii_lowercase();

@@ -4,7 +4,7 @@
 use diesel::mysql::MysqlConnection;
 use godwit_core::schema::{primary_key_name, Constraint, ConstraintKind, Index, Schema, Table};
 
-use super::{parse_action, parse_type, text, user_tables, Database};
+use super::{column_type, lock_query, lock_taken, parse_action, read_tables, text, Database};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -20,33 +20,21 @@ impl Database for MysqlConnection {
 
     fn lock(&mut self, options: &Options) -> Result<(), Error> {
         let secs = options.lock_wait.as_secs().max(1);
-        let rows = self
-            .query(
-                &format!("SELECT CAST(GET_LOCK({LOCK_NAME}, {secs}) AS CHAR) AS c0"),
-                1,
-            )
-            .map_err(|e| Error::database("taking the migration lock (GET_LOCK)", e))?;
-        if rows.first().is_some_and(|r| text(r, 0) == "1") {
-            Ok(())
-        } else {
-            Err(Error::LockTimeout {
-                dialect: Dialect::Mysql,
-                waited: options.lock_wait,
-            })
-        }
+        let answer = lock_query(
+            self,
+            &format!("SELECT CAST(GET_LOCK({LOCK_NAME}, {secs}) AS CHAR) AS c0"),
+            "taking the migration lock (GET_LOCK)",
+        )?;
+        lock_taken(answer.as_deref() == Some("1"), Dialect::Mysql, options)
     }
 
     fn unlock(&mut self) -> Result<(), Error> {
-        self.query(
-            &format!("SELECT CAST(RELEASE_LOCK({LOCK_NAME}) AS CHAR) AS c0"),
-            1,
-        )
-        .map(|_| ())
-        .map_err(|e| Error::database("releasing the migration lock (RELEASE_LOCK)", e))
+        let sql = format!("SELECT CAST(RELEASE_LOCK({LOCK_NAME}) AS CHAR) AS c0");
+        lock_query(self, &sql, "releasing the migration lock (RELEASE_LOCK)").map(drop)
     }
 
     fn introspect(&mut self) -> Result<Schema, Error> {
-        introspect(self).map_err(|e| Error::database("reading the MySQL schema", e))
+        read_tables(self, TABLES, 1, |db, name, _| read_table(db, name))
     }
 }
 
@@ -58,153 +46,139 @@ fn lit(s: &str) -> String {
     Dialect::Mysql.string_literal(s)
 }
 
-fn introspect(db: &mut MysqlConnection) -> diesel::QueryResult<Schema> {
-    let mut schema = Schema::new();
-    let tables = user_tables(
-        db,
-        "SELECT CAST(TABLE_NAME AS CHAR) AS c0 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
-        1,
-    )?;
-    for t in tables {
-        let name = text(&t, 0).to_string();
-        let mut table = Table::default();
-        let where_table = format!("TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {}", lit(&name));
-        for c in db.query(
-            &format!(
-                "SELECT CAST(COLUMN_NAME AS CHAR) AS c0, CAST(COLUMN_TYPE AS CHAR) AS c1, CAST(IS_NULLABLE AS CHAR) AS c2, CAST(COLUMN_DEFAULT AS CHAR) AS c3, CAST(EXTRA AS CHAR) AS c4 \
-                 FROM information_schema.COLUMNS WHERE {where_table} ORDER BY ORDINAL_POSITION"
-            ),
-            5,
-        )? {
-            let cname = text(&c, 0).to_string();
-            let ty = parse_type(Dialect::Mysql, text(&c, 1)).ok_or_else(|| {
-                diesel::result::Error::DeserializationError(
-                    format!(
-                        "column `{name}.{cname}` has type `{}`, which godwit does not map to a column type",
-                        text(&c, 1)
-                    )
-                    .into(),
-                )
-            })?;
-            // MariaDB reports "no default" on a nullable column as the text NULL.
-            let default = c[3]
-                .as_ref()
-                .filter(|d| !d.eq_ignore_ascii_case("null"))
-                .map(|d| godwit_core::DefaultValue::Sql(d.clone().into()));
-            table.columns.push(godwit_core::schema::ColumnState {
-                name: cname,
-                ty,
-                nullable: text(&c, 2) == "YES",
-                default,
-                autoincrement: text(&c, 4).to_ascii_lowercase().contains("auto_increment"),
-                deprecated: false,
-            });
-        }
-        let mut fk_names = Vec::new();
-        let mut fks: Vec<ForeignKeyRows> = Vec::new();
-        for f in db.query(
-            &format!(
-                "SELECT CAST(k.CONSTRAINT_NAME AS CHAR) AS c0, CAST(k.COLUMN_NAME AS CHAR) AS c1, CAST(k.REFERENCED_TABLE_NAME AS CHAR) AS c2, CAST(k.REFERENCED_COLUMN_NAME AS CHAR) AS c3, CAST(r.DELETE_RULE AS CHAR) AS c4 \
-                 FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
-                 ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
-                 WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = {} AND k.REFERENCED_TABLE_NAME IS NOT NULL \
-                 ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
-                lit(&name)
-            ),
-            5,
-        )? {
-            let cname = text(&f, 0).to_string();
-            match fks.last_mut() {
-                Some(g) if g.0 == cname => {
-                    g.1.push(text(&f, 1).to_string());
-                    g.3.push(text(&f, 3).to_string());
-                }
-                _ => fks.push((
-                    cname,
-                    vec![text(&f, 1).to_string()],
-                    text(&f, 2).to_string(),
-                    vec![text(&f, 3).to_string()],
-                    text(&f, 4).to_string(),
-                )),
-            }
-        }
-        for (cname, columns, ref_table, ref_columns, rule) in fks {
-            fk_names.push(cname.clone());
-            table.constraints.insert(
-                cname,
-                Constraint {
-                    kind: ConstraintKind::ForeignKey {
-                        columns,
-                        ref_table,
-                        ref_columns,
-                        on_delete: parse_action(&rule),
-                    },
-                    valid: true,
-                },
-            );
-        }
-        let mut indexes: Vec<(String, bool, Vec<String>)> = Vec::new();
-        for i in db.query(
-            &format!(
-                "SELECT CAST(INDEX_NAME AS CHAR) AS c0, CAST(NON_UNIQUE AS CHAR) AS c1, CAST(COLUMN_NAME AS CHAR) AS c2 \
-                 FROM information_schema.STATISTICS WHERE {where_table} ORDER BY INDEX_NAME, SEQ_IN_INDEX"
-            ),
-            3,
-        )? {
-            let iname = text(&i, 0).to_string();
-            match indexes.last_mut() {
-                Some(g) if g.0 == iname => g.2.push(text(&i, 2).to_string()),
-                _ => indexes.push((iname, text(&i, 1) == "0", vec![text(&i, 2).to_string()])),
-            }
-        }
-        for (iname, unique, columns) in indexes {
-            if iname == "PRIMARY" {
-                table.constraints.insert(
-                    primary_key_name(&name),
-                    Constraint {
-                        kind: ConstraintKind::PrimaryKey { columns },
-                        valid: true,
-                    },
-                );
-            } else if fk_names.contains(&iname) {
-                // The index the server made for a foreign key that had none.
-            } else {
-                table.indexes.insert(
-                    iname,
-                    Index {
-                        columns,
-                        unique,
-                        predicate: None,
-                    },
-                );
-            }
-        }
-        let column_names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-        for c in db.query(
-            &format!(
-                "SELECT CAST(c.CONSTRAINT_NAME AS CHAR) AS c0, CAST(c.CHECK_CLAUSE AS CHAR) AS c1 \
-                 FROM information_schema.TABLE_CONSTRAINTS t JOIN information_schema.CHECK_CONSTRAINTS c \
-                 ON c.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND c.CONSTRAINT_NAME = t.CONSTRAINT_NAME \
-                 WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = {} AND t.CONSTRAINT_TYPE = 'CHECK'",
-                lit(&name)
-            ),
-            2,
-        )? {
-            let cname = text(&c, 0).to_string();
-            let clause = text(&c, 1).to_string();
-            // MariaDB's JSON columns are LONGTEXT with a check named after the column.
-            if column_names.contains(&cname) && clause.to_ascii_lowercase().starts_with("json_valid") {
-                continue;
-            }
-            table.constraints.insert(
-                cname,
-                Constraint {
-                    kind: ConstraintKind::Check { expr: clause },
-                    valid: true,
-                },
-            );
-        }
-        schema.tables.insert(name, std::sync::Arc::new(table));
+/// The tables of the database, in `c0`.
+const TABLES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS c0 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
+
+/// One table.
+fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table> {
+    let mut table = Table::default();
+    let where_table = format!("TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {}", lit(name));
+    for c in db.query(
+        &format!(
+            "SELECT CAST(COLUMN_NAME AS CHAR) AS c0, CAST(COLUMN_TYPE AS CHAR) AS c1, CAST(IS_NULLABLE AS CHAR) AS c2, CAST(COLUMN_DEFAULT AS CHAR) AS c3, CAST(EXTRA AS CHAR) AS c4 \
+             FROM information_schema.COLUMNS WHERE {where_table} ORDER BY ORDINAL_POSITION"
+        ),
+        5,
+    )? {
+        let cname = text(&c, 0).to_string();
+        let ty = column_type(Dialect::Mysql, name, &cname, text(&c, 1))?;
+        // MariaDB reports "no default" on a nullable column as the text NULL.
+        let default = c[3]
+            .as_ref()
+            .filter(|d| !d.eq_ignore_ascii_case("null"))
+            .map(|d| godwit_core::DefaultValue::Sql(d.clone().into()));
+        table.columns.push(godwit_core::schema::ColumnState {
+            name: cname,
+            ty,
+            nullable: text(&c, 2) == "YES",
+            default,
+            autoincrement: text(&c, 4).to_ascii_lowercase().contains("auto_increment"),
+            deprecated: false,
+        });
     }
-    Ok(schema)
+    let mut fk_names = Vec::new();
+    let mut fks: Vec<ForeignKeyRows> = Vec::new();
+    for f in db.query(
+        &format!(
+            "SELECT CAST(k.CONSTRAINT_NAME AS CHAR) AS c0, CAST(k.COLUMN_NAME AS CHAR) AS c1, CAST(k.REFERENCED_TABLE_NAME AS CHAR) AS c2, CAST(k.REFERENCED_COLUMN_NAME AS CHAR) AS c3, CAST(r.DELETE_RULE AS CHAR) AS c4 \
+             FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+             ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
+             WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = {} AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+             ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+            lit(name)
+        ),
+        5,
+    )? {
+        let cname = text(&f, 0).to_string();
+        match fks.last_mut() {
+            Some(g) if g.0 == cname => {
+                g.1.push(text(&f, 1).to_string());
+                g.3.push(text(&f, 3).to_string());
+            }
+            _ => fks.push((
+                cname,
+                vec![text(&f, 1).to_string()],
+                text(&f, 2).to_string(),
+                vec![text(&f, 3).to_string()],
+                text(&f, 4).to_string(),
+            )),
+        }
+    }
+    for (cname, columns, ref_table, ref_columns, rule) in fks {
+        fk_names.push(cname.clone());
+        table.constraints.insert(
+            cname,
+            Constraint {
+                kind: ConstraintKind::ForeignKey {
+                    columns,
+                    ref_table,
+                    ref_columns,
+                    on_delete: parse_action(&rule),
+                },
+                valid: true,
+            },
+        );
+    }
+    let mut indexes: Vec<(String, bool, Vec<String>)> = Vec::new();
+    for i in db.query(
+        &format!(
+            "SELECT CAST(INDEX_NAME AS CHAR) AS c0, CAST(NON_UNIQUE AS CHAR) AS c1, CAST(COLUMN_NAME AS CHAR) AS c2 \
+             FROM information_schema.STATISTICS WHERE {where_table} ORDER BY INDEX_NAME, SEQ_IN_INDEX"
+        ),
+        3,
+    )? {
+        let iname = text(&i, 0).to_string();
+        match indexes.last_mut() {
+            Some(g) if g.0 == iname => g.2.push(text(&i, 2).to_string()),
+            _ => indexes.push((iname, text(&i, 1) == "0", vec![text(&i, 2).to_string()])),
+        }
+    }
+    for (iname, unique, columns) in indexes {
+        if iname == "PRIMARY" {
+            table.constraints.insert(
+                primary_key_name(name),
+                Constraint {
+                    kind: ConstraintKind::PrimaryKey { columns },
+                    valid: true,
+                },
+            );
+        } else if fk_names.contains(&iname) {
+            // The index the server made for a foreign key that had none.
+        } else {
+            table.indexes.insert(
+                iname,
+                Index {
+                    columns,
+                    unique,
+                    predicate: None,
+                },
+            );
+        }
+    }
+    let column_names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    for c in db.query(
+        &format!(
+            "SELECT CAST(c.CONSTRAINT_NAME AS CHAR) AS c0, CAST(c.CHECK_CLAUSE AS CHAR) AS c1 \
+             FROM information_schema.TABLE_CONSTRAINTS t JOIN information_schema.CHECK_CONSTRAINTS c \
+             ON c.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND c.CONSTRAINT_NAME = t.CONSTRAINT_NAME \
+             WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = {} AND t.CONSTRAINT_TYPE = 'CHECK'",
+            lit(name)
+        ),
+        2,
+    )? {
+        let cname = text(&c, 0).to_string();
+        let clause = text(&c, 1).to_string();
+        // MariaDB's JSON columns are LONGTEXT with a check named after the column.
+        if column_names.contains(&cname) && clause.to_ascii_lowercase().starts_with("json_valid") {
+            continue;
+        }
+        table.constraints.insert(
+            cname,
+            Constraint {
+                kind: ConstraintKind::Check { expr: clause },
+                valid: true,
+            },
+        );
+    }
+    Ok(table)
 }

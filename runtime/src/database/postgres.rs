@@ -6,7 +6,10 @@
 use diesel::pg::PgConnection;
 use godwit_core::schema::{Constraint, ConstraintKind, Index, Schema, Table};
 
-use super::{parse_action, parse_type, poll_lock, split_list, text, user_tables, Database};
+use super::{
+    column_type, lock_query, lock_taken, parse_action, poll_lock, read_tables, split_list, text,
+    Database,
+};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -24,37 +27,28 @@ impl Database for PgConnection {
 
     fn lock(&mut self, options: &Options) -> Result<(), Error> {
         let got = poll_lock(options.lock_wait, || {
-            let rows = self
-                .query(
-                    &format!("SELECT CAST(pg_try_advisory_lock({LOCK_KEY}) AS TEXT) AS c0"),
-                    1,
-                )
-                .map_err(|e| {
-                    Error::database("taking the migration lock (pg_try_advisory_lock)", e)
-                })?;
-            Ok(rows.first().is_some_and(|r| text(r, 0) == "true"))
+            let answer = lock_query(
+                self,
+                &format!("SELECT CAST(pg_try_advisory_lock({LOCK_KEY}) AS TEXT) AS c0"),
+                "taking the migration lock (pg_try_advisory_lock)",
+            )?;
+            Ok(answer.as_deref() == Some("true"))
         })?;
-        if got {
-            Ok(())
-        } else {
-            Err(Error::LockTimeout {
-                dialect: Dialect::Postgres,
-                waited: options.lock_wait,
-            })
-        }
+        lock_taken(got, Dialect::Postgres, options)
     }
 
     fn unlock(&mut self) -> Result<(), Error> {
-        self.query(
-            &format!("SELECT CAST(pg_advisory_unlock({LOCK_KEY}) AS TEXT) AS c0"),
-            1,
+        let sql = format!("SELECT CAST(pg_advisory_unlock({LOCK_KEY}) AS TEXT) AS c0");
+        lock_query(
+            self,
+            &sql,
+            "releasing the migration lock (pg_advisory_unlock)",
         )
-        .map(|_| ())
-        .map_err(|e| Error::database("releasing the migration lock (pg_advisory_unlock)", e))
+        .map(drop)
     }
 
     fn introspect(&mut self) -> Result<Schema, Error> {
-        introspect(self).map_err(|e| Error::database("reading the PostgreSQL schema", e))
+        read_tables(self, TABLES, 1, |db, name, _| read_table(db, name))
     }
 }
 
@@ -77,106 +71,92 @@ fn attnames(keys: &str, rel: &str) -> String {
     )
 }
 
-fn introspect(db: &mut PgConnection) -> diesel::QueryResult<Schema> {
-    let mut schema = Schema::new();
-    let tables = user_tables(
-        db,
-        "SELECT c.relname AS c0 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname",
-        1,
-    )?;
-    for t in tables {
-        let name = text(&t, 0).to_string();
-        let rel = oid(&name);
-        let mut table = Table::default();
-        for c in db.query(
-            &format!(
-                "SELECT a.attname AS c0, pg_catalog.format_type(a.atttypid, a.atttypmod) AS c1, CAST(a.attnotnull AS TEXT) AS c2, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS c3, CAST(a.attidentity AS TEXT) AS c4 \
-                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-                 WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
-            ),
-            5,
-        )? {
-            let cname = text(&c, 0).to_string();
-            let ty = parse_type(Dialect::Postgres, text(&c, 1)).ok_or_else(|| {
-                diesel::result::Error::DeserializationError(
-                    format!(
-                        "column `{name}.{cname}` has type `{}`, which godwit does not map to a column type",
-                        text(&c, 1)
-                    )
-                    .into(),
-                )
-            })?;
-            table.columns.push(godwit_core::schema::ColumnState {
-                name: cname,
-                ty,
-                nullable: text(&c, 2) != "true",
-                default: c[3]
-                    .as_ref()
-                    .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
-                autoincrement: !text(&c, 4).is_empty(),
-                deprecated: false,
-            });
-        }
-        for i in db.query(
-            &format!(
-                "SELECT i.relname AS c0, CAST(ix.indisunique AS TEXT) AS c1, pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS c2, {} AS c3, \
-                 CAST(EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS TEXT) AS c4 \
-                 FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid WHERE ix.indrelid = {rel}",
-                attnames("CAST(ix.indkey AS int2[])", "ix.indrelid")
-            ),
-            5,
-        )? {
-            if text(&i, 4) == "true" {
-                continue; // the index of a primary key or unique constraint
-            }
-            table.indexes.insert(
-                text(&i, 0).to_string(),
-                Index {
-                    columns: split_list(i[3].as_deref()),
-                    unique: text(&i, 1) == "true",
-                    predicate: i[2].clone(),
-                },
-            );
-        }
-        for c in db.query(
-            &format!(
-                "SELECT con.conname AS c0, CAST(con.contype AS TEXT) AS c1, CAST(con.convalidated AS TEXT) AS c2, {} AS c3, rc.relname AS c4, {} AS c5, CAST(con.confdeltype AS TEXT) AS c6, pg_catalog.pg_get_expr(con.conbin, con.conrelid) AS c7 \
-                 FROM pg_catalog.pg_constraint con LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
-                 WHERE con.conrelid = {rel} AND con.contype IN ('p', 'u', 'f', 'c')",
-                attnames("con.conkey", "con.conrelid"),
-                attnames("con.confkey", "con.confrelid")
-            ),
-            8,
-        )? {
-            let columns = split_list(c[3].as_deref());
-            let kind = match text(&c, 1) {
-                "p" => ConstraintKind::PrimaryKey { columns },
-                "u" => ConstraintKind::Unique { columns },
-                "f" => ConstraintKind::ForeignKey {
-                    columns,
-                    ref_table: text(&c, 4).to_string(),
-                    ref_columns: split_list(c[5].as_deref()),
-                    on_delete: parse_action(match text(&c, 6) {
-                        "r" => "RESTRICT",
-                        "c" => "CASCADE",
-                        "n" => "SET NULL",
-                        "d" => "SET DEFAULT",
-                        _ => "NO ACTION",
-                    }),
-                },
-                _ => ConstraintKind::Check {
-                    expr: text(&c, 7).to_string(),
-                },
-            };
-            table.constraints.insert(
-                text(&c, 0).to_string(),
-                Constraint {
-                    kind,
-                    valid: text(&c, 2) == "true",
-                },
-            );
-        }
-        schema.tables.insert(name, std::sync::Arc::new(table));
+/// The tables of the database, in `c0`.
+const TABLES: &str = "SELECT c.relname AS c0 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname";
+
+/// One table.
+fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
+    let rel = oid(name);
+    let mut table = Table::default();
+    for c in db.query(
+        &format!(
+            "SELECT a.attname AS c0, pg_catalog.format_type(a.atttypid, a.atttypmod) AS c1, CAST(a.attnotnull AS TEXT) AS c2, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS c3, CAST(a.attidentity AS TEXT) AS c4 \
+             FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+             WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
+        ),
+        5,
+    )? {
+        let cname = text(&c, 0).to_string();
+        let ty = column_type(Dialect::Postgres, name, &cname, text(&c, 1))?;
+        table.columns.push(godwit_core::schema::ColumnState {
+            name: cname,
+            ty,
+            nullable: text(&c, 2) != "true",
+            default: c[3]
+                .as_ref()
+                .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
+            autoincrement: !text(&c, 4).is_empty(),
+            deprecated: false,
+        });
     }
-    Ok(schema)
+    for i in db.query(
+        &format!(
+            "SELECT i.relname AS c0, CAST(ix.indisunique AS TEXT) AS c1, pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS c2, {} AS c3, \
+             CAST(EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS TEXT) AS c4 \
+             FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid WHERE ix.indrelid = {rel}",
+            attnames("CAST(ix.indkey AS int2[])", "ix.indrelid")
+        ),
+        5,
+    )? {
+        if text(&i, 4) == "true" {
+            continue; // the index of a primary key or unique constraint
+        }
+        table.indexes.insert(
+            text(&i, 0).to_string(),
+            Index {
+                columns: split_list(i[3].as_deref()),
+                unique: text(&i, 1) == "true",
+                predicate: i[2].clone(),
+            },
+        );
+    }
+    for c in db.query(
+        &format!(
+            "SELECT con.conname AS c0, CAST(con.contype AS TEXT) AS c1, CAST(con.convalidated AS TEXT) AS c2, {} AS c3, rc.relname AS c4, {} AS c5, CAST(con.confdeltype AS TEXT) AS c6, pg_catalog.pg_get_expr(con.conbin, con.conrelid) AS c7 \
+             FROM pg_catalog.pg_constraint con LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
+             WHERE con.conrelid = {rel} AND con.contype IN ('p', 'u', 'f', 'c')",
+            attnames("con.conkey", "con.conrelid"),
+            attnames("con.confkey", "con.confrelid")
+        ),
+        8,
+    )? {
+        let columns = split_list(c[3].as_deref());
+        let kind = match text(&c, 1) {
+            "p" => ConstraintKind::PrimaryKey { columns },
+            "u" => ConstraintKind::Unique { columns },
+            "f" => ConstraintKind::ForeignKey {
+                columns,
+                ref_table: text(&c, 4).to_string(),
+                ref_columns: split_list(c[5].as_deref()),
+                on_delete: parse_action(match text(&c, 6) {
+                    "r" => "RESTRICT",
+                    "c" => "CASCADE",
+                    "n" => "SET NULL",
+                    "d" => "SET DEFAULT",
+                    _ => "NO ACTION",
+                }),
+            },
+            _ => ConstraintKind::Check {
+                expr: text(&c, 7).to_string(),
+            },
+        };
+        table.constraints.insert(
+            text(&c, 0).to_string(),
+            Constraint {
+                kind,
+                valid: text(&c, 2) == "true",
+            },
+        );
+    }
+    Ok(table)
 }

@@ -18,7 +18,7 @@ use godwit_core::schema::{
 };
 use godwit_core::sql_text::{self, Syntax, Token};
 
-use super::{parse_action, parse_type, text, user_tables, Database};
+use super::{column_type, parse_action, read_tables, text, Database, Row};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -104,7 +104,7 @@ impl Database for SqliteConnection {
     }
 
     fn introspect(&mut self) -> Result<Schema, Error> {
-        introspect(self).map_err(|e| Error::database("reading the SQLite schema", e))
+        read_tables(self, TABLES, 2, read_table)
     }
 }
 
@@ -112,162 +112,146 @@ fn lit(s: &str) -> String {
     Dialect::Sqlite.string_literal(s)
 }
 
-fn introspect(db: &mut SqliteConnection) -> diesel::QueryResult<Schema> {
-    let mut schema = Schema::new();
-    let tables = user_tables(
-        db,
-        "SELECT name AS c0, sql AS c1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-        2,
+/// The tables of the database, in `c0` and their SQL in `c1`.
+const TABLES: &str = "SELECT name AS c0, sql AS c1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+
+/// One table, named `name`; `t` is its row of `sqlite_master` (its SQL).
+fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryResult<Table> {
+    let table_sql = text(t, 1).to_string();
+    let declared = parse_constraint_clauses(&table_sql);
+    let mut table = Table::default();
+    let columns = db.query(
+        &format!(
+            "SELECT name AS c0, type AS c1, CAST(\"notnull\" AS TEXT) AS c2, dflt_value AS c3, CAST(pk AS TEXT) AS c4 FROM pragma_table_info({}) ORDER BY cid",
+            lit(name)
+        ),
+        5,
     )?;
-    for t in tables {
-        let name = text(&t, 0).to_string();
-        let table_sql = text(&t, 1).to_string();
-        let declared = parse_constraint_clauses(&table_sql);
-        let mut table = Table::default();
-        let columns = db.query(
-            &format!(
-                "SELECT name AS c0, type AS c1, CAST(\"notnull\" AS TEXT) AS c2, dflt_value AS c3, CAST(pk AS TEXT) AS c4 FROM pragma_table_info({}) ORDER BY cid",
-                lit(&name)
-            ),
-            5,
-        )?;
-        let mut pk: Vec<(i64, String)> = Vec::new();
-        for c in &columns {
-            let cname = text(c, 0).to_string();
-            let key: i64 = text(c, 4).parse().unwrap_or(0);
-            if key > 0 {
-                pk.push((key, cname.clone()));
-            }
-            let ty = parse_type(Dialect::Sqlite, text(c, 1))
-                .ok_or_else(|| unknown_type(&name, &cname, text(c, 1)))?;
-            table.columns.push(godwit_core::schema::ColumnState {
-                name: cname,
-                ty,
-                nullable: text(c, 2) == "0" && key == 0,
-                default: c[3]
-                    .as_ref()
-                    .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
-                autoincrement: false,
-                deprecated: false,
-            });
+    let mut pk: Vec<(i64, String)> = Vec::new();
+    for c in &columns {
+        let cname = text(c, 0).to_string();
+        let key: i64 = text(c, 4).parse().unwrap_or(0);
+        if key > 0 {
+            pk.push((key, cname.clone()));
         }
-        pk.sort();
-        let pk: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
-        if pk.len() == 1 && sql_text::find_keyword(&table_sql, SQLITE, "AUTOINCREMENT").is_some() {
-            if let Some(c) = table.columns.iter_mut().find(|c| c.name == pk[0]) {
-                c.autoincrement = true;
-            }
+        let ty = column_type(Dialect::Sqlite, name, &cname, text(c, 1))?;
+        table.columns.push(godwit_core::schema::ColumnState {
+            name: cname,
+            ty,
+            nullable: text(c, 2) == "0" && key == 0,
+            default: c[3]
+                .as_ref()
+                .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
+            autoincrement: false,
+            deprecated: false,
+        });
+    }
+    pk.sort();
+    let pk: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
+    if pk.len() == 1 && sql_text::find_keyword(&table_sql, SQLITE, "AUTOINCREMENT").is_some() {
+        if let Some(c) = table.columns.iter_mut().find(|c| c.name == pk[0]) {
+            c.autoincrement = true;
         }
-        if !pk.is_empty() {
-            let cname = declared_name(&declared, Clause::PrimaryKey, &pk, || {
-                primary_key_name(&name)
+    }
+    if !pk.is_empty() {
+        let cname = declared_name(&declared, Clause::PrimaryKey, &pk, || {
+            primary_key_name(name)
+        });
+        table
+            .constraints
+            .insert(cname, valid(ConstraintKind::PrimaryKey { columns: pk }));
+    }
+    let indexes = db.query(
+        &format!(
+            "SELECT name AS c0, CAST(\"unique\" AS TEXT) AS c1, origin AS c2 FROM pragma_index_list({}) ORDER BY name",
+            lit(name)
+        ),
+        3,
+    )?;
+    for i in &indexes {
+        let iname = text(i, 0).to_string();
+        let origin = text(i, 2);
+        if origin == "pk" {
+            continue;
+        }
+        let cols: Vec<String> = db
+            .query(
+                &format!(
+                    "SELECT name AS c0 FROM pragma_index_info({}) ORDER BY seqno",
+                    lit(&iname)
+                ),
+                1,
+            )?
+            .iter()
+            .map(|r| text(r, 0).to_string())
+            .collect();
+        if origin == "u" {
+            let cname = declared_name(&declared, Clause::Unique, &cols, || {
+                unique_name(name, &cols)
             });
             table
                 .constraints
-                .insert(cname, valid(ConstraintKind::PrimaryKey { columns: pk }));
+                .insert(cname, valid(ConstraintKind::Unique { columns: cols }));
+        } else {
+            let sql = db.query(
+                &format!(
+                    "SELECT sql AS c0 FROM sqlite_master WHERE type = 'index' AND name = {}",
+                    lit(&iname)
+                ),
+                1,
+            )?;
+            let predicate = sql.first().and_then(|r| index_predicate(text(r, 0)));
+            table.indexes.insert(
+                iname,
+                Index {
+                    columns: cols,
+                    unique: text(i, 1) == "1",
+                    predicate,
+                },
+            );
         }
-        let indexes = db.query(
-            &format!(
-                "SELECT name AS c0, CAST(\"unique\" AS TEXT) AS c1, origin AS c2 FROM pragma_index_list({}) ORDER BY name",
-                lit(&name)
-            ),
-            3,
-        )?;
-        for i in &indexes {
-            let iname = text(i, 0).to_string();
-            let origin = text(i, 2);
-            if origin == "pk" {
-                continue;
-            }
-            let cols: Vec<String> = db
-                .query(
-                    &format!(
-                        "SELECT name AS c0 FROM pragma_index_info({}) ORDER BY seqno",
-                        lit(&iname)
-                    ),
-                    1,
-                )?
-                .iter()
-                .map(|r| text(r, 0).to_string())
-                .collect();
-            if origin == "u" {
-                let cname = declared_name(&declared, Clause::Unique, &cols, || {
-                    unique_name(&name, &cols)
-                });
-                table
-                    .constraints
-                    .insert(cname, valid(ConstraintKind::Unique { columns: cols }));
-            } else {
-                let sql = db.query(
-                    &format!(
-                        "SELECT sql AS c0 FROM sqlite_master WHERE type = 'index' AND name = {}",
-                        lit(&iname)
-                    ),
-                    1,
-                )?;
-                let predicate = sql.first().and_then(|r| index_predicate(text(r, 0)));
-                table.indexes.insert(
-                    iname,
-                    Index {
-                        columns: cols,
-                        unique: text(i, 1) == "1",
-                        predicate,
-                    },
-                );
-            }
-        }
-        let fks = db.query(
-            &format!(
-                "SELECT CAST(id AS TEXT) AS c0, \"table\" AS c1, \"from\" AS c2, \"to\" AS c3, on_delete AS c4 FROM pragma_foreign_key_list({}) ORDER BY id, seq",
-                lit(&name)
-            ),
-            5,
-        )?;
-        let mut grouped: Vec<ForeignKeyRows> = Vec::new();
-        for f in &fks {
-            let id = text(f, 0).to_string();
-            match grouped.last_mut() {
-                Some(g) if g.0 == id => {
-                    g.2.push(text(f, 2).to_string());
-                    g.3.push(text(f, 3).to_string());
-                }
-                _ => grouped.push((
-                    id,
-                    text(f, 1).to_string(),
-                    vec![text(f, 2).to_string()],
-                    vec![text(f, 3).to_string()],
-                    text(f, 4).to_string(),
-                )),
-            }
-        }
-        for (_, ref_table, columns, ref_columns, action) in grouped {
-            let cname = declared_name(&declared, Clause::ForeignKey, &columns, || {
-                foreign_key_name(&name, &columns)
-            });
-            let kind = ConstraintKind::ForeignKey {
-                columns,
-                ref_table,
-                ref_columns,
-                on_delete: parse_action(&action),
-            };
-            table.constraints.insert(cname, valid(kind));
-        }
-        for d in declared.into_iter().filter(|d| d.kind == Clause::Check) {
-            let kind = ConstraintKind::Check { expr: d.body };
-            table.constraints.insert(d.name, valid(kind));
-        }
-        schema.tables.insert(name, std::sync::Arc::new(table));
     }
-    Ok(schema)
-}
-
-fn unknown_type(table: &str, column: &str, ty: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(
-        format!(
-            "column `{table}.{column}` has type `{ty}`, which godwit does not map to a column type"
-        )
-        .into(),
-    )
+    let fks = db.query(
+        &format!(
+            "SELECT CAST(id AS TEXT) AS c0, \"table\" AS c1, \"from\" AS c2, \"to\" AS c3, on_delete AS c4 FROM pragma_foreign_key_list({}) ORDER BY id, seq",
+            lit(name)
+        ),
+        5,
+    )?;
+    let mut grouped: Vec<ForeignKeyRows> = Vec::new();
+    for f in &fks {
+        let id = text(f, 0).to_string();
+        match grouped.last_mut() {
+            Some(g) if g.0 == id => {
+                g.2.push(text(f, 2).to_string());
+                g.3.push(text(f, 3).to_string());
+            }
+            _ => grouped.push((
+                id,
+                text(f, 1).to_string(),
+                vec![text(f, 2).to_string()],
+                vec![text(f, 3).to_string()],
+                text(f, 4).to_string(),
+            )),
+        }
+    }
+    for (_, ref_table, columns, ref_columns, action) in grouped {
+        let cname = declared_name(&declared, Clause::ForeignKey, &columns, || {
+            foreign_key_name(name, &columns)
+        });
+        let kind = ConstraintKind::ForeignKey {
+            columns,
+            ref_table,
+            ref_columns,
+            on_delete: parse_action(&action),
+        };
+        table.constraints.insert(cname, valid(kind));
+    }
+    for d in declared.into_iter().filter(|d| d.kind == Clause::Check) {
+        let kind = ConstraintKind::Check { expr: d.body };
+        table.constraints.insert(d.name, valid(kind));
+    }
+    Ok(table)
 }
 
 /// A constraint as SQLite has it: validated (it has no NOT VALID).
@@ -453,7 +437,7 @@ mod tests {
              CREATE TABLE c (id INTEGER PRIMARY KEY, autoincrement_note TEXT)",
         )
         .unwrap();
-        let schema = introspect(&mut db).unwrap();
+        let schema = db.introspect().unwrap();
         let id = |t: &str| schema.tables[t].column("id").unwrap().autoincrement;
         assert!(id("a"));
         assert!(!id("b"));

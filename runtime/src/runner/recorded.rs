@@ -22,6 +22,8 @@
 use super::plan::RenderedOp;
 use super::statements::{backoff, begin, run_statement, OpFailure};
 use super::{version, Options};
+use godwit_core::sql_text::{self, Syntax};
+
 use crate::database::Database;
 use crate::dialect::{Backfill, Dialect, Statement};
 
@@ -39,13 +41,15 @@ pub(crate) enum OpClass {
 /// Whether a raw statement only changes rows (one INSERT, UPDATE, DELETE or
 /// REPLACE), which MySQL runs inside a transaction.
 fn is_row_change(sql: &str) -> bool {
-    let t = sql.trim().trim_end_matches(';').trim();
-    let first = t
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE") && !t.contains(';')
+    // This runs on MySQL only: its lexical rules find where statements end.
+    match sql_text::statements(sql, Syntax::Mysql)[..] {
+        [one] => sql_text::first_token(one, Syntax::Mysql).is_some_and(|t| {
+            ["INSERT", "UPDATE", "DELETE", "REPLACE"]
+                .iter()
+                .any(|k| t.is_keyword(k))
+        }),
+        _ => false,
+    }
 }
 
 /// How `op` is run on `d` when its migration runs op by op.
@@ -249,5 +253,22 @@ fn backfill<D: Database + ?Sized>(
             Some(k) => last = Some(k),
             None => return Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_row_change;
+
+    #[test]
+    fn a_row_change_is_one_dml_statement_whatever_its_literals_hold() {
+        assert!(is_row_change("UPDATE t SET a = 'x;y' WHERE b = 1;"));
+        assert!(is_row_change(
+            "-- fix the names\nDELETE FROM t WHERE a = 'it\\'s; gone'"
+        ));
+        assert!(is_row_change("insert into `a;b` values (1)"));
+        assert!(!is_row_change("UPDATE t SET a = 1; DELETE FROM t"));
+        assert!(!is_row_change("ALTER TABLE t ADD COLUMN c INT"));
+        assert!(!is_row_change("SELECT 'UPDATE'"));
     }
 }
