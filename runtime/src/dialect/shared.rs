@@ -1,0 +1,388 @@
+//! What the three renderers share: the [`Context`] of one op (the schema
+//! before and after it, and the lookups into them) and the SQL every backend
+//! spells alike or nearly so.
+
+use godwit_core::schema::{ColumnState, Constraint, Index, Schema, Table};
+use godwit_core::{ColumnType, Op};
+
+use super::{Backfill, Dialect, RenderError, Statement};
+
+/// A replay failure of `op`, as a render error.
+pub(crate) fn replay_error(op: &Op, message: String) -> RenderError {
+    RenderError::Replay {
+        op: op.to_string(),
+        message,
+    }
+}
+
+/// The ops [`alike`] renders, as a pattern for each dialect's match
+/// (`rendered_alike!() => super::alike(cx)?`), so that the match stays
+/// exhaustive and the list is written once.
+macro_rules! rendered_alike {
+    () => {
+        Op::CreateTable { .. }
+            | Op::DropTable { .. }
+            | Op::DeprecateTable { .. }
+            | Op::RenameTable { .. }
+            | Op::Execute { .. }
+            | Op::Backfill { .. }
+            | Op::SafetyAssured { .. }
+    };
+}
+pub(crate) use rendered_alike;
+
+/// The ops every backend renders alike, but for MySQL's word for a rename:
+/// the ops on a whole table (deprecating one is a mark in the model, with no
+/// SQL), raw SQL and backfills.
+pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    Ok(match cx.op {
+        Op::CreateTable { name, .. } => {
+            vec![sql(create_table(cx.dialect, name, cx.table_after(name)?))]
+        }
+        Op::DropTable { name } => vec![sql(format!("DROP TABLE {}", cx.q(name)))],
+        Op::RenameTable { from, to } if cx.dialect == Dialect::Mysql => {
+            vec![sql(format!("RENAME TABLE {} TO {}", cx.q(from), cx.q(to)))]
+        }
+        Op::RenameTable { from, to } => vec![sql(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            cx.q(from),
+            cx.q(to)
+        ))],
+        Op::Execute { sql: s } => vec![sql(s.trim().trim_end_matches(';').to_string())],
+        Op::Backfill {
+            table,
+            set,
+            predicate,
+            batch_size,
+        } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
+        // `render` takes safety_assured apart before it gets here.
+        Op::SafetyAssured { .. } => {
+            return Err(cx.unsupported("safety_assured is rendered op by op"))
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// `ALTER TABLE .. DROP COLUMN ..`, then `suffix` (an algorithm clause).
+pub(crate) fn drop_column(cx: &Context<'_>, table: &str, column: &str, suffix: &str) -> Statement {
+    sql(format!(
+        "ALTER TABLE {} DROP COLUMN {}{suffix}",
+        cx.q(table),
+        cx.q(column)
+    ))
+}
+
+/// `ALTER TABLE .. RENAME COLUMN .. TO ..`, then `suffix`.
+pub(crate) fn rename_column(
+    cx: &Context<'_>,
+    table: &str,
+    from: &str,
+    to: &str,
+    suffix: &str,
+) -> Statement {
+    sql(format!(
+        "ALTER TABLE {} RENAME COLUMN {} TO {}{suffix}",
+        cx.q(table),
+        cx.q(from),
+        cx.q(to)
+    ))
+}
+
+/// `ALTER TABLE .. ADD CONSTRAINT .. FOREIGN KEY ..` of the op, a
+/// `create_foreign_key`, without `NOT VALID` (each backend says it its way).
+pub(crate) fn add_foreign_key(cx: &Context<'_>) -> String {
+    let Op::CreateForeignKey {
+        name,
+        table,
+        columns,
+        ref_table,
+        ref_columns,
+        on_delete: action,
+        ..
+    } = cx.op
+    else {
+        return String::new();
+    };
+    format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}){}",
+        cx.q(table),
+        cx.q(name),
+        cx.dialect.quote_list(columns),
+        cx.q(ref_table),
+        cx.dialect.quote_list(ref_columns),
+        on_delete(*action)
+    )
+}
+
+/// What a dialect's renderer sees of one op.
+pub(crate) struct Context<'a> {
+    pub dialect: Dialect,
+    pub op: &'a Op,
+    pub before: &'a Schema,
+    pub after: &'a Schema,
+}
+
+impl Context<'_> {
+    pub fn q(&self, ident: &str) -> String {
+        self.dialect.quote(ident)
+    }
+
+    pub fn table_before(&self, name: &str) -> Result<&Table, RenderError> {
+        self.before
+            .table(name)
+            .map_err(|e| replay_error(self.op, e.message))
+    }
+
+    pub fn table_after(&self, name: &str) -> Result<&Table, RenderError> {
+        self.after
+            .table(name)
+            .map_err(|e| replay_error(self.op, e.message))
+    }
+
+    /// A table after the op, and one of its columns.
+    pub fn column_after(
+        &self,
+        table: &str,
+        column: &str,
+    ) -> Result<(&Table, &ColumnState), RenderError> {
+        let t = self.table_after(table)?;
+        Ok((t, self.in_model(t.column(column), "column")?))
+    }
+
+    /// An index of a table after the op.
+    pub fn index_after(&self, table: &str, name: &str) -> Result<&Index, RenderError> {
+        self.in_model(self.table_after(table)?.indexes.get(name), "index")
+    }
+
+    /// A constraint of a table before the op.
+    pub fn constraint_before(&self, table: &str, name: &str) -> Result<&Constraint, RenderError> {
+        self.in_model(
+            self.table_before(table)?.constraints.get(name),
+            "constraint",
+        )
+    }
+
+    /// Whether a column allowed NULL before the op.
+    pub fn was_nullable(&self, table: &str, column: &str) -> Result<bool, RenderError> {
+        Ok(self
+            .table_before(table)?
+            .column(column)
+            .is_some_and(|c| c.nullable))
+    }
+
+    /// What the model should hold: a `what` missing from it cannot be rendered.
+    fn in_model<'t, T>(&self, found: Option<&'t T>, what: &str) -> Result<&'t T, RenderError> {
+        found.ok_or_else(|| self.unsupported(format!("the {what} is missing from the model")))
+    }
+
+    pub fn unsupported(&self, reason: impl Into<String>) -> RenderError {
+        RenderError::Unsupported {
+            dialect: self.dialect,
+            op: self.op.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The backfill plan of `table`, batched by the first primary key column.
+    pub fn backfill(
+        &self,
+        table: &str,
+        set: &str,
+        predicate: Option<&str>,
+        batch_size: u32,
+    ) -> Result<Statement, RenderError> {
+        let t = self.table_before(table)?;
+        let Some(key) = t.primary_key().and_then(|k| k.first()) else {
+            return Err(self.unsupported(format!(
+                "table `{table}` has no primary key to cut the batches by; add one, or use op.execute with a WHERE clause"
+            )));
+        };
+        let numeric_key = t.column(key).is_some_and(|c| {
+            matches!(
+                c.ty,
+                ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
+            )
+        });
+        Ok(Statement::Backfill(Backfill {
+            table: self.q(table),
+            key: self.q(key),
+            numeric_key,
+            set: set.to_string(),
+            predicate: predicate.map(str::to_string),
+            batch_size: batch_size.max(1),
+            dialect: self.dialect,
+        }))
+    }
+}
+
+pub(crate) fn sql(s: impl Into<String>) -> Statement {
+    Statement::Sql(s.into())
+}
+
+/// The SQL of an ON DELETE action, or nothing for the default.
+pub(crate) fn on_delete(action: godwit_core::Action) -> &'static str {
+    use godwit_core::Action::*;
+    match action {
+        NoAction => "",
+        Restrict => " ON DELETE RESTRICT",
+        Cascade => " ON DELETE CASCADE",
+        SetNull => " ON DELETE SET NULL",
+        SetDefault => " ON DELETE SET DEFAULT",
+    }
+}
+
+/// The definition of one column inside CREATE TABLE or ADD COLUMN.
+pub(crate) fn column_definition(
+    dialect: Dialect,
+    table: &str,
+    t: &Table,
+    c: &ColumnState,
+) -> String {
+    let q = |s: &str| dialect.quote(s);
+    let mut out = format!("{} {}", q(&c.name), dialect.column_type(c.ty));
+    let sole_key = t
+        .primary_key()
+        .is_some_and(|k| k.len() == 1 && k[0] == c.name);
+    match dialect {
+        Dialect::Postgres => {
+            if c.autoincrement {
+                out.push_str(" GENERATED BY DEFAULT AS IDENTITY");
+            }
+            if !c.nullable {
+                out.push_str(" NOT NULL");
+            }
+        }
+        Dialect::Mysql => out.push_str(if c.nullable { " NULL" } else { " NOT NULL" }),
+        Dialect::Sqlite => {
+            if c.autoincrement && sole_key {
+                // SQLite generates values only for an INTEGER PRIMARY KEY.
+                let name = t
+                    .constraints
+                    .iter()
+                    .find(|(_, k)| {
+                        matches!(
+                            k.kind,
+                            godwit_core::schema::ConstraintKind::PrimaryKey { .. }
+                        )
+                    })
+                    .map_or_else(
+                        || godwit_core::schema::primary_key_name(table),
+                        |(n, _)| n.clone(),
+                    );
+                return format!(
+                    "{} INTEGER NOT NULL CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
+                    q(&c.name),
+                    q(&name)
+                );
+            }
+            if !c.nullable {
+                out.push_str(" NOT NULL");
+            }
+        }
+    }
+    if let Some(d) = &c.default {
+        out.push_str(" DEFAULT ");
+        out.push_str(&dialect.default_value(d, c.ty));
+    }
+    if dialect == Dialect::Mysql && c.autoincrement {
+        out.push_str(" AUTO_INCREMENT");
+    }
+    out
+}
+
+/// Whether the SQLite table definition declares its primary key inline
+/// (an AUTOINCREMENT column), so no table-level PRIMARY KEY follows.
+pub(crate) fn sqlite_inline_key(t: &Table) -> bool {
+    t.primary_key()
+        .is_some_and(|k| k.len() == 1 && t.column(&k[0]).is_some_and(|c| c.autoincrement))
+}
+
+/// The definition of one named constraint (`CONSTRAINT "n" ...`).
+pub(crate) fn constraint_definition(
+    dialect: Dialect,
+    name: &str,
+    c: &godwit_core::schema::Constraint,
+) -> String {
+    use godwit_core::schema::ConstraintKind;
+    let q = |s: &str| dialect.quote(s);
+    let body = match &c.kind {
+        ConstraintKind::PrimaryKey { columns } => {
+            format!("PRIMARY KEY ({})", dialect.quote_list(columns))
+        }
+        ConstraintKind::Unique { columns } => format!("UNIQUE ({})", dialect.quote_list(columns)),
+        ConstraintKind::ForeignKey {
+            columns,
+            ref_table,
+            ref_columns,
+            on_delete: action,
+        } => format!(
+            "FOREIGN KEY ({}) REFERENCES {} ({}){}",
+            dialect.quote_list(columns),
+            q(ref_table),
+            dialect.quote_list(ref_columns),
+            on_delete(*action)
+        ),
+        ConstraintKind::Check { expr } => format!("CHECK ({expr})"),
+    };
+    format!("CONSTRAINT {} {body}", q(name))
+}
+
+/// The constraints of a table in the order CREATE TABLE declares them:
+/// primary key, unique, foreign keys, checks; by name within each kind.
+pub(crate) fn ordered_constraints(t: &Table) -> Vec<(&String, &Constraint)> {
+    use godwit_core::schema::ConstraintKind;
+    let rank = |k: &ConstraintKind| match k {
+        ConstraintKind::PrimaryKey { .. } => 0,
+        ConstraintKind::Unique { .. } => 1,
+        ConstraintKind::ForeignKey { .. } => 2,
+        ConstraintKind::Check { .. } => 3,
+    };
+    let mut all: Vec<_> = t.constraints.iter().collect();
+    all.sort_by_key(|(name, c)| (rank(&c.kind), name.as_str()));
+    all
+}
+
+/// CREATE TABLE for the table `name` as the model has it.
+pub(crate) fn create_table(dialect: Dialect, name: &str, t: &Table) -> String {
+    use godwit_core::schema::ConstraintKind;
+    let mut parts: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| format!("    {}", column_definition(dialect, name, t, c)))
+        .collect();
+    let inline_key = dialect == Dialect::Sqlite && sqlite_inline_key(t);
+    for (cname, c) in ordered_constraints(t) {
+        if inline_key && matches!(c.kind, ConstraintKind::PrimaryKey { .. }) {
+            continue;
+        }
+        parts.push(format!("    {}", constraint_definition(dialect, cname, c)));
+    }
+    format!(
+        "CREATE TABLE {} (\n{}\n)",
+        dialect.quote(name),
+        parts.join(",\n")
+    )
+}
+
+/// CREATE INDEX for an index of the model (without CONCURRENTLY).
+pub(crate) fn create_index(
+    dialect: Dialect,
+    name: &str,
+    table: &str,
+    index: &Index,
+    concurrently: bool,
+) -> String {
+    let mut out = format!(
+        "CREATE {}INDEX {}{} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
+        dialect.quote(name),
+        dialect.quote(table),
+        dialect.quote_list(&index.columns)
+    );
+    if let Some(p) = &index.predicate {
+        out.push_str(" WHERE ");
+        out.push_str(p);
+    }
+    out
+}
