@@ -135,10 +135,10 @@ impl Display for DataLoss {
 /// Whether raw SQL deletes or drops data: one of its statements starts with
 /// DELETE, TRUNCATE or DROP (a `;` or a keyword inside a literal, a quoted
 /// name or a comment does not count).
-fn deletes(sql: &str) -> bool {
-    sql_text::statements(sql, Syntax::Postgres)
+fn deletes(sql: &str, syntax: Syntax) -> bool {
+    sql_text::statements(sql, syntax)
         .into_iter()
-        .filter_map(|s| sql_text::first_token(s, Syntax::Postgres))
+        .filter_map(|s| sql_text::first_token(s, syntax))
         .any(|t| {
             ["DELETE", "TRUNCATE", "DROP"]
                 .iter()
@@ -146,7 +146,7 @@ fn deletes(sql: &str) -> bool {
         })
 }
 
-fn push_ops(ops: &[Op], out: &mut Vec<Loss>) {
+fn push_ops(ops: &[Op], syntax: Syntax, out: &mut Vec<Loss>) {
     for op in ops {
         match op {
             Op::DropTable { name } => out.push(Loss::DropsTable {
@@ -173,10 +173,10 @@ fn push_ops(ops: &[Op], out: &mut Vec<Loss>) {
                     }
                 }
             }
-            Op::Execute { sql } if deletes(sql) => out.push(Loss::RawSql {
+            Op::Execute { sql } if deletes(sql, syntax) => out.push(Loss::RawSql {
                 sql: sql.to_string(),
             }),
-            Op::SafetyAssured { ops, .. } => push_ops(ops, out),
+            Op::SafetyAssured { ops, .. } => push_ops(ops, syntax, out),
             _ => {}
         }
     }
@@ -197,8 +197,8 @@ fn dropped_by_upgrade(ops: &[Op], out: &mut Vec<Loss>) {
     }
 }
 
-/// What undoing `m` loses, from its ops alone.
-fn losses_of(m: &Migration) -> Vec<Loss> {
+/// What undoing `m` loses, from its ops alone, its raw SQL read by `syntax`.
+fn losses_of(m: &Migration, syntax: Syntax) -> Vec<Loss> {
     let mut out = Vec::new();
     if let Some(reason) = &m.irreversible {
         out.push(Loss::Irreversible {
@@ -206,7 +206,7 @@ fn losses_of(m: &Migration) -> Vec<Loss> {
         });
         return out;
     }
-    push_ops(&m.downgrade, &mut out);
+    push_ops(&m.downgrade, syntax, &mut out);
     dropped_by_upgrade(&m.upgrade, &mut out);
     out
 }
@@ -214,16 +214,25 @@ fn losses_of(m: &Migration) -> Vec<Loss> {
 impl MigrationSet {
     /// What downgrading from `from` to `to` would lose, newest migration
     /// first; migrations that lose nothing are left out. `Relative(n)` in
-    /// `to` counts from `from`. Offline: no row counts (see
-    /// [`MigrationSet::data_loss_in`]).
+    /// `to` counts from `from`. Offline: no row counts, and raw SQL read as
+    /// PostgreSQL writes it (see [`MigrationSet::data_loss_in`]).
     pub fn data_loss(&self, from: Target<'_>, to: Target<'_>) -> Result<Vec<DataLoss>, Error> {
+        self.losses(from, to, Syntax::Postgres)
+    }
+
+    fn losses(
+        &self,
+        from: Target<'_>,
+        to: Target<'_>,
+        syntax: Syntax,
+    ) -> Result<Vec<DataLoss>, Error> {
         let from = self.resolve(from, 0)?;
         let to = self.resolve(to, from)?;
         Ok((to..from)
             .rev()
             .filter_map(|k| {
                 let m = self.migrations()[k];
-                let losses = losses_of(m);
+                let losses = losses_of(m, syntax);
                 (!losses.is_empty()).then(|| DataLoss {
                     revision: m.revision.to_string(),
                     message: m.message.to_string(),
@@ -235,7 +244,8 @@ impl MigrationSet {
 
     /// [`MigrationSet::data_loss`] from where `db` is now down to `to`, with
     /// the rows and values each drop would take, counted in the database as
-    /// it is now (where the table or column still exists then).
+    /// it is now (where the table or column still exists then), and raw SQL
+    /// read as the database's backend reads it.
     pub fn data_loss_in<D: Database + ?Sized>(
         &self,
         db: &mut D,
@@ -243,8 +253,8 @@ impl MigrationSet {
     ) -> Result<Vec<DataLoss>, Error> {
         let current = self.current(db)?;
         let from = current.map_or(Target::Base, Target::Revision);
-        let mut plan = self.data_loss(from, to)?;
         let d = db.dialect();
+        let mut plan = self.losses(from, to, d.syntax())?;
         let mut number = |sql: String| -> Option<u64> {
             db.query(&sql, 1)
                 .ok()?
@@ -285,6 +295,7 @@ mod tests {
 
     #[test]
     fn raw_sql_that_deletes() {
+        let deletes = |sql| deletes(sql, Syntax::Postgres);
         assert!(deletes("DELETE FROM users WHERE id = 1"));
         assert!(deletes("  truncate audit_log"));
         assert!(deletes("UPDATE a SET b = 1; DROP TABLE c"));
@@ -294,6 +305,7 @@ mod tests {
 
     #[test]
     fn raw_sql_is_split_outside_literals_and_comments() {
+        let deletes = |sql| deletes(sql, Syntax::Postgres);
         // A `;` inside a literal does not start a statement.
         assert!(!deletes(
             "INSERT INTO log (note) VALUES ('done; DROP TABLE x')"
@@ -305,5 +317,19 @@ mod tests {
         assert!(deletes("-- clean up\nDELETE FROM sessions"));
         assert!(deletes("/* old rows */ TRUNCATE audit_log"));
         assert!(deletes("UPDATE a SET note = 'x;y'; drop table c"));
+    }
+
+    #[test]
+    fn raw_sql_is_read_by_its_backend() {
+        // MySQL: `#` starts a comment, and `\'` stays inside a literal.
+        assert!(deletes("# purge\nDELETE FROM t", Syntax::Mysql));
+        assert!(!deletes(
+            "INSERT INTO t VALUES ('it\\'s; DROP')",
+            Syntax::Mysql
+        ));
+        assert!(deletes(
+            "INSERT INTO t VALUES ('it\\'s; DROP')",
+            Syntax::Postgres
+        ));
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::dialect::{Dialect, RenderError};
 use crate::runner::stamp_command;
+use crate::Phase;
 
 /// What went wrong while migrating, inspecting or connecting.
 #[derive(Debug)]
@@ -90,18 +91,7 @@ pub enum Error {
     },
 
     /// A previous run left a migration half-applied.
-    HalfApplied {
-        /// The migration.
-        revision: String,
-        /// Its message.
-        message: String,
-        /// What the version table says happened.
-        what: String,
-        /// Which ops are applied.
-        state: String,
-        /// The commands that resolve it.
-        next: String,
-    },
+    HalfApplied(Box<HalfApplied>),
 
     /// Downgrading would undo a migration that cannot be undone.
     Irreversible {
@@ -121,8 +111,8 @@ pub enum Error {
     /// is already past, or `downgrade` to one it has not reached (which is
     /// also what a process sees when another one migrated in between).
     WrongDirection {
-        /// `upgrade` or `downgrade`: what was asked.
-        phase: &'static str,
+        /// What was asked.
+        phase: Phase,
         /// Where the database is.
         current: String,
         /// Where it was asked to go.
@@ -187,7 +177,7 @@ impl Error {
     fn outcome(&self) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
         Some(match self {
             Error::MigrationFailed(f) => (Cow::from(&*f.state), Cow::from(&*f.next)),
-            Error::HalfApplied { state, next, .. } => (Cow::from(&**state), Cow::from(&**next)),
+            Error::HalfApplied(h) => (Cow::from(&*h.state), Cow::from(&*h.next)),
             Error::ChecksumMismatch { revision, .. } => (
                 UNCHANGED.into(),
                 format!(
@@ -253,14 +243,20 @@ impl Error {
             }
             Error::MigrationFailed(f) => {
                 parts.revision = Some(&f.revision);
-                parts.phase = Some(f.phase);
+                parts.phase = Some(f.phase.name());
                 parts.op = Some(&f.op);
                 parts.statement = Some(&f.statement);
                 parts.cause = Some(f.cause.clone());
             }
+            Error::HalfApplied(h) => {
+                parts.revision = Some(&h.revision);
+                parts.phase = Some(h.phase.name());
+                parts.op = Some(&h.op);
+                parts.cause = h.cause.clone();
+            }
+            Error::WrongDirection { phase, .. } => parts.phase = Some(phase.name()),
             Error::ChecksumMismatch { revision, .. }
             | Error::UnknownRevision { revision, .. }
-            | Error::HalfApplied { revision, .. }
             | Error::Irreversible { revision, .. } => parts.revision = Some(revision),
             Error::Drift {
                 revision,
@@ -269,10 +265,7 @@ impl Error {
                 parts.revision = Some(revision);
                 parts.cause = Some(difference.clone());
             }
-            Error::Target(_)
-            | Error::WrongDirection { .. }
-            | Error::LockTimeout { .. }
-            | Error::Inconsistent(_) => {}
+            Error::Target(_) | Error::LockTimeout { .. } | Error::Inconsistent(_) => {}
         }
         parts
     }
@@ -327,12 +320,25 @@ impl fmt::Display for Error {
                 f,
                 "the database has applied revision {revision} ({message:?}), which this binary does not know (its newest is {head})."
             ),
-            Error::HalfApplied {
-                revision,
-                message,
-                what,
-                ..
-            } => write!(f, "migration {revision} ({message:?}) is half-applied: {what}."),
+            Error::HalfApplied(h) => write!(
+                f,
+                "migration {} ({:?}) is half-applied: its {} {} at op {} of {}, `{}`{}.",
+                h.revision,
+                h.message,
+                h.phase.name(),
+                if h.failed {
+                    "failed"
+                } else {
+                    "was interrupted (the process running it stopped)"
+                },
+                h.op_number,
+                h.op_count,
+                h.op,
+                h.cause
+                    .as_deref()
+                    .map(|c| format!(", with: {c}"))
+                    .unwrap_or_default()
+            ),
             Error::Irreversible {
                 revision,
                 message,
@@ -347,10 +353,9 @@ impl fmt::Display for Error {
                 current,
                 target,
             } => {
-                let (side, other, way) = if *phase == "upgrade" {
-                    ("past", "downgrade", "back")
-                } else {
-                    ("before", "upgrade", "forward")
+                let (side, other, way) = match phase {
+                    Phase::Upgrade => ("past", "downgrade", "back"),
+                    Phase::Downgrade => ("before", "upgrade", "forward"),
                 };
                 write!(
                     f,
@@ -390,6 +395,32 @@ impl std::error::Error for Error {
     }
 }
 
+/// A previous run left a migration half-applied: where it stopped, and what
+/// to do. Built by the runner in one place.
+#[derive(Debug)]
+pub struct HalfApplied {
+    /// The migration.
+    pub revision: String,
+    /// Its message.
+    pub message: String,
+    /// The body that stopped.
+    pub phase: Phase,
+    /// Whether it failed (else its process stopped while running it).
+    pub failed: bool,
+    /// 1-based number of the op it stopped at.
+    pub op_number: usize,
+    /// How many ops the body has.
+    pub op_count: usize,
+    /// That op, as written in the migration.
+    pub op: String,
+    /// The error the version table recorded, if any.
+    pub cause: Option<String>,
+    /// Which ops are applied.
+    pub state: String,
+    /// The commands that resolve it.
+    pub next: String,
+}
+
 /// A statement of a migration failed: where, why, and what is applied now.
 /// Built by the runner in one place, for its own runs and Diesel's harness.
 #[derive(Debug)]
@@ -398,8 +429,8 @@ pub struct MigrationFailure {
     pub revision: String,
     /// Its message.
     pub message: String,
-    /// `upgrade` or `downgrade`.
-    pub phase: &'static str,
+    /// The body that failed.
+    pub phase: Phase,
     /// 1-based number of the failed op.
     pub op_number: usize,
     /// How many ops the body has.
@@ -425,7 +456,7 @@ impl fmt::Display for MigrationFailure {
              the database said: {}",
             self.revision,
             self.message,
-            self.phase,
+            self.phase.name(),
             self.op_number,
             self.op_count,
             self.op,
@@ -447,7 +478,7 @@ mod tests {
         Error::MigrationFailed(Box::new(MigrationFailure {
             revision: "0003".into(),
             message: "seed".into(),
-            phase: "upgrade",
+            phase: Phase::Upgrade,
             op_number: 2,
             op_count: 3,
             op: "op.execute(\"X\")".into(),
@@ -455,6 +486,22 @@ mod tests {
             cause: "syntax error".into(),
             state: "rolled back".into(),
             next: "fix it".into(),
+        }))
+    }
+
+    /// Op 2 of 3 of `0004` failed in an earlier run.
+    fn half_applied() -> Error {
+        Error::HalfApplied(Box::new(HalfApplied {
+            revision: "0004".into(),
+            message: "m".into(),
+            phase: Phase::Upgrade,
+            failed: true,
+            op_number: 2,
+            op_count: 3,
+            op: "op.execute(\"X\")".into(),
+            cause: Some("deadlock".into()),
+            state: "op 1 is applied".into(),
+            next: "stamp it".into(),
         }))
     }
 
@@ -487,14 +534,8 @@ mod tests {
                  next: a newer version of the application migrated this database: deploy that version, or downgrade the database with it to 0003 first",
             ),
             (
-                Error::HalfApplied {
-                    revision: "0004".into(),
-                    message: "m".into(),
-                    what: "its upgrade failed at op 2 of 3".into(),
-                    state: "op 1 is applied".into(),
-                    next: "stamp it".into(),
-                },
-                "migration 0004 (\"m\") is half-applied: its upgrade failed at op 2 of 3.\n\
+                half_applied(),
+                "migration 0004 (\"m\") is half-applied: its upgrade failed at op 2 of 3, `op.execute(\"X\")`, with: deadlock.\n\
                  state now: op 1 is applied\n\
                  next: stamp it",
             ),
@@ -510,7 +551,7 @@ mod tests {
             ),
             (
                 Error::WrongDirection {
-                    phase: "upgrade",
+                    phase: Phase::Upgrade,
                     current: "0003".into(),
                     target: "0001".into(),
                 },
@@ -518,7 +559,7 @@ mod tests {
             ),
             (
                 Error::WrongDirection {
-                    phase: "downgrade",
+                    phase: Phase::Downgrade,
                     current: "0001".into(),
                     target: "0003".into(),
                 },
@@ -608,6 +649,23 @@ mod tests {
         assert_eq!(
             parts.next.as_deref(),
             Some("downgrade to 0004 at the lowest, or restore a backup")
+        );
+
+        let half = half_applied();
+        let parts = half.parts();
+        assert_eq!(
+            (
+                parts.revision,
+                parts.phase,
+                parts.op,
+                parts.cause.as_deref()
+            ),
+            (
+                Some("0004"),
+                Some("upgrade"),
+                Some("op.execute(\"X\")"),
+                Some("deadlock")
+            )
         );
 
         assert_eq!(Error::Target("x".into()).parts(), ErrorParts::default());

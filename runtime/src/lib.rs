@@ -63,7 +63,7 @@ mod set;
 pub use data_loss::{DataLoss, Loss};
 pub use database::{connect, AnyConnection, Database};
 pub use dialect::Dialect;
-pub use error::{Error, ErrorParts, MigrationFailure};
+pub use error::{Error, ErrorParts, HalfApplied, MigrationFailure};
 pub use godwit_core::schema;
 pub use godwit_core::schema::Schema;
 pub use godwit_core::vocabulary;
@@ -78,9 +78,7 @@ pub use set::MigrationSet;
 /// Items used by the code the macros generate; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use godwit_core::{model, EmbeddedMigration, Migration};
+    pub use godwit_core::{EmbeddedMigration, Migration};
     pub use godwit_macros::__check_set;
-    pub use std::borrow::Cow;
-    pub use std::option::Option::{None, Some};
     pub use std::sync::OnceLock;
 }

@@ -84,12 +84,12 @@ fn json_error_fields(backend: Backend) {
         _ => assert!(field("state").starts_with("rolled back"), "{v}"),
     }
 
-    // A usage error has the message and no parts.
+    // A target outside the set has the message and no parts.
     let v = error_document(&cli(&db.url, "failing", &["--json", "downgrade", "9999"]));
     assert!(
         v["error"]
             .as_str()
-            .is_some_and(|e| e.contains("revision `9999` is not one of this binary's migrations")),
+            .is_some_and(|e| e.contains("revision 9999 is not in this binary's migration set")),
         "{v}"
     );
     for key in &KEYS[1..] {
@@ -120,6 +120,11 @@ fn json_error_fields(backend: Backend) {
     assert!(["0002", "0003"].contains(&field("revision")), "{v}");
     assert!(field("state").contains("may be partly applied"), "{v}");
     assert!(field("next").contains("`stamp"), "{v}");
+    assert_eq!(field("phase"), "upgrade", "{v}");
+    assert!(field("op").starts_with("op."), "{v}");
+    if backend != Backend::Mysql {
+        assert_eq!(field("cause"), "boom", "{v}");
+    }
     assert!(v["statement"].is_null(), "{v}");
 }
 

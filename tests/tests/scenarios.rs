@@ -118,11 +118,11 @@ fn version_rows_in_any_order(db: &TestDb) {
     conn.execute("UPDATE godwit_version SET state = 'upgrading', op_index = 0 WHERE position = 0")
         .unwrap();
     let err = MIGRATIONS.current(&mut conn).unwrap_err();
-    assert!(matches!(err, Error::HalfApplied { .. }), "{err}");
+    assert!(matches!(err, Error::HalfApplied(_)), "{err}");
     // A running base under applied migrations: refused either way.
     let err = MIGRATIONS.upgrade(&mut conn, Target::Head).unwrap_err();
     assert!(
-        matches!(err, Error::HalfApplied { .. } | Error::Inconsistent(_)),
+        matches!(err, Error::HalfApplied(_) | Error::Inconsistent(_)),
         "{err}"
     );
 }
@@ -297,7 +297,7 @@ fn failing_migration(db: &TestDb) {
             // Every other command says what is applied and how to resolve it.
             let again = FAILING.current(&mut conn).unwrap_err();
             let msg = again.to_string();
-            assert!(matches!(again, Error::HalfApplied { .. }), "{msg}");
+            assert!(matches!(again, Error::HalfApplied(_)), "{msg}");
             assert!(msg.contains("migration 0003"), "{msg}");
             assert!(msg.contains("failed at op 2 of 2"), "{msg}");
             assert!(
@@ -349,7 +349,7 @@ fn unique_index_over_duplicates(db: &TestDb) {
             assert!(msg.contains("it resumes at op 1"), "{msg}");
             assert!(matches!(
                 MIGRATIONS.current(&mut conn),
-                Err(Error::HalfApplied { .. })
+                Err(Error::HalfApplied(_))
             ));
         }
     }
@@ -592,4 +592,18 @@ fn stamp_and_history(db: &TestDb) {
             .contains("revision 9999 is not in this binary's migration set"),
         "{err}"
     );
+
+    // A state godwit never writes (a newer godwit's, or a hand edit) reads
+    // as an interrupted upgrade: `upgrade` refuses, and `stamp`, the way out,
+    // still rewrites the row.
+    conn.execute("UPDATE godwit_version SET state = 'paused' WHERE revision = '0003'")
+        .unwrap();
+    let history = MIGRATIONS.history(&mut conn).unwrap();
+    let record = history[2].record.as_ref().unwrap();
+    assert_eq!(record.state, VersionState::Upgrading);
+    assert!(MIGRATIONS.upgrade(&mut conn, Target::Head).is_err());
+    MIGRATIONS
+        .stamp(&mut conn, Target::Revision("0003"))
+        .unwrap();
+    assert_eq!(MIGRATIONS.current(&mut conn).unwrap(), Some("0003"));
 }

@@ -1103,3 +1103,12 @@ fn a_renamed_table_is_still_existing() {
         [Rule::DropColumnNotDeprecated]
     );
 }
+
+#[test]
+fn a_constraint_op_in_the_old_argument_order_says_so() {
+    let messages = messages(r#"op.drop_constraint("accounts", "accounts_owner_id_positive");"#);
+    assert_eq!(
+        messages,
+        ["[unknown-table] table `accounts_owner_id_positive` does not exist; `accounts` has a constraint `accounts_owner_id_positive`: `drop_constraint` takes the constraint's name first, then the table"]
+    );
+}

@@ -94,6 +94,33 @@ impl Schema {
             })
     }
 
+    /// The table of a constraint op. When there is no such table but the
+    /// two names make sense the other way round, the op was written in the
+    /// table-first order of earlier versions: say so.
+    fn constraint_table(
+        &mut self,
+        op: &Op,
+        table: &str,
+        name: &str,
+    ) -> Result<&mut Table, ReplayError> {
+        let swapped = !self.tables.contains_key(table)
+            && self
+                .tables
+                .get(name)
+                .is_some_and(|t| t.constraints.contains_key(table));
+        if swapped {
+            return Err(ReplayError {
+                rule: Rule::UnknownTable,
+                message: format!(
+                    "table `{table}` does not exist; `{name}` has a constraint `{table}`: `{}` takes the constraint's name first, then the table",
+                    op.method()
+                ),
+                advice: Some("swap the two arguments: every op on a named object takes the name first, then the table (the migration's checksum does not change)"),
+            });
+        }
+        self.table_mut(table)
+    }
+
     fn require_columns(&self, table: &str, columns: &[impl AsRef<str>]) -> Result<(), ReplayError> {
         let t = self.table(table)?;
         for c in columns {
@@ -447,7 +474,7 @@ impl Schema {
                 self.add_constraint(table, name.to_string(), constraint)
             }
             Op::ValidateConstraint { table, name } => {
-                let t = self.table_mut(table)?;
+                let t = self.constraint_table(op, table, name)?;
                 let c = t
                     .constraints
                     .get_mut(&**name)
@@ -456,7 +483,7 @@ impl Schema {
                 Ok(())
             }
             Op::DropConstraint { table, name } => {
-                let t = self.table_mut(table)?;
+                let t = self.constraint_table(op, table, name)?;
                 t.constraints
                     .remove(&**name)
                     .ok_or_else(|| unknown_constraint(table, name))?;

@@ -28,10 +28,11 @@ pub trait Kind {
         }
     }
 
-    /// Reads a value, reporting every problem to `errors`. `None` only when
-    /// the value has the wrong shape; a value that is readable but wrong
-    /// (an empty name, a zero length) is reported and still returned, so
-    /// that the DSL always builds what the body says.
+    /// Reads a value, reporting every problem to `errors`. `None` when the
+    /// value has the wrong shape or does not fit the field (a number too
+    /// large); a value that fits but is wrong (an empty name, a zero length)
+    /// is reported and still returned, so that the DSL always builds what
+    /// the body says.
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Self::Field>;
 
     /// The value that reads back as `field`.

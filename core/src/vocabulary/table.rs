@@ -22,6 +22,13 @@
 //! - `push [.opt(..) => (expr), ..]`: a list; each call of any of its options
 //!   adds one item, and items are written back in the list's order.
 //!
+//! The `(expr)` of an option is read both ways: as an expression that
+//! builds the field's value from the option's parameters, and as a pattern
+//! that takes it apart again to write the option back. It must be valid as
+//! both (a parameter, `Some(..)` of one, a struct or variant of them), and
+//! the patterns of a `push` field must cover every variant of its items: a
+//! new `ColumnChange` does not compile until an option writes it.
+//!
 //! `check f` after an entry runs `f` on what was read, for what one
 //! argument cannot say alone.
 

@@ -246,6 +246,7 @@ fn text_that_is_not_the_dsl_is_refused_with_its_place() {
         r#"op.drop_table("t);"#,
         r#"op.drop_table("\q");"#,
         r#"op.drop_table("\u{110000}");"#,
+        r#"op.drop_table("\u0041}");"#,
         r#"op.drop_table(["t");"#,
         r#"op.safety_assured("r", |op| { op.drop_table("t") });"#,
         "op.drop_table(\"t\"); trailing",

@@ -235,7 +235,7 @@ impl Parser<'_> {
                         Some('t') => '\t',
                         Some('0') => '\0',
                         Some(c @ ('\\' | '"' | '\'')) => c,
-                        Some('u') => {
+                        Some('u') if self.rest()[i + 2..].starts_with('{') => {
                             let (start, end) = (self.at + i + 3, self.rest()[i..].find('}'));
                             let code = end
                                 .and_then(|e| self.text.get(start..self.at + i + e))

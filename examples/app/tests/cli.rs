@@ -273,7 +273,11 @@ fn usage_errors_and_secrets() {
     assert_eq!(code(&o), 2);
     let o = run(&dir.0, None, &["downgrade", "+1"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("cannot go forwards"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("use upgrade to go forward"),
+        "{}",
+        stderr(&o)
+    );
     // A password never shows, whatever fails.
     let o = run(
         &dir.0,

@@ -104,36 +104,10 @@ fn refuse_data_loss(
     )))
 }
 
-/// The command line's words for a run the runner refused before its first
-/// step.
+/// A run the runner refused before its first step, in the runner's words
+/// (the library's caller reads the same), with its parts for `--json`.
 fn refused(refusal: Refusal) -> CliError {
-    CliError::Usage(match refusal {
-        Refusal::UnknownRevision { revision, .. } => format!(
-            "revision `{revision}` is not one of this binary's migrations (see `heads` and `history`)"
-        ),
-        Refusal::OutOfRange { step, from, len } => format!(
-            "{step:+} from {} is outside the history ({len} migrations)",
-            from.unwrap_or("base"),
-        ),
-        Refusal::WrongDirection { phase, from, .. } => {
-            let (way, other) = match phase {
-                Phase::Upgrade => ("backwards", "downgrade"),
-                Phase::Downgrade => ("forwards", "upgrade"),
-            };
-            format!(
-                "the database is at {}; {} cannot go {way} (use `{other}`)",
-                from.unwrap_or("base"),
-                phase.name(),
-            )
-        }
-        Refusal::Irreversible(m) => format!(
-            "cannot downgrade past {} ({:?}): it is irreversible: {}. Nothing was undone; downgrade to {} at the lowest",
-            m.revision,
-            &*m.message,
-            m.irreversible.as_deref().unwrap_or_default(),
-            m.revision
-        ),
-    })
+    CliError::Runtime(refusal.into())
 }
 
 /// Runs migrations one at a time towards `target`, printing a line per

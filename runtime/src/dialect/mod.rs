@@ -26,7 +26,7 @@ mod tests;
 pub use normalise::{canonical_sql, normalise};
 use shared::replay_error;
 pub(crate) use shared::{
-    add_foreign_key, alike, column_definition, constraint_definition, create_index, create_table,
+    add_constraint, alike, column_definition, constraint_definition, create_index, create_table,
     drop_column, rename_column, rendered_alike, sql, Context,
 };
 
@@ -199,6 +199,17 @@ pub enum RenderError {
 }
 
 impl Dialect {
+    /// The lexical rules of the backend's SQL (literals, quoted names,
+    /// comments), by which godwit reads SQL text meant for it.
+    pub fn syntax(self) -> godwit_core::sql_text::Syntax {
+        use godwit_core::sql_text::Syntax;
+        match self {
+            Dialect::Postgres => Syntax::Postgres,
+            Dialect::Mysql => Syntax::Mysql,
+            Dialect::Sqlite => Syntax::Sqlite,
+        }
+    }
+
     /// `"postgres"`, `"mysql"` or `"sqlite"`.
     pub fn name(self) -> &'static str {
         match self {

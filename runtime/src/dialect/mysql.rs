@@ -167,8 +167,13 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 cx.q(name)
             ))]
         }
-        Op::CreateForeignKey { not_valid, .. } => {
-            let add = super::add_foreign_key(cx);
+        Op::CreateForeignKey {
+            name,
+            table,
+            not_valid,
+            ..
+        } => {
+            let add = super::add_constraint(cx, table, name)?;
             if *not_valid {
                 // MySQL's NOT VALID: with the checks off the existing rows are
                 // not scanned, and the constraint can be added in place.

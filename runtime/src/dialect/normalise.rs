@@ -28,13 +28,8 @@ pub fn canonical_sql(expr: &str) -> String {
     canonical(expr, Syntax::Mysql)
 }
 
-/// How `dialect`'s catalog and godwit's rendering for it write SQL text.
 fn syntax(dialect: Dialect) -> Syntax {
-    match dialect {
-        Dialect::Postgres => Syntax::Postgres,
-        Dialect::Mysql => Syntax::Mysql,
-        Dialect::Sqlite => Syntax::Sqlite,
-    }
+    dialect.syntax()
 }
 
 /// [`canonical_sql`], reading `expr` by `syntax`.

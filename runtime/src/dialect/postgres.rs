@@ -114,9 +114,14 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             if *concurrently { "CONCURRENTLY " } else { "" },
             cx.q(name)
         ))],
-        Op::CreateForeignKey { not_valid, .. } => vec![sql(format!(
+        Op::CreateForeignKey {
+            name,
+            table,
+            not_valid,
+            ..
+        } => vec![sql(format!(
             "{}{}",
-            super::add_foreign_key(cx),
+            super::add_constraint(cx, table, name)?,
             if *not_valid { " NOT VALID" } else { "" }
         ))],
         Op::CreateCheckConstraint {

@@ -55,11 +55,18 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             predicate,
             batch_size,
         } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
+        Op::DeprecateTable { .. } => Vec::new(),
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))
         }
-        _ => Vec::new(),
+        // An op named by `rendered_alike!` without its arm here.
+        other => {
+            return Err(cx.unsupported(format!(
+                "`{}` has no rendering shared by every backend",
+                other.method()
+            )))
+        }
     })
 }
 
@@ -88,30 +95,19 @@ pub(crate) fn rename_column(
     ))
 }
 
-/// `ALTER TABLE .. ADD CONSTRAINT .. FOREIGN KEY ..` of the op, a
-/// `create_foreign_key`, without `NOT VALID` (each backend says it its way).
-pub(crate) fn add_foreign_key(cx: &Context<'_>) -> String {
-    let Op::CreateForeignKey {
-        name,
-        table,
-        columns,
-        ref_table,
-        ref_columns,
-        on_delete: action,
-        ..
-    } = cx.op
-    else {
-        return String::new();
-    };
-    format!(
-        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}){}",
+/// `ALTER TABLE .. ADD CONSTRAINT ..` of a constraint as the model has it
+/// after the op.
+pub(crate) fn add_constraint(
+    cx: &Context<'_>,
+    table: &str,
+    name: &str,
+) -> Result<String, RenderError> {
+    let c = cx.in_model(cx.table_after(table)?.constraints.get(name), "constraint")?;
+    Ok(format!(
+        "ALTER TABLE {} ADD {}",
         cx.q(table),
-        cx.q(name),
-        cx.dialect.quote_list(columns),
-        cx.q(ref_table),
-        cx.dialect.quote_list(ref_columns),
-        on_delete(*action)
-    )
+        constraint_definition(cx.dialect, name, c)
+    ))
 }
 
 /// What a dialect's renderer sees of one op.
@@ -171,7 +167,11 @@ impl Context<'_> {
     }
 
     /// What the model should hold: a `what` missing from it cannot be rendered.
-    fn in_model<'t, T>(&self, found: Option<&'t T>, what: &str) -> Result<&'t T, RenderError> {
+    pub(crate) fn in_model<'t, T>(
+        &self,
+        found: Option<&'t T>,
+        what: &str,
+    ) -> Result<&'t T, RenderError> {
         found.ok_or_else(|| self.unsupported(format!("the {what} is missing from the model")))
     }
 

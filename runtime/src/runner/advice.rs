@@ -11,7 +11,7 @@ use super::recorded::{class, OpClass};
 use super::statements::OpFailure;
 use super::version::{AppliedRecord, VersionState, VERSION_TABLE};
 use crate::dialect::{Dialect, Statement};
-use crate::error::MigrationFailure;
+use crate::error::{HalfApplied, MigrationFailure};
 use crate::{Error, MigrationSet};
 
 /// The two closing parts of an error: what is applied now, what to run.
@@ -65,7 +65,7 @@ pub(crate) fn failure(
     Error::MigrationFailed(Box::new(MigrationFailure {
         revision: m.revision.to_string(),
         message: m.message.to_string(),
-        phase: phase.name(),
+        phase,
         op_number: f.index + 1,
         op_count: ops.len(),
         op: ops
@@ -230,21 +230,6 @@ pub(crate) fn half_applied(
     let ops = m.ops(phase);
     let i = r.op_index.unwrap_or(0).min(ops.len().saturating_sub(1));
     let op = ops.get(i).map_or_else(String::new, Op::to_string);
-    let what = format!(
-        "its {} {} at op {} of {}, `{op}`{}",
-        phase.name(),
-        if r.state.is_failed() {
-            "failed"
-        } else {
-            "was interrupted (the process running it stopped)"
-        },
-        i + 1,
-        ops.len(),
-        r.error
-            .as_deref()
-            .map(|e| format!(", with: {e}"))
-            .unwrap_or_default()
-    );
     let state = if i == 0 {
         format!(
             "no op of this {} completed; op 1 may be partly applied",
@@ -270,13 +255,18 @@ pub(crate) fn half_applied(
             ),
         ),
     };
-    Error::HalfApplied {
+    Error::HalfApplied(Box::new(HalfApplied {
         revision: m.revision.to_string(),
         message: m.message.to_string(),
-        what,
+        phase,
+        failed: r.state.is_failed(),
+        op_number: i + 1,
+        op_count: ops.len(),
+        op,
+        cause: r.error.clone(),
         state,
         next,
-    }
+    }))
 }
 
 /// The two ways to resolve migration `k`'s `phase` body stopped at op `i`

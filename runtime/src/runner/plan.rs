@@ -65,7 +65,7 @@ impl From<Refusal> for Error {
                 from.unwrap_or("base"),
             )),
             Refusal::WrongDirection { phase, from, to } => Error::WrongDirection {
-                phase: phase.name(),
+                phase,
                 current: from.unwrap_or("base").to_string(),
                 target: to.unwrap_or("base").to_string(),
             },
@@ -205,7 +205,9 @@ impl MigrationSet {
 
     /// Decides a run in `phase` from `from` applied migrations to `target`:
     /// refuses a target outside the set, one the other way, and a downgrade
-    /// past an irreversible migration. Nothing is run before this says yes.
+    /// past an irreversible migration. No migration of the plan runs before
+    /// this says yes (one left half-applied by an earlier run may already have
+    /// been finished, see `resume_interrupted`).
     pub(crate) fn plan(
         &self,
         phase: Phase,
@@ -267,8 +269,8 @@ impl MigrationSet {
     ) -> Result<usize, Error> {
         match self.current(db) {
             Ok(current) => Ok(self.count_up_to(current)),
-            Err(Error::HalfApplied { revision, .. }) => {
-                let k = self.position(&revision).unwrap_or(0);
+            Err(Error::HalfApplied(h)) => {
+                let k = self.position(&h.revision).unwrap_or(0);
                 Ok(count_before(k, phase))
             }
             Err(e) => Err(e),

@@ -435,16 +435,13 @@ fn exists(d: Dialect) -> String {
     }
 }
 
-/// One row of [`select`]; a state godwit never writes is an inconsistency.
-fn read_row(row: &Row) -> Result<AppliedRecord, Error> {
+/// One row of [`select`]. A state godwit never writes (one a newer godwit
+/// wrote, or a hand edit) reads as an interrupted upgrade, as it always has:
+/// `upgrade` then says what it knows, and `stamp` can still rewrite the row.
+fn read_row(row: &Row) -> AppliedRecord {
     let revision = text(row, 0).to_string();
-    let state = VersionState::parse(text(row, 4)).ok_or_else(|| {
-        Error::Inconsistent(format!(
-            "the row of {revision} has the state {:?}, which godwit never writes",
-            text(row, 4)
-        ))
-    })?;
-    Ok(AppliedRecord {
+    let state = VersionState::parse(text(row, 4)).unwrap_or(VersionState::Upgrading);
+    AppliedRecord {
         revision,
         message: text(row, 2).to_string(),
         checksum: text(row, 3).to_string(),
@@ -454,7 +451,7 @@ fn read_row(row: &Row) -> Result<AppliedRecord, Error> {
         applied_at: text(row, 7).to_string(),
         execution_ms: text(row, 8).parse().unwrap_or(0),
         resume_key: row.get(9).and_then(|c| c.clone()),
-    })
+    }
 }
 
 /// Whether the database has a version table.
@@ -482,11 +479,10 @@ pub(crate) fn ensure<D: Database + ?Sized>(db: &mut D) -> Result<(), Error> {
 /// Every row, in chain order.
 pub(crate) fn read<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, Error> {
     let d = db.dialect();
-    db.query(&select(d), 10)
-        .map_err(|e| Error::database(format!("reading the version table {VERSION_TABLE}"), e))?
-        .iter()
-        .map(read_row)
-        .collect()
+    let rows = db
+        .query(&select(d), 10)
+        .map_err(|e| Error::database(format!("reading the version table {VERSION_TABLE}"), e))?;
+    Ok(rows.iter().map(read_row).collect())
 }
 
 impl MigrationSet {
