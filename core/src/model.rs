@@ -14,8 +14,9 @@ pub type Str = Cow<'static, str>;
 /// A list.
 pub type List<T> = Cow<'static, [T]>;
 
-/// A column type, mapped to each backend by the runtime's dialects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A column type, mapped to each backend by the runtime's dialects
+/// (docs/TYPES.md).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColumnType {
     /// 16-bit integer.
     SmallInt,
@@ -29,6 +30,9 @@ pub enum ColumnType {
     Text,
     /// Text of at most n characters.
     Varchar(u32),
+    /// Text of any length, declared as `VARCHAR` without a length where the
+    /// backend allows it (PostgreSQL, SQLite; `TEXT` on MySQL).
+    VarcharUnbounded,
     /// Text of exactly n characters.
     Char(u32),
     /// 32-bit float.
@@ -49,8 +53,18 @@ pub enum ColumnType {
     Binary,
     /// UUID.
     Uuid,
-    /// JSON document.
+    /// JSON document: `JSONB` on PostgreSQL, `JSON` elsewhere.
     Json,
+    /// JSON kept as written: PostgreSQL's text `json` type; `JSON` elsewhere.
+    JsonText,
+    /// An array of another type (PostgreSQL).
+    Array(Box<ColumnType>),
+    /// An enum type created by `op.create_enum(..)`, by name.
+    Enum(Str),
+    /// A type godwit does not model, by the name the backend knows it by
+    /// (`tsvector`, `citext`, a domain): created, read back and compared as
+    /// that name.
+    Custom(Str),
 }
 
 /// A server-side default value of a column.

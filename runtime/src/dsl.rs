@@ -53,6 +53,27 @@ impl PartialEq for Ops {
 #[must_use = "a column definition does nothing until passed to create_table or add_column"]
 pub struct ColumnDef(Call);
 
+/// An array of `element` (PostgreSQL): `Array(Text)`, `Array(Array(BigInt))`.
+#[allow(non_snake_case)]
+pub fn Array(element: ColumnType) -> ColumnType {
+    ColumnType::Array(Box::new(element))
+}
+
+/// A column of the enum type `name`, made by `op.create_enum(..)`:
+/// `Enum("mood")`.
+#[allow(non_snake_case)]
+pub fn Enum(name: &'static str) -> ColumnType {
+    ColumnType::Enum(name.into())
+}
+
+/// A column of a type godwit does not model, by the name the backend knows
+/// it by: `Custom("tsvector")`, `Custom("citext")`, a domain's name. It is
+/// created, read back and compared as that name.
+#[allow(non_snake_case)]
+pub fn Custom(name: &'static str) -> ColumnType {
+    ColumnType::Custom(name.into())
+}
+
 /// The current timestamp, as a server default (`CURRENT_TIMESTAMP`).
 pub fn now() -> DefaultValue {
     DefaultValue::Now

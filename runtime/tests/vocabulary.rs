@@ -37,6 +37,11 @@ pub mod every_op {
                 column("m", Binary),
                 column("n", Uuid).server_default(sql("gen_random_uuid()")),
                 column("o", Json),
+                column("p", VarcharUnbounded),
+                column("q", JsonText),
+                column("r", Array(Array(Varchar(3)))),
+                column("s", Enum("mood")),
+                column("t", Custom("tsvector")),
             ],
         )
         .unique(["a", "b"])

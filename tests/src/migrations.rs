@@ -419,6 +419,8 @@ pub mod create_accounts {
                 column("token", Uuid),
                 column("settings", Json).server_default("{}"),
                 column("notes", Text).server_default("it's \\ fine"),
+                column("slug", VarcharUnbounded),
+                column("raw_event", JsonText),
             ],
         )
         .unique(["name", "kind"])
@@ -680,3 +682,60 @@ pub mod drop_floor {
 /// dropped one, as PostgreSQL does, on every backend.
 pub static CHECKS: godwit::MigrationSet =
     godwit::migrations![create_ledger, rename_balance, drop_floor];
+
+#[migration(
+    revision = "t001",
+    message = "create the documents table with arrays and opaque types"
+)]
+pub mod create_documents {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "documents",
+            [
+                column("id", BigInt).primary_key(),
+                column("tags", Array(Text))
+                    .not_null()
+                    .server_default(sql("'{}'")),
+                column("scores", Array(Array(Integer))),
+                column("codes", Array(Varchar(8))),
+                column("search", Custom("tsvector")),
+                column("origin", Custom("inet")),
+            ],
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("documents");
+    }
+}
+
+#[migration(
+    revision = "t002",
+    down_revision = "t001",
+    message = "add and retype document columns of PostgreSQL types"
+)]
+pub mod retype_documents {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("documents", column("aliases", Array(VarcharUnbounded)));
+        op.safety_assured("the table is new and empty in this test", |op| {
+            op.alter_column("documents", "codes").set_type(Array(Text));
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.safety_assured("the table is new and empty in this test", |op| {
+            op.alter_column("documents", "codes")
+                .set_type(Array(Varchar(8)));
+        });
+        op.drop_column("documents", "aliases");
+    }
+}
+
+/// PostgreSQL's own types: arrays (nested too) and types godwit does not
+/// model, created, read back and compared.
+pub static POSTGRES_TYPES: godwit::MigrationSet =
+    godwit::migrations![create_documents, retype_documents];

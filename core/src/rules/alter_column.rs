@@ -37,14 +37,14 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     let Some(state) = cx.column_now(table, column) else {
         return; // unknown-column, reported by the replay
     };
-    let (mut ty, mut nullable) = (state.ty, state.nullable);
+    let (mut ty, mut nullable) = (state.ty.clone(), state.nullable);
     for change in changes.iter() {
         match change {
             ColumnChange::SetType(new) => {
-                if *new != ty && !is_in_place_widening(ty, *new) {
+                if *new != ty && !is_in_place_widening(&ty, new) {
                     out.push(Finding::new(
                         Rule::ChangeColumnType,
-                        if accepts_every_value(ty, *new) {
+                        if accepts_every_value(&ty, new) {
                             format!(
                                 "changing column `{table}.{column}` from {ty} to {new} in place locks `{table}` exclusively, and PostgreSQL and MySQL rewrite the table for most type changes, blocking reads and writes until it is done"
                             )
@@ -58,7 +58,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                         ),
                     ));
                 }
-                ty = *new;
+                ty = new.clone();
             }
             ColumnChange::Nullable(false) => {
                 if nullable && !has_validated_not_null_check(cx, table, column) {
@@ -81,10 +81,10 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
 }
 
 /// A `Varchar` made longer without a rewrite on any backend.
-fn is_in_place_widening(from: ColumnType, to: ColumnType) -> bool {
+fn is_in_place_widening(from: &ColumnType, to: &ColumnType) -> bool {
     match (from, to) {
         (ColumnType::Varchar(n), ColumnType::Varchar(m)) => {
-            m >= n && ((n <= 63 && m <= 63) || (n >= 256 && m >= 256))
+            m >= n && ((*n <= 63 && *m <= 63) || (*n >= 256 && *m >= 256))
         }
         _ => false,
     }
@@ -92,14 +92,14 @@ fn is_in_place_widening(from: ColumnType, to: ColumnType) -> bool {
 
 /// Whether every value of `from` fits `to` unchanged (a widening), so the
 /// only harm of the change is the table rewrite.
-fn accepts_every_value(from: ColumnType, to: ColumnType) -> bool {
+fn accepts_every_value(from: &ColumnType, to: &ColumnType) -> bool {
     use ColumnType::*;
     match (from, to) {
         (SmallInt, Integer | BigInt) | (Integer, BigInt) | (Real, Double) => true,
         (Varchar(n), Varchar(m)) | (Char(n), Varchar(m)) => m >= n,
-        (Varchar(_) | Char(_), Text) => true,
+        (Varchar(_) | Char(_), Text | VarcharUnbounded) => true,
         (Numeric(p1, s1), Numeric(p2, s2)) => {
-            s2 >= s1 && p2.saturating_sub(s2) >= p1.saturating_sub(s1)
+            s2 >= s1 && p2.saturating_sub(*s2) >= p1.saturating_sub(*s1)
         }
         _ => false,
     }
@@ -122,11 +122,11 @@ mod tests {
 
     #[test]
     fn widenings_keep_every_value() {
-        assert!(accepts_every_value(Integer, BigInt));
-        assert!(accepts_every_value(Varchar(20), Text));
-        assert!(accepts_every_value(Numeric(10, 2), Numeric(12, 2)));
-        assert!(!accepts_every_value(Numeric(10, 2), Numeric(10, 4)));
-        assert!(!accepts_every_value(BigInt, Integer));
-        assert!(!accepts_every_value(Text, Varchar(20)));
+        assert!(accepts_every_value(&Integer, &BigInt));
+        assert!(accepts_every_value(&Varchar(20), &Text));
+        assert!(accepts_every_value(&Numeric(10, 2), &Numeric(12, 2)));
+        assert!(!accepts_every_value(&Numeric(10, 2), &Numeric(10, 4)));
+        assert!(!accepts_every_value(&BigInt, &Integer));
+        assert!(!accepts_every_value(&Text, &Varchar(20)));
     }
 }

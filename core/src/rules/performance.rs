@@ -19,11 +19,11 @@ use crate::diagnostic::Rule;
 use crate::model::{ColumnChange, ColumnType, Op};
 use crate::schema::{foreign_key_name, ConstraintKind};
 
-fn is_narrow(ty: ColumnType) -> bool {
+fn is_narrow(ty: &ColumnType) -> bool {
     matches!(ty, ColumnType::Integer | ColumnType::SmallInt)
 }
 
-fn narrow_key(table: &str, column: &str, ty: ColumnType) -> Finding {
+fn narrow_key(table: &str, column: &str, ty: &ColumnType) -> Finding {
     let (bits, limit) = match ty {
         ColumnType::SmallInt => (16, "2^15"),
         _ => (32, "2^31"),
@@ -43,13 +43,13 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
         Op::CreateTable { name, columns, .. } => {
             let key: Vec<_> = columns.iter().filter(|c| c.primary_key).collect();
             if let [c] = key[..] {
-                if is_narrow(c.ty) {
-                    out.push(narrow_key(name, &c.name, c.ty));
+                if is_narrow(&c.ty) {
+                    out.push(narrow_key(name, &c.name, &c.ty));
                 }
             }
         }
-        Op::AddColumn { table, column } if column.primary_key && is_narrow(column.ty) => {
-            out.push(narrow_key(table, &column.name, column.ty));
+        Op::AddColumn { table, column } if column.primary_key && is_narrow(&column.ty) => {
+            out.push(narrow_key(table, &column.name, &column.ty));
         }
         Op::AlterColumn {
             table,
@@ -67,8 +67,8 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
             }
             for change in changes.iter() {
                 if let ColumnChange::SetType(ty) = change {
-                    if is_narrow(*ty) {
-                        out.push(narrow_key(table, column, *ty));
+                    if is_narrow(ty) {
+                        out.push(narrow_key(table, column, ty));
                     }
                 }
             }

@@ -273,8 +273,8 @@ impl Table {
                 out.push(Difference::ColumnType {
                     table: t(),
                     column: column(),
-                    expected: a.ty,
-                    found: b.ty,
+                    expected: a.ty.clone(),
+                    found: b.ty.clone(),
                 });
             }
             if a.nullable != b.nullable {

@@ -171,7 +171,7 @@ impl ColumnState {
     pub fn from_column(c: &Column) -> Self {
         ColumnState {
             name: c.name.to_string(),
-            ty: c.ty,
+            ty: c.ty.clone(),
             nullable: c.nullable && !c.primary_key,
             default: c.default.clone(),
             autoincrement: c.autoincrement,

@@ -423,7 +423,7 @@ impl Schema {
                         }
                         ColumnChange::SetDefault(d) => c.default = Some(d.clone()),
                         ColumnChange::DropDefault => c.default = None,
-                        ColumnChange::SetType(ty) => c.ty = *ty,
+                        ColumnChange::SetType(ty) => c.ty = ty.clone(),
                     }
                 }
                 Ok(())

@@ -267,7 +267,8 @@ impl Kind for Action {
     }
 }
 
-/// A column type: `BigInt`, `Varchar(255)`, `Numeric(10, 2)`.
+/// A column type: `BigInt`, `Varchar(255)`, `Numeric(10, 2)`, `Array(Text)`,
+/// `Enum("mood")`, `Custom("tsvector")`.
 pub struct Type;
 
 /// The column types without parameters, by name.
@@ -277,6 +278,7 @@ const SIMPLE_TYPES: &[(&str, ColumnType)] = &[
     ("BigInt", ColumnType::BigInt),
     ("Boolean", ColumnType::Boolean),
     ("Text", ColumnType::Text),
+    ("VarcharUnbounded", ColumnType::VarcharUnbounded),
     ("Real", ColumnType::Real),
     ("Double", ColumnType::Double),
     ("Date", ColumnType::Date),
@@ -286,7 +288,11 @@ const SIMPLE_TYPES: &[(&str, ColumnType)] = &[
     ("Binary", ColumnType::Binary),
     ("Uuid", ColumnType::Uuid),
     ("Json", ColumnType::Json),
+    ("JsonText", ColumnType::JsonText),
 ];
+
+/// What every column type is, for the message that lists them.
+const TYPES: &str = "SmallInt, Integer, BigInt, Boolean, Text, Varchar(n), VarcharUnbounded, Char(n), Real, Double, Numeric(p, s), Date, Time, Timestamp, TimestampTz, Binary, Uuid, Json, JsonText, Array(Type), Enum(\"name\"), Custom(\"name\")";
 
 impl Kind for Type {
     type Field = ColumnType;
@@ -313,7 +319,7 @@ impl Kind for Type {
         let simple = SIMPLE_TYPES
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, t)| *t);
+            .map(|(_, t)| t.clone());
         let ty = match (simple, name, args) {
             (Some(t), _, []) => t,
             (None, "Varchar", [n]) => ColumnType::Varchar(count(n, errors)?),
@@ -322,10 +328,22 @@ impl Kind for Type {
                 let (p, s) = (count(p, errors), count(s, errors));
                 ColumnType::Numeric(p?, s?)
             }
+            (None, "Array", [element]) => ColumnType::Array(Box::new(Type::read(element, errors)?)),
+            (None, "Enum", [name]) => ColumnType::Enum(Name::read(name, errors)?),
+            (None, "Custom", [name]) => {
+                let name = string(name, errors)?;
+                if name.trim().is_empty() {
+                    errors.push(SyntaxError::new(
+                        value.at,
+                        "`Custom(..)` of an empty type name",
+                    ));
+                }
+                ColumnType::Custom(name)
+            }
             _ => {
                 errors.push(SyntaxError::non_literal(
                     value.at,
-                    format!("`{value}` is not a column type; expected one of SmallInt, Integer, BigInt, Boolean, Text, Varchar(n), Char(n), Real, Double, Numeric(p, s), Date, Time, Timestamp, TimestampTz, Binary, Uuid, Json"),
+                    format!("`{value}` is not a column type; expected one of {TYPES}"),
                 ));
                 return None;
             }
@@ -348,10 +366,19 @@ impl Kind for Type {
         let sized = |name, args: &[u32]| {
             Value::call(Call::new(name, args.iter().map(Value::int).collect()))
         };
-        match *field {
-            ColumnType::Varchar(n) => sized("Varchar", &[n]),
-            ColumnType::Char(n) => sized("Char", &[n]),
-            ColumnType::Numeric(p, s) => sized("Numeric", &[p, s]),
+        match field {
+            ColumnType::Varchar(n) => sized("Varchar", &[*n]),
+            ColumnType::Char(n) => sized("Char", &[*n]),
+            ColumnType::Numeric(p, s) => sized("Numeric", &[*p, *s]),
+            ColumnType::Array(element) => {
+                Value::call(Call::new("Array", vec![Type::write(element)]))
+            }
+            ColumnType::Enum(name) => {
+                Value::call(Call::new("Enum", vec![Value::str(name.clone())]))
+            }
+            ColumnType::Custom(name) => {
+                Value::call(Call::new("Custom", vec![Value::str(name.clone())]))
+            }
             simple => Value::path(format!("{simple:?}")),
         }
     }

@@ -4,7 +4,7 @@
 use diesel::mysql::MysqlConnection;
 use godwit_core::schema::{primary_key_name, Constraint, ConstraintKind, Index, Schema, Table};
 
-use super::{column_type, lock_query, lock_taken, parse_action, read_tables, text, Database};
+use super::{lock_query, lock_taken, parse_action, parse_type, read_tables, text, Database};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -61,7 +61,7 @@ fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table
         5,
     )? {
         let cname = text(&c, 0).to_string();
-        let ty = column_type(Dialect::Mysql, name, &cname, text(&c, 1))?;
+        let ty = parse_type(Dialect::Mysql, text(&c, 1));
         // MariaDB reports "no default" on a nullable column as the text NULL.
         let default = c[3]
             .as_ref()

@@ -7,7 +7,7 @@ use diesel::pg::PgConnection;
 use godwit_core::schema::{Constraint, ConstraintKind, Index, Schema, Table};
 
 use super::{
-    column_type, lock_query, lock_taken, parse_action, poll_lock, read_tables, split_list, text,
+    lock_query, lock_taken, parse_action, parse_type, poll_lock, read_tables, split_list, text,
     Database,
 };
 use crate::dialect::Dialect;
@@ -56,6 +56,17 @@ fn lit(s: &str) -> String {
     Dialect::Postgres.string_literal(s)
 }
 
+/// A type read as `Custom(name)` that the catalog says is an enum, at any
+/// depth of array.
+fn enum_type(ty: godwit_core::ColumnType) -> godwit_core::ColumnType {
+    use godwit_core::ColumnType::{Array, Custom, Enum};
+    match ty {
+        Array(element) => Array(Box::new(enum_type(*element))),
+        Custom(name) => Enum(name),
+        other => other,
+    }
+}
+
 /// The oid of a table of the current schema.
 fn oid(table: &str) -> String {
     format!(
@@ -80,14 +91,20 @@ fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
     let mut table = Table::default();
     for c in db.query(
         &format!(
-            "SELECT a.attname AS c0, pg_catalog.format_type(a.atttypid, a.atttypmod) AS c1, CAST(a.attnotnull AS TEXT) AS c2, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS c3, CAST(a.attidentity AS TEXT) AS c4 \
+            "SELECT a.attname AS c0, pg_catalog.format_type(a.atttypid, a.atttypmod) AS c1, CAST(a.attnotnull AS TEXT) AS c2, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS c3, CAST(a.attidentity AS TEXT) AS c4, \
+             CAST(COALESCE(NULLIF(et.typtype, 'b'), t.typtype) AS TEXT) AS c5 \
              FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
              WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
         ),
-        5,
+        6,
     )? {
         let cname = text(&c, 0).to_string();
-        let ty = column_type(Dialect::Postgres, name, &cname, text(&c, 1))?;
+        let mut ty = parse_type(Dialect::Postgres, text(&c, 1));
+        // An enum type (or an array of one) is known by its catalog kind 'e'.
+        if text(&c, 5) == "e" {
+            ty = enum_type(ty);
+        }
         table.columns.push(godwit_core::schema::ColumnState {
             name: cname,
             ty,

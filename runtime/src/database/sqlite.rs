@@ -18,7 +18,7 @@ use godwit_core::schema::{
 };
 use godwit_core::sql_text::{self, Syntax, Token};
 
-use super::{column_type, parse_action, read_tables, text, Database, Row};
+use super::{parse_action, parse_type, read_tables, text, Database, Row};
 use crate::dialect::Dialect;
 use crate::runner::Options;
 use crate::Error;
@@ -134,7 +134,7 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
         if key > 0 {
             pk.push((key, cname.clone()));
         }
-        let ty = column_type(Dialect::Sqlite, name, &cname, text(c, 1))?;
+        let ty = parse_type(Dialect::Sqlite, text(c, 1));
         table.columns.push(godwit_core::schema::ColumnState {
             name: cname,
             ty,

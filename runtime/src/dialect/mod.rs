@@ -257,8 +257,10 @@ impl Dialect {
         }
     }
 
-    /// The SQL type a column type is created with (docs/TYPES.md).
-    pub fn column_type(self, ty: ColumnType) -> String {
+    /// The SQL type a column type is created with (docs/TYPES.md). A type
+    /// the backend does not have is refused before rendering (see
+    /// [`Dialect::supports`]).
+    pub fn column_type(self, ty: &ColumnType) -> String {
         use ColumnType::*;
         match (self, ty) {
             (_, SmallInt) => "SMALLINT".into(),
@@ -268,6 +270,8 @@ impl Dialect {
             (_, Boolean) => "BOOLEAN".into(),
             (_, Text) => "TEXT".into(),
             (_, Varchar(n)) => format!("VARCHAR({n})"),
+            (Dialect::Mysql, VarcharUnbounded) => "TEXT".into(),
+            (_, VarcharUnbounded) => "VARCHAR".into(),
             (_, Char(n)) => format!("CHAR({n})"),
             (Dialect::Mysql, Real) => "FLOAT".into(),
             (_, Real) => "REAL".into(),
@@ -288,12 +292,30 @@ impl Dialect {
             (Dialect::Mysql, Uuid) => "CHAR(36)".into(),
             (_, Uuid) => "UUID".into(),
             (Dialect::Postgres, Json) => "JSONB".into(),
-            (_, Json) => "JSON".into(),
+            (_, Json | JsonText) => "JSON".into(),
+            (_, Array(element)) => format!("{}[]", self.column_type(element)),
+            (Dialect::Sqlite, Enum(_)) => "TEXT".into(),
+            (_, Enum(name)) => self.quote(name),
+            (_, Custom(name)) => name.to_string(),
+        }
+    }
+
+    /// Whether the backend has a column type: why not, if it does not.
+    pub fn supports(self, ty: &ColumnType) -> Result<(), String> {
+        match (self, ty) {
+            (Dialect::Postgres, ColumnType::Array(element)) => self.supports(element),
+            (Dialect::Mysql | Dialect::Sqlite, ColumnType::Array(_)) => Err(format!(
+                "{self} has no array columns; store the list as Json, or keep this migration to PostgreSQL"
+            )),
+            (Dialect::Mysql, ColumnType::Enum(name)) => Err(format!(
+                "enum columns (`{name}`) are rendered on PostgreSQL and SQLite; MySQL and MariaDB spell an enum's values in each column, which godwit does not do yet"
+            )),
+            _ => Ok(()),
         }
     }
 
     /// A server default, as the SQL after `DEFAULT`, for a column of `ty`.
-    pub fn default_value(self, value: &DefaultValue, ty: ColumnType) -> String {
+    pub fn default_value(self, value: &DefaultValue, ty: &ColumnType) -> String {
         // MySQL 8 takes a default on TEXT, BLOB and JSON columns only as an
         // expression, in parentheses (MariaDB takes both).
         let blob_like = matches!(ty, ColumnType::Text | ColumnType::Binary | ColumnType::Json);
@@ -342,7 +364,7 @@ impl Dialect {
         match value {
             DefaultValue::Bool(b) => if *b { "1" } else { "0" }.into(),
             DefaultValue::Str(s) => Dialect::Mysql.string_literal(s),
-            other => self.default_value(other, ColumnType::Integer),
+            other => self.default_value(other, &ColumnType::Integer),
         }
     }
 
@@ -367,10 +389,29 @@ impl Dialect {
             before,
             after: &after,
         };
+        for ty in types_of(op) {
+            self.supports(ty).map_err(|reason| cx.unsupported(reason))?;
+        }
         match self {
             Dialect::Postgres => postgres::render(&cx),
             Dialect::Mysql => mysql::render(&cx),
             Dialect::Sqlite => sqlite::render(&cx),
         }
+    }
+}
+
+/// The column types an op declares.
+fn types_of(op: &Op) -> Vec<&ColumnType> {
+    match op {
+        Op::CreateTable { columns, .. } => columns.iter().map(|c| &c.ty).collect(),
+        Op::AddColumn { column, .. } => vec![&column.ty],
+        Op::AlterColumn { changes, .. } => changes
+            .iter()
+            .filter_map(|c| match c {
+                godwit_core::ColumnChange::SetType(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }

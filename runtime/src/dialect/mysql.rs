@@ -95,7 +95,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                     .map(|change| match change {
                         ColumnChange::SetDefault(v) => sql(format!(
                             "{alter} SET DEFAULT {}{INSTANT}",
-                            cx.dialect.default_value(v, state.ty)
+                            cx.dialect.default_value(v, &state.ty)
                         )),
                         _ => sql(format!("{alter} DROP DEFAULT{INSTANT}")),
                     })

@@ -125,7 +125,7 @@ fn skip_cast_type<'a>(tokens: &mut Peekable<impl Iterator<Item = Token<'a>>>) {
     }
 }
 
-fn canonical_default(d: &DefaultValue, ty: ColumnType, dialect: Dialect) -> DefaultValue {
+fn canonical_default(d: &DefaultValue, ty: &ColumnType, dialect: Dialect) -> DefaultValue {
     let text = match d {
         DefaultValue::Sql(s) => s.to_string(),
         other => dialect.default_value(other, ty),
@@ -137,6 +137,26 @@ fn canonical_default(d: &DefaultValue, ty: ColumnType, dialect: Dialect) -> Defa
     DefaultValue::Sql(c.into())
 }
 
+/// One spelling for the types that are one type on `dialect`: MySQL's
+/// `Uuid` is `CHAR(36)`, and its `TEXT` and `JSON` take unbounded text and
+/// every JSON; SQLite keeps an enum as `TEXT` and every JSON as `JSON`;
+/// PostgreSQL's arrays have no fixed number of dimensions.
+fn same_type(ty: &ColumnType, dialect: Dialect) -> ColumnType {
+    use ColumnType::*;
+    match (dialect, ty) {
+        (Dialect::Mysql, Uuid) => Char(36),
+        (Dialect::Mysql, VarcharUnbounded) => Text,
+        (Dialect::Mysql | Dialect::Sqlite, JsonText) => Json,
+        (Dialect::Sqlite, Enum(_)) => Text,
+        // PostgreSQL keeps no number of dimensions: `integer[][]` is `integer[]`.
+        (_, Array(element)) => match same_type(element, dialect) {
+            Array(inner) => Array(inner),
+            element => Array(Box::new(element)),
+        },
+        (_, other) => other.clone(),
+    }
+}
+
 /// A schema in the form in which the model and the introspected database
 /// compare equal on `dialect`. Applied to both sides:
 ///
@@ -145,7 +165,8 @@ fn canonical_default(d: &DefaultValue, ty: ColumnType, dialect: Dialect) -> Defa
 /// - SQLite: an AUTOINCREMENT key is `BigInt` (SQLite's rowid is 64-bit,
 ///   whatever the declared type); every constraint counts as validated (SQLite
 ///   has no NOT VALID: a rebuild checks every row);
-/// - MySQL/MariaDB: `Uuid` is `Char(36)`; a unique constraint is a unique index
+/// - every backend: the types that are one type there (`same_type`);
+/// - MySQL/MariaDB: a unique constraint is a unique index
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
 ///   treats them alike); the primary key is named `<table>_pkey` (the server
 ///   names it `PRIMARY`); every constraint counts as validated.
@@ -158,11 +179,10 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
             c.default = c
                 .default
                 .as_ref()
-                .map(|d| canonical_default(d, c.ty, dialect));
-            match dialect {
-                Dialect::Sqlite if c.autoincrement => c.ty = ColumnType::BigInt,
-                Dialect::Mysql if c.ty == ColumnType::Uuid => c.ty = ColumnType::Char(36),
-                _ => {}
+                .map(|d| canonical_default(d, &c.ty, dialect));
+            c.ty = same_type(&c.ty, dialect);
+            if dialect == Dialect::Sqlite && c.autoincrement {
+                c.ty = ColumnType::BigInt;
             }
             c.autoincrement = false;
         }

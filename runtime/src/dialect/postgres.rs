@@ -57,21 +57,15 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                     ColumnChange::Nullable(true) => out.push(sql(format!("{alter} DROP NOT NULL"))),
                     ColumnChange::Nullable(false) => out.extend(set_not_null(cx, table, column)),
                     ColumnChange::SetDefault(v) => {
-                        let ty = cx
-                            .table_after(table)?
-                            .column(column)
-                            .map(|c| c.ty)
-                            .ok_or_else(|| {
-                                cx.unsupported("the column is missing from the model")
-                            })?;
+                        let (_, state) = cx.column_after(table, column)?;
                         out.push(sql(format!(
                             "{alter} SET DEFAULT {}",
-                            cx.dialect.default_value(v, ty)
+                            cx.dialect.default_value(v, &state.ty)
                         )))
                     }
                     ColumnChange::DropDefault => out.push(sql(format!("{alter} DROP DEFAULT"))),
                     ColumnChange::SetType(ty) => {
-                        let ty = cx.dialect.column_type(*ty);
+                        let ty = cx.dialect.column_type(ty);
                         out.push(sql(format!(
                             "{alter} TYPE {ty} USING {}::{ty}",
                             cx.q(column)

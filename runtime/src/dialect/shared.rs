@@ -239,7 +239,7 @@ pub(crate) fn column_definition(
     c: &ColumnState,
 ) -> String {
     let q = |s: &str| dialect.quote(s);
-    let mut out = format!("{} {}", q(&c.name), dialect.column_type(c.ty));
+    let mut out = format!("{} {}", q(&c.name), dialect.column_type(&c.ty));
     let sole_key = t
         .primary_key()
         .is_some_and(|k| k.len() == 1 && k[0] == c.name);
@@ -282,7 +282,7 @@ pub(crate) fn column_definition(
     }
     if let Some(d) = &c.default {
         out.push_str(" DEFAULT ");
-        out.push_str(&dialect.default_value(d, c.ty));
+        out.push_str(&dialect.default_value(d, &c.ty));
     }
     if dialect == Dialect::Mysql && c.autoincrement {
         out.push_str(" AUTO_INCREMENT");

@@ -273,27 +273,27 @@ fn mysql_defaults_that_need_an_expression() {
     use godwit_core::{ColumnType, DefaultValue};
     let d = Dialect::Mysql;
     assert_eq!(
-        d.default_value(&DefaultValue::Str("it's".into()), ColumnType::Text),
+        d.default_value(&DefaultValue::Str("it's".into()), &ColumnType::Text),
         "('it''s')"
     );
     assert_eq!(
-        d.default_value(&DefaultValue::Int(3), ColumnType::Json),
+        d.default_value(&DefaultValue::Int(3), &ColumnType::Json),
         "(3)"
     );
     assert_eq!(
-        d.default_value(&DefaultValue::Str("x".into()), ColumnType::Varchar(5)),
+        d.default_value(&DefaultValue::Str("x".into()), &ColumnType::Varchar(5)),
         "'x'"
     );
     assert_eq!(
-        d.default_value(&DefaultValue::Now, ColumnType::Date),
+        d.default_value(&DefaultValue::Now, &ColumnType::Date),
         "(CURRENT_DATE)"
     );
     assert_eq!(
-        d.default_value(&DefaultValue::Now, ColumnType::Time),
+        d.default_value(&DefaultValue::Now, &ColumnType::Time),
         "(CURRENT_TIME)"
     );
     assert_eq!(
-        Dialect::Postgres.default_value(&DefaultValue::Str("x".into()), ColumnType::Text),
+        Dialect::Postgres.default_value(&DefaultValue::Str("x".into()), &ColumnType::Text),
         "'x'"
     );
 }
@@ -305,4 +305,29 @@ fn canonical_sql_folds_mariadb_length() {
         canonical_sql("octet_length(`note`) < 90"),
         canonical_sql("length(note) < 90")
     );
+}
+
+#[test]
+fn types_each_backend_has_or_refuses() {
+    use godwit_core::ColumnType::*;
+    let nested = Array(Box::new(Array(Box::new(Varchar(3)))));
+    assert_eq!(Dialect::Postgres.column_type(&nested), "VARCHAR(3)[][]");
+    assert_eq!(Dialect::Postgres.column_type(&VarcharUnbounded), "VARCHAR");
+    assert_eq!(Dialect::Mysql.column_type(&VarcharUnbounded), "TEXT");
+    assert_eq!(Dialect::Postgres.column_type(&JsonText), "JSON");
+    assert_eq!(Dialect::Postgres.column_type(&Json), "JSONB");
+    assert_eq!(
+        Dialect::Postgres.column_type(&Enum("mood".into())),
+        "\"mood\""
+    );
+    assert_eq!(Dialect::Sqlite.column_type(&Enum("mood".into())), "TEXT");
+    assert_eq!(Dialect::Mysql.column_type(&Custom("POINT".into())), "POINT");
+    assert!(Dialect::Postgres.supports(&nested).is_ok());
+    for d in [Dialect::Mysql, Dialect::Sqlite] {
+        assert!(d
+            .supports(&nested)
+            .unwrap_err()
+            .contains("no array columns"));
+    }
+    assert!(Dialect::Mysql.supports(&Enum("mood".into())).is_err());
 }
