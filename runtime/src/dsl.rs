@@ -224,12 +224,12 @@ macro_rules! dsl {
             fn $method:ident($($param:ident: $kind:ident),* $(,)?) -> $variant:ident { $($fields:tt)* }
             $(check $check:ident)?
         )* }
-        column {
-            $(#[$cdoc:meta])*
-            fn column($($cparam:ident: $ckind:ident),* $(,)?) -> Column {
-                $( $cfield:ident: $chow:ident [ $($copts:tt)* ] $(( $($cextra:tt)* ))?; )*
+        values { $(
+            $(#[$vdoc:meta])*
+            fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident {
+                $( $vfield:ident: $vhow:ident [ $($vopts:tt)* ] $(( $($vextra:tt)* ))?; )*
             }
-        }
+        )* }
     ) => {
         impl Ops {
             $( method!($(#[$doc])* $method($($param: $kind),*) -> $variant { $($fields)* }); )*
@@ -237,14 +237,21 @@ macro_rules! dsl {
 
         $( builder!($method $variant { $($fields)* }); )*
 
-        $(#[$cdoc])*
-        pub fn column($($cparam: param_type!($ckind)),*) -> ColumnDef {
-            ColumnDef(Call::new("column", vec![$(param_value!($ckind, $cparam)),*]))
-        }
+        $(
+            $(#[$vdoc])*
+            pub fn $vfn($($vparam: param_type!($vkind)),*) -> $vbuilder {
+                $vbuilder(Call::new(stringify!($vfn), vec![$(param_value!($vkind, $vparam)),*]))
+            }
 
-        impl ColumnDef {
-            $( options!([ $($copts)* ]); )*
-        }
+            impl $vbuilder {
+                fn with_option(mut self, name: &'static str, args: Vec<Value>) -> Self {
+                    self.0.push_option(name, args);
+                    self
+                }
+
+                $( options!([ $($vopts)* ]); )*
+            }
+        )*
     };
 }
 
@@ -303,11 +310,6 @@ macro_rules! options {
 godwit_core::__godwit_vocabulary!(dsl);
 
 impl ColumnDef {
-    fn with_option(mut self, name: &'static str, args: Vec<Value>) -> Self {
-        self.0.push_option(name, args);
-        self
-    }
-
     /// The column model.
     pub fn into_column(self) -> Column {
         kind::ColumnDef::read(&Value::call(self.0), &mut Vec::new())

@@ -11,12 +11,12 @@ macro_rules! generate {
                 $( $field:ident: $how:ident [ $($opts:tt)* ] $(( $($extra:tt)* ))?; )*
             } $(check $check:ident)?
         )* }
-        column {
-            $(#[$cdoc:meta])*
-            fn column($($cparam:ident: $ckind:ident),* $(,)?) -> Column {
-                $( $cfield:ident: $chow:ident [ $($copts:tt)* ] $(( $($cextra:tt)* ))?; )*
+        values { $(
+            $(#[$vdoc:meta])*
+            fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident {
+                $( $vfield:ident: $vhow:ident [ $($vopts:tt)* ] $(( $($vextra:tt)* ))?; )*
             }
-        }
+        )* }
     ) => {
         impl $crate::model::Op {
             /// The DSL method name of this op (`"add_column"`), used in messages.
@@ -68,38 +68,50 @@ macro_rules! generate {
             }
         }
 
-        /// Reads a `column(..)` call into the model.
-        pub(crate) fn read_column<S: Copy>(
-            call: &$crate::vocabulary::Call<S>,
-            errors: &mut Vec<SyntaxError<S>>,
-        ) -> Option<$crate::model::Column> {
-            read_call!(
-                call, errors, [$crate::model::Column],
-                ($($cparam: $ckind),*),
-                { $( $cfield: $chow [ $($copts)* ] ($($($cextra)*)?); )* }
-            )
-        }
+        $(
+            #[doc = concat!("The `", stringify!($vfn), "(..)` values of the DSL.")]
+            pub mod $vfn {
+                use super::*;
 
-        /// The `column(..)` call that builds `column`.
-        pub(crate) fn column_call(column: &$crate::model::Column) -> $crate::vocabulary::Call {
-            let $crate::model::Column { $($cparam,)* $($cfield,)* } = column;
-            let mut call = $crate::vocabulary::Call::new(
-                "column",
-                vec![$(<kind::$ckind as kind::Kind>::write($cparam)),*],
-            );
-            $( write_field!(call, $cfield, $chow [ $($copts)* ] ($($($cextra)*)?)); )*
-            call
-        }
+                #[doc = concat!("Reads a `", stringify!($vfn), "(..)` call into the model.")]
+                pub fn read<S: Copy>(
+                    call: &$crate::vocabulary::Call<S>,
+                    errors: &mut Vec<SyntaxError<S>>,
+                ) -> Option<$crate::model::$vty> {
+                    read_call!(
+                        call, errors, [$crate::model::$vty],
+                        ($($vparam: $vkind),*),
+                        { $( $vfield: $vhow [ $($vopts)* ] ($($($vextra)*)?); )* }
+                    )
+                }
 
-        /// Every op with its options, and the column modifiers, in the
-        /// table's order: what the DSL offers.
+                #[doc = concat!("The `", stringify!($vfn), "(..)` call that builds `value`.")]
+                pub fn call(value: &$crate::model::$vty) -> $crate::vocabulary::Call {
+                    #[allow(unused_variables)]
+                    let $crate::model::$vty { $($vparam,)* $($vfield,)* } = value;
+                    #[allow(unused_mut)]
+                    let mut call = $crate::vocabulary::Call::new(
+                        stringify!($vfn),
+                        vec![$(<kind::$vkind as kind::Kind>::write($vparam)),*],
+                    );
+                    $( write_field!(call, $vfield, $vhow [ $($vopts)* ] ($($($vextra)*)?)); )*
+                    call
+                }
+            }
+        )*
+
+        /// Every op with its options, and every value with its options, in
+        /// the table's order: what the DSL offers.
         pub fn vocabulary() -> Vocabulary {
             Vocabulary {
                 ops: vec![$( (
                     stringify!($method),
                     <[&[&'static str]]>::concat(&[$( option_names!([ $($opts)* ]) ),*]),
                 ), )*],
-                column: <[&[&'static str]]>::concat(&[$( option_names!([ $($copts)* ]) ),*]),
+                values: vec![$( (
+                    stringify!($vfn),
+                    <[&[&'static str]]>::concat(&[$( option_names!([ $($vopts)* ]) ),*]),
+                ), )*],
             }
         }
     };
@@ -150,6 +162,7 @@ macro_rules! read_call {
 
 /// The value of an option field before any option is read.
 macro_rules! field_init {
+    (fixed ($($value:tt)*)) => { $($value)* };
     (flag $extra:tt) => { false };
     (unflag $extra:tt) => { true };
     (some ()) => { None };
@@ -228,6 +241,8 @@ macro_rules! apply_option {
 /// Writes a field's options back onto `$call`, when the field is not what
 /// reading without them gives.
 macro_rules! write_field {
+    // A fixed field is said by which call it is: nothing to write.
+    ($call:ident, $field:ident, fixed [] $extra:tt) => {};
     ($call:ident, $field:ident, flag [ $(#[$doc:meta])* .$opt:ident() ] $extra:tt) => {
         if *$field {
             $call.push_option(stringify!($opt), Vec::new());

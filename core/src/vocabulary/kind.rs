@@ -478,7 +478,7 @@ impl Kind for ColumnDef {
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<model::Column> {
         match &value.kind {
-            ValueKind::Call(call) if call.name == "column" => super::read_column(call, errors),
+            ValueKind::Call(call) if call.name == "column" => super::column::read(call, errors),
             _ => {
                 errors.push(SyntaxError::non_literal(
                     value.at,
@@ -490,7 +490,7 @@ impl Kind for ColumnDef {
     }
 
     fn write(field: &model::Column) -> Value {
-        Value::call(super::column_call(field))
+        Value::call(super::column::call(field))
     }
 }
 

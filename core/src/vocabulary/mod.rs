@@ -91,8 +91,8 @@ impl<S> Display for SyntaxError<S> {
 pub struct Vocabulary {
     /// Each op's method and its options' names.
     pub ops: Vec<(&'static str, Vec<&'static str>)>,
-    /// The options of `column(..)`.
-    pub column: Vec<&'static str>,
+    /// Each value's function (`column`) and its options' names.
+    pub values: Vec<(&'static str, Vec<&'static str>)>,
 }
 
 crate::__godwit_vocabulary!(generate::generate);
@@ -235,7 +235,7 @@ impl Display for Op {
 impl Display for Column {
     /// `column("id", BigInt).primary_key()`.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        column_call(self).fmt(f)
+        column::call(self).fmt(f)
     }
 }
 

@@ -20,7 +20,13 @@
 //! - `value [.opt(p: Kind) => (p)] (default expr)`: `expr` unless the option
 //!   is called;
 //! - `push [.opt(..) => (expr), ..]`: a list; each call of any of its options
-//!   adds one item, and items are written back in the list's order.
+//!   adds one item, and items are written back in the list's order;
+//! - `fixed [] (value)`: always `value`, said by which call it is (two calls
+//!   may build one type, each fixing the field its own way).
+//!
+//! `ops` are the methods of `op`; `values` are the functions whose results
+//! are arguments (`column(..)`), each building a model type (`-> Column`)
+//! through a DSL builder (`as ColumnDef`).
 //!
 //! The `(expr)` of an option is read both ways: as an expression that
 //! builds the field's value from the option's parameters, and as a pattern
@@ -146,9 +152,9 @@ macro_rules! __godwit_vocabulary {
             /// ops it builds. The reason is required and shown in `history`.
             fn safety_assured(reason: Reason, ops: Body) -> SafetyAssured {}
         }
-        column {
+        values {
             /// Starts a column definition: nullable, no default, no constraint.
-            fn column(name: Name, ty: Type) -> Column {
+            fn column(name: Name, ty: Type) -> Column as ColumnDef {
                 primary_key: flag [
                     /// Makes the column the primary key (or part of it); implies NOT NULL.
                     .primary_key()

@@ -54,47 +54,39 @@ fn every_op_and_option_prints_as_it_reads() {
 /// an op or option as soon as it is added.
 #[test]
 fn the_fixture_uses_every_word() {
-    fn walk(call: &Call<usize>, ops: &mut BTreeSet<String>, column: &mut BTreeSet<String>) {
-        ops.insert(call.name.to_string());
+    /// Every op and value called in `call`, with its options, as
+    /// `method`, `method.option`, `value`, `value.option`.
+    fn walk(call: &Call<usize>, values_named: &[&str], used: &mut BTreeSet<String>) {
+        used.insert(call.name.to_string());
         for option in &call.options {
-            ops.insert(format!("{}.{}", call.name, option.name));
+            used.insert(format!("{}.{}", call.name, option.name));
         }
         let mut values: Vec<&Value<usize>> = call.args.iter().collect();
         while let Some(value) = values.pop() {
             match &value.kind {
                 ValueKind::List(items) => values.extend(items),
-                ValueKind::Call(c) if c.name == "column" => {
-                    column.extend(c.option_names().map(String::from))
+                ValueKind::Call(c) if values_named.contains(&&*c.name) => {
+                    walk(c, values_named, used)
                 }
-                ValueKind::Body(calls) => calls.iter().for_each(|c| walk(c, ops, column)),
+                ValueKind::Body(calls) => calls.iter().for_each(|c| walk(c, values_named, used)),
                 _ => {}
             }
         }
     }
-    let (mut used, mut used_column) = (BTreeSet::new(), BTreeSet::new());
-    for call in text::statements(EVERY_OP).expect("the fixture reads") {
-        walk(&call, &mut used, &mut used_column);
-    }
     let words = vocabulary();
-    for (method, options) in &words.ops {
-        assert!(used.contains(*method), "the fixture never calls `{method}`");
-        for option in options {
-            assert!(
-                used.contains(&format!("{method}.{option}")),
-                "the fixture never calls `{method}(..).{option}(..)`"
-            );
-        }
+    let values_named: Vec<&str> = words.values.iter().map(|(f, _)| *f).collect();
+    let mut used = BTreeSet::new();
+    for call in text::statements(EVERY_OP).expect("the fixture reads") {
+        walk(&call, &values_named, &mut used);
     }
-    for option in &words.column {
-        assert!(
-            used_column.contains(*option),
-            "no column uses `.{option}()`"
-        );
+    let mut expected = BTreeSet::new();
+    for (name, options) in words.ops.iter().chain(&words.values) {
+        expected.insert(name.to_string());
+        expected.extend(options.iter().map(|o| format!("{name}.{o}")));
     }
-    assert_eq!(
-        used.len(),
-        words.ops.iter().map(|(_, o)| 1 + o.len()).sum::<usize>()
-    );
+    let unused: Vec<&String> = expected.difference(&used).collect();
+    assert!(unused.is_empty(), "the fixture never uses {unused:?}");
+    assert_eq!(used, expected);
 
     // Every type and action, through an exhaustive match: a new variant
     // does not compile here until the fixture has it.
