@@ -16,6 +16,7 @@ pub mod model;
 pub mod rules;
 pub mod schema;
 pub mod sql_text;
+pub mod translate;
 pub mod validate;
 pub mod vocabulary;
 

@@ -265,57 +265,10 @@ pub(crate) fn text(row: &Row, i: usize) -> &str {
 }
 
 /// The column type a backend's catalog spells `spelled` (docs/TYPES.md, read
-/// backwards). A type godwit does not model is `Custom`, by that spelling:
+/// backwards); a type godwit does not model is `Custom`, so that
 /// introspection never stops at a type it does not know.
 pub(crate) fn parse_type(dialect: Dialect, spelled: &str) -> godwit_core::ColumnType {
-    use godwit_core::ColumnType::*;
-    let trimmed = spelled.trim();
-    if let Some(element) = trimmed.strip_suffix("[]") {
-        return Array(Box::new(parse_type(dialect, element)));
-    }
-    let lower = trimmed.to_ascii_lowercase();
-    let (base, args) = match lower.find('(') {
-        Some(p) => (
-            lower[..p].trim().to_string(),
-            lower[p + 1..]
-                .trim_end_matches(|c: char| c != ')')
-                .trim_end_matches(')')
-                .split(',')
-                .filter_map(|a| a.trim().parse::<u32>().ok())
-                .collect::<Vec<u32>>(),
-        ),
-        None => (lower.clone(), Vec::new()),
-    };
-    let base = base.trim_end_matches(" unsigned").to_string();
-    let arg = |i: usize| args.get(i).copied();
-    match (dialect, base.as_str()) {
-        (Dialect::Mysql, "tinyint") if arg(0) == Some(1) => Boolean,
-        (_, "smallint" | "int2") => SmallInt,
-        (_, "integer" | "int" | "int4") => Integer,
-        (_, "bigint" | "int8") => BigInt,
-        (_, "boolean" | "bool") => Boolean,
-        (_, "text") => Text,
-        (_, "character varying" | "varchar") => arg(0).map_or(VarcharUnbounded, Varchar),
-        (_, "character" | "char" | "bpchar") => Char(arg(0).unwrap_or(1)),
-        (Dialect::Mysql, "float") => Real,
-        (_, "real" | "float4") => Real,
-        (_, "double precision" | "double" | "float8") => Double,
-        (_, "numeric" | "decimal") if arg(0).is_some() => {
-            Numeric(arg(0).unwrap_or_default(), arg(1).unwrap_or(0))
-        }
-        (_, "date") => Date,
-        (_, "time" | "time without time zone") => Time,
-        (Dialect::Mysql, "datetime") => Timestamp,
-        (Dialect::Mysql, "timestamp") => TimestampTz,
-        (_, "timestamp" | "timestamp without time zone") => Timestamp,
-        (_, "timestamptz" | "timestamp with time zone") => TimestampTz,
-        (_, "bytea" | "blob" | "longblob") => Binary,
-        (_, "uuid") => Uuid,
-        (Dialect::Postgres, "json") => JsonText,
-        (_, "json" | "jsonb") => Json,
-        (Dialect::Mysql, "longtext") => Json,
-        _ => Custom(trimmed.to_string().into()),
-    }
+    godwit_core::translate::column_type(spelled, dialect.syntax())
 }
 
 /// An ON DELETE action from its SQL spelling (`NO ACTION`, `CASCADE`, ..).
@@ -327,32 +280,5 @@ pub(crate) fn parse_action(spelled: &str) -> godwit_core::Action {
         "SET NULL" => SetNull,
         "SET DEFAULT" => SetDefault,
         _ => NoAction,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_type;
-    use crate::dialect::Dialect;
-    use godwit_core::ColumnType::*;
-
-    #[test]
-    fn every_spelling_reads_back_and_unknown_ones_are_custom() {
-        let pg = |s| parse_type(Dialect::Postgres, s);
-        assert_eq!(pg("character varying"), VarcharUnbounded);
-        assert_eq!(pg("character varying(20)"), Varchar(20));
-        assert_eq!(pg("json"), JsonText);
-        assert_eq!(pg("jsonb"), Json);
-        assert_eq!(pg("text[]"), Array(Box::new(Text)));
-        assert_eq!(pg("character varying(8)[]"), Array(Box::new(Varchar(8))));
-        assert_eq!(pg("tsvector"), Custom("tsvector".into()));
-        assert_eq!(pg("public.ltree"), Custom("public.ltree".into()));
-        assert_eq!(pg("numeric"), Custom("numeric".into()));
-        assert_eq!(parse_type(Dialect::Mysql, "json"), Json);
-        assert_eq!(parse_type(Dialect::Sqlite, "VARCHAR"), VarcharUnbounded);
-        assert_eq!(
-            parse_type(Dialect::Sqlite, "geometry"),
-            Custom("geometry".into())
-        );
     }
 }
