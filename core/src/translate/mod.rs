@@ -1,7 +1,147 @@
 //! Raw SQL read into the model: what a statement does, as the ops that do
-//! the same. The replay applies them, so that later ops see what raw SQL
-//! created; the rules judge raw DDL by what it does.
+//! the same.
+//!
+//! The replay applies them, so that later ops see what raw SQL created (a
+//! `tsvector` column added by `execute` is a column like any other); the
+//! rules judge raw DDL by what it does (a `CREATE INDEX` without
+//! `CONCURRENTLY` on an existing table, not "raw DDL"); `import` writes
+//! them as DSL. What the model cannot follow is said to be [`Meaning::Opaque`],
+//! never guessed.
+//!
+//! Each statement is read on its own (`sql_text` splits them), with
+//! `sqlparser`, and where `sqlparser` does not read a statement that the
+//! backend does, with a few recognizers of its own (`fallback.rs`).
 
+mod ddl;
+mod expr;
+mod fallback;
 mod types;
 
+use sqlparser::ast::Statement as Ast;
+use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
+
+use crate::model::Op;
+use crate::schema::Schema;
+use crate::sql_text::{self, Syntax};
+
 pub use types::column_type;
+
+/// What one statement of raw SQL does, as far as the model cares.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Meaning {
+    /// Exactly what these ops do (none: a statement that changes nothing
+    /// there is, such as `DROP INDEX IF EXISTS` of an index that is not).
+    Ops(Vec<Op>),
+    /// It changes rows, not the schema.
+    Data,
+    /// Nothing the model tracks (`SELECT`, `SET`, `GRANT`, `ANALYZE`, a
+    /// sequence, statistics, transaction control).
+    Inert,
+    /// It changes the schema in a way the model does not follow; the text
+    /// says what it is.
+    Opaque(String),
+    /// It could not be read at all; the text says why.
+    Unreadable(String),
+}
+
+/// One statement of raw SQL: its text, its syntax tree when `sqlparser`
+/// reads it, and what it means.
+#[derive(Clone, Debug)]
+pub struct Statement {
+    /// The statement as written, without its `;`.
+    pub text: String,
+    /// Its syntax tree.
+    pub ast: Option<Ast>,
+    /// What it does.
+    pub meaning: Meaning,
+}
+
+fn dialect(syntax: Syntax) -> Box<dyn Dialect> {
+    match syntax {
+        Syntax::Postgres => Box::new(PostgreSqlDialect {}),
+        Syntax::Mysql => Box::new(MySqlDialect {}),
+        Syntax::Sqlite => Box::new(SQLiteDialect {}),
+    }
+}
+
+/// The statements of `sql`, written for the backend whose SQL `syntax` is,
+/// each with what it means on `schema` as the statements before it left it.
+pub fn read(sql: &str, syntax: Syntax, schema: &Schema) -> Vec<Statement> {
+    let mut schema = schema.clone();
+    let mut out = Vec::new();
+    for text in sql_text::statements(sql, syntax) {
+        let text = text.trim().trim_end_matches(';').trim();
+        if text.is_empty() {
+            continue;
+        }
+        let statement = one(text, syntax, &schema);
+        if let Meaning::Ops(ops) = &statement.meaning {
+            for op in ops {
+                // The replay reports what does not apply; here the next
+                // statements only need to see what does.
+                let _ = schema.apply(op);
+            }
+        }
+        out.push(statement);
+    }
+    out
+}
+
+/// One statement, read and translated.
+fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
+    let parsed = Parser::parse_sql(&*dialect(syntax), text);
+    match parsed {
+        Ok(mut asts) if asts.len() == 1 => {
+            let ast = asts.remove(0);
+            let meaning = meaning(&ast, syntax, schema);
+            Statement {
+                text: text.to_string(),
+                ast: Some(ast),
+                meaning,
+            }
+        }
+        Ok(_) => Statement {
+            text: text.to_string(),
+            ast: None,
+            meaning: Meaning::Unreadable("it reads as more than one statement".into()),
+        },
+        Err(e) => Statement {
+            text: text.to_string(),
+            ast: None,
+            meaning: fallback::meaning(text, syntax, schema)
+                .unwrap_or_else(|| Meaning::Unreadable(e.to_string())),
+        },
+    }
+}
+
+/// What a statement `sqlparser` read means.
+pub fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
+    match ast {
+        Ast::Insert(_)
+        | Ast::Update(_)
+        | Ast::Delete(_)
+        | Ast::Merge(_)
+        | Ast::Truncate(_)
+        | Ast::Copy { .. } => Meaning::Data,
+        // A data-changing `WITH` is data; a plain query changes nothing
+        // (a function it calls may: that is the function's business).
+        Ast::Query(_)
+        | Ast::Set(_)
+        | Ast::Grant(_)
+        | Ast::Revoke(_)
+        | Ast::Analyze(_)
+        | Ast::StartTransaction { .. }
+        | Ast::Commit { .. }
+        | Ast::Rollback { .. }
+        | Ast::Savepoint { .. }
+        | Ast::CreateSequence { .. }
+        | Ast::AlterRole { .. }
+        | Ast::CreateRole(_)
+        | Ast::Explain { .. } => Meaning::Inert,
+        other => ddl::meaning(other, syntax, schema),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,497 @@
+//! DDL read into ops: tables, columns, constraints and indexes.
+
+use std::borrow::Cow;
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ForeignKeyConstraint,
+    Ident, IndexColumn, ObjectName, ObjectNamePart, ObjectType, ReferentialAction,
+    RenameTableNameKind, Statement as Ast, TableConstraint,
+};
+
+use super::{expr, types, Meaning};
+use crate::model::{
+    Action, CheckConstraint, Column, ColumnChange, Op, Reference, Str, UniqueConstraint,
+};
+use crate::schema::{foreign_key_name, primary_key_name, unique_name, Schema};
+use crate::sql_text::Syntax;
+
+/// A statement's translation, or why there is none.
+type Translated = Result<Vec<Op>, String>;
+
+/// What a DDL statement (or any statement not data nor inert) means.
+pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
+    let translated = match ast {
+        Ast::CreateTable(c) => create_table(c, syntax, schema),
+        Ast::AlterTable(a) => {
+            let Some(table) = last(&a.name) else {
+                return Meaning::Opaque(kind(ast));
+            };
+            if a.if_exists && !schema.tables.contains_key(&table) {
+                return Meaning::Ops(Vec::new());
+            }
+            alter_table(&table, &a.operations, syntax, schema)
+        }
+        Ast::CreateIndex(c) => create_index(c, schema),
+        Ast::Drop {
+            object_type,
+            if_exists,
+            names,
+            ..
+        } => drop(*object_type, *if_exists, names, schema),
+        Ast::RenameTable(renames) => renames
+            .iter()
+            .map(|r| {
+                let (Some(from), Some(to)) = (last(&r.old_name), last(&r.new_name)) else {
+                    return Err("a table name of another form".to_string());
+                };
+                Ok(Op::RenameTable {
+                    from: from.into(),
+                    to: to.into(),
+                })
+            })
+            .collect(),
+        _ => Err(kind(ast)),
+    };
+    match translated {
+        Ok(ops) => Meaning::Ops(ops),
+        Err(what) => Meaning::Opaque(what),
+    }
+}
+
+/// The first words of a statement, to say what it is.
+fn kind(ast: &Ast) -> String {
+    let text = ast.to_string();
+    let words: Vec<&str> = text.split_whitespace().take(3).collect();
+    words.join(" ")
+}
+
+/// The last part of a name (`public.users` is `users`); quoted or not, as
+/// the model keeps names as the database does: a bare name folded to lower
+/// case, a quoted one as written.
+pub(super) fn last(name: &ObjectName) -> Option<String> {
+    match name.0.last()? {
+        ObjectNamePart::Identifier(ident) => Some(ident_name(ident)),
+        ObjectNamePart::Function(_) => None,
+    }
+}
+
+pub(super) fn ident_name(ident: &Ident) -> String {
+    match ident.quote_style {
+        Some(_) => ident.value.clone(),
+        None => ident.value.to_lowercase(),
+    }
+}
+
+fn names(idents: &[Ident]) -> Vec<Str> {
+    idents.iter().map(|i| Cow::Owned(ident_name(i))).collect()
+}
+
+fn action(a: &Option<ReferentialAction>) -> Result<Action, String> {
+    Ok(match a {
+        None | Some(ReferentialAction::NoAction) => Action::NoAction,
+        Some(ReferentialAction::Restrict) => Action::Restrict,
+        Some(ReferentialAction::Cascade) => Action::Cascade,
+        Some(ReferentialAction::SetNull) => Action::SetNull,
+        Some(ReferentialAction::SetDefault) => Action::SetDefault,
+    })
+}
+
+/// A column's definition, with the constraints it declares inline (those
+/// the `Column` model holds; any other is refused).
+fn column(def: &ColumnDef, table: &str, syntax: Syntax, schema: &Schema) -> Result<Column, String> {
+    let name = ident_name(&def.name);
+    let spelled = spelled_type(&def.data_type);
+    let lower = spelled.to_ascii_lowercase();
+    let (ty, serial) = match lower.as_str() {
+        "serial" | "serial4" => (crate::model::ColumnType::Integer, true),
+        "bigserial" | "serial8" => (crate::model::ColumnType::BigInt, true),
+        "smallserial" | "serial2" => (crate::model::ColumnType::SmallInt, true),
+        _ => (types::column_type(&spelled, syntax), false),
+    };
+    // The schema model does not know enum types yet: an enum column reads
+    // as `Custom`, its type's name, which renders and introspects the same.
+    let _ = schema;
+    if serial {
+        return Err(format!("the {lower} column `{table}.{name}`"));
+    }
+    let mut column = Column::new(name.clone().into(), ty);
+    for option in &def.options {
+        match &option.option {
+            ColumnOption::Null => column.nullable = true,
+            ColumnOption::NotNull => column.nullable = false,
+            ColumnOption::Default(e) => column.default = Some(expr::default(e)),
+            ColumnOption::PrimaryKey(_) => {
+                column.primary_key = true;
+                column.nullable = false;
+            }
+            ColumnOption::Unique(u) => {
+                let derived = unique_name(table, std::slice::from_ref(&name));
+                if option
+                    .name
+                    .as_ref()
+                    .is_some_and(|n| ident_name(n) != derived)
+                    || u.name.as_ref().is_some_and(|n| ident_name(n) != derived)
+                {
+                    return Err(format!("the named unique constraint of `{table}.{name}`"));
+                }
+                column.unique = true;
+            }
+            ColumnOption::ForeignKey(fk) => column.references = Some(reference(fk, table, &name)?),
+            ColumnOption::Generated { .. } => {
+                return Err(format!("the generated column `{table}.{name}`"))
+            }
+            ColumnOption::Check(_) => {
+                return Err(format!("the inline check of column `{table}.{name}`"))
+            }
+            ColumnOption::Collation(_) => {
+                return Err(format!("the collation of column `{table}.{name}`"))
+            }
+            other => return Err(format!("`{other}` on column `{table}.{name}`")),
+        }
+    }
+    Ok(column)
+}
+
+/// A type as the database names it: an unquoted type name is folded to
+/// lower case, as the server folds it (sqlparser writes some in capitals).
+fn spelled_type(ty: &sqlparser::ast::DataType) -> String {
+    let text = ty.to_string();
+    if text.contains('"') || text.contains('`') {
+        text
+    } else {
+        text.to_ascii_lowercase()
+    }
+}
+
+/// An inline `REFERENCES t (c)`, as the `Column` model holds one: one
+/// column, the default name, `NO ACTION`.
+fn reference(fk: &ForeignKeyConstraint, table: &str, column: &str) -> Result<Reference, String> {
+    let what = || format!("the foreign key of `{table}.{column}`");
+    let target = last(&fk.foreign_table).ok_or_else(what)?;
+    let [referred] = &fk.referred_columns[..] else {
+        // `REFERENCES t` alone references its primary key, which the
+        // model would have to look up; say so rather than guess.
+        return Err(what());
+    };
+    if fk.on_delete.is_some() || fk.on_update.is_some() || fk.characteristics.is_some() {
+        return Err(what());
+    }
+    Ok(Reference {
+        table: target.into(),
+        column: ident_name(referred).into(),
+    })
+}
+
+fn plain_columns(columns: &[IndexColumn]) -> Option<Vec<Str>> {
+    columns
+        .iter()
+        .map(|c| {
+            let plain = c.operator_class.is_none()
+                && c.column.options.sort.is_none()
+                && c.column.options.nulls_first.is_none();
+            match (&c.column.expr, plain) {
+                (sqlparser::ast::Expr::Identifier(i), true) => Some(Cow::Owned(ident_name(i))),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema) -> Translated {
+    let name = last(&c.name).ok_or("a table name of another form")?;
+    if c.if_not_exists && schema.tables.contains_key(&name) {
+        return Ok(Vec::new());
+    }
+    if c.query.is_some() || c.like.is_some() || c.temporary {
+        return Err(format!("CREATE TABLE `{name}` .. AS / LIKE / TEMPORARY"));
+    }
+    let mut columns = c
+        .columns
+        .iter()
+        .map(|d| column(d, &name, syntax, schema))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut uniques = Vec::new();
+    let mut checks = Vec::new();
+    let mut after = Vec::new();
+    for constraint in &c.constraints {
+        match constraint {
+            TableConstraint::PrimaryKey(pk) => {
+                let cols = plain_columns(&pk.columns).ok_or("a primary key over expressions")?;
+                let named = pk.name.as_ref().map(ident_name);
+                if named.is_some_and(|n| n != primary_key_name(&name)) {
+                    return Err(format!("the named primary key of `{name}`"));
+                }
+                for key in &cols {
+                    let column = columns
+                        .iter_mut()
+                        .find(|c| c.name == *key)
+                        .ok_or_else(|| format!("a primary key over a column `{name}` lacks"))?;
+                    column.primary_key = true;
+                    column.nullable = false;
+                }
+            }
+            TableConstraint::Unique(u) => {
+                let cols =
+                    plain_columns(&u.columns).ok_or("a unique constraint over expressions")?;
+                let owned: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+                if u.name
+                    .as_ref()
+                    .map(ident_name)
+                    .is_some_and(|n| n != unique_name(&name, &owned))
+                {
+                    return Err(format!("the named unique constraint of `{name}`"));
+                }
+                uniques.push(UniqueConstraint {
+                    columns: Cow::Owned(cols),
+                });
+            }
+            TableConstraint::Check(ch) => {
+                let check_name = ch
+                    .name
+                    .as_ref()
+                    .map(ident_name)
+                    .ok_or_else(|| format!("an unnamed check constraint of `{name}`"))?;
+                checks.push(CheckConstraint {
+                    name: check_name.into(),
+                    expr: ch.expr.to_string().into(),
+                });
+            }
+            TableConstraint::ForeignKey(fk) => after.push(foreign_key(fk, &name, false)?),
+            other => return Err(format!("`{other}` in CREATE TABLE `{name}`")),
+        }
+    }
+    let mut ops = vec![Op::CreateTable {
+        name: name.into(),
+        columns: Cow::Owned(columns),
+        uniques: Cow::Owned(uniques),
+        checks: Cow::Owned(checks),
+    }];
+    ops.extend(after);
+    Ok(ops)
+}
+
+fn foreign_key(fk: &ForeignKeyConstraint, table: &str, not_valid: bool) -> Result<Op, String> {
+    let columns = names(&fk.columns);
+    let owned: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let name = fk
+        .name
+        .as_ref()
+        .map(ident_name)
+        .unwrap_or_else(|| foreign_key_name(table, &owned));
+    let ref_table = last(&fk.foreign_table).ok_or("a table name of another form")?;
+    if fk.referred_columns.is_empty() || fk.on_update.is_some() || fk.characteristics.is_some() {
+        return Err(format!("foreign key `{name}`"));
+    }
+    Ok(Op::CreateForeignKey {
+        name: name.into(),
+        table: table.to_string().into(),
+        columns: Cow::Owned(columns),
+        ref_table: ref_table.into(),
+        ref_columns: Cow::Owned(names(&fk.referred_columns)),
+        on_delete: action(&fk.on_delete)?,
+        not_valid,
+    })
+}
+
+fn alter_table(
+    table: &str,
+    operations: &[AlterTableOperation],
+    syntax: Syntax,
+    schema: &Schema,
+) -> Translated {
+    let t = table.to_string();
+    let mut ops = Vec::new();
+    for operation in operations {
+        let op = match operation {
+            AlterTableOperation::AddColumn {
+                if_not_exists,
+                column_def,
+                column_position: None,
+                ..
+            } => {
+                let column = column(column_def, table, syntax, schema)?;
+                let exists = schema
+                    .tables
+                    .get(table)
+                    .is_some_and(|tb| tb.column(&column.name).is_some());
+                if *if_not_exists && exists {
+                    continue;
+                }
+                Op::AddColumn {
+                    table: t.clone().into(),
+                    column,
+                }
+            }
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                ..
+            } => {
+                for c in column_names {
+                    let c = ident_name(c);
+                    let exists = schema
+                        .tables
+                        .get(table)
+                        .is_some_and(|tb| tb.column(&c).is_some());
+                    if exists || !*if_exists {
+                        ops.push(Op::DropColumn {
+                            table: t.clone().into(),
+                            column: c.into(),
+                        });
+                    }
+                }
+                continue;
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => Op::RenameColumn {
+                table: t.clone().into(),
+                from: ident_name(old_column_name).into(),
+                to: ident_name(new_column_name).into(),
+            },
+            AlterTableOperation::RenameTable {
+                table_name: RenameTableNameKind::To(to) | RenameTableNameKind::As(to),
+            } => Op::RenameTable {
+                from: t.clone().into(),
+                to: last(to).ok_or("a table name of another form")?.into(),
+            },
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let change = match op {
+                    AlterColumnOperation::SetNotNull => ColumnChange::Nullable(false),
+                    AlterColumnOperation::DropNotNull => ColumnChange::Nullable(true),
+                    AlterColumnOperation::SetDefault { value } => {
+                        ColumnChange::SetDefault(expr::default(value))
+                    }
+                    AlterColumnOperation::DropDefault => ColumnChange::DropDefault,
+                    AlterColumnOperation::SetDataType {
+                        data_type,
+                        using: None,
+                        ..
+                    } => {
+                        ColumnChange::SetType(types::column_type(&spelled_type(data_type), syntax))
+                    }
+                    other => {
+                        return Err(format!(
+                            "ALTER COLUMN `{table}.{}` {other}",
+                            ident_name(column_name)
+                        ))
+                    }
+                };
+                Op::AlterColumn {
+                    table: t.clone().into(),
+                    column: ident_name(column_name).into(),
+                    changes: Cow::Owned(vec![change]),
+                }
+            }
+            AlterTableOperation::AddConstraint {
+                constraint,
+                not_valid,
+            } => match constraint {
+                TableConstraint::ForeignKey(fk) => foreign_key(fk, table, *not_valid)?,
+                TableConstraint::Check(ch) => Op::CreateCheckConstraint {
+                    name: ch
+                        .name
+                        .as_ref()
+                        .map(ident_name)
+                        .ok_or_else(|| format!("an unnamed check constraint on `{table}`"))?
+                        .into(),
+                    table: t.clone().into(),
+                    expr: ch.expr.to_string().into(),
+                    not_valid: *not_valid,
+                },
+                other => return Err(format!("ADD `{other}` on `{table}`")),
+            },
+            AlterTableOperation::ValidateConstraint { name } => Op::ValidateConstraint {
+                name: ident_name(name).into(),
+                table: t.clone().into(),
+            },
+            AlterTableOperation::DropConstraint {
+                if_exists, name, ..
+            } => {
+                let name = ident_name(name);
+                let exists = schema
+                    .tables
+                    .get(table)
+                    .is_some_and(|tb| tb.constraints.contains_key(&name));
+                if *if_exists && !exists {
+                    continue;
+                }
+                Op::DropConstraint {
+                    name: name.into(),
+                    table: t.clone().into(),
+                }
+            }
+            other => return Err(format!("ALTER TABLE `{table}` {other}")),
+        };
+        ops.push(op);
+    }
+    Ok(ops)
+}
+
+fn create_index(c: &sqlparser::ast::CreateIndex, schema: &Schema) -> Translated {
+    let table = last(&c.table_name).ok_or("a table name of another form")?;
+    let name = c
+        .name
+        .as_ref()
+        .and_then(last)
+        .ok_or_else(|| format!("an unnamed index on `{table}`"))?;
+    if c.if_not_exists && schema.relation_name_taken(&name).is_some() {
+        return Ok(Vec::new());
+    }
+    let plain = c.using.is_none() && c.include.is_empty() && c.with.is_empty();
+    let columns = plain_columns(&c.columns)
+        .filter(|_| plain)
+        .ok_or_else(|| format!("index `{name}` of a shape the model does not have yet"))?;
+    Ok(vec![Op::CreateIndex {
+        name: name.into(),
+        table: table.into(),
+        columns: Cow::Owned(columns),
+        unique: c.unique,
+        concurrently: c.concurrently,
+        predicate: c.predicate.as_ref().map(|p| p.to_string().into()),
+    }])
+}
+
+fn drop(
+    object_type: ObjectType,
+    if_exists: bool,
+    names: &[ObjectName],
+    schema: &Schema,
+) -> Translated {
+    let mut ops = Vec::new();
+    for name in names {
+        let name = last(name).ok_or("a name of another form")?;
+        match object_type {
+            ObjectType::Table => {
+                if schema.tables.contains_key(&name) || !if_exists {
+                    ops.push(Op::DropTable { name: name.into() });
+                }
+            }
+            ObjectType::Index => match index_table(schema, &name) {
+                Some(table) => ops.push(Op::DropIndex {
+                    name: name.into(),
+                    table: table.into(),
+                    concurrently: false,
+                }),
+                None if if_exists => {}
+                None => {
+                    return Err(format!(
+                        "DROP INDEX `{name}`, which the model does not know"
+                    ))
+                }
+            },
+            other => return Err(format!("DROP {other}")),
+        }
+    }
+    Ok(ops)
+}
+
+/// The table an index of this name is on.
+pub(super) fn index_table(schema: &Schema, index: &str) -> Option<String> {
+    schema
+        .tables
+        .iter()
+        .find(|(_, t)| t.indexes.contains_key(index))
+        .map(|(name, _)| name.clone())
+}

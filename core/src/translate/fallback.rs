@@ -1,0 +1,84 @@
+//! Statements a backend reads that `sqlparser` does not: a few shapes real
+//! histories use, recognised by their words, outside literals and comments.
+
+use super::{ddl, Meaning};
+use crate::model::Op;
+use crate::schema::Schema;
+use crate::sql_text::{self, Syntax, TokenKind};
+
+/// What `text` means, when it is one of the shapes known here.
+pub(super) fn meaning(text: &str, syntax: Syntax, schema: &Schema) -> Option<Meaning> {
+    // Keywords in upper case to match; names keep their spelling.
+    let words: Vec<String> = sql_text::tokens(text, syntax)
+        .filter(|t| !t.is_trivia())
+        .map(|t| match t.kind {
+            TokenKind::Word if KEYWORDS.contains(&&*t.text.to_ascii_uppercase()) => {
+                t.text.to_ascii_uppercase()
+            }
+            _ => t.text.to_string(),
+        })
+        .collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    match w.as_slice() {
+        // `DROP INDEX CONCURRENTLY [IF EXISTS] name[, ..]`.
+        ["DROP", "INDEX", "CONCURRENTLY", rest @ ..] => {
+            let (if_exists, names) = match rest {
+                ["IF", "EXISTS", names @ ..] => (true, names),
+                names => (false, names),
+            };
+            let mut ops = Vec::new();
+            for name in names.iter().filter(|n| **n != ",") {
+                let name = unquote(name, syntax);
+                match ddl::index_table(schema, &name) {
+                    Some(table) => ops.push(Op::DropIndex {
+                        name: name.into(),
+                        table: table.into(),
+                        concurrently: true,
+                    }),
+                    None if if_exists => {}
+                    None => {
+                        return Some(Meaning::Opaque(format!(
+                            "DROP INDEX CONCURRENTLY `{name}`, which the model does not know"
+                        )))
+                    }
+                }
+            }
+            Some(Meaning::Ops(ops))
+        }
+        // Work the model does not track, which sqlparser does not read.
+        ["REINDEX", ..] => Some(Meaning::Opaque("REINDEX".into())),
+        ["CREATE", "STATISTICS", ..]
+        | ["ALTER", "STATISTICS", ..]
+        | ["DROP", "STATISTICS", ..]
+        | ["ALTER", "SEQUENCE", ..]
+        | ["VACUUM", ..]
+        | ["CLUSTER", ..] => Some(Meaning::Inert),
+        _ => None,
+    }
+}
+
+/// The words matched as keywords here.
+const KEYWORDS: &[&str] = &[
+    "DROP",
+    "INDEX",
+    "CONCURRENTLY",
+    "IF",
+    "EXISTS",
+    "REINDEX",
+    "CREATE",
+    "ALTER",
+    "STATISTICS",
+    "SEQUENCE",
+    "VACUUM",
+    "CLUSTER",
+];
+
+/// A name as the model keeps it: quoted as written, bare in lower case.
+fn unquote(name: &str, syntax: Syntax) -> String {
+    match sql_text::tokens(name, syntax).next() {
+        Some(t) if t.kind == TokenKind::QuotedName => {
+            t.name().map_or_else(String::new, |n| n.into_owned())
+        }
+        _ => name.to_lowercase(),
+    }
+}

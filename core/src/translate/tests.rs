@@ -1,0 +1,114 @@
+//! Raw SQL read into ops, on the model as earlier statements left it.
+
+use super::*;
+use crate::vocabulary::parse_ops;
+
+fn schema(dsl: &str) -> Schema {
+    let mut s = Schema::new();
+    for op in parse_ops(dsl).expect("valid DSL") {
+        s.apply(&op).expect("the base applies");
+    }
+    s
+}
+
+fn users() -> Schema {
+    schema(
+        r#"op.create_table("users", [column("id", BigInt).primary_key(), column("email", Text).not_null()]);
+           op.create_index("idx_users_email", "users", ["email"]);"#,
+    )
+}
+
+/// Each statement's meaning, ops in canonical text.
+fn meanings(sql: &str, base: &Schema) -> Vec<String> {
+    read(sql, Syntax::Postgres, base)
+        .into_iter()
+        .map(|s| match s.meaning {
+            Meaning::Ops(ops) => ops
+                .iter()
+                .map(|o| format!("{o};"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Meaning::Data => "data".into(),
+            Meaning::Inert => "inert".into(),
+            Meaning::Opaque(what) => format!("opaque: {what}"),
+            Meaning::Unreadable(_) => "unreadable".into(),
+        })
+        .collect()
+}
+
+#[test]
+fn tables_columns_and_constraints_become_ops() {
+    assert_eq!(
+        meanings(
+            "CREATE TABLE posts (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id), \
+             title VARCHAR(200) NOT NULL DEFAULT 'untitled', tags TEXT[], score REAL DEFAULT -1.5, \
+             published BOOLEAN DEFAULT false, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), \
+             CONSTRAINT posts_title_short CHECK (length(title) < 300), UNIQUE (user_id, title));
+             ALTER TABLE posts ADD COLUMN search tsvector, ALTER COLUMN title DROP NOT NULL;
+             ALTER TABLE posts ADD CONSTRAINT posts_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;
+             ALTER TABLE posts VALIDATE CONSTRAINT posts_user_fk;
+             ALTER TABLE posts RENAME COLUMN title TO headline;
+             ALTER TABLE posts DROP COLUMN IF EXISTS nope, DROP COLUMN search",
+            &users()
+        ),
+        [
+            r#"op.create_table("posts", [column("id", BigInt).primary_key(), column("user_id", BigInt).not_null().references("users", "id"), column("title", Varchar(200)).not_null().server_default("untitled"), column("tags", Array(Text)), column("score", Real).server_default(-1.5), column("published", Boolean).server_default(false), column("created_at", TimestampTz).not_null().server_default(now())]).unique(["user_id", "title"]).check("posts_title_short", "length(title) < 300");"#,
+            r#"op.add_column("posts", column("search", Custom("tsvector"))); op.alter_column("posts", "title").nullable(true);"#,
+            r#"op.create_foreign_key("posts_user_fk", "posts", ["user_id"], "users", ["id"]).on_delete(Action::Cascade).not_valid();"#,
+            r#"op.validate_constraint("posts_user_fk", "posts");"#,
+            r#"op.rename_column("posts", "title", "headline");"#,
+            r#"op.drop_column("posts", "search");"#,
+        ]
+    );
+}
+
+#[test]
+fn indexes_follow_the_model() {
+    assert_eq!(
+        meanings(
+            "CREATE INDEX CONCURRENTLY idx_users_id ON users (id) WHERE id > 0;
+             DROP INDEX idx_users_email;
+             DROP INDEX IF EXISTS idx_users_email;
+             DROP INDEX CONCURRENTLY IF EXISTS idx_users_id, gone",
+            &users()
+        ),
+        [
+            r#"op.create_index("idx_users_id", "users", ["id"]).concurrently().where_("id > 0");"#,
+            r#"op.drop_index("idx_users_email", "users");"#,
+            "",
+            r#"op.drop_index("idx_users_id", "users").concurrently();"#,
+        ]
+    );
+}
+
+#[test]
+fn what_the_model_does_not_track_is_said_so() {
+    assert_eq!(
+        meanings(
+            "UPDATE users SET email = lower(email);
+             SELECT 1; SET lock_timeout = '1s'; GRANT SELECT ON users TO reader;
+             CREATE STATISTICS s ON id, email FROM users; ALTER SEQUENCE users_id_seq RESTART;
+             REINDEX INDEX idx_users_email;
+             DO $$ BEGIN PERFORM 1; END $$",
+            &users()
+        ),
+        [
+            "data",
+            "inert",
+            "inert",
+            "inert",
+            "inert",
+            "inert",
+            "opaque: REINDEX",
+            "unreadable",
+        ]
+    );
+}
+
+#[test]
+fn names_are_kept_as_the_database_keeps_them() {
+    assert_eq!(
+        meanings(r#"ALTER TABLE Users ADD COLUMN "Nick" TEXT"#, &users()),
+        [r#"op.add_column("users", column("Nick", Text));"#]
+    );
+}
