@@ -1,4 +1,5 @@
-//! Creating a table that an earlier migration already created.
+//! Creating a table, and adding a column, that an earlier migration already
+//! created.
 
 use godwit::migration;
 
@@ -36,9 +37,27 @@ pub mod create_users_again {
     }
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "add the users.email column again",
+)]
+pub mod add_email_again {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("users", column("email", Text));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "email");
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     create_users_again,
+    add_email_again,
 ];
 
 fn main() {}

@@ -1,4 +1,5 @@
-//! The downgrade drops one of the two columns the upgrade added.
+//! The downgrade drops one of the two columns the upgrade added; and the
+//! downgrade of a dropped table re-creates it without one of its indexes.
 
 use godwit::migration;
 
@@ -37,9 +38,72 @@ pub mod add_bio_and_status {
     }
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "create the sessions table",
+)]
+pub mod create_sessions {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("sessions", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("user_id", BigInt).not_null(),
+            column("token", Varchar(64)).not_null(),
+        ]);
+        op.create_index("idx_sessions_token", "sessions", ["token"]).unique();
+        op.create_index("idx_sessions_user_id", "sessions", ["user_id"]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("sessions");
+    }
+}
+
+#[migration(
+    revision = "20250104_000000",
+    down_revision = "20250103_000000",
+    message = "deprecate the sessions table",
+)]
+pub mod deprecate_sessions {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.deprecate_table("sessions");
+    }
+
+    pub fn downgrade(_op: &mut Ops) {}
+}
+
+#[migration(
+    revision = "20250105_000000",
+    down_revision = "20250104_000000",
+    message = "drop the deprecated sessions table",
+)]
+pub mod drop_sessions {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.drop_table("sessions");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.create_table("sessions", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("user_id", BigInt).not_null(),
+            column("token", Varchar(64)).not_null(),
+        ]);
+        op.create_index("idx_sessions_token", "sessions", ["token"]).unique();
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     add_bio_and_status,
+    create_sessions,
+    deprecate_sessions,
+    drop_sessions,
 ];
 
 fn main() {}

@@ -1,5 +1,5 @@
 //! Seed scenario: a unique index on existing `users(email)` without
-//! `.concurrently()` is rejected.
+//! `.concurrently()` is rejected; so is a plain one on `users(username)`.
 
 use godwit::migration;
 
@@ -37,9 +37,27 @@ pub mod unique_email {
     }
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "index users by username",
+)]
+pub mod index_username {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_index("idx_users_username", "users", ["username"]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_users_username", "users");
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     unique_email,
+    index_username,
 ];
 
 fn main() {}

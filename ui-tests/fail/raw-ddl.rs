@@ -1,4 +1,4 @@
-//! Raw DDL that the DSL expresses.
+//! Raw DDL that the DSL expresses: ALTER TABLE, and CREATE INDEX.
 
 use godwit::migration;
 
@@ -36,9 +36,27 @@ pub mod add_bio {
     }
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "index users by email concurrently",
+)]
+pub mod index_email {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute("CREATE INDEX CONCURRENTLY idx_users_email ON users (email)");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("DROP INDEX idx_users_email");
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     add_bio,
+    index_email,
 ];
 
 fn main() {}

@@ -13,4 +13,17 @@ pub mod create_users {
     }
 }
 
+#[godwit::migration(revision = "0002", down_revision = "0001", message = "add bio")]
+pub mod add_bio {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("users", column("bio", Text));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "bio");
+    }
+}
+
 fn main() {}

@@ -106,3 +106,69 @@ fn the_readme_links_to_the_index_rather_than_copying_it() {
         "README.md copies rows of docs/rules/README.md: {copied:?}"
     );
 }
+
+/// A message as a shape: what is quoted (names, values, statements) and
+/// numbers left out, so that a page's example, about its own tables, can be
+/// held against what a ui-test really prints.
+fn shape(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' | '"' => {
+                for d in chars.by_ref() {
+                    if d == c {
+                        break;
+                    }
+                }
+                out.push('_');
+            }
+            c if c.is_ascii_digit() => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                out.push('#');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The `error: [..] ..` and `= help: ..` lines of a text.
+fn diagnostic_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("error: [") || l.starts_with("= help: "))
+        .map(shape)
+        .collect()
+}
+
+/// The error a page shows ("What the error looks like") is one godwit
+/// really prints: its message and help have the shape of a line of some
+/// failing ui-test's expected output.
+#[test]
+fn every_page_shows_an_error_godwit_prints() {
+    let root = root();
+    let mut printed = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(root.join("ui-tests/fail")).expect("ui-tests/fail") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "stderr") {
+            printed.extend(diagnostic_lines(&read(&path)));
+        }
+    }
+    let mut wrong = Vec::new();
+    for rule in Rule::ALL {
+        let page = read(&root.join("docs/rules").join(format!("{}.md", rule.id())));
+        for line in diagnostic_lines(&page) {
+            if !printed.contains(&line) {
+                wrong.push(format!("{}: {line}", rule.id()));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "lines of docs/rules pages that no ui-test prints:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -46,15 +46,15 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                         Rule::ChangeColumnType,
                         if accepts_every_value(&ty, new) {
                             format!(
-                                "changing column `{table}.{column}` from {ty} to {new} in place locks `{table}` exclusively, and PostgreSQL and MySQL rewrite the table for most type changes, blocking reads and writes until it is done"
+                                "changing column `{table}.{column}` from `{ty}` to `{new}` in place locks `{table}` exclusively, and PostgreSQL and MySQL rewrite the table for most type changes, blocking reads and writes until it is done"
                             )
                         } else {
                             format!(
-                                "changing column `{table}.{column}` from {ty} to {new} in place: the running version may write values {new} rejects, and PostgreSQL and MySQL rewrite `{table}` under an exclusive lock"
+                                "changing column `{table}.{column}` from `{ty}` to `{new}` in place: the running version may write values `{new}` rejects, and PostgreSQL and MySQL rewrite `{table}` under an exclusive lock"
                             )
                         },
                         format!(
-                            "add a new column of type {new}, backfill it from `{column}` in a later migration, switch the code to it, then deprecate_column and drop_column `{column}` in later migrations"
+                            "add a new column of type `{new}`, backfill it from `{column}` in a later migration, switch the code to it, then deprecate_column and drop_column `{column}` in later migrations"
                         ),
                     ));
                 }

@@ -76,11 +76,11 @@ pub(super) fn check_alone(steps: &[Step<'_>], out: &mut Vec<(usize, Finding)>) {
             } => ("drop_index", name),
             _ => continue,
         };
-        let others: Vec<&str> = steps
+        let others: Vec<String> = steps
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != i)
-            .map(|(_, s)| s.op.method())
+            .map(|(_, s)| format!("`{}`", s.op.method()))
             .collect();
         out.push((
             i,

@@ -121,7 +121,7 @@ pub(super) fn check_migration(cx: &MigrationCheck<'_>, out: &mut Vec<(usize, Fin
                 Finding::new(
                     Rule::ForeignKeyWithoutIndex,
                     format!(
-                        "foreign key `{name}` on `{table}({cols})` has no index that starts with ({cols}): joins, and deletes from `{ref_table}`, scan all of `{table}`"
+                        "foreign key `{name}` on `{table}({cols})` has no index that starts with `{cols}`: joins, and deletes from `{ref_table}`, scan all of `{table}`"
                     ),
                     format!(
                         "op.create_index(\"idx_{table}_{}\", \"{table}\", [{}]): in the same migration for a new table, or .concurrently() in an earlier migration of its own for an existing one; or allow = [\"foreign-key-without-index\"] in #[migration(..)]",

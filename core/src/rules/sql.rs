@@ -24,10 +24,13 @@ fn dialects() -> [(&'static str, Box<dyn Dialect>); 3] {
 }
 
 /// Why no dialect could read a text: the error of the first one tried
-/// (PostgreSQL), which is the one most users write for.
+/// (PostgreSQL), which is the one most users write for. The parser's own
+/// words are quoted, as what they name differs from one text to the next.
 fn failure(first: Option<ParserError>) -> String {
     match first {
-        Some(ParserError::TokenizerError(m)) | Some(ParserError::ParserError(m)) => m,
+        Some(ParserError::TokenizerError(m)) | Some(ParserError::ParserError(m)) => {
+            format!("`{m}`")
+        }
         Some(ParserError::RecursionLimitExceeded) => "it is nested too deeply".to_string(),
         None => "it is empty".to_string(),
     }
