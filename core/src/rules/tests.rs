@@ -569,6 +569,13 @@ fn backfill_with_schema_change() {
         )),
         [Rule::BackfillWithSchemaChange]
     );
+    // A data change behind or inside a WITH clause counts.
+    assert_eq!(
+        on_users(&format!(
+            r#"{add} op.execute("WITH gone AS (DELETE FROM users WHERE id < 100 RETURNING id) SELECT count(*) FROM gone");"#
+        )),
+        [Rule::BackfillWithSchemaChange]
+    );
     // Raw DDL counts as a schema change too.
     assert_eq!(
         on_users(&format!(
@@ -792,6 +799,27 @@ fn unbatched_update() {
     );
     assert_eq!(
         on_users(r#"op.execute("UPDATE users SET bio = '' WHERE bio IS NULL");"#),
+        []
+    );
+    // Behind a WITH clause, or inside one (a data-modifying CTE).
+    assert_eq!(
+        on_users(r#"op.execute("WITH idle AS (SELECT 1) UPDATE users SET bio = ''");"#),
+        [Rule::UnbatchedUpdate]
+    );
+    assert_eq!(
+        on_users(
+            r#"op.execute("WITH gone AS (DELETE FROM users RETURNING *) INSERT INTO archive SELECT * FROM gone");"#
+        ),
+        [Rule::UnbatchedUpdate]
+    );
+    assert_eq!(
+        messages(r#"op.execute("WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone");"#),
+        ["[unbatched-update] `DELETE` of existing table `users` without a WHERE clause changes every row in one statement, locking them all until the migration commits"]
+    );
+    assert_eq!(
+        on_users(
+            r#"op.execute("WITH gone AS (DELETE FROM users WHERE id < 100 RETURNING *) SELECT count(*) FROM gone");"#
+        ),
         []
     );
     assert_eq!(
