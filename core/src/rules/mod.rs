@@ -33,6 +33,7 @@ mod removal;
 mod rename;
 mod replay;
 mod sql;
+pub(crate) mod volatility;
 
 use sqlparser::ast::Statement;
 

@@ -332,6 +332,27 @@ fn volatile_default() {
         []
     );
     assert_eq!(on_users(&assured(&token("random()"))), []);
+    // Stable and immutable built-ins are evaluated once: no rewrite.
+    assert_eq!(on_users(&token("now() + interval '1 day'")), []);
+    assert_eq!(on_users(&token("lower('ABC')")), []);
+    // A call inside anything counts.
+    assert_eq!(
+        on_users(&token("md5(random()::text)::uuid")),
+        [Rule::VolatileDefault]
+    );
+    // A function godwit does not know counts as volatile until declared otherwise.
+    let code =
+        r#"op.add_column("users", column("code", Text).server_default(sql("random_string(26)")));"#;
+    assert_eq!(
+        messages(code),
+        ["[volatile-default] adding column `users.code` with the default `random_string(26)` makes PostgreSQL rewrite every row of `users` under an exclusive lock unless `random_string` is declared IMMUTABLE or STABLE: godwit does not know that function, and a function is VOLATILE unless declared otherwise"]
+    );
+    assert_eq!(on_users(&assured(code)), []);
+    // Setting it on a column that exists touches new rows only.
+    assert_eq!(
+        on_users(r#"op.alter_column("users", "bio").server_default(sql("random_string(26)"));"#),
+        []
+    );
 }
 
 #[test]
