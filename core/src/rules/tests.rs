@@ -1046,6 +1046,54 @@ fn int_primary_key() {
     );
 }
 
+#[test]
+fn int_primary_key_that_refers_to_a_narrow_key() {
+    let mut tags = migration(
+        r#"op.create_table("tags", [column("id", Integer).primary_key(), column("name", Text)]);"#,
+        "",
+    );
+    tags.allow = Cow::Owned(vec!["int-primary-key".into()]);
+    let after_tags = |up: &str| broken_by_last(&[create_users(), tags.clone(), migration(up, "")]);
+    // A 1:1 extension table keyed by its parent's key widens with it.
+    assert_eq!(
+        after_tags(
+            r#"op.create_table("tag_details", [column("tag_id", Integer).primary_key().references("tags", "id"), column("note", Text)]);"#
+        ),
+        []
+    );
+    assert_eq!(
+        after_tags(
+            r#"op.create_table("tag_icons", [column("tag_id", SmallInt).primary_key().references("tags", "id")]);"#
+        ),
+        [Rule::IntPrimaryKey],
+        "a narrower key runs out before the one it refers to"
+    );
+    // The foreign key may come later in the migration.
+    assert_eq!(
+        after_tags(
+            r#"
+            op.create_table("tag_details", [column("tag_id", Integer).primary_key(), column("note", Text)]);
+            op.create_foreign_key("fk_tag_details_tag", "tag_details", ["tag_id"], "tags", ["id"]);
+            "#
+        ),
+        []
+    );
+    // A key referring to a 64-bit key, or a narrow key that refers to nothing, is flagged.
+    assert_eq!(
+        on_users(
+            r#"op.create_table("profiles", [column("user_id", Integer).primary_key().references("users", "id")]);"#
+        ),
+        [Rule::IntPrimaryKey]
+    );
+    assert_eq!(
+        after_tags(
+            r#"op.create_table("notes", [column("id", Integer).primary_key(), column("tag_id", Integer).references("tags", "id")]);
+            op.create_index("idx_notes_tag_id", "notes", ["tag_id"]);"#
+        ),
+        [Rule::IntPrimaryKey]
+    );
+}
+
 // ----- new tables -----
 
 #[test]
