@@ -136,6 +136,55 @@ fn replay_errors_are_reported_at_the_op() {
 }
 
 #[test]
+fn an_index_named_as_a_constraint_and_the_reverse_say_so() {
+    let index = r#"op.create_index("idx_users_email", "users", ["email"]);"#;
+    // (headline, help) of the diagnostics of the last op, after `index`.
+    let said = |up: &str| -> Vec<(String, String)> {
+        check(&[create_users(), migration(&format!("{index} {up}"), "")])
+            .into_iter()
+            .filter(|d| d.rule != Rule::DowngradeMismatch && d.rule != Rule::NonConcurrentIndex)
+            .map(|d| (d.headline(), d.help))
+            .collect()
+    };
+    assert_eq!(
+        said(r#"op.drop_constraint("idx_users_email", "users");"#),
+        [(
+            "[unknown-constraint] constraint `idx_users_email` does not exist on table `users` at this point of the history; `idx_users_email` is an index of `users`".to_string(),
+            r#"drop an index with op.drop_index("idx_users_email", "users")"#.to_string()
+        )]
+    );
+    assert_eq!(
+        said(r#"op.drop_constraint("idx_users_email", "accounts");"#)[0].1,
+        r#"drop an index with op.drop_index("idx_users_email", "users")"#
+    );
+    assert_eq!(
+        said(r#"op.validate_constraint("idx_users_email", "users");"#)[0].1,
+        "remove this op: an index is ready once its create_index has run; only a constraint added with .not_valid() is validated"
+    );
+    assert_eq!(
+        said(r#"op.drop_index("accounts_owner_id_positive", "accounts");"#),
+        [(
+            "[unknown-index] index `accounts_owner_id_positive` does not exist on table `accounts` at this point of the history; `accounts_owner_id_positive` is a constraint of `accounts`".to_string(),
+            r#"drop a constraint with op.drop_constraint("accounts_owner_id_positive", "accounts")"#.to_string()
+        )]
+    );
+    // The right kind on another table: name that table.
+    assert_eq!(
+        said(r#"op.drop_constraint("accounts_owner_id_positive", "users");"#)[0].1,
+        r#"name its table: op.drop_constraint("accounts_owner_id_positive", "accounts")"#
+    );
+    assert_eq!(
+        said(r#"op.drop_index("idx_users_email", "accounts");"#)[0].1,
+        r#"name its table: op.drop_index("idx_users_email", "users")"#
+    );
+    // A name nothing holds keeps the usual advice.
+    assert_eq!(
+        said(r#"op.drop_index("nope", "users");"#)[0].1,
+        "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name)"
+    );
+}
+
+#[test]
 fn structural_rules_are_not_silenced() {
     assert_eq!(
         on_users(&assured(r#"op.add_column("nope", column("a", Text));"#)),
