@@ -1,4 +1,5 @@
-//! The downgrade drops one of the two columns the upgrade added.
+//! The downgrade drops one of the two columns the upgrade added; and a
+//! downgrade that undoes nothing, with every difference listed.
 
 use godwit::migration;
 
@@ -37,9 +38,29 @@ pub mod add_bio_and_status {
     }
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "create the posts table and count posts per user",
+)]
+pub mod create_posts {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("posts", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("title", Text).not_null(),
+        ]);
+        op.add_column("users", column("post_count", BigInt).not_null().server_default(0));
+    }
+
+    pub fn downgrade(_op: &mut Ops) {}
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     add_bio_and_status,
+    create_posts,
 ];
 
 fn main() {}

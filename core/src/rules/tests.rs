@@ -285,6 +285,41 @@ fn downgrade_mismatch_names_the_first_difference() {
 }
 
 #[test]
+fn downgrade_mismatch_lists_every_difference() {
+    let d = check(&[
+        create_users(),
+        migration(
+            r#"
+            op.add_column("users", column("tagline", Text));
+            op.create_index("idx_users_tagline", "users", ["tagline"]);
+            op.add_column("accounts", column("note", Text));
+            "#,
+            r#"
+            op.drop_column("users", "tagline");
+            op.drop_column("users", "bio");
+            "#,
+        ),
+    ]);
+    let d: Vec<_> = d
+        .into_iter()
+        .filter(|d| d.rule == Rule::DowngradeMismatch)
+        .collect();
+    assert_eq!(d.len(), 1, "one diagnostic: {d:?}");
+    assert_eq!(
+        d[0].message,
+        "upgrade adds column `accounts.note`; downgrade never drops it\n\
+         also: downgrade drops column `users.bio`, which existed before the upgrade"
+    );
+    assert_eq!(
+        d[0].at,
+        Location::Body {
+            migration: 1,
+            phase: Phase::Downgrade
+        }
+    );
+}
+
+#[test]
 fn downgrade_mismatch_accepts_a_true_reverse() {
     let d = check(&[
         create_users(),
@@ -1217,7 +1252,8 @@ fn a_long_history_is_checked_migration_by_migration() {
     assert_eq!(history.len(), 301);
     assert_eq!(check(&history), []);
     // A bad migration at the end is found, and placed at its own index. Its
-    // downgrade adds the column back, but not the index that went with it.
+    // downgrade adds the column back, but not the index and the foreign key
+    // that went with it.
     history.push(migration(
         r#"op.drop_column("t99", "user_id");"#,
         r#"op.add_column("t99", column("user_id", BigInt));"#,
@@ -1231,7 +1267,8 @@ fn a_long_history_is_checked_migration_by_migration() {
     assert!(matches!(d[0].at, Location::Op { migration: 301, .. }));
     assert_eq!(
         d[1].message,
-        "upgrade drops index `idx_t99_user_id` on `t99`; downgrade never recreates it"
+        "upgrade drops index `idx_t99_user_id` on `t99`; downgrade never recreates it\n\
+         also: upgrade drops constraint `t99_user_id_fkey` on `t99`; downgrade never recreates it"
     );
 }
 
