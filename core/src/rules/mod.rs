@@ -21,11 +21,15 @@
 //! places them ([`Location`]) and silences them: compatibility rules inside
 //! `op.safety_assured(..)`, performance hints named in `allow = [..]`,
 //! structural rules never.
+//!
+//! [`destroyed_by`] reads raw SQL for what it destroys: the runtime's
+//! data-loss listing asks it about the `execute`s of a migration.
 
 mod add_column;
 mod alter_column;
 mod constraints;
 mod data_changes;
+mod destroys;
 mod downgrade;
 mod indexes;
 mod performance;
@@ -37,6 +41,8 @@ mod sql;
 pub(crate) mod volatility;
 
 use sqlparser::ast::Statement;
+
+pub use destroys::{destroyed_by, Destroys};
 
 use crate::diagnostic::{Diagnostic, Location, Rule, RuleKind};
 use crate::migration::Migration;

@@ -107,7 +107,7 @@ pub struct Name {
 
 impl Name {
     /// The last part of a possibly qualified name (`public.users` is `users`).
-    fn last(name: &ObjectName) -> Option<Name> {
+    pub(super) fn last(name: &ObjectName) -> Option<Name> {
         match name.0.last()? {
             ObjectNamePart::Identifier(ident) => Some(Name {
                 value: ident.value.clone(),
@@ -184,7 +184,7 @@ fn body_effects(body: &SetExpr, out: &mut Vec<Effect>) {
     }
 }
 
-fn table_of(t: &TableWithJoins) -> Option<Name> {
+pub(super) fn table_of(t: &TableWithJoins) -> Option<Name> {
     match &t.relation {
         TableFactor::Table { name, .. } => Name::last(name),
         _ => None,
