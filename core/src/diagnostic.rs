@@ -170,7 +170,8 @@ pub enum Location {
 pub struct Diagnostic {
     /// The rule broken.
     pub rule: Rule,
-    /// What is wrong, in one sentence.
+    /// What is wrong, in one sentence; a further line for each further
+    /// instance of it (`downgrade-mismatch` lists every difference).
     pub message: String,
     /// What to do instead.
     pub help: String,
@@ -204,7 +205,7 @@ impl Diagnostic {
         self
     }
 
-    /// The first line of the compile error: `[rule-id] message`.
+    /// The compile error's message, before its help: `[rule-id] message`.
     pub fn headline(&self) -> String {
         format!("[{}] {}", self.rule.id(), self.message)
     }

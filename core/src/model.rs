@@ -85,38 +85,20 @@ pub enum DefaultValue {
 }
 
 impl DefaultValue {
-    /// Whether evaluating the default gives a different value per row, which
-    /// makes PostgreSQL rewrite the table when the column is added.
+    /// Whether evaluating the default may give a different value per row,
+    /// which makes PostgreSQL rewrite the table when the column is added: a
+    /// `Sql` default that calls a volatile built-in (`random()`,
+    /// `gen_random_uuid()`, ..) or a function godwit does not know to be
+    /// immutable or stable (a user-defined function is volatile unless
+    /// declared otherwise). Judged by `volatile-default`'s reading
+    /// (`rules/volatility.rs`).
     pub fn is_volatile(&self) -> bool {
         match self {
-            DefaultValue::Sql(sql) => {
-                // `random ()` and `RANDOM()` are the same call.
-                let folded: String = sql
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                VOLATILE_FUNCTIONS.iter().any(|f| folded.contains(f))
-            }
+            DefaultValue::Sql(sql) => crate::rules::volatility::volatile_call(sql).is_some(),
             _ => false,
         }
     }
 }
-
-/// SQL functions whose value differs per row (the `volatile-default` rule).
-const VOLATILE_FUNCTIONS: &[&str] = &[
-    "random(",
-    "gen_random_uuid(",
-    "uuid_generate_v1(",
-    "uuid_generate_v1mc(",
-    "uuid_generate_v4(",
-    "uuid_short(",
-    "uuid(",
-    "rand(",
-    "clock_timestamp(",
-    "timeofday(",
-    "nextval(",
-];
 
 /// What happens to referencing rows when the referenced row is deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

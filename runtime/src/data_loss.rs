@@ -2,10 +2,18 @@
 //!
 //! Undoing a migration loses data when its downgrade drops a table or a
 //! column (the rows and values written since are gone), changes a column's
-//! type (values that do not fit are cut or refused), or deletes rows with raw
-//! SQL; and when its upgrade dropped data that undoing it cannot bring back
-//! (the column comes back, empty). An irreversible migration is not undone
-//! at all.
+//! type (values that do not fit are cut or refused), or does any of that or
+//! deletes rows with raw SQL; and when its upgrade dropped data that undoing
+//! it cannot bring back (the column comes back, empty). An irreversible
+//! migration is not undone at all.
+//!
+//! Raw SQL is split into statements as its backend reads it, and each is
+//! read by `godwit_core::rules::destroyed_by` (the rules' own parser): a
+//! DELETE or TRUNCATE (also in a WITH clause), a DROP TABLE, SCHEMA or
+//! DATABASE, anything with CASCADE, an ALTER TABLE that drops a column or a
+//! partition or changes a type, an UPDATE that sets a column to NULL. A
+//! statement it cannot read is listed as such: the listing does not pass
+//! over what it cannot see.
 //!
 //! [`MigrationSet::downgrade`] does not check this: it undoes what it is told
 //! to (refusing only an irreversible migration). The command line asks
@@ -13,6 +21,7 @@
 
 use std::fmt::{self, Display, Formatter};
 
+use godwit_core::rules::{destroyed_by, Destroys};
 use godwit_core::sql_text::{self, Syntax};
 use godwit_core::{ColumnChange, Migration, Op};
 
@@ -53,6 +62,14 @@ pub enum Loss {
     },
     /// The downgrade runs raw SQL that deletes or drops data.
     RawSql {
+        /// The statement.
+        sql: String,
+        /// What it destroys, in words that complete "which ..".
+        what: String,
+    },
+    /// The downgrade runs raw SQL that the listing cannot read: it cannot
+    /// tell what the statement destroys.
+    UnreadableSql {
         /// The statement.
         sql: String,
     },
@@ -96,7 +113,11 @@ impl Display for Loss {
                 f,
                 "changes `{table}.{column}` back to {to}: values that do not fit are cut or refused"
             ),
-            Loss::RawSql { sql } => write!(f, "runs `{sql}`, which deletes data"),
+            Loss::RawSql { sql, what } => write!(f, "runs `{sql}`, which {what}"),
+            Loss::UnreadableSql { sql } => write!(
+                f,
+                "runs `{sql}`, raw SQL the listing cannot read: check by hand what it deletes"
+            ),
             Loss::NotRestored { what } => write!(
                 f,
                 "its upgrade dropped `{what}`; undoing it brings `{what}` back empty, not the data"
@@ -132,18 +153,35 @@ impl Display for DataLoss {
     }
 }
 
-/// Whether raw SQL deletes or drops data: one of its statements starts with
-/// DELETE, TRUNCATE or DROP (a `;` or a keyword inside a literal, a quoted
-/// name or a comment does not count).
-fn deletes(sql: &str, syntax: Syntax) -> bool {
+/// Each statement of raw SQL, split as `syntax` reads it (a `;` inside a
+/// literal, a quoted name or a comment does not end one) and from its first
+/// word on, with what it destroys, or `None` if it cannot be read.
+fn raw_statements(sql: &str, syntax: Syntax) -> Vec<(&str, Option<Vec<Destroys>>)> {
     sql_text::statements(sql, syntax)
         .into_iter()
-        .filter_map(|s| sql_text::first_token(s, syntax))
-        .any(|t| {
-            ["DELETE", "TRUNCATE", "DROP"]
-                .iter()
-                .any(|k| t.is_keyword(k))
+        .filter_map(|s| {
+            let statement = &s[sql_text::first_token(s, syntax)?.start..];
+            Some((statement, destroyed_by(statement).ok()))
         })
+        .collect()
+}
+
+/// What the raw SQL of a downgrade loses, statement by statement.
+fn raw_losses(sql: &str, syntax: Syntax, out: &mut Vec<Loss>) {
+    for (statement, destroys) in raw_statements(sql, syntax) {
+        let sql = statement.to_string();
+        match destroys {
+            None => out.push(Loss::UnreadableSql { sql }),
+            Some(d) if d.is_empty() => {}
+            Some(d) => {
+                let what: Vec<String> = d.iter().map(ToString::to_string).collect();
+                out.push(Loss::RawSql {
+                    sql,
+                    what: what.join(" and "),
+                });
+            }
+        }
+    }
 }
 
 fn push_ops(ops: &[Op], syntax: Syntax, out: &mut Vec<Loss>) {
@@ -173,16 +211,14 @@ fn push_ops(ops: &[Op], syntax: Syntax, out: &mut Vec<Loss>) {
                     }
                 }
             }
-            Op::Execute { sql } if deletes(sql, syntax) => out.push(Loss::RawSql {
-                sql: sql.to_string(),
-            }),
+            Op::Execute { sql } => raw_losses(sql, syntax, out),
             Op::SafetyAssured { ops, .. } => push_ops(ops, syntax, out),
             _ => {}
         }
     }
 }
 
-fn dropped_by_upgrade(ops: &[Op], out: &mut Vec<Loss>) {
+fn dropped_by_upgrade(ops: &[Op], syntax: Syntax, out: &mut Vec<Loss>) {
     for op in ops {
         match op {
             Op::DropTable { name } => out.push(Loss::NotRestored {
@@ -191,7 +227,21 @@ fn dropped_by_upgrade(ops: &[Op], out: &mut Vec<Loss>) {
             Op::DropColumn { table, column } => out.push(Loss::NotRestored {
                 what: format!("{table}.{column}"),
             }),
-            Op::SafetyAssured { ops, .. } => dropped_by_upgrade(ops, out),
+            Op::Execute { sql } => {
+                for d in raw_statements(sql, syntax)
+                    .into_iter()
+                    .flat_map(|(_, d)| d.unwrap_or_default())
+                {
+                    match d {
+                        Destroys::Table { table } => out.push(Loss::NotRestored { what: table }),
+                        Destroys::Column { table, column } => out.push(Loss::NotRestored {
+                            what: format!("{table}.{column}"),
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            Op::SafetyAssured { ops, .. } => dropped_by_upgrade(ops, syntax, out),
             _ => {}
         }
     }
@@ -207,7 +257,7 @@ fn losses_of(m: &Migration, syntax: Syntax) -> Vec<Loss> {
         return out;
     }
     push_ops(&m.downgrade, syntax, &mut out);
-    dropped_by_upgrade(&m.upgrade, &mut out);
+    dropped_by_upgrade(&m.upgrade, syntax, &mut out);
     out
 }
 
@@ -293,43 +343,144 @@ impl MigrationSet {
 mod tests {
     use super::*;
 
+    /// The downgrade losses of raw SQL, as the listing prints them.
+    fn listed(sql: &str, syntax: Syntax) -> Vec<String> {
+        let mut out = Vec::new();
+        raw_losses(sql, syntax, &mut out);
+        out.iter().map(ToString::to_string).collect()
+    }
+
+    fn pg(sql: &str) -> Vec<String> {
+        listed(sql, Syntax::Postgres)
+    }
+
     #[test]
     fn raw_sql_that_deletes() {
-        let deletes = |sql| deletes(sql, Syntax::Postgres);
-        assert!(deletes("DELETE FROM users WHERE id = 1"));
-        assert!(deletes("  truncate audit_log"));
-        assert!(deletes("UPDATE a SET b = 1; DROP TABLE c"));
-        assert!(!deletes("INSERT INTO users (id) VALUES (1)"));
-        assert!(!deletes("UPDATE users SET deleted = true"));
+        assert_eq!(
+            pg("DELETE FROM users WHERE id = 1"),
+            ["runs `DELETE FROM users WHERE id = 1`, which deletes rows of `users`"]
+        );
+        assert_eq!(
+            pg("  truncate audit_log"),
+            ["runs `truncate audit_log`, which deletes every row of `audit_log`"]
+        );
+        assert_eq!(
+            pg("UPDATE a SET b = 1 WHERE id = 2; DROP TABLE c"),
+            ["runs `DROP TABLE c`, which drops table `c`"]
+        );
+        assert_eq!(
+            pg("INSERT INTO users (id) VALUES (1)"),
+            Vec::<String>::new()
+        );
+        assert_eq!(pg("UPDATE users SET deleted = true"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn raw_sql_that_drops_behind_other_words() {
+        assert_eq!(
+            pg("ALTER TABLE users DROP COLUMN bio"),
+            ["runs `ALTER TABLE users DROP COLUMN bio`, which drops column `users.bio`"]
+        );
+        assert_eq!(
+            pg("DROP TABLE IF EXISTS sessions"),
+            ["runs `DROP TABLE IF EXISTS sessions`, which drops table `sessions`"]
+        );
+        assert_eq!(
+            pg("WITH gone AS (DELETE FROM sessions RETURNING id) SELECT count(*) FROM gone"),
+            ["runs `WITH gone AS (DELETE FROM sessions RETURNING id) SELECT count(*) FROM gone`, which deletes every row of `sessions`"]
+        );
+        assert_eq!(
+            pg("UPDATE users SET tagline = NULL"),
+            ["runs `UPDATE users SET tagline = NULL`, which sets `users.tagline` to NULL in every row, erasing the values it held"]
+        );
+        assert_eq!(
+            pg("ALTER TABLE users DROP COLUMN a, DROP COLUMN b"),
+            ["runs `ALTER TABLE users DROP COLUMN a, DROP COLUMN b`, which drops column `users.a` and drops column `users.b`"]
+        );
+        // An index or a view holds no data.
+        assert_eq!(
+            pg("DROP INDEX IF EXISTS idx_users_email"),
+            Vec::<String>::new()
+        );
+        assert_eq!(pg("DROP VIEW IF EXISTS active_users"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn raw_sql_it_cannot_read_is_listed() {
+        assert_eq!(
+            pg("DELETE FROM users; FROBNICATE users"),
+            [
+                "runs `DELETE FROM users`, which deletes every row of `users`",
+                "runs `FROBNICATE users`, raw SQL the listing cannot read: check by hand what it deletes"
+            ]
+        );
     }
 
     #[test]
     fn raw_sql_is_split_outside_literals_and_comments() {
-        let deletes = |sql| deletes(sql, Syntax::Postgres);
         // A `;` inside a literal does not start a statement.
-        assert!(!deletes(
-            "INSERT INTO log (note) VALUES ('done; DROP TABLE x')"
-        ));
-        assert!(!deletes("UPDATE t SET note = $$a; delete$$"));
-        assert!(!deletes("UPDATE \"a;DROP\" SET b = 1"));
+        assert_eq!(
+            pg("INSERT INTO log (note) VALUES ('done; DROP TABLE x')"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            pg("UPDATE t SET note = $$a; delete$$"),
+            Vec::<String>::new()
+        );
+        assert_eq!(pg("UPDATE \"a;DROP\" SET b = 1"), Vec::<String>::new());
         // Nor does one inside a comment, and a comment is not the first word.
-        assert!(!deletes("UPDATE t SET b = 1 -- ; DROP TABLE t"));
-        assert!(deletes("-- clean up\nDELETE FROM sessions"));
-        assert!(deletes("/* old rows */ TRUNCATE audit_log"));
-        assert!(deletes("UPDATE a SET note = 'x;y'; drop table c"));
+        assert_eq!(
+            pg("UPDATE t SET b = 1 -- ; DROP TABLE t"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            pg("-- clean up\nDELETE FROM sessions"),
+            ["runs `DELETE FROM sessions`, which deletes every row of `sessions`"]
+        );
+        assert_eq!(
+            pg("/* old rows */ TRUNCATE audit_log"),
+            ["runs `TRUNCATE audit_log`, which deletes every row of `audit_log`"]
+        );
+        assert_eq!(
+            pg("UPDATE a SET note = 'x;y'; drop table c"),
+            ["runs `drop table c`, which drops table `c`"]
+        );
     }
 
     #[test]
     fn raw_sql_is_read_by_its_backend() {
         // MySQL: `#` starts a comment, and `\'` stays inside a literal.
-        assert!(deletes("# purge\nDELETE FROM t", Syntax::Mysql));
-        assert!(!deletes(
-            "INSERT INTO t VALUES ('it\\'s; DROP')",
-            Syntax::Mysql
-        ));
-        assert!(deletes(
-            "INSERT INTO t VALUES ('it\\'s; DROP')",
-            Syntax::Postgres
-        ));
+        assert_eq!(
+            listed("# purge\nDELETE FROM t", Syntax::Mysql),
+            ["runs `DELETE FROM t`, which deletes every row of `t`"]
+        );
+        assert_eq!(
+            listed("INSERT INTO t VALUES ('it\\'s; DROP')", Syntax::Mysql),
+            Vec::<String>::new()
+        );
+        // Read as PostgreSQL, the `;` ends a statement in the middle of the
+        // literal: neither half can be read, and both are listed.
+        assert_eq!(pg("INSERT INTO t VALUES ('it\\'s; DROP')").len(), 2);
+    }
+
+    #[test]
+    fn an_upgrade_that_dropped_with_raw_sql() {
+        let mut out = Vec::new();
+        let ops = godwit_core::vocabulary::parse_ops(
+            r#"op.execute("ALTER TABLE users DROP COLUMN bio; DROP TABLE sessions; DELETE FROM logs");"#,
+        )
+        .unwrap();
+        dropped_by_upgrade(&ops, Syntax::Postgres, &mut out);
+        assert_eq!(
+            out,
+            [
+                Loss::NotRestored {
+                    what: "users.bio".into()
+                },
+                Loss::NotRestored {
+                    what: "sessions".into()
+                },
+            ]
+        );
     }
 }

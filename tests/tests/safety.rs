@@ -112,7 +112,7 @@ fn data_loss_refused(backend: Backend) -> Result<(), String> {
     );
     for expected in [
         "0006 (\"add an optional editor to posts\") drops column `posts.editor_id` (1 row with a value)",
-        "0004 (\"seed five example users\") runs `DELETE FROM users WHERE email LIKE '%@example.com'`, which deletes data",
+        "0004 (\"seed five example users\") runs `DELETE FROM users WHERE email LIKE '%@example.com'`, which deletes rows of `users`",
         "0003 (\"add karma and bio to users\") drops column `users.bio`",
         "drops column `users.karma` (6 rows with a value)",
     ] {

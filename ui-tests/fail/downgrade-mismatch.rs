@@ -1,5 +1,6 @@
-//! The downgrade drops one of the two columns the upgrade added; and the
-//! downgrade of a dropped table re-creates it without one of its indexes.
+//! The downgrade drops one of the two columns the upgrade added; the
+//! downgrade of a dropped table re-creates it without one of its indexes;
+//! and a downgrade that undoes nothing, with every difference listed.
 
 use godwit::migration;
 
@@ -98,12 +99,32 @@ pub mod drop_sessions {
     }
 }
 
+#[migration(
+    revision = "20250106_000000",
+    down_revision = "20250105_000000",
+    message = "create the posts table and count posts per user",
+)]
+pub mod create_posts {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("posts", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("title", Text).not_null(),
+        ]);
+        op.add_column("users", column("post_count", BigInt).not_null().server_default(0));
+    }
+
+    pub fn downgrade(_op: &mut Ops) {}
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     add_bio_and_status,
     create_sessions,
     deprecate_sessions,
     drop_sessions,
+    create_posts,
 ];
 
 fn main() {}

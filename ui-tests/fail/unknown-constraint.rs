@@ -1,4 +1,5 @@
-//! Validating a constraint that no migration added.
+//! Validating a constraint that no migration added; and dropping an index
+//! as if it were a constraint.
 
 use godwit::migration;
 
@@ -34,9 +35,45 @@ pub mod validate_email_check {
     pub fn downgrade(_op: &mut Ops) {}
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "index users by email address",
+)]
+pub mod index_email {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_index("idx_users_email", "users", ["email"]).concurrently();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_users_email", "users").concurrently();
+    }
+}
+
+#[migration(
+    revision = "20250104_000000",
+    down_revision = "20250103_000000",
+    message = "drop the users email index",
+)]
+pub mod drop_email_index {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.drop_constraint("idx_users_email", "users");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.create_index("idx_users_email", "users", ["email"]).concurrently();
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     validate_email_check,
+    index_email,
+    drop_email_index,
 ];
 
 fn main() {}

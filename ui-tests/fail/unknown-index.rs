@@ -1,4 +1,5 @@
-//! Dropping an index that no migration created.
+//! Dropping an index that no migration created; and dropping a constraint
+//! as if it were an index.
 
 use godwit::migration;
 
@@ -36,9 +37,45 @@ pub mod drop_email_index {
     }
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "check that emails are lowercase",
+)]
+pub mod check_email_lower {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_check_constraint("users_email_lower", "users", "email = lower(email)").not_valid();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_constraint("users_email_lower", "users");
+    }
+}
+
+#[migration(
+    revision = "20250104_000000",
+    down_revision = "20250103_000000",
+    message = "drop the lowercase email check",
+)]
+pub mod drop_email_check {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.drop_index("users_email_lower", "users").concurrently();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.create_check_constraint("users_email_lower", "users", "email = lower(email)").not_valid();
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     drop_email_index,
+    check_email_lower,
+    drop_email_check,
 ];
 
 fn main() {}

@@ -1,5 +1,6 @@
-//! A 64-bit primary key; and a 32-bit one on a lookup table that stays
-//! small, with the hint turned off by `allow`.
+//! A 64-bit primary key; a 32-bit one on a lookup table that stays
+//! small, with the hint turned off by `allow`; and a 1:1 extension of that
+//! table, keyed by a foreign key to its key, which can only be as wide.
 
 use godwit::migration;
 
@@ -61,10 +62,31 @@ pub mod create_countries {
     }
 }
 
+#[migration(
+    revision = "20250104_000000",
+    down_revision = "20250103_000000",
+    message = "create the country_flags table",
+)]
+pub mod create_country_flags {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("country_flags", [
+            column("country_id", SmallInt).primary_key().references("countries", "id"),
+            column("emoji", Varchar(8)).not_null(),
+        ]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("country_flags");
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     create_tags,
     create_countries,
+    create_country_flags,
 ];
 
 fn main() {}

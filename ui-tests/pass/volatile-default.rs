@@ -1,5 +1,7 @@
 //! Add the column without a default, set the default (new rows only), and
-//! fill the existing rows in batches in a later migration.
+//! fill the existing rows in batches in a later migration. A default that
+//! calls a function declared STABLE is evaluated once: `safety_assured`
+//! says so.
 
 use godwit::migration;
 
@@ -53,10 +55,30 @@ pub mod backfill_api_token {
     pub fn downgrade(_op: &mut Ops) {}
 }
 
+#[migration(
+    revision = "20250104_000000",
+    down_revision = "20250103_000000",
+    message = "add the users.region column",
+)]
+pub mod add_region {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.safety_assured("default_region() is declared STABLE: one value for the whole statement", |op| {
+            op.add_column("users", column("region", Text).server_default(sql("default_region()")));
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("users", "region");
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     add_api_token,
     backfill_api_token,
+    add_region,
 ];
 
 fn main() {}

@@ -8,9 +8,15 @@
 //! lock for the whole rewrite; MySQL copies the table for an AUTO_INCREMENT
 //! column.
 //!
+//! Whether a default differs per row is `volatility.rs`'s to say: a volatile
+//! built-in, or a function godwit does not know to be immutable or stable (a
+//! user-defined function is volatile unless declared otherwise; the user who
+//! knows better says so with `safety_assured`).
+//!
 //! A column added to a table created in the same migration is exempt:
 //! nothing reads or writes that table yet.
 
+use super::volatility::{volatile_call, Volatile};
 use super::{Finding, OpCheck};
 use crate::diagnostic::Rule;
 use crate::model::{DefaultValue, Op};
@@ -35,16 +41,32 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
             ),
         ));
     }
-    if let Some(DefaultValue::Sql(default)) = column.default.as_ref().filter(|d| d.is_volatile()) {
-        out.push(Finding::new(
-            Rule::VolatileDefault,
-            format!(
-                "adding column `{table}.{name}` with the volatile default `{default}` makes PostgreSQL rewrite every row of `{table}` under an exclusive lock"
+    let volatile = match &column.default {
+        Some(DefaultValue::Sql(default)) => volatile_call(default).map(|v| (default, v)),
+        _ => None,
+    };
+    if let Some((default, why)) = volatile {
+        let safe_path = format!(
+            "add `{name}` without a default, then set it with op.alter_column(\"{table}\", \"{name}\").server_default(..) (new rows only, no rewrite), and fill the existing rows with op.backfill(\"{table}\", ..) in a later migration"
+        );
+        out.push(match why {
+            Volatile::Known(_) => Finding::new(
+                Rule::VolatileDefault,
+                format!(
+                    "adding column `{table}.{name}` with the volatile default `{default}` makes PostgreSQL rewrite every row of `{table}` under an exclusive lock"
+                ),
+                safe_path,
             ),
-            format!(
-                "add `{name}` without a default, then set it with op.alter_column(\"{table}\", \"{name}\").server_default(..) (new rows only, no rewrite), and fill the existing rows with op.backfill(\"{table}\", ..) in a later migration"
+            Volatile::Unknown(function) => Finding::new(
+                Rule::VolatileDefault,
+                format!(
+                    "adding column `{table}.{name}` with the default `{default}` makes PostgreSQL rewrite every row of `{table}` under an exclusive lock unless `{function}` is declared IMMUTABLE or STABLE: godwit does not know that function, and a function is VOLATILE unless declared otherwise"
+                ),
+                format!(
+                    "{safe_path}; if `{function}` is declared IMMUTABLE or STABLE, there is no rewrite: say so with op.safety_assured(\"{function} is STABLE\", |op| {{ .. }})"
+                ),
             ),
-        ));
+        });
     }
     if column.autoincrement {
         out.push(Finding::new(

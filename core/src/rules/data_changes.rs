@@ -3,7 +3,9 @@
 //! - An UPDATE or DELETE without WHERE on an existing table changes every
 //!   row in one statement, so one transaction holds a lock on every row of a
 //!   possibly large table. `op.backfill(..)` updates in batches by primary
-//!   key, each batch in its own transaction.
+//!   key, each batch in its own transaction. A statement behind a WITH
+//!   clause, or a data-modifying one inside it (`WITH d AS (DELETE ..
+//!   RETURNING *) SELECT ..`), counts as well: see [`sql::effect`].
 //! - A data change (`backfill`, or `execute` of INSERT, UPDATE, DELETE,
 //!   MERGE, TRUNCATE) in the same migration as DDL on the same table: the
 //!   DDL lock (ACCESS EXCLUSIVE for most ALTERs on PostgreSQL) is held until

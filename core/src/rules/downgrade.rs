@@ -9,9 +9,10 @@
 //! added back lands at the end on every backend, and nothing godwit or Diesel
 //! does depends on the order).
 //!
-//! The message names the first difference, and which body is at fault: the
-//! upgrade changed something the downgrade never changes back, or the
-//! downgrade changed something the upgrade never touched. Migrations marked
+//! The message names every difference, the first in its first line and each
+//! other one on a line of its own (`also: ..`), and for each which body is at
+//! fault: the upgrade changed something the downgrade never changes back, or
+//! the downgrade changed something the upgrade never touched. Migrations marked
 //! `irreversible = ".."` have no downgrade and are not checked.
 
 use super::Finding;
@@ -20,18 +21,23 @@ use crate::schema::{ColumnState, Difference, Schema};
 
 const HELP: &str = "make `downgrade` undo every op of `upgrade`, in reverse order; if the migration cannot be undone, say irreversible = \"why\" in #[migration(..)] and remove `fn downgrade`";
 
-/// The difference, if any, between the schema before the upgrade and what
-/// the downgrade restores. `after` is the schema after the upgrade.
+/// The differences, if any, between the schema before the upgrade and what
+/// the downgrade restores, as one finding: the first difference, then each
+/// other one on a line of its own. `after` is the schema after the upgrade.
 pub(super) fn check(before: &Schema, after: &Schema, restored: &Schema) -> Option<Finding> {
-    let difference = before
+    let described: Vec<String> = before
         .differences(restored)
-        .into_iter()
-        .find(|d| !matches!(d, Difference::ColumnOrder { .. }))?;
-    Some(Finding::new(
-        Rule::DowngradeMismatch,
-        describe(&difference, after),
-        HELP,
-    ))
+        .iter()
+        .filter(|d| !matches!(d, Difference::ColumnOrder { .. }))
+        .map(|d| describe(d, after))
+        .collect();
+    let (first, more) = described.split_first()?;
+    let mut message = first.clone();
+    for m in more {
+        message.push_str("\nalso: ");
+        message.push_str(m);
+    }
+    Some(Finding::new(Rule::DowngradeMismatch, message, HELP))
 }
 
 fn column<'s>(schema: &'s Schema, table: &str, column: &str) -> Option<&'s ColumnState> {

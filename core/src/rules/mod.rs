@@ -11,7 +11,8 @@
 //!    the op;
 //! 2. runs the rules that look at the migration as a whole (a concurrent index
 //!    op must be alone, a backfill must not share its migration with DDL on
-//!    its table, a foreign key needs an index at the end of the migration);
+//!    its table, a foreign key needs an index at the end of the migration,
+//!    a narrow primary key may refer to a key as narrow by then);
 //! 3. replays `downgrade` on the result and compares it with the schema the
 //!    upgrade started from (`downgrade-mismatch`).
 //!
@@ -20,11 +21,15 @@
 //! places them ([`Location`]) and silences them: compatibility rules inside
 //! `op.safety_assured(..)`, performance hints named in `allow = [..]`,
 //! structural rules never.
+//!
+//! [`destroyed_by`] reads raw SQL for what it destroys: the runtime's
+//! data-loss listing asks it about the `execute`s of a migration.
 
 mod add_column;
 mod alter_column;
 mod constraints;
 mod data_changes;
+mod destroys;
 mod downgrade;
 mod indexes;
 mod performance;
@@ -33,8 +38,11 @@ mod removal;
 mod rename;
 mod replay;
 mod sql;
+pub(crate) mod volatility;
 
 use sqlparser::ast::Statement;
+
+pub use destroys::{destroyed_by, Destroys};
 
 use crate::diagnostic::{Diagnostic, Location, Rule, RuleKind};
 use crate::migration::Migration;
@@ -269,7 +277,6 @@ fn replay_body(
             constraints::check(&cx, &mut rules);
             data_changes::check(&cx, &mut rules);
             indexes::check(&cx, &mut rules);
-            performance::check(&cx, &mut rules);
             raw_sql::check(&cx, &mut rules);
             removal::check(&cx, &mut rules);
             rename::check(&cx, &mut rules);

@@ -12,12 +12,15 @@
 //!   (2^15) rows, and widening it later rewrites the table and every foreign
 //!   key pointing at it. Only a single-column key is flagged: the columns of
 //!   a composite key are references to other tables, whose own keys are
-//!   where the width is chosen.
+//!   where the width is chosen. For the same reason a key that is itself a
+//!   foreign key (at the end of the migration) to a key no wider than it is
+//!   not flagged: a 1:1 extension table keyed by its parent's `Integer` id
+//!   widens with that id, which was flagged where it was created.
 
-use super::{Finding, MigrationCheck, OpCheck};
+use super::{Finding, MigrationCheck};
 use crate::diagnostic::Rule;
 use crate::model::{ColumnChange, ColumnType, Op};
-use crate::schema::{foreign_key_name, ConstraintKind};
+use crate::schema::{foreign_key_name, ConstraintKind, Schema};
 
 fn is_narrow(ty: &ColumnType) -> bool {
     matches!(ty, ColumnType::Integer | ColumnType::SmallInt)
@@ -37,48 +40,98 @@ fn narrow_key(table: &str, column: &str, ty: &ColumnType) -> Finding {
     )
 }
 
-/// `int-primary-key`.
-pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
-    match cx.op {
+/// The narrow key an op declares: a table's single-column primary key, a
+/// primary key column added, or the sole key column's new type.
+fn declared_key<'o>(op: &'o Op, after: &Schema) -> Option<(&'o str, &'o str, ColumnType)> {
+    let key = match op {
         Op::CreateTable { name, columns, .. } => {
             let key: Vec<_> = columns.iter().filter(|c| c.primary_key).collect();
-            if let [c] = key[..] {
-                if is_narrow(&c.ty) {
-                    out.push(narrow_key(name, &c.name, &c.ty));
-                }
+            match key[..] {
+                [c] => (&**name, &*c.name, c.ty.clone()),
+                _ => return None,
             }
         }
-        Op::AddColumn { table, column } if column.primary_key && is_narrow(&column.ty) => {
-            out.push(narrow_key(table, &column.name, &column.ty));
+        Op::AddColumn { table, column } if column.primary_key => {
+            (&**table, &*column.name, column.ty.clone())
         }
         Op::AlterColumn {
             table,
             column,
             changes,
         } => {
-            let is_sole_key = cx
-                .current
+            let is_sole_key = after
                 .tables
                 .get(&**table)
                 .and_then(|t| t.primary_key())
                 .is_some_and(|key| key.len() == 1 && key[0] == **column);
+            let ty = changes.iter().rev().find_map(|change| match change {
+                ColumnChange::SetType(ty) => Some(ty.clone()),
+                _ => None,
+            })?;
             if !is_sole_key {
-                return;
+                return None;
             }
-            for change in changes.iter() {
-                if let ColumnChange::SetType(ty) = change {
-                    if is_narrow(ty) {
-                        out.push(narrow_key(table, column, ty));
-                    }
-                }
-            }
+            (&**table, &**column, ty)
         }
-        _ => {}
+        _ => return None,
+    };
+    is_narrow(&key.2).then_some(key)
+}
+
+/// Whether `table.column` is, alone, a foreign key to a key no wider than
+/// `ty` (a 1:1 extension table keyed by its parent's id): it can only widen
+/// with the key it refers to, which is flagged where it was created.
+fn refers_to_narrow_key(after: &Schema, table: &str, column: &str, ty: &ColumnType) -> bool {
+    let bits = |ty: &ColumnType| match ty {
+        ColumnType::SmallInt => 16,
+        _ => 32,
+    };
+    let Some(t) = after.tables.get(table) else {
+        return false;
+    };
+    t.constraints.values().any(|c| match &c.kind {
+        ConstraintKind::ForeignKey {
+            columns,
+            ref_table,
+            ref_columns,
+            ..
+        } => {
+            columns.len() == 1
+                && columns[0] == column
+                && after
+                    .tables
+                    .get(ref_table)
+                    .and_then(|r| r.column(ref_columns.first()?))
+                    .is_some_and(|r| is_narrow(&r.ty) && bits(&r.ty) <= bits(ty))
+        }
+        _ => false,
+    })
+}
+
+/// `int-primary-key`, with the foreign keys as they stand at the end of the
+/// upgrade of one migration.
+fn check_keys(cx: &MigrationCheck<'_>, out: &mut Vec<(usize, Finding)>) {
+    for (i, step) in cx.steps.iter().enumerate() {
+        if !step.applied {
+            continue;
+        }
+        let Some((table, column, ty)) = declared_key(step.op, cx.after) else {
+            continue;
+        };
+        if !refers_to_narrow_key(cx.after, table, column, &ty) {
+            out.push((i, narrow_key(table, column, &ty)));
+        }
     }
 }
 
-/// `foreign-key-without-index`, at the end of the upgrade of one migration.
+/// Both hints, at the end of the upgrade of one migration.
 pub(super) fn check_migration(cx: &MigrationCheck<'_>, out: &mut Vec<(usize, Finding)>) {
+    check_keys(cx, out);
+    check_foreign_keys(cx, out);
+}
+
+/// `foreign-key-without-index`.
+fn check_foreign_keys(cx: &MigrationCheck<'_>, out: &mut Vec<(usize, Finding)>) {
     for (i, step) in cx.steps.iter().enumerate() {
         if !step.applied {
             continue;

@@ -21,7 +21,7 @@ use crate::schema::{ReplayError, Schema};
 
 /// The finding for an op that could not be applied.
 pub(super) fn finding(e: ReplayError) -> Finding {
-    let help = e.help();
+    let help = e.help().to_string();
     Finding::new(e.rule, e.message, help)
 }
 

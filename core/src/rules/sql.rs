@@ -7,8 +7,8 @@
 //! then boiled down to an [`Effect`]: which table it changes, and how.
 
 use sqlparser::ast::{
-    Assignment, AssignmentTarget, Expr, FromTable, ObjectName, ObjectNamePart, ObjectType,
-    Statement, TableFactor, TableObject, TableWithJoins,
+    Assignment, AssignmentTarget, Expr, FromTable, ObjectName, ObjectNamePart, ObjectType, Query,
+    SetExpr, Statement, TableFactor, TableObject, TableWithJoins,
 };
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::{Parser, ParserError};
@@ -110,7 +110,7 @@ pub struct Name {
 
 impl Name {
     /// The last part of a possibly qualified name (`public.users` is `users`).
-    fn last(name: &ObjectName) -> Option<Name> {
+    pub(super) fn last(name: &ObjectName) -> Option<Name> {
         match name.0.last()? {
             ObjectNamePart::Identifier(ident) => Some(Name {
                 value: ident.value.clone(),
@@ -163,7 +163,31 @@ pub enum Effect {
     Other,
 }
 
-fn table_of(t: &TableWithJoins) -> Option<Name> {
+/// The rows a query changes: a data-modifying statement as its body
+/// (`WITH x AS (..) UPDATE ..`) or in its WITH clause (PostgreSQL's
+/// `WITH d AS (DELETE .. RETURNING *) SELECT ..`).
+fn query_effects(query: &Query, out: &mut Vec<Effect>) {
+    for cte in query.with.iter().flat_map(|w| &w.cte_tables) {
+        query_effects(&cte.query, out);
+    }
+    body_effects(&query.body, out);
+}
+
+fn body_effects(body: &SetExpr, out: &mut Vec<Effect>) {
+    match body {
+        SetExpr::Insert(s) | SetExpr::Update(s) | SetExpr::Delete(s) | SetExpr::Merge(s) => {
+            out.extend(effect(s))
+        }
+        SetExpr::Query(q) => query_effects(q, out),
+        SetExpr::SetOperation { left, right, .. } => {
+            body_effects(left, out);
+            body_effects(right, out);
+        }
+        SetExpr::Select(_) | SetExpr::Values(_) | SetExpr::Table(_) => {}
+    }
+}
+
+pub(super) fn table_of(t: &TableWithJoins) -> Option<Name> {
     match &t.relation {
         TableFactor::Table { name, .. } => Name::last(name),
         _ => None,
@@ -281,6 +305,14 @@ pub fn effect(statement: &Statement) -> Vec<Effect> {
         Statement::Rollback {
             savepoint: None, ..
         } => vec![Effect::Transaction { verb: "ROLLBACK" }],
+        Statement::Query(query) => {
+            let mut out = Vec::new();
+            query_effects(query, &mut out);
+            if out.is_empty() {
+                out.push(Effect::Other);
+            }
+            out
+        }
         _ => vec![Effect::Other],
     }
 }
@@ -354,6 +386,43 @@ mod tests {
         ));
         assert_eq!(effects("COMMIT"), [Effect::Transaction { verb: "COMMIT" }]);
         assert_eq!(effects("SELECT 1"), [Effect::Other]);
+    }
+
+    #[test]
+    fn a_with_clause_is_looked_into() {
+        // The statement after WITH.
+        assert!(matches!(
+            &effects("WITH stale AS (SELECT id FROM sessions) UPDATE users SET bio = ''")[..],
+            [Effect::Data { verb: "UPDATE", filtered: false, table }] if table.is("users")
+        ));
+        assert!(matches!(
+            &effects("WITH x AS (SELECT 1) DELETE FROM users WHERE id IN (SELECT * FROM x)")[..],
+            [Effect::Data {
+                verb: "DELETE",
+                filtered: true,
+                ..
+            }]
+        ));
+        // A data-modifying statement inside WITH, then the statement after it.
+        assert!(matches!(
+            &effects("WITH gone AS (DELETE FROM users RETURNING *) INSERT INTO archive SELECT * FROM gone")[..],
+            [
+                Effect::Data { verb: "DELETE", filtered: false, table: deleted },
+                Effect::Data { verb: "INSERT", table: inserted, .. },
+            ] if deleted.is("users") && inserted.is("archive")
+        ));
+        assert!(matches!(
+            &effects("WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone")[..],
+            [Effect::Data {
+                verb: "DELETE",
+                filtered: false,
+                ..
+            }]
+        ));
+        assert_eq!(
+            effects("WITH x AS (SELECT 1) SELECT * FROM x UNION SELECT 2"),
+            [Effect::Other]
+        );
     }
 
     #[test]

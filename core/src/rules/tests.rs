@@ -136,6 +136,55 @@ fn replay_errors_are_reported_at_the_op() {
 }
 
 #[test]
+fn an_index_named_as_a_constraint_and_the_reverse_say_so() {
+    let index = r#"op.create_index("idx_users_email", "users", ["email"]);"#;
+    // (headline, help) of the diagnostics of the last op, after `index`.
+    let said = |up: &str| -> Vec<(String, String)> {
+        check(&[create_users(), migration(&format!("{index} {up}"), "")])
+            .into_iter()
+            .filter(|d| d.rule != Rule::DowngradeMismatch && d.rule != Rule::NonConcurrentIndex)
+            .map(|d| (d.headline(), d.help))
+            .collect()
+    };
+    assert_eq!(
+        said(r#"op.drop_constraint("idx_users_email", "users");"#),
+        [(
+            "[unknown-constraint] constraint `idx_users_email` does not exist on table `users` at this point of the history; `idx_users_email` is an index of `users`".to_string(),
+            r#"drop an index with op.drop_index("idx_users_email", "users")"#.to_string()
+        )]
+    );
+    assert_eq!(
+        said(r#"op.drop_constraint("idx_users_email", "accounts");"#)[0].1,
+        r#"drop an index with op.drop_index("idx_users_email", "users")"#
+    );
+    assert_eq!(
+        said(r#"op.validate_constraint("idx_users_email", "users");"#)[0].1,
+        "remove this op: an index is ready once its create_index has run; only a constraint added with .not_valid() is validated"
+    );
+    assert_eq!(
+        said(r#"op.drop_index("accounts_owner_id_positive", "accounts");"#),
+        [(
+            "[unknown-index] index `accounts_owner_id_positive` does not exist on table `accounts` at this point of the history; `accounts_owner_id_positive` is a constraint of `accounts`".to_string(),
+            r#"drop a constraint with op.drop_constraint("accounts_owner_id_positive", "accounts")"#.to_string()
+        )]
+    );
+    // The right kind on another table: name that table.
+    assert_eq!(
+        said(r#"op.drop_constraint("accounts_owner_id_positive", "users");"#)[0].1,
+        r#"name its table: op.drop_constraint("accounts_owner_id_positive", "accounts")"#
+    );
+    assert_eq!(
+        said(r#"op.drop_index("idx_users_email", "accounts");"#)[0].1,
+        r#"name its table: op.drop_index("idx_users_email", "users")"#
+    );
+    // A name nothing holds keeps the usual advice.
+    assert_eq!(
+        said(r#"op.drop_index("nope", "users");"#)[0].1,
+        "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name)"
+    );
+}
+
+#[test]
 fn structural_rules_are_not_silenced() {
     assert_eq!(
         on_users(&assured(r#"op.add_column("nope", column("a", Text));"#)),
@@ -236,6 +285,41 @@ fn downgrade_mismatch_names_the_first_difference() {
 }
 
 #[test]
+fn downgrade_mismatch_lists_every_difference() {
+    let d = check(&[
+        create_users(),
+        migration(
+            r#"
+            op.add_column("users", column("tagline", Text));
+            op.create_index("idx_users_tagline", "users", ["tagline"]);
+            op.add_column("accounts", column("note", Text));
+            "#,
+            r#"
+            op.drop_column("users", "tagline");
+            op.drop_column("users", "bio");
+            "#,
+        ),
+    ]);
+    let d: Vec<_> = d
+        .into_iter()
+        .filter(|d| d.rule == Rule::DowngradeMismatch)
+        .collect();
+    assert_eq!(d.len(), 1, "one diagnostic: {d:?}");
+    assert_eq!(
+        d[0].message,
+        "upgrade adds column `accounts.note`; downgrade never drops it\n\
+         also: downgrade drops column `users.bio`, which existed before the upgrade"
+    );
+    assert_eq!(
+        d[0].at,
+        Location::Body {
+            migration: 1,
+            phase: Phase::Downgrade
+        }
+    );
+}
+
+#[test]
 fn downgrade_mismatch_accepts_a_true_reverse() {
     let d = check(&[
         create_users(),
@@ -332,6 +416,27 @@ fn volatile_default() {
         []
     );
     assert_eq!(on_users(&assured(&token("random()"))), []);
+    // Stable and immutable built-ins are evaluated once: no rewrite.
+    assert_eq!(on_users(&token("now() + interval '1 day'")), []);
+    assert_eq!(on_users(&token("lower('ABC')")), []);
+    // A call inside anything counts.
+    assert_eq!(
+        on_users(&token("md5(random()::text)::uuid")),
+        [Rule::VolatileDefault]
+    );
+    // A function godwit does not know counts as volatile until declared otherwise.
+    let code =
+        r#"op.add_column("users", column("code", Text).server_default(sql("random_string(26)")));"#;
+    assert_eq!(
+        messages(code),
+        ["[volatile-default] adding column `users.code` with the default `random_string(26)` makes PostgreSQL rewrite every row of `users` under an exclusive lock unless `random_string` is declared IMMUTABLE or STABLE: godwit does not know that function, and a function is VOLATILE unless declared otherwise"]
+    );
+    assert_eq!(on_users(&assured(code)), []);
+    // Setting it on a column that exists touches new rows only.
+    assert_eq!(
+        on_users(r#"op.alter_column("users", "bio").server_default(sql("random_string(26)"));"#),
+        []
+    );
 }
 
 #[test]
@@ -569,6 +674,13 @@ fn backfill_with_schema_change() {
         )),
         [Rule::BackfillWithSchemaChange]
     );
+    // A data change behind or inside a WITH clause counts.
+    assert_eq!(
+        on_users(&format!(
+            r#"{add} op.execute("WITH gone AS (DELETE FROM users WHERE id < 100 RETURNING id) SELECT count(*) FROM gone");"#
+        )),
+        [Rule::BackfillWithSchemaChange]
+    );
     // Raw DDL counts as a schema change too.
     assert_eq!(
         on_users(&format!(
@@ -794,6 +906,27 @@ fn unbatched_update() {
         on_users(r#"op.execute("UPDATE users SET bio = '' WHERE bio IS NULL");"#),
         []
     );
+    // Behind a WITH clause, or inside one (a data-modifying CTE).
+    assert_eq!(
+        on_users(r#"op.execute("WITH idle AS (SELECT 1) UPDATE users SET bio = ''");"#),
+        [Rule::UnbatchedUpdate]
+    );
+    assert_eq!(
+        on_users(
+            r#"op.execute("WITH gone AS (DELETE FROM users RETURNING *) INSERT INTO archive SELECT * FROM gone");"#
+        ),
+        [Rule::UnbatchedUpdate]
+    );
+    assert_eq!(
+        messages(r#"op.execute("WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone");"#),
+        ["[unbatched-update] `DELETE` of existing table `users` without a WHERE clause changes every row in one statement, locking them all until the migration commits"]
+    );
+    assert_eq!(
+        on_users(
+            r#"op.execute("WITH gone AS (DELETE FROM users WHERE id < 100 RETURNING *) SELECT count(*) FROM gone");"#
+        ),
+        []
+    );
     assert_eq!(
         on_users(r#"op.execute("UPDATE other_schema_table SET x = 1");"#),
         []
@@ -997,6 +1130,54 @@ fn int_primary_key() {
     );
 }
 
+#[test]
+fn int_primary_key_that_refers_to_a_narrow_key() {
+    let mut tags = migration(
+        r#"op.create_table("tags", [column("id", Integer).primary_key(), column("name", Text)]);"#,
+        "",
+    );
+    tags.allow = Cow::Owned(vec!["int-primary-key".into()]);
+    let after_tags = |up: &str| broken_by_last(&[create_users(), tags.clone(), migration(up, "")]);
+    // A 1:1 extension table keyed by its parent's key widens with it.
+    assert_eq!(
+        after_tags(
+            r#"op.create_table("tag_details", [column("tag_id", Integer).primary_key().references("tags", "id"), column("note", Text)]);"#
+        ),
+        []
+    );
+    assert_eq!(
+        after_tags(
+            r#"op.create_table("tag_icons", [column("tag_id", SmallInt).primary_key().references("tags", "id")]);"#
+        ),
+        [Rule::IntPrimaryKey],
+        "a narrower key runs out before the one it refers to"
+    );
+    // The foreign key may come later in the migration.
+    assert_eq!(
+        after_tags(
+            r#"
+            op.create_table("tag_details", [column("tag_id", Integer).primary_key(), column("note", Text)]);
+            op.create_foreign_key("fk_tag_details_tag", "tag_details", ["tag_id"], "tags", ["id"]);
+            "#
+        ),
+        []
+    );
+    // A key referring to a 64-bit key, or a narrow key that refers to nothing, is flagged.
+    assert_eq!(
+        on_users(
+            r#"op.create_table("profiles", [column("user_id", Integer).primary_key().references("users", "id")]);"#
+        ),
+        [Rule::IntPrimaryKey]
+    );
+    assert_eq!(
+        after_tags(
+            r#"op.create_table("notes", [column("id", Integer).primary_key(), column("tag_id", Integer).references("tags", "id")]);
+            op.create_index("idx_notes_tag_id", "notes", ["tag_id"]);"#
+        ),
+        [Rule::IntPrimaryKey]
+    );
+}
+
 // ----- new tables -----
 
 #[test]
@@ -1071,7 +1252,8 @@ fn a_long_history_is_checked_migration_by_migration() {
     assert_eq!(history.len(), 301);
     assert_eq!(check(&history), []);
     // A bad migration at the end is found, and placed at its own index. Its
-    // downgrade adds the column back, but not the index that went with it.
+    // downgrade adds the column back, but not the index and the foreign key
+    // that went with it.
     history.push(migration(
         r#"op.drop_column("t99", "user_id");"#,
         r#"op.add_column("t99", column("user_id", BigInt));"#,
@@ -1085,7 +1267,8 @@ fn a_long_history_is_checked_migration_by_migration() {
     assert!(matches!(d[0].at, Location::Op { migration: 301, .. }));
     assert_eq!(
         d[1].message,
-        "upgrade drops index `idx_t99_user_id` on `t99`; downgrade never recreates it"
+        "upgrade drops index `idx_t99_user_id` on `t99`; downgrade never recreates it\n\
+         also: upgrade drops constraint `t99_user_id_fkey` on `t99`; downgrade never recreates it"
     );
 }
 

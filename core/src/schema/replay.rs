@@ -1,6 +1,7 @@
 //! [`Schema::apply`]: one op replayed on the model, or the structural rule
 //! it breaks.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{
@@ -21,7 +22,7 @@ pub struct ReplayError {
     /// What is wrong.
     pub message: String,
     /// What to do, when the rule's usual advice does not fit.
-    advice: Option<&'static str>,
+    advice: Option<Cow<'static, str>>,
 }
 
 impl ReplayError {
@@ -34,8 +35,8 @@ impl ReplayError {
     }
 
     /// What to do about it.
-    pub fn help(&self) -> &'static str {
-        if let Some(advice) = self.advice {
+    pub fn help(&self) -> &str {
+        if let Some(advice) = &self.advice {
             return advice;
         }
         match self.rule {
@@ -115,7 +116,7 @@ impl Schema {
                     "table `{table}` does not exist; `{name}` has a constraint `{table}`: `{}` takes the constraint's name first, then the table",
                     op.method()
                 ),
-                advice: Some("swap the two arguments: every op on a named object takes the name first, then the table (the migration's checksum does not change)"),
+                advice: Some("swap the two arguments: every op on a named object takes the name first, then the table (the migration's checksum does not change)".into()),
             });
         }
         self.table_mut(table)
@@ -460,10 +461,7 @@ impl Schema {
             Op::DropIndex { name, table, .. } => {
                 let t = self.table_mut(table)?;
                 if t.indexes.remove(&**name).is_none() {
-                    return Err(ReplayError::new(
-                        Rule::UnknownIndex,
-                        format!("index `{name}` does not exist on table `{table}` at this point of the history"),
-                    ));
+                    return Err(self.unknown_index(table, name));
                 }
                 Ok(())
             }
@@ -475,18 +473,17 @@ impl Schema {
             }
             Op::ValidateConstraint { table, name } => {
                 let t = self.constraint_table(op, table, name)?;
-                let c = t
-                    .constraints
-                    .get_mut(&**name)
-                    .ok_or_else(|| unknown_constraint(table, name))?;
-                c.valid = true;
+                match t.constraints.get_mut(&**name) {
+                    Some(c) => c.valid = true,
+                    None => return Err(self.unknown_constraint(op, table, name)),
+                }
                 Ok(())
             }
             Op::DropConstraint { table, name } => {
                 let t = self.constraint_table(op, table, name)?;
-                t.constraints
-                    .remove(&**name)
-                    .ok_or_else(|| unknown_constraint(table, name))?;
+                if t.constraints.remove(&**name).is_none() {
+                    return Err(self.unknown_constraint(op, table, name));
+                }
                 Ok(())
             }
             Op::Backfill { table, .. } => {
@@ -551,20 +548,92 @@ fn unknown_column(table: &str, column: &str) -> ReplayError {
     )
 }
 
-fn unknown_constraint(table: &str, name: &str) -> ReplayError {
-    ReplayError::new(
-        Rule::UnknownConstraint,
-        format!(
-            "constraint `{name}` does not exist on table `{table}` at this point of the history"
-        ),
-    )
+/// What holds a name that an op looked for elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    Index,
+    Constraint,
+}
+
+impl Schema {
+    /// The table (`table` itself first) with an index or a constraint of
+    /// this name, and which of the two it is.
+    fn holder(&self, table: &str, name: &str) -> Option<(&str, Holder)> {
+        let own = self.tables.get_key_value(table);
+        let others = self.tables.iter().filter(|(t, _)| *t != table);
+        own.into_iter().chain(others).find_map(|(t, tb)| {
+            if tb.indexes.contains_key(name) {
+                Some((t.as_str(), Holder::Index))
+            } else if tb.constraints.contains_key(name) {
+                Some((t.as_str(), Holder::Constraint))
+            } else {
+                None
+            }
+        })
+    }
+
+    /// `unknown-constraint`, saying where the name is when it is an index's
+    /// or another table's constraint.
+    fn unknown_constraint(&self, op: &Op, table: &str, name: &str) -> ReplayError {
+        let mut e = ReplayError::new(
+            Rule::UnknownConstraint,
+            format!(
+                "constraint `{name}` does not exist on table `{table}` at this point of the history"
+            ),
+        );
+        let validate = matches!(op, Op::ValidateConstraint { .. });
+        match self.holder(table, name) {
+            Some((t, Holder::Index)) => {
+                e.message += &format!("; `{name}` is an index of `{t}`");
+                e.advice = Some(if validate {
+                    "remove this op: an index is ready once its create_index has run; only a constraint added with .not_valid() is validated".into()
+                } else {
+                    format!("drop an index with op.drop_index(\"{name}\", \"{t}\")").into()
+                });
+            }
+            Some((t, Holder::Constraint)) => {
+                e.message += &format!("; `{name}` is a constraint of `{t}`");
+                e.advice =
+                    Some(format!("name its table: op.{}(\"{name}\", \"{t}\")", op.method()).into());
+            }
+            None => {}
+        }
+        e
+    }
+
+    /// `unknown-index`, saying where the name is when it is a constraint's
+    /// or another table's index.
+    fn unknown_index(&self, table: &str, name: &str) -> ReplayError {
+        let mut e = ReplayError::new(
+            Rule::UnknownIndex,
+            format!(
+                "index `{name}` does not exist on table `{table}` at this point of the history"
+            ),
+        );
+        match self.holder(table, name) {
+            Some((t, Holder::Constraint)) => {
+                e.message += &format!("; `{name}` is a constraint of `{t}`");
+                e.advice = Some(
+                    format!("drop a constraint with op.drop_constraint(\"{name}\", \"{t}\")")
+                        .into(),
+                );
+            }
+            Some((t, Holder::Index)) => {
+                e.message += &format!("; `{name}` is an index of `{t}`");
+                e.advice =
+                    Some(format!("name its table: op.drop_index(\"{name}\", \"{t}\")").into());
+            }
+            None => {}
+        }
+        e
+    }
 }
 
 /// A table or index name no backend lets godwit create (`invalid-identifier`).
 fn reserved(name: &str) -> Result<(), ReplayError> {
     match crate::validate::reserved_object_name(name) {
         Some(why) => Err(ReplayError {
-            advice: Some("pick another name: this one belongs to SQLite's own objects or to a migration tool's version table"),
+            advice: Some("pick another name: this one belongs to SQLite's own objects or to a migration tool's version table".into()),
             ..ReplayError::new(Rule::InvalidIdentifier, why)
         }),
         None => Ok(()),
