@@ -85,7 +85,8 @@ rules! {
     NonLiteralArgument = "non-literal-argument", Structure;
     /// An identifier that is empty, too long or holds a NUL byte.
     InvalidIdentifier = "invalid-identifier", Structure;
-    /// Raw SQL that does not parse.
+    /// An SQL fragment (a check, a predicate, a default, a SET list) that
+    /// does not parse.
     InvalidSql = "invalid-sql", Structure;
     /// Adding a NOT NULL column without default to an existing table.
     AddRequiredColumn = "add-required-column", Compatibility;
@@ -117,8 +118,12 @@ rules! {
     VolatileDefault = "volatile-default", Compatibility;
     /// An UPDATE or DELETE without WHERE on an existing table.
     UnbatchedUpdate = "unbatched-update", Compatibility;
-    /// Raw DDL that the DSL can express.
+    /// Raw DDL that takes a lock, rewrites a table or breaks the running
+    /// version, as the op it reads as would.
     RawDdl = "raw-ddl", Compatibility;
+    /// Raw SQL godwit cannot read, or whose effect on the schema it does
+    /// not follow.
+    OpaqueSql = "opaque-sql", Compatibility;
     /// An auto-increment column added to an existing table (a table rewrite).
     AddAutoincrementColumn = "add-autoincrement-column", Compatibility;
     /// Transaction control (BEGIN, COMMIT, ROLLBACK) in raw SQL.

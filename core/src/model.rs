@@ -363,6 +363,7 @@ impl Op {
                 *concurrently
             }
             Op::SafetyAssured { ops, .. } => ops.iter().any(Op::is_concurrent),
+            Op::Execute { sql } => crate::translate::runs_outside_transaction(sql),
             _ => false,
         }
     }

@@ -18,6 +18,6 @@ pub use fault_migrations::{FAULTS, FAULTS_EDITED, LONG_BACKFILL};
 pub use hostile_migrations::HOSTILE;
 pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
-    POSTGRES_TYPES, SLOW_ON_POSTGRES,
+    POSTGRES_TYPES, RAW_SQL, RAW_SQL_POSTGRES, SLOW_ON_POSTGRES,
 };
 pub use testdb::{Backend, TestDb};

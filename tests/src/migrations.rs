@@ -739,3 +739,88 @@ pub mod retype_documents {
 /// model, created, read back and compared.
 pub static POSTGRES_TYPES: godwit::MigrationSet =
     godwit::migrations![create_documents, retype_documents];
+
+#[migration(revision = "r001", message = "create the notes table for raw SQL")]
+pub mod create_notes {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "notes",
+            [
+                column("id", BigInt).primary_key(),
+                column("body", Text).not_null(),
+            ],
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("notes");
+    }
+}
+
+#[migration(
+    revision = "r002",
+    down_revision = "r001",
+    message = "add notes.title with raw SQL"
+)]
+pub mod add_note_title_raw {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute("ALTER TABLE notes ADD COLUMN title VARCHAR(120)");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("ALTER TABLE notes DROP COLUMN title");
+    }
+}
+
+#[migration(
+    revision = "r003",
+    down_revision = "r002",
+    message = "index the raw notes.title column by the DSL"
+)]
+pub mod index_note_title {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_index("idx_notes_title", "notes", ["title"])
+            .concurrently();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_notes_title", "notes").concurrently();
+    }
+}
+
+/// Raw SQL the model learns from: a column added by `execute` is indexed by
+/// a DSL op, and `check_drift` sees both.
+pub static RAW_SQL: godwit::MigrationSet =
+    godwit::migrations![create_notes, add_note_title_raw, index_note_title];
+
+#[migration(
+    revision = "r004",
+    down_revision = "r003",
+    message = "index notes by body concurrently with raw SQL"
+)]
+pub mod index_note_body_raw {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute("CREATE INDEX CONCURRENTLY idx_notes_body ON notes (body)");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("DROP INDEX CONCURRENTLY idx_notes_body");
+    }
+}
+
+/// [`RAW_SQL`] and a raw `CREATE INDEX CONCURRENTLY`, which PostgreSQL runs
+/// only outside a transaction.
+pub static RAW_SQL_POSTGRES: godwit::MigrationSet = godwit::migrations![
+    create_notes,
+    add_note_title_raw,
+    index_note_title,
+    index_note_body_raw
+];

@@ -1,4 +1,5 @@
-//! Raw SQL that no dialect parses: the WHERE clause is cut off.
+//! An SQL fragment the checker must read, that no dialect parses: the
+//! predicate of a backfill is cut off.
 
 use godwit::migration;
 
@@ -28,7 +29,7 @@ pub mod lowercase_emails {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.execute("UPDATE users SET email = lower(email) WHERE");
+        op.backfill("users", "email = lower(email)").where_("email <>");
     }
 
     pub fn downgrade(_op: &mut Ops) {}

@@ -28,7 +28,7 @@ pub mod lowercase_emails {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.execute("UPDATE users SET email = lower(email) WHERE email <> lower(email)");
+        op.backfill("users", "email = lower(email)").where_("email <> lower(email)");
     }
 
     pub fn downgrade(_op: &mut Ops) {}

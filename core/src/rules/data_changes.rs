@@ -23,7 +23,7 @@ use crate::model::Op;
 use crate::schema::Schema;
 
 pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
-    for effect in cx.statements.iter().flat_map(sql::effect) {
+    for effect in cx.statements().flat_map(sql::effect) {
         let Effect::Data {
             verb,
             table,
@@ -81,7 +81,7 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
         } => [one(table), one(ref_table)].concat(),
         Op::Execute { .. } => {
             let mut out = Vec::new();
-            for effect in step.statements().iter().flat_map(sql::effect) {
+            for effect in step.statements().flat_map(sql::effect) {
                 let Effect::Ddl {
                     verb,
                     tables,
@@ -119,7 +119,6 @@ fn data_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String
         }
         Op::Execute { .. } => step
             .statements()
-            .iter()
             .flat_map(sql::effect)
             .filter_map(|e| match e {
                 Effect::Data { verb, table, .. } => {

@@ -63,18 +63,21 @@ pub(super) fn check_alone(steps: &[Step<'_>], out: &mut Vec<(usize, Finding)>) {
         return;
     }
     for (i, step) in steps.iter().enumerate() {
-        let (what, name) = match step.op {
+        // An `execute` of `CREATE INDEX CONCURRENTLY` is one too.
+        let Some((what, name)) = step.effective_ops().into_iter().find_map(|op| match op {
             Op::CreateIndex {
                 name,
                 concurrently: true,
                 ..
-            } => ("create_index", name),
+            } => Some(("create_index", name)),
             Op::DropIndex {
                 name,
                 concurrently: true,
                 ..
-            } => ("drop_index", name),
-            _ => continue,
+            } => Some(("drop_index", name)),
+            _ => None,
+        }) else {
+            continue;
         };
         let others: Vec<String> = steps
             .iter()

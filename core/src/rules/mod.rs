@@ -48,6 +48,7 @@ use crate::diagnostic::{Diagnostic, Location, Rule, RuleKind};
 use crate::migration::Migration;
 use crate::model::{Op, Phase};
 use crate::schema::{ColumnState, Schema};
+use crate::translate;
 
 /// A broken rule, before it is placed at an op.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,16 +87,31 @@ pub(crate) struct Step<'a> {
     pub assured: bool,
     /// Applied to the schema model without a structural error.
     pub applied: bool,
-    /// For `execute`: its statements, or why they do not parse.
-    pub sql: Option<Result<Vec<Statement>, String>>,
+    /// For `execute`: its statements, each with what it means on the schema
+    /// just before it (read when the replay reaches the op).
+    pub raw: Vec<translate::Statement>,
 }
 
 impl<'a> Step<'a> {
-    /// The statements of an `execute` that parses; none for any other op.
-    pub fn statements(&self) -> &[Statement] {
-        match &self.sql {
-            Some(Ok(statements)) => statements,
-            _ => &[],
+    /// The syntax trees of an `execute`'s statements; none for any other op.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.raw.iter().filter_map(|s| s.ast.as_ref())
+    }
+
+    /// What the step does to the schema, as ops: the op itself, or for
+    /// `execute` the ops its statements read as.
+    pub fn effective_ops(&self) -> Vec<&Op> {
+        match self.op {
+            Op::Execute { .. } => self
+                .raw
+                .iter()
+                .filter_map(|s| match &s.meaning {
+                    translate::Meaning::Ops(ops) => Some(ops),
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+            op => vec![op],
         }
     }
 }
@@ -110,10 +126,7 @@ fn steps(ops: &[Op]) -> Vec<Step<'_>> {
                 Op::SafetyAssured { ops, .. } => walk(ops, &path, true, out),
                 _ => out.push(Step {
                     op,
-                    sql: match op {
-                        Op::Execute { sql } => Some(sql::statements(sql)),
-                        _ => None,
-                    },
+                    raw: Vec::new(),
                     path,
                     assured,
                     applied: false,
@@ -134,11 +147,16 @@ pub(crate) struct OpCheck<'a> {
     pub before: &'a Schema,
     /// The schema just before this op: earlier ops of the migration applied.
     pub current: &'a Schema,
-    /// For `execute`: its statements.
-    pub statements: &'a [Statement],
+    /// For `execute`: its statements, with what each means.
+    pub raw: &'a [translate::Statement],
 }
 
 impl OpCheck<'_> {
+    /// The syntax trees of an `execute`'s statements.
+    pub fn statements(&self) -> impl Iterator<Item = &Statement> {
+        self.raw.iter().filter_map(|s| s.ast.as_ref())
+    }
+
     /// Whether `table` is an existing table: one that existed before this
     /// migration. A table created in the same migration is new, and nothing
     /// running reads or writes it yet.
@@ -261,8 +279,11 @@ fn replay_body(
     let mut renamed_before = std::borrow::Cow::Borrowed(before);
     for (i, step) in steps.iter_mut().enumerate() {
         let before = &*renamed_before;
+        if let Op::Execute { sql } = step.op {
+            step.raw = translate::read_any(sql, &current);
+        }
         let mut findings = Vec::new();
-        raw_sql::check_text(step.op, step.sql.as_ref(), &mut findings);
+        raw_sql::check_text(step.op, &mut findings);
         replay::check_assignments(step.op, &current, &mut findings);
         let mut rules = Vec::new();
         if phase == Phase::Upgrade {
@@ -270,16 +291,30 @@ fn replay_body(
                 op: step.op,
                 before,
                 current: &current,
-                statements: step.statements(),
+                raw: &step.raw,
             };
-            add_column::check(&cx, &mut rules);
-            alter_column::check(&cx, &mut rules);
-            constraints::check(&cx, &mut rules);
-            data_changes::check(&cx, &mut rules);
-            indexes::check(&cx, &mut rules);
+            per_op_rules(&cx, &mut rules);
             raw_sql::check(&cx, &mut rules);
-            removal::check(&cx, &mut rules);
-            rename::check(&cx, &mut rules);
+            // Raw DDL is judged by the ops it reads as, each on the schema
+            // the statements before it left.
+            let mut scratch = current.clone();
+            for statement in &step.raw {
+                let translate::Meaning::Ops(ops) = &statement.meaning else {
+                    continue;
+                };
+                for op in ops {
+                    let cx = OpCheck {
+                        op,
+                        before,
+                        current: &scratch,
+                        raw: &[],
+                    };
+                    let mut found = Vec::new();
+                    per_op_rules(&cx, &mut found);
+                    rules.extend(found.into_iter().map(|f| raw_sql::as_raw_ddl(f, statement)));
+                    let _ = scratch.apply(op);
+                }
+            }
         }
         match current.apply(step.op) {
             Ok(()) => {
@@ -298,6 +333,17 @@ fn replay_body(
         out.extend(findings.into_iter().map(|f| (i, f)));
     }
     (current, clean, out)
+}
+
+/// The rules that look at one op.
+fn per_op_rules(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
+    add_column::check(cx, out);
+    alter_column::check(cx, out);
+    constraints::check(cx, out);
+    data_changes::check(cx, out);
+    indexes::check(cx, out);
+    removal::check(cx, out);
+    rename::check(cx, out);
 }
 
 /// Turns findings into diagnostics at their op, unless silenced there.

@@ -115,11 +115,13 @@ fn check_keys(cx: &MigrationCheck<'_>, out: &mut Vec<(usize, Finding)>) {
         if !step.applied {
             continue;
         }
-        let Some((table, column, ty)) = declared_key(step.op, cx.after) else {
-            continue;
-        };
-        if !refers_to_narrow_key(cx.after, table, column, &ty) {
-            out.push((i, narrow_key(table, column, &ty)));
+        for op in step.effective_ops() {
+            let Some((table, column, ty)) = declared_key(op, cx.after) else {
+                continue;
+            };
+            if !refers_to_narrow_key(cx.after, table, column, &ty) {
+                out.push((i, narrow_key(table, column, &ty)));
+            }
         }
     }
 }
@@ -136,24 +138,30 @@ fn check_foreign_keys(cx: &MigrationCheck<'_>, out: &mut Vec<(usize, Finding)>) 
         if !step.applied {
             continue;
         }
-        let created: Vec<(String, String)> = match step.op {
-            Op::CreateForeignKey { name, table, .. } => vec![(table.to_string(), name.to_string())],
-            Op::CreateTable { name, columns, .. } => columns
-                .iter()
-                .filter(|c| c.references.is_some())
-                .map(|c| {
-                    (
-                        name.to_string(),
-                        foreign_key_name(name, &[c.name.to_string()]),
-                    )
-                })
-                .collect(),
-            Op::AddColumn { table, column } if column.references.is_some() => vec![(
-                table.to_string(),
-                foreign_key_name(table, &[column.name.to_string()]),
-            )],
-            _ => Vec::new(),
-        };
+        let created: Vec<(String, String)> = step
+            .effective_ops()
+            .into_iter()
+            .flat_map(|op| match op {
+                Op::CreateForeignKey { name, table, .. } => {
+                    vec![(table.to_string(), name.to_string())]
+                }
+                Op::CreateTable { name, columns, .. } => columns
+                    .iter()
+                    .filter(|c| c.references.is_some())
+                    .map(|c| {
+                        (
+                            name.to_string(),
+                            foreign_key_name(name, &[c.name.to_string()]),
+                        )
+                    })
+                    .collect(),
+                Op::AddColumn { table, column } if column.references.is_some() => vec![(
+                    table.to_string(),
+                    foreign_key_name(table, &[column.name.to_string()]),
+                )],
+                _ => Vec::new(),
+            })
+            .collect();
         for (table, name) in created {
             let Some(t) = cx.after.tables.get(&table) else {
                 continue; // dropped again in the same migration

@@ -1,14 +1,22 @@
-//! Raw SQL: `invalid-sql`, `raw-ddl`, `transaction-in-execute`.
+//! Raw SQL: `invalid-sql`, `raw-ddl`, `opaque-sql`, `transaction-in-execute`.
 //!
 //! Text that godwit passes to the database as SQL is parsed with sqlparser
-//! (as PostgreSQL, MySQL or SQLite) so that the rules can look inside it:
+//! (as PostgreSQL, MySQL or SQLite) so that the rules can look inside it.
+//! The statements of an `execute` are read into the ops they do
+//! (`crate::translate`): the replay applies them, so later ops see what raw
+//! SQL created, and the per-op rules judge them.
 //!
-//! - `invalid-sql` (structural): an `execute`, the SET list or predicate of
-//!   a `backfill`, an index predicate, a check expression or a `sql(..)`
-//!   default that no dialect reads. The checker must see what will run.
-//! - `raw-ddl`: `execute` of ALTER, CREATE or DROP of a TABLE or INDEX (or
-//!   RENAME TABLE), which the DSL expresses. The schema model does not see
-//!   inside raw SQL, so neither the rules nor the downgrade check would.
+//! - `invalid-sql` (structural): the SET list or predicate of a `backfill`,
+//!   an index predicate, a check expression or a `sql(..)` default that no
+//!   dialect reads. The checker must see what will run.
+//! - `raw-ddl`: raw DDL that takes a lock or rewrites a table, or breaks the
+//!   running version: what a per-op rule finds in the op the statement reads
+//!   as (a `CREATE INDEX` without `CONCURRENTLY` on an existing table),
+//!   said of the statement. Raw DDL that is safe is not flagged.
+//! - `opaque-sql`: a statement godwit cannot read, or whose effect on the
+//!   schema the model does not follow (`DO $$ .. $$`, `ALTER TABLE .. SET
+//!   (..)`): nothing after it sees what it did. A compatibility rule: valid
+//!   SQL is never an error nobody can silence.
 //! - `transaction-in-execute` (squawk's `transaction-nesting`): `execute` of
 //!   BEGIN, START TRANSACTION, COMMIT or ROLLBACK. The runner wraps each
 //!   migration in a transaction and records it in the version table in that
@@ -19,8 +27,9 @@
 
 use super::sql::{self, Effect};
 use super::{Finding, OpCheck};
-use crate::diagnostic::Rule;
+use crate::diagnostic::{Rule, RuleKind};
 use crate::model::{ColumnChange, DefaultValue, Op};
+use crate::translate::{self, Meaning};
 
 const DIALECTS: &str = "PostgreSQL, MySQL or SQLite";
 
@@ -33,12 +42,9 @@ fn invalid(what: String, text: &str, why: String) -> Finding {
     .at_text(text)
 }
 
-/// `invalid-sql`, on every piece of SQL text an op carries.
-pub(super) fn check_text(
-    op: &Op,
-    parsed: Option<&Result<Vec<sqlparser::ast::Statement>, String>>,
-    out: &mut Vec<Finding>,
-) {
+/// `invalid-sql`, on every SQL fragment an op carries (an `execute`'s
+/// statements are `opaque-sql`'s).
+pub(super) fn check_text(op: &Op, out: &mut Vec<Finding>) {
     let expression = |what: String, text: &str, out: &mut Vec<Finding>| {
         if let Err(why) = sql::expression(text) {
             out.push(invalid(what, text, why));
@@ -52,15 +58,6 @@ pub(super) fn check_text(
         }
     };
     match op {
-        Op::Execute { sql: text } => {
-            if let Some(Err(why)) = parsed {
-                out.push(invalid(
-                    "the SQL of `execute`".to_string(),
-                    text,
-                    why.clone(),
-                ));
-            }
-        }
         Op::Backfill {
             table,
             set,
@@ -131,43 +128,35 @@ pub(super) fn check_text(
     }
 }
 
-/// `raw-ddl` and `transaction-in-execute`.
+/// `opaque-sql` and `transaction-in-execute`.
 pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
+    for statement in cx.raw {
+        let message = match &statement.meaning {
+            Meaning::Opaque(what) => format!(
+                "`execute` runs {what}, whose effect on the schema godwit does not follow: the ops after it and the downgrade check do not see it"
+            ),
+            Meaning::Unreadable(why) => format!(
+                "`execute` runs `{}`, which godwit cannot read ({}): the rules, the ops after it and the downgrade check cannot see what it does",
+                first_words(&statement.text),
+                parser_words(why)
+            ),
+            _ => continue,
+        };
+        out.push(
+            Finding::new(
+                Rule::OpaqueSql,
+                message,
+                "write it with the DSL ops where they say it; if you know it is safe, say why with op.safety_assured(\"why it is safe\", |op| { .. }) around it",
+            )
+            .at_text(&statement.text),
+        );
+    }
     let mut transaction = Vec::new();
-    for effect in cx.statements.iter().flat_map(sql::effect) {
-        match effect {
-            Effect::Ddl {
-                verb,
-                tables,
-                indexes,
-            } => {
-                let named: Vec<String> = tables
-                    .iter()
-                    .chain(&indexes)
-                    .map(|n| format!("`{}`", n.value))
-                    .collect();
-                let on = if named.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {}", named.join(", "))
-                };
-                out.push(Finding::new(
-                    Rule::RawDdl,
-                    format!(
-                        "`execute` runs {verb}{on}, which the schema model and the safety rules cannot see into"
-                    ),
-                    format!(
-                        "use the DSL op for it ({}) so that the rules and the downgrade check see it; if the DSL cannot express it, wrap it in op.safety_assured(\"why it is safe\", |op| {{ .. }})",
-                        dsl_ops(verb)
-                    ),
-                ));
+    for effect in cx.statements().flat_map(sql::effect) {
+        if let Effect::Transaction { verb } = effect {
+            if !transaction.contains(&verb) {
+                transaction.push(verb);
             }
-            Effect::Transaction { verb } => {
-                if !transaction.contains(&verb) {
-                    transaction.push(verb);
-                }
-            }
-            Effect::Data { .. } | Effect::Other => {}
         }
     }
     if !transaction.is_empty() {
@@ -182,15 +171,50 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The DSL ops that do what a raw DDL statement does.
-fn dsl_ops(verb: &str) -> &'static str {
-    match verb {
-        "CREATE TABLE" => "op.create_table",
-        "ALTER TABLE" => "op.add_column, op.alter_column, op.drop_column, op.rename_column, op.create_foreign_key, op.create_check_constraint, ..",
-        "DROP TABLE" => "op.deprecate_table, then op.drop_table",
-        "CREATE INDEX" => "op.create_index(..).concurrently()",
-        "DROP INDEX" => "op.drop_index(..).concurrently()",
-        "RENAME TABLE" => "op.rename_table",
-        _ => "op.create_index / op.drop_index",
+/// What a per-op rule found in the op a raw statement reads as, said of the
+/// statement: a compatibility finding becomes `raw-ddl`, naming the hazard;
+/// a performance hint stays what it is.
+pub(super) fn as_raw_ddl(found: Finding, statement: &translate::Statement) -> Finding {
+    if found.rule.kind() != RuleKind::Compatibility {
+        return found;
     }
+    Finding {
+        rule: Rule::RawDdl,
+        message: format!(
+            "`execute` runs `{}`: {}",
+            first_words(&statement.text),
+            found.message
+        ),
+        help: format!(
+            "{}; or, if it is safe here, say why with op.safety_assured(\"why it is safe\", |op| {{ .. }}) around it",
+            found.help
+        ),
+        focus: Some(statement.text.clone()),
+    }
+}
+
+/// What the parser said, without its prefix and position.
+fn parser_words(why: &str) -> &str {
+    let why = why.trim_start_matches("sql parser error: ");
+    why.rfind(" at Line: ").map_or(why, |i| &why[..i])
+}
+
+/// A statement, or its start when it is long, to name it in a message.
+fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let whole = words.join(" ");
+    if whole.chars().count() <= 80 {
+        return whole;
+    }
+    let mut out = String::new();
+    for w in words {
+        if out.chars().count() + w.chars().count() > 70 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out + " .."
 }

@@ -55,6 +55,22 @@ impl Table {
 }
 
 impl Schema {
+    /// Raw SQL: what each statement it reads into ops does, applied in turn;
+    /// what it cannot read or follow changes nothing here (the rules say so).
+    fn learn(&mut self, sql: &str) -> Result<(), ReplayError> {
+        for statement in crate::translate::read_any(sql, self) {
+            if let crate::translate::Meaning::Ops(ops) = statement.meaning {
+                for op in &ops {
+                    self.apply(op).map_err(|e| ReplayError {
+                        message: format!("`{}`: {}", statement.text, e.message),
+                        ..e
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The table with this name.
     pub fn table(&self, name: &str) -> Result<&Table, ReplayError> {
         self.tables
@@ -323,7 +339,7 @@ impl Schema {
     pub fn apply(&mut self, op: &Op) -> Result<(), ReplayError> {
         match op {
             // Raw SQL is not modelled; a `safety_assured` block is its ops.
-            Op::Execute { .. } => Ok(()),
+            Op::Execute { sql } => self.learn(sql),
             Op::SafetyAssured { ops, .. } => ops.iter().try_for_each(|op| self.apply(op)),
             Op::CreateTable {
                 name,

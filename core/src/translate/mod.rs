@@ -88,6 +88,58 @@ pub fn read(sql: &str, syntax: Syntax, schema: &Schema) -> Vec<Statement> {
     out
 }
 
+/// [`read`], for SQL whose backend is not known: each statement is read as
+/// PostgreSQL, else as MySQL, else as SQLite (split by PostgreSQL's rules).
+pub fn read_any(sql: &str, schema: &Schema) -> Vec<Statement> {
+    let mut schema = schema.clone();
+    let mut out = Vec::new();
+    for text in sql_text::statements(sql, Syntax::Postgres) {
+        let text = text.trim().trim_end_matches(';').trim();
+        if text.is_empty() {
+            continue;
+        }
+        let mut statement = one(text, Syntax::Postgres, &schema);
+        for other in [Syntax::Mysql, Syntax::Sqlite] {
+            if !matches!(statement.meaning, Meaning::Unreadable(_)) {
+                break;
+            }
+            let attempt = one(text, other, &schema);
+            if !matches!(attempt.meaning, Meaning::Unreadable(_)) {
+                statement = attempt;
+            }
+        }
+        if let Meaning::Ops(ops) = &statement.meaning {
+            for op in ops {
+                let _ = schema.apply(op);
+            }
+        }
+        out.push(statement);
+    }
+    out
+}
+
+/// Whether raw SQL must run outside a transaction: PostgreSQL refuses a
+/// `CONCURRENTLY` index build, drop or refresh inside one.
+pub fn runs_outside_transaction(sql: &str) -> bool {
+    sql_text::statements(sql, Syntax::Postgres)
+        .iter()
+        .any(|statement| {
+            let words: Vec<String> = sql_text::tokens(statement, Syntax::Postgres)
+                .filter(|t| t.kind == sql_text::TokenKind::Word)
+                .take(6)
+                .map(|t| t.text.to_ascii_uppercase())
+                .collect();
+            let starts =
+                |w: &[&str]| words.len() >= w.len() && words.iter().zip(w).all(|(a, b)| a == b);
+            (starts(&["CREATE", "INDEX"])
+                || starts(&["CREATE", "UNIQUE", "INDEX"])
+                || starts(&["DROP", "INDEX"])
+                || starts(&["REINDEX"])
+                || starts(&["REFRESH", "MATERIALIZED", "VIEW"]))
+                && words.iter().any(|w| w == "CONCURRENTLY")
+        })
+}
+
 /// One statement, read and translated.
 fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
     let parsed = Parser::parse_sql(&*dialect(syntax), text);
