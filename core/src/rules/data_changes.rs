@@ -105,7 +105,20 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
             }
             out
         }
-        Op::DeprecateTable { .. } | Op::Backfill { .. } | Op::SafetyAssured { .. } => Vec::new(),
+        // The columns of the type are restated (MySQL) or rewritten
+        // (PostgreSQL, to drop a value).
+        Op::AddEnumValue { name, .. }
+        | Op::RenameEnumValue { name, .. }
+        | Op::DropEnumValue { name, .. } => cx
+            .before
+            .enum_columns(name)
+            .map(|(t, _)| (t.to_string(), step.op.method().to_string()))
+            .collect(),
+        Op::DeprecateTable { .. }
+        | Op::Backfill { .. }
+        | Op::SafetyAssured { .. }
+        | Op::CreateEnum { .. }
+        | Op::DropEnum { .. } => Vec::new(),
     }
 }
 

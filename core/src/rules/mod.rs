@@ -26,6 +26,8 @@ mod alter_column;
 mod constraints;
 mod data_changes;
 mod downgrade;
+mod enums;
+mod generated;
 mod indexes;
 mod performance;
 mod raw_sql;
@@ -202,6 +204,7 @@ fn check_migration(
     indexes::check_alone(&up, &mut findings);
     data_changes::check_migration(&whole, &mut findings);
     performance::check_migration(&whole, &mut findings);
+    enums::check_migration(&whole, &mut findings);
     // In the order of the ops, as a reader goes through the body.
     findings.sort_by_key(|(i, _)| *i);
     placer.place_all(Phase::Upgrade, &up, findings);
@@ -268,6 +271,8 @@ fn replay_body(
             alter_column::check(&cx, &mut rules);
             constraints::check(&cx, &mut rules);
             data_changes::check(&cx, &mut rules);
+            enums::check(&cx, &mut rules);
+            generated::check(&cx, &mut rules);
             indexes::check(&cx, &mut rules);
             performance::check(&cx, &mut rules);
             raw_sql::check(&cx, &mut rules);

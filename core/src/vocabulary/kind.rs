@@ -142,6 +142,67 @@ impl Kind for Names {
     }
 }
 
+/// A value (label) of an enum type: `"happy"`.
+pub struct Label;
+
+impl Kind for Label {
+    type Field = Str;
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+        let label = string(value, errors)?;
+        if let Some(why) = invalid_label(&label) {
+            errors.push(SyntaxError::new(value.at, why));
+        }
+        Some(label)
+    }
+
+    fn write(field: &Str) -> Value {
+        Value::str(field.clone())
+    }
+}
+
+/// Why `label` cannot be a value of an enum type on every backend.
+fn invalid_label(label: &str) -> Option<String> {
+    if label.is_empty() {
+        Some("an enum value is empty (MySQL keeps '' as its error value)".into())
+    } else if label.contains('\0') {
+        Some(format!("enum value {label:?} holds a NUL byte"))
+    } else if label.len() > MAX_IDENTIFIER_BYTES {
+        Some(format!(
+            "enum value `{label}` is {} bytes long; PostgreSQL takes at most {MAX_IDENTIFIER_BYTES}",
+            label.len()
+        ))
+    } else if label.trim() != label {
+        Some(format!(
+            "enum value {label:?} starts or ends with white space, which MySQL strips"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The values of an enum type: `["sad", "ok"]`, at least one.
+pub struct Labels;
+
+impl Kind for Labels {
+    type Field = List<Str>;
+
+    const SHAPE: Option<&'static str> = Some("[]");
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
+        non_empty_list::<S, Label>(
+            value,
+            errors,
+            "expected an array of enum values, e.g. [\"sad\", \"ok\"]",
+            "an enum type needs at least one value",
+        )
+    }
+
+    fn write(field: &List<Str>) -> Value {
+        Value::list(field.iter().map(Label::write))
+    }
+}
+
 /// A kind read from a string literal, refused when it is empty if `$empty`
 /// says why.
 macro_rules! string_kind {

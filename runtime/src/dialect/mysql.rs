@@ -8,6 +8,7 @@
 use godwit_core::schema::{foreign_key_name, unique_name, ConstraintKind, Table};
 use godwit_core::{ColumnChange, DefaultValue, Op};
 
+use super::types::enum_ops;
 use super::{column_definition, rendered_alike, sql, Context, RenderError, Statement};
 
 const INSTANT: &str = ", ALGORITHM=INSTANT";
@@ -21,6 +22,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 && !column.unique
                 && column.references.is_none()
                 && !column.autoincrement
+                && column.generated.is_none()
                 && !matches!(
                     column.default,
                     Some(DefaultValue::Now | DefaultValue::Sql(_))
@@ -28,7 +30,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             let mut out = vec![sql(format!(
                 "ALTER TABLE {} ADD COLUMN {}{}",
                 cx.q(table),
-                column_definition(cx.dialect, table, t, state),
+                column_definition(cx, table, t, state),
                 if plain { INSTANT } else { "" }
             ))];
             let cols = vec![column.name.to_string()];
@@ -85,7 +87,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 vec![sql(format!(
                     "ALTER TABLE {} MODIFY COLUMN {}{}",
                     cx.q(table),
-                    column_definition(cx.dialect, table, t, state),
+                    column_definition(cx, table, t, state),
                     if retype { "" } else { INPLACE }
                 ))]
             } else {
@@ -112,7 +114,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 Some(state) if !was_nullable => vec![sql(format!(
                     "ALTER TABLE {} MODIFY COLUMN {}{INPLACE}",
                     cx.q(table),
-                    column_definition(cx.dialect, table, t, state)
+                    column_definition(cx, table, t, state)
                 ))],
                 _ => Vec::new(),
             }
@@ -235,6 +237,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             let (t, c) = (cx.table_before(table)?, cx.constraint_before(table, name)?);
             drop_constraint(cx, table, t, name, &c.kind)
         }
+        enum_ops!() => super::types::render_enum(cx)?,
         rendered_alike!() => super::alike(cx)?,
     })
 }
