@@ -105,11 +105,9 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
             }
             out
         }
-        // The columns of the type are restated (MySQL) or rewritten
-        // (PostgreSQL, to drop a value).
-        Op::AddEnumValue { name, .. }
-        | Op::RenameEnumValue { name, .. }
-        | Op::DropEnumValue { name, .. } => cx
+        // PostgreSQL recreates the type and rewrites every table of it.
+        // (Adding or renaming a value locks only the type there.)
+        Op::DropEnumValue { name, .. } => cx
             .before
             .enum_columns(name)
             .map(|(t, _)| (t.to_string(), step.op.method().to_string()))
@@ -118,6 +116,8 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
         | Op::Backfill { .. }
         | Op::SafetyAssured { .. }
         | Op::CreateEnum { .. }
+        | Op::AddEnumValue { .. }
+        | Op::RenameEnumValue { .. }
         | Op::DropEnum { .. } => Vec::new(),
     }
 }

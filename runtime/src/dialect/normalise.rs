@@ -71,8 +71,11 @@ fn canonical(expr: &str, syntax: Syntax) -> String {
                 skip_cast_type(&mut tokens);
             }
             TokenKind::Punct if t.is_punct('(') || t.is_punct(')') => {}
-            // MariaDB keeps `length(..)` as its synonym `octet_length(..)`.
+            // MariaDB keeps `length(..)` as its synonym `octet_length(..)`,
+            // `upper(..)` and `lower(..)` as `ucase(..)` and `lcase(..)`.
             TokenKind::Word if t.is_keyword("octet_length") => out.push_str("length"),
+            TokenKind::Word if t.is_keyword("ucase") => out.push_str("upper"),
+            TokenKind::Word if t.is_keyword("lcase") => out.push_str("lower"),
             _ => out.push_str(&t.text.to_ascii_lowercase()),
         }
     }
