@@ -183,23 +183,20 @@ fn describe(d: &Difference, after: &Schema) -> String {
             column: c,
             expected,
             found,
-        } => changed(
-            &format!("the generated value of `{table}.{c}`"),
-            generation(expected.as_ref()),
-            column(after, table, c).map(|a| generation(a.generated.as_ref())),
-            generation(found.as_ref()),
-        ),
+        } => {
+            let upgraded = column(after, table, c).map(|a| generation(a.generated.as_ref()));
+            let what = format!("the generated value of `{table}.{c}`");
+            changed(&what, generation(expected.as_ref()), upgraded, generation(found.as_ref()))
+        }
         Difference::ColumnNumbering {
             table,
             column: c,
             expected,
             found,
-        } => changed(
-            &format!("`{table}.{c}`"),
-            expected.to_string(),
-            column(after, table, c).map(|a| Numbering::of(a).to_string()),
-            found.to_string(),
-        ),
+        } => {
+            let upgraded = column(after, table, c).map(|a| Numbering::of(a).to_string());
+            changed(&format!("`{table}.{c}`"), expected.to_string(), upgraded, found.to_string())
+        }
         Difference::MissingEnum { name } => {
             if after.enums.contains_key(name) {
                 format!("downgrade drops enum type `{name}`, which existed before the upgrade")

@@ -25,13 +25,6 @@ fn enum_name(ty: &ColumnType) -> Option<&str> {
     }
 }
 
-fn unknown_type(name: &str) -> ReplayError {
-    ReplayError::new(
-        Rule::UnknownType,
-        format!("enum type `{name}` does not exist at this point of the history"),
-    )
-}
-
 fn unknown_value(name: &str, value: &str) -> ReplayError {
     ReplayError::new(
         Rule::UnknownType,
@@ -64,7 +57,10 @@ impl Schema {
 
     /// The values of the enum type `name`.
     fn enum_values(&self, name: &str) -> Result<&Vec<String>, ReplayError> {
-        self.enums.get(name).ok_or_else(|| unknown_type(name))
+        let message = || format!("enum type `{name}` does not exist at this point of the history");
+        self.enums
+            .get(name)
+            .ok_or_else(|| ReplayError::new(Rule::UnknownType, message()))
     }
 
     /// A column type (and a string default of it) that names only enum

@@ -120,27 +120,35 @@ impl Kind for Name {
     }
 }
 
-/// A non-empty list of names: `["a", "b"]`.
-pub struct Names;
+/// A kind for a list of at least one `$item`, and what is wrong when the
+/// value is not a list, or an empty one.
+macro_rules! list_kind {
+    ($(#[$doc:meta])* $kind:ident of $item:ident, not_a_list: $not_a_list:expr, empty: $empty:expr) => {
+        $(#[$doc])*
+        pub struct $kind;
 
-impl Kind for Names {
-    type Field = List<Str>;
+        impl Kind for $kind {
+            type Field = List<Str>;
 
-    const SHAPE: Option<&'static str> = Some("[]");
+            const SHAPE: Option<&'static str> = Some("[]");
 
-    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
-        non_empty_list::<S, Name>(
-            value,
-            errors,
-            "expected an array of column names, e.g. [\"user_id\"]",
-            "the list of columns is empty",
-        )
-    }
+            fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
+                non_empty_list::<S, $item>(value, errors, $not_a_list, $empty)
+            }
 
-    fn write(field: &List<Str>) -> Value {
-        Value::list(field.iter().map(Name::write))
-    }
+            fn write(field: &List<Str>) -> Value {
+                Value::list(field.iter().map($item::write))
+            }
+        }
+    };
 }
+
+list_kind!(
+    /// A non-empty list of names: `["a", "b"]`.
+    Names of Name,
+    not_a_list: "expected an array of column names, e.g. [\"user_id\"]",
+    empty: "the list of columns is empty"
+);
 
 /// A value (label) of an enum type: `"happy"`.
 pub struct Label;
@@ -150,58 +158,42 @@ impl Kind for Label {
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
         let label = string(value, errors)?;
-        if let Some(why) = invalid_label(&label) {
-            errors.push(SyntaxError::new(value.at, why));
-        }
+        errors.extend(invalid_label(&label).map(|why| SyntaxError::new(value.at, why)));
         Some(label)
     }
 
     fn write(field: &Str) -> Value {
-        Value::str(field.clone())
+        Name::write(field)
     }
 }
 
 /// Why `label` cannot be a value of an enum type on every backend.
 fn invalid_label(label: &str) -> Option<String> {
-    if label.is_empty() {
-        Some("an enum value is empty (MySQL keeps '' as its error value)".into())
-    } else if label.contains('\0') {
-        Some(format!("enum value {label:?} holds a NUL byte"))
-    } else if label.len() > MAX_IDENTIFIER_BYTES {
-        Some(format!(
-            "enum value `{label}` is {} bytes long; PostgreSQL takes at most {MAX_IDENTIFIER_BYTES}",
-            label.len()
-        ))
-    } else if label.trim() != label {
-        Some(format!(
-            "enum value {label:?} starts or ends with white space, which MySQL strips"
-        ))
-    } else {
-        None
-    }
+    let problems = [
+        (
+            label.is_empty(),
+            "is empty (MySQL keeps '' as its error value)",
+        ),
+        (label.contains('\0'), "holds a NUL byte"),
+        (
+            label.len() > MAX_IDENTIFIER_BYTES,
+            "is longer than the 63 bytes PostgreSQL takes",
+        ),
+        (
+            label.trim() != label,
+            "starts or ends with white space, which MySQL strips",
+        ),
+    ];
+    let (_, why) = problems.into_iter().find(|(bad, _)| *bad)?;
+    Some(format!("enum value {label:?} {why}"))
 }
 
-/// The values of an enum type: `["sad", "ok"]`, at least one.
-pub struct Labels;
-
-impl Kind for Labels {
-    type Field = List<Str>;
-
-    const SHAPE: Option<&'static str> = Some("[]");
-
-    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
-        non_empty_list::<S, Label>(
-            value,
-            errors,
-            "expected an array of enum values, e.g. [\"sad\", \"ok\"]",
-            "an enum type needs at least one value",
-        )
-    }
-
-    fn write(field: &List<Str>) -> Value {
-        Value::list(field.iter().map(Label::write))
-    }
-}
+list_kind!(
+    /// The values of an enum type: `["sad", "ok"]`, at least one.
+    Labels of Label,
+    not_a_list: "expected an array of enum values, e.g. [\"sad\", \"ok\"]",
+    empty: "an enum type needs at least one value"
+);
 
 /// A kind read from a string literal, refused when it is empty if `$empty`
 /// says why.

@@ -8,7 +8,6 @@
 use godwit_core::schema::{foreign_key_name, unique_name, ConstraintKind, Table};
 use godwit_core::{ColumnChange, DefaultValue, Op};
 
-use super::types::enum_ops;
 use super::{column_definition, rendered_alike, sql, Context, RenderError, Statement};
 
 const INSTANT: &str = ", ALGORITHM=INSTANT";
@@ -237,7 +236,6 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             let (t, c) = (cx.table_before(table)?, cx.constraint_before(table, name)?);
             drop_constraint(cx, table, t, name, &c.kind)
         }
-        enum_ops!() => super::types::render_enum(cx)?,
         rendered_alike!() => super::alike(cx)?,
     })
 }

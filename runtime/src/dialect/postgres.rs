@@ -5,7 +5,6 @@
 use godwit_core::schema::{foreign_key_name, primary_key_name, unique_name};
 use godwit_core::{ColumnChange, Op};
 
-use super::types::enum_ops;
 use super::{
     column_definition, constraint_definition, create_index, rendered_alike, sql, Context,
     RenderError, Statement,
@@ -143,7 +142,6 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             cx.q(table),
             cx.q(name)
         ))],
-        enum_ops!() => super::types::render_enum(cx)?,
         rendered_alike!() => super::alike(cx)?,
     })
 }

@@ -27,13 +27,19 @@ macro_rules! rendered_alike {
             | Op::Execute { .. }
             | Op::Backfill { .. }
             | Op::SafetyAssured { .. }
+            | Op::CreateEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RenameEnumValue { .. }
+            | Op::DropEnumValue { .. }
+            | Op::DropEnum { .. }
     };
 }
 pub(crate) use rendered_alike;
 
 /// The ops every backend renders alike, but for MySQL's word for a rename:
 /// the ops on a whole table (deprecating one is a mark in the model, with no
-/// SQL), raw SQL and backfills.
+/// SQL), raw SQL and backfills; and the enum ops, whose differences are
+/// those of the types (`types.rs`).
 pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable { name, .. } => {
@@ -56,6 +62,11 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             batch_size,
         } => vec![cx.backfill(table, set, predicate.as_deref(), *batch_size)?],
         Op::DeprecateTable { .. } => Vec::new(),
+        Op::CreateEnum { .. }
+        | Op::AddEnumValue { .. }
+        | Op::RenameEnumValue { .. }
+        | Op::DropEnumValue { .. }
+        | Op::DropEnum { .. } => super::types::render_enum(cx)?,
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))

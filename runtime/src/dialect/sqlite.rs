@@ -82,27 +82,6 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 _ => Vec::new(),
             }
         }
-        Op::RenameEnumValue { .. } => {
-            let mut out = super::types::render_enum(cx)?;
-            // A default holding the old value follows it (as on
-            // PostgreSQL): only a rebuild changes a default.
-            for (name, after) in &cx.after.tables {
-                let before = cx.table_before(name)?;
-                let changed = after.columns.iter().any(|c| {
-                    before
-                        .column(&c.name)
-                        .is_some_and(|b| b.default != c.default)
-                });
-                if changed {
-                    out.extend(rebuild(cx, name)?);
-                }
-            }
-            out
-        }
-        Op::CreateEnum { .. }
-        | Op::AddEnumValue { .. }
-        | Op::DropEnumValue { .. }
-        | Op::DropEnum { .. } => super::types::render_enum(cx)?,
         rendered_alike!() => super::alike(cx)?,
     })
 }
@@ -139,7 +118,7 @@ fn fk_check(cx: &Context<'_>, table: Option<&str>) -> Statement {
 
 /// Steps 4 to 10 of the rebuild of `table` into the shape the model has after
 /// the op (steps 1–3 and 11–12 are the runner's transaction and pragmas).
-fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError> {
+pub(crate) fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError> {
     let d = cx.dialect;
     let q = |s: &str| cx.q(s);
     let before = cx.table_before(table)?;

@@ -1,4 +1,5 @@
-//! Enum types, generated columns and serial columns, per backend.
+//! Enum types, generated columns and serial columns, per backend (the enum
+//! ops of every dialect are rendered here: `alike` sends them).
 //!
 //! - PostgreSQL has named enum types (`CREATE TYPE .. AS ENUM`), adds and
 //!   renames their values in place, and cannot drop one: the type is
@@ -16,19 +17,6 @@ use godwit_core::schema::{ColumnState, Schema};
 use godwit_core::{Column, ColumnChange, ColumnType, Generated, Op};
 
 use super::{column_definition, sql, Context, Dialect, RenderError, Statement};
-
-/// The enum ops, as a pattern for each dialect's match (`enum_ops!() =>
-/// super::types::render_enum(cx)?`).
-macro_rules! enum_ops {
-    () => {
-        Op::CreateEnum { .. }
-            | Op::AddEnumValue { .. }
-            | Op::RenameEnumValue { .. }
-            | Op::DropEnumValue { .. }
-            | Op::DropEnum { .. }
-    };
-}
-pub(crate) use enum_ops;
 
 /// The SQL type of a column of `ty`, its enum types spelled from `schema`
 /// (on MySQL, the values themselves).
@@ -118,6 +106,12 @@ pub(crate) fn render_enum(cx: &Context<'_>) -> Result<Vec<Statement>, RenderErro
         | Op::DropEnum { name } => name,
         _ => return Err(cx.unsupported("not an enum op")),
     };
+    for (_, c) in cx.before.enum_columns(name) {
+        // An array of the enum, on a backend without arrays.
+        cx.dialect
+            .supports(&c.ty)
+            .map_err(|reason| cx.unsupported(reason))?;
+    }
     let mut out = Vec::new();
     if let Op::DropEnumValue { value, .. } = cx.op {
         // Every backend would lose or refuse the rows holding it: say which.
@@ -169,6 +163,19 @@ pub(crate) fn render_enum(cx: &Context<'_>) -> Result<Vec<Statement>, RenderErro
         }
         (Dialect::Sqlite, Op::RenameEnumValue { from, to, .. }) => {
             out.extend(update_rows(cx, name, from, to));
+            // A default holding the old value follows it (as on
+            // PostgreSQL): only a rebuild changes a default.
+            for (table, after) in &cx.after.tables {
+                let before = cx.table_before(table)?;
+                let changed = after.columns.iter().any(|c| {
+                    before
+                        .column(&c.name)
+                        .is_some_and(|b| b.default != c.default)
+                });
+                if changed {
+                    out.extend(super::sqlite::rebuild(cx, table)?);
+                }
+            }
         }
         // MySQL spells the values in each column, SQLite keeps text: the
         // type itself is nothing to create or drop there.
