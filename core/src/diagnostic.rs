@@ -88,6 +88,13 @@ rules! {
     /// An SQL fragment (a check, a predicate, a default, a SET list) that
     /// does not parse.
     InvalidSql = "invalid-sql", Structure;
+    /// An op names a type, or a value of an enum type, that does not exist at that point.
+    UnknownType = "unknown-type", Structure;
+    /// Dropping an enum type, or a value of one, that a column still uses.
+    TypeInUse = "type-in-use", Structure;
+    /// A value added to an enum type used in the same migration (PostgreSQL
+    /// refuses a new value before it is committed).
+    NewEnumValueUsed = "new-enum-value-used", Structure;
     /// Adding a NOT NULL column without default to an existing table.
     AddRequiredColumn = "add-required-column", Compatibility;
     /// Dropping a column no earlier migration deprecated.
@@ -128,6 +135,12 @@ rules! {
     AddAutoincrementColumn = "add-autoincrement-column", Compatibility;
     /// Transaction control (BEGIN, COMMIT, ROLLBACK) in raw SQL.
     TransactionInExecute = "transaction-in-execute", Compatibility;
+    /// Renaming a value of an enum type.
+    RenameEnumValue = "rename-enum-value", Compatibility;
+    /// Removing a value from an enum type.
+    DropEnumValue = "drop-enum-value", Compatibility;
+    /// A stored generated column added to an existing table (a table rewrite).
+    AddStoredGeneratedColumn = "add-stored-generated-column", Compatibility;
     /// A foreign key whose columns lead no index.
     ForeignKeyWithoutIndex = "foreign-key-without-index", Performance;
     /// A 32-bit integer primary key.

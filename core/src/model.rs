@@ -144,6 +144,24 @@ pub struct Column {
     pub default: Option<DefaultValue>,
     /// Inline foreign key.
     pub references: Option<Reference>,
+    /// `.generated(expr)`: computed by the database from this expression.
+    pub generated: Option<Str>,
+    /// `.stored()`: the generated value is stored (computed on write)
+    /// rather than computed on read.
+    pub stored: bool,
+    /// `.serial()`: auto-increment spelled as PostgreSQL's `SERIAL` (a
+    /// sequence and a `nextval` default) rather than an identity column.
+    /// Implies `autoincrement` and NOT NULL.
+    pub serial: bool,
+}
+
+/// How a generated column is computed, as the schema model holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    /// The SQL expression.
+    pub expr: Str,
+    /// Stored (computed on write) rather than virtual (computed on read).
+    pub stored: bool,
 }
 
 impl Column {
@@ -158,7 +176,18 @@ impl Column {
             autoincrement: false,
             default: None,
             references: None,
+            generated: None,
+            stored: false,
+            serial: false,
         }
+    }
+
+    /// How the column is generated, if it is.
+    pub fn generation(&self) -> Option<Generated> {
+        self.generated.as_ref().map(|expr| Generated {
+            expr: expr.clone(),
+            stored: self.stored,
+        })
     }
 }
 
@@ -189,6 +218,9 @@ pub enum ColumnChange {
     DropDefault,
     /// `.set_type(T)`.
     SetType(ColumnType),
+    /// `.using(expr)`: how PostgreSQL computes the new value of the
+    /// `.set_type(..)` just before it (default: a cast of the column).
+    Using(Str),
 }
 
 /// One schema or data operation of a migration.
@@ -260,6 +292,47 @@ pub enum Op {
         table: Str,
         /// Column name.
         column: Str,
+    },
+    /// `op.create_enum(name, [values])`: an enum type with its values in order.
+    CreateEnum {
+        /// Type name.
+        name: Str,
+        /// The values (labels), in order.
+        values: List<Str>,
+    },
+    /// `op.add_enum_value(name, value)`: a new value, at the end unless
+    /// `.before(..)` or `.after(..)` places it.
+    AddEnumValue {
+        /// Type name.
+        name: Str,
+        /// The new value.
+        value: Str,
+        /// `.before(label)`.
+        before: Option<Str>,
+        /// `.after(label)`.
+        after: Option<Str>,
+    },
+    /// `op.rename_enum_value(name, from, to)`.
+    RenameEnumValue {
+        /// Type name.
+        name: Str,
+        /// Current value.
+        from: Str,
+        /// New value.
+        to: Str,
+    },
+    /// `op.drop_enum_value(name, value)`: what undoes `add_enum_value`
+    /// (PostgreSQL has no such statement: the type is recreated).
+    DropEnumValue {
+        /// Type name.
+        name: Str,
+        /// The value to remove.
+        value: Str,
+    },
+    /// `op.drop_enum(name)`.
+    DropEnum {
+        /// Type name.
+        name: Str,
     },
     /// `op.create_index(name, table, [cols])`.
     CreateIndex {

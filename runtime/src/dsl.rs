@@ -126,7 +126,8 @@ macro_rules! int_defaults {
 }
 int_defaults!(i8, i16, i32, i64, u8, u16, u32);
 
-/// A name in a list of columns: `"a"` from `["a"]` or from `&["a"]`.
+/// A name in a list of columns (or a value in the list of an enum type's):
+/// `"a"` from `["a"]` or from `&["a"]`.
 pub trait Name {
     /// The name.
     fn name(self) -> &'static str;
@@ -166,6 +167,8 @@ impl IntoColumnDef for &ColumnDef {
 macro_rules! param_type {
     (Name) => { &'static str };
     (Names) => { impl IntoIterator<Item = impl Name> };
+    (Labels) => { impl IntoIterator<Item = impl Name> };
+    (Label) => { &'static str };
     (Sql) => { &'static str };
     (Statements) => { &'static str };
     (Reason) => { &'static str };
@@ -182,6 +185,9 @@ macro_rules! param_type {
 /// The value of a parameter, as the vocabulary reads it.
 macro_rules! param_value {
     (Names, $x:ident) => {
+        Value::list($x.into_iter().map(|n| Value::str(n.name())))
+    };
+    (Labels, $x:ident) => {
         Value::list($x.into_iter().map(|n| Value::str(n.name())))
     };
     (Columns, $x:ident) => {
@@ -228,7 +234,7 @@ macro_rules! dsl {
             $(#[$vdoc:meta])*
             fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident {
                 $( $vfield:ident: $vhow:ident [ $($vopts:tt)* ] $(( $($vextra:tt)* ))?; )*
-            }
+            } $(check $vcheck:ident)?
         )* }
     ) => {
         impl Ops {

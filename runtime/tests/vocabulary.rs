@@ -62,6 +62,26 @@ pub mod every_op {
             .nullable(false)
             .server_default("a:b");
         op.deprecate_column("t", "c");
+        op.create_enum("mood", ["sad", "it's \"ok\"", "happy"]);
+        op.add_enum_value("mood", "excited");
+        op.add_enum_value("mood", "calm").before("sad");
+        op.add_enum_value("mood", "tired").after("sad");
+        op.rename_enum_value("mood", "sad", "blue");
+        op.drop_enum_value("mood", "calm");
+        op.drop_enum("mood");
+        op.alter_column("t", "c")
+            .set_type(Enum("mood"))
+            .using("c::text::mood")
+            .drop_default();
+        op.add_column(
+            "t",
+            column("total", Numeric(12, 2))
+                .not_null()
+                .generated("price * quantity")
+                .stored(),
+        );
+        op.add_column("t", column("label", Text).generated("upper(name)"));
+        op.add_column("t", column("n", Integer).unique().serial());
         op.create_index("i", "t", ["a", "b"])
             .unique()
             .concurrently()

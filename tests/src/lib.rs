@@ -13,6 +13,7 @@ pub mod inject;
 pub mod migrations;
 pub mod report;
 pub mod testdb;
+pub mod type_migrations;
 
 pub use fault_migrations::{FAULTS, FAULTS_EDITED, LONG_BACKFILL};
 pub use hostile_migrations::HOSTILE;
@@ -21,3 +22,4 @@ pub use migrations::{
     POSTGRES_TYPES, RAW_SQL, RAW_SQL_POSTGRES, SLOW_ON_POSTGRES,
 };
 pub use testdb::{Backend, TestDb};
+pub use type_migrations::{ENUMS, GENERATED, SERIAL, USING, VIRTUAL};

@@ -75,7 +75,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                 nullable = false;
             }
             ColumnChange::Nullable(true) => nullable = true,
-            ColumnChange::SetDefault(_) | ColumnChange::DropDefault => {}
+            ColumnChange::SetDefault(_) | ColumnChange::DropDefault | ColumnChange::Using(_) => {}
         }
     }
 }

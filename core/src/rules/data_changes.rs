@@ -107,7 +107,20 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
             }
             out
         }
-        Op::DeprecateTable { .. } | Op::Backfill { .. } | Op::SafetyAssured { .. } => Vec::new(),
+        // PostgreSQL recreates the type and rewrites every table of it.
+        // (Adding or renaming a value locks only the type there.)
+        Op::DropEnumValue { name, .. } => cx
+            .before
+            .enum_columns(name)
+            .map(|(t, _)| (t.to_string(), step.op.method().to_string()))
+            .collect(),
+        Op::DeprecateTable { .. }
+        | Op::Backfill { .. }
+        | Op::SafetyAssured { .. }
+        | Op::CreateEnum { .. }
+        | Op::AddEnumValue { .. }
+        | Op::RenameEnumValue { .. }
+        | Op::DropEnum { .. } => Vec::new(),
     }
 }
 

@@ -3,8 +3,9 @@
 //!
 //! The upgrade is replayed on the schema before the migration, the downgrade
 //! on the result, and what the downgrade leaves is compared with where the
-//! upgrade started: tables, columns with type, nullability and default,
-//! indexes, constraints and their validity. Not compared: the deprecation
+//! upgrade started: tables, columns with type, nullability, default,
+//! generated value and numbering (identity or serial), indexes, constraints
+//! and their validity, enum types with their values in order. Not compared: the deprecation
 //! marks (they record intent, not schema) and the order of columns (a column
 //! added back lands at the end on every backend, and nothing godwit or Diesel
 //! does depends on the order).
@@ -17,7 +18,7 @@
 
 use super::Finding;
 use crate::diagnostic::Rule;
-use crate::schema::{ColumnState, Difference, Schema};
+use crate::schema::{generation, ColumnState, Difference, Numbering, Schema};
 
 const HELP: &str = "make `downgrade` undo every op of `upgrade`, in reverse order; if the migration cannot be undone, say irreversible = \"why\" in #[migration(..)] and remove `fn downgrade`";
 
@@ -183,6 +184,49 @@ fn describe(d: &Difference, after: &Schema) -> String {
                 validity(!expected),
             )
         }
+        Difference::ColumnGenerated {
+            table,
+            column: c,
+            expected,
+            found,
+        } => {
+            let upgraded = column(after, table, c).map(|a| generation(a.generated.as_ref()));
+            let what = format!("the generated value of `{table}.{c}`");
+            changed(&what, generation(expected.as_ref()), upgraded, generation(found.as_ref()))
+        }
+        Difference::ColumnNumbering {
+            table,
+            column: c,
+            expected,
+            found,
+        } => {
+            let upgraded = column(after, table, c).map(|a| Numbering::of(a).to_string());
+            changed(&format!("`{table}.{c}`"), expected.to_string(), upgraded, found.to_string())
+        }
+        Difference::MissingEnum { name } => {
+            if after.enums.contains_key(name) {
+                format!("downgrade drops enum type `{name}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops enum type `{name}`; downgrade never recreates it")
+            }
+        }
+        Difference::ExtraEnum { name } => {
+            if after.enums.contains_key(name) {
+                format!("upgrade creates enum type `{name}`; downgrade never drops it")
+            } else {
+                format!("downgrade creates enum type `{name}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::EnumValues {
+            name,
+            expected,
+            found,
+        } => changed(
+            &format!("the values of enum type `{name}`"),
+            expected.join(", "),
+            after.enums.get(name).map(|v| v.join(", ")),
+            found.join(", "),
+        ),
         // Not compared (see the module doc); kept for completeness.
         other @ Difference::ColumnOrder { .. } => other.to_string(),
     }

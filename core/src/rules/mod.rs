@@ -31,6 +31,8 @@ mod constraints;
 mod data_changes;
 mod destroys;
 mod downgrade;
+mod enums;
+mod generated;
 mod indexes;
 mod performance;
 mod raw_sql;
@@ -228,6 +230,7 @@ fn check_migration(
     indexes::check_alone(&up, &mut findings);
     data_changes::check_migration(&whole, &mut findings);
     performance::check_migration(&whole, &mut findings);
+    enums::check_migration(&whole, &mut findings);
     // In the order of the ops, as a reader goes through the body.
     findings.sort_by_key(|(i, _)| *i);
     placer.place_all(Phase::Upgrade, &up, findings);
@@ -341,6 +344,8 @@ fn per_op_rules(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     alter_column::check(cx, out);
     constraints::check(cx, out);
     data_changes::check(cx, out);
+    enums::check(cx, out);
+    generated::check(cx, out);
     indexes::check(cx, out);
     removal::check(cx, out);
     rename::check(cx, out);

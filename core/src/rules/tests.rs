@@ -9,6 +9,8 @@
 use std::borrow::Cow;
 
 use super::check_history;
+
+mod types;
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::migration::Migration;
 use crate::model::{Op, Phase};

@@ -16,7 +16,7 @@ use crate::sql_text::{self, Syntax};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplayError {
     /// `unknown-table`, `unknown-column`, `unknown-index`,
-    /// `unknown-constraint`, `already-exists`, `invalid-identifier` (a
+    /// `unknown-constraint`, `unknown-type`, `type-in-use`, `already-exists`, `invalid-identifier` (a
     /// reserved or derived name) or `backfill-without-primary-key`.
     pub rule: Rule,
     /// What is wrong.
@@ -26,7 +26,7 @@ pub struct ReplayError {
 }
 
 impl ReplayError {
-    fn new(rule: Rule, message: impl Into<String>) -> Self {
+    pub(super) fn new(rule: Rule, message: impl Into<String>) -> Self {
         ReplayError {
             rule,
             message: message.into(),
@@ -42,6 +42,7 @@ impl ReplayError {
         match self.rule {
             Rule::AlreadyExists => "pick another name, or drop the existing one in an earlier migration",
             Rule::InvalidIdentifier => "name the constraint yourself: declare it with op.create_foreign_key(name, ..) or a shorter table or column name, so every backend keeps the same name",
+            Rule::TypeInUse => "change or drop the columns of the type first (or their default), in this or an earlier migration",
             Rule::BackfillWithoutPrimaryKey => "give the table a primary key in an earlier migration, or update it with op.execute(\"UPDATE .. WHERE ..\") on a bounded set of rows",
             _ => "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name)",
         }
@@ -337,6 +338,7 @@ impl Schema {
 
     /// Applies one op, or says why it cannot be applied.
     pub fn apply(&mut self, op: &Op) -> Result<(), ReplayError> {
+        self.require_types(op)?;
         match op {
             // Raw SQL is not modelled; a `safety_assured` block is its ops.
             Op::Execute { sql } => self.learn(sql),
@@ -441,6 +443,8 @@ impl Schema {
                         ColumnChange::SetDefault(d) => c.default = Some(d.clone()),
                         ColumnChange::DropDefault => c.default = None,
                         ColumnChange::SetType(ty) => c.ty = ty.clone(),
+                        // How the values are computed: the schema is the same.
+                        ColumnChange::Using(_) => {}
                     }
                 }
                 Ok(())
@@ -454,6 +458,11 @@ impl Schema {
                 c.deprecated = true;
                 Ok(())
             }
+            Op::CreateEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RenameEnumValue { .. }
+            | Op::DropEnumValue { .. }
+            | Op::DropEnum { .. } => self.apply_type_op(op),
             Op::CreateIndex {
                 name,
                 table,

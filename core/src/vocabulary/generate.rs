@@ -15,7 +15,7 @@ macro_rules! generate {
             $(#[$vdoc:meta])*
             fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident {
                 $( $vfield:ident: $vhow:ident [ $($vopts:tt)* ] $(( $($vextra:tt)* ))?; )*
-            }
+            } $(check $vcheck:ident)?
         )* }
     ) => {
         impl $crate::model::Op {
@@ -82,6 +82,7 @@ macro_rules! generate {
                         call, errors, [$crate::model::$vty],
                         ($($vparam: $vkind),*),
                         { $( $vfield: $vhow [ $($vopts)* ] ($($($vextra)*)?); )* }
+                        $(check $vcheck)?
                     )
                 }
 
@@ -224,6 +225,10 @@ macro_rules! option_value {
 
 /// What reading one option does to its field, given what it made.
 macro_rules! apply_option {
+    ($field:ident, flag $made:ident (unless $guard:ident)) => {
+        let () = $made;
+        $field = true;
+    };
     ($field:ident, flag $made:ident ($($other:ident = $value:expr),*)) => {
         let () = $made;
         $field = true;
@@ -243,13 +248,18 @@ macro_rules! apply_option {
 macro_rules! write_field {
     // A fixed field is said by which call it is: nothing to write.
     ($call:ident, $field:ident, fixed [] $extra:tt) => {};
+    ($call:ident, $field:ident, flag [ $(#[$doc:meta])* .$opt:ident() ] (unless $guard:ident)) => {
+        if *$field && !*$guard {
+            $call.push_option(stringify!($opt), Vec::new());
+        }
+    };
     ($call:ident, $field:ident, flag [ $(#[$doc:meta])* .$opt:ident() ] $extra:tt) => {
         if *$field {
             $call.push_option(stringify!($opt), Vec::new());
         }
     };
-    ($call:ident, $field:ident, unflag [ $(#[$doc:meta])* .$opt:ident() ] ($(unless $guard:ident)?)) => {
-        if !*$field $(&& !*$guard)? {
+    ($call:ident, $field:ident, unflag [ $(#[$doc:meta])* .$opt:ident() ] ($(unless $($guard:ident),+)?)) => {
+        if !*$field $($(&& !*$guard)+)? {
             $call.push_option(stringify!($opt), Vec::new());
         }
     };

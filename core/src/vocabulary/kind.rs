@@ -120,27 +120,80 @@ impl Kind for Name {
     }
 }
 
-/// A non-empty list of names: `["a", "b"]`.
-pub struct Names;
+/// A kind for a list of at least one `$item`, and what is wrong when the
+/// value is not a list, or an empty one.
+macro_rules! list_kind {
+    ($(#[$doc:meta])* $kind:ident of $item:ident, not_a_list: $not_a_list:expr, empty: $empty:expr) => {
+        $(#[$doc])*
+        pub struct $kind;
 
-impl Kind for Names {
-    type Field = List<Str>;
+        impl Kind for $kind {
+            type Field = List<Str>;
 
-    const SHAPE: Option<&'static str> = Some("[]");
+            const SHAPE: Option<&'static str> = Some("[]");
 
-    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
-        non_empty_list::<S, Name>(
-            value,
-            errors,
-            "expected an array of column names, e.g. [\"user_id\"]",
-            "the list of columns is empty",
-        )
+            fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<List<Str>> {
+                non_empty_list::<S, $item>(value, errors, $not_a_list, $empty)
+            }
+
+            fn write(field: &List<Str>) -> Value {
+                Value::list(field.iter().map($item::write))
+            }
+        }
+    };
+}
+
+list_kind!(
+    /// A non-empty list of names: `["a", "b"]`.
+    Names of Name,
+    not_a_list: "expected an array of column names, e.g. [\"user_id\"]",
+    empty: "the list of columns is empty"
+);
+
+/// A value (label) of an enum type: `"happy"`.
+pub struct Label;
+
+impl Kind for Label {
+    type Field = Str;
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+        let label = string(value, errors)?;
+        errors.extend(invalid_label(&label).map(|why| SyntaxError::new(value.at, why)));
+        Some(label)
     }
 
-    fn write(field: &List<Str>) -> Value {
-        Value::list(field.iter().map(Name::write))
+    fn write(field: &Str) -> Value {
+        Name::write(field)
     }
 }
+
+/// Why `label` cannot be a value of an enum type on every backend.
+fn invalid_label(label: &str) -> Option<String> {
+    let problems = [
+        (
+            label.is_empty(),
+            "is empty (MySQL keeps '' as its error value)",
+        ),
+        (label.contains('\0'), "holds a NUL byte"),
+        (
+            label.len() > MAX_IDENTIFIER_BYTES,
+            "is longer than the 63 bytes PostgreSQL takes",
+        ),
+        (
+            label.trim() != label,
+            "starts or ends with white space, which MySQL strips",
+        ),
+    ];
+    let (_, why) = problems.into_iter().find(|(bad, _)| *bad)?;
+    Some(format!("enum value {label:?} {why}"))
+}
+
+list_kind!(
+    /// The values of an enum type: `["sad", "ok"]`, at least one.
+    Labels of Label,
+    not_a_list: "expected an array of enum values, e.g. [\"sad\", \"ok\"]",
+    empty: "an enum type needs at least one value"
+);
 
 /// A kind read from a string literal, refused when it is empty if `$empty`
 /// says why.

@@ -17,6 +17,7 @@ mod generate;
 pub mod kind;
 mod table;
 mod text;
+mod type_checks;
 
 use std::fmt::{self, Display, Formatter};
 use std::str::FromStr;
@@ -31,6 +32,9 @@ use generate::{
     write_field,
 };
 use kind::Kind;
+use type_checks::{
+    column_makes_sense, enum_values_distinct, one_enum_position, using_follows_set_type,
+};
 
 /// What is wrong with a call, and where (see [`Call`] for `S`).
 #[derive(Clone, Debug, PartialEq)]
@@ -143,8 +147,10 @@ fn unknown_option<S: Copy>(
     ));
 }
 
-/// `alter_column` needs at least one change.
+/// `alter_column` needs at least one change (and a `.using(..)` its
+/// `.set_type(..)`).
 fn alter_changes_something<S: Copy>(op: &Op, call: &Call<S>, errors: &mut Vec<SyntaxError<S>>) {
+    using_follows_set_type(call, errors);
     if matches!(op, Op::AlterColumn { changes, .. } if changes.is_empty()) {
         errors.push(SyntaxError::new(
             call.at,

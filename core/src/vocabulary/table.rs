@@ -35,8 +35,12 @@
 //! the patterns of a `push` field must cover every variant of its items: a
 //! new `ColumnChange` does not compile until an option writes it.
 //!
-//! `check f` after an entry runs `f` on what was read, for what one
-//! argument cannot say alone.
+//! `check f` after an entry (an op or a value) runs `f` on what was read,
+//! for what one argument cannot say alone.
+//!
+//! A `flag` may also say `(unless field)`: not written back when that field
+//! implies it (as `.serial()` implies `.autoincrement()`); an `unflag`'s
+//! `unless` may name several fields.
 
 /// Calls `$callback! { <the table> }`: see the module's documentation.
 #[doc(hidden)]
@@ -79,11 +83,36 @@ macro_rules! __godwit_vocabulary {
                     .drop_default() => ($crate::model::ColumnChange::DropDefault),
                     /// Changes the column's type.
                     .set_type(ty: Type) => ($crate::model::ColumnChange::SetType(ty)),
+                    /// Computes the new values of the `.set_type(..)` just before it
+                    /// with `expr` (PostgreSQL `USING`; SQLite copies with it).
+                    .using(expr: Sql) => ($crate::model::ColumnChange::Using(expr)),
                 ];
             } check alter_changes_something
             /// Step one of a two-step column removal: makes the column nullable and
             /// records it as deprecated, so a later migration may drop it.
             fn deprecate_column(table: Name, column: Name) -> DeprecateColumn {}
+            /// Creates an enum type with its values in order (PostgreSQL `CREATE TYPE
+            /// .. AS ENUM`; MySQL spells the values in each column of the type).
+            fn create_enum(name: Name, values: Labels) -> CreateEnum {} check enum_values_distinct
+            /// Adds a value to an enum type, at the end unless `.before(..)` or
+            /// `.after(..)` places it.
+            fn add_enum_value(name: Name, value: Label) -> AddEnumValue {
+                before: some [
+                    /// Places the new value just before `label`.
+                    .before(label: Label) => (label)
+                ];
+                after: some [
+                    /// Places the new value just after `label`.
+                    .after(label: Label) => (label)
+                ];
+            } check one_enum_position
+            /// Renames a value of an enum type (the rows holding it follow).
+            fn rename_enum_value(name: Name, from: Label, to: Label) -> RenameEnumValue {}
+            /// Removes a value from an enum type: what undoes `add_enum_value`. No
+            /// row may hold it.
+            fn drop_enum_value(name: Name, value: Label) -> DropEnumValue {}
+            /// Drops an enum type no column uses any more.
+            fn drop_enum(name: Name) -> DropEnum {}
             /// Creates an index.
             fn create_index(name: Name, table: Name, columns: Names) -> CreateIndex {
                 unique: flag [
@@ -162,7 +191,7 @@ macro_rules! __godwit_vocabulary {
                 nullable: unflag [
                     /// Makes the column NOT NULL (columns are nullable unless this is called).
                     .not_null()
-                ] (unless primary_key);
+                ] (unless primary_key, serial);
                 unique: flag [
                     /// Adds a single-column unique constraint.
                     .unique()
@@ -170,7 +199,7 @@ macro_rules! __godwit_vocabulary {
                 autoincrement: flag [
                     /// Lets the database generate the value (serial / AUTO_INCREMENT).
                     .autoincrement()
-                ];
+                ] (unless serial);
                 default: some [
                     /// Sets the server-side default.
                     .server_default(value: Default) => (value)
@@ -179,7 +208,23 @@ macro_rules! __godwit_vocabulary {
                     /// Adds a foreign key to `table(column)`.
                     .references(table: Name, column: Name) => ($crate::model::Reference { table, column })
                 ];
-            }
+                generated: some [
+                    /// Makes it a generated column, computed from `expr` by the database
+                    /// (virtual, computed on read, unless `.stored()`).
+                    .generated(expr: Sql) => (expr)
+                ];
+                stored: flag [
+                    /// Stores the value of a `.generated(..)` column, computed on write
+                    /// (the only kind PostgreSQL has).
+                    .stored()
+                ];
+                serial: flag [
+                    /// Auto-increment spelled as PostgreSQL's SERIAL / BIGSERIAL /
+                    /// SMALLSERIAL (a sequence and a `nextval` default), as older
+                    /// histories have it; `.autoincrement()` elsewhere. Implies NOT NULL.
+                    .serial()
+                ] (autoincrement = true, nullable = false);
+            } check column_makes_sense
         }
     } };
 }

@@ -17,6 +17,17 @@ op.drop_column("t", "c");
 op.rename_column("t", "a", "b");
 op.alter_column("t", "c").server_default(1.5).nullable(true).drop_default().set_type(BigInt).nullable(false).server_default("a:b");
 op.deprecate_column("t", "c");
+op.create_enum("mood", ["sad", "it's \"ok\"", "happy"]);
+op.add_enum_value("mood", "excited");
+op.add_enum_value("mood", "calm").before("sad");
+op.add_enum_value("mood", "tired").after("sad");
+op.rename_enum_value("mood", "sad", "blue");
+op.drop_enum_value("mood", "calm");
+op.drop_enum("mood");
+op.alter_column("t", "c").set_type(Enum("mood")).using("c::text::mood").drop_default();
+op.add_column("t", column("total", Numeric(12, 2)).not_null().generated("price * quantity").stored());
+op.add_column("t", column("label", Text).generated("upper(name)"));
+op.add_column("t", column("n", Integer).unique().serial());
 op.create_index("i", "t", ["a", "b"]).unique().concurrently().where_("a IS NOT NULL");
 op.create_index("i", "t", ["a"]);
 op.drop_index("i", "t").concurrently();
@@ -191,7 +202,7 @@ fn what_does_not_fit_is_said_with_the_signature() {
         errors_of(r#"op.add_column("t", column("a", Varchar(0)).sideways());"#),
         [
             "a text column of length 0 cannot hold anything",
-            "`column` has no option `.sideways(..)`: it takes `.primary_key(..)`, `.not_null(..)`, `.unique(..)`, `.autoincrement(..)`, `.server_default(..)`, `.references(..)`"
+            "`column` has no option `.sideways(..)`: it takes `.primary_key(..)`, `.not_null(..)`, `.unique(..)`, `.autoincrement(..)`, `.server_default(..)`, `.references(..)`, `.generated(..)`, `.stored(..)`, `.serial(..)`"
         ]
     );
 }
@@ -225,6 +236,48 @@ fn every_argument_is_checked_in_one_pass() {
             "number too large to fit in target type: expected a whole number of at most 4294967295",
         ]
     );
+}
+
+#[test]
+fn the_type_words_refuse_what_makes_no_sense() {
+    assert_eq!(
+        errors_of(
+            r#"op.create_enum("mood", ["ok", "sad", "OK"]);
+               op.create_enum("mood", []);
+               op.add_enum_value("mood", " x").before("a").after("b");
+               op.alter_column("t", "c").using("c::int").set_type(Integer).using("c::bigint");
+               op.add_column("t", column("a", Text).stored());
+               op.add_column("t", column("a", Text).generated("b").server_default("x").primary_key());
+               op.add_column("t", column("a", Text).serial());
+               op.add_column("t", column("a", BigInt).serial().server_default(1));
+               op.add_column("t", column("a", BigInt).generated("b").autoincrement());"#
+        ),
+        [
+            "the enum values `ok` and `OK` differ only in case, and MySQL compares them without it",
+            "an enum type needs at least one value",
+            "enum value \" x\" starts or ends with white space, which MySQL strips",
+            "`add_enum_value` takes `.before(..)` or `.after(..)`, not both",
+            "`.using(..)` computes the values of a type change: chain it right after `.set_type(..)`",
+            "`.stored()` stores a generated value: column `a` needs `.generated(\"expr\")` first",
+            "column `a`: a generated column takes its value from its expression, not from a default",
+            "column `a`: a generated column cannot be (part of) the primary key on SQLite, nor a virtual one on MySQL",
+            "`.serial()` numbers rows: column `a` must be SmallInt, Integer or BigInt, not Text",
+            "column `a` is `.serial()`: its default is the next value of its sequence",
+            "column `a`: a generated column takes its value from its expression, not from a sequence",
+        ]
+    );
+    // `.serial()` implies auto-increment and NOT NULL: neither is written back.
+    let op: Op = r#"op.add_column("t", column("id", BigInt).not_null().autoincrement().serial())"#
+        .parse()
+        .expect("reads");
+    assert_eq!(
+        op.to_string(),
+        r#"op.add_column("t", column("id", BigInt).serial())"#
+    );
+    let Op::AddColumn { column, .. } = op else {
+        panic!("an add_column")
+    };
+    assert!(column.autoincrement && column.serial && !column.nullable);
 }
 
 #[test]

@@ -55,24 +55,34 @@ fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table
     let where_table = format!("TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {}", lit(name));
     for c in db.query(
         &format!(
-            "SELECT CAST(COLUMN_NAME AS CHAR) AS c0, CAST(COLUMN_TYPE AS CHAR) AS c1, CAST(IS_NULLABLE AS CHAR) AS c2, CAST(COLUMN_DEFAULT AS CHAR) AS c3, CAST(EXTRA AS CHAR) AS c4 \
+            "SELECT CAST(COLUMN_NAME AS CHAR) AS c0, CAST(COLUMN_TYPE AS CHAR) AS c1, CAST(IS_NULLABLE AS CHAR) AS c2, CAST(COLUMN_DEFAULT AS CHAR) AS c3, CAST(EXTRA AS CHAR) AS c4, CAST(GENERATION_EXPRESSION AS CHAR) AS c5 \
              FROM information_schema.COLUMNS WHERE {where_table} ORDER BY ORDINAL_POSITION"
         ),
-        5,
+        6,
     )? {
         let cname = text(&c, 0).to_string();
         let ty = parse_type(Dialect::Mysql, text(&c, 1));
+        let extra = text(&c, 4).to_ascii_lowercase();
+        // "VIRTUAL GENERATED" or "STORED GENERATED" (MariaDB and MySQL).
+        let generated = extra
+            .contains("generated")
+            .then(|| godwit_core::Generated {
+                expr: text(&c, 5).to_string().into(),
+                stored: extra.contains("stored"),
+            });
         // MariaDB reports "no default" on a nullable column as the text NULL.
         let default = c[3]
             .as_ref()
-            .filter(|d| !d.eq_ignore_ascii_case("null"))
+            .filter(|d| !d.eq_ignore_ascii_case("null") && generated.is_none())
             .map(|d| godwit_core::DefaultValue::Sql(d.clone().into()));
         table.columns.push(godwit_core::schema::ColumnState {
             name: cname,
             ty,
             nullable: text(&c, 2) == "YES",
             default,
-            autoincrement: text(&c, 4).to_ascii_lowercase().contains("auto_increment"),
+            autoincrement: extra.contains("auto_increment"),
+            serial: false,
+            generated,
             deprecated: false,
         });
     }

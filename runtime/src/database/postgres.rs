@@ -48,7 +48,16 @@ impl Database for PgConnection {
     }
 
     fn introspect(&mut self) -> Result<Schema, Error> {
-        read_tables(self, TABLES, 1, |db, name, _| read_table(db, name))
+        let mut schema = read_tables(self, TABLES, 1, |db, name, _| read_table(db, name))?;
+        for e in self
+            .query(ENUMS, 2)
+            .map_err(|e| Error::database("reading the PostgreSQL enum types", e))?
+        {
+            schema
+                .enums
+                .insert(text(&e, 0).to_string(), split_list(e[1].as_deref()));
+        }
+        Ok(schema)
     }
 }
 
@@ -56,16 +65,21 @@ fn lit(s: &str) -> String {
     Dialect::Postgres.string_literal(s)
 }
 
-/// A type read as `Custom(name)` that the catalog says is an enum, at any
-/// depth of array.
-fn enum_type(ty: godwit_core::ColumnType) -> godwit_core::ColumnType {
+/// A type read as `Custom(..)` that the catalog says is the enum `name`,
+/// at any depth of array (the catalog's name: `format_type` quotes one that
+/// needs quotes).
+fn enum_type(ty: godwit_core::ColumnType, name: &str) -> godwit_core::ColumnType {
     use godwit_core::ColumnType::{Array, Custom, Enum};
     match ty {
-        Array(element) => Array(Box::new(enum_type(*element))),
-        Custom(name) => Enum(name),
+        Array(element) => Array(Box::new(enum_type(*element, name))),
+        Custom(_) => Enum(name.to_string().into()),
         other => other,
     }
 }
+
+/// The enum types of the current schema (`c0`) with their values in order,
+/// joined by U+001F (`c1`).
+const ENUMS: &str = "SELECT t.typname AS c0, string_agg(e.enumlabel, chr(31) ORDER BY e.enumsortorder) AS c1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid WHERE n.nspname = current_schema() GROUP BY t.typname ORDER BY t.typname";
 
 /// The oid of a table of the current schema.
 fn oid(table: &str) -> String {
@@ -92,27 +106,42 @@ fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
     for c in db.query(
         &format!(
             "SELECT a.attname AS c0, pg_catalog.format_type(a.atttypid, a.atttypmod) AS c1, CAST(a.attnotnull AS TEXT) AS c2, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS c3, CAST(a.attidentity AS TEXT) AS c4, \
-             CAST(COALESCE(NULLIF(et.typtype, 'b'), t.typtype) AS TEXT) AS c5 \
+             CAST(COALESCE(NULLIF(et.typtype, 'b'), t.typtype) AS TEXT) AS c5, COALESCE(et.typname, t.typname) AS c6, CAST(a.attgenerated AS TEXT) AS c7, \
+             CAST(EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_class s ON s.oid = dep.objid AND s.relkind = 'S' WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a') AS TEXT) AS c8 \
              FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              JOIN pg_catalog.pg_type t ON t.oid = a.atttypid LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
              WHERE a.attrelid = {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
         ),
-        6,
+        9,
     )? {
         let cname = text(&c, 0).to_string();
         let mut ty = parse_type(Dialect::Postgres, text(&c, 1));
         // An enum type (or an array of one) is known by its catalog kind 'e'.
         if text(&c, 5) == "e" {
-            ty = enum_type(ty);
+            ty = enum_type(ty, text(&c, 6));
+        }
+        let mut default = c[3].clone();
+        // A stored generated column keeps its expression where a default is.
+        let generated = (text(&c, 7) == "s").then(|| godwit_core::Generated {
+            expr: default.take().unwrap_or_default().into(),
+            stored: true,
+        });
+        // SERIAL: the `nextval` default of a sequence the column owns.
+        let serial = text(&c, 8) == "true"
+            && default
+                .as_deref()
+                .is_some_and(|d| d.trim_start().starts_with("nextval("));
+        if serial {
+            default = None;
         }
         table.columns.push(godwit_core::schema::ColumnState {
             name: cname,
             ty,
             nullable: text(&c, 2) != "true",
-            default: c[3]
-                .as_ref()
-                .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
-            autoincrement: !text(&c, 4).is_empty(),
+            default: default.map(|d| godwit_core::DefaultValue::Sql(d.into())),
+            autoincrement: serial || !text(&c, 4).is_empty(),
+            serial,
+            generated,
             deprecated: false,
         });
     }

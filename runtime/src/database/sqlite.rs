@@ -120,12 +120,14 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
     let table_sql = text(t, 1).to_string();
     let declared = parse_constraint_clauses(&table_sql);
     let mut table = Table::default();
+    // `table_xinfo` lists generated columns too: `hidden` 2 (virtual) or 3
+    // (stored); 1 is a hidden column of a virtual table.
     let columns = db.query(
         &format!(
-            "SELECT name AS c0, type AS c1, CAST(\"notnull\" AS TEXT) AS c2, dflt_value AS c3, CAST(pk AS TEXT) AS c4 FROM pragma_table_info({}) ORDER BY cid",
+            "SELECT name AS c0, type AS c1, CAST(\"notnull\" AS TEXT) AS c2, dflt_value AS c3, CAST(pk AS TEXT) AS c4, CAST(hidden AS TEXT) AS c5 FROM pragma_table_xinfo({}) WHERE hidden <> 1 ORDER BY cid",
             lit(name)
         ),
-        5,
+        6,
     )?;
     let mut pk: Vec<(i64, String)> = Vec::new();
     for c in &columns {
@@ -135,6 +137,15 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
             pk.push((key, cname.clone()));
         }
         let ty = parse_type(Dialect::Sqlite, text(c, 1));
+        let generated = match text(c, 5) {
+            hidden @ ("2" | "3") => Some(godwit_core::Generated {
+                expr: generated_expr(&table_sql, &cname)
+                    .unwrap_or_default()
+                    .into(),
+                stored: hidden == "3",
+            }),
+            _ => None,
+        };
         table.columns.push(godwit_core::schema::ColumnState {
             name: cname,
             ty,
@@ -143,6 +154,8 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
                 .as_ref()
                 .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
             autoincrement: false,
+            serial: false,
+            generated,
             deprecated: false,
         });
     }
@@ -380,6 +393,43 @@ fn leading_names(list: &str) -> Vec<String> {
     out
 }
 
+/// The expression of the generated column `column` in a CREATE TABLE: what
+/// the parentheses after `AS` hold in its definition.
+fn generated_expr(sql: &str, column: &str) -> Option<String> {
+    let tokens: Vec<Token<'_>> = sql_text::tokens(sql, SQLITE)
+        .filter(|t| !t.is_trivia())
+        .collect();
+    let open = tokens.iter().position(|t| t.is_punct('('))?;
+    let mut depth = 0usize;
+    let mut item_start = true;
+    let mut in_column = false;
+    for (i, t) in tokens.iter().enumerate().skip(open + 1) {
+        if depth == 0 && t.is_punct(',') {
+            item_start = true;
+            in_column = false;
+            continue;
+        }
+        if item_start {
+            in_column = t.name().is_some_and(|n| n.eq_ignore_ascii_case(column));
+            item_start = false;
+        }
+        if in_column && depth == 0 && t.is_keyword("AS") {
+            let paren = tokens.get(i + 1).filter(|p| p.is_punct('('))?;
+            let close = sql_text::closing_paren(sql, SQLITE, paren.start)?;
+            return Some(sql[paren.end()..close].trim().to_string());
+        }
+        if t.is_punct('(') {
+            depth += 1;
+        } else if t.is_punct(')') {
+            match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => break,
+            }
+        }
+    }
+    None
+}
+
 /// The WHERE clause of a partial index's CREATE INDEX, if any: what follows
 /// the column list.
 fn index_predicate(sql: &str) -> Option<String> {
@@ -442,6 +492,15 @@ mod tests {
         assert!(id("a"));
         assert!(!id("b"));
         assert!(!id("c"));
+    }
+
+    #[test]
+    fn generated_expressions_are_read_from_the_table_sql() {
+        let sql = r#"CREATE TABLE "t" ("id" BIGINT, "as" INTEGER DEFAULT (1), "tot" NUMERIC(12, 2) GENERATED ALWAYS AS (p * (2 + 1)) STORED NOT NULL, [l] TEXT AS (upper('a,b)')) VIRTUAL, CONSTRAINT "c" CHECK (x AS y))"#;
+        assert_eq!(generated_expr(sql, "tot").as_deref(), Some("p * (2 + 1)"));
+        assert_eq!(generated_expr(sql, "l").as_deref(), Some("upper('a,b)')"));
+        assert_eq!(generated_expr(sql, "as"), None);
+        assert_eq!(generated_expr(sql, "id"), None);
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod shared;
 mod sqlite;
 #[cfg(test)]
 mod tests;
+mod types;
 
 pub use normalise::{canonical_sql, normalise};
 use shared::replay_error;
@@ -295,6 +296,8 @@ impl Dialect {
             (_, Json | JsonText) => "JSON".into(),
             (_, Array(element)) => format!("{}[]", self.column_type(element)),
             (Dialect::Sqlite, Enum(_)) => "TEXT".into(),
+            // MySQL spells the values instead, from the schema
+            // (`types::column_type`).
             (_, Enum(name)) => self.quote(name),
             (_, Custom(name)) => name.to_string(),
         }
@@ -306,9 +309,6 @@ impl Dialect {
             (Dialect::Postgres, ColumnType::Array(element)) => self.supports(element),
             (Dialect::Mysql | Dialect::Sqlite, ColumnType::Array(_)) => Err(format!(
                 "{self} has no array columns; store the list as Json, or keep this migration to PostgreSQL"
-            )),
-            (Dialect::Mysql, ColumnType::Enum(name)) => Err(format!(
-                "enum columns (`{name}`) are rendered on PostgreSQL and SQLite; MySQL and MariaDB spell an enum's values in each column, which godwit does not do yet"
             )),
             _ => Ok(()),
         }
@@ -392,6 +392,7 @@ impl Dialect {
         for ty in types_of(op) {
             self.supports(ty).map_err(|reason| cx.unsupported(reason))?;
         }
+        types::check_columns(&cx)?;
         match self {
             Dialect::Postgres => postgres::render(&cx),
             Dialect::Mysql => mysql::render(&cx),

@@ -21,6 +21,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 && !column.unique
                 && column.references.is_none()
                 && !column.autoincrement
+                && column.generated.is_none()
                 && !matches!(
                     column.default,
                     Some(DefaultValue::Now | DefaultValue::Sql(_))
@@ -28,7 +29,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             let mut out = vec![sql(format!(
                 "ALTER TABLE {} ADD COLUMN {}{}",
                 cx.q(table),
-                column_definition(cx.dialect, table, t, state),
+                column_definition(cx, table, t, state),
                 if plain { INSTANT } else { "" }
             ))];
             let cols = vec![column.name.to_string()];
@@ -85,7 +86,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 vec![sql(format!(
                     "ALTER TABLE {} MODIFY COLUMN {}{}",
                     cx.q(table),
-                    column_definition(cx.dialect, table, t, state),
+                    column_definition(cx, table, t, state),
                     if retype { "" } else { INPLACE }
                 ))]
             } else {
@@ -112,7 +113,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 Some(state) if !was_nullable => vec![sql(format!(
                     "ALTER TABLE {} MODIFY COLUMN {}{INPLACE}",
                     cx.q(table),
-                    column_definition(cx.dialect, table, t, state)
+                    column_definition(cx, table, t, state)
                 ))],
                 _ => Vec::new(),
             }

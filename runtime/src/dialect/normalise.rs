@@ -6,6 +6,7 @@
 //! the introspected schema before they are compared; docs/TYPES.md lists
 //! what it folds per backend.
 
+use std::collections::BTreeMap;
 use std::iter::Peekable;
 
 use godwit_core::schema::{primary_key_name, ConstraintKind, Index, Schema};
@@ -70,8 +71,11 @@ fn canonical(expr: &str, syntax: Syntax) -> String {
                 skip_cast_type(&mut tokens);
             }
             TokenKind::Punct if t.is_punct('(') || t.is_punct(')') => {}
-            // MariaDB keeps `length(..)` as its synonym `octet_length(..)`.
+            // MariaDB keeps `length(..)` as its synonym `octet_length(..)`,
+            // `upper(..)` and `lower(..)` as `ucase(..)` and `lcase(..)`.
             TokenKind::Word if t.is_keyword("octet_length") => out.push_str("length"),
+            TokenKind::Word if t.is_keyword("ucase") => out.push_str("upper"),
+            TokenKind::Word if t.is_keyword("lcase") => out.push_str("lower"),
             _ => out.push_str(&t.text.to_ascii_lowercase()),
         }
     }
@@ -157,6 +161,30 @@ fn same_type(ty: &ColumnType, dialect: Dialect) -> ColumnType {
     }
 }
 
+/// MySQL's enum column, in one spelling whether it comes from the model
+/// (`Enum(name)` and the values of the type `name`) or from the catalog
+/// (`enum('a','b')`, quotes doubled and backslashes escaped):
+/// `Custom("enum('a','b')")`, quotes doubled.
+fn mysql_enum(ty: &ColumnType, enums: &BTreeMap<String, Vec<String>>) -> ColumnType {
+    let spell = |values: &mut dyn Iterator<Item = String>| {
+        let quoted: Vec<String> = values
+            .map(|v| format!("'{}'", v.replace('\'', "''")))
+            .collect();
+        ColumnType::Custom(format!("enum({})", quoted.join(",")).into())
+    };
+    match ty {
+        ColumnType::Enum(name) => match enums.get(&**name) {
+            Some(values) => spell(&mut values.iter().cloned()),
+            None => ty.clone(),
+        },
+        ColumnType::Custom(spelled) if spelled.to_ascii_lowercase().starts_with("enum(") => spell(
+            &mut sql_text::tokens(spelled, Syntax::Mysql)
+                .filter_map(|t| t.string_value().map(|v| v.into_owned())),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// A schema in the form in which the model and the introspected database
 /// compare equal on `dialect`. Applied to both sides:
 ///
@@ -165,13 +193,23 @@ fn same_type(ty: &ColumnType, dialect: Dialect) -> ColumnType {
 /// - SQLite: an AUTOINCREMENT key is `BigInt` (SQLite's rowid is 64-bit,
 ///   whatever the declared type); every constraint counts as validated (SQLite
 ///   has no NOT VALID: a rebuild checks every row);
-/// - every backend: the types that are one type there (`same_type`);
+/// - every backend: the types that are one type there (`same_type`), and
+///   generated columns' expressions in [`canonical_sql`] form;
+/// - MySQL and SQLite: no enum types (they have no named types); an enum
+///   column is, on MySQL, the list of its values (`Custom("enum('a','b')")`);
+/// - MySQL and SQLite: a column numbered by the database is not told from
+///   another (PostgreSQL compares identity, serial and plain columns);
 /// - MySQL/MariaDB: a unique constraint is a unique index
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
 ///   treats them alike); the primary key is named `<table>_pkey` (the server
 ///   names it `PRIMARY`); every constraint counts as validated.
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
+    // MySQL and SQLite have no named types: MySQL's columns spell the values.
+    let enums = match dialect {
+        Dialect::Postgres => Default::default(),
+        Dialect::Mysql | Dialect::Sqlite => std::mem::take(&mut s.enums),
+    };
     for (table_name, table) in s.tables.iter_mut() {
         let table = std::sync::Arc::make_mut(table);
         for c in &mut table.columns {
@@ -180,11 +218,22 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
                 .default
                 .as_ref()
                 .map(|d| canonical_default(d, &c.ty, dialect));
+            if dialect == Dialect::Mysql {
+                c.ty = mysql_enum(&c.ty, &enums);
+            }
             c.ty = same_type(&c.ty, dialect);
+            if let Some(g) = &mut c.generated {
+                g.expr = canonical(&g.expr, syntax(dialect)).into();
+            }
             if dialect == Dialect::Sqlite && c.autoincrement {
                 c.ty = ColumnType::BigInt;
             }
-            c.autoincrement = false;
+            // Only PostgreSQL tells an identity from a serial column, and
+            // keeps either exactly as declared.
+            if dialect != Dialect::Postgres {
+                c.autoincrement = false;
+                c.serial = false;
+            }
         }
         table.deprecated = false;
         for i in table.indexes.values_mut() {

@@ -17,7 +17,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             let mut out = vec![sql(format!(
                 "ALTER TABLE {} ADD COLUMN {}",
                 cx.q(table),
-                column_definition(cx.dialect, table, t, state)
+                column_definition(cx, table, t, state)
             ))];
             let cols = vec![column.name.to_string()];
             let mut names = Vec::new();
@@ -51,7 +51,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             changes,
         } => {
             let mut out = Vec::new();
-            for change in changes.iter() {
+            for (i, change) in changes.iter().enumerate() {
                 let alter = format!("ALTER TABLE {} ALTER COLUMN {}", cx.q(table), cx.q(column));
                 match change {
                     ColumnChange::Nullable(true) => out.push(sql(format!("{alter} DROP NOT NULL"))),
@@ -66,11 +66,14 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                     ColumnChange::DropDefault => out.push(sql(format!("{alter} DROP DEFAULT"))),
                     ColumnChange::SetType(ty) => {
                         let ty = cx.dialect.column_type(ty);
-                        out.push(sql(format!(
-                            "{alter} TYPE {ty} USING {}::{ty}",
-                            cx.q(column)
-                        )))
+                        let using = match changes.get(i + 1) {
+                            Some(ColumnChange::Using(expr)) => expr.to_string(),
+                            _ => format!("{}::{ty}", cx.q(column)),
+                        };
+                        out.push(sql(format!("{alter} TYPE {ty} USING {using}")))
                     }
+                    // Said with the `.set_type(..)` before it.
+                    ColumnChange::Using(_) => {}
                 }
             }
             out

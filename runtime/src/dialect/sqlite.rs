@@ -23,7 +23,7 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 vec![sql(format!(
                     "ALTER TABLE {} ADD COLUMN {}",
                     cx.q(table),
-                    column_definition(cx.dialect, table, t, state)
+                    column_definition(cx, table, t, state)
                 ))]
             } else {
                 rebuild(cx, table)?
@@ -88,11 +88,12 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
 
 /// What `ALTER TABLE .. ADD COLUMN` accepts: no key, no unique, no foreign
 /// key (kept in the rebuilt table's definition instead), a constant default,
-/// and NOT NULL only with a default.
+/// NOT NULL only with a default, and no stored generated column.
 fn can_add_natively(c: &Column) -> bool {
     !c.primary_key
         && !c.unique
         && !c.autoincrement
+        && (c.generated.is_none() || !c.stored)
         && c.references.is_none()
         && !matches!(c.default, Some(DefaultValue::Now | DefaultValue::Sql(_)))
         && (c.nullable || c.default.is_some())
@@ -117,25 +118,40 @@ fn fk_check(cx: &Context<'_>, table: Option<&str>) -> Statement {
 
 /// Steps 4 to 10 of the rebuild of `table` into the shape the model has after
 /// the op (steps 1–3 and 11–12 are the runner's transaction and pragmas).
-fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError> {
+pub(crate) fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError> {
     let d = cx.dialect;
     let q = |s: &str| cx.q(s);
     let before = cx.table_before(table)?;
     let after = cx.table_after(table)?;
     let temp = format!("_godwit_new_{table}");
-    let create = create_table(d, &temp, after);
+    let create = create_table(cx, &temp, after);
+    // A generated column computes its value again; a column retyped
+    // `.using(expr)` takes the expression's.
     let copied: Vec<&str> = after
         .columns
         .iter()
-        .filter(|c| before.column(&c.name).is_some())
+        .filter(|c| c.generated.is_none())
+        .filter(|c| {
+            before
+                .column(&c.name)
+                .is_some_and(|b| b.generated.is_none())
+        })
         .map(|c| c.name.as_str())
         .collect();
-    let cols = d.quote_list(&copied);
+    let values: Vec<String> = copied
+        .iter()
+        .map(|c| match using(cx.op, table, c) {
+            Some(expr) => format!("({expr})"),
+            None => q(c),
+        })
+        .collect();
     let mut out = vec![
         sql(create),
         sql(format!(
-            "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+            "INSERT INTO {} ({}) SELECT {} FROM {}",
             q(&temp),
+            d.quote_list(&copied),
+            values.join(", "),
             q(table)
         )),
         sql(format!("DROP TABLE {}", q(table))),
@@ -146,4 +162,28 @@ fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, RenderError>
     }
     out.push(fk_check(cx, None));
     Ok(out)
+}
+
+/// The `.using(expr)` of the last type change of `column` in `op`, if it has one.
+fn using<'o>(op: &'o Op, table: &str, column: &str) -> Option<&'o str> {
+    let Op::AlterColumn {
+        table: t,
+        column: c,
+        changes,
+    } = op
+    else {
+        return None;
+    };
+    if **t != *table || **c != *column {
+        return None;
+    }
+    let mut using = None;
+    for change in changes.iter() {
+        match change {
+            godwit_core::ColumnChange::SetType(_) => using = None,
+            godwit_core::ColumnChange::Using(expr) => using = Some(&**expr),
+            _ => {}
+        }
+    }
+    using
 }
