@@ -4,13 +4,13 @@ use std::borrow::Cow;
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ForeignKeyConstraint,
-    Ident, IndexColumn, ObjectName, ObjectNamePart, ObjectType, ReferentialAction,
-    RenameTableNameKind, Statement as Ast, TableConstraint,
+    GeneratedAs, GeneratedExpressionMode, Ident, IndexColumn, ObjectName, ObjectNamePart,
+    ObjectType, ReferentialAction, RenameTableNameKind, Statement as Ast, TableConstraint,
 };
 
-use super::{expr, types, Meaning};
+use super::{expr, types, user_types, Meaning};
 use crate::model::{
-    Action, CheckConstraint, Column, ColumnChange, Op, Reference, Str, UniqueConstraint,
+    Action, CheckConstraint, Column, ColumnChange, ColumnType, Op, Reference, Str, UniqueConstraint,
 };
 use crate::schema::{foreign_key_name, primary_key_name, unique_name, Schema};
 use crate::sql_text::Syntax;
@@ -32,6 +32,13 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             alter_table(&table, &a.operations, syntax, schema)
         }
         Ast::CreateIndex(c) => create_index(c, schema),
+        Ast::CreateType {
+            name,
+            representation,
+        } => return user_types::create_type(name, representation),
+        Ast::AlterType(alter) => return user_types::alter_type(alter, schema),
+        // A domain is a type the model does not track; columns of it are `Custom`.
+        Ast::CreateDomain(_) | Ast::DropDomain(_) => return Meaning::Inert,
         Ast::Drop {
             object_type,
             if_exists,
@@ -102,19 +109,22 @@ fn column(def: &ColumnDef, table: &str, syntax: Syntax, schema: &Schema) -> Resu
     let name = ident_name(&def.name);
     let spelled = spelled_type(&def.data_type);
     let lower = spelled.to_ascii_lowercase();
-    let (ty, serial) = match lower.as_str() {
-        "serial" | "serial4" => (crate::model::ColumnType::Integer, true),
-        "bigserial" | "serial8" => (crate::model::ColumnType::BigInt, true),
-        "smallserial" | "serial2" => (crate::model::ColumnType::SmallInt, true),
-        _ => (types::column_type(&spelled, syntax), false),
+    let serial_of = match lower.as_str() {
+        "serial" | "serial4" => Some(ColumnType::Integer),
+        "bigserial" | "serial8" => Some(ColumnType::BigInt),
+        "smallserial" | "serial2" => Some(ColumnType::SmallInt),
+        _ => None,
     };
-    // The schema model does not know enum types yet: an enum column reads
-    // as `Custom`, its type's name, which renders and introspects the same.
-    let _ = schema;
-    if serial {
-        return Err(format!("the {lower} column `{table}.{name}`"));
-    }
+    let ty = match &serial_of {
+        Some(ty) => ty.clone(),
+        None => user_types::known_enums(types::column_type(&spelled, syntax), schema),
+    };
     let mut column = Column::new(name.clone().into(), ty);
+    if serial_of.is_some() {
+        column.serial = true;
+        column.autoincrement = true;
+        column.nullable = false;
+    }
     for option in &def.options {
         match &option.option {
             ColumnOption::Null => column.nullable = true,
@@ -137,8 +147,34 @@ fn column(def: &ColumnDef, table: &str, syntax: Syntax, schema: &Schema) -> Resu
                 column.unique = true;
             }
             ColumnOption::ForeignKey(fk) => column.references = Some(reference(fk, table, &name)?),
-            ColumnOption::Generated { .. } => {
-                return Err(format!("the generated column `{table}.{name}`"))
+            // `GENERATED .. AS IDENTITY`: what `.autoincrement()` renders
+            // on PostgreSQL.
+            ColumnOption::Generated {
+                generation_expr: None,
+                sequence_options,
+                generated_as: GeneratedAs::ByDefault | GeneratedAs::Always,
+                ..
+            } if sequence_options.as_ref().map_or(true, Vec::is_empty) => {
+                column.autoincrement = true;
+                column.nullable = false;
+            }
+            ColumnOption::Generated {
+                generation_expr: Some(e),
+                generation_expr_mode,
+                ..
+            } => {
+                column.generated = Some(e.to_string().into());
+                column.stored = *generation_expr_mode == Some(GeneratedExpressionMode::Stored);
+            }
+            // MySQL's `AUTO_INCREMENT`, SQLite's `AUTOINCREMENT`.
+            ColumnOption::DialectSpecific(tokens)
+                if matches!(&tokens[..], [t] if {
+                    let word = t.to_string().to_ascii_uppercase();
+                    word == "AUTO_INCREMENT" || word == "AUTOINCREMENT"
+                }) =>
+            {
+                column.autoincrement = true;
+                column.nullable = false;
             }
             ColumnOption::Check(_) => {
                 return Err(format!("the inline check of column `{table}.{name}`"))
@@ -365,11 +401,22 @@ fn alter_table(
                     }
                     AlterColumnOperation::DropDefault => ColumnChange::DropDefault,
                     AlterColumnOperation::SetDataType {
-                        data_type,
-                        using: None,
-                        ..
+                        data_type, using, ..
                     } => {
-                        ColumnChange::SetType(types::column_type(&spelled_type(data_type), syntax))
+                        let ty = types::column_type(&spelled_type(data_type), syntax);
+                        let ty = user_types::known_enums(ty, schema);
+                        if let Some(using) = using {
+                            ops.push(Op::AlterColumn {
+                                table: t.clone().into(),
+                                column: ident_name(column_name).into(),
+                                changes: Cow::Owned(vec![
+                                    ColumnChange::SetType(ty),
+                                    ColumnChange::Using(using.to_string().into()),
+                                ]),
+                            });
+                            continue;
+                        }
+                        ColumnChange::SetType(ty)
                     }
                     other => {
                         return Err(format!(
@@ -481,6 +528,7 @@ fn drop(
                     ))
                 }
             },
+            ObjectType::Type => ops.extend(user_types::drop_type(&name, schema)),
             other => return Err(format!("DROP {other}")),
         }
     }

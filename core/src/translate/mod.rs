@@ -16,6 +16,7 @@ mod ddl;
 mod expr;
 mod fallback;
 mod types;
+mod user_types;
 
 use sqlparser::ast::Statement as Ast;
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
