@@ -37,6 +37,12 @@ pub struct Schema {
     pub tables: BTreeMap<String, Arc<Table>>,
     /// Enum types by name: their values, in order.
     pub enums: BTreeMap<String, Vec<String>>,
+    /// Tables that raw SQL changed in a way the model does not follow (an
+    /// `ALTER TABLE` or `CREATE INDEX` it reads as opaque): a column, index
+    /// or constraint the model lacks there may exist, so naming one is not
+    /// an error (the statement was already reported as `opaque-sql`).
+    /// Not part of the schema's equality.
+    pub unfollowed: std::collections::BTreeSet<String>,
 }
 
 impl PartialEq for Schema {

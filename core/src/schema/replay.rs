@@ -59,14 +59,23 @@ impl Schema {
     /// Raw SQL: what each statement it reads into ops does, applied in turn;
     /// what it cannot read or follow changes nothing here (the rules say so).
     fn learn(&mut self, sql: &str) -> Result<(), ReplayError> {
+        use crate::translate::Meaning;
         for statement in crate::translate::read_any(sql, self) {
-            if let crate::translate::Meaning::Ops(ops) = statement.meaning {
-                for op in &ops {
-                    self.apply(op).map_err(|e| ReplayError {
-                        message: format!("`{}`: {}", statement.text, e.message),
-                        ..e
-                    })?;
+            match statement.meaning {
+                Meaning::Ops(ops) => {
+                    for op in &ops {
+                        self.apply(op).map_err(|e| ReplayError {
+                            message: format!("`{}`: {}", statement.text, e.message),
+                            ..e
+                        })?;
+                    }
                 }
+                Meaning::Opaque(_) => {
+                    if let Some(table) = statement.ast.as_ref().and_then(altered_table) {
+                        self.unfollowed.insert(table);
+                    }
+                }
+                _ => {}
             }
         }
         Ok(())
@@ -338,6 +347,22 @@ impl Schema {
 
     /// Applies one op, or says why it cannot be applied.
     pub fn apply(&mut self, op: &Op) -> Result<(), ReplayError> {
+        match self.apply_op(op) {
+            // What opaque raw SQL did to this table is not known: the
+            // column, index or constraint named may well be there.
+            Err(e)
+                if matches!(
+                    e.rule,
+                    Rule::UnknownColumn | Rule::UnknownIndex | Rule::UnknownConstraint
+                ) && table_of(op).is_some_and(|t| self.unfollowed.contains(t)) =>
+            {
+                Ok(())
+            }
+            result => result,
+        }
+    }
+
+    fn apply_op(&mut self, op: &Op) -> Result<(), ReplayError> {
         self.require_types(op)?;
         match op {
             // Raw SQL is not modelled; a `safety_assured` block is its ops.
@@ -662,5 +687,36 @@ fn reserved(name: &str) -> Result<(), ReplayError> {
             ..ReplayError::new(Rule::InvalidIdentifier, why)
         }),
         None => Ok(()),
+    }
+}
+
+/// The table an op changes, for ops on a table's columns, indexes and
+/// constraints.
+fn table_of(op: &Op) -> Option<&str> {
+    match op {
+        Op::AddColumn { table, .. }
+        | Op::DropColumn { table, .. }
+        | Op::RenameColumn { table, .. }
+        | Op::AlterColumn { table, .. }
+        | Op::DeprecateColumn { table, .. }
+        | Op::CreateIndex { table, .. }
+        | Op::DropIndex { table, .. }
+        | Op::CreateForeignKey { table, .. }
+        | Op::CreateCheckConstraint { table, .. }
+        | Op::ValidateConstraint { table, .. }
+        | Op::DropConstraint { table, .. }
+        | Op::Backfill { table, .. } => Some(table),
+        _ => None,
+    }
+}
+
+/// The table a statement godwit does not follow changes: that of an
+/// `ALTER TABLE` or a `CREATE INDEX`.
+fn altered_table(ast: &sqlparser::ast::Statement) -> Option<String> {
+    use sqlparser::ast::Statement as Ast;
+    match ast {
+        Ast::AlterTable(a) => crate::translate::table_name(&a.name),
+        Ast::CreateIndex(c) => crate::translate::table_name(&c.table_name),
+        _ => None,
     }
 }

@@ -28,6 +28,11 @@ use crate::sql_text::{self, Syntax};
 
 pub use types::column_type;
 
+/// A table's name as the model keeps it (`public.Users` is `users`).
+pub fn table_name(name: &sqlparser::ast::ObjectName) -> Option<String> {
+    ddl::last(name)
+}
+
 /// What one statement of raw SQL does, as far as the model cares.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Meaning {
