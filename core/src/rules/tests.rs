@@ -1060,6 +1060,22 @@ fn sql_the_model_cannot_follow_is_opaque_and_can_be_assured() {
         on_users(r#"op.drop_constraint("users_email_u", "users");"#),
         [Rule::UnknownConstraint]
     );
+    // Nor does the downgrade check compare a table its own raw SQL changed
+    // out of the model's sight; other tables it still compares.
+    let rules = |up: &str, down: &str| {
+        check(&[create_users(), migration(up, down)])
+            .iter()
+            .map(|d| d.rule)
+            .collect::<Vec<_>>()
+    };
+    let up = r#"op.safety_assured("bio is unused", |op| { op.drop_column("users", "bio"); });"#;
+    let opaque_down = r#"op.execute("ALTER TABLE users ADD COLUMN bio text COLLATE \"C\"");"#;
+    // (A downgrade's raw SQL is not judged by the compatibility rules.)
+    assert_eq!(rules(up, opaque_down), []);
+    assert_eq!(
+        rules(r#"op.drop_table("accounts");"#, opaque_down),
+        [Rule::DropTableNotDeprecated, Rule::DowngradeMismatch]
+    );
 }
 
 #[test]

@@ -41,8 +41,9 @@ pub struct Schema {
     /// `ALTER TABLE` or `CREATE INDEX` it reads as opaque): a column, index
     /// or constraint the model lacks there may exist, so naming one is not
     /// an error (the statement was already reported as `opaque-sql`).
-    /// Not part of the schema's equality.
-    pub unfollowed: std::collections::BTreeSet<String>,
+    /// The count of such statements by table, so that a migration's own can
+    /// be told apart. Not part of the schema's equality.
+    pub unfollowed: BTreeMap<String, u32>,
 }
 
 impl PartialEq for Schema {

@@ -72,7 +72,7 @@ impl Schema {
                 }
                 Meaning::Opaque(_) => {
                     if let Some(table) = statement.ast.as_ref().and_then(altered_table) {
-                        self.unfollowed.insert(table);
+                        *self.unfollowed.entry(table).or_default() += 1;
                     }
                 }
                 _ => {}
@@ -354,7 +354,7 @@ impl Schema {
                 if matches!(
                     e.rule,
                     Rule::UnknownColumn | Rule::UnknownIndex | Rule::UnknownConstraint
-                ) && table_of(op).is_some_and(|t| self.unfollowed.contains(t)) =>
+                ) && table_of(op).is_some_and(|t| self.unfollowed.contains_key(t)) =>
             {
                 Ok(())
             }
