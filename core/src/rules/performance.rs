@@ -40,11 +40,29 @@ fn narrow_key(table: &str, column: &str, ty: &ColumnType) -> Finding {
 /// `int-primary-key`.
 pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     match cx.op {
-        Op::CreateTable { name, columns, .. } => {
-            let key: Vec<_> = columns.iter().filter(|c| c.primary_key).collect();
+        Op::CreateTable {
+            name,
+            columns,
+            primary_key,
+            ..
+        } => {
+            let key: Vec<_> = match primary_key {
+                Some(key) => columns
+                    .iter()
+                    .filter(|c| key.columns.contains(&c.name))
+                    .collect(),
+                None => columns.iter().filter(|c| c.primary_key).collect(),
+            };
             if let [c] = key[..] {
                 if is_narrow(&c.ty) {
                     out.push(narrow_key(name, &c.name, &c.ty));
+                }
+            }
+        }
+        Op::CreatePrimaryKey { table, columns, .. } => {
+            if let [column] = &columns[..] {
+                if let Some(c) = cx.column_now(table, column).filter(|c| is_narrow(&c.ty)) {
+                    out.push(narrow_key(table, column, &c.ty));
                 }
             }
         }

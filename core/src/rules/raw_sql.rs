@@ -84,9 +84,17 @@ pub(super) fn check_text(
         }
         Op::CreateIndex {
             name,
-            predicate: Some(p),
+            keys,
+            predicate,
             ..
-        } => expression(format!("the .where_(..) of index `{name}`"), p, out),
+        } => {
+            for k in keys.iter().filter(|k| k.expression) {
+                expression(format!("a key of index `{name}`"), &k.target, out);
+            }
+            if let Some(p) = predicate {
+                expression(format!("the .where_(..) of index `{name}`"), p, out);
+            }
+        }
         Op::CreateCheckConstraint { name, expr, .. } => {
             expression(format!("check constraint `{name}`"), expr, out)
         }
@@ -186,7 +194,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
 fn dsl_ops(verb: &str) -> &'static str {
     match verb {
         "CREATE TABLE" => "op.create_table",
-        "ALTER TABLE" => "op.add_column, op.alter_column, op.drop_column, op.rename_column, op.create_foreign_key, op.create_check_constraint, ..",
+        "ALTER TABLE" => "op.add_column, op.alter_column, op.drop_column, op.rename_column, op.create_foreign_key, op.create_check_constraint, op.create_unique_constraint, op.create_primary_key, ..",
         "DROP TABLE" => "op.deprecate_table, then op.drop_table",
         "CREATE INDEX" => "op.create_index(..).concurrently()",
         "DROP INDEX" => "op.drop_index(..).concurrently()",

@@ -8,7 +8,9 @@ use super::{
     Index, Schema, Table,
 };
 use crate::diagnostic::Rule;
-use crate::model::{Action, CheckConstraint, Column, ColumnChange, Op, UniqueConstraint};
+use crate::model::{
+    CheckConstraint, Column, ColumnChange, IndexMethod, Op, PrimaryKey, Str, UniqueConstraint,
+};
 use crate::sql_text::{self, Syntax};
 
 /// Why an op cannot be applied to the schema as it stands.
@@ -188,6 +190,101 @@ impl Schema {
         Ok(())
     }
 
+    /// The primary key `name` over `columns`, which it makes NOT NULL (as
+    /// every backend does).
+    fn add_primary_key(
+        &mut self,
+        table: &str,
+        name: String,
+        columns: Vec<String>,
+    ) -> Result<(), ReplayError> {
+        let kind = ConstraintKind::PrimaryKey {
+            columns: columns.clone(),
+        };
+        self.add_constraint(table, name, Constraint { kind, valid: true })?;
+        let t = self.table_mut(table)?;
+        for c in t.columns.iter_mut().filter(|c| columns.contains(&c.name)) {
+            c.nullable = false;
+        }
+        Ok(())
+    }
+
+    /// `create_unique_constraint` and `create_primary_key`: the constraint,
+    /// built, or made of the unique index `using_index`, which it takes
+    /// over (PostgreSQL renames the index to the constraint's name).
+    fn add_key_constraint(
+        &mut self,
+        table: &str,
+        name: &str,
+        columns: &[Str],
+        using_index: Option<&str>,
+        primary: bool,
+    ) -> Result<(), ReplayError> {
+        self.require_columns(table, columns)?;
+        let columns = strings(columns);
+        let taken = match using_index {
+            Some(index) => Some((index, self.index_for_constraint(table, index, &columns)?)),
+            None => None,
+        };
+        let t = self.table_mut(table)?;
+        if let Some((index, _)) = taken {
+            t.indexes.remove(index);
+        }
+        let result = if primary {
+            self.add_primary_key(table, name.to_string(), columns)
+        } else {
+            let kind = ConstraintKind::Unique { columns };
+            self.add_constraint(table, name.to_string(), Constraint { kind, valid: true })
+        };
+        if let (Err(_), Some((index, i))) = (&result, taken) {
+            self.table_mut(table)?.indexes.insert(index.to_string(), i);
+        }
+        result
+    }
+
+    /// The index `name` of `table`, if a constraint over `columns` can take
+    /// it over: unique, b-tree, over exactly those columns in ascending
+    /// order, with nothing included and no predicate (what PostgreSQL's
+    /// `USING INDEX` accepts).
+    fn index_for_constraint(
+        &self,
+        table: &str,
+        name: &str,
+        columns: &[String],
+    ) -> Result<Index, ReplayError> {
+        let index = self.table(table)?.indexes.get(name).ok_or_else(|| {
+            ReplayError::new(
+                Rule::UnknownIndex,
+                format!(
+                    "index `{name}` does not exist on table `{table}` at this point of the history"
+                ),
+            )
+        })?;
+        let plain_columns: Option<Vec<&str>> = index
+            .keys
+            .iter()
+            .map(|k| k.is_plain().then_some(&*k.target))
+            .collect();
+        let fits = index.unique
+            && index.predicate.is_none()
+            && index.include.is_empty()
+            && matches!(index.method, None | Some(IndexMethod::Btree))
+            && plain_columns.is_some_and(|c| c == columns);
+        if !fits {
+            return Err(ReplayError {
+                advice: Some("build the index for it with op.create_index(name, table, [columns]).unique().concurrently(): a b-tree over exactly the constraint's columns, in ascending order, with no .where_(..) or .include(..)"),
+                ..ReplayError::new(
+                    Rule::UnknownIndex,
+                    format!(
+                        "index `{name}` on `{table}` is not a unique index over exactly ({}) that a constraint can take over",
+                        columns.join(", ")
+                    ),
+                )
+            });
+        }
+        Ok(index.clone())
+    }
+
     /// The constraints a column definition implies (primary key, unique, foreign key).
     fn column_constraints(&mut self, table: &str, c: &Column) -> Result<(), ReplayError> {
         let cols = vec![c.name.to_string()];
@@ -210,7 +307,9 @@ impl Schema {
                 columns: cols,
                 ref_table: r.table.to_string(),
                 ref_columns: vec![r.column.to_string()],
-                on_delete: Action::NoAction,
+                on_delete: c.on_delete,
+                on_update: c.on_update,
+                deferrable: c.deferrable,
             };
             self.add_constraint(table, name, Constraint { kind, valid: true })?;
         }
@@ -223,6 +322,7 @@ impl Schema {
         &mut self,
         name: &str,
         columns: &[Column],
+        primary_key: Option<&PrimaryKey>,
         uniques: &[UniqueConstraint],
         checks: &[CheckConstraint],
     ) -> Result<(), ReplayError> {
@@ -244,33 +344,37 @@ impl Schema {
             table.columns.push(ColumnState::from_column(c));
         }
         self.tables.insert(name.to_string(), Arc::new(table));
-        let pk: Vec<String> = columns
-            .iter()
-            .filter(|c| c.primary_key)
-            .map(|c| c.name.to_string())
-            .collect();
+        let (pk_name, pk): (String, Vec<String>) = match primary_key {
+            Some(key) => (
+                key.name
+                    .as_deref()
+                    .map_or_else(|| primary_key_name(name), str::to_string),
+                strings(&key.columns),
+            ),
+            None => (
+                primary_key_name(name),
+                columns
+                    .iter()
+                    .filter(|c| c.primary_key)
+                    .map(|c| c.name.to_string())
+                    .collect(),
+            ),
+        };
         let result = (|| {
             if !pk.is_empty() {
-                let kind = ConstraintKind::PrimaryKey { columns: pk };
-                self.add_constraint(
-                    name,
-                    primary_key_name(name),
-                    Constraint { kind, valid: true },
-                )?;
+                self.add_primary_key(name, pk_name, pk)?;
             }
             for c in columns.iter() {
                 self.column_constraints(name, c)?;
             }
             for u in uniques.iter() {
-                let cols: Vec<String> = u.columns.iter().map(|c| c.to_string()).collect();
-                let kind = ConstraintKind::Unique {
-                    columns: cols.clone(),
-                };
-                self.add_constraint(
-                    name,
-                    unique_name(name, &cols),
-                    Constraint { kind, valid: true },
-                )?;
+                let cols = strings(&u.columns);
+                let cname = u
+                    .name
+                    .as_deref()
+                    .map_or_else(|| unique_name(name, &cols), str::to_string);
+                let kind = ConstraintKind::Unique { columns: cols };
+                self.add_constraint(name, cname, Constraint { kind, valid: true })?;
             }
             for c in checks.iter() {
                 let kind = ConstraintKind::Check {
@@ -299,14 +403,8 @@ impl Schema {
         t.columns.push(ColumnState::from_column(column));
         let result = (|| {
             if column.primary_key {
-                let kind = ConstraintKind::PrimaryKey {
-                    columns: vec![column.name.to_string()],
-                };
-                self.add_constraint(
-                    table,
-                    primary_key_name(table),
-                    Constraint { kind, valid: true },
-                )?;
+                let columns = vec![column.name.to_string()];
+                self.add_primary_key(table, primary_key_name(table), columns)?;
             }
             self.column_constraints(table, column)
         })();
@@ -327,9 +425,10 @@ impl Schema {
             Op::CreateTable {
                 name,
                 columns,
+                primary_key,
                 uniques,
                 checks,
-            } => self.create_table(name, columns, uniques, checks),
+            } => self.create_table(name, columns, primary_key.as_ref(), uniques, checks),
             Op::DropTable { name } => {
                 self.table(name)?;
                 self.tables.remove(&**name);
@@ -363,8 +462,7 @@ impl Schema {
                 }
                 t.columns.retain(|c| c.name != **column);
                 // As PostgreSQL does: indexes and constraints over the column go with it.
-                t.indexes
-                    .retain(|_, i| !i.columns.iter().any(|c| c == &**column));
+                t.indexes.retain(|_, i| !i.uses_column(column));
                 t.constraints.retain(|_, c| !c.kind.uses_column(column));
                 Ok(())
             }
@@ -387,8 +485,21 @@ impl Schema {
                         }
                     }
                 };
+                // As PostgreSQL does: keys, expressions, included columns and
+                // predicates follow the new name.
+                let rename_sql = |sql: &str| sql_text::rename(sql, Syntax::Postgres, from, to);
                 for i in t.indexes.values_mut() {
-                    rename(&mut i.columns);
+                    for k in &mut i.keys {
+                        if k.expression {
+                            k.target = rename_sql(&k.target).into();
+                        } else if k.target == **from {
+                            k.target = to.clone();
+                        }
+                    }
+                    rename(&mut i.include);
+                    if let Some(p) = &mut i.predicate {
+                        *p = rename_sql(p);
+                    }
                 }
                 for c in t.constraints.values_mut() {
                     match &mut c.kind {
@@ -440,17 +551,23 @@ impl Schema {
             Op::CreateIndex {
                 name,
                 table,
-                columns,
+                keys,
                 unique,
+                method,
+                include,
                 predicate,
                 ..
             } => {
-                self.require_columns(table, columns)?;
+                let columns: Vec<&str> = keys.iter().filter_map(|k| k.column_name()).collect();
+                self.require_columns(table, &columns)?;
+                self.require_columns(table, include)?;
                 self.require_free_name(name)?;
                 let index = Index {
-                    columns: columns.iter().map(|c| c.to_string()).collect(),
+                    keys: keys.to_vec(),
                     unique: *unique,
                     predicate: predicate.as_ref().map(|p| p.to_string()),
+                    method: *method,
+                    include: strings(include),
                 };
                 self.table_mut(table)?
                     .indexes
@@ -467,6 +584,18 @@ impl Schema {
                 }
                 Ok(())
             }
+            Op::CreateUniqueConstraint {
+                name,
+                table,
+                columns,
+                using_index,
+            } => self.add_key_constraint(table, name, columns, using_index.as_deref(), false),
+            Op::CreatePrimaryKey {
+                name,
+                table,
+                columns,
+                using_index,
+            } => self.add_key_constraint(table, name, columns, using_index.as_deref(), true),
             Op::CreateForeignKey { name, table, .. }
             | Op::CreateCheckConstraint { name, table, .. } => {
                 self.table(table)?;
@@ -510,14 +639,18 @@ fn declared(op: &Op) -> Option<Constraint> {
             ref_table,
             ref_columns,
             on_delete,
+            on_update,
+            deferrable,
             not_valid,
             ..
         } => (
             ConstraintKind::ForeignKey {
-                columns: columns.iter().map(|c| c.to_string()).collect(),
+                columns: strings(columns),
                 ref_table: ref_table.to_string(),
-                ref_columns: ref_columns.iter().map(|c| c.to_string()).collect(),
+                ref_columns: strings(ref_columns),
                 on_delete: *on_delete,
+                on_update: *on_update,
+                deferrable: *deferrable,
             },
             not_valid,
         ),
@@ -535,6 +668,11 @@ fn declared(op: &Op) -> Option<Constraint> {
         kind,
         valid: !not_valid,
     })
+}
+
+/// Names as the schema model holds them.
+fn strings(names: &[Str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
 }
 
 fn unknown_table(name: &str) -> ReplayError {

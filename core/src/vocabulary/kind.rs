@@ -191,6 +191,138 @@ string_kind!(
     empty: Some("`safety_assured` needs a reason: say why these ops are safe (it is shown in `history`)")
 );
 
+string_kind!(
+    /// The SQL expression of an index key: not empty.
+    Expression,
+    shape: Some("\"sql\""),
+    empty: Some("`expr(..)` of an empty expression")
+);
+
+/// An operator class: a name such as `text_pattern_ops`, or `schema.name`.
+pub struct OpClass;
+
+impl Kind for OpClass {
+    type Field = Str;
+
+    const SHAPE: Option<&'static str> = Some("\"name\"");
+
+    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
+        let name = string(value, errors)?;
+        let word = |w: &str| {
+            w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let parts: Vec<&str> = name.split('.').collect();
+        if parts.len() > 2 || !parts.iter().all(|p| word(p)) {
+            errors.push(SyntaxError::new(
+                value.at,
+                format!("`{name}` is not an operator class name: expected a name such as \"text_pattern_ops\" or \"schema.name\" (letters, digits, `_`)"),
+            ));
+        }
+        Some(name)
+    }
+
+    fn write(field: &Str) -> Value {
+        Value::str(field.clone())
+    }
+}
+
+/// An index access method, by name: `"gin"`.
+pub struct Method;
+
+impl Kind for Method {
+    type Field = model::IndexMethod;
+
+    const SHAPE: Option<&'static str> = Some("\"method\"");
+
+    fn read<S: Copy>(
+        value: &Value<S>,
+        errors: &mut Vec<SyntaxError<S>>,
+    ) -> Option<model::IndexMethod> {
+        let name = string(value, errors)?;
+        let method = model::IndexMethod::from_name(&name);
+        if method.is_none() {
+            let known: Vec<String> = model::IndexMethod::ALL
+                .iter()
+                .map(|m| format!("\"{}\"", m.name()))
+                .collect();
+            errors.push(SyntaxError::new(
+                value.at,
+                format!(
+                    "`{name}` is not an index method godwit knows: expected one of {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        method
+    }
+
+    fn write(field: &model::IndexMethod) -> Value {
+        Value::str(field.name())
+    }
+}
+
+/// The keys of an index: column names, `key(..)` and `expr(..)`, at least one.
+pub struct IndexKeys;
+
+impl IndexKeys {
+    fn key<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<model::IndexKey> {
+        match &value.kind {
+            ValueKind::Str(_) => Name::read(value, errors).map(model::IndexKey::column),
+            ValueKind::Call(call) if call.name == "key" => super::key::read(call, errors),
+            ValueKind::Call(call) if call.name == "expr" => super::expr::read(call, errors),
+            _ => {
+                errors.push(SyntaxError::non_literal(
+                    value.at,
+                    "expected a column name, key(\"column\") or expr(\"sql\")",
+                ));
+                None
+            }
+        }
+    }
+}
+
+impl Kind for IndexKeys {
+    type Field = List<model::IndexKey>;
+
+    const SHAPE: Option<&'static str> = Some("[keys]");
+
+    fn read<S: Copy>(
+        value: &Value<S>,
+        errors: &mut Vec<SyntaxError<S>>,
+    ) -> Option<List<model::IndexKey>> {
+        let ValueKind::List(items) = &value.kind else {
+            errors.push(SyntaxError::non_literal(
+                value.at,
+                "expected an array of keys, e.g. [\"email\"] or [key(\"created_at\").desc(), expr(\"lower(email)\")]",
+            ));
+            return None;
+        };
+        if items.is_empty() {
+            errors.push(SyntaxError::new(value.at, "the list of keys is empty"));
+        }
+        let read: Vec<Option<model::IndexKey>> =
+            items.iter().map(|v| Self::key(v, errors)).collect();
+        Some(Cow::Owned(read.into_iter().collect::<Option<_>>()?))
+    }
+
+    /// Plain column keys as names, as godwit has always written them; in a
+    /// list with any other key, every key as a call (`key("a")`), so that
+    /// the text is still one Rust array.
+    fn write(field: &List<model::IndexKey>) -> Value {
+        if field.iter().all(model::IndexKey::is_plain) {
+            return Value::list(field.iter().map(|k| Value::str(k.target.clone())));
+        }
+        Value::list(field.iter().map(|k| {
+            Value::call(if k.expression {
+                super::expr::call(k)
+            } else {
+                super::key::call(k)
+            })
+        }))
+    }
+}
+
 /// `true` or `false`.
 pub struct Bool;
 

@@ -16,9 +16,10 @@
 //!   also sets another field;
 //! - `unflag [.opt()]`: true unless the option is called; `(unless field)`:
 //!   not written back when that field implies it;
-//! - `some [.opt(p: Kind, ..) => (expr)]`: `None` unless the option is called;
-//! - `value [.opt(p: Kind) => (p)] (default expr)`: `expr` unless the option
-//!   is called;
+//! - `some [.opt(p: Kind, ..) => (expr), ..]`: `None` unless one of its
+//!   options is called, each making `Some(expr)`;
+//! - `value [.opt(p: Kind, ..) => (expr), ..] (default expr)`: the default
+//!   unless one of its options is called (the last one called wins);
 //! - `push [.opt(..) => (expr), ..]`: a list; each call of any of its options
 //!   adds one item, and items are written back in the list's order;
 //! - `fixed [] (value)`: always `value`, said by which call it is (two calls
@@ -26,7 +27,10 @@
 //!
 //! `ops` are the methods of `op`; `values` are the functions whose results
 //! are arguments (`column(..)`), each building a model type (`-> Column`)
-//! through a DSL builder (`as ColumnDef`).
+//! through a DSL builder (`as ColumnDef`). Two values may build one type
+//! through one builder, so that a Rust array holds both: the second says
+//! `as Builder (like first)`, and must take the first one's options, which
+//! the DSL's builder already has.
 //!
 //! The `(expr)` of an option is read both ways: as an expression that
 //! builds the field's value from the option's parameters, and as a pattern
@@ -35,8 +39,8 @@
 //! the patterns of a `push` field must cover every variant of its items: a
 //! new `ColumnChange` does not compile until an option writes it.
 //!
-//! `check f` after an entry runs `f` on what was read, for what one
-//! argument cannot say alone.
+//! `check f` after an entry (an op or a value) runs `f` on what was read,
+//! for what one argument cannot say alone.
 
 /// Calls `$callback! { <the table> }`: see the module's documentation.
 #[doc(hidden)]
@@ -46,15 +50,25 @@ macro_rules! __godwit_vocabulary {
         ops {
             /// Creates a table.
             fn create_table(name: Name, columns: Columns) -> CreateTable {
+                primary_key: some [
+                    /// Makes `columns`, in this order, the primary key, named
+                    /// `<table>_pkey` (instead of `.primary_key()` on columns).
+                    .primary_key(columns: Names) => ($crate::model::PrimaryKey { name: None, columns }),
+                    /// Makes `columns`, in this order, the primary key named `name`.
+                    .primary_key_named(name: Name, columns: Names) => ($crate::model::PrimaryKey { name: Some(name), columns }),
+                ];
                 uniques: push [
-                    /// Adds a table-level unique constraint over `columns`.
-                    .unique(columns: Names) => ($crate::model::UniqueConstraint { columns }),
+                    /// Adds a table-level unique constraint over `columns`, named
+                    /// `<table>_<columns>_key`.
+                    .unique(columns: Names) => ($crate::model::UniqueConstraint { name: None, columns }),
+                    /// Adds a table-level unique constraint over `columns` named `name`.
+                    .unique_named(name: Name, columns: Names) => ($crate::model::UniqueConstraint { name: Some(name), columns }),
                 ];
                 checks: push [
                     /// Adds a table-level check constraint.
                     .check(name: Name, expr: Sql) => ($crate::model::CheckConstraint { name, expr }),
                 ];
-            }
+            } check one_primary_key
             /// Drops a table (deprecate it in an earlier migration first).
             fn drop_table(name: Name) -> DropTable {}
             /// Marks a table as deprecated: step one of a two-step removal.
@@ -84,8 +98,9 @@ macro_rules! __godwit_vocabulary {
             /// Step one of a two-step column removal: makes the column nullable and
             /// records it as deprecated, so a later migration may drop it.
             fn deprecate_column(table: Name, column: Name) -> DeprecateColumn {}
-            /// Creates an index.
-            fn create_index(name: Name, table: Name, columns: Names) -> CreateIndex {
+            /// Creates an index over `keys`: column names (`["email"]`), or
+            /// `key("created_at").desc()`, `expr("lower(email)")`.
+            fn create_index(name: Name, table: Name, keys: IndexKeys) -> CreateIndex {
                 unique: flag [
                     /// Makes the index unique.
                     .unique()
@@ -94,16 +109,45 @@ macro_rules! __godwit_vocabulary {
                     /// Builds the index without blocking writes (PostgreSQL `CONCURRENTLY`).
                     .concurrently()
                 ];
+                method: some [
+                    /// Builds it with the access method `method`: "btree" (the
+                    /// default), "hash", "gist", "gin", "brin" or "spgist".
+                    .using(method: Method) => (method)
+                ];
+                include: value [
+                    /// Stores `columns` in the index without making them keys
+                    /// (PostgreSQL `INCLUDE`), for index-only scans.
+                    .include(columns: Names) => (columns)
+                ] (default $crate::model::List::<$crate::model::Str>::Borrowed(&[]));
                 predicate: some [
                     /// Makes it a partial index over the rows matching `predicate`.
                     .where_(predicate: Sql) => (predicate)
                 ];
-            }
-            /// Drops an index.
+            } check index_shape
+            /// Drops an index, whatever its shape.
             fn drop_index(name: Name, table: Name) -> DropIndex {
                 concurrently: flag [
                     /// Drops the index without blocking writes (PostgreSQL `CONCURRENTLY`).
                     .concurrently()
+                ];
+            }
+            /// Adds a unique constraint over `columns` of an existing table.
+            fn create_unique_constraint(name: Name, table: Name, columns: Names) -> CreateUniqueConstraint {
+                using_index: some [
+                    /// Makes the unique index `index` (built earlier with
+                    /// `.unique().concurrently()`) the constraint's, instead of
+                    /// building one under a lock; the index takes the constraint's name.
+                    .using_index(index: Name) => (index)
+                ];
+            }
+            /// Makes `columns` the primary key of an existing table (drop the
+            /// old one first, with `drop_constraint`, to replace it).
+            fn create_primary_key(name: Name, table: Name, columns: Names) -> CreatePrimaryKey {
+                using_index: some [
+                    /// Makes the unique index `index` (built earlier with
+                    /// `.unique().concurrently()`) the key's, instead of building
+                    /// one under a lock; the index takes the key's name.
+                    .using_index(index: Name) => (index)
                 ];
             }
             /// Adds a foreign key constraint.
@@ -118,11 +162,23 @@ macro_rules! __godwit_vocabulary {
                     /// What happens to referencing rows when a referenced row is deleted.
                     .on_delete(action: Action) => (action)
                 ] (default $crate::model::Action::NoAction);
+                on_update: value [
+                    /// What happens to referencing rows when a referenced key changes.
+                    .on_update(action: Action) => (action)
+                ] (default $crate::model::Action::NoAction);
+                deferrable: value [
+                    /// Lets a transaction defer the check to its commit
+                    /// (`SET CONSTRAINTS .. DEFERRED`; PostgreSQL and SQLite).
+                    .deferrable() => ($crate::model::Deferrable::InitiallyImmediate),
+                    /// Checks it at commit unless a transaction says otherwise
+                    /// (implies `.deferrable()`; PostgreSQL and SQLite).
+                    .initially_deferred() => ($crate::model::Deferrable::InitiallyDeferred),
+                ] (default $crate::model::Deferrable::NotDeferrable);
                 not_valid: flag [
                     /// Adds the constraint without checking existing rows (validate later).
                     .not_valid()
                 ];
-            } check foreign_key_columns_pair
+            } check foreign_key_shape
             /// Adds a check constraint.
             fn create_check_constraint(name: Name, table: Name, expr: Sql) -> CreateCheckConstraint {
                 not_valid: flag [
@@ -178,6 +234,63 @@ macro_rules! __godwit_vocabulary {
                 references: some [
                     /// Adds a foreign key to `table(column)`.
                     .references(table: Name, column: Name) => ($crate::model::Reference { table, column })
+                ];
+                on_delete: value [
+                    /// With `.references(..)`: what happens to this row when the
+                    /// referenced row is deleted.
+                    .on_delete(action: Action) => (action)
+                ] (default $crate::model::Action::NoAction);
+                on_update: value [
+                    /// With `.references(..)`: what happens to this row when the
+                    /// referenced key changes.
+                    .on_update(action: Action) => (action)
+                ] (default $crate::model::Action::NoAction);
+                deferrable: value [
+                    /// With `.references(..)`: lets a transaction defer the check
+                    /// to its commit (PostgreSQL and SQLite).
+                    .deferrable() => ($crate::model::Deferrable::InitiallyImmediate),
+                    /// With `.references(..)`: checks it at commit (implies
+                    /// `.deferrable()`; PostgreSQL and SQLite).
+                    .initially_deferred() => ($crate::model::Deferrable::InitiallyDeferred),
+                ] (default $crate::model::Deferrable::NotDeferrable);
+            } check reference_options
+            /// An index key over a column, for options: `key("created_at").desc()`.
+            /// A key with none is written as the column's name alone.
+            fn key(target: Name) -> IndexKey as KeyDef {
+                expression: fixed [] (false);
+                descending: flag [
+                    /// Sorts the key in descending order.
+                    .desc()
+                ];
+                nulls_first: some [
+                    /// Sorts NULLs before every other value (PostgreSQL, SQLite).
+                    .nulls_first() => (true),
+                    /// Sorts NULLs after every other value (PostgreSQL, SQLite).
+                    .nulls_last() => (false),
+                ];
+                opclass: some [
+                    /// Indexes the key with the operator class `name`, such as
+                    /// "text_pattern_ops" (PostgreSQL).
+                    .opclass(name: OpClass) => (name)
+                ];
+            }
+            /// An index key over an SQL expression: `expr("lower(email)")`.
+            fn expr(target: Expression) -> IndexKey as KeyDef (like key) {
+                expression: fixed [] (true);
+                descending: flag [
+                    /// Sorts the key in descending order.
+                    .desc()
+                ];
+                nulls_first: some [
+                    /// Sorts NULLs before every other value (PostgreSQL, SQLite).
+                    .nulls_first() => (true),
+                    /// Sorts NULLs after every other value (PostgreSQL, SQLite).
+                    .nulls_last() => (false),
+                ];
+                opclass: some [
+                    /// Indexes the key with the operator class `name`, such as
+                    /// "text_pattern_ops" (PostgreSQL).
+                    .opclass(name: OpClass) => (name)
                 ];
             }
         }
