@@ -10,12 +10,14 @@
 pub mod fault_migrations;
 pub mod hostile_migrations;
 pub mod inject;
+pub mod key_migrations;
 pub mod migrations;
 pub mod report;
 pub mod testdb;
 
 pub use fault_migrations::{FAULTS, FAULTS_EDITED, LONG_BACKFILL};
 pub use hostile_migrations::HOSTILE;
+pub use key_migrations::{EXPRESSION_KEYS, KEYS, POSTGRES_INDEXES};
 pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
     POSTGRES_TYPES, SLOW_ON_POSTGRES,

@@ -37,8 +37,8 @@ pub(crate) fn unsupported(dialect: Dialect, index: &Index) -> Option<String> {
                 Some("MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite".into())
             } else if any(|k| k.expression) {
                 Some("MariaDB has no expression keys (MySQL has them from 8.0.13, but the mysql dialect renders what both servers run); index a generated column instead, or keep this migration to PostgreSQL and SQLite".into())
-            } else if any(|k| k.nulls_first.is_some()) {
-                Some("MySQL and MariaDB have no NULLS FIRST / NULLS LAST: NULLs sort first in ascending keys and last in descending ones; drop .nulls_first() / .nulls_last()".into())
+            } else if any(against_own_nulls_order) {
+                Some("MySQL and MariaDB sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into())
             } else if any(|k| k.opclass.is_some()) {
                 Some("MySQL and MariaDB have no operator classes; drop .opclass(..)".into())
             } else if !matches!(
@@ -56,7 +56,9 @@ pub(crate) fn unsupported(dialect: Dialect, index: &Index) -> Option<String> {
             }
         }
         Dialect::Sqlite => {
-            if any(|k| k.opclass.is_some()) {
+            if any(against_own_nulls_order) {
+                Some("SQLite's indexes sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into())
+            } else if any(|k| k.opclass.is_some()) {
                 Some("SQLite has no operator classes (a COLLATE is a collation, not one); drop .opclass(..)".into())
             } else if !matches!(index.method, None | Some(IndexMethod::Btree)) {
                 Some(format!(
@@ -72,9 +74,27 @@ pub(crate) fn unsupported(dialect: Dialect, index: &Index) -> Option<String> {
     }
 }
 
-/// One key as `dialect` writes it inside the parentheses of an index.
+/// Whether a key asks for NULLs in the other place than MySQL and SQLite
+/// put them (first ascending, last descending), which neither can index.
+fn against_own_nulls_order(k: &IndexKey) -> bool {
+    k.nulls_first == Some(k.descending)
+}
+
+/// One key as `dialect` writes it inside the parentheses of an index. MySQL
+/// and SQLite take no NULLS clause in an index: where one was asked for,
+/// it is the order they keep anyway ([`unsupported`] refuses the other).
 pub(crate) fn key(dialect: Dialect, k: &IndexKey) -> String {
-    key_text(k, |name| dialect.quote(name))
+    let quote = |name: &str| dialect.quote(name);
+    match dialect {
+        Dialect::Postgres => key_text(k, quote),
+        Dialect::Mysql | Dialect::Sqlite => key_text(
+            &IndexKey {
+                nulls_first: None,
+                ..k.clone()
+            },
+            quote,
+        ),
+    }
 }
 
 /// One key in SQL's words, its column's name written by `name`:
