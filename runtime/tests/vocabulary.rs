@@ -82,7 +82,7 @@ pub mod every_op {
         .using("btree")
         .include(["e", "f"])
         .where_("a > 0");
-        op.create_index("i", "t", &["a", "b"]).using("gin");
+        op.create_index("i", "t", ["a", "b"]).using("gin");
         op.create_unique_constraint("uq", "t", ["a", "b"]);
         op.create_unique_constraint("uq", "t", ["a"])
             .using_index("i");
