@@ -157,17 +157,25 @@ pub trait IntoColumnDef {
     fn into_column_def(self) -> ColumnDef;
 }
 
-impl IntoColumnDef for ColumnDef {
-    fn into_column_def(self) -> ColumnDef {
-        self
-    }
+/// A builder, or a reference to one, as an item of a list argument
+/// (`[column(..)]` or `&[column(..)]`).
+macro_rules! list_item {
+    ($trait:ident::$method:ident for $builder:ident) => {
+        impl $trait for $builder {
+            fn $method(self) -> $builder {
+                self
+            }
+        }
+
+        impl $trait for &$builder {
+            fn $method(self) -> $builder {
+                self.clone()
+            }
+        }
+    };
 }
 
-impl IntoColumnDef for &ColumnDef {
-    fn into_column_def(self) -> ColumnDef {
-        self.clone()
-    }
-}
+list_item!(IntoColumnDef::into_column_def for ColumnDef);
 
 /// A key in the list of an index's keys: a column's name (`"email"`),
 /// `key(..)` or `expr(..)`. One array holds one type: to mix names with
@@ -177,29 +185,13 @@ pub trait IntoIndexKey {
     fn into_index_key(self) -> KeyDef;
 }
 
-impl IntoIndexKey for &'static str {
+impl<N: Name> IntoIndexKey for N {
     fn into_index_key(self) -> KeyDef {
-        key(self)
+        key(self.name())
     }
 }
 
-impl IntoIndexKey for &&'static str {
-    fn into_index_key(self) -> KeyDef {
-        key(self)
-    }
-}
-
-impl IntoIndexKey for KeyDef {
-    fn into_index_key(self) -> KeyDef {
-        self
-    }
-}
-
-impl IntoIndexKey for &KeyDef {
-    fn into_index_key(self) -> KeyDef {
-        self.clone()
-    }
-}
+list_item!(IntoIndexKey::into_index_key for KeyDef);
 
 /// The Rust type of a parameter of each kind of the vocabulary.
 macro_rules! param_type {

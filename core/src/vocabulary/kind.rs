@@ -143,9 +143,19 @@ impl Kind for Names {
 }
 
 /// A kind read from a string literal, refused when it is empty if `$empty`
-/// says why.
+/// says why, or when `$check` (text to what is wrong with it) says so.
 macro_rules! string_kind {
     ($(#[$doc:meta])* $kind:ident, shape: $shape:expr, empty: $empty:expr) => {
+        string_kind!(
+            $(#[$doc])* $kind,
+            shape: $shape,
+            check: |text: &str| {
+                let empty: Option<&str> = $empty;
+                empty.filter(|_| text.trim().is_empty()).map(str::to_string)
+            }
+        );
+    };
+    ($(#[$doc:meta])* $kind:ident, shape: $shape:expr, check: $check:expr) => {
         $(#[$doc])*
         pub struct $kind;
 
@@ -156,8 +166,8 @@ macro_rules! string_kind {
 
             fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
                 let text = string(value, errors)?;
-                let empty: Option<&str> = $empty;
-                if let Some(why) = empty.filter(|_| text.trim().is_empty()) {
+                let check: fn(&str) -> Option<String> = $check;
+                if let Some(why) = check(&text) {
                     errors.push(SyntaxError::new(value.at, why));
                 }
                 Some(text)
@@ -198,34 +208,21 @@ string_kind!(
     empty: Some("`expr(..)` of an empty expression")
 );
 
-/// An operator class: a name such as `text_pattern_ops`, or `schema.name`.
-pub struct OpClass;
-
-impl Kind for OpClass {
-    type Field = Str;
-
-    const SHAPE: Option<&'static str> = Some("\"name\"");
-
-    fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
-        let name = string(value, errors)?;
+string_kind!(
+    /// An operator class: a name such as `text_pattern_ops`, or `schema.name`.
+    OpClass,
+    shape: Some("\"name\""),
+    check: |name: &str| {
         let word = |w: &str| {
             w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
                 && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         };
         let parts: Vec<&str> = name.split('.').collect();
-        if parts.len() > 2 || !parts.iter().all(|p| word(p)) {
-            errors.push(SyntaxError::new(
-                value.at,
-                format!("`{name}` is not an operator class name: expected a name such as \"text_pattern_ops\" or \"schema.name\" (letters, digits, `_`)"),
-            ));
-        }
-        Some(name)
+        (parts.len() > 2 || !parts.iter().all(|p| word(p))).then(|| {
+            format!("`{name}` is not an operator class name: expected a name such as \"text_pattern_ops\" or \"schema.name\" (letters, digits, `_`)")
+        })
     }
-
-    fn write(field: &Str) -> Value {
-        Value::str(field.clone())
-    }
-}
+);
 
 /// An index access method, by name: `"gin"`.
 pub struct Method;
@@ -262,11 +259,16 @@ impl Kind for Method {
     }
 }
 
-/// The keys of an index: column names, `key(..)` and `expr(..)`, at least one.
-pub struct IndexKeys;
+/// One key of an index: a column name, `key(..)` or `expr(..)`.
+pub struct Key;
 
-impl IndexKeys {
-    fn key<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<model::IndexKey> {
+impl Kind for Key {
+    type Field = model::IndexKey;
+
+    fn read<S: Copy>(
+        value: &Value<S>,
+        errors: &mut Vec<SyntaxError<S>>,
+    ) -> Option<model::IndexKey> {
         match &value.kind {
             ValueKind::Str(_) => Name::read(value, errors).map(model::IndexKey::column),
             ValueKind::Call(call) if call.name == "key" => super::key::read(call, errors),
@@ -280,7 +282,19 @@ impl IndexKeys {
             }
         }
     }
+
+    /// The call that builds it: `key("a")`, `expr("lower(a)").desc()`.
+    fn write(field: &model::IndexKey) -> Value {
+        Value::call(if field.expression {
+            super::expr::call(field)
+        } else {
+            super::key::call(field)
+        })
+    }
 }
+
+/// The keys of an index: column names, `key(..)` and `expr(..)`, at least one.
+pub struct IndexKeys;
 
 impl Kind for IndexKeys {
     type Field = List<model::IndexKey>;
@@ -291,19 +305,12 @@ impl Kind for IndexKeys {
         value: &Value<S>,
         errors: &mut Vec<SyntaxError<S>>,
     ) -> Option<List<model::IndexKey>> {
-        let ValueKind::List(items) = &value.kind else {
-            errors.push(SyntaxError::non_literal(
-                value.at,
-                "expected an array of keys, e.g. [\"email\"] or [key(\"created_at\").desc(), expr(\"lower(email)\")]",
-            ));
-            return None;
-        };
-        if items.is_empty() {
-            errors.push(SyntaxError::new(value.at, "the list of keys is empty"));
-        }
-        let read: Vec<Option<model::IndexKey>> =
-            items.iter().map(|v| Self::key(v, errors)).collect();
-        Some(Cow::Owned(read.into_iter().collect::<Option<_>>()?))
+        non_empty_list::<S, Key>(
+            value,
+            errors,
+            "expected an array of keys, e.g. [\"email\"] or [key(\"created_at\").desc(), expr(\"lower(email)\")]",
+            "the list of keys is empty",
+        )
     }
 
     /// Plain column keys as names, as godwit has always written them; in a
@@ -313,13 +320,7 @@ impl Kind for IndexKeys {
         if field.iter().all(model::IndexKey::is_plain) {
             return Value::list(field.iter().map(|k| Value::str(k.target.clone())));
         }
-        Value::list(field.iter().map(|k| {
-            Value::call(if k.expression {
-                super::expr::call(k)
-            } else {
-                super::key::call(k)
-            })
-        }))
+        Value::list(field.iter().map(Key::write))
     }
 }
 

@@ -41,12 +41,16 @@
 //!
 //! `check f` after an entry (an op or a value) runs `f` on what was read,
 //! for what one argument cannot say alone.
+//!
+//! Option blocks that two entries share (a key's, a foreign key's) are
+//! written once, at the end, and the table takes them in by name
+//! (`$($key)*`, `$($fk)*`).
 
 /// Calls `$callback! { <the table> }`: see the module's documentation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __godwit_vocabulary {
-    ($($callback:tt)*) => { $($callback)*! {
+    (@table [$($callback:tt)*] key_options { $($key:tt)* } foreign_key_options { $($fk:tt)* }) => { $($callback)*! {
         ops {
             /// Creates a table.
             fn create_table(name: Name, columns: Columns) -> CreateTable {
@@ -158,22 +162,7 @@ macro_rules! __godwit_vocabulary {
                 ref_table: Name,
                 ref_columns: Names
             ) -> CreateForeignKey {
-                on_delete: value [
-                    /// What happens to referencing rows when a referenced row is deleted.
-                    .on_delete(action: Action) => (action)
-                ] (default $crate::model::Action::NoAction);
-                on_update: value [
-                    /// What happens to referencing rows when a referenced key changes.
-                    .on_update(action: Action) => (action)
-                ] (default $crate::model::Action::NoAction);
-                deferrable: value [
-                    /// Lets a transaction defer the check to its commit
-                    /// (`SET CONSTRAINTS .. DEFERRED`; PostgreSQL and SQLite).
-                    .deferrable() => ($crate::model::Deferrable::InitiallyImmediate),
-                    /// Checks it at commit unless a transaction says otherwise
-                    /// (implies `.deferrable()`; PostgreSQL and SQLite).
-                    .initially_deferred() => ($crate::model::Deferrable::InitiallyDeferred),
-                ] (default $crate::model::Deferrable::NotDeferrable);
+                $($fk)*
                 not_valid: flag [
                     /// Adds the constraint without checking existing rows (validate later).
                     .not_valid()
@@ -235,64 +224,61 @@ macro_rules! __godwit_vocabulary {
                     /// Adds a foreign key to `table(column)`.
                     .references(table: Name, column: Name) => ($crate::model::Reference { table, column })
                 ];
-                on_delete: value [
-                    /// With `.references(..)`: what happens to this row when the
-                    /// referenced row is deleted.
-                    .on_delete(action: Action) => (action)
-                ] (default $crate::model::Action::NoAction);
-                on_update: value [
-                    /// With `.references(..)`: what happens to this row when the
-                    /// referenced key changes.
-                    .on_update(action: Action) => (action)
-                ] (default $crate::model::Action::NoAction);
-                deferrable: value [
-                    /// With `.references(..)`: lets a transaction defer the check
-                    /// to its commit (PostgreSQL and SQLite).
-                    .deferrable() => ($crate::model::Deferrable::InitiallyImmediate),
-                    /// With `.references(..)`: checks it at commit (implies
-                    /// `.deferrable()`; PostgreSQL and SQLite).
-                    .initially_deferred() => ($crate::model::Deferrable::InitiallyDeferred),
-                ] (default $crate::model::Deferrable::NotDeferrable);
+                $($fk)*
             } check reference_options
             /// An index key over a column, for options: `key("created_at").desc()`.
             /// A key with none is written as the column's name alone.
             fn key(target: Name) -> IndexKey as KeyDef {
                 expression: fixed [] (false);
-                descending: flag [
-                    /// Sorts the key in descending order.
-                    .desc()
-                ];
-                nulls_first: some [
-                    /// Sorts NULLs before every other value (PostgreSQL, SQLite).
-                    .nulls_first() => (true),
-                    /// Sorts NULLs after every other value (PostgreSQL, SQLite).
-                    .nulls_last() => (false),
-                ];
-                opclass: some [
-                    /// Indexes the key with the operator class `name`, such as
-                    /// "text_pattern_ops" (PostgreSQL).
-                    .opclass(name: OpClass) => (name)
-                ];
+                $($key)*
             }
             /// An index key over an SQL expression: `expr("lower(email)")`.
             fn expr(target: Expression) -> IndexKey as KeyDef (like key) {
                 expression: fixed [] (true);
-                descending: flag [
-                    /// Sorts the key in descending order.
-                    .desc()
-                ];
-                nulls_first: some [
-                    /// Sorts NULLs before every other value (PostgreSQL, SQLite).
-                    .nulls_first() => (true),
-                    /// Sorts NULLs after every other value (PostgreSQL, SQLite).
-                    .nulls_last() => (false),
-                ];
-                opclass: some [
-                    /// Indexes the key with the operator class `name`, such as
-                    /// "text_pattern_ops" (PostgreSQL).
-                    .opclass(name: OpClass) => (name)
-                ];
+                $($key)*
             }
+        }
+    } };
+    // The option blocks that two entries share, each written once: a key's
+    // (`key(..)`, `expr(..)`) and a foreign key's (`create_foreign_key`, and
+    // `column(..)` with `.references(..)`).
+    ($($callback:tt)*) => { $crate::__godwit_vocabulary! { @table [$($callback)*]
+        key_options {
+            descending: flag [
+                /// Sorts the key in descending order.
+                .desc()
+            ];
+            nulls_first: some [
+                /// Sorts NULLs before every other value (MySQL and SQLite
+                /// only do so in ascending keys, and take it only there).
+                .nulls_first() => (true),
+                /// Sorts NULLs after every other value (MySQL and SQLite
+                /// only do so in descending keys, and take it only there).
+                .nulls_last() => (false),
+            ];
+            opclass: some [
+                /// Indexes the key with the operator class `name`, such as
+                /// "text_pattern_ops" (PostgreSQL).
+                .opclass(name: OpClass) => (name)
+            ];
+        }
+        foreign_key_options {
+            on_delete: value [
+                /// What happens to referencing rows when a referenced row is deleted.
+                .on_delete(action: Action) => (action)
+            ] (default $crate::model::Action::NoAction);
+            on_update: value [
+                /// What happens to referencing rows when a referenced key changes.
+                .on_update(action: Action) => (action)
+            ] (default $crate::model::Action::NoAction);
+            deferrable: value [
+                /// Lets a transaction defer the check to its commit
+                /// (`SET CONSTRAINTS .. DEFERRED`; PostgreSQL and SQLite).
+                .deferrable() => ($crate::model::Deferrable::InitiallyImmediate),
+                /// Checks it at commit unless a transaction says otherwise
+                /// (implies `.deferrable()`; PostgreSQL and SQLite).
+                .initially_deferred() => ($crate::model::Deferrable::InitiallyDeferred),
+            ] (default $crate::model::Deferrable::NotDeferrable);
         }
     } };
 }

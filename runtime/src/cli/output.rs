@@ -7,7 +7,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use godwit_core::schema::{ConstraintKind, Index, Schema};
-use godwit_core::{Action, Deferrable, IndexKey};
+use godwit_core::{Action, IndexKey};
 use serde_json::{json, Value};
 
 use super::CliError;
@@ -333,11 +333,7 @@ fn constraint_text(kind: &ConstraintKind) -> String {
             if *on_update != Action::NoAction {
                 out.push_str(&format!(" ON UPDATE {on_update:?}"));
             }
-            match deferrable {
-                Deferrable::NotDeferrable => {}
-                Deferrable::InitiallyImmediate => out.push_str(" DEFERRABLE"),
-                Deferrable::InitiallyDeferred => out.push_str(" DEFERRABLE INITIALLY DEFERRED"),
-            }
+            out.push_str(crate::dialect::deferrable(*deferrable));
             out
         }
         ConstraintKind::Check { expr } => format!("CHECK ({expr})"),

@@ -7,71 +7,38 @@ use godwit_core::{IndexKey, IndexMethod};
 
 use super::Dialect;
 
-/// Why `dialect` cannot build `index`, if it cannot.
+/// Why `dialect` cannot build `index`, if it cannot: the first of its
+/// refusals that applies.
 pub(crate) fn unsupported(dialect: Dialect, index: &Index) -> Option<String> {
-    let keys = &index.keys;
-    let any = |f: fn(&IndexKey) -> bool| keys.iter().any(f);
-    let method = index.method.map(IndexMethod::name);
-    match dialect {
-        Dialect::Postgres if index.method == Some(IndexMethod::Hash) => {
-            if index.unique {
-                Some(
-                    "PostgreSQL's hash indexes cannot be unique; use a b-tree (the default)".into(),
-                )
-            } else if keys.len() > 1 {
-                Some("PostgreSQL's hash indexes have one key; use a b-tree (the default) for several".into())
-            } else if any(|k| k.descending || k.nulls_first.is_some()) {
-                Some("PostgreSQL's hash indexes keep no order: drop .desc(), .nulls_first() and .nulls_last(), or use a b-tree".into())
-            } else if !index.include.is_empty() {
-                Some(
-                    "PostgreSQL's hash indexes cannot include columns; use a b-tree (the default)"
-                        .into(),
-                )
-            } else {
-                None
-            }
-        }
-        Dialect::Postgres => None,
-        Dialect::Mysql => {
-            if index.predicate.is_some() {
-                Some("MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite".into())
-            } else if any(|k| k.expression) {
-                Some("MariaDB has no expression keys (MySQL has them from 8.0.13, but the mysql dialect renders what both servers run); index a generated column instead, or keep this migration to PostgreSQL and SQLite".into())
-            } else if any(against_own_nulls_order) {
-                Some("MySQL and MariaDB sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into())
-            } else if any(|k| k.opclass.is_some()) {
-                Some("MySQL and MariaDB have no operator classes; drop .opclass(..)".into())
-            } else if !matches!(
-                index.method,
-                None | Some(IndexMethod::Btree | IndexMethod::Hash)
-            ) {
-                Some(format!(
-                    "MySQL and MariaDB index with BTREE or HASH, not {}",
-                    method.unwrap_or_default()
-                ))
-            } else if !index.include.is_empty() {
-                Some("MySQL and MariaDB have no INCLUDE columns; make them keys after the others, or drop .include(..)".into())
-            } else {
-                None
-            }
-        }
-        Dialect::Sqlite => {
-            if any(against_own_nulls_order) {
-                Some("SQLite's indexes sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into())
-            } else if any(|k| k.opclass.is_some()) {
-                Some("SQLite has no operator classes (a COLLATE is a collation, not one); drop .opclass(..)".into())
-            } else if !matches!(index.method, None | Some(IndexMethod::Btree)) {
-                Some(format!(
-                    "SQLite builds every index as a b-tree, not {}",
-                    method.unwrap_or_default()
-                ))
-            } else if !index.include.is_empty() {
-                Some("SQLite has no INCLUDE columns; make them keys after the others, or drop .include(..)".into())
-            } else {
-                None
-            }
-        }
-    }
+    let any = |f: fn(&IndexKey) -> bool| index.keys.iter().any(f);
+    let method = index.method.map_or("", IndexMethod::name);
+    let included = !index.include.is_empty();
+    let refusals: Vec<(bool, String)> = match dialect {
+        Dialect::Postgres if index.method == Some(IndexMethod::Hash) => vec![
+            (index.unique, "PostgreSQL's hash indexes cannot be unique; use a b-tree (the default)".into()),
+            (index.keys.len() > 1, "PostgreSQL's hash indexes have one key; use a b-tree (the default) for several".into()),
+            (any(|k| k.descending || k.nulls_first.is_some()), "PostgreSQL's hash indexes keep no order: drop .desc(), .nulls_first() and .nulls_last(), or use a b-tree".into()),
+            (included, "PostgreSQL's hash indexes cannot include columns; use a b-tree (the default)".into()),
+        ],
+        Dialect::Postgres => Vec::new(),
+        Dialect::Mysql => vec![
+            (index.predicate.is_some(), "MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite".into()),
+            (any(|k| k.expression), "MariaDB has no expression keys (MySQL has them from 8.0.13, but the mysql dialect renders what both servers run); index a generated column instead, or keep this migration to PostgreSQL and SQLite".into()),
+            (any(against_own_nulls_order), "MySQL and MariaDB sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into()),
+            (any(|k| k.opclass.is_some()), "MySQL and MariaDB have no operator classes; drop .opclass(..)".into()),
+            (!matches!(index.method, None | Some(IndexMethod::Btree | IndexMethod::Hash)), format!("MySQL and MariaDB index with BTREE or HASH, not {method}")),
+            (included, "MySQL and MariaDB have no INCLUDE columns; make them keys after the others, or drop .include(..)".into()),
+        ],
+        Dialect::Sqlite => vec![
+            (any(against_own_nulls_order), "SQLite's indexes sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into()),
+            (any(|k| k.opclass.is_some()), "SQLite has no operator classes (a COLLATE is a collation, not one); drop .opclass(..)".into()),
+            (!matches!(index.method, None | Some(IndexMethod::Btree)), format!("SQLite builds every index as a b-tree, not {method}")),
+            (included, "SQLite has no INCLUDE columns; make them keys after the others, or drop .include(..)".into()),
+        ],
+    };
+    refusals
+        .into_iter()
+        .find_map(|(lacks, why)| lacks.then_some(why))
 }
 
 /// Whether a key asks for NULLs in the other place than MySQL and SQLite

@@ -24,8 +24,12 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use index::{create_index, key_text};
+pub(crate) use index::create_index;
+#[cfg(feature = "cli")]
+pub(crate) use index::key_text;
 pub use normalise::{canonical_sql, normalise};
+#[cfg(feature = "cli")]
+pub(crate) use shared::deferrable;
 use shared::replay_error;
 pub(crate) use shared::{
     add_constraint, alike, column_definition, constraint_definition, create_table, drop_column,

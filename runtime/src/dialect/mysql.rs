@@ -182,15 +182,12 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         } => {
             // MySQL names every primary key PRIMARY, and builds its own: the
             // unique index it replaces goes in the same statement.
-            let drop = using_index
-                .as_ref()
-                .map(|i| format!("DROP INDEX {}, ", cx.q(i)))
-                .unwrap_or_default();
-            vec![sql(format!(
-                "ALTER TABLE {} {drop}ADD PRIMARY KEY ({})",
-                cx.q(table),
-                cx.dialect.quote_list(columns)
-            ))]
+            let mut alter = format!("ALTER TABLE {} ", cx.q(table));
+            if let Some(index) = using_index {
+                alter.push_str(&format!("DROP INDEX {}, ", cx.q(index)));
+            }
+            let columns = cx.dialect.quote_list(columns);
+            vec![sql(format!("{alter}ADD PRIMARY KEY ({columns})"))]
         }
         Op::CreateForeignKey {
             name,

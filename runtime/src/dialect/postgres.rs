@@ -113,25 +113,13 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             table,
             using_index,
             ..
-        } => vec![sql(add_key(
-            cx,
-            table,
-            name,
-            "UNIQUE",
-            using_index.as_deref(),
-        )?)],
-        Op::CreatePrimaryKey {
+        }
+        | Op::CreatePrimaryKey {
             name,
             table,
             using_index,
             ..
-        } => vec![sql(add_key(
-            cx,
-            table,
-            name,
-            "PRIMARY KEY",
-            using_index.as_deref(),
-        )?)],
+        } => vec![sql(add_key(cx, table, name, using_index.as_deref())?)],
         Op::CreateForeignKey {
             name,
             table,
@@ -167,17 +155,20 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
     })
 }
 
-/// `ADD CONSTRAINT .. UNIQUE` or `.. PRIMARY KEY` (`kind`): built over its
-/// columns, or made of an existing unique index, which PostgreSQL renames
-/// to the constraint's name (and, for a primary key, whose columns it makes
-/// NOT NULL).
+/// `ADD CONSTRAINT .. UNIQUE` or `.. PRIMARY KEY`: built over its columns,
+/// or made of an existing unique index, which PostgreSQL renames to the
+/// constraint's name (and, for a primary key, whose columns it makes NOT
+/// NULL).
 fn add_key(
     cx: &Context<'_>,
     table: &str,
     name: &str,
-    kind: &str,
     using_index: Option<&str>,
 ) -> Result<String, RenderError> {
+    let kind = match cx.op {
+        Op::CreatePrimaryKey { .. } => "PRIMARY KEY",
+        _ => "UNIQUE",
+    };
     Ok(match using_index {
         Some(index) => format!(
             "ALTER TABLE {} ADD CONSTRAINT {} {kind} USING INDEX {}",

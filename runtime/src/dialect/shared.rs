@@ -238,7 +238,7 @@ fn referential_action(event: &str, action: godwit_core::Action) -> String {
 }
 
 /// The SQL of a foreign key's deferrability, or nothing for the default.
-fn deferrable(d: godwit_core::Deferrable) -> &'static str {
+pub(crate) fn deferrable(d: godwit_core::Deferrable) -> &'static str {
     use godwit_core::Deferrable::*;
     match d {
         NotDeferrable => "",
