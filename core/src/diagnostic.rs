@@ -117,6 +117,9 @@ rules! {
     ConcurrentIndexNotAlone = "concurrent-index-not-alone", Compatibility;
     /// A unique constraint added to an existing table.
     UniqueConstraintOnExistingTable = "unique-constraint-on-existing-table", Compatibility;
+    /// A primary key added to an existing table, by building its index
+    /// under a lock or by making nullable columns NOT NULL.
+    PrimaryKeyOnExistingTable = "primary-key-on-existing-table", Compatibility;
     /// A foreign key added to an existing table without `.not_valid()`.
     ForeignKeyNotValid = "foreign-key-not-valid", Compatibility;
     /// A check constraint added to an existing table without `.not_valid()`.

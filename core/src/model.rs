@@ -100,15 +100,16 @@ impl DefaultValue {
     }
 }
 
-/// What happens to referencing rows when the referenced row is deleted.
+/// What happens to referencing rows when the referenced row is deleted
+/// (`on_delete`) or its key changes (`on_update`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Action {
-    /// Reject the delete (the SQL default).
+    /// Reject the delete or update (the SQL default).
     #[default]
     NoAction,
-    /// Reject the delete, checked immediately.
+    /// Reject the delete or update, checked immediately.
     Restrict,
-    /// Delete the referencing rows too.
+    /// Delete the referencing rows too (on update: change their columns too).
     Cascade,
     /// Set the referencing columns to NULL.
     SetNull,
@@ -116,7 +117,22 @@ pub enum Action {
     SetDefault,
 }
 
-/// A column reference declared inline with `.references(table, column)`.
+/// Whether a foreign key may be checked at commit rather than at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Deferrable {
+    /// Checked after each statement (the SQL default).
+    #[default]
+    NotDeferrable,
+    /// `DEFERRABLE`: checked after each statement unless a transaction says
+    /// `SET CONSTRAINTS .. DEFERRED`.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`: checked at commit.
+    InitiallyDeferred,
+}
+
+/// A column reference declared inline with `.references(table, column)`;
+/// its actions and deferrability are the column's own options
+/// ([`Column::on_delete`], ..).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reference {
     /// The referenced table.
@@ -144,6 +160,12 @@ pub struct Column {
     pub default: Option<DefaultValue>,
     /// Inline foreign key.
     pub references: Option<Reference>,
+    /// `.on_delete(..)` of the inline foreign key.
+    pub on_delete: Action,
+    /// `.on_update(..)` of the inline foreign key.
+    pub on_update: Action,
+    /// `.deferrable()` / `.initially_deferred()` of the inline foreign key.
+    pub deferrable: Deferrable,
     /// `.generated(expr)`: computed by the database from this expression.
     pub generated: Option<Str>,
     /// `.stored()`: the generated value is stored (computed on write)
@@ -179,6 +201,9 @@ impl Column {
             generated: None,
             stored: false,
             serial: false,
+            on_delete: Action::NoAction,
+            on_update: Action::NoAction,
+            deferrable: Deferrable::NotDeferrable,
         }
     }
 
@@ -191,11 +216,115 @@ impl Column {
     }
 }
 
-/// A table-level unique constraint declared in `create_table(..).unique([..])`.
+/// A table-level unique constraint declared in `create_table(..).unique([..])`
+/// or `.unique_named(name, [..])`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UniqueConstraint {
+    /// Its name; `<table>_<cols>_key` when `None`.
+    pub name: Option<Str>,
     /// The constrained columns.
     pub columns: List<Str>,
+}
+
+/// A table-level primary key declared in `create_table(..).primary_key([..])`
+/// or `.primary_key_named(name, [..])`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrimaryKey {
+    /// Its name; `<table>_pkey` when `None`.
+    pub name: Option<Str>,
+    /// The key columns, in the key's order.
+    pub columns: List<Str>,
+}
+
+/// How an index is stored and searched (PostgreSQL's access methods; MySQL
+/// knows `Btree` and `Hash`, SQLite only its own b-tree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IndexMethod {
+    /// `btree`: the default everywhere.
+    Btree,
+    /// `hash`.
+    Hash,
+    /// `gist`.
+    Gist,
+    /// `gin`.
+    Gin,
+    /// `brin`.
+    Brin,
+    /// `spgist`.
+    Spgist,
+}
+
+impl IndexMethod {
+    /// Every method, in the order messages list them.
+    pub const ALL: [IndexMethod; 6] = [
+        IndexMethod::Btree,
+        IndexMethod::Hash,
+        IndexMethod::Gist,
+        IndexMethod::Gin,
+        IndexMethod::Brin,
+        IndexMethod::Spgist,
+    ];
+
+    /// Its name, as `.using(..)` takes it and PostgreSQL spells it: `"gin"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexMethod::Btree => "btree",
+            IndexMethod::Hash => "hash",
+            IndexMethod::Gist => "gist",
+            IndexMethod::Gin => "gin",
+            IndexMethod::Brin => "brin",
+            IndexMethod::Spgist => "spgist",
+        }
+    }
+
+    /// The method named `name` (any case).
+    pub fn from_name(name: &str) -> Option<IndexMethod> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// One key of an index: a column or an expression, with its order and
+/// operator class. A plain column key is written as its name (`"email"`);
+/// any other as `key("created_at").desc()` or `expr("lower(email)")`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IndexKey {
+    /// The column's name, or the SQL expression when `expression`.
+    pub target: Str,
+    /// An expression key (`expr(..)`) rather than a column (`key(..)`).
+    pub expression: bool,
+    /// `.desc()`: descending order.
+    pub descending: bool,
+    /// `.nulls_first()` (`Some(true)`) or `.nulls_last()` (`Some(false)`);
+    /// `None`: the backend's default for the key's order.
+    pub nulls_first: Option<bool>,
+    /// `.opclass(name)`: an operator class other than the type's default.
+    pub opclass: Option<Str>,
+}
+
+impl IndexKey {
+    /// The key over column `name`, in ascending order, with nothing else.
+    pub fn column(name: impl Into<Str>) -> IndexKey {
+        IndexKey {
+            target: name.into(),
+            expression: false,
+            descending: false,
+            nulls_first: None,
+            opclass: None,
+        }
+    }
+
+    /// Whether it is a column in ascending order with no other option: what
+    /// a plain name in the list of keys says.
+    pub fn is_plain(&self) -> bool {
+        !self.expression && !self.descending && self.nulls_first.is_none() && self.opclass.is_none()
+    }
+
+    /// The column it indexes, unless it is an expression.
+    pub fn column_name(&self) -> Option<&str> {
+        (!self.expression).then_some(&*self.target)
+    }
 }
 
 /// A table-level check constraint declared in `create_table(..).check(name, expr)`.
@@ -232,6 +361,9 @@ pub enum Op {
         name: Str,
         /// Columns, in order.
         columns: List<Column>,
+        /// The table-level primary key (`.primary_key([..])`), if declared
+        /// so rather than by its columns' `.primary_key()`.
+        primary_key: Option<PrimaryKey>,
         /// Table-level unique constraints.
         uniques: List<UniqueConstraint>,
         /// Table-level check constraints.
@@ -334,18 +466,23 @@ pub enum Op {
         /// Type name.
         name: Str,
     },
-    /// `op.create_index(name, table, [cols])`.
+    /// `op.create_index(name, table, [keys])`.
     CreateIndex {
         /// Index name.
         name: Str,
         /// Table name.
         table: Str,
-        /// Indexed columns, in order.
-        columns: List<Str>,
+        /// The keys, in order: columns (`"email"`, `key("email").desc()`)
+        /// or expressions (`expr("lower(email)")`).
+        keys: List<IndexKey>,
         /// `.unique()`.
         unique: bool,
         /// `.concurrently()`.
         concurrently: bool,
+        /// `.using(method)`: the access method, when not the default.
+        method: Option<IndexMethod>,
+        /// `.include([cols])`: columns stored in the index, not keys of it.
+        include: List<Str>,
         /// `.where_(predicate)`: a partial index.
         predicate: Option<Str>,
     },
@@ -357,6 +494,30 @@ pub enum Op {
         table: Str,
         /// `.concurrently()`.
         concurrently: bool,
+    },
+    /// `op.create_unique_constraint(name, table, [cols])`.
+    CreateUniqueConstraint {
+        /// Constraint name.
+        name: Str,
+        /// Table name.
+        table: Str,
+        /// Constrained columns.
+        columns: List<Str>,
+        /// `.using_index(index)`: the constraint takes over this unique index
+        /// (built earlier, `.concurrently()`), which takes its name.
+        using_index: Option<Str>,
+    },
+    /// `op.create_primary_key(name, table, [cols])`.
+    CreatePrimaryKey {
+        /// Constraint name.
+        name: Str,
+        /// Table name.
+        table: Str,
+        /// Key columns, in the key's order.
+        columns: List<Str>,
+        /// `.using_index(index)`: the key takes over this unique index (built
+        /// earlier, `.concurrently()`), which takes its name.
+        using_index: Option<Str>,
     },
     /// `op.create_foreign_key(name, table, [cols], ref_table, [ref_cols])`.
     CreateForeignKey {
@@ -372,6 +533,10 @@ pub enum Op {
         ref_columns: List<Str>,
         /// `.on_delete(Action)`.
         on_delete: Action,
+        /// `.on_update(Action)`.
+        on_update: Action,
+        /// `.deferrable()` / `.initially_deferred()`.
+        deferrable: Deferrable,
         /// `.not_valid()`: existing rows are not checked now.
         not_valid: bool,
     },

@@ -450,6 +450,28 @@ pub fn statements(sql: &str, syntax: Syntax) -> Vec<&str> {
     out
 }
 
+/// The items of a comma-separated list (the inside of `(a, lower(b), c)`),
+/// split at each comma outside parentheses, literals, quoted names and
+/// comments, each trimmed of white space.
+pub fn list_items(sql: &str, syntax: Syntax) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut depth) = (0, 0usize);
+    for t in tokens(sql, syntax) {
+        if t.is_punct('(') {
+            depth += 1;
+        } else if t.is_punct(')') {
+            depth = depth.saturating_sub(1);
+        } else if t.is_punct(',') && depth == 0 {
+            out.push(sql[start..t.start].trim());
+            start = t.end();
+        }
+    }
+    if !sql[start..].trim().is_empty() || !out.is_empty() {
+        out.push(sql[start..].trim());
+    }
+    out
+}
+
 /// The first token of `sql` that is not white space or a comment.
 pub fn first_token(sql: &str, syntax: Syntax) -> Option<Token<'_>> {
     tokens(sql, syntax).find(|t| !t.is_trivia())

@@ -53,6 +53,13 @@ impl PartialEq for Ops {
 #[must_use = "a column definition does nothing until passed to create_table or add_column"]
 pub struct ColumnDef(Call);
 
+/// An index key being built: `key("created_at").desc()` or
+/// `expr("lower(email)")`. Both make this one type, so that one array holds
+/// both: `[key("tenant_id"), expr("lower(email)")]`.
+#[derive(Clone, Debug)]
+#[must_use = "an index key does nothing until passed to create_index"]
+pub struct KeyDef(Call);
+
 /// An array of `element` (PostgreSQL): `Array(Text)`, `Array(Array(BigInt))`.
 #[allow(non_snake_case)]
 pub fn Array(element: ColumnType) -> ColumnType {
@@ -151,17 +158,41 @@ pub trait IntoColumnDef {
     fn into_column_def(self) -> ColumnDef;
 }
 
-impl IntoColumnDef for ColumnDef {
-    fn into_column_def(self) -> ColumnDef {
-        self
+/// A builder, or a reference to one, as an item of a list argument
+/// (`[column(..)]` or `&[column(..)]`).
+macro_rules! list_item {
+    ($trait:ident::$method:ident for $builder:ident) => {
+        impl $trait for $builder {
+            fn $method(self) -> $builder {
+                self
+            }
+        }
+
+        impl $trait for &$builder {
+            fn $method(self) -> $builder {
+                self.clone()
+            }
+        }
+    };
+}
+
+list_item!(IntoColumnDef::into_column_def for ColumnDef);
+
+/// A key in the list of an index's keys: a column's name (`"email"`),
+/// `key(..)` or `expr(..)`. One array holds one type: to mix names with
+/// keys that have options, write every column as `key("..")`.
+pub trait IntoIndexKey {
+    /// The key.
+    fn into_index_key(self) -> KeyDef;
+}
+
+impl<N: Name> IntoIndexKey for N {
+    fn into_index_key(self) -> KeyDef {
+        key(self.name())
     }
 }
 
-impl IntoColumnDef for &ColumnDef {
-    fn into_column_def(self) -> ColumnDef {
-        self.clone()
-    }
-}
+list_item!(IntoIndexKey::into_index_key for KeyDef);
 
 /// The Rust type of a parameter of each kind of the vocabulary.
 macro_rules! param_type {
@@ -169,7 +200,11 @@ macro_rules! param_type {
     (Names) => { impl IntoIterator<Item = impl Name> };
     (Labels) => { impl IntoIterator<Item = impl Name> };
     (Label) => { &'static str };
+    (IndexKeys) => { impl IntoIterator<Item = impl IntoIndexKey> };
     (Sql) => { &'static str };
+    (Expression) => { &'static str };
+    (OpClass) => { &'static str };
+    (Method) => { &'static str };
     (Statements) => { &'static str };
     (Reason) => { &'static str };
     (Columns) => { impl IntoIterator<Item = impl IntoColumnDef> };
@@ -189,6 +224,9 @@ macro_rules! param_value {
     };
     (Labels, $x:ident) => {
         Value::list($x.into_iter().map(|n| Value::str(n.name())))
+    };
+    (IndexKeys, $x:ident) => {
+        Value::list($x.into_iter().map(|k| Value::call(k.into_index_key().0)))
     };
     (Columns, $x:ident) => {
         Value::list($x.into_iter().map(|c| Value::call(c.into_column_def().0)))
@@ -216,7 +254,7 @@ macro_rules! param_value {
         $x(&mut inner);
         Value::new(ValueKind::Body(inner.calls))
     }};
-    // The string kinds: names, SQL, reasons.
+    // The string kinds: names, SQL, reasons, operator classes, methods.
     ($kind:ident, $x:ident) => {
         Value::str($x)
     };
@@ -232,7 +270,7 @@ macro_rules! dsl {
         )* }
         values { $(
             $(#[$vdoc:meta])*
-            fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident {
+            fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident $((like $vsame:ident))? {
                 $( $vfield:ident: $vhow:ident [ $($vopts:tt)* ] $(( $($vextra:tt)* ))?; )*
             } $(check $vcheck:ident)?
         )* }
@@ -249,15 +287,24 @@ macro_rules! dsl {
                 $vbuilder(Call::new(stringify!($vfn), vec![$(param_value!($vkind, $vparam)),*]))
             }
 
-            impl $vbuilder {
-                fn with_option(mut self, name: &'static str, args: Vec<Value>) -> Self {
-                    self.0.push_option(name, args);
-                    self
-                }
-
-                $( options!([ $($vopts)* ]); )*
-            }
+            value_builder!($vbuilder $(like $vsame)? { $( [ $($vopts)* ] )* });
         )*
+    };
+}
+
+/// The options of a value's builder, unless an earlier value (`like ..`)
+/// made the same builder with the same options.
+macro_rules! value_builder {
+    ($builder:ident like $same:ident { $($opts:tt)* }) => {};
+    ($builder:ident { $( [ $($opts:tt)* ] )* }) => {
+        impl $builder {
+            fn with_option(mut self, name: &'static str, args: Vec<Value>) -> Self {
+                self.0.push_option(name, args);
+                self
+            }
+
+            $( options!([ $($opts)* ]); )*
+        }
     };
 }
 

@@ -68,8 +68,9 @@ pub use godwit_core::schema;
 pub use godwit_core::schema::Schema;
 pub use godwit_core::vocabulary;
 pub use godwit_core::{
-    checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Diagnostic,
-    Location, Migration, Op, Phase, Reference, Rule, RuleKind, UniqueConstraint,
+    checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Deferrable,
+    Diagnostic, IndexKey, IndexMethod, Location, Migration, Op, Phase, PrimaryKey, Reference, Rule,
+    RuleKind, UniqueConstraint,
 };
 pub use godwit_macros::{migration, migrations};
 pub use runner::{HistoryEntry, Options, Report, Step, Target};

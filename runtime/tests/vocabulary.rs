@@ -87,6 +87,54 @@ pub mod every_op {
             .concurrently()
             .where_("a IS NOT NULL");
         op.drop_index("i", "t").concurrently();
+        op.create_index(
+            "i",
+            "t",
+            [
+                key("a").desc().nulls_first(),
+                expr("lower(b)").nulls_last().opclass("text_pattern_ops"),
+                key("c"),
+                key("d").nulls_last().opclass("public.x_ops"),
+                expr("a + b").desc().nulls_first(),
+            ],
+        )
+        .unique()
+        .using("btree")
+        .include(["e", "f"])
+        .where_("a > 0");
+        op.create_index("i", "t", ["a", "b"]).using("gin");
+        op.create_unique_constraint("uq", "t", ["a", "b"]);
+        op.create_unique_constraint("uq", "t", ["a"])
+            .using_index("i");
+        op.create_primary_key("pk", "t", ["b", "a"]);
+        op.create_primary_key("pk", "t", ["a"]).using_index("i");
+        op.create_table(
+            "t",
+            [
+                column("a", BigInt)
+                    .references("u", "id")
+                    .on_delete(Action::Cascade)
+                    .on_update(Action::SetNull)
+                    .deferrable(),
+                column("b", BigInt)
+                    .not_null()
+                    .references("u", "id")
+                    .initially_deferred(),
+            ],
+        )
+        .primary_key_named("pk", ["b", "a"])
+        .unique_named("uq", ["a"])
+        .unique(["b"]);
+        op.create_table("t", [column("a", BigInt)])
+            .primary_key(["a"]);
+        op.create_foreign_key("fk", "t", ["a"], "u", ["id"])
+            .on_update(Action::Restrict)
+            .deferrable();
+        op.create_foreign_key("fk", "t", ["a"], "u", ["id"])
+            .on_delete(Action::Cascade)
+            .on_update(Action::Cascade)
+            .initially_deferred()
+            .not_valid();
         op.create_foreign_key("fk", "t", ["a", "b"], "u", ["x", "y"])
             .on_delete(Action::Restrict)
             .not_valid();

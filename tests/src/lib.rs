@@ -10,6 +10,7 @@
 pub mod fault_migrations;
 pub mod hostile_migrations;
 pub mod inject;
+pub mod key_migrations;
 pub mod migrations;
 pub mod report;
 pub mod testdb;
@@ -17,6 +18,7 @@ pub mod type_migrations;
 
 pub use fault_migrations::{FAULTS, FAULTS_EDITED, LONG_BACKFILL};
 pub use hostile_migrations::HOSTILE;
+pub use key_migrations::{EXPRESSION_KEYS, KEYS, POSTGRES_INDEXES};
 pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
     POSTGRES_TYPES, RAW_SQL, RAW_SQL_POSTGRES, SLOW_ON_POSTGRES,

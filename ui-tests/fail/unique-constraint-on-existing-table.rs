@@ -1,4 +1,5 @@
-//! A `.unique()` column added to an existing table.
+//! A `.unique()` column added to an existing table, and a unique constraint
+//! added to one without an index built before.
 
 use godwit::migration;
 
@@ -36,9 +37,27 @@ pub mod add_handle {
     }
 }
 
+#[migration(
+    revision = "20250103_000000",
+    down_revision = "20250102_000000",
+    message = "make users.email unique",
+)]
+pub mod unique_email {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_unique_constraint("users_email_key", "users", ["email"]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_constraint("users_email_key", "users");
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     add_handle,
+    unique_email,
 ];
 
 fn main() {}

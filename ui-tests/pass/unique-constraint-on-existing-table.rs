@@ -1,4 +1,5 @@
-//! The column first, then its unique index built concurrently, alone.
+//! The column first, then its unique index built concurrently, alone; then
+//! a unique constraint that takes the index over.
 
 use godwit::migration;
 
@@ -53,10 +54,30 @@ pub mod unique_handle {
     }
 }
 
+#[migration(
+    revision = "20250104_000000",
+    down_revision = "20250103_000000",
+    message = "make the users.handle index a unique constraint",
+)]
+pub mod constrain_handle {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_unique_constraint("users_handle_unique", "users", ["handle"])
+            .using_index("users_handle_key");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_constraint("users_handle_unique", "users");
+        op.create_index("users_handle_key", "users", ["handle"]).unique();
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     add_handle,
     unique_handle,
+    constrain_handle,
 ];
 
 fn main() {}

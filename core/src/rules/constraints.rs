@@ -1,12 +1,15 @@
 //! Adding a constraint to an existing table: `unique-constraint-on-existing-table`,
-//! `foreign-key-not-valid`, `check-constraint-not-valid`.
+//! `primary-key-on-existing-table`, `foreign-key-not-valid`,
+//! `check-constraint-not-valid`.
 //!
 //! Adding a constraint makes the database check every existing row while it
-//! holds a lock that blocks writes: a unique constraint builds its index under
-//! an exclusive lock; a foreign key scans the table (and locks the referenced
-//! one too); a check constraint scans the table. The safe path splits the
-//! work: a unique index built `.concurrently()`, a constraint added
-//! `.not_valid()` (new rows are checked at once, old rows not yet) and
+//! holds a lock that blocks writes: a unique constraint or primary key builds
+//! its index under an exclusive lock (and a primary key makes its columns NOT
+//! NULL, scanning for NULLs); a foreign key scans the table (and locks the
+//! referenced one too); a check constraint scans the table. The safe path
+//! splits the work: a unique index built `.concurrently()` and taken over by
+//! the constraint (`.using_index(..)`) in a later migration, a constraint
+//! added `.not_valid()` (new rows are checked at once, old rows not yet) and
 //! validated by `validate_constraint` in a *later* migration, which on
 //! PostgreSQL scans without blocking writes. Validating in the same migration
 //! gives that back: the scan runs inside the transaction that still holds the
@@ -46,6 +49,55 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                         r.table, r.column
                     ),
                 ));
+            }
+        }
+        Op::CreateUniqueConstraint {
+            name,
+            table,
+            columns,
+            using_index: None,
+        } if cx.is_existing_table(table) => out.push(Finding::new(
+            Rule::UniqueConstraintOnExistingTable,
+            format!(
+                "unique constraint `{name}` on existing table `{table}` builds its unique index under an exclusive lock on `{table}`"
+            ),
+            format!(
+                "build the index first, alone in its migration: op.create_index(\"{name}\", \"{table}\", [{}]).unique().concurrently(); then, in a later migration, op.create_unique_constraint(\"{name}\", \"{table}\", [{}]).using_index(\"{name}\")",
+                quoted(columns),
+                quoted(columns)
+            ),
+        )),
+        Op::CreatePrimaryKey {
+            name,
+            table,
+            columns,
+            using_index,
+        } if cx.is_existing_table(table) => {
+            if using_index.is_none() {
+                out.push(Finding::new(
+                    Rule::PrimaryKeyOnExistingTable,
+                    format!(
+                        "primary key `{name}` on existing table `{table}` builds its index under an exclusive lock on `{table}`"
+                    ),
+                    format!(
+                        "build the index first, alone in its migration: op.create_index(\"{name}\", \"{table}\", [{}]).unique().concurrently(); then, in a later migration, op.create_primary_key(\"{name}\", \"{table}\", [{}]).using_index(\"{name}\")",
+                        quoted(columns),
+                        quoted(columns)
+                    ),
+                ));
+            }
+            for column in columns.iter() {
+                if cx.column_now(table, column).is_some_and(|c| c.nullable) {
+                    out.push(Finding::new(
+                        Rule::PrimaryKeyOnExistingTable,
+                        format!(
+                            "primary key `{name}` makes nullable column `{table}.{column}` NOT NULL: PostgreSQL scans `{table}` for NULLs while blocking reads and writes, and the running version may still insert NULL"
+                        ),
+                        format!(
+                            "make `{column}` NOT NULL in an earlier migration, the safe way (see set-not-null: a CHECK ({column} IS NOT NULL) added .not_valid() and validated later)"
+                        ),
+                    ));
+                }
             }
         }
         Op::CreateForeignKey {
@@ -108,4 +160,13 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
         }
         _ => {}
     }
+}
+
+/// `["a", "b"]` as DSL text.
+fn quoted(columns: &[crate::model::Str]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -71,6 +71,8 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
         | Op::DeprecateColumn { table, .. }
         | Op::CreateIndex { table, .. }
         | Op::DropIndex { table, .. }
+        | Op::CreateUniqueConstraint { table, .. }
+        | Op::CreatePrimaryKey { table, .. }
         | Op::CreateCheckConstraint { table, .. }
         | Op::ValidateConstraint { table, .. }
         | Op::DropConstraint { table, .. } => one(table),

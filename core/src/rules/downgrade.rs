@@ -163,7 +163,7 @@ fn describe(d: &Difference, after: &Schema) -> String {
             }
         }
         Difference::IndexDefinition { table, index } => format!(
-            "downgrade recreates index `{index}` on `{table}` with other columns, uniqueness or predicate than it had before the upgrade"
+            "downgrade recreates index `{index}` on `{table}` with other keys, uniqueness, method, included columns or predicate than it had before the upgrade"
         ),
         Difference::MissingConstraint { table, name } => {
             if constraint(after, table, name).is_some() {

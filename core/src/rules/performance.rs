@@ -41,16 +41,35 @@ fn narrow_key(table: &str, column: &str, ty: &ColumnType) -> Finding {
 }
 
 /// The narrow key an op declares: a table's single-column primary key, a
-/// primary key column added, or the sole key column's new type.
+/// primary key added over one column, a primary key column added, or the
+/// sole key column's new type.
 fn declared_key<'o>(op: &'o Op, after: &Schema) -> Option<(&'o str, &'o str, ColumnType)> {
     let key = match op {
-        Op::CreateTable { name, columns, .. } => {
-            let key: Vec<_> = columns.iter().filter(|c| c.primary_key).collect();
+        Op::CreateTable {
+            name,
+            columns,
+            primary_key,
+            ..
+        } => {
+            let key: Vec<_> = match primary_key {
+                Some(key) => columns
+                    .iter()
+                    .filter(|c| key.columns.contains(&c.name))
+                    .collect(),
+                None => columns.iter().filter(|c| c.primary_key).collect(),
+            };
             match key[..] {
                 [c] => (&**name, &*c.name, c.ty.clone()),
                 _ => return None,
             }
         }
+        Op::CreatePrimaryKey { table, columns, .. } => match &columns[..] {
+            [column] => {
+                let ty = after.tables.get(&**table)?.column(column)?.ty.clone();
+                (&**table, &**column, ty)
+            }
+            _ => return None,
+        },
         Op::AddColumn { table, column } if column.primary_key => {
             (&**table, &*column.name, column.ty.clone())
         }

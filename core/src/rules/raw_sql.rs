@@ -81,9 +81,17 @@ pub(super) fn check_text(op: &Op, out: &mut Vec<Finding>) {
         }
         Op::CreateIndex {
             name,
-            predicate: Some(p),
+            keys,
+            predicate,
             ..
-        } => expression(format!("the .where_(..) of index `{name}`"), p, out),
+        } => {
+            for k in keys.iter().filter(|k| k.expression) {
+                expression(format!("a key of index `{name}`"), &k.target, out);
+            }
+            if let Some(p) = predicate {
+                expression(format!("the .where_(..) of index `{name}`"), p, out);
+            }
+        }
         Op::CreateCheckConstraint { name, expr, .. } => {
             expression(format!("check constraint `{name}`"), expr, out)
         }

@@ -814,6 +814,132 @@ fn unique_constraint_on_existing_table() {
 }
 
 #[test]
+fn unique_constraint_on_existing_table_takes_over_an_index_built_earlier() {
+    let constraint = r#"op.create_unique_constraint("users_email_key", "users", ["email"])"#;
+    assert_eq!(
+        on_users(&format!("{constraint};")),
+        [Rule::UniqueConstraintOnExistingTable]
+    );
+    assert_eq!(
+        messages(&format!("{constraint};")),
+        ["[unique-constraint-on-existing-table] unique constraint `users_email_key` on existing table `users` builds its unique index under an exclusive lock on `users`"]
+    );
+    // The safe path: the index concurrently, alone; the constraint later.
+    let index = migration(
+        r#"op.create_index("users_email_key", "users", ["email"]).unique().concurrently();"#,
+        r#"op.drop_index("users_email_key", "users").concurrently();"#,
+    );
+    let take_over = migration(
+        &format!(r#"{constraint}.using_index("users_email_key");"#),
+        r#"op.drop_constraint("users_email_key", "users");
+           op.create_index("users_email_key", "users", ["email"]).unique();"#,
+    );
+    assert_eq!(check(&[create_users(), index.clone(), take_over]), []);
+    // On a new table, a constraint is free.
+    assert_eq!(
+        on_users(
+            r#"
+            op.create_table("posts", [column("id", BigInt).primary_key(), column("slug", Text)]);
+            op.create_unique_constraint("posts_slug_key", "posts", ["slug"]);
+            "#
+        ),
+        []
+    );
+    // Only a unique b-tree over exactly the constraint's columns can be taken over.
+    let after_index =
+        |up: &str| broken_by_last(&[create_users(), index.clone(), migration(up, "")]);
+    assert_eq!(
+        after_index(
+            r#"op.create_unique_constraint("users_email_key", "users", ["username"]).using_index("users_email_key");"#
+        ),
+        [Rule::UnknownIndex]
+    );
+    assert_eq!(
+        after_index(
+            r#"op.create_unique_constraint("uq", "users", ["email"]).using_index("nope");"#
+        ),
+        [Rule::UnknownIndex]
+    );
+}
+
+#[test]
+fn primary_key_on_existing_table() {
+    // `accounts` has a key: drop it (assured), then key the table by
+    // columns that are NOT NULL already.
+    let key = r#"op.create_primary_key("accounts_pkey", "accounts", ["id", "owner_id"]);"#;
+    let rules = |key: &str| {
+        broken_by_last(&[
+            create_users(),
+            migration(
+                &assured(r#"op.alter_column("accounts", "owner_id").nullable(false);"#),
+                "",
+            ),
+            migration(
+                &format!(
+                    "{} {key}",
+                    assured(r#"op.drop_constraint("accounts_pkey", "accounts");"#)
+                ),
+                "",
+            ),
+        ])
+    };
+    assert_eq!(rules(key), [Rule::PrimaryKeyOnExistingTable]);
+    // Built concurrently earlier, then taken over: fine.
+    assert_eq!(
+        broken_by_last(&[
+            create_users(),
+            migration(
+                &assured(r#"op.alter_column("accounts", "owner_id").nullable(false);"#),
+                "",
+            ),
+            migration(
+                r#"op.create_index("accounts_new_pkey", "accounts", ["id", "owner_id"]).unique().concurrently();"#,
+                "",
+            ),
+            migration(
+                &format!(
+                    r#"{} op.create_primary_key("accounts_new_pkey", "accounts", ["id", "owner_id"]).using_index("accounts_new_pkey");"#,
+                    assured(r#"op.drop_constraint("accounts_pkey", "accounts");"#)
+                ),
+                "",
+            ),
+        ]),
+        []
+    );
+    // A nullable column would be made NOT NULL under the lock.
+    assert_eq!(
+        messages(&format!(
+            "{} {}",
+            assured(r#"op.drop_constraint("accounts_pkey", "accounts");"#),
+            r#"op.create_primary_key("accounts_pkey", "accounts", ["owner_id"]);"#
+        )),
+        [
+            "[primary-key-on-existing-table] primary key `accounts_pkey` on existing table `accounts` builds its index under an exclusive lock on `accounts`",
+            "[primary-key-on-existing-table] primary key `accounts_pkey` makes nullable column `accounts.owner_id` NOT NULL: PostgreSQL scans `accounts` for NULLs while blocking reads and writes, and the running version may still insert NULL",
+        ]
+    );
+    // The key's columns are NOT NULL from then on.
+    let mut schema = crate::schema::Schema::new();
+    for op in ops(
+        r#"op.create_table("t", [column("a", BigInt), column("b", Text)]);
+           op.create_primary_key("t_pkey", "t", ["b", "a"]);"#,
+    ) {
+        schema.apply(&op).expect("replays");
+    }
+    let t = &schema.tables["t"];
+    assert_eq!(
+        t.primary_key(),
+        Some(&["b".to_string(), "a".to_string()][..])
+    );
+    assert!(t.columns.iter().all(|c| !c.nullable));
+    // A table has one key: replacing it is drop, then create.
+    assert_eq!(
+        on_users(r#"op.create_primary_key("other", "users", ["email"]);"#),
+        [Rule::AlreadyExists]
+    );
+}
+
+#[test]
 fn foreign_key_not_valid() {
     let fk = r#"op.create_foreign_key("accounts_owner_id_fkey", "accounts", ["owner_id"], "users", ["id"]);"#;
     let fk_not_valid = r#"op.create_foreign_key("accounts_owner_id_fkey", "accounts", ["owner_id"], "users", ["id"]).not_valid();"#;
@@ -1180,6 +1306,26 @@ fn foreign_key_without_index() {
         )),
         [Rule::ForeignKeyWithoutIndex]
     );
+    // Only the column keys before the first expression lead; a GIN index
+    // serves no lookup by equality.
+    assert_eq!(
+        on_users(&posts(
+            r#"op.create_index("idx", "posts", [key("user_id").desc(), expr("id + 1")]);"#
+        )),
+        []
+    );
+    assert_eq!(
+        on_users(&posts(
+            r#"op.create_index("idx", "posts", [expr("user_id + 0"), key("user_id")]);"#
+        )),
+        [Rule::ForeignKeyWithoutIndex]
+    );
+    assert_eq!(
+        on_users(&posts(
+            r#"op.create_index("idx", "posts", ["user_id"]).using("gin");"#
+        )),
+        [Rule::ForeignKeyWithoutIndex]
+    );
     // create_foreign_key on an existing table with an index made earlier.
     let index = migration(
         r#"op.create_index("idx_accounts_owner_id", "accounts", ["owner_id"]).concurrently();"#,
@@ -1219,6 +1365,19 @@ fn int_primary_key() {
     assert_eq!(
         on_users(
             r#"op.create_table("pairs", [column("a", Integer).primary_key(), column("b", Integer).primary_key()]);"#
+        ),
+        []
+    );
+    // A key declared on the table counts as one declared on its column.
+    assert_eq!(
+        on_users(
+            r#"op.create_table("tags", [column("id", Integer), column("name", Text)]).primary_key_named("tags_key", ["id"]);"#
+        ),
+        [Rule::IntPrimaryKey]
+    );
+    assert_eq!(
+        on_users(
+            r#"op.create_table("pairs", [column("a", Integer), column("b", Integer)]).primary_key(["b", "a"]);"#
         ),
         []
     );

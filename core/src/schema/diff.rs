@@ -223,7 +223,8 @@ pub enum Difference {
         /// Index name.
         index: String,
     },
-    /// An index of the expected name over other columns, uniqueness or predicate.
+    /// An index of the expected name with other keys, uniqueness, method,
+    /// included columns or predicate.
     IndexDefinition {
         /// Table name.
         table: String,

@@ -14,7 +14,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::model::{Action, Column, ColumnType, DefaultValue, Generated};
+use crate::model::{
+    Action, Column, ColumnType, DefaultValue, Deferrable, Generated, IndexKey, IndexMethod,
+};
 use crate::sql_text::{self, Syntax};
 
 mod diff;
@@ -98,12 +100,62 @@ pub struct ColumnState {
 /// One index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Index {
-    /// Indexed columns, in order.
-    pub columns: Vec<String>,
+    /// The keys, in order: columns or expressions, each with its order and
+    /// operator class.
+    pub keys: Vec<IndexKey>,
     /// Unique index.
     pub unique: bool,
     /// Partial index predicate.
     pub predicate: Option<String>,
+    /// The access method asked for; `None`: the backend's default (b-tree).
+    pub method: Option<IndexMethod>,
+    /// Columns stored in the index without being keys (`INCLUDE`).
+    pub include: Vec<String>,
+}
+
+impl Index {
+    /// A plain index over `columns`: ascending keys, the default method,
+    /// nothing included, no predicate.
+    pub fn on_columns(columns: impl IntoIterator<Item = impl Into<String>>, unique: bool) -> Index {
+        Index {
+            keys: columns
+                .into_iter()
+                .map(|c| IndexKey::column(c.into()))
+                .collect(),
+            unique,
+            predicate: None,
+            method: None,
+            include: Vec::new(),
+        }
+    }
+
+    /// The columns of the keys it leads with, up to its first expression.
+    pub fn leading_columns(&self) -> Vec<&str> {
+        self.keys.iter().map_while(IndexKey::column_name).collect()
+    }
+
+    /// Whether it uses `column` of its table: as a key, in a key's
+    /// expression, as an included column or in its predicate (expressions
+    /// are read for the name bare in any case or quoted exactly).
+    pub fn uses_column(&self, column: &str) -> bool {
+        let mentions = |sql: &str| sql_text::mentions(sql, Syntax::Postgres, column);
+        self.keys.iter().any(|k| match k.column_name() {
+            Some(c) => c == column,
+            None => mentions(&k.target),
+        }) || self.include.iter().any(|c| c == column)
+            || self.predicate.as_deref().is_some_and(mentions)
+    }
+
+    /// Whether a lookup by equality on its leading columns can use it: a
+    /// full b-tree or hash index (a GIN, GiST, BRIN or SP-GiST index over the
+    /// same columns serves other searches).
+    pub fn serves_lookups(&self) -> bool {
+        self.predicate.is_none()
+            && matches!(
+                self.method,
+                None | Some(IndexMethod::Btree) | Some(IndexMethod::Hash)
+            )
+    }
 }
 
 /// What a constraint enforces.
@@ -129,6 +181,10 @@ pub enum ConstraintKind {
         ref_columns: Vec<String>,
         /// ON DELETE action.
         on_delete: Action,
+        /// ON UPDATE action.
+        on_update: Action,
+        /// DEFERRABLE, INITIALLY DEFERRED or neither.
+        deferrable: Deferrable,
     },
     /// A check constraint.
     Check {
@@ -213,18 +269,23 @@ impl Table {
         })
     }
 
-    /// Whether some index or unique / primary key constraint leads with `columns`.
+    /// Whether some index or unique / primary key constraint leads with
+    /// `columns`: among its keys, only the columns before its first
+    /// expression count, and only a full index that serves lookups
+    /// ([`Index::serves_lookups`]).
     pub fn has_index_leading_with(&self, columns: &[String]) -> bool {
-        let leads =
-            |cols: &[String]| cols.len() >= columns.len() && cols[..columns.len()] == *columns;
+        let leads = |cols: &[&str]| {
+            cols.len() >= columns.len() && cols.iter().zip(columns).all(|(a, b)| *a == b)
+        };
         self.indexes
             .values()
-            .any(|i| i.predicate.is_none() && leads(&i.columns))
+            .any(|i| i.serves_lookups() && leads(&i.leading_columns()))
             || self.constraints.values().any(|c| {
+                let cols: Vec<&str> = c.kind.columns().iter().map(String::as_str).collect();
                 matches!(
                     c.kind,
                     ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
-                ) && leads(c.kind.columns())
+                ) && leads(&cols)
             })
     }
 }

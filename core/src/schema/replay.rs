@@ -9,8 +9,10 @@ use super::{
     Index, Schema, Table,
 };
 use crate::diagnostic::Rule;
-use crate::model::{Action, CheckConstraint, Column, ColumnChange, Op, UniqueConstraint};
+use crate::model::{CheckConstraint, Column, ColumnChange, Op, PrimaryKey, Str, UniqueConstraint};
 use crate::sql_text::{self, Syntax};
+
+mod keys;
 
 /// Why an op cannot be applied to the schema as it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,7 +239,9 @@ impl Schema {
                 columns: cols,
                 ref_table: r.table.to_string(),
                 ref_columns: vec![r.column.to_string()],
-                on_delete: Action::NoAction,
+                on_delete: c.on_delete,
+                on_update: c.on_update,
+                deferrable: c.deferrable,
             };
             self.add_constraint(table, name, Constraint { kind, valid: true })?;
         }
@@ -250,6 +254,7 @@ impl Schema {
         &mut self,
         name: &str,
         columns: &[Column],
+        primary_key: Option<&PrimaryKey>,
         uniques: &[UniqueConstraint],
         checks: &[CheckConstraint],
     ) -> Result<(), ReplayError> {
@@ -271,33 +276,37 @@ impl Schema {
             table.columns.push(ColumnState::from_column(c));
         }
         self.tables.insert(name.to_string(), Arc::new(table));
-        let pk: Vec<String> = columns
-            .iter()
-            .filter(|c| c.primary_key)
-            .map(|c| c.name.to_string())
-            .collect();
+        let (pk_name, pk): (String, Vec<String>) = match primary_key {
+            Some(key) => (
+                key.name
+                    .as_deref()
+                    .map_or_else(|| primary_key_name(name), str::to_string),
+                strings(&key.columns),
+            ),
+            None => (
+                primary_key_name(name),
+                columns
+                    .iter()
+                    .filter(|c| c.primary_key)
+                    .map(|c| c.name.to_string())
+                    .collect(),
+            ),
+        };
         let result = (|| {
             if !pk.is_empty() {
-                let kind = ConstraintKind::PrimaryKey { columns: pk };
-                self.add_constraint(
-                    name,
-                    primary_key_name(name),
-                    Constraint { kind, valid: true },
-                )?;
+                self.add_primary_key(name, pk_name, pk)?;
             }
             for c in columns.iter() {
                 self.column_constraints(name, c)?;
             }
             for u in uniques.iter() {
-                let cols: Vec<String> = u.columns.iter().map(|c| c.to_string()).collect();
-                let kind = ConstraintKind::Unique {
-                    columns: cols.clone(),
-                };
-                self.add_constraint(
-                    name,
-                    unique_name(name, &cols),
-                    Constraint { kind, valid: true },
-                )?;
+                let cols = strings(&u.columns);
+                let cname = u
+                    .name
+                    .as_deref()
+                    .map_or_else(|| unique_name(name, &cols), str::to_string);
+                let kind = ConstraintKind::Unique { columns: cols };
+                self.add_constraint(name, cname, Constraint { kind, valid: true })?;
             }
             for c in checks.iter() {
                 let kind = ConstraintKind::Check {
@@ -326,14 +335,8 @@ impl Schema {
         t.columns.push(ColumnState::from_column(column));
         let result = (|| {
             if column.primary_key {
-                let kind = ConstraintKind::PrimaryKey {
-                    columns: vec![column.name.to_string()],
-                };
-                self.add_constraint(
-                    table,
-                    primary_key_name(table),
-                    Constraint { kind, valid: true },
-                )?;
+                let columns = vec![column.name.to_string()];
+                self.add_primary_key(table, primary_key_name(table), columns)?;
             }
             self.column_constraints(table, column)
         })();
@@ -371,9 +374,10 @@ impl Schema {
             Op::CreateTable {
                 name,
                 columns,
+                primary_key,
                 uniques,
                 checks,
-            } => self.create_table(name, columns, uniques, checks),
+            } => self.create_table(name, columns, primary_key.as_ref(), uniques, checks),
             Op::DropTable { name } => {
                 self.table(name)?;
                 self.tables.remove(&**name);
@@ -407,8 +411,7 @@ impl Schema {
                 }
                 t.columns.retain(|c| c.name != **column);
                 // As PostgreSQL does: indexes and constraints over the column go with it.
-                t.indexes
-                    .retain(|_, i| !i.columns.iter().any(|c| c == &**column));
+                t.indexes.retain(|_, i| !i.uses_column(column));
                 t.constraints.retain(|_, c| !c.kind.uses_column(column));
                 Ok(())
             }
@@ -431,8 +434,21 @@ impl Schema {
                         }
                     }
                 };
+                // As PostgreSQL does: keys, expressions, included columns and
+                // predicates follow the new name.
+                let rename_sql = |sql: &str| sql_text::rename(sql, Syntax::Postgres, from, to);
                 for i in t.indexes.values_mut() {
-                    rename(&mut i.columns);
+                    for k in &mut i.keys {
+                        if k.expression {
+                            k.target = rename_sql(&k.target).into();
+                        } else if k.target == **from {
+                            k.target = to.clone();
+                        }
+                    }
+                    rename(&mut i.include);
+                    if let Some(p) = &mut i.predicate {
+                        *p = rename_sql(p);
+                    }
                 }
                 for c in t.constraints.values_mut() {
                     match &mut c.kind {
@@ -491,17 +507,23 @@ impl Schema {
             Op::CreateIndex {
                 name,
                 table,
-                columns,
+                keys,
                 unique,
+                method,
+                include,
                 predicate,
                 ..
             } => {
-                self.require_columns(table, columns)?;
+                let columns: Vec<&str> = keys.iter().filter_map(|k| k.column_name()).collect();
+                self.require_columns(table, &columns)?;
+                self.require_columns(table, include)?;
                 self.require_free_name(name)?;
                 let index = Index {
-                    columns: columns.iter().map(|c| c.to_string()).collect(),
+                    keys: keys.to_vec(),
                     unique: *unique,
                     predicate: predicate.as_ref().map(|p| p.to_string()),
+                    method: *method,
+                    include: strings(include),
                 };
                 self.table_mut(table)?
                     .indexes
@@ -515,6 +537,18 @@ impl Schema {
                 }
                 Ok(())
             }
+            Op::CreateUniqueConstraint {
+                name,
+                table,
+                columns,
+                using_index,
+            } => self.add_key_constraint(table, name, columns, using_index.as_deref(), false),
+            Op::CreatePrimaryKey {
+                name,
+                table,
+                columns,
+                using_index,
+            } => self.add_key_constraint(table, name, columns, using_index.as_deref(), true),
             Op::CreateForeignKey { name, table, .. }
             | Op::CreateCheckConstraint { name, table, .. } => {
                 self.table(table)?;
@@ -557,14 +591,18 @@ fn declared(op: &Op) -> Option<Constraint> {
             ref_table,
             ref_columns,
             on_delete,
+            on_update,
+            deferrable,
             not_valid,
             ..
         } => (
             ConstraintKind::ForeignKey {
-                columns: columns.iter().map(|c| c.to_string()).collect(),
+                columns: strings(columns),
                 ref_table: ref_table.to_string(),
-                ref_columns: ref_columns.iter().map(|c| c.to_string()).collect(),
+                ref_columns: strings(ref_columns),
                 on_delete: *on_delete,
+                on_update: *on_update,
+                deferrable: *deferrable,
             },
             not_valid,
         ),
@@ -582,6 +620,11 @@ fn declared(op: &Op) -> Option<Constraint> {
         kind,
         valid: !not_valid,
     })
+}
+
+/// Names as the schema model holds them.
+fn strings(names: &[Str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
 }
 
 fn unknown_table(name: &str) -> ReplayError {

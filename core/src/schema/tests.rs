@@ -20,6 +20,7 @@ fn users() -> Op {
                 ..Column::new("email".into(), Text)
             },
         ]),
+        primary_key: None,
         uniques: Cow::Owned(vec![]),
         checks: Cow::Owned(vec![]),
     }
@@ -51,6 +52,131 @@ fn unknown_things_are_reported() {
         concurrently: false,
     };
     assert_eq!(s.apply(&idx).unwrap_err().rule, Rule::UnknownIndex);
+}
+
+/// `s` after the ops of `text`, each of which must replay.
+fn replayed(mut s: Schema, text: &str) -> Schema {
+    for op in crate::vocabulary::parse_ops(text).expect("the DSL reads") {
+        s.apply(&op)
+            .unwrap_or_else(|e| panic!("{op}: {}", e.message));
+    }
+    s
+}
+
+#[test]
+fn indexes_follow_their_columns_into_expressions_includes_and_predicates() {
+    let s = replayed(
+        Schema::new(),
+        r#"op.create_table("t", [column("a", Text), column("b", Text), column("c", Text), column("d", Text)]);
+           op.create_index("by_expr", "t", [key("b").desc(), expr("lower(a)")]);
+           op.create_index("by_include", "t", ["b"]).include(["c"]);
+           op.create_index("by_predicate", "t", ["b"]).where_("d IS NOT NULL");
+           op.rename_column("t", "a", "x");"#,
+    );
+    let t = s.table("t").unwrap();
+    assert_eq!(t.indexes["by_expr"].keys[1].target, "lower(x)");
+    assert_eq!(t.indexes["by_expr"].leading_columns(), ["b"]);
+    for (column, index) in [("x", "by_expr"), ("c", "by_include"), ("d", "by_predicate")] {
+        let s = replayed(s.clone(), &format!(r#"op.drop_column("t", "{column}");"#));
+        let t = s.table("t").unwrap();
+        assert!(!t.indexes.contains_key(index), "{index} goes with {column}");
+        assert_eq!(t.indexes.len(), 2);
+    }
+    let mut s = s;
+    let unknown =
+        crate::vocabulary::parse_ops(r#"op.create_index("i", "t", ["b"]).include(["nope"]);"#)
+            .unwrap();
+    assert_eq!(s.apply(&unknown[0]).unwrap_err().rule, Rule::UnknownColumn);
+}
+
+#[test]
+fn a_constraint_takes_over_its_index_and_its_name() {
+    let s = replayed(
+        Schema::new(),
+        r#"op.create_table("t", [column("a", BigInt), column("b", Text)]);
+           op.create_index("t_b_idx", "t", ["b"]).unique();
+           op.create_unique_constraint("t_b_key", "t", ["b"]).using_index("t_b_idx");
+           op.create_index("t_a_idx", "t", ["a"]).unique();
+           op.create_primary_key("t_pkey", "t", ["a"]).using_index("t_a_idx");"#,
+    );
+    let t = s.table("t").unwrap();
+    assert!(t.indexes.is_empty());
+    assert_eq!(
+        t.constraints["t_b_key"].kind,
+        ConstraintKind::Unique {
+            columns: vec!["b".into()]
+        }
+    );
+    assert_eq!(t.primary_key(), Some(&["a".to_string()][..]));
+    assert!(!t.column("a").unwrap().nullable);
+    // The index's name is free again; the constraint's is taken.
+    let mut again = s.clone();
+    let taken = crate::vocabulary::parse_ops(r#"op.create_index("t_b_key", "t", ["b"]);"#).unwrap();
+    assert_eq!(
+        again.apply(&taken[0]).unwrap_err().rule,
+        Rule::AlreadyExists
+    );
+    // Replacing the key: drop it, then create the new one, in one migration.
+    let s = replayed(
+        s,
+        r#"op.drop_constraint("t_pkey", "t");
+           op.create_primary_key("t_pkey", "t", ["b", "a"]);"#,
+    );
+    assert_eq!(
+        s.table("t").unwrap().primary_key(),
+        Some(&["b".to_string(), "a".to_string()][..])
+    );
+    // An index that is not unique, or has options, cannot be taken over.
+    for index in [
+        r#"op.create_index("i", "t", ["a"]);"#,
+        r#"op.create_index("i", "t", [key("a").desc()]).unique();"#,
+        r#"op.create_index("i", "t", ["a"]).unique().where_("a > 0");"#,
+        r#"op.create_index("i", "t", ["a"]).unique().include(["b"]);"#,
+    ] {
+        let mut s = replayed(
+            Schema::new(),
+            &format!(r#"op.create_table("t", [column("a", BigInt), column("b", Text)]); {index}"#),
+        );
+        let take = crate::vocabulary::parse_ops(
+            r#"op.create_unique_constraint("uq", "t", ["a"]).using_index("i");"#,
+        )
+        .unwrap();
+        let e = s.apply(&take[0]).unwrap_err();
+        assert_eq!(e.rule, Rule::UnknownIndex, "{index}");
+        assert!(s.table("t").unwrap().indexes.contains_key("i"), "{index}");
+    }
+}
+
+#[test]
+fn a_table_names_its_keys() {
+    let s = replayed(
+        Schema::new(),
+        r#"op.create_table("u", [column("id", BigInt).primary_key()]);
+           op.create_table("t", [
+               column("a", BigInt).references("u", "id").on_delete(Action::Cascade).on_update(Action::SetNull).initially_deferred(),
+               column("b", Text),
+           ]).primary_key_named("t_key", ["b", "a"]).unique_named("t_b_unique", ["b"]);"#,
+    );
+    let t = s.table("t").unwrap();
+    assert_eq!(
+        t.constraints["t_key"].kind,
+        ConstraintKind::PrimaryKey {
+            columns: vec!["b".into(), "a".into()]
+        }
+    );
+    assert!(t.columns.iter().all(|c| !c.nullable));
+    assert!(t.constraints.contains_key("t_b_unique"));
+    assert_eq!(
+        t.constraints["t_a_fkey"].kind,
+        ConstraintKind::ForeignKey {
+            columns: vec!["a".into()],
+            ref_table: "u".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: Action::Cascade,
+            on_update: Action::SetNull,
+            deferrable: crate::model::Deferrable::InitiallyDeferred,
+        }
+    );
 }
 
 #[test]
@@ -262,11 +388,7 @@ fn every_difference_in_words() {
 
 #[test]
 fn differences_come_table_by_table_then_the_extra_ones() {
-    let index = |columns: &[&str]| Index {
-        columns: columns.iter().map(|c| c.to_string()).collect(),
-        unique: false,
-        predicate: None,
-    };
+    let index = |columns: &[&str]| Index::on_columns(columns.iter().copied(), false);
     let mut expected = Schema::new();
     expected.apply(&users()).unwrap();
     let mut found = expected.clone();

@@ -243,3 +243,15 @@ fn keywords_and_parentheses() {
     assert_eq!(closing_paren(sql, Sqlite, 0), None);
     assert_eq!(closing_paren("(a", Sqlite, 0), None);
 }
+
+#[test]
+fn list_items_split_at_top_level_commas() {
+    assert_eq!(
+        list_items(
+            r#" "a,b" DESC, (lower(a, ',')) NULLS LAST,c /* , */ "#,
+            Syntax::Sqlite
+        ),
+        [r#""a,b" DESC"#, "(lower(a, ',')) NULLS LAST", "c /* , */"]
+    );
+    assert!(list_items("  ", Syntax::Sqlite).is_empty());
+}

@@ -9,6 +9,7 @@ use sqlparser::ast::{
 };
 
 use super::{expr, types, user_types, Meaning};
+use crate::model::IndexKey;
 use crate::model::{
     Action, CheckConstraint, Column, ColumnChange, ColumnType, Op, Reference, Str, UniqueConstraint,
 };
@@ -278,6 +279,7 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
                     return Err(format!("the named unique constraint of `{name}`"));
                 }
                 uniques.push(UniqueConstraint {
+                    name: None,
                     columns: Cow::Owned(cols),
                 });
             }
@@ -297,6 +299,7 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
         }
     }
     let mut ops = vec![Op::CreateTable {
+        primary_key: None,
         name: name.into(),
         columns: Cow::Owned(columns),
         uniques: Cow::Owned(uniques),
@@ -325,6 +328,8 @@ fn foreign_key(fk: &ForeignKeyConstraint, table: &str, not_valid: bool) -> Resul
         ref_table: ref_table.into(),
         ref_columns: Cow::Owned(names(&fk.referred_columns)),
         on_delete: action(&fk.on_delete)?,
+        on_update: crate::model::Action::NoAction,
+        deferrable: crate::model::Deferrable::NotDeferrable,
         not_valid,
     })
 }
@@ -493,7 +498,9 @@ fn create_index(c: &sqlparser::ast::CreateIndex, schema: &Schema) -> Translated 
     Ok(vec![Op::CreateIndex {
         name: name.into(),
         table: table.into(),
-        columns: Cow::Owned(columns),
+        keys: Cow::Owned(columns.into_iter().map(IndexKey::column).collect()),
+        method: None,
+        include: Cow::Owned(Vec::new()),
         unique: c.unique,
         concurrently: c.concurrently,
         predicate: c.predicate.as_ref().map(|p| p.to_string().into()),

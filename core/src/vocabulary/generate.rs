@@ -13,7 +13,7 @@ macro_rules! generate {
         )* }
         values { $(
             $(#[$vdoc:meta])*
-            fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident {
+            fn $vfn:ident($($vparam:ident: $vkind:ident),* $(,)?) -> $vty:ident as $vbuilder:ident $((like $vsame:ident))? {
                 $( $vfield:ident: $vhow:ident [ $($vopts:tt)* ] $(( $($vextra:tt)* ))?; )*
             } $(check $vcheck:ident)?
         )* }
@@ -263,15 +263,23 @@ macro_rules! write_field {
             $call.push_option(stringify!($opt), Vec::new());
         }
     };
-    ($call:ident, $field:ident, some [ $(#[$doc:meta])* .$opt:ident($($p:ident: $k:ident),* $(,)?) => ($($e:tt)*) ] ()) => {
-        if let Some($($e)*) = $field {
-            $call.push_option(stringify!($opt), vec![$(<kind::$k as kind::Kind>::write($p)),*]);
+    // Each option's pattern says which values it writes; together they
+    // cover every `Some(..)`.
+    ($call:ident, $field:ident, some [ $( $(#[$doc:meta])* .$opt:ident($($p:ident: $k:ident),* $(,)?) => ($($e:tt)*) ),* $(,)? ] ()) => {
+        match $field {
+            $( Some($($e)*) => $call.push_option(stringify!($opt), vec![$(<kind::$k as kind::Kind>::write($p)),*]), )*
+            None => {}
         }
     };
-    ($call:ident, $field:ident, value [ $(#[$doc:meta])* .$opt:ident($p:ident: $k:ident) => ($($e:tt)*) ] (default $($default:tt)*)) => {
+    // The default is not written; each option's pattern says which of the
+    // other values it writes.
+    ($call:ident, $field:ident, value [ $( $(#[$doc:meta])* .$opt:ident($($p:ident: $k:ident),* $(,)?) => ($($e:tt)*) ),* $(,)? ] (default $($default:tt)*)) => {
         if *$field != $($default)* {
-            let $($e)* = $field;
-            $call.push_option(stringify!($opt), vec![<kind::$k as kind::Kind>::write($p)]);
+            #[allow(unreachable_patterns)]
+            match $field {
+                $( $($e)* => $call.push_option(stringify!($opt), vec![$(<kind::$k as kind::Kind>::write($p)),*]), )*
+                _ => {}
+            }
         }
     };
     ($call:ident, $field:ident, push [ $( $(#[$doc:meta])* .$opt:ident($($p:ident: $k:ident),* $(,)?) => ($($e:tt)*) ),* $(,)? ] ()) => {

@@ -196,9 +196,19 @@ list_kind!(
 );
 
 /// A kind read from a string literal, refused when it is empty if `$empty`
-/// says why.
+/// says why, or when `$check` (text to what is wrong with it) says so.
 macro_rules! string_kind {
     ($(#[$doc:meta])* $kind:ident, shape: $shape:expr, empty: $empty:expr) => {
+        string_kind!(
+            $(#[$doc])* $kind,
+            shape: $shape,
+            check: |text: &str| {
+                let empty: Option<&str> = $empty;
+                empty.filter(|_| text.trim().is_empty()).map(str::to_string)
+            }
+        );
+    };
+    ($(#[$doc:meta])* $kind:ident, shape: $shape:expr, check: $check:expr) => {
         $(#[$doc])*
         pub struct $kind;
 
@@ -209,8 +219,8 @@ macro_rules! string_kind {
 
             fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
                 let text = string(value, errors)?;
-                let empty: Option<&str> = $empty;
-                if let Some(why) = empty.filter(|_| text.trim().is_empty()) {
+                let check: fn(&str) -> Option<String> = $check;
+                if let Some(why) = check(&text) {
                     errors.push(SyntaxError::new(value.at, why));
                 }
                 Some(text)
@@ -243,6 +253,9 @@ string_kind!(
     shape: Some("\"reason\""),
     empty: Some("`safety_assured` needs a reason: say why these ops are safe (it is shown in `history`)")
 );
+
+mod index;
+pub use index::{Expression, IndexKeys, Key, Method, OpClass};
 
 /// `true` or `false`.
 pub struct Bool;

@@ -13,6 +13,7 @@
 //! replay and dialect that must say what it does.
 
 mod call;
+mod checks;
 mod generate;
 pub mod kind;
 mod table;
@@ -27,14 +28,15 @@ pub use kind::float_text;
 
 use crate::model::{Action, Column, ColumnType, DefaultValue, Op};
 use crate::Rule;
+use checks::{
+    alter_changes_something, column_checks, foreign_key_shape, index_shape, one_primary_key,
+};
 use generate::{
     apply_option, field_finish, field_init, option_names, option_value, read_call, read_option,
     write_field,
 };
 use kind::Kind;
-use type_checks::{
-    column_makes_sense, enum_values_distinct, one_enum_position, using_follows_set_type,
-};
+use type_checks::{enum_values_distinct, one_enum_position};
 
 /// What is wrong with a call, and where (see [`Call`] for `S`).
 #[derive(Clone, Debug, PartialEq)]
@@ -145,39 +147,6 @@ fn unknown_option<S: Copy>(
             call.name, option.name
         ),
     ));
-}
-
-/// `alter_column` needs at least one change (and a `.using(..)` its
-/// `.set_type(..)`).
-fn alter_changes_something<S: Copy>(op: &Op, call: &Call<S>, errors: &mut Vec<SyntaxError<S>>) {
-    using_follows_set_type(call, errors);
-    if matches!(op, Op::AlterColumn { changes, .. } if changes.is_empty()) {
-        errors.push(SyntaxError::new(
-            call.at,
-            "`alter_column` changes nothing: chain `.nullable(..)`, `.server_default(..)`, `.drop_default()` or `.set_type(..)`",
-        ));
-    }
-}
-
-/// A foreign key references as many columns as it has.
-fn foreign_key_columns_pair<S: Copy>(op: &Op, call: &Call<S>, errors: &mut Vec<SyntaxError<S>>) {
-    if let Op::CreateForeignKey {
-        columns,
-        ref_columns,
-        ..
-    } = op
-    {
-        if columns.len() != ref_columns.len() {
-            errors.push(SyntaxError::new(
-                call.args.last().map_or(call.at, |a| a.at),
-                format!(
-                    "the foreign key has {} column(s) but references {}",
-                    columns.len(),
-                    ref_columns.len()
-                ),
-            ));
-        }
-    }
 }
 
 /// Reads canonical text (`op.a(..); op.b(..);`) into ops; any problem

@@ -16,9 +16,10 @@
 //!   also sets another field;
 //! - `unflag [.opt()]`: true unless the option is called; `(unless field)`:
 //!   not written back when that field implies it;
-//! - `some [.opt(p: Kind, ..) => (expr)]`: `None` unless the option is called;
-//! - `value [.opt(p: Kind) => (p)] (default expr)`: `expr` unless the option
-//!   is called;
+//! - `some [.opt(p: Kind, ..) => (expr), ..]`: `None` unless one of its
+//!   options is called, each making `Some(expr)`;
+//! - `value [.opt(p: Kind, ..) => (expr), ..] (default expr)`: the default
+//!   unless one of its options is called (the last one called wins);
 //! - `push [.opt(..) => (expr), ..]`: a list; each call of any of its options
 //!   adds one item, and items are written back in the list's order;
 //! - `fixed [] (value)`: always `value`, said by which call it is (two calls
@@ -26,7 +27,10 @@
 //!
 //! `ops` are the methods of `op`; `values` are the functions whose results
 //! are arguments (`column(..)`), each building a model type (`-> Column`)
-//! through a DSL builder (`as ColumnDef`).
+//! through a DSL builder (`as ColumnDef`). Two values may build one type
+//! through one builder, so that a Rust array holds both: the second says
+//! `as Builder (like first)`, and must take the first one's options, which
+//! the DSL's builder already has.
 //!
 //! The `(expr)` of an option is read both ways: as an expression that
 //! builds the field's value from the option's parameters, and as a pattern
@@ -41,24 +45,37 @@
 //! A `flag` may also say `(unless field)`: not written back when that field
 //! implies it (as `.serial()` implies `.autoincrement()`); an `unflag`'s
 //! `unless` may name several fields.
+//! Option blocks that two entries share (a key's, a foreign key's) are
+//! written once, at the end, and the table takes them in by name
+//! (`$($key)*`, `$($fk)*`).
 
 /// Calls `$callback! { <the table> }`: see the module's documentation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __godwit_vocabulary {
-    ($($callback:tt)*) => { $($callback)*! {
+    (@table [$($callback:tt)*] key_options { $($key:tt)* } foreign_key_options { $($fk:tt)* }) => { $($callback)*! {
         ops {
             /// Creates a table.
             fn create_table(name: Name, columns: Columns) -> CreateTable {
+                primary_key: some [
+                    /// Makes `columns`, in this order, the primary key, named
+                    /// `<table>_pkey` (instead of `.primary_key()` on columns).
+                    .primary_key(columns: Names) => ($crate::model::PrimaryKey { name: None, columns }),
+                    /// Makes `columns`, in this order, the primary key named `name`.
+                    .primary_key_named(name: Name, columns: Names) => ($crate::model::PrimaryKey { name: Some(name), columns }),
+                ];
                 uniques: push [
-                    /// Adds a table-level unique constraint over `columns`.
-                    .unique(columns: Names) => ($crate::model::UniqueConstraint { columns }),
+                    /// Adds a table-level unique constraint over `columns`, named
+                    /// `<table>_<columns>_key`.
+                    .unique(columns: Names) => ($crate::model::UniqueConstraint { name: None, columns }),
+                    /// Adds a table-level unique constraint over `columns` named `name`.
+                    .unique_named(name: Name, columns: Names) => ($crate::model::UniqueConstraint { name: Some(name), columns }),
                 ];
                 checks: push [
                     /// Adds a table-level check constraint.
                     .check(name: Name, expr: Sql) => ($crate::model::CheckConstraint { name, expr }),
                 ];
-            }
+            } check one_primary_key
             /// Drops a table (deprecate it in an earlier migration first).
             fn drop_table(name: Name) -> DropTable {}
             /// Marks a table as deprecated: step one of a two-step removal.
@@ -113,8 +130,9 @@ macro_rules! __godwit_vocabulary {
             fn drop_enum_value(name: Name, value: Label) -> DropEnumValue {}
             /// Drops an enum type no column uses any more.
             fn drop_enum(name: Name) -> DropEnum {}
-            /// Creates an index.
-            fn create_index(name: Name, table: Name, columns: Names) -> CreateIndex {
+            /// Creates an index over `keys`: column names (`["email"]`), or
+            /// `key("created_at").desc()`, `expr("lower(email)")`.
+            fn create_index(name: Name, table: Name, keys: IndexKeys) -> CreateIndex {
                 unique: flag [
                     /// Makes the index unique.
                     .unique()
@@ -123,16 +141,45 @@ macro_rules! __godwit_vocabulary {
                     /// Builds the index without blocking writes (PostgreSQL `CONCURRENTLY`).
                     .concurrently()
                 ];
+                method: some [
+                    /// Builds it with the access method `method`: "btree" (the
+                    /// default), "hash", "gist", "gin", "brin" or "spgist".
+                    .using(method: Method) => (method)
+                ];
+                include: value [
+                    /// Stores `columns` in the index without making them keys
+                    /// (PostgreSQL `INCLUDE`), for index-only scans.
+                    .include(columns: Names) => (columns)
+                ] (default $crate::model::List::<$crate::model::Str>::Borrowed(&[]));
                 predicate: some [
                     /// Makes it a partial index over the rows matching `predicate`.
                     .where_(predicate: Sql) => (predicate)
                 ];
-            }
-            /// Drops an index.
+            } check index_shape
+            /// Drops an index, whatever its shape.
             fn drop_index(name: Name, table: Name) -> DropIndex {
                 concurrently: flag [
                     /// Drops the index without blocking writes (PostgreSQL `CONCURRENTLY`).
                     .concurrently()
+                ];
+            }
+            /// Adds a unique constraint over `columns` of an existing table.
+            fn create_unique_constraint(name: Name, table: Name, columns: Names) -> CreateUniqueConstraint {
+                using_index: some [
+                    /// Makes the unique index `index` (built earlier with
+                    /// `.unique().concurrently()`) the constraint's, instead of
+                    /// building one under a lock; the index takes the constraint's name.
+                    .using_index(index: Name) => (index)
+                ];
+            }
+            /// Makes `columns` the primary key of an existing table (drop the
+            /// old one first, with `drop_constraint`, to replace it).
+            fn create_primary_key(name: Name, table: Name, columns: Names) -> CreatePrimaryKey {
+                using_index: some [
+                    /// Makes the unique index `index` (built earlier with
+                    /// `.unique().concurrently()`) the key's, instead of building
+                    /// one under a lock; the index takes the key's name.
+                    .using_index(index: Name) => (index)
                 ];
             }
             /// Adds a foreign key constraint.
@@ -143,15 +190,12 @@ macro_rules! __godwit_vocabulary {
                 ref_table: Name,
                 ref_columns: Names
             ) -> CreateForeignKey {
-                on_delete: value [
-                    /// What happens to referencing rows when a referenced row is deleted.
-                    .on_delete(action: Action) => (action)
-                ] (default $crate::model::Action::NoAction);
+                $($fk)*
                 not_valid: flag [
                     /// Adds the constraint without checking existing rows (validate later).
                     .not_valid()
                 ];
-            } check foreign_key_columns_pair
+            } check foreign_key_shape
             /// Adds a check constraint.
             fn create_check_constraint(name: Name, table: Name, expr: Sql) -> CreateCheckConstraint {
                 not_valid: flag [
@@ -224,7 +268,61 @@ macro_rules! __godwit_vocabulary {
                     /// histories have it; `.autoincrement()` elsewhere. Implies NOT NULL.
                     .serial()
                 ] (autoincrement = true, nullable = false);
-            } check column_makes_sense
+                $($fk)*
+            } check column_checks
+            /// An index key over a column, for options: `key("created_at").desc()`.
+            /// A key with none is written as the column's name alone.
+            fn key(target: Name) -> IndexKey as KeyDef {
+                expression: fixed [] (false);
+                $($key)*
+            }
+            /// An index key over an SQL expression: `expr("lower(email)")`.
+            fn expr(target: Expression) -> IndexKey as KeyDef (like key) {
+                expression: fixed [] (true);
+                $($key)*
+            }
+        }
+    } };
+    // The option blocks that two entries share, each written once: a key's
+    // (`key(..)`, `expr(..)`) and a foreign key's (`create_foreign_key`, and
+    // `column(..)` with `.references(..)`).
+    ($($callback:tt)*) => { $crate::__godwit_vocabulary! { @table [$($callback)*]
+        key_options {
+            descending: flag [
+                /// Sorts the key in descending order.
+                .desc()
+            ];
+            nulls_first: some [
+                /// Sorts NULLs before every other value (MySQL and SQLite
+                /// only do so in ascending keys, and take it only there).
+                .nulls_first() => (true),
+                /// Sorts NULLs after every other value (MySQL and SQLite
+                /// only do so in descending keys, and take it only there).
+                .nulls_last() => (false),
+            ];
+            opclass: some [
+                /// Indexes the key with the operator class `name`, such as
+                /// "text_pattern_ops" (PostgreSQL).
+                .opclass(name: OpClass) => (name)
+            ];
+        }
+        foreign_key_options {
+            on_delete: value [
+                /// What happens to referencing rows when a referenced row is deleted.
+                .on_delete(action: Action) => (action)
+            ] (default $crate::model::Action::NoAction);
+            on_update: value [
+                /// What happens to referencing rows when a referenced key changes.
+                .on_update(action: Action) => (action)
+            ] (default $crate::model::Action::NoAction);
+            deferrable: value [
+                /// Lets a transaction defer the check to its commit
+                /// (`SET CONSTRAINTS .. DEFERRED`; PostgreSQL and SQLite).
+                .deferrable() => ($crate::model::Deferrable::InitiallyImmediate),
+                /// Checks it at commit unless a transaction says otherwise
+                /// (implies `.deferrable()`; PostgreSQL and SQLite).
+                .initially_deferred() => ($crate::model::Deferrable::InitiallyDeferred),
+            ] (default $crate::model::Deferrable::NotDeferrable);
         }
     } };
 }

@@ -32,6 +32,16 @@ op.create_index("i", "t", ["a", "b"]).unique().concurrently().where_("a IS NOT N
 op.create_index("i", "t", ["a"]);
 op.drop_index("i", "t").concurrently();
 op.drop_index("i", "t");
+op.create_index("i", "t", [key("a").desc().nulls_first(), expr("lower(b)").nulls_last().opclass("text_pattern_ops"), key("c"), key("d").nulls_last().opclass("public.x_ops"), expr("a + b").desc().nulls_first()]).unique().using("btree").include(["e", "f"]).where_("a > 0");
+op.create_index("i", "t", ["a", "b"]).concurrently().using("gin");
+op.create_unique_constraint("uq", "t", ["a", "b"]);
+op.create_unique_constraint("uq", "t", ["a"]).using_index("i");
+op.create_primary_key("pk", "t", ["b", "a"]);
+op.create_primary_key("pk", "t", ["a"]).using_index("i");
+op.create_table("t", [column("a", BigInt).references("u", "id").on_delete(Action::Cascade).on_update(Action::SetNull).deferrable(), column("b", BigInt).not_null().references("u", "id").initially_deferred()]).primary_key_named("pk", ["b", "a"]).unique_named("uq", ["a"]).unique(["b"]);
+op.create_table("t", [column("a", BigInt)]).primary_key(["a"]);
+op.create_foreign_key("fk", "t", ["a"], "u", ["id"]).on_update(Action::Restrict).deferrable();
+op.create_foreign_key("fk", "t", ["a"], "u", ["id"]).on_delete(Action::Cascade).on_update(Action::Cascade).initially_deferred().not_valid();
 op.create_foreign_key("fk", "t", ["a"], "u", ["id"]);
 op.create_foreign_key("fk", "t", ["a", "b"], "u", ["x", "y"]).on_delete(Action::Restrict).not_valid();
 op.create_foreign_key("fk", "t", ["a"], "u", ["id"]).on_delete(Action::Cascade);
@@ -187,7 +197,7 @@ fn what_does_not_fit_is_said_with_the_signature() {
         errors_of(r#"op.create_index("i", "t", ["a"]).unique(true).sideways();"#),
         [
             "`unique` takes 0 arguments: .unique()",
-            "`create_index` has no option `.sideways(..)`: it takes `.unique(..)`, `.concurrently(..)`, `.where_(..)`"
+            "`create_index` has no option `.sideways(..)`: it takes `.unique(..)`, `.concurrently(..)`, `.using(..)`, `.include(..)`, `.where_(..)`"
         ]
     );
     assert_eq!(
@@ -202,7 +212,7 @@ fn what_does_not_fit_is_said_with_the_signature() {
         errors_of(r#"op.add_column("t", column("a", Varchar(0)).sideways());"#),
         [
             "a text column of length 0 cannot hold anything",
-            "`column` has no option `.sideways(..)`: it takes `.primary_key(..)`, `.not_null(..)`, `.unique(..)`, `.autoincrement(..)`, `.server_default(..)`, `.references(..)`, `.generated(..)`, `.stored(..)`, `.serial(..)`"
+            "`column` has no option `.sideways(..)`: it takes `.primary_key(..)`, `.not_null(..)`, `.unique(..)`, `.autoincrement(..)`, `.server_default(..)`, `.references(..)`, `.generated(..)`, `.stored(..)`, `.serial(..)`, `.on_delete(..)`, `.on_update(..)`, `.deferrable(..)`, `.initially_deferred(..)`"
         ]
     );
 }
@@ -278,6 +288,79 @@ fn the_type_words_refuse_what_makes_no_sense() {
         panic!("an add_column")
     };
     assert!(column.autoincrement && column.serial && !column.nullable);
+}
+
+#[test]
+fn index_keys_are_names_until_one_has_options() {
+    let read = |text: &str| text.parse::<Op>().expect("reads").to_string();
+    // A key without options is its column's name, as in godwit 0.1.
+    assert_eq!(
+        read(r#"op.create_index("i", "t", [key("a"), key("b")])"#),
+        r#"op.create_index("i", "t", ["a", "b"])"#
+    );
+    // Beside any other key, every key is a call: the text stays one Rust array.
+    assert_eq!(
+        read(r#"op.create_index("i", "t", ["a", key("b").desc()])"#),
+        r#"op.create_index("i", "t", [key("a"), key("b").desc()])"#
+    );
+    assert_eq!(
+        read(r#"op.create_index("i", "t", [expr("lower(a)").opclass("x").desc()]).using("BTree")"#),
+        r#"op.create_index("i", "t", [expr("lower(a)").desc().opclass("x")]).using("btree")"#
+    );
+}
+
+#[test]
+fn index_shapes_that_no_backend_builds_are_refused() {
+    assert_eq!(
+        errors_of(
+            r#"op.create_index("i", "t", []);
+               op.create_index("i", "t", [expr(" "), key(""), 3]);
+               op.create_index("i", "t", ["a"]).using("bitmap");
+               op.create_index("i", "t", [key("a").opclass("x y")]);
+               op.create_index("i", "t", [key("a").desc()]).unique().using("gin").include(["b"]);"#
+        ),
+        [
+            "the list of keys is empty",
+            "`expr(..)` of an empty expression",
+            "[invalid-identifier] an identifier is empty",
+            "[non-literal-argument] expected a column name, key(\"column\") or expr(\"sql\")",
+            "`bitmap` is not an index method godwit knows: expected one of \"btree\", \"hash\", \"gist\", \"gin\", \"brin\", \"spgist\"",
+            "`x y` is not an operator class name: expected a name such as \"text_pattern_ops\" or \"schema.name\" (letters, digits, `_`)",
+            "a gin index cannot be unique: only b-tree indexes are (and hash indexes on MySQL)",
+            "a gin index keeps no order: `.desc()`, `.nulls_first()` and `.nulls_last()` apply to the keys of a b-tree index",
+            "a gin index cannot include columns: INCLUDE is for btree, gist and spgist indexes",
+        ]
+    );
+}
+
+#[test]
+fn foreign_key_options_need_a_foreign_key_and_one_reading() {
+    assert_eq!(
+        errors_of(
+            r#"op.add_column("t", column("a", BigInt).on_delete(Action::Cascade).initially_deferred());
+               op.add_column("t", column("a", BigInt).references("u", "id").initially_deferred().deferrable());
+               op.create_foreign_key("fk", "t", ["a"], "u", ["id"]).initially_deferred().deferrable();"#
+        ),
+        [
+            "`.on_delete(..)` is an option of the column's foreign key, and column `a` has none: add `.references(table, column)`",
+            "`.initially_deferred(..)` is an option of the column's foreign key, and column `a` has none: add `.references(table, column)`",
+            "`.deferrable()` after `.initially_deferred()` would make the check immediate again: `.initially_deferred()` alone already makes it deferrable",
+            "`.deferrable()` after `.initially_deferred()` would make the check immediate again: `.initially_deferred()` alone already makes it deferrable",
+        ]
+    );
+}
+
+#[test]
+fn a_table_declares_one_primary_key() {
+    assert_eq!(
+        errors_of(
+            r#"op.create_table("t", [column("a", BigInt).primary_key(), column("b", BigInt)]).primary_key(["a", "b"]).primary_key_named("pk", ["b"]);"#
+        ),
+        [
+            "`.primary_key_named(..)` declares a second primary key: a table has one",
+            "`.primary_key(..)` declares the primary key, but column(s) a already say `.primary_key()`: declare it one way",
+        ]
+    );
 }
 
 #[test]

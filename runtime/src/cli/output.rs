@@ -6,7 +6,8 @@ use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use godwit_core::schema::{ConstraintKind, Schema};
+use godwit_core::schema::{ConstraintKind, Index, Schema};
+use godwit_core::{Action, IndexKey};
 use serde_json::{json, Value};
 
 use super::CliError;
@@ -212,7 +213,12 @@ impl<W: Write> Out<W> {
                             "autoincrement": c.autoincrement,
                         })).collect::<Vec<_>>(),
                         "indexes": t.indexes.iter().map(|(n, i)| json!({
-                            "name": n, "columns": i.columns, "unique": i.unique, "where": i.predicate,
+                            "name": n,
+                            "keys": i.keys.iter().map(key_text).collect::<Vec<_>>(),
+                            "unique": i.unique,
+                            "method": i.method.map(|m| m.name()),
+                            "include": i.include,
+                            "where": i.predicate,
                         })).collect::<Vec<_>>(),
                         "constraints": t.constraints.iter().map(|(n, c)| json!({
                             "name": n, "definition": constraint_text(&c.kind), "valid": c.valid,
@@ -266,16 +272,7 @@ impl<W: Write> Out<W> {
             if !t.indexes.is_empty() {
                 self.write("Indexes:");
                 for (n, i) in &t.indexes {
-                    let unique = if i.unique { " UNIQUE" } else { "" };
-                    let predicate = i
-                        .predicate
-                        .as_ref()
-                        .map(|p| format!(" WHERE {p}"))
-                        .unwrap_or_default();
-                    self.write(&format!(
-                        "  \"{n}\"{unique} ({}){predicate}",
-                        i.columns.join(", ")
-                    ));
+                    self.write(&format!("  \"{n}\"{}", index_text(i)));
                 }
             }
             if !t.constraints.is_empty() {
@@ -290,6 +287,32 @@ impl<W: Write> Out<W> {
     }
 }
 
+/// One key of an index as `schema` prints it: `email`, `created_at DESC
+/// NULLS LAST`, `(lower(email)) text_pattern_ops`.
+fn key_text(k: &IndexKey) -> String {
+    crate::dialect::key_text(k, str::to_string)
+}
+
+/// An index after its name: ` UNIQUE USING gin (a, b) INCLUDE (c) WHERE p`.
+fn index_text(i: &Index) -> String {
+    let mut out = String::new();
+    if i.unique {
+        out.push_str(" UNIQUE");
+    }
+    if let Some(m) = i.method {
+        out.push_str(&format!(" USING {}", m.name()));
+    }
+    let keys: Vec<String> = i.keys.iter().map(key_text).collect();
+    out.push_str(&format!(" ({})", keys.join(", ")));
+    if !i.include.is_empty() {
+        out.push_str(&format!(" INCLUDE ({})", i.include.join(", ")));
+    }
+    if let Some(p) = &i.predicate {
+        out.push_str(&format!(" WHERE {p}"));
+    }
+    out
+}
+
 fn constraint_text(kind: &ConstraintKind) -> String {
     match kind {
         ConstraintKind::PrimaryKey { columns } => format!("PRIMARY KEY ({})", columns.join(", ")),
@@ -299,11 +322,20 @@ fn constraint_text(kind: &ConstraintKind) -> String {
             ref_table,
             ref_columns,
             on_delete,
-        } => format!(
-            "FOREIGN KEY ({}) REFERENCES {ref_table}({}) ON DELETE {on_delete:?}",
-            columns.join(", "),
-            ref_columns.join(", ")
-        ),
+            on_update,
+            deferrable,
+        } => {
+            let mut out = format!(
+                "FOREIGN KEY ({}) REFERENCES {ref_table}({}) ON DELETE {on_delete:?}",
+                columns.join(", "),
+                ref_columns.join(", ")
+            );
+            if *on_update != Action::NoAction {
+                out.push_str(&format!(" ON UPDATE {on_update:?}"));
+            }
+            out.push_str(crate::dialect::deferrable(*deferrable));
+            out
+        }
         ConstraintKind::Check { expr } => format!("CHECK ({expr})"),
     }
 }

@@ -3,6 +3,7 @@
 
 use diesel::mysql::MysqlConnection;
 use godwit_core::schema::{primary_key_name, Constraint, ConstraintKind, Index, Schema, Table};
+use godwit_core::{Deferrable, IndexKey, IndexMethod};
 
 use super::{lock_query, lock_taken, parse_action, parse_type, read_tables, text, Database};
 use crate::dialect::Dialect;
@@ -34,13 +35,28 @@ impl Database for MysqlConnection {
     }
 
     fn introspect(&mut self) -> Result<Schema, Error> {
-        read_tables(self, TABLES, 1, |db, name, _| read_table(db, name))
+        // MySQL 8.0.13+ keeps an expression key's text in STATISTICS.EXPRESSION;
+        // MariaDB has no expression keys, nor the column.
+        let expression = self
+            .query(STATISTICS_EXPRESSION, 1)
+            .map_err(|e| Error::database("reading the MySQL schema", e))?
+            .first()
+            .is_some_and(|r| text(r, 0) != "0");
+        read_tables(self, TABLES, 1, |db, name, _| {
+            read_table(db, name, expression)
+        })
     }
 }
 
 /// A foreign key read from its rows: name, columns, referenced table,
-/// referenced columns, ON DELETE rule.
-type ForeignKeyRows = (String, Vec<String>, String, Vec<String>, String);
+/// referenced columns, ON DELETE and ON UPDATE rules.
+type ForeignKeyRows = (String, Vec<String>, String, Vec<String>, String, String);
+
+/// An index read from its rows: name, unique, keys, method.
+type IndexRows = (String, bool, Vec<IndexKey>, Option<IndexMethod>);
+
+/// Whether `information_schema.STATISTICS` has the column `EXPRESSION`, in `c0`.
+const STATISTICS_EXPRESSION: &str = "SELECT CAST(COUNT(*) AS CHAR) AS c0 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'STATISTICS' AND COLUMN_NAME = 'EXPRESSION'";
 
 fn lit(s: &str) -> String {
     Dialect::Mysql.string_literal(s)
@@ -50,7 +66,11 @@ fn lit(s: &str) -> String {
 const TABLES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS c0 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME";
 
 /// One table.
-fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table> {
+fn read_table(
+    db: &mut MysqlConnection,
+    name: &str,
+    has_expression: bool,
+) -> diesel::QueryResult<Table> {
     let mut table = Table::default();
     let where_table = format!("TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {}", lit(name));
     for c in db.query(
@@ -90,14 +110,14 @@ fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table
     let mut fks: Vec<ForeignKeyRows> = Vec::new();
     for f in db.query(
         &format!(
-            "SELECT CAST(k.CONSTRAINT_NAME AS CHAR) AS c0, CAST(k.COLUMN_NAME AS CHAR) AS c1, CAST(k.REFERENCED_TABLE_NAME AS CHAR) AS c2, CAST(k.REFERENCED_COLUMN_NAME AS CHAR) AS c3, CAST(r.DELETE_RULE AS CHAR) AS c4 \
+            "SELECT CAST(k.CONSTRAINT_NAME AS CHAR) AS c0, CAST(k.COLUMN_NAME AS CHAR) AS c1, CAST(k.REFERENCED_TABLE_NAME AS CHAR) AS c2, CAST(k.REFERENCED_COLUMN_NAME AS CHAR) AS c3, CAST(r.DELETE_RULE AS CHAR) AS c4, CAST(r.UPDATE_RULE AS CHAR) AS c5 \
              FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
              ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
              WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = {} AND k.REFERENCED_TABLE_NAME IS NOT NULL \
              ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
             lit(name)
         ),
-        5,
+        6,
     )? {
         let cname = text(&f, 0).to_string();
         match fks.last_mut() {
@@ -111,10 +131,11 @@ fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table
                 text(&f, 2).to_string(),
                 vec![text(&f, 3).to_string()],
                 text(&f, 4).to_string(),
+                text(&f, 5).to_string(),
             )),
         }
     }
-    for (cname, columns, ref_table, ref_columns, rule) in fks {
+    for (cname, columns, ref_table, ref_columns, delete, update) in fks {
         fk_names.push(cname.clone());
         table.constraints.insert(
             cname,
@@ -123,32 +144,57 @@ fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table
                     columns,
                     ref_table,
                     ref_columns,
-                    on_delete: parse_action(&rule),
+                    on_delete: parse_action(&delete),
+                    on_update: parse_action(&update),
+                    deferrable: Deferrable::NotDeferrable,
                 },
                 valid: true,
             },
         );
     }
-    let mut indexes: Vec<(String, bool, Vec<String>)> = Vec::new();
+    let mut indexes: Vec<IndexRows> = Vec::new();
+    let expression = if has_expression {
+        "CAST(EXPRESSION AS CHAR)"
+    } else {
+        "NULL"
+    };
     for i in db.query(
         &format!(
-            "SELECT CAST(INDEX_NAME AS CHAR) AS c0, CAST(NON_UNIQUE AS CHAR) AS c1, CAST(COLUMN_NAME AS CHAR) AS c2 \
+            "SELECT CAST(INDEX_NAME AS CHAR) AS c0, CAST(NON_UNIQUE AS CHAR) AS c1, CAST(COLUMN_NAME AS CHAR) AS c2, \
+             CAST(COLLATION AS CHAR) AS c3, CAST(INDEX_TYPE AS CHAR) AS c4, {expression} AS c5 \
              FROM information_schema.STATISTICS WHERE {where_table} ORDER BY INDEX_NAME, SEQ_IN_INDEX"
         ),
-        3,
+        6,
     )? {
         let iname = text(&i, 0).to_string();
+        // A key with no column is an expression (MySQL 8.0.13+).
+        let key = IndexKey {
+            descending: text(&i, 3) == "D",
+            ..match &i[2] {
+                Some(column) => IndexKey::column(column.clone()),
+                None => IndexKey {
+                    expression: true,
+                    ..IndexKey::column(text(&i, 5).to_string())
+                },
+            }
+        };
         match indexes.last_mut() {
-            Some(g) if g.0 == iname => g.2.push(text(&i, 2).to_string()),
-            _ => indexes.push((iname, text(&i, 1) == "0", vec![text(&i, 2).to_string()])),
+            Some(g) if g.0 == iname => g.2.push(key),
+            _ => indexes.push((
+                iname,
+                text(&i, 1) == "0",
+                vec![key],
+                IndexMethod::from_name(text(&i, 4)),
+            )),
         }
     }
-    for (iname, unique, columns) in indexes {
+    for (iname, unique, keys, method) in indexes {
+        let columns = || keys.iter().map(|k| k.target.to_string()).collect();
         if iname == "PRIMARY" {
             table.constraints.insert(
                 primary_key_name(name),
                 Constraint {
-                    kind: ConstraintKind::PrimaryKey { columns },
+                    kind: ConstraintKind::PrimaryKey { columns: columns() },
                     valid: true,
                 },
             );
@@ -158,9 +204,11 @@ fn read_table(db: &mut MysqlConnection, name: &str) -> diesel::QueryResult<Table
             table.indexes.insert(
                 iname,
                 Index {
-                    columns,
+                    keys,
                     unique,
                     predicate: None,
+                    method,
+                    include: Vec::new(),
                 },
             );
         }

@@ -5,6 +5,7 @@
 
 use diesel::pg::PgConnection;
 use godwit_core::schema::{Constraint, ConstraintKind, Index, Schema, Table};
+use godwit_core::{Action, Deferrable, IndexKey, IndexMethod};
 
 use super::{
     lock_query, lock_taken, parse_action, parse_type, poll_lock, read_tables, split_list, text,
@@ -96,6 +97,39 @@ fn attnames(keys: &str, rel: &str) -> String {
     )
 }
 
+/// The keys of index `ix`, in order, joined by U+001F; each its attribute
+/// number (0 for an expression), its `indoption` bits, its operator class
+/// unless it is the type's default, and its column's name or its
+/// expression's text, joined by U+001E.
+const INDEX_KEYS: &str = "(SELECT string_agg(concat(CAST(ix.indkey[k.n - 1] AS TEXT), chr(30), CAST(ix.indoption[k.n - 1] AS TEXT), chr(30), CASE WHEN opc.opcdefault THEN '' ELSE opc.opcname END, chr(30), COALESCE(a.attname, pg_catalog.pg_get_indexdef(ix.indexrelid, k.n, true))), chr(31) ORDER BY k.n) \
+     FROM generate_series(1, ix.indnkeyatts) AS k(n) JOIN pg_catalog.pg_opclass opc ON opc.oid = ix.indclass[k.n - 1] \
+     LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1])";
+
+/// The columns index `ix` includes without keying on them, joined by U+001F.
+const INDEX_INCLUDE: &str = "(SELECT string_agg(a.attname, chr(31) ORDER BY k.n) \
+     FROM generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k(n) \
+     JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k.n - 1])";
+
+/// One key of [`INDEX_KEYS`]. `indoption` bit 1 is DESC, bit 2 NULLS FIRST;
+/// PostgreSQL sorts NULLs last ascending and first descending, which the
+/// model leaves unsaid.
+fn index_key(row: &str) -> IndexKey {
+    let fields: Vec<&str> = row.split('\u{1e}').collect();
+    let field = |i: usize| fields.get(i).copied().unwrap_or("");
+    let option: i32 = field(1).parse().unwrap_or(0);
+    let descending = option & 1 != 0;
+    let nulls_first = option & 2 != 0;
+    IndexKey {
+        target: field(3).to_string().into(),
+        expression: field(0) == "0",
+        descending,
+        nulls_first: (nulls_first != descending).then_some(nulls_first),
+        opclass: Some(field(2))
+            .filter(|o| !o.is_empty())
+            .map(|o| o.to_string().into()),
+    }
+}
+
 /// The tables of the database, in `c0`.
 const TABLES: &str = "SELECT c.relname AS c0 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname";
 
@@ -147,12 +181,12 @@ fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
     }
     for i in db.query(
         &format!(
-            "SELECT i.relname AS c0, CAST(ix.indisunique AS TEXT) AS c1, pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS c2, {} AS c3, \
-             CAST(EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS TEXT) AS c4 \
-             FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid WHERE ix.indrelid = {rel}",
-            attnames("CAST(ix.indkey AS int2[])", "ix.indrelid")
+            "SELECT i.relname AS c0, CAST(ix.indisunique AS TEXT) AS c1, pg_catalog.pg_get_expr(ix.indpred, ix.indrelid) AS c2, {INDEX_KEYS} AS c3, \
+             CAST(EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = ix.indexrelid AND con.conrelid = ix.indrelid AND con.contype IN ('p', 'u', 'x')) AS TEXT) AS c4, \
+             am.amname AS c5, {INDEX_INCLUDE} AS c6 \
+             FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid JOIN pg_catalog.pg_am am ON am.oid = i.relam WHERE ix.indrelid = {rel}"
         ),
-        5,
+        7,
     )? {
         if text(&i, 4) == "true" {
             continue; // the index of a primary key or unique constraint
@@ -160,21 +194,24 @@ fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
         table.indexes.insert(
             text(&i, 0).to_string(),
             Index {
-                columns: split_list(i[3].as_deref()),
+                keys: split_list(i[3].as_deref()).iter().map(|k| index_key(k)).collect(),
                 unique: text(&i, 1) == "true",
                 predicate: i[2].clone(),
+                method: IndexMethod::from_name(text(&i, 5)),
+                include: split_list(i[6].as_deref()),
             },
         );
     }
     for c in db.query(
         &format!(
-            "SELECT con.conname AS c0, CAST(con.contype AS TEXT) AS c1, CAST(con.convalidated AS TEXT) AS c2, {} AS c3, rc.relname AS c4, {} AS c5, CAST(con.confdeltype AS TEXT) AS c6, pg_catalog.pg_get_expr(con.conbin, con.conrelid) AS c7 \
+            "SELECT con.conname AS c0, CAST(con.contype AS TEXT) AS c1, CAST(con.convalidated AS TEXT) AS c2, {} AS c3, rc.relname AS c4, {} AS c5, CAST(con.confdeltype AS TEXT) AS c6, pg_catalog.pg_get_expr(con.conbin, con.conrelid) AS c7, \
+             CAST(con.confupdtype AS TEXT) AS c8, CASE WHEN con.condeferred THEN 'deferred' WHEN con.condeferrable THEN 'deferrable' END AS c9 \
              FROM pg_catalog.pg_constraint con LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
              WHERE con.conrelid = {rel} AND con.contype IN ('p', 'u', 'f', 'c')",
             attnames("con.conkey", "con.conrelid"),
             attnames("con.confkey", "con.confrelid")
         ),
-        8,
+        10,
     )? {
         let columns = split_list(c[3].as_deref());
         let kind = match text(&c, 1) {
@@ -184,13 +221,13 @@ fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
                 columns,
                 ref_table: text(&c, 4).to_string(),
                 ref_columns: split_list(c[5].as_deref()),
-                on_delete: parse_action(match text(&c, 6) {
-                    "r" => "RESTRICT",
-                    "c" => "CASCADE",
-                    "n" => "SET NULL",
-                    "d" => "SET DEFAULT",
-                    _ => "NO ACTION",
-                }),
+                on_delete: action(text(&c, 6)),
+                on_update: action(text(&c, 8)),
+                deferrable: match text(&c, 9) {
+                    "deferred" => Deferrable::InitiallyDeferred,
+                    "deferrable" => Deferrable::InitiallyImmediate,
+                    _ => Deferrable::NotDeferrable,
+                },
             },
             _ => ConstraintKind::Check {
                 expr: text(&c, 7).to_string(),
@@ -205,4 +242,15 @@ fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
         );
     }
     Ok(table)
+}
+
+/// A foreign key action from its `pg_constraint` letter.
+fn action(letter: &str) -> Action {
+    parse_action(match letter {
+        "r" => "RESTRICT",
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        _ => "NO ACTION",
+    })
 }

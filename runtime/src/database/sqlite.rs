@@ -17,6 +17,7 @@ use godwit_core::schema::{
     Table,
 };
 use godwit_core::sql_text::{self, Syntax, Token};
+use godwit_core::{Deferrable, IndexKey};
 
 use super::{parse_action, parse_type, read_tables, text, Database, Row};
 use crate::dialect::Dialect;
@@ -187,18 +188,17 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
         if origin == "pk" {
             continue;
         }
-        let cols: Vec<String> = db
-            .query(
-                &format!(
-                    "SELECT name AS c0 FROM pragma_index_info({}) ORDER BY seqno",
-                    lit(&iname)
-                ),
-                1,
-            )?
-            .iter()
-            .map(|r| text(r, 0).to_string())
-            .collect();
+        // The keys, without the row id every index ends with; an expression
+        // key has no column (cid -2).
+        let keys = db.query(
+            &format!(
+                "SELECT name AS c0, CAST(cid AS TEXT) AS c1, CAST(\"desc\" AS TEXT) AS c2 FROM pragma_index_xinfo({}) WHERE \"key\" = 1 ORDER BY seqno",
+                lit(&iname)
+            ),
+            3,
+        )?;
         if origin == "u" {
+            let cols: Vec<String> = keys.iter().map(|r| text(r, 0).to_string()).collect();
             let cname = declared_name(&declared, Clause::Unique, &cols, || {
                 unique_name(name, &cols)
             });
@@ -213,23 +213,50 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
                 ),
                 1,
             )?;
-            let predicate = sql.first().and_then(|r| index_predicate(text(r, 0)));
+            let sql = sql.first().map_or("", |r| text(r, 0));
+            let written = written_keys(sql);
+            let keys = keys
+                .iter()
+                .enumerate()
+                .map(|(n, r)| {
+                    let written = written.get(n);
+                    let descending = text(r, 2) == "1";
+                    let key = match written.filter(|_| text(r, 1) == "-2") {
+                        Some(w) => IndexKey {
+                            expression: true,
+                            ..IndexKey::column(w.target.clone())
+                        },
+                        None => IndexKey::column(text(r, 0).to_string()),
+                    };
+                    // SQLite sorts NULLs first ascending and last descending.
+                    let nulls_first = written
+                        .and_then(|w| w.nulls_first)
+                        .filter(|first| *first == descending);
+                    IndexKey {
+                        descending,
+                        nulls_first,
+                        ..key
+                    }
+                })
+                .collect();
             table.indexes.insert(
                 iname,
                 Index {
-                    columns: cols,
+                    keys,
                     unique: text(i, 1) == "1",
-                    predicate,
+                    predicate: index_predicate(sql),
+                    method: None,
+                    include: Vec::new(),
                 },
             );
         }
     }
     let fks = db.query(
         &format!(
-            "SELECT CAST(id AS TEXT) AS c0, \"table\" AS c1, \"from\" AS c2, \"to\" AS c3, on_delete AS c4 FROM pragma_foreign_key_list({}) ORDER BY id, seq",
+            "SELECT CAST(id AS TEXT) AS c0, \"table\" AS c1, \"from\" AS c2, \"to\" AS c3, on_delete AS c4, on_update AS c5 FROM pragma_foreign_key_list({}) ORDER BY id, seq",
             lit(name)
         ),
-        5,
+        6,
     )?;
     let mut grouped: Vec<ForeignKeyRows> = Vec::new();
     for f in &fks {
@@ -245,18 +272,20 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
                 vec![text(f, 2).to_string()],
                 vec![text(f, 3).to_string()],
                 text(f, 4).to_string(),
+                text(f, 5).to_string(),
             )),
         }
     }
-    for (_, ref_table, columns, ref_columns, action) in grouped {
-        let cname = declared_name(&declared, Clause::ForeignKey, &columns, || {
-            foreign_key_name(name, &columns)
-        });
+    for (_, ref_table, columns, ref_columns, delete, update) in grouped {
+        let clause = declared_clause(&declared, Clause::ForeignKey, &columns);
+        let cname = clause.map_or_else(|| foreign_key_name(name, &columns), |d| d.name.clone());
         let kind = ConstraintKind::ForeignKey {
             columns,
             ref_table,
             ref_columns,
-            on_delete: parse_action(&action),
+            on_delete: parse_action(&delete),
+            on_update: parse_action(&update),
+            deferrable: clause.map_or(Deferrable::NotDeferrable, |d| deferrable(&d.tail)),
         };
         table.constraints.insert(cname, valid(kind));
     }
@@ -281,15 +310,44 @@ fn declared_name(
     columns: &[String],
     derived: impl FnOnce() -> String,
 ) -> String {
+    declared_clause(declared, kind, columns).map_or_else(derived, |d| d.name.clone())
+}
+
+/// The clause of the table's SQL that declares its constraint of `kind`
+/// over `columns` (the primary key, which a table has once, over any).
+fn declared_clause<'d>(
+    declared: &'d [Declared],
+    kind: Clause,
+    columns: &[String],
+) -> Option<&'d Declared> {
     declared
         .iter()
         .find(|d| d.kind == kind && (kind == Clause::PrimaryKey || d.columns == columns))
-        .map_or_else(derived, |d| d.name.clone())
+}
+
+/// The deferrability a foreign key clause ends with (`DEFERRABLE
+/// INITIALLY DEFERRED` after its REFERENCES), read outside literals.
+fn deferrable(tail: &str) -> Deferrable {
+    let words: Vec<Token<'_>> = sql_text::tokens(tail, SQLITE)
+        .filter(|t| t.kind == sql_text::TokenKind::Word)
+        .collect();
+    let follows = |a: &str, b: &str| {
+        words
+            .windows(2)
+            .any(|w| w[0].is_keyword(a) && w[1].is_keyword(b))
+    };
+    let deferrable =
+        words.iter().any(|w| w.is_keyword("DEFERRABLE")) && !follows("NOT", "DEFERRABLE");
+    match (deferrable, follows("INITIALLY", "DEFERRED")) {
+        (true, true) => Deferrable::InitiallyDeferred,
+        (true, false) => Deferrable::InitiallyImmediate,
+        (false, _) => Deferrable::NotDeferrable,
+    }
 }
 
 /// A foreign key read from its pragma rows: id, referenced table, columns,
-/// referenced columns, ON DELETE.
-type ForeignKeyRows = (String, String, Vec<String>, Vec<String>, String);
+/// referenced columns, ON DELETE, ON UPDATE.
+type ForeignKeyRows = (String, String, Vec<String>, Vec<String>, String, String);
 
 #[derive(Debug, PartialEq, Eq)]
 enum Clause {
@@ -308,6 +366,9 @@ struct Declared {
     columns: Vec<String>,
     /// The text inside the first parentheses.
     body: String,
+    /// The text after them, to the end of the clause (a foreign key's
+    /// REFERENCES, actions and deferrability).
+    tail: String,
 }
 
 /// SQLite reads its own schema text: `[name]` quotes, no nested comments.
@@ -338,12 +399,33 @@ fn parse_constraint_clauses(sql: &str) -> Vec<Declared> {
             .iter()
             .find(|t| t.is_punct('(') || t.is_punct(',') || t.is_punct(')'))
             .filter(|t| t.is_punct('('));
-        let body = open.and_then(|open| {
-            let close = sql_text::closing_paren(sql, SQLITE, open.start)?;
-            read_to = close;
-            Some(&sql[open.end()..close])
-        });
-        let body = body.unwrap_or_default();
+        let close = open.and_then(|open| sql_text::closing_paren(sql, SQLITE, open.start));
+        let body = match (open, close) {
+            (Some(open), Some(close)) => {
+                read_to = close;
+                &sql[open.end()..close]
+            }
+            _ => "",
+        };
+        // What follows, to the clause's end: the first comma, or the `)`
+        // that closes the table's list, outside parentheses.
+        let tail_start = close.map_or(tokens[i + 2].end(), |c| c + 1);
+        let mut depth = 0usize;
+        let end = tokens
+            .iter()
+            .filter(|t| t.start >= tail_start)
+            .find(|t| {
+                if t.is_punct('(') {
+                    depth += 1;
+                } else if t.is_punct(')') {
+                    if depth == 0 {
+                        return true;
+                    }
+                    depth -= 1;
+                }
+                depth == 0 && t.is_punct(',')
+            })
+            .map_or(sql.len(), |t| t.start);
         out.push(Declared {
             name: name.into_owned(),
             columns: if kind == Clause::Check {
@@ -353,6 +435,7 @@ fn parse_constraint_clauses(sql: &str) -> Vec<Declared> {
             },
             kind,
             body: body.trim().to_string(),
+            tail: sql[tail_start..end].to_string(),
         });
     }
     out
@@ -428,6 +511,57 @@ fn generated_expr(sql: &str, column: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// One key as an index's SQL writes it: its column's name or its
+/// expression's text (without the parentheses godwit writes around one),
+/// and its NULLS FIRST / NULLS LAST, which no pragma tells.
+struct WrittenKey {
+    target: String,
+    nulls_first: Option<bool>,
+}
+
+/// The keys of a CREATE INDEX, in order.
+fn written_keys(sql: &str) -> Vec<WrittenKey> {
+    let Some(open) = sql_text::tokens(sql, SQLITE).find(|t| t.is_punct('(')) else {
+        return Vec::new();
+    };
+    let Some(close) = sql_text::closing_paren(sql, SQLITE, open.start) else {
+        return Vec::new();
+    };
+    sql_text::list_items(&sql[open.end()..close], SQLITE)
+        .into_iter()
+        .map(|item| {
+            let tokens: Vec<Token<'_>> = sql_text::tokens(item, SQLITE)
+                .filter(|t| !t.is_trivia())
+                .collect();
+            let mut end = tokens.len();
+            let mut nulls_first = None;
+            if end >= 2 && tokens[end - 2].is_keyword("NULLS") {
+                nulls_first = Some(tokens[end - 1].is_keyword("FIRST"));
+                end -= 2;
+            }
+            if end >= 1 && (tokens[end - 1].is_keyword("ASC") || tokens[end - 1].is_keyword("DESC"))
+            {
+                end -= 1;
+            }
+            if end >= 2 && tokens[end - 2].is_keyword("COLLATE") {
+                end -= 2;
+            }
+            let target = match end {
+                0 => "",
+                _ => &item[tokens[0].start..tokens[end - 1].end()],
+            };
+            let target = match sql_text::closing_paren(target, SQLITE, 0) {
+                Some(c) if c + 1 == target.len() => target[1..c].trim(),
+                _ => target,
+            };
+            WrittenKey {
+                target: target.to_string(),
+                nulls_first,
+            }
+        })
+        .collect()
 }
 
 /// The WHERE clause of a partial index's CREATE INDEX, if any: what follows

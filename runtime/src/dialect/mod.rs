@@ -15,6 +15,7 @@ use std::fmt::{self, Display, Formatter};
 use godwit_core::schema::Schema;
 use godwit_core::{ColumnType, DefaultValue, Op};
 
+mod index;
 mod mysql;
 mod normalise;
 mod postgres;
@@ -24,11 +25,16 @@ mod sqlite;
 mod tests;
 mod types;
 
+pub(crate) use index::create_index;
+#[cfg(feature = "cli")]
+pub(crate) use index::key_text;
 pub use normalise::{canonical_sql, normalise};
+#[cfg(feature = "cli")]
+pub(crate) use shared::deferrable;
 use shared::replay_error;
 pub(crate) use shared::{
-    add_constraint, alike, column_definition, constraint_definition, create_index, create_table,
-    drop_column, rename_column, rendered_alike, sql, Context,
+    add_constraint, alike, column_definition, constraint_definition, create_table, drop_column,
+    rename_column, rendered_alike, sql, Context,
 };
 
 /// A SQL dialect: how one family of backends spells each op.

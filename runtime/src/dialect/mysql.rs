@@ -6,7 +6,7 @@
 //! type change, a validated foreign key), so the server picks.
 
 use godwit_core::schema::{foreign_key_name, unique_name, ConstraintKind, Table};
-use godwit_core::{ColumnChange, DefaultValue, Op};
+use godwit_core::{ColumnChange, DefaultValue, Deferrable, Op};
 
 use super::{column_definition, rendered_alike, sql, Context, RenderError, Statement};
 
@@ -14,6 +14,11 @@ const INSTANT: &str = ", ALGORITHM=INSTANT";
 const INPLACE: &str = ", ALGORITHM=INPLACE, LOCK=NONE";
 
 pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    if let Some(name) = deferrable_key(cx.op) {
+        return Err(cx.unsupported(format!(
+            "MySQL and MariaDB check every foreign key at once: they have no DEFERRABLE (foreign key `{name}`); drop .deferrable() / .initially_deferred(), or keep this migration to PostgreSQL and SQLite"
+        )));
+    }
     Ok(match cx.op {
         Op::AddColumn { table, column } => {
             let (t, state) = cx.column_after(table, &column.name)?;
@@ -48,15 +53,9 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                     cx.q(&column.name)
                 )));
             }
-            if let Some(r) = &column.references {
-                out.push(sql(format!(
-                    "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-                    cx.q(table),
-                    cx.q(&foreign_key_name(table, &cols)),
-                    cx.q(&column.name),
-                    cx.q(&r.table),
-                    cx.q(&r.column)
-                )));
+            if column.references.is_some() {
+                let name = foreign_key_name(table, &cols);
+                out.push(sql(super::add_constraint(cx, table, &name)?));
             }
             out
         }
@@ -118,25 +117,12 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 _ => Vec::new(),
             }
         }
-        Op::CreateIndex {
-            name,
-            table,
-            columns,
-            unique,
-            predicate,
-            ..
-        } => {
-            if predicate.is_some() {
-                return Err(cx.unsupported(
-                    "MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite",
-                ));
-            }
+        Op::CreateIndex { name, table, .. } => {
+            let index = cx.index_after(table, name)?;
             vec![sql(format!(
-                "ALTER TABLE {} ADD {}INDEX {} ({}){INPLACE}",
+                "ALTER TABLE {} {}{INPLACE}",
                 cx.q(table),
-                if *unique { "UNIQUE " } else { "" },
-                cx.q(name),
-                cx.dialect.quote_list(columns)
+                super::index::add_index(cx.dialect, name, index)
             ))]
         }
         Op::DropIndex { name, table, .. } => {
@@ -151,8 +137,9 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                     let ConstraintKind::ForeignKey { columns, .. } = &c.kind else {
                         continue;
                     };
-                    let leads = index.columns.len() >= columns.len()
-                        && index.columns[..columns.len()] == columns[..];
+                    let leading = index.leading_columns();
+                    let leads = leading.len() >= columns.len()
+                        && leading.iter().zip(columns).all(|(a, b)| a == b);
                     if leads && !after.has_index_leading_with(columns) {
                         replacements.push_str(&format!(
                             ", ADD INDEX {} ({})",
@@ -167,6 +154,41 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 cx.q(table),
                 cx.q(name)
             ))]
+        }
+        Op::CreateUniqueConstraint {
+            name,
+            table,
+            using_index,
+            ..
+        } => match using_index {
+            // A unique constraint is a unique index to MySQL: the index
+            // becomes the constraint by taking its name.
+            Some(index) if index == name => Vec::new(),
+            Some(index) => vec![sql(format!(
+                "ALTER TABLE {} RENAME INDEX {} TO {}{INPLACE}",
+                cx.q(table),
+                cx.q(index),
+                cx.q(name)
+            ))],
+            None => vec![sql(format!(
+                "{}{INPLACE}",
+                super::add_constraint(cx, table, name)?
+            ))],
+        },
+        Op::CreatePrimaryKey {
+            table,
+            columns,
+            using_index,
+            ..
+        } => {
+            // MySQL names every primary key PRIMARY, and builds its own: the
+            // unique index it replaces goes in the same statement.
+            let mut alter = format!("ALTER TABLE {} ", cx.q(table));
+            if let Some(index) = using_index {
+                alter.push_str(&format!("DROP INDEX {}, ", cx.q(index)));
+            }
+            let columns = cx.dialect.quote_list(columns);
+            vec![sql(format!("{alter}ADD PRIMARY KEY ({columns})"))]
         }
         Op::CreateForeignKey {
             name,
@@ -300,7 +322,7 @@ fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Ve
         }
     }
     for (name, i) in &t.indexes {
-        if uses(&i.columns) {
+        if i.uses_column(column) {
             out.push(sql(format!(
                 "ALTER TABLE {} DROP INDEX {}{INPLACE}",
                 q(table),
@@ -315,4 +337,30 @@ fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Ve
         }
     }
     out
+}
+
+/// The name of a DEFERRABLE foreign key `op` declares, if any.
+fn deferrable_key(op: &Op) -> Option<String> {
+    let deferrable = |d: &Deferrable| *d != Deferrable::NotDeferrable;
+    match op {
+        Op::CreateForeignKey {
+            name,
+            deferrable: d,
+            ..
+        } if deferrable(d) => Some(name.to_string()),
+        Op::CreateTable {
+            name: table,
+            columns,
+            ..
+        } => columns
+            .iter()
+            .find(|c| c.references.is_some() && deferrable(&c.deferrable))
+            .map(|c| foreign_key_name(table, &[c.name.to_string()])),
+        Op::AddColumn { table, column }
+            if column.references.is_some() && deferrable(&column.deferrable) =>
+        {
+            Some(foreign_key_name(table, &[column.name.to_string()]))
+        }
+        _ => None,
+    }
 }

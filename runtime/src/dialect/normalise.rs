@@ -11,7 +11,7 @@ use std::iter::Peekable;
 
 use godwit_core::schema::{primary_key_name, ConstraintKind, Index, Schema};
 use godwit_core::sql_text::{self, Syntax, Token, TokenKind};
-use godwit_core::{Action, ColumnType, DefaultValue};
+use godwit_core::{Action, ColumnType, DefaultValue, IndexMethod};
 
 use super::Dialect;
 
@@ -185,11 +185,87 @@ fn mysql_enum(ty: &ColumnType, enums: &BTreeMap<String, Vec<String>>) -> ColumnT
     }
 }
 
+/// An index in the form in which the model and the catalog compare equal:
+/// no method where the backend's default is meant (MySQL keeps InnoDB's
+/// b-tree for HASH too), no NULLS order where it is the key's default
+/// (NULLs sort last ascending on PostgreSQL, first on MySQL and SQLite), no
+/// operator class where it is the column type's default on PostgreSQL (and
+/// only its own name, in lower case, where it is not), expressions and the
+/// predicate in [`canonical_sql`] form.
+fn index(i: &mut Index, types: &[(String, ColumnType)], dialect: Dialect) {
+    let default_method = match dialect {
+        Dialect::Mysql => matches!(i.method, Some(IndexMethod::Btree | IndexMethod::Hash)),
+        Dialect::Postgres | Dialect::Sqlite => i.method == Some(IndexMethod::Btree),
+    };
+    if default_method {
+        i.method = None;
+    }
+    let method = i.method;
+    for k in &mut i.keys {
+        let nulls_last_ascending = dialect == Dialect::Postgres;
+        if k.nulls_first == Some(k.descending == nulls_last_ascending) {
+            k.nulls_first = None;
+        }
+        if k.expression {
+            k.target = canonical(&k.target, syntax(dialect)).into();
+        }
+        let ty = types
+            .iter()
+            .find(|(n, _)| !k.expression && *n == *k.target)
+            .map(|(_, ty)| ty);
+        k.opclass = k.opclass.take().and_then(|o| {
+            let own = o.rsplit('.').next().unwrap_or(&o).to_ascii_lowercase();
+            let default = ty.and_then(|ty| default_opclass(ty, method));
+            (default.as_deref() != Some(own.as_str())).then(|| own.into())
+        });
+    }
+    i.predicate = i
+        .predicate
+        .as_deref()
+        .map(|p| canonical(p, syntax(dialect)));
+}
+
+/// PostgreSQL's default operator class for a column of `ty` in an index of
+/// `method` (b-tree unless said), as `pg_opclass` has it.
+fn default_opclass(ty: &ColumnType, method: Option<IndexMethod>) -> Option<String> {
+    use ColumnType::*;
+    let base = match ty {
+        SmallInt => "int2",
+        Integer => "int4",
+        BigInt => "int8",
+        Boolean => "bool",
+        Text | Varchar(_) | VarcharUnbounded => "text",
+        Char(_) => "bpchar",
+        Real => "float4",
+        Double => "float8",
+        Numeric(..) => "numeric",
+        Date => "date",
+        Time => "time",
+        Timestamp => "timestamp",
+        TimestampTz => "timestamptz",
+        Binary => "bytea",
+        Uuid => "uuid",
+        Json => "jsonb",
+        Array(_) => "array",
+        _ => return None,
+    };
+    match method.unwrap_or(IndexMethod::Btree) {
+        IndexMethod::Btree | IndexMethod::Hash => Some(format!("{base}_ops")),
+        IndexMethod::Gin if matches!(ty, Json | Array(_)) => Some(format!("{base}_ops")),
+        IndexMethod::Brin if !matches!(ty, Boolean | Json | Array(_)) => {
+            Some(format!("{base}_minmax_ops"))
+        }
+        IndexMethod::Spgist if base == "text" => Some("text_ops".into()),
+        _ => None,
+    }
+}
+
 /// A schema in the form in which the model and the introspected database
 /// compare equal on `dialect`. Applied to both sides:
 ///
-/// - every backend: defaults, check expressions and index predicates in
-///   [`canonical_sql`] form;
+/// - every backend: defaults, check expressions, index expressions and
+///   predicates in [`canonical_sql`] form; the index method, NULLS order
+///   and operator class a backend takes by default left unsaid (`index`);
 /// - SQLite: an AUTOINCREMENT key is `BigInt` (SQLite's rowid is 64-bit,
 ///   whatever the declared type); every constraint counts as validated (SQLite
 ///   has no NOT VALID: a rebuild checks every row);
@@ -236,11 +312,13 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
             }
         }
         table.deprecated = false;
+        let types: Vec<(String, ColumnType)> = table
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.ty.clone()))
+            .collect();
         for i in table.indexes.values_mut() {
-            i.predicate = i
-                .predicate
-                .as_deref()
-                .map(|p| canonical(p, syntax(dialect)));
+            index(i, &types, dialect);
         }
         let mut moved = Vec::new();
         for (name, c) in table.constraints.iter_mut() {
@@ -249,10 +327,16 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
             }
             match &mut c.kind {
                 ConstraintKind::Check { expr } => *expr = canonical(expr, syntax(dialect)),
-                ConstraintKind::ForeignKey { on_delete, .. }
-                    if dialect == Dialect::Mysql && *on_delete == Action::Restrict =>
-                {
-                    *on_delete = Action::NoAction
+                ConstraintKind::ForeignKey {
+                    on_delete,
+                    on_update,
+                    ..
+                } if dialect == Dialect::Mysql => {
+                    for action in [on_delete, on_update] {
+                        if *action == Action::Restrict {
+                            *action = Action::NoAction;
+                        }
+                    }
                 }
                 ConstraintKind::Unique { columns } if dialect == Dialect::Mysql => {
                     moved.push((name.clone(), columns.clone()))
@@ -276,14 +360,7 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
         }
         for (name, columns) in moved {
             table.constraints.remove(&name);
-            table.indexes.insert(
-                name,
-                Index {
-                    columns,
-                    unique: true,
-                    predicate: None,
-                },
-            );
+            table.indexes.insert(name, Index::on_columns(columns, true));
         }
     }
     s

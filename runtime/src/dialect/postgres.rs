@@ -111,6 +111,18 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             if *concurrently { "CONCURRENTLY " } else { "" },
             cx.q(name)
         ))],
+        Op::CreateUniqueConstraint {
+            name,
+            table,
+            using_index,
+            ..
+        }
+        | Op::CreatePrimaryKey {
+            name,
+            table,
+            using_index,
+            ..
+        } => vec![sql(add_key(cx, table, name, using_index.as_deref())?)],
         Op::CreateForeignKey {
             name,
             table,
@@ -143,6 +155,31 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             cx.q(name)
         ))],
         rendered_alike!() => super::alike(cx)?,
+    })
+}
+
+/// `ADD CONSTRAINT .. UNIQUE` or `.. PRIMARY KEY`: built over its columns,
+/// or made of an existing unique index, which PostgreSQL renames to the
+/// constraint's name (and, for a primary key, whose columns it makes NOT
+/// NULL).
+fn add_key(
+    cx: &Context<'_>,
+    table: &str,
+    name: &str,
+    using_index: Option<&str>,
+) -> Result<String, RenderError> {
+    let kind = match cx.op {
+        Op::CreatePrimaryKey { .. } => "PRIMARY KEY",
+        _ => "UNIQUE",
+    };
+    Ok(match using_index {
+        Some(index) => format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {kind} USING INDEX {}",
+            cx.q(table),
+            cx.q(name),
+            cx.q(index)
+        ),
+        None => super::add_constraint(cx, table, name)?,
     })
 }
 

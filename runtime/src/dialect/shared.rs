@@ -156,9 +156,13 @@ impl Context<'_> {
         Ok((t, self.in_model(t.column(column), "column")?))
     }
 
-    /// An index of a table after the op.
+    /// An index of a table after the op, if the backend can build it.
     pub fn index_after(&self, table: &str, name: &str) -> Result<&Index, RenderError> {
-        self.in_model(self.table_after(table)?.indexes.get(name), "index")
+        let index = self.in_model(self.table_after(table)?.indexes.get(name), "index")?;
+        match super::index::unsupported(self.dialect, index) {
+            Some(reason) => Err(self.unsupported(reason)),
+            None => Ok(index),
+        }
     }
 
     /// A constraint of a table before the op.
@@ -230,15 +234,27 @@ pub(crate) fn sql(s: impl Into<String>) -> Statement {
     Statement::Sql(s.into())
 }
 
-/// The SQL of an ON DELETE action, or nothing for the default.
-pub(crate) fn on_delete(action: godwit_core::Action) -> &'static str {
+/// The SQL of an `ON DELETE` or `ON UPDATE` (`event`) action, or nothing
+/// for the default.
+fn referential_action(event: &str, action: godwit_core::Action) -> String {
     use godwit_core::Action::*;
-    match action {
-        NoAction => "",
-        Restrict => " ON DELETE RESTRICT",
-        Cascade => " ON DELETE CASCADE",
-        SetNull => " ON DELETE SET NULL",
-        SetDefault => " ON DELETE SET DEFAULT",
+    let action = match action {
+        NoAction => return String::new(),
+        Restrict => "RESTRICT",
+        Cascade => "CASCADE",
+        SetNull => "SET NULL",
+        SetDefault => "SET DEFAULT",
+    };
+    format!(" ON {event} {action}")
+}
+
+/// The SQL of a foreign key's deferrability, or nothing for the default.
+pub(crate) fn deferrable(d: godwit_core::Deferrable) -> &'static str {
+    use godwit_core::Deferrable::*;
+    match d {
+        NotDeferrable => "",
+        InitiallyImmediate => " DEFERRABLE",
+        InitiallyDeferred => " DEFERRABLE INITIALLY DEFERRED",
     }
 }
 
@@ -337,13 +353,17 @@ pub(crate) fn constraint_definition(
             columns,
             ref_table,
             ref_columns,
-            on_delete: action,
+            on_delete,
+            on_update,
+            deferrable: deferral,
         } => format!(
-            "FOREIGN KEY ({}) REFERENCES {} ({}){}",
+            "FOREIGN KEY ({}) REFERENCES {} ({}){}{}{}",
             dialect.quote_list(columns),
             q(ref_table),
             dialect.quote_list(ref_columns),
-            on_delete(*action)
+            referential_action("DELETE", *on_delete),
+            referential_action("UPDATE", *on_update),
+            deferrable(*deferral)
         ),
         ConstraintKind::Check { expr } => format!("CHECK ({expr})"),
     };
@@ -387,27 +407,4 @@ pub(crate) fn create_table(cx: &Context<'_>, name: &str, t: &Table) -> String {
         dialect.quote(name),
         parts.join(",\n")
     )
-}
-
-/// CREATE INDEX for an index of the model (without CONCURRENTLY).
-pub(crate) fn create_index(
-    dialect: Dialect,
-    name: &str,
-    table: &str,
-    index: &Index,
-    concurrently: bool,
-) -> String {
-    let mut out = format!(
-        "CREATE {}INDEX {}{} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        if concurrently { "CONCURRENTLY " } else { "" },
-        dialect.quote(name),
-        dialect.quote(table),
-        dialect.quote_list(&index.columns)
-    );
-    if let Some(p) = &index.predicate {
-        out.push_str(" WHERE ");
-        out.push_str(p);
-    }
-    out
 }

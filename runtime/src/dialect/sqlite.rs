@@ -31,10 +31,8 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         }
         Op::DropColumn { table, column } => {
             let t = cx.table_before(table)?;
-            let used = t.indexes.values().any(|i| {
-                i.columns.iter().any(|c| c == &**column)
-                    || i.predicate.as_deref().is_some_and(|p| p.contains(&**column))
-            }) || !t.constraints.is_empty()
+            let used = t.indexes.values().any(|i| i.uses_column(column))
+                || !t.constraints.is_empty()
                 && t.constraints.values().any(|c| {
                     c.kind.columns().iter().any(|c| c == &**column)
                         || matches!(&c.kind, godwit_core::schema::ConstraintKind::Check { expr } if expr.contains(&**column))
@@ -49,6 +47,8 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             vec![super::rename_column(cx, table, from, to, "")]
         }
         Op::AlterColumn { table, .. }
+        | Op::CreateUniqueConstraint { table, .. }
+        | Op::CreatePrimaryKey { table, .. }
         | Op::CreateForeignKey { table, .. }
         | Op::CreateCheckConstraint { table, .. }
         | Op::DropConstraint { table, .. } => rebuild(cx, table)?,

@@ -172,6 +172,89 @@ snapshot!(create_index_unique_concurrently, |op| op
 snapshot!(create_index_partial, |op| op
     .create_index("idx_users_active_bio", "users", ["bio"])
     .where_("karma > 0"));
+snapshot!(create_index_descending, |op| op.create_index(
+    "idx_users_karma_username",
+    "users",
+    [key("karma").desc(), key("username")]
+));
+snapshot!(create_index_expression, |op| op
+    .create_index(
+        "idx_users_lower_email",
+        "users",
+        [expr("lower(email)"), key("karma").desc().nulls_last()]
+    )
+    .unique());
+snapshot!(create_index_method_opclass_include, |op| op
+    .create_index(
+        "idx_users_username_pattern",
+        "users",
+        [key("username").opclass("varchar_pattern_ops")]
+    )
+    .using("btree")
+    .include(["karma"]));
+snapshot!(create_index_gin, |op| op
+    .create_index(
+        "idx_users_bio_search",
+        "users",
+        [expr("to_tsvector('simple', bio)")]
+    )
+    .using("gin"));
+snapshot!(create_index_hash, |op| op
+    .create_index("idx_users_email_hash", "users", ["email"])
+    .using("hash"));
+snapshot!(create_unique_constraint, |op| op.create_unique_constraint(
+    "users_username_key",
+    "users",
+    ["username"]
+));
+snapshot!(create_unique_constraint_using_index, |op| {
+    op.create_index("idx_users_username", "users", ["username"])
+        .unique()
+        .concurrently();
+    op.create_unique_constraint("users_username_key", "users", ["username"])
+        .using_index("idx_users_username")
+});
+snapshot!(replace_primary_key, |op| {
+    op.create_index("posts_new_pkey", "posts", ["author_id", "id"])
+        .unique()
+        .concurrently();
+    op.drop_constraint("posts_pkey", "posts");
+    op.create_primary_key("posts_pkey", "posts", ["author_id", "id"])
+        .using_index("posts_new_pkey")
+});
+snapshot!(create_primary_key, |op| {
+    op.drop_constraint("posts_pkey", "posts");
+    op.create_primary_key("posts_title_pkey", "posts", ["title"])
+});
+snapshot!(create_table_named_keys, |op| op
+    .create_table(
+        "memberships",
+        [
+            column("user_id", BigInt)
+                .not_null()
+                .references("users", "id")
+                .on_delete(Action::Cascade)
+                .on_update(Action::Restrict),
+            column("post_id", BigInt)
+                .not_null()
+                .references("posts", "id"),
+            column("role", Varchar(20)),
+        ],
+    )
+    .primary_key_named("memberships_key", ["post_id", "user_id"])
+    .unique_named("memberships_one_role", ["user_id", "role"]));
+snapshot!(create_foreign_key_deferrable, |op| op
+    .create_foreign_key("posts_author_fk", "posts", ["author_id"], "users", ["id"])
+    .on_update(Action::Cascade)
+    .initially_deferred()
+    .not_valid());
+snapshot!(add_column_references_with_actions, |op| op.add_column(
+    "posts",
+    column("editor_id", BigInt)
+        .references("users", "id")
+        .on_delete(Action::SetNull)
+        .on_update(Action::Cascade)
+));
 snapshot!(drop_index, |op| op.drop_index("idx_posts_title", "posts"));
 snapshot!(drop_index_a_foreign_key_needs, |op| {
     op.create_index("idx_posts_author_id", "posts", ["author_id"]);
