@@ -13,6 +13,7 @@ use crate::model::{CheckConstraint, Column, ColumnChange, Op, PrimaryKey, Str, U
 use crate::sql_text::{self, Syntax};
 
 mod keys;
+mod unknown;
 
 /// Why an op cannot be applied to the schema as it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -639,87 +640,6 @@ fn unknown_column(table: &str, column: &str) -> ReplayError {
         Rule::UnknownColumn,
         format!("column `{table}.{column}` does not exist at this point of the history"),
     )
-}
-
-/// What holds a name that an op looked for elsewhere.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Holder {
-    Index,
-    Constraint,
-}
-
-impl Schema {
-    /// The table (`table` itself first) with an index or a constraint of
-    /// this name, and which of the two it is.
-    fn holder(&self, table: &str, name: &str) -> Option<(&str, Holder)> {
-        let own = self.tables.get_key_value(table);
-        let others = self.tables.iter().filter(|(t, _)| *t != table);
-        own.into_iter().chain(others).find_map(|(t, tb)| {
-            if tb.indexes.contains_key(name) {
-                Some((t.as_str(), Holder::Index))
-            } else if tb.constraints.contains_key(name) {
-                Some((t.as_str(), Holder::Constraint))
-            } else {
-                None
-            }
-        })
-    }
-
-    /// `unknown-constraint`, saying where the name is when it is an index's
-    /// or another table's constraint.
-    fn unknown_constraint(&self, op: &Op, table: &str, name: &str) -> ReplayError {
-        let mut e = ReplayError::new(
-            Rule::UnknownConstraint,
-            format!(
-                "constraint `{name}` does not exist on table `{table}` at this point of the history"
-            ),
-        );
-        let validate = matches!(op, Op::ValidateConstraint { .. });
-        match self.holder(table, name) {
-            Some((t, Holder::Index)) => {
-                e.message += &format!("; `{name}` is an index of `{t}`");
-                e.advice = Some(if validate {
-                    "remove this op: an index is ready once its create_index has run; only a constraint added with .not_valid() is validated".into()
-                } else {
-                    format!("drop an index with op.drop_index(\"{name}\", \"{t}\")").into()
-                });
-            }
-            Some((t, Holder::Constraint)) => {
-                e.message += &format!("; `{name}` is a constraint of `{t}`");
-                e.advice =
-                    Some(format!("name its table: op.{}(\"{name}\", \"{t}\")", op.method()).into());
-            }
-            None => {}
-        }
-        e
-    }
-
-    /// `unknown-index`, saying where the name is when it is a constraint's
-    /// or another table's index.
-    fn unknown_index(&self, table: &str, name: &str) -> ReplayError {
-        let mut e = ReplayError::new(
-            Rule::UnknownIndex,
-            format!(
-                "index `{name}` does not exist on table `{table}` at this point of the history"
-            ),
-        );
-        match self.holder(table, name) {
-            Some((t, Holder::Constraint)) => {
-                e.message += &format!("; `{name}` is a constraint of `{t}`");
-                e.advice = Some(
-                    format!("drop a constraint with op.drop_constraint(\"{name}\", \"{t}\")")
-                        .into(),
-                );
-            }
-            Some((t, Holder::Index)) => {
-                e.message += &format!("; `{name}` is an index of `{t}`");
-                e.advice =
-                    Some(format!("name its table: op.drop_index(\"{name}\", \"{t}\")").into());
-            }
-            None => {}
-        }
-        e
-    }
 }
 
 /// A table or index name no backend lets godwit create (`invalid-identifier`).
