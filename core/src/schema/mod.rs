@@ -39,10 +39,11 @@ pub struct Schema {
     pub tables: BTreeMap<String, Arc<Table>>,
     /// Enum types by name: their values, in order.
     pub enums: BTreeMap<String, Vec<String>>,
-    /// Tables that raw SQL changed in a way the model does not follow (an
-    /// `ALTER TABLE` or `CREATE INDEX` it reads as opaque): a column, index
-    /// or constraint the model lacks there may exist, so naming one is not
-    /// an error (the statement was already reported as `opaque-sql`).
+    /// Tables that raw SQL created or changed in a way the model does not
+    /// follow (a `CREATE TABLE`, `CREATE VIEW`, `ALTER TABLE` or `CREATE
+    /// INDEX` it reads as opaque): the table, or a column, index or
+    /// constraint of it, may exist where the model lacks it, so naming one is
+    /// not an error (the statement was already reported as `opaque-sql`).
     /// The count of such statements by table, so that a migration's own can
     /// be told apart. Not part of the schema's equality.
     pub unfollowed: BTreeMap<String, u32>,

@@ -357,7 +357,10 @@ impl Schema {
             Err(e)
                 if matches!(
                     e.rule,
-                    Rule::UnknownColumn | Rule::UnknownIndex | Rule::UnknownConstraint
+                    Rule::UnknownTable
+                        | Rule::UnknownColumn
+                        | Rule::UnknownIndex
+                        | Rule::UnknownConstraint
                 ) && table_of(op).is_some_and(|t| self.unfollowed.contains_key(t)) =>
             {
                 Ok(())
@@ -669,17 +672,23 @@ fn table_of(op: &Op) -> Option<&str> {
         | Op::ValidateConstraint { table, .. }
         | Op::DropConstraint { table, .. }
         | Op::Backfill { table, .. } => Some(table),
+        Op::DropTable { name } | Op::DeprecateTable { name } => Some(name),
+        Op::RenameTable { from, .. } => Some(from),
         _ => None,
     }
 }
 
-/// The table a statement godwit does not follow changes: that of an
-/// `ALTER TABLE` or a `CREATE INDEX`.
+/// The table a statement godwit does not follow changes or creates: that
+/// of an `ALTER TABLE`, a `CREATE INDEX`, a `CREATE TABLE` or `CREATE VIEW`.
 fn altered_table(ast: &sqlparser::ast::Statement) -> Option<String> {
     use sqlparser::ast::Statement as Ast;
     match ast {
         Ast::AlterTable(a) => crate::translate::table_name(&a.name),
         Ast::CreateIndex(c) => crate::translate::table_name(&c.table_name),
+        // A table it could not read, or a view the model does not track:
+        // later ops may name it.
+        Ast::CreateTable(c) => crate::translate::table_name(&c.name),
+        Ast::CreateView(v) => crate::translate::table_name(&v.name),
         _ => None,
     }
 }
