@@ -594,6 +594,39 @@ pub enum Op {
 pub const DEFAULT_BATCH_SIZE: u32 = 1000;
 
 impl Op {
+    /// The one table the op creates, changes or drops: for a rename its old
+    /// name, for a foreign key the referencing table; `None` for an op on
+    /// types, on no table or on what raw SQL says.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Op::CreateTable { name, .. }
+            | Op::DropTable { name }
+            | Op::DeprecateTable { name }
+            | Op::RenameTable { from: name, .. } => Some(name),
+            Op::AddColumn { table, .. }
+            | Op::DropColumn { table, .. }
+            | Op::RenameColumn { table, .. }
+            | Op::AlterColumn { table, .. }
+            | Op::DeprecateColumn { table, .. }
+            | Op::CreateIndex { table, .. }
+            | Op::DropIndex { table, .. }
+            | Op::CreateUniqueConstraint { table, .. }
+            | Op::CreatePrimaryKey { table, .. }
+            | Op::CreateForeignKey { table, .. }
+            | Op::CreateCheckConstraint { table, .. }
+            | Op::ValidateConstraint { table, .. }
+            | Op::DropConstraint { table, .. }
+            | Op::Backfill { table, .. } => Some(table),
+            Op::CreateEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RenameEnumValue { .. }
+            | Op::DropEnumValue { .. }
+            | Op::DropEnum { .. }
+            | Op::Execute { .. }
+            | Op::SafetyAssured { .. } => None,
+        }
+    }
+
     /// Whether this op (or one inside it) must run outside a transaction.
     pub fn is_concurrent(&self) -> bool {
         match self {

@@ -62,20 +62,6 @@ fn resolve<'s>(schema: &'s Schema, name: &Name) -> Option<&'s str> {
 fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)> {
     let one = |t: &str| vec![(t.to_string(), step.op.method().to_string())];
     match step.op {
-        Op::CreateTable { name: table, .. }
-        | Op::DropTable { name: table }
-        | Op::AddColumn { table, .. }
-        | Op::DropColumn { table, .. }
-        | Op::RenameColumn { table, .. }
-        | Op::AlterColumn { table, .. }
-        | Op::DeprecateColumn { table, .. }
-        | Op::CreateIndex { table, .. }
-        | Op::DropIndex { table, .. }
-        | Op::CreateUniqueConstraint { table, .. }
-        | Op::CreatePrimaryKey { table, .. }
-        | Op::CreateCheckConstraint { table, .. }
-        | Op::ValidateConstraint { table, .. }
-        | Op::DropConstraint { table, .. } => one(table),
         Op::RenameTable { from, to } => [one(from), one(to)].concat(),
         // The referenced table is locked too (SHARE ROW EXCLUSIVE).
         Op::CreateForeignKey {
@@ -116,13 +102,9 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
             .enum_columns(name)
             .map(|(t, _)| (t.to_string(), step.op.method().to_string()))
             .collect(),
-        Op::DeprecateTable { .. }
-        | Op::Backfill { .. }
-        | Op::SafetyAssured { .. }
-        | Op::CreateEnum { .. }
-        | Op::AddEnumValue { .. }
-        | Op::RenameEnumValue { .. }
-        | Op::DropEnum { .. } => Vec::new(),
+        // Marks and data changes are not DDL.
+        Op::DeprecateTable { .. } | Op::Backfill { .. } => Vec::new(),
+        op => op.table().map(one).unwrap_or_default(),
     }
 }
 

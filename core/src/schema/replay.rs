@@ -361,7 +361,7 @@ impl Schema {
                         | Rule::UnknownColumn
                         | Rule::UnknownIndex
                         | Rule::UnknownConstraint
-                ) && table_of(op).is_some_and(|t| self.unfollowed.contains_key(t)) =>
+                ) && op.table().is_some_and(|t| self.unfollowed.contains_key(t)) =>
             {
                 Ok(())
             }
@@ -653,28 +653,6 @@ fn reserved(name: &str) -> Result<(), ReplayError> {
             ..ReplayError::new(Rule::InvalidIdentifier, why)
         }),
         None => Ok(()),
-    }
-}
-
-/// The table an op changes, for ops on a table's columns, indexes and
-/// constraints.
-fn table_of(op: &Op) -> Option<&str> {
-    match op {
-        Op::AddColumn { table, .. }
-        | Op::DropColumn { table, .. }
-        | Op::RenameColumn { table, .. }
-        | Op::AlterColumn { table, .. }
-        | Op::DeprecateColumn { table, .. }
-        | Op::CreateIndex { table, .. }
-        | Op::DropIndex { table, .. }
-        | Op::CreateForeignKey { table, .. }
-        | Op::CreateCheckConstraint { table, .. }
-        | Op::ValidateConstraint { table, .. }
-        | Op::DropConstraint { table, .. }
-        | Op::Backfill { table, .. } => Some(table),
-        Op::DropTable { name } | Op::DeprecateTable { name } => Some(name),
-        Op::RenameTable { from, .. } => Some(from),
-        _ => None,
     }
 }
 

@@ -4,17 +4,17 @@ use std::borrow::Cow;
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ForeignKeyConstraint,
-    GeneratedAs, GeneratedExpressionMode, Ident, IndexColumn, ObjectName, ObjectNamePart,
-    ObjectType, ReferentialAction, RenameTableNameKind, Statement as Ast, TableConstraint,
+    GeneratedAs, GeneratedExpressionMode, Ident, ObjectName, ObjectNamePart, ObjectType,
+    ReferentialAction, RenameTableNameKind, Statement as Ast, TableConstraint,
 };
 
-use super::{expr, types, user_types, Meaning};
-use crate::model::IndexKey;
+use super::{expr, keys, types, user_types, Meaning};
 use crate::model::{
-    Action, CheckConstraint, Column, ColumnChange, ColumnType, Op, Reference, Str, UniqueConstraint,
+    Action, CheckConstraint, Column, ColumnChange, ColumnType, Op, PrimaryKey, Reference, Str,
+    UniqueConstraint,
 };
 use crate::schema::{foreign_key_name, primary_key_name, unique_name, Schema};
-use crate::sql_text::Syntax;
+use crate::sql_text::{self, Syntax, TokenKind};
 
 /// A statement's translation, or why there is none.
 type Translated = Result<Vec<Op>, String>;
@@ -106,7 +106,14 @@ fn action(a: &Option<ReferentialAction>) -> Result<Action, String> {
 
 /// A column's definition, with the constraints it declares inline (those
 /// the `Column` model holds; any other is refused).
-fn column(def: &ColumnDef, table: &str, syntax: Syntax, schema: &Schema) -> Result<Column, String> {
+fn column(
+    def: &ColumnDef,
+    table: &str,
+    syntax: Syntax,
+    schema: &Schema,
+    own_key: &[Str],
+    checks: &mut Vec<CheckConstraint>,
+) -> Result<Column, String> {
     let name = ident_name(&def.name);
     let spelled = spelled_type(&def.data_type);
     let lower = spelled.to_ascii_lowercase();
@@ -147,7 +154,7 @@ fn column(def: &ColumnDef, table: &str, syntax: Syntax, schema: &Schema) -> Resu
                 }
                 column.unique = true;
             }
-            ColumnOption::ForeignKey(fk) => column.references = Some(reference(fk, table, &name)?),
+            ColumnOption::ForeignKey(fk) => reference(fk, table, &mut column, schema, own_key)?,
             // `GENERATED .. AS IDENTITY`: what `.autoincrement()` renders
             // on PostgreSQL.
             ColumnOption::Generated {
@@ -177,9 +184,16 @@ fn column(def: &ColumnDef, table: &str, syntax: Syntax, schema: &Schema) -> Resu
                 column.autoincrement = true;
                 column.nullable = false;
             }
-            ColumnOption::Check(_) => {
-                return Err(format!("the inline check of column `{table}.{name}`"))
-            }
+            // PostgreSQL names an inline check `<table>_<column>_check`.
+            ColumnOption::Check(ch) => checks.push(CheckConstraint {
+                name: option
+                    .name
+                    .as_ref()
+                    .or(ch.name.as_ref())
+                    .map_or_else(|| format!("{table}_{name}_check"), ident_name)
+                    .into(),
+                expr: ch.expr.to_string().into(),
+            }),
             ColumnOption::Collation(_) => {
                 return Err(format!("the collation of column `{table}.{name}`"))
             }
@@ -200,38 +214,36 @@ fn spelled_type(ty: &sqlparser::ast::DataType) -> String {
     }
 }
 
-/// An inline `REFERENCES t (c)`, as the `Column` model holds one: one
-/// column, the default name, `NO ACTION`.
-fn reference(fk: &ForeignKeyConstraint, table: &str, column: &str) -> Result<Reference, String> {
-    let what = || format!("the foreign key of `{table}.{column}`");
-    let target = last(&fk.foreign_table).ok_or_else(what)?;
-    let [referred] = &fk.referred_columns[..] else {
-        // `REFERENCES t` alone references its primary key, which the
-        // model would have to look up; say so rather than guess.
-        return Err(what());
+/// An inline `REFERENCES t [(c)]`, with its actions and deferrability put
+/// on `column` (the `Column` model holds them there): one column, the
+/// default name.
+fn reference(
+    fk: &ForeignKeyConstraint,
+    table: &str,
+    column: &mut Column,
+    schema: &Schema,
+    own_key: &[Str],
+) -> Result<(), String> {
+    let what = format!("the foreign key of `{table}.{}`", column.name);
+    let target = last(&fk.foreign_table).ok_or_else(|| what.clone())?;
+    let referred = keys::referenced_columns(
+        &fk.referred_columns,
+        &fk.foreign_table,
+        schema,
+        Some((table, own_key)),
+        &what,
+    )?;
+    let [referred] = &referred[..] else {
+        return Err(format!("{what}, over several columns"));
     };
-    if fk.on_delete.is_some() || fk.on_update.is_some() || fk.characteristics.is_some() {
-        return Err(what());
-    }
-    Ok(Reference {
+    column.on_delete = action(&fk.on_delete)?;
+    column.on_update = action(&fk.on_update)?;
+    column.deferrable = keys::deferrable(fk.characteristics.as_ref(), &what)?;
+    column.references = Some(Reference {
         table: target.into(),
-        column: ident_name(referred).into(),
-    })
-}
-
-fn plain_columns(columns: &[IndexColumn]) -> Option<Vec<Str>> {
-    columns
-        .iter()
-        .map(|c| {
-            let plain = c.operator_class.is_none()
-                && c.column.options.sort.is_none()
-                && c.column.options.nulls_first.is_none();
-            match (&c.column.expr, plain) {
-                (sqlparser::ast::Expr::Identifier(i), true) => Some(Cow::Owned(ident_name(i))),
-                _ => None,
-            }
-        })
-        .collect()
+        column: referred.clone(),
+    });
+    Ok(())
 }
 
 fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema) -> Translated {
@@ -242,21 +254,43 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
     if c.query.is_some() || c.like.is_some() || c.temporary {
         return Err(format!("CREATE TABLE `{name}` .. AS / LIKE / TEMPORARY"));
     }
+    let own_key = declared_key(c);
+    let mut checks = Vec::new();
     let mut columns = c
         .columns
         .iter()
-        .map(|d| column(d, &name, syntax, schema))
+        .map(|d| column(d, &name, syntax, schema, &own_key, &mut checks))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut primary_key = None;
     let mut uniques = Vec::new();
-    let mut checks = Vec::new();
     let mut after = Vec::new();
     for constraint in &c.constraints {
         match constraint {
             TableConstraint::PrimaryKey(pk) => {
-                let cols = plain_columns(&pk.columns).ok_or("a primary key over expressions")?;
+                let what = format!("the primary key of `{name}`");
+                let cols = keys::plain(&keys::index_keys(&pk.columns, &what)?)
+                    .ok_or_else(|| format!("{what}, over expressions"))?;
+                if pk.index_type.is_some() || !pk.include.is_empty() {
+                    return Err(format!("{what}, with USING or INCLUDE"));
+                }
                 let named = pk.name.as_ref().map(ident_name);
-                if named.is_some_and(|n| n != primary_key_name(&name)) {
-                    return Err(format!("the named primary key of `{name}`"));
+                let in_order = columns
+                    .iter()
+                    .filter(|c| cols.contains(&c.name))
+                    .map(|c| &c.name)
+                    .eq(cols.iter());
+                if named
+                    .as_ref()
+                    .is_some_and(|n| *n != primary_key_name(&name))
+                    || !in_order
+                {
+                    // A name or an order the columns' own `.primary_key()`
+                    // cannot say.
+                    primary_key = Some(PrimaryKey {
+                        name: named.map(Into::into),
+                        columns: Cow::Owned(cols),
+                    });
+                    continue;
                 }
                 for key in &cols {
                     let column = columns
@@ -268,38 +302,46 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
                 }
             }
             TableConstraint::Unique(u) => {
-                let cols =
-                    plain_columns(&u.columns).ok_or("a unique constraint over expressions")?;
+                let what = format!("a unique constraint of `{name}`");
+                let cols = keys::plain(&keys::index_keys(&u.columns, &what)?)
+                    .ok_or_else(|| format!("{what}, over expressions"))?;
+                if u.index_type.is_some() || !u.include.is_empty() {
+                    return Err(format!("{what}, with USING or INCLUDE"));
+                }
                 let owned: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
-                if u.name
+                let named = u
+                    .name
                     .as_ref()
                     .map(ident_name)
-                    .is_some_and(|n| n != unique_name(&name, &owned))
-                {
-                    return Err(format!("the named unique constraint of `{name}`"));
-                }
+                    .filter(|n| *n != unique_name(&name, &owned));
                 uniques.push(UniqueConstraint {
-                    name: None,
+                    name: named.map(Into::into),
                     columns: Cow::Owned(cols),
                 });
             }
             TableConstraint::Check(ch) => {
-                let check_name = ch
-                    .name
-                    .as_ref()
-                    .map(ident_name)
-                    .ok_or_else(|| format!("an unnamed check constraint of `{name}`"))?;
+                let check_name = ch.name.as_ref().map_or_else(
+                    || check_name(&name, &ch.expr.to_string(), &columns, &checks),
+                    ident_name,
+                );
                 checks.push(CheckConstraint {
                     name: check_name.into(),
                     expr: ch.expr.to_string().into(),
                 });
             }
-            TableConstraint::ForeignKey(fk) => after.push(foreign_key(fk, &name, false)?),
+            TableConstraint::ForeignKey(fk) => {
+                after.push(foreign_key(fk, &name, false, schema, &own_key)?)
+            }
             other => return Err(format!("`{other}` in CREATE TABLE `{name}`")),
         }
     }
+    if primary_key.is_some() {
+        for c in columns.iter_mut().filter(|c| own_key.contains(&c.name)) {
+            c.nullable = false;
+        }
+    }
     let mut ops = vec![Op::CreateTable {
-        primary_key: None,
+        primary_key,
         name: name.into(),
         columns: Cow::Owned(columns),
         uniques: Cow::Owned(uniques),
@@ -309,7 +351,61 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
     Ok(ops)
 }
 
-fn foreign_key(fk: &ForeignKeyConstraint, table: &str, not_valid: bool) -> Result<Op, String> {
+/// The primary key a `CREATE TABLE` declares, inline or as a table
+/// constraint, for a foreign key of the table to itself.
+fn declared_key(c: &sqlparser::ast::CreateTable) -> Vec<Str> {
+    let inline = c.columns.iter().filter(|d| {
+        d.options
+            .iter()
+            .any(|o| matches!(o.option, ColumnOption::PrimaryKey(_)))
+    });
+    let mut key: Vec<Str> = inline.map(|d| ident_name(&d.name).into()).collect();
+    for constraint in &c.constraints {
+        if let TableConstraint::PrimaryKey(pk) = constraint {
+            if let Ok(keys) = keys::index_keys(&pk.columns, "") {
+                key.extend(keys::plain(&keys).unwrap_or_default());
+            }
+        }
+    }
+    key
+}
+
+/// The name PostgreSQL gives an unnamed check: `<table>_<column>_check`
+/// after the first column its expression names (`<table>_check` if none),
+/// with a number after it when a check of the table has that name already.
+fn check_name(table: &str, expr: &str, columns: &[Column], taken: &[CheckConstraint]) -> String {
+    let first = sql_text::tokens(expr, Syntax::Postgres)
+        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedName))
+        .map(|t| {
+            let quoted = t.kind == TokenKind::QuotedName;
+            let text = t.text.trim_matches('"');
+            if quoted {
+                text.to_string()
+            } else {
+                text.to_ascii_lowercase()
+            }
+        })
+        .find(|w| columns.iter().any(|c| c.name == *w));
+    let base = match first {
+        Some(column) => format!("{table}_{column}_check"),
+        None => format!("{table}_check"),
+    };
+    (0..)
+        .map(|n| match n {
+            0 => base.clone(),
+            n => format!("{base}{n}"),
+        })
+        .find(|n| !taken.iter().any(|c| c.name == *n))
+        .unwrap_or(base)
+}
+
+fn foreign_key(
+    fk: &ForeignKeyConstraint,
+    table: &str,
+    not_valid: bool,
+    schema: &Schema,
+    own_key: &[Str],
+) -> Result<Op, String> {
     let columns = names(&fk.columns);
     let owned: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
     let name = fk
@@ -318,18 +414,26 @@ fn foreign_key(fk: &ForeignKeyConstraint, table: &str, not_valid: bool) -> Resul
         .map(ident_name)
         .unwrap_or_else(|| foreign_key_name(table, &owned));
     let ref_table = last(&fk.foreign_table).ok_or("a table name of another form")?;
-    if fk.referred_columns.is_empty() || fk.on_update.is_some() || fk.characteristics.is_some() {
-        return Err(format!("foreign key `{name}`"));
+    let what = format!("foreign key `{name}`");
+    if fk.match_kind.is_some() {
+        return Err(format!("{what}, with a MATCH clause"));
     }
+    let ref_columns = keys::referenced_columns(
+        &fk.referred_columns,
+        &fk.foreign_table,
+        schema,
+        Some((table, own_key)),
+        &what,
+    )?;
     Ok(Op::CreateForeignKey {
         name: name.into(),
         table: table.to_string().into(),
         columns: Cow::Owned(columns),
         ref_table: ref_table.into(),
-        ref_columns: Cow::Owned(names(&fk.referred_columns)),
+        ref_columns: Cow::Owned(ref_columns),
         on_delete: action(&fk.on_delete)?,
-        on_update: crate::model::Action::NoAction,
-        deferrable: crate::model::Deferrable::NotDeferrable,
+        on_update: action(&fk.on_update)?,
+        deferrable: keys::deferrable(fk.characteristics.as_ref(), &what)?,
         not_valid,
     })
 }
@@ -350,7 +454,9 @@ fn alter_table(
                 column_position: None,
                 ..
             } => {
-                let column = column(column_def, table, syntax, schema)?;
+                let own_key = existing_key(schema, table);
+                let mut checks = Vec::new();
+                let column = column(column_def, table, syntax, schema, &own_key, &mut checks)?;
                 let exists = schema
                     .tables
                     .get(table)
@@ -358,10 +464,18 @@ fn alter_table(
                 if *if_not_exists && exists {
                     continue;
                 }
-                Op::AddColumn {
+                ops.push(Op::AddColumn {
                     table: t.clone().into(),
                     column,
-                }
+                });
+                // An inline check, added with the column, checks every row.
+                ops.extend(checks.into_iter().map(|c| Op::CreateCheckConstraint {
+                    name: c.name,
+                    table: t.clone().into(),
+                    expr: c.expr,
+                    not_valid: false,
+                }));
+                continue;
             }
             AlterTableOperation::DropColumn {
                 column_names,
@@ -440,7 +554,21 @@ fn alter_table(
                 constraint,
                 not_valid,
             } => match constraint {
-                TableConstraint::ForeignKey(fk) => foreign_key(fk, table, *not_valid)?,
+                TableConstraint::ForeignKey(fk) => {
+                    foreign_key(fk, table, *not_valid, schema, &existing_key(schema, table))?
+                }
+                TableConstraint::Check(ch) if ch.name.is_none() => Op::CreateCheckConstraint {
+                    name: check_name(
+                        table,
+                        &ch.expr.to_string(),
+                        &table_columns(schema, table),
+                        &[],
+                    )
+                    .into(),
+                    table: t.clone().into(),
+                    expr: ch.expr.to_string().into(),
+                    not_valid: *not_valid,
+                },
                 TableConstraint::Check(ch) => Op::CreateCheckConstraint {
                     name: ch
                         .name
@@ -452,6 +580,12 @@ fn alter_table(
                     expr: ch.expr.to_string().into(),
                     not_valid: *not_valid,
                 },
+                TableConstraint::Unique(_)
+                | TableConstraint::PrimaryKey(_)
+                | TableConstraint::UniqueUsingIndex(_)
+                | TableConstraint::PrimaryKeyUsingIndex(_) => {
+                    key_constraint(constraint, table, schema)?
+                }
                 other => return Err(format!("ADD `{other}` on `{table}`")),
             },
             AlterTableOperation::ValidateConstraint { name } => Op::ValidateConstraint {
@@ -491,20 +625,136 @@ fn create_index(c: &sqlparser::ast::CreateIndex, schema: &Schema) -> Translated 
     if c.if_not_exists && schema.relation_name_taken(&name).is_some() {
         return Ok(Vec::new());
     }
-    let plain = c.using.is_none() && c.include.is_empty() && c.with.is_empty();
-    let columns = plain_columns(&c.columns)
-        .filter(|_| plain)
-        .ok_or_else(|| format!("index `{name}` of a shape the model does not have yet"))?;
+    let what = format!("index `{name}`");
+    let other_options = c
+        .index_options
+        .iter()
+        .any(|o| !matches!(o, sqlparser::ast::IndexOption::Using(_)));
+    if !c.with.is_empty() || c.nulls_distinct.is_some() || other_options {
+        return Err(format!(
+            "{what}, with storage parameters, NULLS [NOT] DISTINCT or index options"
+        ));
+    }
+    let using = c.using.as_ref().or_else(|| {
+        // MySQL's `CREATE INDEX i ON t (c) USING BTREE` puts it among the options.
+        c.index_options.iter().find_map(|o| match o {
+            sqlparser::ast::IndexOption::Using(t) => Some(t),
+            _ => None,
+        })
+    });
     Ok(vec![Op::CreateIndex {
         name: name.into(),
         table: table.into(),
-        keys: Cow::Owned(columns.into_iter().map(IndexKey::column).collect()),
-        method: None,
-        include: Cow::Owned(Vec::new()),
+        keys: Cow::Owned(keys::index_keys(&c.columns, &what)?),
+        method: keys::method(using, &what)?,
+        include: Cow::Owned(names(&c.include)),
         unique: c.unique,
         concurrently: c.concurrently,
         predicate: c.predicate.as_ref().map(|p| p.to_string().into()),
     }])
+}
+
+/// `ADD [CONSTRAINT n] UNIQUE | PRIMARY KEY (cols)`, or `.. USING INDEX i`
+/// (PostgreSQL: the constraint takes over a unique index built before).
+fn key_constraint(
+    constraint: &TableConstraint,
+    table: &str,
+    schema: &Schema,
+) -> Result<Op, String> {
+    let (name, columns, using_index, primary) = match constraint {
+        TableConstraint::Unique(u) => {
+            let what = format!("a unique constraint on `{table}`");
+            if u.index_type.is_some() || !u.include.is_empty() || u.characteristics.is_some() {
+                return Err(format!("{what}, with USING, INCLUDE or DEFERRABLE"));
+            }
+            let cols = keys::plain(&keys::index_keys(&u.columns, &what)?)
+                .ok_or_else(|| format!("{what}, over expressions"))?;
+            let owned: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+            let name = u
+                .name
+                .as_ref()
+                .or(u.index_name.as_ref())
+                .map_or_else(|| unique_name(table, &owned), ident_name);
+            (name, cols, None, false)
+        }
+        TableConstraint::PrimaryKey(pk) => {
+            let what = format!("the primary key of `{table}`");
+            if pk.index_type.is_some() || !pk.include.is_empty() || pk.characteristics.is_some() {
+                return Err(format!("{what}, with USING, INCLUDE or DEFERRABLE"));
+            }
+            let cols = keys::plain(&keys::index_keys(&pk.columns, &what)?)
+                .ok_or_else(|| format!("{what}, over expressions"))?;
+            let name = pk
+                .name
+                .as_ref()
+                .map_or_else(|| primary_key_name(table), ident_name);
+            (name, cols, None, true)
+        }
+        TableConstraint::UniqueUsingIndex(c) | TableConstraint::PrimaryKeyUsingIndex(c) => {
+            let primary = matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_));
+            let index = ident_name(&c.index_name);
+            if c.characteristics.is_some() {
+                return Err(format!(
+                    "a key on `{table}` using index `{index}`, DEFERRABLE"
+                ));
+            }
+            let cols = schema
+                .tables
+                .get(table)
+                .and_then(|t| t.indexes.get(&index))
+                .filter(|i| i.include.is_empty() && i.predicate.is_none())
+                .and_then(|i| keys::plain(&i.keys))
+                .ok_or_else(|| {
+                    format!("a key on `{table}` using index `{index}`, which is not a plain index of columns in the model")
+                })?;
+            // PostgreSQL renames the index to the constraint's name; unnamed,
+            // the constraint takes the index's.
+            let name = c.name.as_ref().map_or_else(|| index.clone(), ident_name);
+            (name, cols, Some(index), primary)
+        }
+        other => return Err(format!("ADD `{other}` on `{table}`")),
+    };
+    let (name, table, columns) = (name.into(), table.to_string().into(), Cow::Owned(columns));
+    let using_index = using_index.map(Into::into);
+    Ok(if primary {
+        Op::CreatePrimaryKey {
+            name,
+            table,
+            columns,
+            using_index,
+        }
+    } else {
+        Op::CreateUniqueConstraint {
+            name,
+            table,
+            columns,
+            using_index,
+        }
+    })
+}
+
+/// The primary key of `table` as the model has it (none if it has none).
+fn existing_key(schema: &Schema, table: &str) -> Vec<Str> {
+    schema
+        .tables
+        .get(table)
+        .and_then(|t| t.primary_key())
+        .map(|k| k.iter().map(|c| Cow::Owned(c.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// The columns of `table` in the model, as `Column`s (for naming a check).
+fn table_columns(schema: &Schema, table: &str) -> Vec<Column> {
+    schema
+        .tables
+        .get(table)
+        .map(|t| {
+            t.columns
+                .iter()
+                .map(|c| Column::new(c.name.clone().into(), c.ty.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn drop(

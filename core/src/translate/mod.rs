@@ -15,6 +15,7 @@
 mod ddl;
 mod expr;
 mod fallback;
+mod keys;
 mod types;
 mod user_types;
 

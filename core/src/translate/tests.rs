@@ -172,3 +172,55 @@ fn serial_identity_and_generated_columns_become_ops() {
         r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement(), column("v", Integer).generated("id + 1")])"#
     );
 }
+
+#[test]
+fn index_shapes_and_key_constraints_become_ops() {
+    assert_eq!(
+        meanings(
+            "CREATE INDEX idx_users_lower ON users USING btree (lower(email) text_pattern_ops, id DESC NULLS LAST);
+             CREATE INDEX idx_users_gin ON users USING gin (to_tsvector('english', email));
+             CREATE UNIQUE INDEX CONCURRENTLY idx_users_email_inc ON users (email) INCLUDE (id);
+             ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX idx_users_email_inc;
+             ALTER TABLE users ADD CONSTRAINT users_lower UNIQUE (email, id);
+             CREATE INDEX idx_bloom ON users USING bloom (id)",
+            &users()
+        ),
+        [
+            r#"op.create_index("idx_users_lower", "users", [expr("lower(email)").opclass("text_pattern_ops"), key("id").desc().nulls_last()]).using("btree");"#,
+            r#"op.create_index("idx_users_gin", "users", [expr("to_tsvector('english', email)")]).using("gin");"#,
+            r#"op.create_index("idx_users_email_inc", "users", ["email"]).unique().concurrently().include(["id"]);"#,
+            "opaque: a key on `users` using index `idx_users_email_inc`, which is not a plain index of columns in the model",
+            r#"op.create_unique_constraint("users_lower", "users", ["email", "id"]);"#,
+            "opaque: index `idx_bloom`, built with the access method `bloom`",
+        ]
+    );
+    // An index that takes over as a key: plain, unique, nothing included.
+    assert_eq!(
+        meanings(
+            "CREATE UNIQUE INDEX CONCURRENTLY users_email_idx ON users (email);
+             ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx",
+            &users()
+        )[1],
+        r#"op.create_unique_constraint("users_email_key", "users", ["email"]).using_index("users_email_idx");"#,
+    );
+}
+
+#[test]
+fn foreign_key_options_named_keys_and_inline_checks_become_ops() {
+    assert_eq!(
+        meanings(
+            "CREATE TABLE follows (follower BIGINT REFERENCES users ON DELETE CASCADE ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED, \
+             followed BIGINT NOT NULL CHECK (followed > 0), \
+             CONSTRAINT follows_pk PRIMARY KEY (followed, follower), CONSTRAINT follows_once UNIQUE (follower, followed), \
+             CHECK (follower <> followed));
+             ALTER TABLE follows ADD CONSTRAINT follows_followed_fkey FOREIGN KEY (followed) REFERENCES users ON UPDATE SET NULL DEFERRABLE;
+             ALTER TABLE users ADD COLUMN age INTEGER CHECK (age >= 0)",
+            &users()
+        ),
+        [
+            r#"op.create_table("follows", [column("follower", BigInt).not_null().references("users", "id").on_delete(Action::Cascade).on_update(Action::Cascade).initially_deferred(), column("followed", BigInt).not_null()]).primary_key_named("follows_pk", ["followed", "follower"]).unique_named("follows_once", ["follower", "followed"]).check("follows_followed_check", "followed > 0").check("follows_follower_check", "follower <> followed");"#,
+            r#"op.create_foreign_key("follows_followed_fkey", "follows", ["followed"], "users", ["id"]).on_update(Action::SetNull).deferrable();"#,
+            r#"op.add_column("users", column("age", Integer)); op.create_check_constraint("users_age_check", "users", "age >= 0");"#,
+        ]
+    );
+}
