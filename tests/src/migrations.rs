@@ -816,11 +816,80 @@ pub mod index_note_body_raw {
     }
 }
 
-/// [`RAW_SQL`] and a raw `CREATE INDEX CONCURRENTLY`, which PostgreSQL runs
-/// only outside a transaction.
+#[migration(
+    revision = "r005",
+    down_revision = "r004",
+    message = "create note links with raw SQL of every key shape"
+)]
+pub mod create_note_links_raw {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute(
+            "CREATE TABLE note_links (
+                 id BIGSERIAL PRIMARY KEY,
+                 note_id BIGINT NOT NULL REFERENCES notes ON DELETE CASCADE ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED,
+                 label TEXT NOT NULL CHECK (length(label) < 50),
+                 tags TEXT[],
+                 CONSTRAINT note_links_once UNIQUE (note_id, label)
+             );
+             CREATE INDEX note_links_label_lower ON note_links (lower(label) text_pattern_ops DESC NULLS LAST);
+             CREATE INDEX note_links_tags ON note_links USING gin (tags);
+             CREATE INDEX note_links_note ON note_links (note_id) INCLUDE (label) WHERE tags IS NOT NULL;",
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("DROP TABLE note_links");
+    }
+}
+
+#[migration(
+    revision = "r006",
+    down_revision = "r005",
+    message = "build the unique index for note titles concurrently"
+)]
+pub mod index_note_title_unique_raw {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute("CREATE UNIQUE INDEX CONCURRENTLY notes_title_idx ON notes (title)");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("DROP INDEX CONCURRENTLY notes_title_idx");
+    }
+}
+
+#[migration(
+    revision = "r007",
+    down_revision = "r006",
+    message = "make note titles unique with the index built before"
+)]
+pub mod unique_note_title_raw {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute(
+            "ALTER TABLE notes ADD CONSTRAINT notes_title_key UNIQUE USING INDEX notes_title_idx",
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("ALTER TABLE notes DROP CONSTRAINT notes_title_key");
+        op.execute("CREATE UNIQUE INDEX notes_title_idx ON notes (title)");
+    }
+}
+
+/// [`RAW_SQL`] and raw SQL only PostgreSQL runs: a `CREATE INDEX
+/// CONCURRENTLY` (only outside a transaction), index shapes, foreign key
+/// options, and a unique constraint taking over an index.
 pub static RAW_SQL_POSTGRES: godwit::MigrationSet = godwit::migrations![
     create_notes,
     add_note_title_raw,
     index_note_title,
-    index_note_body_raw
+    index_note_body_raw,
+    create_note_links_raw,
+    index_note_title_unique_raw,
+    unique_note_title_raw
 ];

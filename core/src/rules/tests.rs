@@ -1172,8 +1172,7 @@ fn sql_the_model_cannot_follow_is_opaque_and_can_be_assured() {
     );
     // A table raw SQL changed in a way the model does not follow may hold
     // what the model lacks: naming it later is no structural error.
-    let opaque =
-        r#"op.execute("ALTER TABLE users ADD CONSTRAINT users_email_u UNIQUE (email) DEFERRABLE");"#;
+    let opaque = r#"op.execute("ALTER TABLE users ADD CONSTRAINT users_email_u UNIQUE (email) DEFERRABLE");"#;
     assert_eq!(
         on_users(&format!(
             r#"{} op.drop_constraint("users_email_u", "users");
