@@ -207,9 +207,20 @@ fn parser_words(why: &str) -> &str {
     why.rfind(" at Line: ").map_or(why, |i| &why[..i])
 }
 
-/// A statement, or its start when it is long, to name it in a message.
+/// A statement, or its start when it is long, to name it in a message;
+/// comments before it are not part of its name.
 fn first_words(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let start = crate::sql_text::tokens(text, crate::sql_text::Syntax::Postgres)
+        .find(|t| {
+            !matches!(
+                t.kind,
+                crate::sql_text::TokenKind::Whitespace
+                    | crate::sql_text::TokenKind::LineComment
+                    | crate::sql_text::TokenKind::BlockComment
+            )
+        })
+        .map_or(0, |t| t.start);
+    let words: Vec<&str> = text[start..].split_whitespace().collect();
     let whole = words.join(" ");
     if whole.chars().count() <= 80 {
         return whole;

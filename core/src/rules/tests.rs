@@ -1150,6 +1150,16 @@ fn raw_ddl_teaches_the_model() {
 }
 
 #[test]
+fn a_raw_statement_is_named_without_the_comments_before_it() {
+    assert_eq!(
+        messages(
+            "op.execute(\"-- the new name\nALTER TABLE users RENAME COLUMN email TO mail\");"
+        ),
+        ["[raw-ddl] `execute` runs `ALTER TABLE users RENAME COLUMN email TO mail`: renaming column `users.email` to `mail` breaks the running version, which still reads and writes `email`"]
+    );
+}
+
+#[test]
 fn sql_the_model_cannot_follow_is_opaque_and_can_be_assured() {
     assert_eq!(
         on_users(r#"op.execute("DO $$ BEGIN PERFORM 1; END $$");"#),
