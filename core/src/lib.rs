@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod canonical;
+pub mod backend;
 pub mod chain;
 pub mod codec;
 pub mod diagnostic;
@@ -24,4 +25,5 @@ pub use canonical::checksum;
 pub use diagnostic::{Diagnostic, Location, Rule, RuleKind};
 pub use migration::{EmbeddedMigration, Migration};
 pub use model::*;
-pub use rules::check_history;
+pub use backend::{Backend, Backends, Target, Version};
+pub use rules::{check_history, check_history_for};

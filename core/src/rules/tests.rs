@@ -8,7 +8,8 @@
 
 use std::borrow::Cow;
 
-use super::check_history;
+use super::{check_history, check_history_for};
+use crate::backend::{Backend, Backends, Target};
 
 mod types;
 use crate::diagnostic::{Diagnostic, Location, Rule};
@@ -64,10 +65,17 @@ fn create_users() -> Migration {
     )
 }
 
-/// Every diagnostic of a history, checked in listed order.
+/// Every diagnostic of a history, checked in listed order, for PostgreSQL
+/// (whose SQL most examples here are written in).
 fn check(migrations: &[Migration]) -> Vec<Diagnostic> {
+    check_for(migrations, &[Backend::Postgres])
+}
+
+/// Every diagnostic of a history, checked in listed order for `backends`.
+fn check_for(migrations: &[Migration], backends: &[Backend]) -> Vec<Diagnostic> {
     let order: Vec<usize> = (0..migrations.len()).collect();
-    check_history(migrations, &order)
+    let backends = Backends::new(backends.iter().map(|b| Target::new(*b)));
+    check_history_for(migrations, &order, &backends)
 }
 
 /// The rules broken by the last of `migrations`, other than downgrade-mismatch
@@ -1267,13 +1275,44 @@ fn invalid_sql() {
         on_users(r#"op.execute("UPDATE users SET bio = username::text WHERE id = 1");"#),
         []
     );
-    assert_eq!(
-        on_users(r#"op.execute("UPDATE `users` SET `bio` = '' WHERE id = 1");"#),
-        []
-    );
+    assert!(check_for(
+        &[
+            create_users(),
+            migration(
+                r#"op.execute("UPDATE `users` SET `bio` = '' WHERE id = 1");"#,
+                ""
+            )
+        ],
+        &[Backend::Mysql]
+    )
+    .is_empty());
     assert_eq!(
         messages(r#"op.execute("UPDATE users SET WHERE");"#),
         ["[opaque-sql] `execute` runs `UPDATE users SET WHERE`, which godwit cannot read (Expected: =, found: EOF): the rules, the ops after it and the downgrade check cannot see what it does"]
+    );
+}
+
+#[test]
+fn sql_is_read_for_every_backend_the_set_is_checked_for() {
+    let on = |up: &str, backends: &[Backend]| -> Vec<String> {
+        check_for(&[create_users(), migration(up, "")], backends)
+            .into_iter()
+            .filter(|d| d.rule != Rule::DowngradeMismatch)
+            .map(|d| format!("{} / {}", d.headline(), d.help))
+            .collect()
+    };
+    let regex = r#"op.create_check_constraint("email_shape", "users", "email ~ '^[^@]+@[^@]+$'").not_valid();"#;
+    assert_eq!(on(regex, &[Backend::Postgres]), Vec::<String>::new());
+    assert_eq!(
+        on(regex, &[Backend::Postgres, Backend::Sqlite]),
+        ["[invalid-sql] check constraint `email_shape` is not valid SQLite: PostgreSQL's regular expression operator `~`: SQLite has no regular expression match without an extension (use LIKE or GLOB) / fix the SQL for SQLite; or, if the set runs on PostgreSQL only, say so before the paths in migrations![..]: `backends = [postgres];`"]
+    );
+    // Raw SQL one backend cannot read is said to be opaque there.
+    let cast = r#"op.execute("UPDATE users SET email = email::text WHERE id = 1");"#;
+    assert_eq!(on(cast, &[Backend::Postgres]), Vec::<String>::new());
+    assert_eq!(
+        on(cast, &[Backend::Postgres, Backend::Mysql, Backend::Mariadb]),
+        ["[opaque-sql] `execute` runs `UPDATE users SET email = email::text WHERE id = 1`, which MySQL and MariaDB cannot read (PostgreSQL's cast `x::type`: write `CAST(x AS type)`): the set is checked for PostgreSQL, MySQL and MariaDB, and this SQL runs on each of them / write it with the DSL ops, which each backend renders in its own words; or, if the set runs on PostgreSQL only, say so before the paths in migrations![..]: `backends = [postgres];`"]
     );
 }
 
