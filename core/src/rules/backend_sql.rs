@@ -48,9 +48,9 @@ pub(super) fn foreign_construct(text: &str, backend: Backend) -> Option<String> 
                     _ => format!("PostgreSQL's regular expression operator `~`: {backend} writes `REGEXP`"),
                 })
             }
-            TokenKind::Punct if postgres_only && t.text == ":" && punct(i + 1, ":") => Some(
-                "PostgreSQL's cast `x::type`: write `CAST(x AS type)`".to_string(),
-            ),
+            TokenKind::Punct if postgres_only && t.text == ":" && punct(i + 1, ":") => {
+                Some("PostgreSQL's cast `x::type`: write `CAST(x AS type)`".to_string())
+            }
             TokenKind::Punct
                 if postgres_only
                     && ((t.text == "@" && punct(i + 1, ">"))
@@ -71,25 +71,26 @@ pub(super) fn foreign_construct(text: &str, backend: Backend) -> Option<String> 
                 Some("PostgreSQL's `SIMILAR TO`".to_string())
             }
             TokenKind::Word
-                if postgres_only
-                    && t.text.eq_ignore_ascii_case("array")
-                    && punct(i + 1, "[") =>
+                if postgres_only && t.text.eq_ignore_ascii_case("array") && punct(i + 1, "[") =>
             {
-                Some(format!("PostgreSQL's `ARRAY[..]`: {backend} has no array values"))
+                Some(format!(
+                    "PostgreSQL's `ARRAY[..]`: {backend} has no array values"
+                ))
             }
             // `E'..'`: one token where the backend's lexer knows it, a word
             // `E` touching a string where it does not.
             TokenKind::String
-                if postgres_only && (t.text.starts_with(['E', 'e']) && t.text[1..].starts_with('\'')) =>
+                if postgres_only
+                    && (t.text.starts_with(['E', 'e']) && t.text[1..].starts_with('\'')) =>
             {
                 Some("PostgreSQL's escape string `E'..'`".to_string())
             }
             TokenKind::Word
                 if postgres_only
                     && t.text.eq_ignore_ascii_case("e")
-                    && tokens.get(i + 1).is_some_and(|n| {
-                        n.kind == TokenKind::String && n.start == t.start + 1
-                    }) =>
+                    && tokens
+                        .get(i + 1)
+                        .is_some_and(|n| n.kind == TokenKind::String && n.start == t.start + 1) =>
             {
                 Some("PostgreSQL's escape string `E'..'`".to_string())
             }

@@ -25,9 +25,10 @@
 //! [`destroyed_by`] reads raw SQL for what it destroys: the runtime's
 //! data-loss listing asks it about the `execute`s of a migration.
 
-mod backend_sql;
 mod add_column;
 mod alter_column;
+mod backend_limits;
+mod backend_sql;
 mod constraints;
 mod data_changes;
 mod destroys;
@@ -250,8 +251,13 @@ fn check_migration(
 
     // 3. The downgrade, then what it restores.
     let mut down = steps(&migration.downgrade);
-    let (restored, down_clean, mut findings) =
-        replay_body(&mut down, &before, after.clone(), Phase::Downgrade, backends);
+    let (restored, down_clean, mut findings) = replay_body(
+        &mut down,
+        &before,
+        after.clone(),
+        Phase::Downgrade,
+        backends,
+    );
     indexes::check_alone(&down, &mut findings);
     findings.sort_by_key(|(i, _)| *i);
     if !up_clean {
@@ -333,10 +339,13 @@ fn replay_body(
                 }
             }
         }
+        let prior = backend_limits::needs_prior(step.op).then(|| current.clone());
         match current.apply(step.op) {
             Ok(()) => {
                 step.applied = true;
                 findings.extend(rules);
+                let prior = prior.as_ref().unwrap_or(&current);
+                backend_limits::check(step.op, prior, &current, backends, &mut findings);
                 if matches!(step.op, Op::RenameTable { .. } | Op::RenameColumn { .. }) {
                     // Only what existed before is renamed in the view.
                     let _ = renamed_before.to_mut().apply(step.op);

@@ -1293,6 +1293,40 @@ fn invalid_sql() {
 }
 
 #[test]
+fn unsupported_on_backend() {
+    let on = |up: &str, backends: &[Backend]| -> Vec<String> {
+        check_for(&[create_users(), migration(up, "")], backends)
+            .into_iter()
+            .filter(|d| d.rule != Rule::DowngradeMismatch)
+            .map(|d| format!("{} / {}", d.headline(), d.help))
+            .collect()
+    };
+    let partial = r#"op.create_index("idx_active", "users", ["email"]).concurrently().where_("email IS NOT NULL");"#;
+    assert_eq!(
+        on(partial, &[Backend::Postgres, Backend::Sqlite]),
+        Vec::<String>::new()
+    );
+    // MySQL and MariaDB share the reason: said once.
+    assert_eq!(
+        on(partial, &[Backend::Postgres, Backend::Mysql, Backend::Mariadb]),
+        ["[unsupported-on-backend] MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite / change the op so that every backend of the set can run it; or, if the set runs on PostgreSQL only, say so before the paths in migrations![..]: `backends = [postgres];`"]
+    );
+    // In the downgrade too: it must run where the upgrade ran.
+    let m = migration(
+        r#"op.drop_column("users", "email");"#,
+        r#"op.add_column("users", column("email", Array(Text)));"#,
+    );
+    assert_eq!(
+        check_for(&[create_users(), m], &[Backend::Sqlite])
+            .iter()
+            .map(|d| d.rule)
+            .filter(|r| *r == Rule::UnsupportedOnBackend)
+            .count(),
+        1
+    );
+}
+
+#[test]
 fn sql_is_read_for_every_backend_the_set_is_checked_for() {
     let on = |up: &str, backends: &[Backend]| -> Vec<String> {
         check_for(&[create_users(), migration(up, "")], backends)

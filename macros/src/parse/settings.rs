@@ -121,7 +121,10 @@ fn parse_backends(input: ParseStream<'_>) -> syn::Result<Backends> {
             target.min_version = Version::parse(&text).ok_or_else(|| {
                 syn::Error::new(
                     lit.span(),
-                    format!("expected a version such as `{}`", backend.default_min_version()),
+                    format!(
+                        "expected a version such as `{}`",
+                        backend.default_min_version()
+                    ),
                 )
             })?;
         }

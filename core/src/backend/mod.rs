@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+pub mod limits;
+
 use crate::sql_text::Syntax;
 
 /// A database server godwit applies migrations to.
