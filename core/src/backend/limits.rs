@@ -4,12 +4,36 @@
 //! that compiles for a backend renders for it.
 
 use super::Backend;
+use crate::diagnostic::Rule;
+
+mod keys;
 use crate::model::{Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op};
 use crate::schema::{foreign_key_name, Index, Schema};
 
 /// Why `backend` cannot do `op`, if it cannot: the first reason that
-/// applies. `before` and `after` are the schema around the op.
-pub fn refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -> Option<String> {
+/// applies, with the rule that says it at compile time. `before` and
+/// `after` are the schema around the op.
+pub fn refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -> Option<Refusal> {
+    if let Some(reason) = general_refusal(backend, op, before, after) {
+        return Some(Refusal {
+            rule: Rule::UnsupportedOnBackend,
+            reason,
+        });
+    }
+    keys::refusal(backend, op, before, after)
+}
+
+/// A reason `backend` cannot do an op, and the rule that says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// `unsupported-on-backend`, `text-in-key` or `key-too-long`.
+    pub rule: Rule,
+    /// What the backend lacks, and what to write instead.
+    pub reason: String,
+}
+
+/// What `backend` lacks for `op` that no more specific rule says.
+fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -> Option<String> {
     let mysql = matches!(backend, Backend::Mysql | Backend::Mariadb);
     for ty in declared_types(op) {
         if let Some(why) = type_refusal(backend, ty) {

@@ -1,25 +1,35 @@
-//! `unsupported-on-backend` (structural): an op one of the set's backends
-//! cannot do, in the words the runtime would refuse it with
+//! `unsupported-on-backend`, `text-in-key`, `key-too-long` (structural):
+//! an op one of the set's backends cannot do, in the words the runtime would refuse it with
 //! (`crate::backend::limits`), said at compile time for each backend the
 //! set is checked for, in both bodies: a downgrade must run there too.
 
 use super::Finding;
-use crate::backend::{limits, Backends};
+use crate::backend::{limits, Backend, Backends};
 use crate::diagnostic::Rule;
 use crate::model::Op;
 use crate::schema::Schema;
 
 /// Whether the limits of `op` need the schema before it (an enum op looks
-/// at the columns of the type); the others read the schema after it.
-pub(super) fn needs_prior(op: &Op) -> bool {
-    matches!(
-        op,
+/// at the columns of the type; on MySQL, an op that may change a key
+/// compares the table's keys before and after); the others read the
+/// schema after it only, which saves a copy per op.
+pub(super) fn needs_prior(op: &Op, backends: &Backends) -> bool {
+    let mysql = backends.has(Backend::Mysql) || backends.has(Backend::Mariadb);
+    match op {
         Op::CreateEnum { .. }
-            | Op::AddEnumValue { .. }
-            | Op::RenameEnumValue { .. }
-            | Op::DropEnumValue { .. }
-            | Op::DropEnum { .. }
-    )
+        | Op::AddEnumValue { .. }
+        | Op::RenameEnumValue { .. }
+        | Op::DropEnumValue { .. }
+        | Op::DropEnum { .. } => true,
+        Op::CreateTable { .. }
+        | Op::AddColumn { .. }
+        | Op::AlterColumn { .. }
+        | Op::CreateIndex { .. }
+        | Op::CreateUniqueConstraint { .. }
+        | Op::CreatePrimaryKey { .. }
+        | Op::CreateForeignKey { .. } => mysql,
+        _ => false,
+    }
 }
 
 /// Each declared backend's refusal of `op`, once per reason (MySQL and
@@ -31,15 +41,15 @@ pub(super) fn check(
     backends: &Backends,
     out: &mut Vec<Finding>,
 ) {
-    let mut reasons: Vec<String> = Vec::new();
+    let mut refusals: Vec<limits::Refusal> = Vec::new();
     for backend in backends.iter() {
-        if let Some(reason) = limits::refusal(backend, op, before, after) {
-            if !reasons.contains(&reason) {
-                reasons.push(reason);
+        if let Some(refusal) = limits::refusal(backend, op, before, after) {
+            if !refusals.contains(&refusal) {
+                refusals.push(refusal);
             }
         }
     }
-    for reason in reasons {
+    for limits::Refusal { rule, reason } in refusals {
         let others: Vec<_> = backends
             .targets()
             .iter()
@@ -47,15 +57,20 @@ pub(super) fn check(
             .filter(|t| limits::refusal(t.backend, op, before, after).is_none())
             .collect();
         let others = Backends::new(others);
+        let change = match rule {
+            Rule::TextInKey => "make the column a Varchar(n) (a key of one column takes n up to 768 in utf8mb4), or key a prefix of it with op.execute(\"CREATE INDEX .. (col(191))\") where MySQL is the only backend",
+            Rule::KeyTooLong => "shorten the key: fewer columns, or a smaller Varchar(n)",
+            _ => "change the op so that every backend of the set can run it",
+        };
         let help = if others.is_empty() {
-            "change the op so that the set's backends can run it".to_string()
+            change.to_string()
         } else {
             format!(
-                "change the op so that every backend of the set can run it; or, if the set runs on {} only, say so before the paths in migrations![..]: `{}`",
+                "{change}; or, if the set runs on {} only, say so before the paths in migrations![..]: `{}`",
                 others.describe(),
                 others.setting()
             )
         };
-        out.push(Finding::new(Rule::UnsupportedOnBackend, reason, help));
+        out.push(Finding::new(rule, reason, help));
     }
 }

@@ -339,7 +339,7 @@ fn replay_body(
                 }
             }
         }
-        let prior = backend_limits::needs_prior(step.op).then(|| current.clone());
+        let prior = backend_limits::needs_prior(step.op, backends).then(|| current.clone());
         match current.apply(step.op) {
             Ok(()) => {
                 step.applied = true;

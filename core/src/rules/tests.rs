@@ -1327,6 +1327,42 @@ fn unsupported_on_backend() {
 }
 
 #[test]
+fn text_in_key_and_key_too_long_on_mysql() {
+    let rules = |up: &str, backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[create_users(), migration(up, "")], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r != Rule::DowngradeMismatch)
+            .collect()
+    };
+    let mysql = [Backend::Postgres, Backend::Mysql, Backend::Mariadb];
+    // The seed's change: a unique index over a TEXT column.
+    let text = r#"op.create_table("profiles", [column("id", BigInt).primary_key(), column("bio", Text)]);
+                  op.create_index("idx_profiles_bio", "profiles", ["bio"]).unique();"#;
+    assert_eq!(rules(text, &mysql), [Rule::TextInKey]);
+    assert_eq!(rules(text, &[Backend::Postgres, Backend::Sqlite]), []);
+    let m = check_for(&[create_users(), migration(text, "")], &mysql);
+    assert_eq!(
+        m[0].headline(),
+        "[text-in-key] index `idx_profiles_bio` on `profiles.bio`, a TEXT column: MySQL indexes such a column only by a prefix of it, and MariaDB builds a unique one through a hidden hash column that it cannot add in place"
+    );
+    assert!(
+        m[0].help.starts_with("make the column a Varchar(n)"),
+        "{}",
+        m[0].help
+    );
+    // A type change to TEXT of an indexed column makes the key impossible too.
+    let retype = r#"op.create_table("tags", [column("id", BigInt).primary_key(), column("name", Varchar(40)).unique()]);
+                    op.alter_column("tags", "name").set_type(Text);"#;
+    assert_eq!(rules(retype, &mysql), [Rule::TextInKey]);
+    // 3 x 300 characters x 4 bytes is over 3072.
+    let long = r#"op.create_table("pages", [column("id", BigInt).primary_key(), column("a", Varchar(300)), column("b", Varchar(300)), column("c", Varchar(300))]);
+                  op.create_index("idx_pages_abc", "pages", ["a", "b", "c"]);"#;
+    assert_eq!(rules(long, &mysql), [Rule::KeyTooLong]);
+    assert_eq!(rules(long, &[Backend::Postgres]), []);
+}
+
+#[test]
 fn sql_is_read_for_every_backend_the_set_is_checked_for() {
     let on = |up: &str, backends: &[Backend]| -> Vec<String> {
         check_for(&[create_users(), migration(up, "")], backends)

@@ -410,8 +410,8 @@ impl Dialect {
         // What the backend cannot do, in the checker's own words: a set that
         // compiles for it does not get here.
         for backend in self.backends() {
-            if let Some(reason) = limits::refusal(*backend, op, before, &after) {
-                return Err(cx.unsupported(reason));
+            if let Some(refusal) = limits::refusal(*backend, op, before, &after) {
+                return Err(cx.unsupported(refusal.reason));
             }
         }
         match self {
