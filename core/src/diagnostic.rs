@@ -95,6 +95,13 @@ rules! {
     /// A value added to an enum type used in the same migration (PostgreSQL
     /// refuses a new value before it is committed).
     NewEnumValueUsed = "new-enum-value-used", Structure;
+    /// An op one of the set's backends cannot do (a partial index on
+    /// MySQL, an array column on SQLite, ..).
+    UnsupportedOnBackend = "unsupported-on-backend", Structure;
+    /// A key over a TEXT, BLOB or JSON column, on MySQL or MariaDB.
+    TextInKey = "text-in-key", Structure;
+    /// A key longer than InnoDB's 3072 bytes, on MySQL or MariaDB.
+    KeyTooLong = "key-too-long", Structure;
     /// Adding a NOT NULL column without default to an existing table.
     AddRequiredColumn = "add-required-column", Compatibility;
     /// Dropping a column no earlier migration deprecated.

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod backend;
 mod canonical;
 pub mod chain;
 pub mod codec;
@@ -20,8 +21,9 @@ pub mod translate;
 pub mod validate;
 pub mod vocabulary;
 
+pub use backend::{Backend, Backends, Target, Version};
 pub use canonical::checksum;
 pub use diagnostic::{Diagnostic, Location, Rule, RuleKind};
 pub use migration::{EmbeddedMigration, Migration};
 pub use model::*;
-pub use rules::check_history;
+pub use rules::{check_history, check_history_for};

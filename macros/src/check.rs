@@ -2,7 +2,7 @@
 //! the history (`godwit_core::check_history`), each diagnostic placed at the
 //! tokens it is about, in the file its migration was written in.
 
-use godwit_core::{Diagnostic, Location, Migration};
+use godwit_core::{Backends, Diagnostic, Location, Migration};
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ItemMod;
@@ -10,16 +10,17 @@ use syn::ItemMod;
 use crate::errors::{rule_error, Errors};
 use crate::parse::{parse_migration, ParsedMigration};
 
-/// Orders the chain of `models` and checks the history; every problem goes
+/// Orders the chain of `models` and checks the history for `backends`; every problem goes
 /// to `errors`, spanned in `sources`. The order, unless the chain has none.
 pub fn set(
     models: &[Migration],
     sources: &mut [Source],
+    backends: &Backends,
     errors: &mut Errors,
 ) -> Option<Vec<usize>> {
     match godwit_core::chain::order(models) {
         Ok(order) => {
-            let diagnostics = godwit_core::check_history(models, &order);
+            let diagnostics = godwit_core::check_history_for(models, &order, backends);
             report(&diagnostics, sources, errors);
             Some(order)
         }

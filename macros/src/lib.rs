@@ -46,7 +46,17 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 /// The ordered, checked set of migrations: `migrations![path::to::module, ..]`.
 ///
 /// Orders the migrations by their revision chain, whatever order they are
-/// listed in, and checks the whole history at compile time.
+/// listed in, and checks the whole history at compile time, for each
+/// backend it will run on: those whose godwit features are enabled (`mysql`
+/// meaning MySQL and MariaDB), or those a setting before the paths lists,
+/// each optionally from a minimum version:
+///
+/// ```ignore
+/// pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+///     backends = [postgres >= 13, sqlite];
+///     migrations::m0001_create_users::create_users,
+/// ];
+/// ```
 #[proc_macro]
 pub fn migrations(input: TokenStream) -> TokenStream {
     expand::set::expand_migrations(input.into()).into()

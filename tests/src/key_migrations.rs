@@ -317,6 +317,7 @@ pub mod drop_person_name {
 /// Expression keys and NULLS ordering, followed through a rename and
 /// dropped with their column; deferrable foreign keys (PostgreSQL, SQLite).
 pub static EXPRESSION_KEYS: godwit::MigrationSet = godwit::migrations![
+    backends = [postgres, sqlite];
     create_people,
     create_pets,
     rename_person_name,
@@ -379,4 +380,5 @@ pub mod create_docs {
 
 /// PostgreSQL's access methods, operator classes (one of them the column
 /// type's default) and INCLUDE.
-pub static POSTGRES_INDEXES: godwit::MigrationSet = godwit::migrations![create_docs];
+pub static POSTGRES_INDEXES: godwit::MigrationSet =
+    godwit::migrations![backends = [postgres]; create_docs];

@@ -738,7 +738,7 @@ pub mod retype_documents {
 /// PostgreSQL's own types: arrays (nested too) and types godwit does not
 /// model, created, read back and compared.
 pub static POSTGRES_TYPES: godwit::MigrationSet =
-    godwit::migrations![create_documents, retype_documents];
+    godwit::migrations![backends = [postgres]; create_documents, retype_documents];
 
 #[migration(revision = "r001", message = "create the notes table for raw SQL")]
 pub mod create_notes {

@@ -198,7 +198,8 @@ pub mod create_lines {
 }
 
 /// Virtual generated columns (MySQL and SQLite; PostgreSQL refuses them).
-pub static VIRTUAL: godwit::MigrationSet = godwit::migrations![create_lines];
+pub static VIRTUAL: godwit::MigrationSet =
+    godwit::migrations![backends = [mysql, sqlite]; create_lines];
 
 #[migration(
     revision = "s001",
@@ -279,4 +280,5 @@ pub mod number_codes {
 
 /// A type change that computes the new values with an expression
 /// (PostgreSQL's USING; SQLite copies the rows with it; MySQL refuses).
-pub static USING: godwit::MigrationSet = godwit::migrations![create_codes, number_codes];
+pub static USING: godwit::MigrationSet =
+    godwit::migrations![backends = [postgres, sqlite]; create_codes, number_codes];

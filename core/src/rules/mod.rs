@@ -27,6 +27,8 @@
 
 mod add_column;
 mod alter_column;
+mod backend_limits;
+mod backend_sql;
 mod constraints;
 mod data_changes;
 mod destroys;
@@ -46,6 +48,7 @@ use sqlparser::ast::Statement;
 
 pub use destroys::{destroyed_by, Destroys};
 
+use crate::backend::Backends;
 use crate::diagnostic::{Diagnostic, Location, Rule, RuleKind};
 use crate::migration::Migration;
 use crate::model::{Op, Phase};
@@ -193,13 +196,23 @@ pub(crate) struct MigrationCheck<'a> {
 /// base to head (from [`crate::chain::order`]). Locations in the diagnostics
 /// use the listed indexes.
 pub fn check_history(migrations: &[Migration], order: &[usize]) -> Vec<Diagnostic> {
+    check_history_for(migrations, order, &Backends::all())
+}
+
+/// [`check_history`], for the backends the set is declared for: a SQL
+/// fragment must parse for each, and each one's limits are checked.
+pub fn check_history_for(
+    migrations: &[Migration],
+    order: &[usize],
+    backends: &Backends,
+) -> Vec<Diagnostic> {
     let mut schema = Schema::new();
     let mut out = Vec::new();
     for &index in order {
         let Some(migration) = migrations.get(index) else {
             continue;
         };
-        schema = check_migration(index, migration, schema, &mut out);
+        schema = check_migration(index, migration, schema, backends, &mut out);
     }
     out
 }
@@ -210,6 +223,7 @@ fn check_migration(
     index: usize,
     migration: &Migration,
     before: Schema,
+    backends: &Backends,
     out: &mut Vec<Diagnostic>,
 ) -> Schema {
     let mut placer = Placer {
@@ -221,7 +235,7 @@ fn check_migration(
     // 1. The upgrade, op by op; 2. the upgrade as a whole.
     let mut up = steps(&migration.upgrade);
     let (after, up_clean, mut findings) =
-        replay_body(&mut up, &before, before.clone(), Phase::Upgrade);
+        replay_body(&mut up, &before, before.clone(), Phase::Upgrade, backends);
     let whole = MigrationCheck {
         before: &before,
         after: &after,
@@ -237,8 +251,13 @@ fn check_migration(
 
     // 3. The downgrade, then what it restores.
     let mut down = steps(&migration.downgrade);
-    let (restored, down_clean, mut findings) =
-        replay_body(&mut down, &before, after.clone(), Phase::Downgrade);
+    let (restored, down_clean, mut findings) = replay_body(
+        &mut down,
+        &before,
+        after.clone(),
+        Phase::Downgrade,
+        backends,
+    );
     indexes::check_alone(&down, &mut findings);
     findings.sort_by_key(|(i, _)| *i);
     if !up_clean {
@@ -271,6 +290,7 @@ fn replay_body(
     before: &Schema,
     start: Schema,
     phase: Phase,
+    backends: &Backends,
 ) -> (Schema, bool, Vec<(usize, Finding)>) {
     let mut current = start;
     let mut clean = true;
@@ -286,7 +306,7 @@ fn replay_body(
             step.raw = translate::read_any(sql, &current);
         }
         let mut findings = Vec::new();
-        raw_sql::check_text(step.op, &mut findings);
+        raw_sql::check_text(step.op, backends, &mut findings);
         replay::check_assignments(step.op, &current, &mut findings);
         let mut rules = Vec::new();
         if phase == Phase::Upgrade {
@@ -297,7 +317,7 @@ fn replay_body(
                 raw: &step.raw,
             };
             per_op_rules(&cx, &mut rules);
-            raw_sql::check(&cx, &mut rules);
+            raw_sql::check(&cx, backends, &mut rules);
             // Raw DDL is judged by the ops it reads as, each on the schema
             // the statements before it left.
             let mut scratch = current.clone();
@@ -319,10 +339,13 @@ fn replay_body(
                 }
             }
         }
+        let prior = backend_limits::needs_prior(step.op, backends).then(|| current.clone());
         match current.apply(step.op) {
             Ok(()) => {
                 step.applied = true;
                 findings.extend(rules);
+                let prior = prior.as_ref().unwrap_or(&current);
+                backend_limits::check(step.op, prior, &current, backends, &mut findings);
                 if matches!(step.op, Op::RenameTable { .. } | Op::RenameColumn { .. }) {
                     // Only what existed before is renamed in the view.
                     let _ = renamed_before.to_mut().apply(step.op);

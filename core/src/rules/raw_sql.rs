@@ -27,34 +27,53 @@
 
 use super::sql::{self, Effect};
 use super::{Finding, OpCheck};
+use crate::backend::{Backend, Backends, Target};
 use crate::diagnostic::{Rule, RuleKind};
 use crate::model::{ColumnChange, DefaultValue, Op};
 use crate::translate::{self, Meaning};
 
-const DIALECTS: &str = "PostgreSQL, MySQL or SQLite";
-
-fn invalid(what: String, text: &str, why: String) -> Finding {
+/// `invalid-sql` for a fragment the backends in `failed` cannot read, of
+/// those the set is checked for.
+fn invalid(what: String, text: &str, failed: &[(Backend, String)], backends: &Backends) -> Finding {
+    let failing = Backends::new(failed.iter().map(|(b, _)| Target::new(*b)));
+    let readers = Backends::new(
+        backends
+            .targets()
+            .iter()
+            .copied()
+            .filter(|t| !failing.has(t.backend)),
+    );
+    let why = &failed[0].1;
+    let help = if readers.is_empty() {
+        "fix the SQL: godwit reads it to check it against the rules, and must see exactly what will run".to_string()
+    } else {
+        format!(
+            "fix the SQL for {}; or, if the set runs on {} only, say so before the paths in migrations![..]: `{}`",
+            failing.describe(),
+            readers.describe(),
+            readers.setting()
+        )
+    };
     Finding::new(
         Rule::InvalidSql,
-        format!("{what} does not parse as {DIALECTS}: {why}"),
-        "fix the SQL: godwit reads it to check it against the rules, and must see exactly what will run",
+        format!("{what} is not valid {}: {why}", failing.describe()),
+        help,
     )
     .at_text(text)
 }
 
-/// `invalid-sql`, on every SQL fragment an op carries (an `execute`'s
-/// statements are `opaque-sql`'s).
-pub(super) fn check_text(op: &Op, out: &mut Vec<Finding>) {
+/// `invalid-sql`, on every SQL fragment an op carries, for each backend the
+/// set is checked for (an `execute`'s statements are `opaque-sql`'s).
+pub(super) fn check_text(op: &Op, backends: &Backends, out: &mut Vec<Finding>) {
     let expression = |what: String, text: &str, out: &mut Vec<Finding>| {
-        if let Err(why) = sql::expression(text) {
-            out.push(invalid(what, text, why));
+        let failed = sql::expression_unreadable(text, backends);
+        if !failed.is_empty() {
+            out.push(invalid(what, text, &failed, backends));
         }
     };
     let default = |what: String, d: &Option<DefaultValue>, out: &mut Vec<Finding>| {
         if let Some(DefaultValue::Sql(text)) = d {
-            if let Err(why) = sql::expression(text) {
-                out.push(invalid(what, text, why));
-            }
+            expression(what, text, out);
         }
     };
     match op {
@@ -64,11 +83,13 @@ pub(super) fn check_text(op: &Op, out: &mut Vec<Finding>) {
             predicate,
             ..
         } => {
-            if let Err(why) = sql::assignments(set) {
+            let failed = sql::assignments_unreadable(set, backends);
+            if !failed.is_empty() {
                 out.push(invalid(
                     format!("the SET list of the backfill of `{table}`"),
                     set,
-                    why,
+                    &failed,
+                    backends,
                 ));
             }
             if let Some(p) = predicate {
@@ -137,8 +158,41 @@ pub(super) fn check_text(op: &Op, out: &mut Vec<Finding>) {
 }
 
 /// `opaque-sql` and `transaction-in-execute`.
-pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
+pub(super) fn check(cx: &OpCheck<'_>, backends: &Backends, out: &mut Vec<Finding>) {
     for statement in cx.raw {
+        let failed = match statement.meaning {
+            Meaning::Unreadable(_) => Vec::new(),
+            _ => sql::statement_unreadable(&statement.text, backends),
+        };
+        if !failed.is_empty() {
+            let failing = Backends::new(failed.iter().map(|(b, _)| Target::new(*b)));
+            let readers = Backends::new(
+                backends
+                    .targets()
+                    .iter()
+                    .copied()
+                    .filter(|t| !failing.has(t.backend)),
+            );
+            out.push(
+                Finding::new(
+                    Rule::OpaqueSql,
+                    format!(
+                        "`execute` runs `{}`, which {} cannot read ({}): the set is checked for {}, and this SQL runs on each of them",
+                        first_words(&statement.text),
+                        failing.describe(),
+                        parser_words(&failed[0].1),
+                        backends.describe(),
+                    ),
+                    format!(
+                        "write it with the DSL ops, which each backend renders in its own words; or, if the set runs on {} only, say so before the paths in migrations![..]: `{}`",
+                        readers.describe(),
+                        readers.setting()
+                    ),
+                )
+                .at_text(&statement.text),
+            );
+            continue;
+        }
         let message = match &statement.meaning {
             Meaning::Opaque(what) => format!(
                 "`execute` runs {what}, whose effect on the schema godwit does not follow: the ops after it and the downgrade check do not see it"

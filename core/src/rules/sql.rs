@@ -14,6 +14,9 @@ use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
+use crate::backend::{Backend, Backends};
+use crate::sql_text::Syntax;
+
 /// The dialects tried, in order, with the name used in messages.
 fn dialects() -> [(&'static str, Box<dyn Dialect>); 3] {
     [
@@ -65,6 +68,66 @@ fn parse_with<T>(
         }
     }
     Err(failure(first_error))
+}
+
+/// Why `backend`'s parser cannot read all of `text` with `read`, if it cannot.
+fn unreadable_for<T>(
+    text: &str,
+    backend: Backend,
+    read: impl Fn(&mut Parser<'_>) -> Result<T, ParserError>,
+) -> Option<String> {
+    let dialect: Box<dyn Dialect> = match backend.syntax() {
+        Syntax::Postgres => Box::new(PostgreSqlDialect {}),
+        Syntax::Mysql => Box::new(MySqlDialect {}),
+        Syntax::Sqlite => Box::new(SQLiteDialect {}),
+    };
+    let attempt = Parser::new(&*dialect)
+        .try_with_sql(text)
+        .and_then(|mut parser| {
+            read(&mut parser)?;
+            let next = parser.peek_token();
+            match next.token {
+                Token::EOF => Ok(()),
+                other => Err(ParserError::ParserError(format!(
+                    "Expected: end of input, found: {other}{}",
+                    next.span.start
+                ))),
+            }
+        });
+    match attempt {
+        Err(e) => Some(failure(Some(e))),
+        Ok(()) => super::backend_sql::foreign_construct(text, backend),
+    }
+}
+
+/// The declared backends whose parser cannot read `text` with `read`, each
+/// with why (MySQL and MariaDB share a parser, and so a reason).
+fn unreadable<T>(
+    text: &str,
+    backends: &Backends,
+    read: impl Fn(&mut Parser<'_>) -> Result<T, ParserError>,
+) -> Vec<(Backend, String)> {
+    backends
+        .iter()
+        .filter_map(|b| unreadable_for(text, b, &read).map(|why| (b, why)))
+        .collect()
+}
+
+/// The declared backends that cannot read the expression `text`.
+pub fn expression_unreadable(text: &str, backends: &Backends) -> Vec<(Backend, String)> {
+    unreadable(text, backends, |p| p.parse_expr())
+}
+
+/// The declared backends that cannot read the SET list `text`.
+pub fn assignments_unreadable(text: &str, backends: &Backends) -> Vec<(Backend, String)> {
+    unreadable(text, backends, |p| {
+        p.parse_comma_separated(Parser::parse_assignment)
+    })
+}
+
+/// The declared backends that cannot read the one statement `text`.
+pub fn statement_unreadable(text: &str, backends: &Backends) -> Vec<(Backend, String)> {
+    unreadable(text, backends, |p| p.parse_statements())
 }
 
 /// The statements of an `execute`, or why they do not parse.

@@ -8,7 +8,8 @@
 
 use std::borrow::Cow;
 
-use super::check_history;
+use super::{check_history, check_history_for};
+use crate::backend::{Backend, Backends, Target};
 
 mod types;
 use crate::diagnostic::{Diagnostic, Location, Rule};
@@ -64,10 +65,17 @@ fn create_users() -> Migration {
     )
 }
 
-/// Every diagnostic of a history, checked in listed order.
+/// Every diagnostic of a history, checked in listed order, for PostgreSQL
+/// (whose SQL most examples here are written in).
 fn check(migrations: &[Migration]) -> Vec<Diagnostic> {
+    check_for(migrations, &[Backend::Postgres])
+}
+
+/// Every diagnostic of a history, checked in listed order for `backends`.
+fn check_for(migrations: &[Migration], backends: &[Backend]) -> Vec<Diagnostic> {
     let order: Vec<usize> = (0..migrations.len()).collect();
-    check_history(migrations, &order)
+    let backends = Backends::new(backends.iter().map(|b| Target::new(*b)));
+    check_history_for(migrations, &order, &backends)
 }
 
 /// The rules broken by the last of `migrations`, other than downgrade-mismatch
@@ -1277,13 +1285,114 @@ fn invalid_sql() {
         on_users(r#"op.execute("UPDATE users SET bio = username::text WHERE id = 1");"#),
         []
     );
-    assert_eq!(
-        on_users(r#"op.execute("UPDATE `users` SET `bio` = '' WHERE id = 1");"#),
-        []
-    );
+    assert!(check_for(
+        &[
+            create_users(),
+            migration(
+                r#"op.execute("UPDATE `users` SET `bio` = '' WHERE id = 1");"#,
+                ""
+            )
+        ],
+        &[Backend::Mysql]
+    )
+    .is_empty());
     assert_eq!(
         messages(r#"op.execute("UPDATE users SET WHERE");"#),
         ["[opaque-sql] `execute` runs `UPDATE users SET WHERE`, which godwit cannot read (Expected: =, found: EOF): the rules, the ops after it and the downgrade check cannot see what it does"]
+    );
+}
+
+#[test]
+fn unsupported_on_backend() {
+    let on = |up: &str, backends: &[Backend]| -> Vec<String> {
+        check_for(&[create_users(), migration(up, "")], backends)
+            .into_iter()
+            .filter(|d| d.rule != Rule::DowngradeMismatch)
+            .map(|d| format!("{} / {}", d.headline(), d.help))
+            .collect()
+    };
+    let partial = r#"op.create_index("idx_active", "users", ["email"]).concurrently().where_("email IS NOT NULL");"#;
+    assert_eq!(
+        on(partial, &[Backend::Postgres, Backend::Sqlite]),
+        Vec::<String>::new()
+    );
+    // MySQL and MariaDB share the reason: said once.
+    assert_eq!(
+        on(partial, &[Backend::Postgres, Backend::Mysql, Backend::Mariadb]),
+        ["[unsupported-on-backend] MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite / change the op so that every backend of the set can run it; or, if the set runs on PostgreSQL only, say so before the paths in migrations![..]: `backends = [postgres];`"]
+    );
+    // In the downgrade too: it must run where the upgrade ran.
+    let m = migration(
+        r#"op.drop_column("users", "email");"#,
+        r#"op.add_column("users", column("email", Array(Text)));"#,
+    );
+    assert_eq!(
+        check_for(&[create_users(), m], &[Backend::Sqlite])
+            .iter()
+            .map(|d| d.rule)
+            .filter(|r| *r == Rule::UnsupportedOnBackend)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn text_in_key_and_key_too_long_on_mysql() {
+    let rules = |up: &str, backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[create_users(), migration(up, "")], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r != Rule::DowngradeMismatch)
+            .collect()
+    };
+    let mysql = [Backend::Postgres, Backend::Mysql, Backend::Mariadb];
+    // The seed's change: a unique index over a TEXT column.
+    let text = r#"op.create_table("profiles", [column("id", BigInt).primary_key(), column("bio", Text)]);
+                  op.create_index("idx_profiles_bio", "profiles", ["bio"]).unique();"#;
+    assert_eq!(rules(text, &mysql), [Rule::TextInKey]);
+    assert_eq!(rules(text, &[Backend::Postgres, Backend::Sqlite]), []);
+    let m = check_for(&[create_users(), migration(text, "")], &mysql);
+    assert_eq!(
+        m[0].headline(),
+        "[text-in-key] index `idx_profiles_bio` on `profiles.bio`, a TEXT column: MySQL indexes such a column only by a prefix of it, and MariaDB builds a unique one through a hidden hash column that it cannot add in place"
+    );
+    assert!(
+        m[0].help.starts_with("make the column a Varchar(n)"),
+        "{}",
+        m[0].help
+    );
+    // A type change to TEXT of an indexed column makes the key impossible too.
+    let retype = r#"op.create_table("tags", [column("id", BigInt).primary_key(), column("name", Varchar(40)).unique()]);
+                    op.alter_column("tags", "name").set_type(Text);"#;
+    assert_eq!(rules(retype, &mysql), [Rule::TextInKey]);
+    // 3 x 300 characters x 4 bytes is over 3072.
+    let long = r#"op.create_table("pages", [column("id", BigInt).primary_key(), column("a", Varchar(300)), column("b", Varchar(300)), column("c", Varchar(300))]);
+                  op.create_index("idx_pages_abc", "pages", ["a", "b", "c"]);"#;
+    assert_eq!(rules(long, &mysql), [Rule::KeyTooLong]);
+    assert_eq!(rules(long, &[Backend::Postgres]), []);
+}
+
+#[test]
+fn sql_is_read_for_every_backend_the_set_is_checked_for() {
+    let on = |up: &str, backends: &[Backend]| -> Vec<String> {
+        check_for(&[create_users(), migration(up, "")], backends)
+            .into_iter()
+            .filter(|d| d.rule != Rule::DowngradeMismatch)
+            .map(|d| format!("{} / {}", d.headline(), d.help))
+            .collect()
+    };
+    let regex = r#"op.create_check_constraint("email_shape", "users", "email ~ '^[^@]+@[^@]+$'").not_valid();"#;
+    assert_eq!(on(regex, &[Backend::Postgres]), Vec::<String>::new());
+    assert_eq!(
+        on(regex, &[Backend::Postgres, Backend::Sqlite]),
+        ["[invalid-sql] check constraint `email_shape` is not valid SQLite: PostgreSQL's regular expression operator `~`: SQLite has no regular expression match without an extension (use LIKE or GLOB) / fix the SQL for SQLite; or, if the set runs on PostgreSQL only, say so before the paths in migrations![..]: `backends = [postgres];`"]
+    );
+    // Raw SQL one backend cannot read is said to be opaque there.
+    let cast = r#"op.execute("UPDATE users SET email = email::text WHERE id = 1");"#;
+    assert_eq!(on(cast, &[Backend::Postgres]), Vec::<String>::new());
+    assert_eq!(
+        on(cast, &[Backend::Postgres, Backend::Mysql, Backend::Mariadb]),
+        ["[opaque-sql] `execute` runs `UPDATE users SET email = email::text WHERE id = 1`, which MySQL and MariaDB cannot read (PostgreSQL's cast `x::type`: write `CAST(x AS type)`): the set is checked for PostgreSQL, MySQL and MariaDB, and this SQL runs on each of them / write it with the DSL ops, which each backend renders in its own words; or, if the set runs on PostgreSQL only, say so before the paths in migrations![..]: `backends = [postgres];`"]
     );
 }
 

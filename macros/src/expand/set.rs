@@ -17,31 +17,28 @@
 use godwit_core::Migration;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
-use syn::parse::Parser;
-use syn::punctuated::Punctuated;
-use syn::{Path, Token};
 
 use crate::check::{self, parse_source, Source};
 use crate::errors::Errors;
+use crate::parse::settings::{self, SetInput};
 
-/// Expands `migrations![path, ..]`.
+/// Expands `migrations![settings; path, ..]`.
 pub fn expand_migrations(input: TokenStream) -> TokenStream {
-    let paths = match Punctuated::<Path, Token![,]>::parse_terminated.parse2(input) {
-        Ok(paths) => paths,
-        Err(e) => {
-            let message = format!("{e}: expected a list of migration module paths, e.g. `migrations![migrations::m0001_create_users]`");
-            return syn::Error::new(e.span(), message).to_compile_error();
-        }
+    let input = match SetInput::parse(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
     };
-    let paths: Vec<&Path> = paths.iter().collect();
-    match paths.split_first() {
-        None => quote!(::godwit::__private::__check_set! { {} }),
+    // The settings travel innermost, where the chain starts gathering.
+    let settings = input.settings;
+    let start = quote!({ (#settings) });
+    match input.paths.split_first() {
+        None => quote!(::godwit::__private::__check_set! { #start }),
         Some((first, rest)) => {
             let rest = rest
                 .iter()
                 .rev()
                 .fold(quote!([]), |inner, p| quote!([ [#p] #inner ]));
-            quote!(#first::__godwit_export! { [#first] #rest {} })
+            quote!(#first::__godwit_export! { [#first] #rest #start })
         }
     }
 }
@@ -53,7 +50,7 @@ pub(crate) fn chain_data(
     entries: impl IntoIterator<Item = (TokenStream, TokenStream)>,
 ) -> TokenStream {
     entries.into_iter().fold(
-        quote!({}),
+        quote!({ () }),
         |inner, (path, data)| quote!({ #inner [#path] { #data } }),
     )
 }
@@ -73,7 +70,7 @@ enum Entry {
 
 /// Expands `__check_set! { .. }` (see [`chain_data`]).
 pub fn expand_check_set(input: TokenStream) -> TokenStream {
-    let Some((paths, data)) = unnest(input) else {
+    let Some((settings, paths, data)) = unnest(input) else {
         return quote!(::core::compile_error!(
             "__check_set! is called by migrations![..], not by hand"
         ));
@@ -107,7 +104,8 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
         }
     }
     let mut errors = Errors::default();
-    let order = check::set(&models, &mut sources, &mut errors);
+    let backends = settings::backends_of(settings);
+    let order = check::set(&models, &mut sources, &backends, &mut errors);
     let compile_errors = errors.to_compile_errors();
     // A set whose chain cannot be ordered is listed as written.
     let paths: Vec<TokenStream> = match order {
@@ -122,33 +120,41 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
     }
 }
 
-/// The paths and the data of the migrations in `input`, first to last;
-/// `None` when it is not what the chain builds.
-fn unnest(input: TokenStream) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
-    let brace = |t: Option<TokenTree>, d: Delimiter| match t {
+/// The settings, and the paths and the data of the migrations in `input`,
+/// first to last; `None` when it is not what the chain builds.
+fn unnest(input: TokenStream) -> Option<(TokenStream, Vec<TokenStream>, Vec<TokenStream>)> {
+    let group = |t: Option<TokenTree>, d: Delimiter| match t {
         Some(TokenTree::Group(g)) if g.delimiter() == d => Some(g.stream()),
         _ => None,
     };
     let mut outer = input.into_iter();
-    let mut level = brace(outer.next(), Delimiter::Brace)?;
+    let mut level = group(outer.next(), Delimiter::Brace)?;
     if outer.next().is_some() {
         return None;
     }
     let (mut paths, mut data) = (Vec::new(), Vec::new());
-    // Innermost is the first migration; `{}` ends it.
-    loop {
+    // Innermost is the first migration; `{ (settings) }` ends it.
+    let settings = loop {
         let mut it = level.into_iter();
-        let Some(inner) = it.next() else { break };
-        paths.push(brace(it.next(), Delimiter::Bracket)?);
-        data.push(brace(it.next(), Delimiter::Brace)?);
+        let inner = it.next()?;
+        if let TokenTree::Group(g) = &inner {
+            if g.delimiter() == Delimiter::Parenthesis {
+                if it.next().is_some() {
+                    return None;
+                }
+                break g.stream();
+            }
+        }
+        paths.push(group(it.next(), Delimiter::Bracket)?);
+        data.push(group(it.next(), Delimiter::Brace)?);
         if it.next().is_some() {
             return None;
         }
-        level = brace(Some(inner), Delimiter::Brace)?;
-    }
+        level = group(Some(inner), Delimiter::Brace)?;
+    };
     paths.reverse();
     data.reverse();
-    Some((paths, data))
+    Some((settings, paths, data))
 }
 
 /// Reads `(args) "model" mod name { .. }`: only the top level, so that the

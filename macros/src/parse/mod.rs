@@ -2,6 +2,7 @@
 
 pub mod attr;
 pub mod body;
+pub mod settings;
 
 use std::borrow::Cow;
 

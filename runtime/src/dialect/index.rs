@@ -7,44 +7,12 @@ use godwit_core::{IndexKey, IndexMethod};
 
 use super::Dialect;
 
-/// Why `dialect` cannot build `index`, if it cannot: the first of its
-/// refusals that applies.
+/// Why `dialect` cannot build `index`, if it cannot (the checker's list).
 pub(crate) fn unsupported(dialect: Dialect, index: &Index) -> Option<String> {
-    let any = |f: fn(&IndexKey) -> bool| index.keys.iter().any(f);
-    let method = index.method.map_or("", IndexMethod::name);
-    let included = !index.include.is_empty();
-    let refusals: Vec<(bool, String)> = match dialect {
-        Dialect::Postgres if index.method == Some(IndexMethod::Hash) => vec![
-            (index.unique, "PostgreSQL's hash indexes cannot be unique; use a b-tree (the default)".into()),
-            (index.keys.len() > 1, "PostgreSQL's hash indexes have one key; use a b-tree (the default) for several".into()),
-            (any(|k| k.descending || k.nulls_first.is_some()), "PostgreSQL's hash indexes keep no order: drop .desc(), .nulls_first() and .nulls_last(), or use a b-tree".into()),
-            (included, "PostgreSQL's hash indexes cannot include columns; use a b-tree (the default)".into()),
-        ],
-        Dialect::Postgres => Vec::new(),
-        Dialect::Mysql => vec![
-            (index.predicate.is_some(), "MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite".into()),
-            (any(|k| k.expression), "MariaDB has no expression keys (MySQL has them from 8.0.13, but the mysql dialect renders what both servers run); index a generated column instead, or keep this migration to PostgreSQL and SQLite".into()),
-            (any(against_own_nulls_order), "MySQL and MariaDB sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into()),
-            (any(|k| k.opclass.is_some()), "MySQL and MariaDB have no operator classes; drop .opclass(..)".into()),
-            (!matches!(index.method, None | Some(IndexMethod::Btree | IndexMethod::Hash)), format!("MySQL and MariaDB index with BTREE or HASH, not {method}")),
-            (included, "MySQL and MariaDB have no INCLUDE columns; make them keys after the others, or drop .include(..)".into()),
-        ],
-        Dialect::Sqlite => vec![
-            (any(against_own_nulls_order), "SQLite's indexes sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into()),
-            (any(|k| k.opclass.is_some()), "SQLite has no operator classes (a COLLATE is a collation, not one); drop .opclass(..)".into()),
-            (!matches!(index.method, None | Some(IndexMethod::Btree)), format!("SQLite builds every index as a b-tree, not {method}")),
-            (included, "SQLite has no INCLUDE columns; make them keys after the others, or drop .include(..)".into()),
-        ],
-    };
-    refusals
-        .into_iter()
-        .find_map(|(lacks, why)| lacks.then_some(why))
-}
-
-/// Whether a key asks for NULLs in the other place than MySQL and SQLite
-/// put them (first ascending, last descending), which neither can index.
-fn against_own_nulls_order(k: &IndexKey) -> bool {
-    k.nulls_first == Some(k.descending)
+    dialect
+        .backends()
+        .iter()
+        .find_map(|b| godwit_core::backend::limits::index_refusal(*b, index))
 }
 
 /// One key as `dialect` writes it inside the parentheses of an index. MySQL

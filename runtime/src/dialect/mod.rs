@@ -12,8 +12,9 @@
 
 use std::fmt::{self, Display, Formatter};
 
+use godwit_core::backend::limits;
 use godwit_core::schema::Schema;
-use godwit_core::{ColumnType, DefaultValue, Op};
+use godwit_core::{Backend, ColumnType, DefaultValue, Op};
 
 mod index;
 mod mysql;
@@ -311,12 +312,23 @@ impl Dialect {
 
     /// Whether the backend has a column type: why not, if it does not.
     pub fn supports(self, ty: &ColumnType) -> Result<(), String> {
-        match (self, ty) {
-            (Dialect::Postgres, ColumnType::Array(element)) => self.supports(element),
-            (Dialect::Mysql | Dialect::Sqlite, ColumnType::Array(_)) => Err(format!(
-                "{self} has no array columns; store the list as Json, or keep this migration to PostgreSQL"
-            )),
-            _ => Ok(()),
+        match self
+            .backends()
+            .iter()
+            .find_map(|b| limits::type_refusal(*b, ty))
+        {
+            Some(reason) => Err(reason),
+            None => Ok(()),
+        }
+    }
+
+    /// The backends it renders for: the mysql dialect renders what MySQL
+    /// and MariaDB both run.
+    pub fn backends(self) -> &'static [Backend] {
+        match self {
+            Dialect::Postgres => &[Backend::Postgres],
+            Dialect::Mysql => &[Backend::Mysql, Backend::Mariadb],
+            Dialect::Sqlite => &[Backend::Sqlite],
         }
     }
 
@@ -395,30 +407,17 @@ impl Dialect {
             before,
             after: &after,
         };
-        for ty in types_of(op) {
-            self.supports(ty).map_err(|reason| cx.unsupported(reason))?;
+        // What the backend cannot do, in the checker's own words: a set that
+        // compiles for it does not get here.
+        for backend in self.backends() {
+            if let Some(refusal) = limits::refusal(*backend, op, before, &after) {
+                return Err(cx.unsupported(refusal.reason));
+            }
         }
-        types::check_columns(&cx)?;
         match self {
             Dialect::Postgres => postgres::render(&cx),
             Dialect::Mysql => mysql::render(&cx),
             Dialect::Sqlite => sqlite::render(&cx),
         }
-    }
-}
-
-/// The column types an op declares.
-fn types_of(op: &Op) -> Vec<&ColumnType> {
-    match op {
-        Op::CreateTable { columns, .. } => columns.iter().map(|c| &c.ty).collect(),
-        Op::AddColumn { column, .. } => vec![&column.ty],
-        Op::AlterColumn { changes, .. } => changes
-            .iter()
-            .filter_map(|c| match c {
-                godwit_core::ColumnChange::SetType(ty) => Some(ty),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
     }
 }

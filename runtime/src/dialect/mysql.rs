@@ -6,7 +6,7 @@
 //! type change, a validated foreign key), so the server picks.
 
 use godwit_core::schema::{foreign_key_name, unique_name, ConstraintKind, Table};
-use godwit_core::{ColumnChange, DefaultValue, Deferrable, Op};
+use godwit_core::{ColumnChange, DefaultValue, Op};
 
 use super::{column_definition, rendered_alike, sql, Context, RenderError, Statement};
 
@@ -14,11 +14,6 @@ const INSTANT: &str = ", ALGORITHM=INSTANT";
 const INPLACE: &str = ", ALGORITHM=INPLACE, LOCK=NONE";
 
 pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
-    if let Some(name) = deferrable_key(cx.op) {
-        return Err(cx.unsupported(format!(
-            "MySQL and MariaDB check every foreign key at once: they have no DEFERRABLE (foreign key `{name}`); drop .deferrable() / .initially_deferred(), or keep this migration to PostgreSQL and SQLite"
-        )));
-    }
     Ok(match cx.op {
         Op::AddColumn { table, column } => {
             let (t, state) = cx.column_after(table, &column.name)?;
@@ -337,30 +332,4 @@ fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Ve
         }
     }
     out
-}
-
-/// The name of a DEFERRABLE foreign key `op` declares, if any.
-fn deferrable_key(op: &Op) -> Option<String> {
-    let deferrable = |d: &Deferrable| *d != Deferrable::NotDeferrable;
-    match op {
-        Op::CreateForeignKey {
-            name,
-            deferrable: d,
-            ..
-        } if deferrable(d) => Some(name.to_string()),
-        Op::CreateTable {
-            name: table,
-            columns,
-            ..
-        } => columns
-            .iter()
-            .find(|c| c.references.is_some() && deferrable(&c.deferrable))
-            .map(|c| foreign_key_name(table, &[c.name.to_string()])),
-        Op::AddColumn { table, column }
-            if column.references.is_some() && deferrable(&column.deferrable) =>
-        {
-            Some(foreign_key_name(table, &[column.name.to_string()]))
-        }
-        _ => None,
-    }
 }

@@ -14,7 +14,7 @@
 //!   and AUTO_INCREMENT / AUTOINCREMENT elsewhere.
 
 use godwit_core::schema::{ColumnState, Schema};
-use godwit_core::{Column, ColumnChange, ColumnType, Generated, Op};
+use godwit_core::{ColumnType, Generated, Op};
 
 use super::{column_definition, sql, Context, Dialect, RenderError, Statement};
 
@@ -58,42 +58,6 @@ pub(crate) fn generated_clause(dialect: Dialect, g: &Generated) -> String {
     format!(" GENERATED ALWAYS AS ({}) {kind}", g.expr)
 }
 
-/// What a backend refuses in the columns an op defines or changes, before
-/// anything is rendered: a virtual generated column on PostgreSQL, a NOT
-/// NULL one on MariaDB, a `.using(..)` on MySQL.
-pub(crate) fn check_columns(cx: &Context<'_>) -> Result<(), RenderError> {
-    let columns: Vec<&Column> = match cx.op {
-        Op::CreateTable { columns, .. } => columns.iter().collect(),
-        Op::AddColumn { column, .. } => vec![column],
-        Op::AlterColumn { changes, .. } if cx.dialect == Dialect::Mysql => {
-            if changes.iter().any(|c| matches!(c, ColumnChange::Using(_))) {
-                return Err(cx.unsupported(
-                    "MySQL and MariaDB have no USING: MODIFY COLUMN converts the values itself. Remove .using(..), or add a column of the new type, fill it with op.backfill(..) from the expression, and drop the old one",
-                ));
-            }
-            Vec::new()
-        }
-        _ => Vec::new(),
-    };
-    for c in columns {
-        if c.generated.is_none() {
-            continue;
-        }
-        match cx.dialect {
-            Dialect::Postgres if !c.stored => return Err(cx.unsupported(format!(
-                "column `{}` is a virtual generated column, and PostgreSQL before 18 has only stored ones: add .stored() (computed on write), or keep this migration to MySQL and SQLite",
-                c.name
-            ))),
-            Dialect::Mysql if !c.nullable => return Err(cx.unsupported(format!(
-                "MariaDB takes no NOT NULL on a generated column (`{}`): remove .not_null(), or add a check constraint `{} IS NOT NULL`",
-                c.name, c.name
-            ))),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 /// The statements of an enum op (see the module's documentation).
 pub(crate) fn render_enum(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
     let q = |s: &str| cx.q(s);
@@ -106,12 +70,6 @@ pub(crate) fn render_enum(cx: &Context<'_>) -> Result<Vec<Statement>, RenderErro
         | Op::DropEnum { name } => name,
         _ => return Err(cx.unsupported("not an enum op")),
     };
-    for (_, c) in cx.before.enum_columns(name) {
-        // An array of the enum, on a backend without arrays.
-        cx.dialect
-            .supports(&c.ty)
-            .map_err(|reason| cx.unsupported(reason))?;
-    }
     let mut out = Vec::new();
     if let Op::DropEnumValue { value, .. } = cx.op {
         // Every backend would lose or refuse the rows holding it: say which.

@@ -1,0 +1,191 @@
+//! What a backend cannot do of what the DSL says: the one list, read by the
+//! checker (`unsupported-on-backend`, for each backend of the set) and by
+//! the runtime's dialects (which refuse before anything runs), so that a set
+//! that compiles for a backend renders for it.
+
+use super::Backend;
+use crate::diagnostic::Rule;
+
+mod keys;
+use crate::model::{Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op};
+use crate::schema::{foreign_key_name, Index, Schema};
+
+/// Why `backend` cannot do `op`, if it cannot: the first reason that
+/// applies, with the rule that says it at compile time. `before` and
+/// `after` are the schema around the op.
+pub fn refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -> Option<Refusal> {
+    if let Some(reason) = general_refusal(backend, op, before, after) {
+        return Some(Refusal {
+            rule: Rule::UnsupportedOnBackend,
+            reason,
+        });
+    }
+    keys::refusal(backend, op, before, after)
+}
+
+/// A reason `backend` cannot do an op, and the rule that says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// `unsupported-on-backend`, `text-in-key` or `key-too-long`.
+    pub rule: Rule,
+    /// What the backend lacks, and what to write instead.
+    pub reason: String,
+}
+
+/// What `backend` lacks for `op` that no more specific rule says.
+fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -> Option<String> {
+    let mysql = matches!(backend, Backend::Mysql | Backend::Mariadb);
+    for ty in declared_types(op) {
+        if let Some(why) = type_refusal(backend, ty) {
+            return Some(why);
+        }
+    }
+    if mysql {
+        if let Some(name) = deferrable_key(op) {
+            return Some(format!(
+                "MySQL and MariaDB check every foreign key at once: they have no DEFERRABLE (foreign key `{name}`); drop .deferrable() / .initially_deferred(), or keep this migration to PostgreSQL and SQLite"
+            ));
+        }
+        if let Op::AlterColumn { changes, .. } = op {
+            if changes.iter().any(|c| matches!(c, ColumnChange::Using(_))) {
+                return Some("MySQL and MariaDB have no USING: MODIFY COLUMN converts the values itself. Remove .using(..), or add a column of the new type, fill it with op.backfill(..) from the expression, and drop the old one".to_string());
+            }
+        }
+    }
+    for c in declared_columns(op)
+        .into_iter()
+        .filter(|c| c.generated.is_some())
+    {
+        match backend {
+            Backend::Postgres if !c.stored => return Some(format!(
+                "column `{}` is a virtual generated column, and PostgreSQL before 18 has only stored ones: add .stored() (computed on write), or keep this migration to MySQL and SQLite",
+                c.name
+            )),
+            Backend::Mysql | Backend::Mariadb if !c.nullable => return Some(format!(
+                "MariaDB takes no NOT NULL on a generated column (`{}`): remove .not_null(), or add a check constraint `{} IS NOT NULL`",
+                c.name, c.name
+            )),
+            _ => {}
+        }
+    }
+    match op {
+        Op::CreateIndex { name, table, .. } => after
+            .tables
+            .get(&**table)
+            .and_then(|t| t.indexes.get(&**name))
+            .and_then(|index| index_refusal(backend, index)),
+        // An array of the enum, on a backend without arrays.
+        Op::CreateEnum { name, .. }
+        | Op::AddEnumValue { name, .. }
+        | Op::RenameEnumValue { name, .. }
+        | Op::DropEnumValue { name, .. }
+        | Op::DropEnum { name } => before
+            .enum_columns(name)
+            .find_map(|(_, c)| type_refusal(backend, &c.ty)),
+        _ => None,
+    }
+}
+
+/// Why `backend` has no column of type `ty`, if it has none.
+pub fn type_refusal(backend: Backend, ty: &ColumnType) -> Option<String> {
+    match (backend, ty) {
+        (Backend::Postgres, ColumnType::Array(element)) => type_refusal(backend, element),
+        (_, ColumnType::Array(_)) => Some(format!(
+            "{} no array columns; store the list as Json, or keep this migration to PostgreSQL",
+            match backend {
+                Backend::Mysql | Backend::Mariadb => "MySQL and MariaDB have",
+                _ => "SQLite has",
+            }
+        )),
+        _ => None,
+    }
+}
+
+/// Why `backend` cannot build `index`, if it cannot: the first of its
+/// refusals that applies.
+pub fn index_refusal(backend: Backend, index: &Index) -> Option<String> {
+    let any = |f: fn(&IndexKey) -> bool| index.keys.iter().any(f);
+    let method = index.method.map_or("", IndexMethod::name);
+    let included = !index.include.is_empty();
+    let refusals: Vec<(bool, String)> = match backend {
+        Backend::Postgres if index.method == Some(IndexMethod::Hash) => vec![
+            (index.unique, "PostgreSQL's hash indexes cannot be unique; use a b-tree (the default)".into()),
+            (index.keys.len() > 1, "PostgreSQL's hash indexes have one key; use a b-tree (the default) for several".into()),
+            (any(|k| k.descending || k.nulls_first.is_some()), "PostgreSQL's hash indexes keep no order: drop .desc(), .nulls_first() and .nulls_last(), or use a b-tree".into()),
+            (included, "PostgreSQL's hash indexes cannot include columns; use a b-tree (the default)".into()),
+        ],
+        Backend::Postgres => Vec::new(),
+        Backend::Mysql | Backend::Mariadb => vec![
+            (index.predicate.is_some(), "MySQL and MariaDB have no partial indexes; index the column without .where_(..), or keep this migration to PostgreSQL and SQLite".into()),
+            (any(|k| k.expression), "MariaDB has no expression keys (MySQL has them from 8.0.13, but the mysql dialect renders what both servers run); index a generated column instead, or keep this migration to PostgreSQL and SQLite".into()),
+            (any(against_own_nulls_order), "MySQL and MariaDB sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into()),
+            (any(|k| k.opclass.is_some()), "MySQL and MariaDB have no operator classes; drop .opclass(..)".into()),
+            (!matches!(index.method, None | Some(IndexMethod::Btree | IndexMethod::Hash)), format!("MySQL and MariaDB index with BTREE or HASH, not {method}")),
+            (included, "MySQL and MariaDB have no INCLUDE columns; make them keys after the others, or drop .include(..)".into()),
+        ],
+        Backend::Sqlite => vec![
+            (any(against_own_nulls_order), "SQLite's indexes sort NULLs first in ascending keys and last in descending ones, and take no NULLS FIRST / NULLS LAST; drop .nulls_first() / .nulls_last()".into()),
+            (any(|k| k.opclass.is_some()), "SQLite has no operator classes (a COLLATE is a collation, not one); drop .opclass(..)".into()),
+            (!matches!(index.method, None | Some(IndexMethod::Btree)), format!("SQLite builds every index as a b-tree, not {method}")),
+            (included, "SQLite has no INCLUDE columns; make them keys after the others, or drop .include(..)".into()),
+        ],
+    };
+    refusals
+        .into_iter()
+        .find_map(|(lacks, why)| lacks.then_some(why))
+}
+
+/// Whether a key asks for NULLs in the other place than MySQL and SQLite
+/// put them (first ascending, last descending), which neither can index.
+fn against_own_nulls_order(k: &IndexKey) -> bool {
+    k.nulls_first == Some(k.descending)
+}
+
+/// The columns an op defines.
+fn declared_columns(op: &Op) -> Vec<&Column> {
+    match op {
+        Op::CreateTable { columns, .. } => columns.iter().collect(),
+        Op::AddColumn { column, .. } => vec![column],
+        _ => Vec::new(),
+    }
+}
+
+/// The column types an op declares.
+pub fn declared_types(op: &Op) -> Vec<&ColumnType> {
+    match op {
+        Op::AlterColumn { changes, .. } => changes
+            .iter()
+            .filter_map(|c| match c {
+                ColumnChange::SetType(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+        other => declared_columns(other).into_iter().map(|c| &c.ty).collect(),
+    }
+}
+
+/// The name of a DEFERRABLE foreign key the op adds, if it adds one.
+fn deferrable_key(op: &Op) -> Option<String> {
+    let deferrable = |d: &Deferrable| *d != Deferrable::NotDeferrable;
+    match op {
+        Op::CreateForeignKey {
+            name,
+            deferrable: d,
+            ..
+        } if deferrable(d) => Some(name.to_string()),
+        Op::CreateTable {
+            name: table,
+            columns,
+            ..
+        } => columns
+            .iter()
+            .find(|c| c.references.is_some() && deferrable(&c.deferrable))
+            .map(|c| foreign_key_name(table, &[c.name.to_string()])),
+        Op::AddColumn { table, column }
+            if column.references.is_some() && deferrable(&column.deferrable) =>
+        {
+            Some(foreign_key_name(table, &[column.name.to_string()]))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,172 @@
+//! The settings of `migrations![..]`, before its paths, each ending in `;`:
+//! `backends = [postgres >= 12, mysql, sqlite];`.
+
+use godwit_core::{Backend, Backends, Target, Version};
+use proc_macro2::TokenStream;
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{bracketed, Ident, Lit, Path, Token};
+
+/// What `migrations![..]` was given: its settings and its paths.
+pub struct SetInput {
+    /// The settings as written, passed along the chain to `__check_set!`.
+    pub settings: TokenStream,
+    /// `backends = [..]`, if given.
+    pub backends: Option<Backends>,
+    /// The migration modules.
+    pub paths: Vec<Path>,
+}
+
+impl SetInput {
+    /// Reads the settings, then the paths. A setting's error is said as it
+    /// is; an error in the paths says what the macro takes.
+    pub fn parse(input: TokenStream) -> syn::Result<SetInput> {
+        let (settings, backends, rest) = (|input: ParseStream<'_>| {
+            let (settings, backends) = parse_settings(input)?;
+            Ok((settings, backends, input.parse::<TokenStream>()?))
+        })
+        .parse2(input)?;
+        let paths = Punctuated::<Path, Token![,]>::parse_terminated
+            .parse2(rest)
+            .map_err(|e| {
+                let message = format!("{e}: expected settings (`backends = [postgres, sqlite];`) and then a list of migration module paths, e.g. `migrations![migrations::m0001_create_users]`");
+                syn::Error::new(e.span(), message)
+            })?
+            .into_iter()
+            .collect();
+        Ok(SetInput {
+            settings,
+            backends,
+            paths,
+        })
+    }
+}
+
+/// The settings before the paths: their tokens, and the backends if set.
+fn parse_settings(input: ParseStream<'_>) -> syn::Result<(TokenStream, Option<Backends>)> {
+    let start = input.fork();
+    let mut backends = None;
+    let mut settings_end = input.fork();
+    while input.peek(Ident) && input.peek2(Token![=]) {
+        let name: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        match name.to_string().as_str() {
+            "backends" => {
+                if backends.is_some() {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        "`backends` is set twice; list every backend once",
+                    ));
+                }
+                backends = Some(parse_backends(input)?);
+            }
+            other => {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("unknown setting `{other}`: migrations![..] takes `backends = [..];` before its paths"),
+                ))
+            }
+        }
+        input.parse::<Token![;]>().map_err(|e| {
+            syn::Error::new(e.span(), "expected `;` after a setting, before the paths")
+        })?;
+        settings_end = input.fork();
+    }
+    Ok((tokens_between(&start, &settings_end), backends))
+}
+
+/// The tokens from `start` up to `end` (a later fork of the same stream).
+fn tokens_between(start: ParseStream<'_>, end: ParseStream<'_>) -> TokenStream {
+    let end_cursor = end.cursor();
+    let mut out = TokenStream::new();
+    let mut cursor = start.cursor();
+    while cursor != end_cursor {
+        let Some((tt, next)) = cursor.token_tree() else {
+            break;
+        };
+        out.extend([tt]);
+        cursor = next;
+    }
+    out
+}
+
+/// `[postgres >= 12, mysql, mariadb >= 10.6, sqlite]`.
+fn parse_backends(input: ParseStream<'_>) -> syn::Result<Backends> {
+    let content;
+    let bracket = bracketed!(content in input);
+    let mut targets = Vec::new();
+    while !content.is_empty() {
+        let name: Ident = content.parse()?;
+        let backend = Backend::from_name(&name.to_string()).ok_or_else(|| {
+            syn::Error::new(
+                name.span(),
+                format!("unknown backend `{name}`: the backends are postgres, mysql, mariadb and sqlite"),
+            )
+        })?;
+        if targets.iter().any(|t: &Target| t.backend == backend) {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("`{name}` is listed twice"),
+            ));
+        }
+        let mut target = Target::new(backend);
+        if content.peek(Token![>=]) {
+            content.parse::<Token![>=]>()?;
+            let lit: Lit = content.parse()?;
+            let text = match &lit {
+                Lit::Int(i) => i.base10_digits().to_string(),
+                Lit::Float(f) => f.base10_digits().to_string(),
+                _ => String::new(),
+            };
+            target.min_version = Version::parse(&text).ok_or_else(|| {
+                syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "expected a version such as `{}`",
+                        backend.default_min_version()
+                    ),
+                )
+            })?;
+        }
+        targets.push(target);
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    if targets.is_empty() {
+        return Err(syn::Error::new(
+            bracket.span.join(),
+            "`backends = []` leaves nothing to check or run on: name at least one of postgres, mysql, mariadb, sqlite",
+        ));
+    }
+    Ok(Backends::new(targets))
+}
+
+/// The backends a set without `backends = [..]` is checked for: those whose
+/// godwit features are enabled (`mysql` is MySQL and MariaDB), or every one
+/// if none is.
+pub fn default_backends() -> Backends {
+    let mut enabled = Vec::new();
+    if cfg!(feature = "postgres") {
+        enabled.push(Backend::Postgres);
+    }
+    if cfg!(feature = "mysql") {
+        enabled.extend([Backend::Mysql, Backend::Mariadb]);
+    }
+    if cfg!(feature = "sqlite") {
+        enabled.push(Backend::Sqlite);
+    }
+    if enabled.is_empty() {
+        return Backends::all();
+    }
+    Backends::new(enabled.into_iter().map(Target::new))
+}
+
+/// The backends of settings already checked by `migrations!`.
+pub fn backends_of(settings: TokenStream) -> Backends {
+    SetInput::parse(settings)
+        .ok()
+        .and_then(|s| s.backends)
+        .unwrap_or_else(default_backends)
+}

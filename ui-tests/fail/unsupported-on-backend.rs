@@ -1,0 +1,30 @@
+//! A partial index, in a set that runs on MySQL too, which has none.
+
+use godwit::migration;
+
+#[migration(revision = "20250101_000000", message = "create the users table")]
+pub mod create_users {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("users", [
+            column("id", BigInt).primary_key().autoincrement(),
+            column("email", Varchar(255)),
+        ]);
+        op.create_index("idx_users_email", "users", ["email"])
+            .unique()
+            .where_("email IS NOT NULL");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("idx_users_email", "users");
+        op.drop_table("users");
+    }
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    backends = [postgres, mysql];
+    create_users,
+];
+
+fn main() {}
