@@ -178,13 +178,10 @@ pub mod check_ticket_rating {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        // Not `BETWEEN 1 AND 5`: PostgreSQL keeps it as two comparisons, and
-        // `check_drift` then reports a difference (see docs/RELIABILITY.md,
-        // the corpus).
         op.create_check_constraint(
             "tickets_rating_range",
             "tickets",
-            "rating IS NULL OR (rating >= 1 AND rating <= 5)",
+            "rating IS NULL OR rating BETWEEN 1 AND 5",
         )
         .not_valid();
     }
@@ -211,7 +208,7 @@ pub mod validate_ticket_rating {
         op.create_check_constraint(
             "tickets_rating_range",
             "tickets",
-            "rating IS NULL OR (rating >= 1 AND rating <= 5)",
+            "rating IS NULL OR rating BETWEEN 1 AND 5",
         )
         .not_valid();
     }

@@ -65,7 +65,7 @@ ALTER TABLE tickets DROP COLUMN rating;
 
 -- p007 up
 ALTER TABLE tickets ADD CONSTRAINT tickets_rating_range
-    CHECK (rating IS NULL OR (rating >= 1 AND rating <= 5)) NOT VALID;
+    CHECK (rating IS NULL OR rating BETWEEN 1 AND 5) NOT VALID;
 -- p007 down
 ALTER TABLE tickets DROP CONSTRAINT tickets_rating_range;
 
@@ -74,4 +74,4 @@ ALTER TABLE tickets VALIDATE CONSTRAINT tickets_rating_range;
 -- p008 down
 ALTER TABLE tickets DROP CONSTRAINT tickets_rating_range;
 ALTER TABLE tickets ADD CONSTRAINT tickets_rating_range
-    CHECK (rating IS NULL OR (rating >= 1 AND rating <= 5)) NOT VALID;
+    CHECK (rating IS NULL OR rating BETWEEN 1 AND 5) NOT VALID;
