@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 
 use godwit::{AnyConnection, Database, MigrationSet, Target};
 use godwit_tests::corpus::{
-    kinds, plain_sql, vocabulary_kinds, APP, PORTABLE, PORTABLE_ON_POSTGRES,
+    kinds, migrations, plain_sql, vocabulary_kinds, APP, PORTABLE, PORTABLE_KEYS,
 };
 use godwit_tests::{Backend, TestDb};
 
@@ -178,7 +178,7 @@ fn against_plain_sql(set: &MigrationSet, name: &str) -> Option<(usize, Vec<Strin
         psql(&tools, &b.url, &up);
         compare(format!("after upgrading to {}", m.revision), &mut steps);
     }
-    let mut drift = set
+    let drift = set
         .check_drift(&mut conn)
         .err()
         .map(|e| format!("check_drift at head: {e}"));
@@ -189,7 +189,7 @@ fn against_plain_sql(set: &MigrationSet, name: &str) -> Option<(usize, Vec<Strin
         psql(&tools, &b.url, &down);
         compare(format!("after downgrading {}", m.revision), &mut steps);
     }
-    diffs.extend(drift.take());
+    diffs.extend(drift);
     Some((steps, diffs))
 }
 
@@ -197,10 +197,7 @@ fn against_plain_sql(set: &MigrationSet, name: &str) -> Option<(usize, Vec<Strin
 fn corpus_on_postgres_equals_plain_sql() {
     let mut steps = 0;
     let mut diffs = Vec::new();
-    for (set, name) in [
-        (&APP, "corpus_app"),
-        (&PORTABLE_ON_POSTGRES, "corpus_portable"),
-    ] {
+    for (set, name) in [(&APP, "corpus_app"), (&PORTABLE_KEYS, "corpus_portable")] {
         let Some((s, d)) = against_plain_sql(set, name) else {
             return;
         };
@@ -209,7 +206,7 @@ fn corpus_on_postgres_equals_plain_sql() {
     }
     println!(
         "corpus on PostgreSQL: {} migrations, {steps} steps compared with plain SQL through pg_dump, {} schema diffs",
-        APP.len() + PORTABLE_ON_POSTGRES.len(),
+        APP.len() + PORTABLE_KEYS.len(),
         diffs.len()
     );
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
@@ -335,12 +332,11 @@ fn mariadb_schema(url: &str) -> String {
     out
 }
 
-/// The portable history up and down one step at a time; the steps checked
-/// and the round trips that did not bring the schema back.
-fn round_trips(backend: Backend) -> Option<(usize, Vec<String>)> {
+/// `set` up and down one step at a time; the steps checked and the round
+/// trips that did not bring the schema back.
+fn round_trips(backend: Backend, set: &MigrationSet) -> Option<(usize, Vec<String>)> {
     let db = TestDb::create(backend, "corpus_round_trip")?;
     let mut conn = db.connect();
-    let set = &PORTABLE;
     let mut before = Vec::new();
     for m in set.migrations() {
         before.push(schema_text(&db, &mut conn));
@@ -366,13 +362,22 @@ fn round_trips(backend: Backend) -> Option<(usize, Vec<String>)> {
     Some((2 * set.len(), diffs))
 }
 
-fn round_trip_on(backend: Backend) {
-    let Some((steps, diffs)) = round_trips(backend) else {
-        return;
-    };
+fn round_trip_on(backend: Backend, sets: &[&MigrationSet]) {
+    let (mut steps, mut diffs) = (0, Vec::new());
+    for set in sets {
+        let Some((s, d)) = round_trips(backend, set) else {
+            return;
+        };
+        steps += s;
+        diffs.extend(d);
+    }
+    let migrations: BTreeSet<&str> = sets
+        .iter()
+        .flat_map(|s| s.migrations().iter().map(|m| &*m.revision))
+        .collect();
     println!(
         "corpus on {backend:?}: {} migrations, {steps} steps, {} schema diffs",
-        PORTABLE.len(),
+        migrations.len(),
         diffs.len()
     );
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
@@ -380,12 +385,12 @@ fn round_trip_on(backend: Backend) {
 
 #[test]
 fn corpus_round_trips_on_sqlite() {
-    round_trip_on(Backend::Sqlite);
+    round_trip_on(Backend::Sqlite, &[&PORTABLE, &PORTABLE_KEYS]);
 }
 
 #[test]
 fn corpus_round_trips_on_mysql() {
-    round_trip_on(Backend::Mysql);
+    round_trip_on(Backend::Mysql, &[&PORTABLE]);
 }
 
 // ------------------------------------------------------- no server needed
@@ -395,11 +400,11 @@ fn corpus_round_trips_on_mysql() {
 #[test]
 fn corpus_covers_every_kind() {
     let all = vocabulary_kinds();
-    let used = kinds(&[&APP, &PORTABLE]);
+    let used = kinds(&[&APP, &PORTABLE, &PORTABLE_KEYS]);
     let missing: Vec<&String> = all.difference(&used).collect();
     println!(
         "corpus: {} migrations, {} of {} kinds covered, backends: PostgreSQL, MariaDB, SQLite",
-        APP.len() + PORTABLE.len(),
+        migrations().len(),
         all.len() - missing.len(),
         all.len()
     );
@@ -407,7 +412,7 @@ fn corpus_covers_every_kind() {
         missing.is_empty(),
         "no migration of the corpus uses {missing:?}"
     );
-    for m in APP.migrations().iter().chain(PORTABLE.migrations()) {
+    for m in migrations() {
         assert!(
             plain_sql(&m.revision).is_some(),
             "no plain SQL for {}",
@@ -426,16 +431,20 @@ fn reliability_doc_states_the_corpus_figures() {
     .expect("docs/RELIABILITY.md reads");
     let kinds = vocabulary_kinds().len();
     let expected = [
-        format!("{} migrations", APP.len() + PORTABLE.len()),
+        format!("{} migrations", migrations().len()),
         format!("`APP`, {} migrations", APP.len()),
         format!("`PORTABLE`, {} migrations", PORTABLE.len()),
+        format!("`PORTABLE_KEYS`, {} migrations", PORTABLE_KEYS.len()),
         format!("{kinds} of {kinds} kinds"),
         format!(
             "{} steps on PostgreSQL",
-            2 * (APP.len() + PORTABLE_ON_POSTGRES.len())
+            2 * (APP.len() + PORTABLE_KEYS.len())
         ),
         format!("{} steps on MariaDB", 2 * PORTABLE.len()),
-        format!("{} steps on SQLite", 2 * PORTABLE.len()),
+        format!(
+            "{} steps on SQLite",
+            2 * (PORTABLE.len() + PORTABLE_KEYS.len())
+        ),
     ];
     let section = doc
         .split("\n## ")

@@ -508,3 +508,65 @@ pub mod add_agent_initials {
         op.drop_column("agents", "initials");
     }
 }
+
+#[migration(
+    revision = "p030",
+    down_revision = "p028",
+    message = "index the open ticket queue by subject and age"
+)]
+pub mod index_ticket_queue {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_index(
+            "tickets_open_queue",
+            "tickets",
+            [
+                expr("lower(subject)"),
+                key("rating").nulls_first(),
+                key("opened_at").desc().nulls_last(),
+            ],
+        )
+        .concurrently()
+        .where_("closed_at IS NULL");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("tickets_open_queue", "tickets")
+            .concurrently();
+    }
+}
+
+#[migration(
+    revision = "p031",
+    down_revision = "p030",
+    message = "create ticket watchers checked at commit"
+)]
+pub mod create_ticket_watchers {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "ticket_watchers",
+            [
+                column("ticket_id", BigInt)
+                    .not_null()
+                    .references("tickets", "id")
+                    .on_delete(Action::Cascade)
+                    .initially_deferred(),
+                column("agent_id", BigInt)
+                    .not_null()
+                    .references("agents", "id")
+                    .deferrable(),
+                column("since", Timestamp).not_null().server_default(now()),
+            ],
+        )
+        .primary_key(["ticket_id", "agent_id"]);
+        op.create_index("ticket_watchers_agent_id", "ticket_watchers", ["agent_id"]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("ticket_watchers_agent_id", "ticket_watchers");
+        op.drop_table("ticket_watchers");
+    }
+}

@@ -155,3 +155,24 @@ DROP INDEX CONCURRENTLY agent_shifts_agent_date;
 --     GENERATED ALWAYS AS (substr(display_name, 1, 2)) STORED;
 -- p029 down
 -- ALTER TABLE agents DROP COLUMN initials;
+
+-- p030 up
+CREATE INDEX CONCURRENTLY tickets_open_queue ON tickets (
+    lower(subject),
+    rating NULLS FIRST,
+    opened_at DESC NULLS LAST
+) WHERE closed_at IS NULL;
+-- p030 down
+DROP INDEX CONCURRENTLY tickets_open_queue;
+
+-- p031 up
+CREATE TABLE ticket_watchers (
+    ticket_id bigint NOT NULL REFERENCES tickets (id) ON DELETE CASCADE
+        DEFERRABLE INITIALLY DEFERRED,
+    agent_id bigint NOT NULL REFERENCES agents (id) DEFERRABLE,
+    since timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (ticket_id, agent_id)
+);
+CREATE INDEX ticket_watchers_agent_id ON ticket_watchers (agent_id);
+-- p031 down
+DROP TABLE ticket_watchers;

@@ -1,8 +1,9 @@
-//! The corpus: one application's history, as its team would write it, in
-//! two lines. [`APP`] is the PostgreSQL history of a marketplace (accounts,
+//! The corpus: one application's history, as its team would write it.
+//! [`APP`] is the PostgreSQL history of a marketplace (accounts,
 //! organisations, content, commerce, payments, audit, search); [`PORTABLE`]
-//! is a smaller history of the same application's companion service, kept
-//! to what MariaDB and SQLite have too. Each migration also exists as the
+//! is a smaller history of the same application's support desk, kept to
+//! what MariaDB and SQLite have too, and [`PORTABLE_KEYS`] its other line,
+//! which PostgreSQL and SQLite run. Each migration also exists as the
 //! plain SQL a team would have written for PostgreSQL by hand (the `.sql`
 //! file next to each group, `-- <revision> up` / `-- <revision> down`),
 //! which `tests/tests/corpus.rs` applies with `psql` and compares with
@@ -148,9 +149,11 @@ pub static PORTABLE: godwit::MigrationSet = godwit::migrations![
     add_agent_initials,
 ];
 
-/// The portable history as PostgreSQL runs it: all but its last migration,
-/// a virtual generated column, which PostgreSQL before 18 does not have.
-pub static PORTABLE_ON_POSTGRES: godwit::MigrationSet = godwit::migrations![
+/// The portable history's other line, which PostgreSQL and SQLite run: the
+/// same without its last migration (a virtual generated column, which
+/// PostgreSQL before 18 does not have), then what MariaDB does not have (an
+/// expression key, NULLS ordering, a partial index, deferrable foreign keys).
+pub static PORTABLE_KEYS: godwit::MigrationSet = godwit::migrations![
     create_agents,
     create_tickets,
     create_ticket_messages,
@@ -179,7 +182,23 @@ pub static PORTABLE_ON_POSTGRES: godwit::MigrationSet = godwit::migrations![
     drop_email_imports,
     create_agent_shifts,
     index_agent_shifts,
+    index_ticket_queue,
+    create_ticket_watchers,
 ];
+
+/// Every migration of the corpus once (the portable lines share most of
+/// theirs).
+pub fn migrations() -> Vec<&'static godwit::Migration> {
+    let mut all: Vec<&'static godwit::Migration> = Vec::new();
+    for set in [&APP, &PORTABLE, &PORTABLE_KEYS] {
+        for m in set.migrations() {
+            if !all.iter().any(|x| x.revision == m.revision) {
+                all.push(m);
+            }
+        }
+    }
+    all
+}
 
 /// The plain SQL files, in the order of the groups.
 const SQL: &[&str] = &[
