@@ -76,7 +76,7 @@ fn canonical(expr: &str, syntax: Syntax) -> String {
             _ => pieces.push(t.text.to_ascii_lowercase()),
         }
     }
-    let out = unfold_between(pieces).concat();
+    let out = instr_as_locate(unfold_between(pieces)).concat();
     // Whole-value spellings.
     let s = match out.as_str() {
         "true" => "1".to_string(),
@@ -136,6 +136,25 @@ fn unfold_between(pieces: Vec<String>) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// `instr(s, sub)` as `locate(sub, s)`, which is how MariaDB keeps it, for
+/// arguments of one token each (the pieces carry no parentheses to say
+/// where a longer one ends).
+fn instr_as_locate(mut pieces: Vec<String>) -> Vec<String> {
+    let one_token = |p: &str| p.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '\'');
+    for i in 0..pieces.len() {
+        let simple = pieces[i] == "instr"
+            && pieces.get(i + 2).is_some_and(|p| p == ",")
+            && pieces.get(i + 1).is_some_and(|p| one_token(p))
+            && pieces.get(i + 3).is_some_and(|p| one_token(p))
+            && pieces.get(i + 4).map_or(true, |p| p != ",");
+        if simple {
+            pieces[i] = "locate".to_string();
+            pieces.swap(i + 1, i + 3);
+        }
+    }
+    pieces
 }
 
 /// Skips the type of a `::type` cast: a name, possibly qualified or of
@@ -475,5 +494,17 @@ mod tests {
         // An operand of several tokens is left as written.
         assert_eq!(pg("a + b BETWEEN 1 AND 2"), "a+bbetween1and2");
         assert_ne!(pg("x BETWEEN 1 AND 5"), pg("x >= 1 AND x <= 6"));
+    }
+
+    #[test]
+    fn instr_reads_as_mariadb_keeps_it() {
+        assert_eq!(
+            canonical_sql("substr(email, instr(email, '@') + 1)"),
+            canonical_sql("substr(`email`,locate('@',`email`) + 1)")
+        );
+        assert_ne!(
+            canonical_sql("instr(email, '@')"),
+            canonical_sql("instr('@', email)")
+        );
     }
 }

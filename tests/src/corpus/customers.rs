@@ -489,23 +489,21 @@ pub mod index_agent_shifts {
 #[migration(
     revision = "p029",
     down_revision = "p028",
-    message = "add the initials shown in agent avatars as a virtual column"
+    message = "add the email domain of agents as a virtual column"
 )]
-pub mod add_agent_initials {
+pub mod add_agent_email_domain {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        // Not `substr(email, instr(email, '@') + 1)`: MariaDB keeps INSTR as
-        // LOCATE, and `check_drift` then reports a difference (see
-        // docs/RELIABILITY.md, the corpus).
         op.add_column(
             "agents",
-            column("initials", Varchar(2)).generated("substr(display_name, 1, 2)"),
+            column("email_domain", Varchar(255))
+                .generated("substr(email, instr(email, '@') + 1)"),
         );
     }
 
     pub fn downgrade(op: &mut Ops) {
-        op.drop_column("agents", "initials");
+        op.drop_column("agents", "email_domain");
     }
 }
 

@@ -151,10 +151,10 @@ DROP INDEX CONCURRENTLY agent_shifts_agent_date;
 -- p029 up
 -- Not run on PostgreSQL: before 18 it has no virtual generated columns.
 -- The same column there would be stored:
--- ALTER TABLE agents ADD COLUMN initials varchar(2)
---     GENERATED ALWAYS AS (substr(display_name, 1, 2)) STORED;
+-- ALTER TABLE agents ADD COLUMN email_domain varchar(255)
+--     GENERATED ALWAYS AS (substr(email, strpos(email, '@') + 1)) STORED;
 -- p029 down
--- ALTER TABLE agents DROP COLUMN initials;
+-- ALTER TABLE agents DROP COLUMN email_domain;
 
 -- p030 up
 CREATE INDEX CONCURRENTLY tickets_open_queue ON tickets (

@@ -146,7 +146,7 @@ pub static PORTABLE: godwit::MigrationSet = godwit::migrations![
     drop_email_imports,
     create_agent_shifts,
     index_agent_shifts,
-    add_agent_initials,
+    add_agent_email_domain,
 ];
 
 /// The portable history's other line, which PostgreSQL and SQLite run: the
