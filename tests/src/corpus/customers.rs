@@ -142,12 +142,9 @@ pub mod rename_ticket_contact {
     use godwit::dsl::*;
 
     pub fn upgrade(op: &mut Ops) {
-        op.safety_assured(
-            "the desk reads the column by position-free name mapping updated in release 12",
-            |op| {
-                op.rename_column("tickets", "requester_email", "contact_email");
-            },
-        );
+        op.safety_assured("the desk reads either name since release 12", |op| {
+            op.rename_column("tickets", "requester_email", "contact_email");
+        });
     }
 
     pub fn downgrade(op: &mut Ops) {
@@ -497,8 +494,7 @@ pub mod add_agent_email_domain {
     pub fn upgrade(op: &mut Ops) {
         op.add_column(
             "agents",
-            column("email_domain", Varchar(255))
-                .generated("substr(email, instr(email, '@') + 1)"),
+            column("email_domain", Varchar(255)).generated("substr(email, instr(email, '@') + 1)"),
         );
     }
 

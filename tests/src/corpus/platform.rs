@@ -182,7 +182,7 @@ pub mod rename_user_name {
 
     pub fn upgrade(op: &mut Ops) {
         op.safety_assured(
-            "the release before this one reads display_name through a view-free alias",
+            "users.name is read only by the admin screen, which is off during the deploy",
             |op| {
                 op.rename_column("users", "name", "display_name");
             },
