@@ -910,6 +910,7 @@ pub mod create_note_stats_raw {
 /// options, a unique constraint taking over an index, and a table built by
 /// a query, which the model does not follow and `check_drift` leaves out.
 pub static RAW_SQL_POSTGRES: godwit::MigrationSet = godwit::migrations![
+    backends = [postgres];
     create_notes,
     add_note_title_raw,
     index_note_title,

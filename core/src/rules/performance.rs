@@ -4,7 +4,8 @@
 //! turns one off for that migration (`safety_assured` does not).
 //!
 //! - A foreign key whose columns are not the leading columns of any index
-//!   (a full one, not partial; a primary key or unique constraint counts) at
+//!   (a full one, or partial over `<first column> IS NOT NULL` only; a
+//!   primary key or unique constraint counts) at
 //!   the end of the migration: joins on it, and every delete or key update
 //!   of a referenced row, scan the whole referencing table. Inline
 //!   `.references(..)` counts as a foreign key.

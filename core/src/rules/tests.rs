@@ -1416,7 +1416,9 @@ fn foreign_key_without_index() {
         on_users(&posts(r#"op.create_index("idx", "posts", ["user_id"]);"#)),
         []
     );
-    // An index whose leading column it is counts; a later column or a partial index does not.
+    // An index whose leading column it is counts; a later column or a
+    // partial index does not, unless its predicate is only that the column
+    // is not NULL (which the lookup by equality implies).
     assert_eq!(
         on_users(&posts(
             r#"op.create_index("idx", "posts", ["user_id", "id"]);"#
@@ -1431,10 +1433,31 @@ fn foreign_key_without_index() {
     );
     assert_eq!(
         on_users(&posts(
-            r#"op.create_index("idx", "posts", ["user_id"]).where_("user_id IS NOT NULL");"#
+            r#"op.create_index("idx", "posts", ["user_id"]).where_("user_id > 0");"#
         )),
         [Rule::ForeignKeyWithoutIndex]
     );
+    assert_eq!(
+        on_users(&posts(
+            r#"op.create_index("idx", "posts", ["user_id"]).where_("id IS NOT NULL");"#
+        )),
+        [Rule::ForeignKeyWithoutIndex]
+    );
+    assert_eq!(
+        on_users(&posts(
+            r#"op.create_index("idx", "posts", ["user_id"]).where_("user_id IS NOT NULL AND id > 0");"#
+        )),
+        [Rule::ForeignKeyWithoutIndex]
+    );
+    for predicate in ["user_id IS NOT NULL", r#"(\"user_id\" is not null)"#] {
+        assert_eq!(
+            on_users(&posts(&format!(
+                r#"op.create_index("idx", "posts", ["user_id", "id"]).where_("{predicate}");"#
+            ))),
+            [],
+            "{predicate}"
+        );
+    }
     // Only the column keys before the first expression lead; a GIN index
     // serves no lookup by equality.
     assert_eq!(

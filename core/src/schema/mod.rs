@@ -148,15 +148,42 @@ impl Index {
     }
 
     /// Whether a lookup by equality on its leading columns can use it: a
-    /// full b-tree or hash index (a GIN, GiST, BRIN or SP-GiST index over the
-    /// same columns serves other searches).
+    /// b-tree or hash index (a GIN, GiST, BRIN or SP-GiST index over the
+    /// same columns serves other searches), full or partial over
+    /// `<first column> IS NOT NULL`, which an equality on that column
+    /// implies (PostgreSQL and SQLite use such an index for it).
     pub fn serves_lookups(&self) -> bool {
-        self.predicate.is_none()
+        let rows_it_covers = match self.predicate.as_deref() {
+            None => true,
+            Some(p) => self
+                .leading_columns()
+                .first()
+                .is_some_and(|c| is_not_null_of(p, c)),
+        };
+        rows_it_covers
             && matches!(
                 self.method,
                 None | Some(IndexMethod::Btree) | Some(IndexMethod::Hash)
             )
     }
+}
+
+/// Whether `predicate` is exactly `column IS NOT NULL` (in parentheses or
+/// not, the name bare or double-quoted, the keywords in any case).
+fn is_not_null_of(predicate: &str, column: &str) -> bool {
+    let mut p = predicate.trim();
+    while let Some(inner) = p.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        p = inner.trim();
+    }
+    let words: Vec<&str> = p.split_whitespace().collect();
+    let [name, is, not, null] = words[..] else {
+        return false;
+    };
+    let quoted = format!("\"{}\"", column.replace('"', "\"\""));
+    (name == column || name == quoted)
+        && is.eq_ignore_ascii_case("is")
+        && not.eq_ignore_ascii_case("not")
+        && null.eq_ignore_ascii_case("null")
 }
 
 /// What a constraint enforces.

@@ -35,7 +35,8 @@ fn syntax(dialect: Dialect) -> Syntax {
 
 /// [`canonical_sql`], reading `expr` by `syntax`.
 fn canonical(expr: &str, syntax: Syntax) -> String {
-    let mut out = String::new();
+    // Each token as written back, in order: the pieces of the text.
+    let mut pieces: Vec<String> = Vec::new();
     let mut tokens = sql_text::tokens(expr, syntax)
         .filter(|t| !t.is_trivia())
         .peekable();
@@ -49,20 +50,16 @@ fn canonical(expr: &str, syntax: Syntax) -> String {
                     .string_prefix()
                     .filter(|p| !matches!(p, 'E' | 'e' | 'N' | 'n'))
                 {
-                    out.push(p.to_ascii_lowercase());
+                    pieces.push(p.to_ascii_lowercase().to_string());
                 }
                 let value = t.string_value().unwrap_or_default();
                 match value.trim().parse::<f64>() {
-                    Ok(x) if !value.trim().is_empty() => out.push_str(&format!("{x}")),
-                    _ => {
-                        out.push('\'');
-                        out.push_str(&value.replace('\'', "''"));
-                        out.push('\'');
-                    }
+                    Ok(x) if !value.trim().is_empty() => pieces.push(format!("{x}")),
+                    _ => pieces.push(format!("'{}'", value.replace('\'', "''"))),
                 }
             }
             TokenKind::QuotedName => {
-                out.push_str(&t.name().unwrap_or_default().to_ascii_lowercase());
+                pieces.push(t.name().unwrap_or_default().to_ascii_lowercase());
             }
             TokenKind::Punct
                 if t.is_punct(':') && tokens.peek().is_some_and(|n| n.is_punct(':')) =>
@@ -73,12 +70,13 @@ fn canonical(expr: &str, syntax: Syntax) -> String {
             TokenKind::Punct if t.is_punct('(') || t.is_punct(')') => {}
             // MariaDB keeps `length(..)` as its synonym `octet_length(..)`,
             // `upper(..)` and `lower(..)` as `ucase(..)` and `lcase(..)`.
-            TokenKind::Word if t.is_keyword("octet_length") => out.push_str("length"),
-            TokenKind::Word if t.is_keyword("ucase") => out.push_str("upper"),
-            TokenKind::Word if t.is_keyword("lcase") => out.push_str("lower"),
-            _ => out.push_str(&t.text.to_ascii_lowercase()),
+            TokenKind::Word if t.is_keyword("octet_length") => pieces.push("length".into()),
+            TokenKind::Word if t.is_keyword("ucase") => pieces.push("upper".into()),
+            TokenKind::Word if t.is_keyword("lcase") => pieces.push("lower".into()),
+            _ => pieces.push(t.text.to_ascii_lowercase()),
         }
     }
+    let out = instr_as_locate(unfold_between(pieces)).concat();
     // Whole-value spellings.
     let s = match out.as_str() {
         "true" => "1".to_string(),
@@ -94,6 +92,69 @@ fn canonical(expr: &str, syntax: Syntax) -> String {
         Ok(x) if !s.is_empty() => format!("{x}"),
         _ => s,
     }
+}
+
+/// `x BETWEEN a AND b` as `x >= a AND x <= b`, and `x NOT BETWEEN a AND b`
+/// as `x < a OR x > b`, which is how PostgreSQL keeps them. Only an `x`,
+/// `a` and `b` of one token each (a column, a literal) are unfolded: the
+/// pieces carry no parentheses to say where a longer one starts.
+fn unfold_between(pieces: Vec<String>) -> Vec<String> {
+    let operand = |p: &str| {
+        p.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '"')
+            && !matches!(p, "and" | "or" | "not")
+    };
+    let mut out: Vec<String> = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    while i < pieces.len() {
+        let at = |k: usize| pieces.get(k).map(String::as_str);
+        if at(i) == Some("between") && at(i + 2) == Some("and") && i + 3 < pieces.len() {
+            let negated = out.last().is_some_and(|p| p == "not");
+            if negated {
+                out.pop();
+            }
+            // `x` must start its operand: the text's start, or a piece
+            // that ends one (`AND`, `OR`, `NOT`, a comma).
+            let starts =
+                out.len() < 2 || matches!(out[out.len() - 2].as_str(), "and" | "or" | "not" | ",");
+            let x = out.last().filter(|p| starts && operand(p)).cloned();
+            if let Some(x) = x {
+                let (a, b) = (pieces[i + 1].clone(), pieces[i + 3].clone());
+                let (low, join, high) = if negated {
+                    ("<", "or", ">")
+                } else {
+                    (">=", "and", "<=")
+                };
+                out.extend([low.to_string(), a, join.to_string(), x, high.to_string(), b]);
+                i += 4;
+                continue;
+            }
+            if negated {
+                out.push("not".to_string());
+            }
+        }
+        out.push(pieces[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// `instr(s, sub)` as `locate(sub, s)`, which is how MariaDB keeps it, for
+/// arguments of one token each (the pieces carry no parentheses to say
+/// where a longer one ends).
+fn instr_as_locate(mut pieces: Vec<String>) -> Vec<String> {
+    let one_token = |p: &str| p.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '\'');
+    for i in 0..pieces.len() {
+        let simple = pieces[i] == "instr"
+            && pieces.get(i + 2).is_some_and(|p| p == ",")
+            && pieces.get(i + 1).is_some_and(|p| one_token(p))
+            && pieces.get(i + 3).is_some_and(|p| one_token(p))
+            && pieces.get(i + 4).map_or(true, |p| p != ",");
+        if simple {
+            pieces[i] = "locate".to_string();
+            pieces.swap(i + 1, i + 3);
+        }
+    }
+    pieces
 }
 
 /// Skips the type of a `::type` cast: a name, possibly qualified or of
@@ -414,5 +475,36 @@ mod tests {
             "'2024-01-01'<now"
         );
         assert_eq!(pg("x::\"char\" = 'a'"), "x='a'");
+    }
+
+    #[test]
+    fn between_reads_as_postgresql_keeps_it() {
+        assert_eq!(
+            pg("rating IS NULL OR rating BETWEEN 1 AND 5"),
+            pg("((rating IS NULL) OR ((rating >= 1) AND (rating <= 5)))")
+        );
+        assert_eq!(
+            pg("score NOT BETWEEN 0 AND 10"),
+            pg("((score < 0) OR (score > 10))")
+        );
+        assert_eq!(
+            canonical_sql("`d` between '2020-01-01' and '2030-01-01'"),
+            pg("((d >= '2020-01-01'::date) AND (d <= '2030-01-01'::date))")
+        );
+        // An operand of several tokens is left as written.
+        assert_eq!(pg("a + b BETWEEN 1 AND 2"), "a+bbetween1and2");
+        assert_ne!(pg("x BETWEEN 1 AND 5"), pg("x >= 1 AND x <= 6"));
+    }
+
+    #[test]
+    fn instr_reads_as_mariadb_keeps_it() {
+        assert_eq!(
+            canonical_sql("substr(email, instr(email, '@') + 1)"),
+            canonical_sql("substr(`email`,locate('@',`email`) + 1)")
+        );
+        assert_ne!(
+            canonical_sql("instr(email, '@')"),
+            canonical_sql("instr('@', email)")
+        );
     }
 }
