@@ -95,6 +95,11 @@ rules! {
     /// A value added to an enum type used in the same migration (PostgreSQL
     /// refuses a new value before it is committed).
     NewEnumValueUsed = "new-enum-value-used", Structure;
+    /// An op names a view, materialized view, function, trigger or
+    /// extension that does not exist at that point.
+    UnknownObject = "unknown-object", Structure;
+    /// Dropping or renaming what a view, or a trigger, still uses.
+    DependentObjects = "dependent-objects", Structure;
     /// Adding a NOT NULL column without default to an existing table.
     AddRequiredColumn = "add-required-column", Compatibility;
     /// Dropping a column no earlier migration deprecated.
@@ -113,6 +118,8 @@ rules! {
     BackfillWithSchemaChange = "backfill-with-schema-change", Compatibility;
     /// Creating or dropping an index of an existing table without `.concurrently()`.
     NonConcurrentIndex = "non-concurrent-index", Compatibility;
+    /// Refreshing an existing materialized view without `.concurrently()`.
+    NonConcurrentRefresh = "non-concurrent-refresh", Compatibility;
     /// A concurrent index op sharing its migration with other ops.
     ConcurrentIndexNotAlone = "concurrent-index-not-alone", Compatibility;
     /// A unique constraint added to an existing table.

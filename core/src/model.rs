@@ -565,6 +565,53 @@ pub enum Op {
         /// Table name.
         table: Str,
     },
+    /// `op.create_view(name, query)`: a view over a SELECT.
+    CreateView {
+        /// View name.
+        name: Str,
+        /// The SELECT it shows.
+        query: Str,
+    },
+    /// `op.replace_view(name, query)`: `CREATE OR REPLACE VIEW`, the view
+    /// showing a new SELECT.
+    ReplaceView {
+        /// View name.
+        name: Str,
+        /// The new SELECT.
+        query: Str,
+    },
+    /// `op.drop_view(name)`.
+    DropView {
+        /// View name.
+        name: Str,
+        /// `.if_exists()`: a view that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.create_materialized_view(name, query)` (PostgreSQL): a view whose
+    /// rows are stored, computed when created and when refreshed.
+    CreateMaterializedView {
+        /// View name.
+        name: Str,
+        /// The SELECT whose rows it stores.
+        query: Str,
+        /// `.with_no_data()`: created empty, unreadable until refreshed.
+        with_no_data: bool,
+    },
+    /// `op.drop_materialized_view(name)`.
+    DropMaterializedView {
+        /// View name.
+        name: Str,
+        /// `.if_exists()`: a view that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.refresh_materialized_view(name)`: computes its rows again.
+    RefreshMaterializedView {
+        /// View name.
+        name: Str,
+        /// `.concurrently()`: readers are not blocked (needs a unique index
+        /// on the view).
+        concurrently: bool,
+    },
     /// `op.execute(sql)`: raw SQL.
     Execute {
         /// The statement(s).

@@ -206,6 +206,7 @@ macro_rules! param_type {
     (OpClass) => { &'static str };
     (Method) => { &'static str };
     (Statements) => { &'static str };
+    (Query) => { &'static str };
     (Reason) => { &'static str };
     (Columns) => { impl IntoIterator<Item = impl IntoColumnDef> };
     (ColumnDef) => { ColumnDef };

@@ -143,6 +143,13 @@ pub mod every_op {
         op.create_check_constraint("ck", "t", "a <> ''").not_valid();
         op.validate_constraint("fk", "t");
         op.drop_constraint("fk", "t");
+        op.create_view("v", "SELECT a FROM t WHERE b > 0");
+        op.replace_view("v", "SELECT a, b FROM t");
+        op.drop_view("v").if_exists();
+        op.create_materialized_view("mv", "SELECT a, count(*) FROM t GROUP BY a")
+            .with_no_data();
+        op.refresh_materialized_view("mv").concurrently();
+        op.drop_materialized_view("mv").if_exists();
         op.execute("UPDATE t SET a = 1;\n-- done");
         op.backfill("t", "a = b")
             .where_("a IS NULL")
@@ -161,6 +168,9 @@ pub mod every_op {
         op.create_foreign_key("fk", "t", ["a"], "u", ["id"]);
         op.create_check_constraint("ck", "t", "a > 0");
         op.backfill("t", "a = b");
+        op.drop_view("v");
+        op.refresh_materialized_view("mv");
+        op.drop_materialized_view("mv");
         op.safety_assured("nothing at all", |_op| {});
     }
 }

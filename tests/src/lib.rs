@@ -12,6 +12,7 @@ pub mod hostile_migrations;
 pub mod inject;
 pub mod key_migrations;
 pub mod migrations;
+pub mod object_migrations;
 pub mod report;
 pub mod testdb;
 pub mod type_migrations;
@@ -23,5 +24,6 @@ pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
     POSTGRES_TYPES, RAW_SQL, RAW_SQL_POSTGRES, SLOW_ON_POSTGRES,
 };
+pub use object_migrations::{MATERIALIZED_VIEWS, VIEWS};
 pub use testdb::{Backend, TestDb};
 pub use type_migrations::{ENUMS, GENERATED, SERIAL, USING, VIRTUAL};

@@ -116,7 +116,14 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
             .enum_columns(name)
             .map(|(t, _)| (t.to_string(), step.op.method().to_string()))
             .collect(),
+        // A view's ops lock the view, not the tables it reads.
         Op::DeprecateTable { .. }
+        | Op::CreateView { .. }
+        | Op::ReplaceView { .. }
+        | Op::DropView { .. }
+        | Op::CreateMaterializedView { .. }
+        | Op::DropMaterializedView { .. }
+        | Op::RefreshMaterializedView { .. }
         | Op::Backfill { .. }
         | Op::SafetyAssured { .. }
         | Op::CreateEnum { .. }

@@ -5,7 +5,9 @@
 //! on the result, and what the downgrade leaves is compared with where the
 //! upgrade started: tables, columns with type, nullability, default,
 //! generated value and numbering (identity or serial), indexes, constraints
-//! and their validity, enum types with their values in order. Not compared: the deprecation
+//! and their validity, enum types with their values in order, views and
+//! materialized views with their queries (white space, comments and the
+//! case of words aside) and indexes. Not compared: the deprecation
 //! marks (they record intent, not schema) and the order of columns (a column
 //! added back lands at the end on every backend, and nothing godwit or Diesel
 //! does depends on the order).
@@ -20,7 +22,7 @@
 
 use super::Finding;
 use crate::diagnostic::Rule;
-use crate::schema::{generation, ColumnState, Difference, Numbering, Schema};
+use crate::schema::{generation, view_kind, ColumnState, Difference, Numbering, Schema};
 
 const HELP: &str = "make `downgrade` undo every op of `upgrade`, in reverse order; if the migration cannot be undone, say irreversible = \"why\" in #[migration(..)] and remove `fn downgrade`";
 
@@ -84,7 +86,7 @@ fn changed(what: &str, before: String, upgraded: Option<String>, restored: Strin
 fn describe(d: &Difference, after: &Schema) -> String {
     let has_table = |s: &Schema, t: &str| s.tables.contains_key(t);
     let has_index =
-        |s: &Schema, t: &str, i: &str| s.tables.get(t).is_some_and(|t| t.indexes.contains_key(i));
+        |s: &Schema, t: &str, i: &str| s.indexes_of(t).is_some_and(|x| x.contains_key(i));
     let constraint =
         |s: &Schema, t: &str, c: &str| s.tables.get(t).and_then(|t| t.constraints.get(c)).cloned();
     match d {
@@ -238,6 +240,32 @@ fn describe(d: &Difference, after: &Schema) -> String {
             after.enums.get(name).map(|v| v.join(", ")),
             found.join(", "),
         ),
+        Difference::MissingView { name, materialized } => {
+            let kind = view_kind(*materialized);
+            if after.views.contains_key(name) {
+                format!("downgrade drops {kind} `{name}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops {kind} `{name}`; downgrade never recreates it")
+            }
+        }
+        Difference::ExtraView { name, materialized } => {
+            let kind = view_kind(*materialized);
+            if after.views.contains_key(name) {
+                format!("upgrade creates {kind} `{name}`; downgrade never drops it")
+            } else {
+                format!("downgrade creates {kind} `{name}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::ViewDefinition {
+            name,
+            expected,
+            found,
+        } => changed(
+            &format!("the query of view `{name}`"),
+            format!("`{expected}`"),
+            after.views.get(name).map(|v| format!("`{}`", v.query)),
+            format!("`{found}`"),
+        ),
         // Not compared (see the module doc); kept for completeness.
         other @ Difference::ColumnOrder { .. } => other.to_string(),
     }
@@ -264,6 +292,11 @@ fn table_of(d: &Difference) -> Option<&str> {
         | ExtraConstraint { table, .. }
         | ConstraintDefinition { table, .. }
         | ConstraintValidity { table, .. } => Some(table),
-        MissingEnum { .. } | ExtraEnum { .. } | EnumValues { .. } => None,
+        MissingEnum { .. }
+        | ExtraEnum { .. }
+        | EnumValues { .. }
+        | MissingView { .. }
+        | ExtraView { .. }
+        | ViewDefinition { .. } => None,
     }
 }

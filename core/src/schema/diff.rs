@@ -70,8 +70,52 @@ impl Schema {
                 _ => None,
             });
         }
+        // Then the views, with the indexes of the materialized ones.
+        for (name, a, b) in by_name(&self.views, &other.views) {
+            match (a, b) {
+                (Some(a), None) => out.push(Difference::MissingView {
+                    name: name.clone(),
+                    materialized: a.materialized,
+                }),
+                (None, Some(b)) => out.push(Difference::ExtraView {
+                    name: name.clone(),
+                    materialized: b.materialized,
+                }),
+                (Some(a), Some(b)) => {
+                    if a.materialized != b.materialized || !same_sql(&a.query, &b.query) {
+                        out.push(Difference::ViewDefinition {
+                            name: name.clone(),
+                            expected: a.query.clone(),
+                            found: b.query.clone(),
+                        });
+                    }
+                    let as_table = |v: &super::View| Table {
+                        indexes: v.indexes.clone(),
+                        ..Table::default()
+                    };
+                    as_table(a).differences(&as_table(b), name, &mut out);
+                }
+                (None, None) => {}
+            }
+        }
         out
     }
+}
+
+/// Whether two pieces of SQL say the same once white space and comments
+/// are set aside and words compared in any case.
+pub(crate) fn same_sql(a: &str, b: &str) -> bool {
+    use crate::sql_text::{tokens, Syntax, TokenKind};
+    let words = |s: &'_ str| -> Vec<String> {
+        tokens(s, Syntax::Postgres)
+            .filter(|t| !t.is_trivia() && t.text != ";")
+            .map(|t| match t.kind {
+                TokenKind::Word => t.text.to_ascii_lowercase(),
+                _ => t.text.to_string(),
+            })
+            .collect()
+    };
+    words(a) == words(b)
 }
 
 /// How the database numbers a column's values, if it does.
@@ -261,6 +305,30 @@ pub enum Difference {
         /// Whether it was expected to be validated.
         expected: bool,
     },
+    /// A view or materialized view expected but not found.
+    MissingView {
+        /// View name.
+        name: String,
+        /// A materialized view.
+        materialized: bool,
+    },
+    /// A view or materialized view found but not expected.
+    ExtraView {
+        /// View name.
+        name: String,
+        /// A materialized view.
+        materialized: bool,
+    },
+    /// A view of the expected name with another query (white space and
+    /// comments aside), or of the other kind.
+    ViewDefinition {
+        /// View name.
+        name: String,
+        /// The query expected.
+        expected: String,
+        /// The query found.
+        found: String,
+    },
     /// An enum type expected but not found.
     MissingEnum {
         /// Type name.
@@ -308,6 +376,10 @@ impl Difference {
             MissingEnum { name } | ExtraEnum { name } | EnumValues { name, .. } => {
                 format!("enum type `{name}`")
             }
+            MissingView { name, materialized } | ExtraView { name, materialized } => {
+                format!("{} `{name}`", view_kind(*materialized))
+            }
+            ViewDefinition { name, .. } => format!("view `{name}`"),
         }
     }
 }
@@ -327,12 +399,17 @@ impl fmt::Display for Difference {
             | MissingColumn { .. }
             | MissingIndex { .. }
             | MissingConstraint { .. }
-            | MissingEnum { .. } => f.write_str("is missing"),
+            | MissingEnum { .. }
+            | MissingView { .. } => f.write_str("is missing"),
             ExtraTable { .. }
             | ExtraColumn { .. }
             | ExtraIndex { .. }
             | ExtraConstraint { .. }
-            | ExtraEnum { .. } => f.write_str("is left over"),
+            | ExtraEnum { .. }
+            | ExtraView { .. } => f.write_str("is left over"),
+            ViewDefinition {
+                expected, found, ..
+            } => write!(f, "shows `{found}` instead of `{expected}`"),
             ColumnGenerated {
                 expected, found, ..
             } => write!(
@@ -469,6 +546,15 @@ impl Table {
                 _ => None,
             });
         }
+    }
+}
+
+/// `"view"` or `"materialized view"`.
+pub(crate) fn view_kind(materialized: bool) -> &'static str {
+    if materialized {
+        "materialized view"
+    } else {
+        "view"
     }
 }
 

@@ -25,7 +25,7 @@ mod replay;
 mod tests;
 mod types;
 
-pub(crate) use diff::generation;
+pub(crate) use diff::{generation, view_kind};
 pub use diff::{Difference, Numbering};
 pub use replay::ReplayError;
 
@@ -39,6 +39,8 @@ pub struct Schema {
     pub tables: BTreeMap<String, Arc<Table>>,
     /// Enum types by name: their values, in order.
     pub enums: BTreeMap<String, Vec<String>>,
+    /// Views and materialized views by name (one namespace with the tables).
+    pub views: BTreeMap<String, View>,
     /// Tables that raw SQL created or changed in a way the model does not
     /// follow (a `CREATE TABLE`, `CREATE VIEW`, `ALTER TABLE` or `CREATE
     /// INDEX` it reads as opaque): the table, or a column, index or
@@ -53,6 +55,7 @@ impl PartialEq for Schema {
     fn eq(&self, other: &Self) -> bool {
         // A table shared by both copies is equal without a look inside.
         self.enums == other.enums
+            && self.views == other.views
             && self.tables.len() == other.tables.len()
             && self
                 .tables
@@ -73,6 +76,36 @@ pub struct Table {
     pub constraints: BTreeMap<String, Constraint>,
     /// Marked by `deprecate_table`: a later migration may drop it.
     pub deprecated: bool,
+}
+
+/// One view or materialized view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// A materialized view (its rows stored) rather than a plain one.
+    pub materialized: bool,
+    /// The SELECT it shows, as written.
+    pub query: String,
+    /// The tables and views its query reads, by the names the model keeps;
+    /// `None` when the query could not be read (its dependencies are then
+    /// unknown, never guessed).
+    pub reads: Option<Vec<String>>,
+    /// Indexes of a materialized view, by name.
+    pub indexes: BTreeMap<String, Index>,
+}
+
+impl View {
+    /// Whether its query reads `relation` (a table or view), as far as
+    /// that is known.
+    pub fn reads(&self, relation: &str) -> bool {
+        self.reads
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|n| n == relation))
+    }
+
+    /// `"view"` or `"materialized view"`, for messages.
+    pub fn kind(&self) -> &'static str {
+        diff::view_kind(self.materialized)
+    }
 }
 
 /// One column as it stands.
@@ -301,9 +334,28 @@ impl Schema {
     /// (index names are per schema on PostgreSQL, and unique constraints own
     /// an index of the same name).
     pub fn relation_name_taken(&self, name: &str) -> Option<&str> {
-        self.tables.iter().find_map(|(t, table)| {
-            (table.indexes.contains_key(name) || table.constraints.contains_key(name))
-                .then_some(t.as_str())
-        })
+        self.tables
+            .iter()
+            .find_map(|(t, table)| {
+                (table.indexes.contains_key(name) || table.constraints.contains_key(name))
+                    .then_some(t.as_str())
+            })
+            .or_else(|| {
+                self.views
+                    .iter()
+                    .find_map(|(v, view)| view.indexes.contains_key(name).then_some(v.as_str()))
+            })
+    }
+
+    /// The indexes of a table, or of a materialized view, by its name.
+    pub fn indexes_of(&self, relation: &str) -> Option<&BTreeMap<String, Index>> {
+        match self.tables.get(relation) {
+            Some(t) => Some(&t.indexes),
+            None => self
+                .views
+                .get(relation)
+                .filter(|v| v.materialized)
+                .map(|v| &v.indexes),
+        }
     }
 }

@@ -13,7 +13,11 @@ use crate::model::{CheckConstraint, Column, ColumnChange, Op, PrimaryKey, Str, U
 use crate::sql_text::{self, Syntax};
 
 mod keys;
+mod objects;
+mod unfollowed;
 mod unknown;
+
+use unfollowed::{altered_table, table_of};
 
 /// Why an op cannot be applied to the schema as it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,6 +264,15 @@ impl Schema {
         checks: &[CheckConstraint],
     ) -> Result<(), ReplayError> {
         reserved(name)?;
+        if let Some(view) = self.views.get(name) {
+            return Err(ReplayError::new(
+                Rule::AlreadyExists,
+                format!(
+                    "a {} named `{name}` already exists (tables and views share their names)",
+                    view.kind()
+                ),
+            ));
+        }
         if self.tables.contains_key(name) {
             return Err(ReplayError::new(
                 Rule::AlreadyExists,
@@ -361,6 +374,7 @@ impl Schema {
                         | Rule::UnknownColumn
                         | Rule::UnknownIndex
                         | Rule::UnknownConstraint
+                        | Rule::UnknownObject
                 ) && table_of(op).is_some_and(|t| self.unfollowed.contains_key(t)) =>
             {
                 Ok(())
@@ -371,6 +385,15 @@ impl Schema {
 
     fn apply_op(&mut self, op: &Op) -> Result<(), ReplayError> {
         self.require_types(op)?;
+        if let Some(result) = self.apply_view_index_op(op) {
+            return result;
+        }
+        if let Some(e) = table_of(op)
+            .filter(|_| !objects::is_view_op(op))
+            .and_then(|t| self.not_a_table(t))
+        {
+            return Err(e);
+        }
         match op {
             // Raw SQL is not modelled; a `safety_assured` block is its ops.
             Op::Execute { sql } => self.learn(sql),
@@ -384,6 +407,7 @@ impl Schema {
             } => self.create_table(name, columns, primary_key.as_ref(), uniques, checks),
             Op::DropTable { name } => {
                 self.table(name)?;
+                self.require_no_readers(name, "drop")?;
                 self.tables.remove(&**name);
                 Ok(())
             }
@@ -394,7 +418,8 @@ impl Schema {
             Op::RenameTable { from, to } => {
                 self.table(from)?;
                 reserved(to)?;
-                if self.tables.contains_key(&**to) {
+                self.require_no_readers(from, "rename")?;
+                if self.tables.contains_key(&**to) || self.views.contains_key(&**to) {
                     return Err(ReplayError::new(
                         Rule::AlreadyExists,
                         format!("table `{to}` already exists"),
@@ -408,11 +433,19 @@ impl Schema {
                 Ok(())
             }
             Op::AddColumn { table, column } => self.add_column(table, column),
+            Op::CreateView { .. }
+            | Op::ReplaceView { .. }
+            | Op::DropView { .. }
+            | Op::CreateMaterializedView { .. }
+            | Op::DropMaterializedView { .. }
+            | Op::RefreshMaterializedView { .. } => self.apply_view_op(op),
             Op::DropColumn { table, column } => {
                 let t = self.table_mut(table)?;
                 if t.column(column).is_none() {
                     return Err(unknown_column(table, column));
                 }
+                self.require_column_unread(table, column)?;
+                let t = self.table_mut(table)?;
                 t.columns.retain(|c| c.name != **column);
                 // As PostgreSQL does: indexes and constraints over the column go with it.
                 t.indexes.retain(|_, i| !i.uses_column(column));
@@ -653,42 +686,5 @@ fn reserved(name: &str) -> Result<(), ReplayError> {
             ..ReplayError::new(Rule::InvalidIdentifier, why)
         }),
         None => Ok(()),
-    }
-}
-
-/// The table an op changes, for ops on a table's columns, indexes and
-/// constraints.
-fn table_of(op: &Op) -> Option<&str> {
-    match op {
-        Op::AddColumn { table, .. }
-        | Op::DropColumn { table, .. }
-        | Op::RenameColumn { table, .. }
-        | Op::AlterColumn { table, .. }
-        | Op::DeprecateColumn { table, .. }
-        | Op::CreateIndex { table, .. }
-        | Op::DropIndex { table, .. }
-        | Op::CreateForeignKey { table, .. }
-        | Op::CreateCheckConstraint { table, .. }
-        | Op::ValidateConstraint { table, .. }
-        | Op::DropConstraint { table, .. }
-        | Op::Backfill { table, .. } => Some(table),
-        Op::DropTable { name } | Op::DeprecateTable { name } => Some(name),
-        Op::RenameTable { from, .. } => Some(from),
-        _ => None,
-    }
-}
-
-/// The table a statement godwit does not follow changes or creates: that
-/// of an `ALTER TABLE`, a `CREATE INDEX`, a `CREATE TABLE` or `CREATE VIEW`.
-fn altered_table(ast: &sqlparser::ast::Statement) -> Option<String> {
-    use sqlparser::ast::Statement as Ast;
-    match ast {
-        Ast::AlterTable(a) => crate::translate::table_name(&a.name),
-        Ast::CreateIndex(c) => crate::translate::table_name(&c.table_name),
-        // A table it could not read, or a view the model does not track:
-        // later ops may name it.
-        Ast::CreateTable(c) => crate::translate::table_name(&c.name),
-        Ast::CreateView(v) => crate::translate::table_name(&v.name),
-        _ => None,
     }
 }

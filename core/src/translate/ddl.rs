@@ -33,6 +33,8 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             alter_table(&table, &a.operations, syntax, schema)
         }
         Ast::CreateIndex(c) => create_index(c, schema),
+        Ast::CreateView(v) => super::objects::create_view(v, false, schema),
+        Ast::RefreshMaterializedView(r) => super::objects::refresh(r),
         Ast::CreateType {
             name,
             representation,
@@ -45,7 +47,8 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             if_exists,
             names,
             ..
-        } => drop(*object_type, *if_exists, names, schema),
+        } => super::objects::drop(*object_type, *if_exists, names, schema)
+            .unwrap_or_else(|| drop(*object_type, *if_exists, names, schema)),
         Ast::RenameTable(renames) => renames
             .iter()
             .map(|r| {
@@ -544,9 +547,10 @@ fn drop(
 
 /// The table an index of this name is on.
 pub(super) fn index_table(schema: &Schema, index: &str) -> Option<String> {
-    schema
-        .tables
-        .iter()
-        .find(|(_, t)| t.indexes.contains_key(index))
-        .map(|(name, _)| name.clone())
+    schema.relation_name_taken(index).and_then(|relation| {
+        schema
+            .indexes_of(relation)
+            .is_some_and(|i| i.contains_key(index))
+            .then(|| relation.to_string())
+    })
 }

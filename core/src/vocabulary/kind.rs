@@ -241,6 +241,13 @@ string_kind!(
 );
 
 string_kind!(
+    /// The SELECT of a view: not empty.
+    Query,
+    shape: None,
+    empty: Some("a view needs a query: the SELECT it shows")
+);
+
+string_kind!(
     /// Raw SQL statements for `execute`: not empty.
     Statements,
     shape: None,

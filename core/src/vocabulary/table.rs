@@ -207,6 +207,43 @@ macro_rules! __godwit_vocabulary {
             fn validate_constraint(name: Name, table: Name) -> ValidateConstraint {}
             /// Drops a constraint.
             fn drop_constraint(name: Name, table: Name) -> DropConstraint {}
+            /// Creates a view showing the SELECT `query`.
+            fn create_view(name: Name, query: Query) -> CreateView {}
+            /// Makes a view show a new SELECT (`CREATE OR REPLACE VIEW`; SQLite
+            /// drops and creates it). Undo it with `replace_view` and the old query.
+            fn replace_view(name: Name, query: Query) -> ReplaceView {}
+            /// Drops a view.
+            fn drop_view(name: Name) -> DropView {
+                if_exists: flag [
+                    /// A view that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Creates a materialized view: the rows of the SELECT `query`,
+            /// stored (PostgreSQL).
+            fn create_materialized_view(name: Name, query: Query) -> CreateMaterializedView {
+                with_no_data: flag [
+                    /// Creates it empty (`WITH NO DATA`): it cannot be read until
+                    /// refreshed.
+                    .with_no_data()
+                ];
+            }
+            /// Drops a materialized view (its rows are computed again from
+            /// its query by whoever creates it anew).
+            fn drop_materialized_view(name: Name) -> DropMaterializedView {
+                if_exists: flag [
+                    /// A view that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Computes the rows of a materialized view again.
+            fn refresh_materialized_view(name: Name) -> RefreshMaterializedView {
+                concurrently: flag [
+                    /// Refreshes it without blocking its readers (needs a unique
+                    /// index on the view).
+                    .concurrently()
+                ];
+            }
             /// Runs raw SQL (for data changes the DSL does not cover).
             fn execute(sql: Statements) -> Execute {}
             /// Updates every row of `table` with the SET list `set`, in batches by

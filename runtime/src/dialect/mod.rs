@@ -18,6 +18,7 @@ use godwit_core::{ColumnType, DefaultValue, Op};
 mod index;
 mod mysql;
 mod normalise;
+mod objects;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -399,6 +400,7 @@ impl Dialect {
             self.supports(ty).map_err(|reason| cx.unsupported(reason))?;
         }
         types::check_columns(&cx)?;
+        objects::check_index_target(&cx)?;
         match self {
             Dialect::Postgres => postgres::render(&cx),
             Dialect::Mysql => mysql::render(&cx),

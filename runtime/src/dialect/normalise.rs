@@ -278,9 +278,12 @@ fn default_opclass(ty: &ColumnType, method: Option<IndexMethod>) -> Option<Strin
 /// - MySQL/MariaDB: a unique constraint is a unique index
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
 ///   treats them alike); the primary key is named `<table>_pkey` (the server
-///   names it `PRIMARY`); every constraint counts as validated.
+///   names it `PRIMARY`); every constraint counts as validated;
+/// - every backend: no views (introspection does not read them back: each
+///   backend rewrites a view's query in its own words).
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
+    s.views.clear();
     // MySQL and SQLite have no named types: MySQL's columns spell the values.
     let enums = match dialect {
         Dialect::Postgres => Default::default(),

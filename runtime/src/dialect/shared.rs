@@ -32,14 +32,20 @@ macro_rules! rendered_alike {
             | Op::RenameEnumValue { .. }
             | Op::DropEnumValue { .. }
             | Op::DropEnum { .. }
+            | Op::CreateView { .. }
+            | Op::ReplaceView { .. }
+            | Op::DropView { .. }
+            | Op::CreateMaterializedView { .. }
+            | Op::DropMaterializedView { .. }
+            | Op::RefreshMaterializedView { .. }
     };
 }
 pub(crate) use rendered_alike;
 
 /// The ops every backend renders alike, but for MySQL's word for a rename:
 /// the ops on a whole table (deprecating one is a mark in the model, with no
-/// SQL), raw SQL and backfills; and the enum ops, whose differences are
-/// those of the types (`types.rs`).
+/// SQL), raw SQL and backfills; the enum ops, whose differences are
+/// those of the types (`types.rs`); and the view ops (`objects.rs`).
 pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable { name, .. } => {
@@ -67,6 +73,12 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         | Op::RenameEnumValue { .. }
         | Op::DropEnumValue { .. }
         | Op::DropEnum { .. } => super::types::render_enum(cx)?,
+        Op::CreateView { .. }
+        | Op::ReplaceView { .. }
+        | Op::DropView { .. }
+        | Op::CreateMaterializedView { .. }
+        | Op::DropMaterializedView { .. }
+        | Op::RefreshMaterializedView { .. } => super::objects::render_view(cx)?,
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))
@@ -158,7 +170,12 @@ impl Context<'_> {
 
     /// An index of a table after the op, if the backend can build it.
     pub fn index_after(&self, table: &str, name: &str) -> Result<&Index, RenderError> {
-        let index = self.in_model(self.table_after(table)?.indexes.get(name), "index")?;
+        // The index of a materialized view, or of a table.
+        let indexes = match self.after.indexes_of(table) {
+            Some(indexes) => indexes,
+            None => &self.table_after(table)?.indexes,
+        };
+        let index = self.in_model(indexes.get(name), "index")?;
         match super::index::unsupported(self.dialect, index) {
             Some(reason) => Err(self.unsupported(reason)),
             None => Ok(index),

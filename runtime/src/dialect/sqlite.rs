@@ -154,12 +154,27 @@ pub(crate) fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, R
             values.join(", "),
             q(table)
         )),
-        sql(format!("DROP TABLE {}", q(table))),
-        sql(format!("ALTER TABLE {} RENAME TO {}", q(&temp), q(table))),
     ];
+    // SQLite checks every view when a table is renamed, and a view reading
+    // the dropped table fails that check ("error in view"): the views are
+    // dropped first and created again once the table is back under its name
+    // (every one, since what a view reads may be unknown or indirect).
+    let views = &cx.before.views;
+    out.extend(views.keys().map(|v| sql(format!("DROP VIEW {}", q(v)))));
+    out.push(sql(format!("DROP TABLE {}", q(table))));
+    out.push(sql(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        q(&temp),
+        q(table)
+    )));
     for (name, index) in &after.indexes {
         out.push(sql(create_index(d, name, table, index, false)));
     }
+    out.extend(
+        views
+            .iter()
+            .map(|(name, v)| super::objects::create_view(cx, name, &v.query)),
+    );
     out.push(fk_check(cx, None));
     Ok(out)
 }

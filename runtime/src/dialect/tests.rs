@@ -124,6 +124,33 @@ snapshot!(create_table_every_type, |op| {
     )
 });
 
+snapshot!(views, |op| {
+    op.create_view(
+        "active_users",
+        "SELECT id, email FROM users WHERE karma > 0",
+    );
+    op.replace_view("active_users", "SELECT id FROM users;");
+    op.drop_view("active_users").if_exists();
+});
+snapshot!(materialized_views, |op| {
+    op.create_materialized_view(
+        "post_counts",
+        "SELECT author_id, count(*) AS n FROM posts GROUP BY author_id",
+    )
+    .with_no_data();
+    op.create_index("post_counts_author", "post_counts", ["author_id"])
+        .unique();
+    op.refresh_materialized_view("post_counts").concurrently();
+    op.refresh_materialized_view("post_counts");
+    op.drop_index("post_counts_author", "post_counts");
+    op.drop_materialized_view("post_counts");
+});
+// SQLite's table rebuild drops the views and creates them again around the
+// rename, which a view reading the table would otherwise fail.
+snapshot!(rebuild_keeps_views, |op| {
+    op.create_view("titles", "SELECT id, title FROM posts");
+    op.alter_column("posts", "title").nullable(true);
+});
 snapshot!(drop_table, |op| op.drop_table("posts"));
 snapshot!(deprecate_table, |op| op.deprecate_table("posts"));
 snapshot!(rename_table, |op| op.rename_table("posts", "articles"));

@@ -1,0 +1,94 @@
+//! Objects whose body is SQL: views on every backend, materialized views on
+//! PostgreSQL (MySQL and SQLite have none: those ops are refused, as any
+//! other a backend lacks).
+
+use godwit_core::Op;
+
+use super::{sql, Context, Dialect, RenderError, Statement};
+
+/// The view ops, on each backend.
+pub(crate) fn render_view(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    let if_exists = |yes: bool| if yes { "IF EXISTS " } else { "" };
+    Ok(match cx.op {
+        Op::CreateView { name, query } => vec![create_view(cx, name, query)],
+        // SQLite has no OR REPLACE: the view is dropped and created again
+        // (in the migration's transaction, so no reader sees it missing).
+        Op::ReplaceView { name, query } if cx.dialect == Dialect::Sqlite => vec![
+            sql(format!("DROP VIEW {}", cx.q(name))),
+            create_view(cx, name, query),
+        ],
+        Op::ReplaceView { name, query } => vec![sql(format!(
+            "CREATE OR REPLACE VIEW {} AS {}",
+            cx.q(name),
+            body(query)
+        ))],
+        Op::DropView { name, if_exists: e } => {
+            vec![sql(format!("DROP VIEW {}{}", if_exists(*e), cx.q(name)))]
+        }
+        Op::CreateMaterializedView {
+            name,
+            query,
+            with_no_data,
+        } => {
+            materialized(cx)?;
+            vec![sql(format!(
+                "CREATE MATERIALIZED VIEW {} AS {}{}",
+                cx.q(name),
+                body(query),
+                if *with_no_data { " WITH NO DATA" } else { "" }
+            ))]
+        }
+        Op::DropMaterializedView { name, if_exists: e } => {
+            materialized(cx)?;
+            vec![sql(format!(
+                "DROP MATERIALIZED VIEW {}{}",
+                if_exists(*e),
+                cx.q(name)
+            ))]
+        }
+        Op::RefreshMaterializedView { name, concurrently } => {
+            materialized(cx)?;
+            vec![sql(format!(
+                "REFRESH MATERIALIZED VIEW {}{}",
+                if *concurrently { "CONCURRENTLY " } else { "" },
+                cx.q(name)
+            ))]
+        }
+        other => return Err(cx.unsupported(format!("`{}` is not a view op", other.method()))),
+    })
+}
+
+/// `CREATE VIEW name AS query`.
+pub(crate) fn create_view(cx: &Context<'_>, name: &str, query: &str) -> Statement {
+    sql(format!("CREATE VIEW {} AS {}", cx.q(name), body(query)))
+}
+
+/// The query as written, without a trailing `;`.
+fn body(query: &str) -> &str {
+    query.trim().trim_end_matches(';').trim_end()
+}
+
+/// Materialized views are PostgreSQL's.
+fn materialized(cx: &Context<'_>) -> Result<(), RenderError> {
+    match cx.dialect {
+        Dialect::Postgres => Ok(()),
+        Dialect::Mysql | Dialect::Sqlite => Err(cx.unsupported(format!(
+            "{} has no materialized views: use a view (create_view), or a table kept up to date by the application",
+            cx.dialect
+        ))),
+    }
+}
+
+/// An index op on a materialized view: refused where there are none.
+pub(crate) fn check_index_target(cx: &Context<'_>) -> Result<(), RenderError> {
+    let (Op::CreateIndex { table, .. } | Op::DropIndex { table, .. }) = cx.op else {
+        return Ok(());
+    };
+    let on_view = |s: &godwit_core::schema::Schema| {
+        !s.tables.contains_key(&**table) && s.views.contains_key(&**table)
+    };
+    if on_view(cx.before) || on_view(cx.after) {
+        materialized(cx)?;
+    }
+    Ok(())
+}

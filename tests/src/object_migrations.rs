@@ -1,0 +1,172 @@
+//! Objects whose body is SQL, on real databases: [`VIEWS`] on every backend
+//! (with a change of the table a view reads, which SQLite makes by
+//! rebuilding the table), [`MATERIALIZED_VIEWS`] on PostgreSQL.
+
+use godwit::migration;
+
+#[migration(revision = "v001", message = "create the accounts table")]
+pub mod create_accounts {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "accounts",
+            [
+                column("id", BigInt).primary_key(),
+                column("email", Varchar(255)).not_null(),
+                column("karma", Integer).not_null().server_default(0),
+                column("note", Text),
+            ],
+        );
+        op.execute("INSERT INTO accounts (id, email, karma) VALUES (1, 'a@example.com', 3), (2, 'b@example.com', 0)");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("accounts");
+    }
+}
+
+#[migration(
+    revision = "v002",
+    down_revision = "v001",
+    message = "list the accounts with karma"
+)]
+pub mod create_views {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_view(
+            "karma_accounts",
+            "SELECT id, email FROM accounts WHERE karma > 0",
+        );
+        op.execute("CREATE VIEW karma_emails AS SELECT email FROM karma_accounts");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute("DROP VIEW karma_emails");
+        op.drop_view("karma_accounts");
+    }
+}
+
+#[migration(
+    revision = "v003",
+    down_revision = "v002",
+    message = "show the karma in the karma view"
+)]
+pub mod replace_view {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.drop_view("karma_emails");
+        op.replace_view(
+            "karma_accounts",
+            "SELECT id, email, karma FROM accounts WHERE karma > 0",
+        );
+        op.create_view("karma_emails", "SELECT email FROM karma_accounts");
+    }
+
+    // PostgreSQL replaces a view only with a query that keeps its columns
+    // (adding some at the end): one that loses a column is created anew.
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_view("karma_emails");
+        op.drop_view("karma_accounts");
+        op.create_view(
+            "karma_accounts",
+            "SELECT id, email FROM accounts WHERE karma > 0",
+        );
+        op.create_view("karma_emails", "SELECT email FROM karma_accounts");
+    }
+}
+
+#[migration(
+    revision = "v004",
+    down_revision = "v003",
+    message = "require a note on every account"
+)]
+pub mod require_note {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.safety_assured("every account has a note by now", |op| {
+            op.alter_column("accounts", "note")
+                .server_default("")
+                .set_type(Varchar(500));
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.safety_assured("widening back", |op| {
+            op.alter_column("accounts", "note")
+                .drop_default()
+                .set_type(Text);
+        });
+    }
+}
+
+/// Views, replaced and read across a rebuild of their table.
+pub static VIEWS: godwit::MigrationSet =
+    godwit::migrations![create_accounts, create_views, replace_view, require_note];
+
+#[migration(revision = "m001", message = "create the scores table")]
+pub mod create_scores {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "scores",
+            [
+                column("id", BigInt).primary_key(),
+                column("player", Text).not_null(),
+                column("points", Integer).not_null(),
+            ],
+        );
+        op.execute("INSERT INTO scores VALUES (1, 'ann', 3), (2, 'bob', 5), (3, 'ann', 4)");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("scores");
+    }
+}
+
+#[migration(
+    revision = "m002",
+    down_revision = "m001",
+    message = "total the points of each player"
+)]
+pub mod create_totals {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_materialized_view(
+            "player_totals",
+            "SELECT player, sum(points) AS total FROM scores GROUP BY player",
+        )
+        .with_no_data();
+        op.create_index("player_totals_player", "player_totals", ["player"])
+            .unique();
+        op.refresh_materialized_view("player_totals");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_materialized_view("player_totals");
+    }
+}
+
+#[migration(
+    revision = "m003",
+    down_revision = "m002",
+    message = "refresh the totals of each player"
+)]
+pub mod refresh_totals {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.refresh_materialized_view("player_totals").concurrently();
+    }
+
+    pub fn downgrade(_op: &mut Ops) {}
+}
+
+/// A materialized view with a unique index, refreshed concurrently.
+pub static MATERIALIZED_VIEWS: godwit::MigrationSet =
+    godwit::migrations![create_scores, create_totals, refresh_totals];
