@@ -612,6 +612,51 @@ pub enum Op {
         /// on the view).
         concurrently: bool,
     },
+    /// `op.create_function(signature, definition)`: `CREATE FUNCTION
+    /// <signature> <definition>` (PostgreSQL, MySQL).
+    CreateFunction {
+        /// Its name and argument list, as written: `set_updated_at()`.
+        signature: Str,
+        /// What follows the signature: `RETURNS trigger LANGUAGE plpgsql AS $$ .. $$`.
+        definition: Str,
+    },
+    /// `op.replace_function(signature, definition)`: `CREATE OR REPLACE
+    /// FUNCTION` (MySQL drops and creates it).
+    ReplaceFunction {
+        /// Its name and argument list, as written.
+        signature: Str,
+        /// The new definition.
+        definition: Str,
+    },
+    /// `op.drop_function(signature)`.
+    DropFunction {
+        /// Its name and argument list, as written.
+        signature: Str,
+        /// `.if_exists()`: a function that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.create_trigger(name, table, timing, body)`: `CREATE TRIGGER
+    /// <name> <timing> ON <table> <body>`.
+    CreateTrigger {
+        /// Trigger name.
+        name: Str,
+        /// The table it fires on.
+        table: Str,
+        /// When it fires: `BEFORE UPDATE`, `AFTER INSERT OR DELETE`, ..
+        timing: Str,
+        /// What follows the table: `FOR EACH ROW EXECUTE FUNCTION f()`, or on
+        /// SQLite `FOR EACH ROW BEGIN .. END`.
+        body: Str,
+    },
+    /// `op.drop_trigger(name, table)`.
+    DropTrigger {
+        /// Trigger name.
+        name: Str,
+        /// The table it fires on.
+        table: Str,
+        /// `.if_exists()`: a trigger that is not there is no error.
+        if_exists: bool,
+    },
     /// `op.execute(sql)`: raw SQL.
     Execute {
         /// The statement(s).

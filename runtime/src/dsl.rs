@@ -207,6 +207,9 @@ macro_rules! param_type {
     (Method) => { &'static str };
     (Statements) => { &'static str };
     (Query) => { &'static str };
+    (Signature) => { &'static str };
+    (Definition) => { &'static str };
+    (Timing) => { &'static str };
     (Reason) => { &'static str };
     (Columns) => { impl IntoIterator<Item = impl IntoColumnDef> };
     (ColumnDef) => { ColumnDef };

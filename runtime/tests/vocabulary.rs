@@ -150,6 +150,19 @@ pub mod every_op {
             .with_no_data();
         op.refresh_materialized_view("mv").concurrently();
         op.drop_materialized_view("mv").if_exists();
+        op.create_function(
+            "touch()",
+            "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END $$",
+        );
+        op.replace_function("touch()", "RETURNS trigger LANGUAGE sql AS 'SELECT 1'");
+        op.drop_function("touch()").if_exists();
+        op.create_trigger(
+            "set_at",
+            "t",
+            "BEFORE UPDATE",
+            "FOR EACH ROW EXECUTE FUNCTION touch()",
+        );
+        op.drop_trigger("set_at", "t").if_exists();
         op.execute("UPDATE t SET a = 1;\n-- done");
         op.backfill("t", "a = b")
             .where_("a IS NULL")
@@ -171,6 +184,8 @@ pub mod every_op {
         op.drop_view("v");
         op.refresh_materialized_view("mv");
         op.drop_materialized_view("mv");
+        op.drop_function("add(integer, integer)");
+        op.drop_trigger("set_at", "t");
         op.safety_assured("nothing at all", |_op| {});
     }
 }

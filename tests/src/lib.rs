@@ -24,6 +24,8 @@ pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
     POSTGRES_TYPES, RAW_SQL, RAW_SQL_POSTGRES, SLOW_ON_POSTGRES,
 };
-pub use object_migrations::{MATERIALIZED_VIEWS, VIEWS};
+pub use object_migrations::{
+    MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES, TRIGGERS_SQLITE, VIEWS,
+};
 pub use testdb::{Backend, TestDb};
 pub use type_migrations::{ENUMS, GENERATED, SERIAL, USING, VIRTUAL};

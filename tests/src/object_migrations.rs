@@ -170,3 +170,125 @@ pub mod refresh_totals {
 /// A materialized view with a unique index, refreshed concurrently.
 pub static MATERIALIZED_VIEWS: godwit::MigrationSet =
     godwit::migrations![create_scores, create_totals, refresh_totals];
+
+#[migration(revision = "t001", message = "create the notes table")]
+pub mod create_notes {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "notes",
+            [
+                column("id", BigInt).primary_key(),
+                column("body", Text).not_null(),
+                column("edits", Integer).not_null().server_default(0),
+            ],
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("notes");
+    }
+}
+
+#[migration(
+    revision = "t002",
+    down_revision = "t001",
+    message = "count the edits of each note in PostgreSQL"
+)]
+pub mod count_edits_postgres {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_function(
+            "count_edit()",
+            "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.edits := OLD.edits + 1; RETURN NEW; END $$",
+        );
+        op.create_trigger(
+            "notes_count_edit",
+            "notes",
+            "BEFORE UPDATE",
+            "FOR EACH ROW EXECUTE FUNCTION count_edit()",
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_trigger("notes_count_edit", "notes");
+        op.drop_function("count_edit()");
+    }
+}
+
+/// A function and the trigger that runs it, on PostgreSQL.
+pub static TRIGGERS_POSTGRES: godwit::MigrationSet =
+    godwit::migrations![create_notes, count_edits_postgres];
+
+#[migration(
+    revision = "t002",
+    down_revision = "t001",
+    message = "count the edits of each note in MySQL"
+)]
+pub mod count_edits_mysql {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_function("next_edit(n INT)", "RETURNS INT DETERMINISTIC RETURN n + 1");
+        op.create_trigger(
+            "notes_count_edit",
+            "notes",
+            "BEFORE UPDATE",
+            "FOR EACH ROW SET NEW.edits = next_edit(OLD.edits)",
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_trigger("notes_count_edit", "notes");
+        op.drop_function("next_edit(n INT)");
+    }
+}
+
+/// A function and a trigger that calls it, on MySQL and MariaDB.
+pub static TRIGGERS_MYSQL: godwit::MigrationSet =
+    godwit::migrations![create_notes, count_edits_mysql];
+
+#[migration(
+    revision = "t002",
+    down_revision = "t001",
+    message = "count the edits of each note in SQLite"
+)]
+pub mod count_edits_sqlite {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_trigger(
+            "notes_count_edit",
+            "notes",
+            "AFTER UPDATE OF body",
+            "FOR EACH ROW BEGIN UPDATE notes SET edits = edits + 1 WHERE id = NEW.id; END",
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_trigger("notes_count_edit", "notes");
+    }
+}
+
+#[migration(
+    revision = "t003",
+    down_revision = "t002",
+    message = "give each note a default body"
+)]
+pub mod default_body {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.alter_column("notes", "body").server_default("");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.alter_column("notes", "body").drop_default();
+    }
+}
+
+/// A trigger on SQLite, kept across a rebuild of its table.
+pub static TRIGGERS_SQLITE: godwit::MigrationSet =
+    godwit::migrations![create_notes, count_edits_sqlite, default_body];

@@ -1,10 +1,12 @@
-//! Views and materialized views go up and down on every backend that has
-//! them: after each step the catalog holds exactly the views the model
-//! does, and each can be read; a view survives SQLite's rebuild of the
-//! table it reads.
+//! Views, materialized views, functions and triggers go up and down on
+//! every backend that has them: after each step the catalog holds exactly
+//! what the model does, each view can be read and each trigger fires; a
+//! view or trigger survives SQLite's rebuild of its table.
 
 use godwit::{AnyConnection, Database, Dialect, MigrationSet, Target};
-use godwit_tests::{Backend, TestDb, MATERIALIZED_VIEWS, VIEWS};
+use godwit_tests::{
+    Backend, TestDb, MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES, TRIGGERS_SQLITE, VIEWS,
+};
 
 /// The views (`false`) and materialized views (`true`) the catalog holds,
 /// by name.
@@ -133,4 +135,98 @@ fn materialized_views_are_refused_without_them() {
             .to_string();
         assert!(err.contains("has no materialized views"), "{d}: {err}");
     }
+}
+
+/// The triggers (`table.name`) and functions (`name`) the catalog holds.
+fn catalog_routines(conn: &mut AnyConnection) -> (Vec<String>, Vec<String>) {
+    let (triggers, functions) = match conn.dialect() {
+        Dialect::Postgres => (
+            "SELECT CAST(c.relname || '.' || t.tgname AS TEXT) AS c0 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY 1",
+            Some("SELECT CAST(p.proname AS TEXT) AS c0 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema() ORDER BY 1"),
+        ),
+        Dialect::Mysql => (
+            "SELECT CAST(CONCAT(EVENT_OBJECT_TABLE, '.', TRIGGER_NAME) AS CHAR) AS c0 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1",
+            Some("SELECT CAST(ROUTINE_NAME AS CHAR) AS c0 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() ORDER BY 1"),
+        ),
+        Dialect::Sqlite => (
+            "SELECT tbl_name || '.' || name AS c0 FROM sqlite_master WHERE type = 'trigger' ORDER BY 1",
+            None,
+        ),
+    };
+    let mut names = |sql: &str| -> Vec<String> {
+        conn.query(sql, 1)
+            .expect("the catalog answers")
+            .into_iter()
+            .map(|r| r[0].clone().unwrap_or_default())
+            .collect()
+    };
+    let t = names(triggers);
+    let f = functions.map(&mut names).unwrap_or_default();
+    (t, f)
+}
+
+/// Up and down, comparing the catalog's triggers and functions with the
+/// model's after each step; at head, an update of a note fires the trigger.
+fn triggers_on(backend: Backend, set: &MigrationSet) {
+    let Some(db) = TestDb::create(backend, "triggers") else {
+        return;
+    };
+    let mut conn = db.connect();
+    let d = conn.dialect();
+    let same = |conn: &mut AnyConnection, k: usize| {
+        let model = set.schema_at(k).expect("the set replays");
+        let triggers: Vec<String> = model
+            .tables
+            .iter()
+            .flat_map(|(t, table)| table.triggers.keys().map(move |n| format!("{t}.{n}")))
+            .collect();
+        let functions: Vec<String> = model.functions.values().map(|f| f.name()).collect();
+        assert_eq!(
+            catalog_routines(conn),
+            (triggers, functions),
+            "at {k} on {d}"
+        );
+    };
+    for k in 1..=set.len() {
+        set.upgrade(&mut conn, Target::Relative(1))
+            .unwrap_or_else(|e| panic!("upgrading to {k} on {d}: {e}"));
+        same(&mut conn, k);
+        set.check_drift(&mut conn).unwrap();
+    }
+    conn.execute("INSERT INTO notes (id, body) VALUES (1, 'a')")
+        .unwrap();
+    conn.execute("UPDATE notes SET body = 'b' WHERE id = 1")
+        .unwrap();
+    conn.execute("UPDATE notes SET body = 'c' WHERE id = 1")
+        .unwrap();
+    let text = if d == Dialect::Mysql { "CHAR" } else { "TEXT" };
+    let edits = conn
+        .query(&format!("SELECT CAST(edits AS {text}) AS c0 FROM notes"), 1)
+        .unwrap();
+    assert_eq!(
+        edits[0][0].as_deref(),
+        Some("2"),
+        "the trigger fired on {d}"
+    );
+    conn.execute("DELETE FROM notes").unwrap();
+    for k in (0..set.len()).rev() {
+        set.downgrade(&mut conn, Target::Relative(-1))
+            .unwrap_or_else(|e| panic!("downgrading to {k} on {d}: {e}"));
+        same(&mut conn, k);
+    }
+}
+
+#[test]
+fn triggers_on_sqlite() {
+    triggers_on(Backend::Sqlite, &TRIGGERS_SQLITE);
+}
+
+#[test]
+fn functions_and_triggers_on_postgres() {
+    triggers_on(Backend::Postgres, &TRIGGERS_POSTGRES);
+}
+
+#[test]
+fn functions_and_triggers_on_mysql() {
+    triggers_on(Backend::Mysql, &TRIGGERS_MYSQL);
 }

@@ -75,7 +75,9 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
         | Op::CreatePrimaryKey { table, .. }
         | Op::CreateCheckConstraint { table, .. }
         | Op::ValidateConstraint { table, .. }
-        | Op::DropConstraint { table, .. } => one(table),
+        | Op::DropConstraint { table, .. }
+        | Op::CreateTrigger { table, .. }
+        | Op::DropTrigger { table, .. } => one(table),
         Op::RenameTable { from, to } => [one(from), one(to)].concat(),
         // The referenced table is locked too (SHARE ROW EXCLUSIVE).
         Op::CreateForeignKey {
@@ -124,6 +126,9 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
         | Op::CreateMaterializedView { .. }
         | Op::DropMaterializedView { .. }
         | Op::RefreshMaterializedView { .. }
+        | Op::CreateFunction { .. }
+        | Op::ReplaceFunction { .. }
+        | Op::DropFunction { .. }
         | Op::Backfill { .. }
         | Op::SafetyAssured { .. }
         | Op::CreateEnum { .. }

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use super::check_history;
 
 mod objects;
+mod routines;
 mod types;
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::migration::Migration;

@@ -7,6 +7,10 @@ use std::sync::Arc;
 use super::{ColumnState, Schema, Table};
 use crate::model::{ColumnType, DefaultValue, Generated};
 
+mod objects;
+
+pub(crate) use objects::view_kind;
+
 impl Schema {
     /// The first difference between two schemas, in words, ignoring the
     /// deprecation marks (they record intent, not schema). `None` if equal.
@@ -70,52 +74,10 @@ impl Schema {
                 _ => None,
             });
         }
-        // Then the views, with the indexes of the materialized ones.
-        for (name, a, b) in by_name(&self.views, &other.views) {
-            match (a, b) {
-                (Some(a), None) => out.push(Difference::MissingView {
-                    name: name.clone(),
-                    materialized: a.materialized,
-                }),
-                (None, Some(b)) => out.push(Difference::ExtraView {
-                    name: name.clone(),
-                    materialized: b.materialized,
-                }),
-                (Some(a), Some(b)) => {
-                    if a.materialized != b.materialized || !same_sql(&a.query, &b.query) {
-                        out.push(Difference::ViewDefinition {
-                            name: name.clone(),
-                            expected: a.query.clone(),
-                            found: b.query.clone(),
-                        });
-                    }
-                    let as_table = |v: &super::View| Table {
-                        indexes: v.indexes.clone(),
-                        ..Table::default()
-                    };
-                    as_table(a).differences(&as_table(b), name, &mut out);
-                }
-                (None, None) => {}
-            }
-        }
+        // Then the views, functions and triggers.
+        objects::differences(self, other, &mut out);
         out
     }
-}
-
-/// Whether two pieces of SQL say the same once white space and comments
-/// are set aside and words compared in any case.
-pub(crate) fn same_sql(a: &str, b: &str) -> bool {
-    use crate::sql_text::{tokens, Syntax, TokenKind};
-    let words = |s: &'_ str| -> Vec<String> {
-        tokens(s, Syntax::Postgres)
-            .filter(|t| !t.is_trivia() && t.text != ";")
-            .map(|t| match t.kind {
-                TokenKind::Word => t.text.to_ascii_lowercase(),
-                _ => t.text.to_string(),
-            })
-            .collect()
-    };
-    words(a) == words(b)
 }
 
 /// How the database numbers a column's values, if it does.
@@ -329,6 +291,47 @@ pub enum Difference {
         /// The query found.
         found: String,
     },
+    /// A function expected but not found.
+    MissingFunction {
+        /// Its signature.
+        signature: String,
+    },
+    /// A function found but not expected.
+    ExtraFunction {
+        /// Its signature.
+        signature: String,
+    },
+    /// A function of the expected signature with another definition.
+    FunctionDefinition {
+        /// Its signature.
+        signature: String,
+        /// The definition expected.
+        expected: String,
+        /// The definition found.
+        found: String,
+    },
+    /// A trigger expected but not found.
+    MissingTrigger {
+        /// Table name.
+        table: String,
+        /// Trigger name.
+        trigger: String,
+    },
+    /// A trigger found but not expected.
+    ExtraTrigger {
+        /// Table name.
+        table: String,
+        /// Trigger name.
+        trigger: String,
+    },
+    /// A trigger of the expected name that fires otherwise or runs
+    /// something else.
+    TriggerDefinition {
+        /// Table name.
+        table: String,
+        /// Trigger name.
+        trigger: String,
+    },
     /// An enum type expected but not found.
     MissingEnum {
         /// Type name.
@@ -380,6 +383,14 @@ impl Difference {
                 format!("{} `{name}`", view_kind(*materialized))
             }
             ViewDefinition { name, .. } => format!("view `{name}`"),
+            MissingFunction { signature }
+            | ExtraFunction { signature }
+            | FunctionDefinition { signature, .. } => format!("function `{signature}`"),
+            MissingTrigger { table, trigger }
+            | ExtraTrigger { table, trigger }
+            | TriggerDefinition { table, trigger } => {
+                format!("trigger `{trigger}` on `{table}`")
+            }
         }
     }
 }
@@ -400,13 +411,21 @@ impl fmt::Display for Difference {
             | MissingIndex { .. }
             | MissingConstraint { .. }
             | MissingEnum { .. }
-            | MissingView { .. } => f.write_str("is missing"),
+            | MissingView { .. }
+            | MissingFunction { .. }
+            | MissingTrigger { .. } => f.write_str("is missing"),
             ExtraTable { .. }
             | ExtraColumn { .. }
             | ExtraIndex { .. }
             | ExtraConstraint { .. }
             | ExtraEnum { .. }
-            | ExtraView { .. } => f.write_str("is left over"),
+            | ExtraView { .. }
+            | ExtraFunction { .. }
+            | ExtraTrigger { .. } => f.write_str("is left over"),
+            FunctionDefinition {
+                expected, found, ..
+            } => write!(f, "is defined as `{found}` instead of `{expected}`"),
+            TriggerDefinition { .. } => f.write_str("is defined differently"),
             ViewDefinition {
                 expected, found, ..
             } => write!(f, "shows `{found}` instead of `{expected}`"),
@@ -463,7 +482,7 @@ impl fmt::Display for Difference {
 }
 
 impl Table {
-    fn differences(&self, other: &Table, table: &str, out: &mut Vec<Difference>) {
+    pub(super) fn differences(&self, other: &Table, table: &str, out: &mut Vec<Difference>) {
         let t = || table.to_string();
         for a in &self.columns {
             let column = || a.name.clone();
@@ -546,21 +565,13 @@ impl Table {
                 _ => None,
             });
         }
-    }
-}
-
-/// `"view"` or `"materialized view"`.
-pub(crate) fn view_kind(materialized: bool) -> &'static str {
-    if materialized {
-        "materialized view"
-    } else {
-        "view"
+        objects::trigger_differences(self, other, table, out);
     }
 }
 
 /// The names of two maps with what each holds under them: every name of
 /// `expected` in order, then those only `found` has.
-fn by_name<'m, V>(
+pub(super) fn by_name<'m, V>(
     expected: &'m BTreeMap<String, V>,
     found: &'m BTreeMap<String, V>,
 ) -> impl Iterator<Item = (&'m String, Option<&'m V>, Option<&'m V>)> {

@@ -41,6 +41,8 @@ pub struct Schema {
     pub enums: BTreeMap<String, Vec<String>>,
     /// Views and materialized views by name (one namespace with the tables).
     pub views: BTreeMap<String, View>,
+    /// Functions by their signature made comparable ([`signature_key`]).
+    pub functions: BTreeMap<String, Function>,
     /// Tables that raw SQL created or changed in a way the model does not
     /// follow (a `CREATE TABLE`, `CREATE VIEW`, `ALTER TABLE` or `CREATE
     /// INDEX` it reads as opaque): the table, or a column, index or
@@ -56,6 +58,7 @@ impl PartialEq for Schema {
         // A table shared by both copies is equal without a look inside.
         self.enums == other.enums
             && self.views == other.views
+            && self.functions == other.functions
             && self.tables.len() == other.tables.len()
             && self
                 .tables
@@ -76,6 +79,87 @@ pub struct Table {
     pub constraints: BTreeMap<String, Constraint>,
     /// Marked by `deprecate_table`: a later migration may drop it.
     pub deprecated: bool,
+    /// Triggers by name: they go with the table.
+    pub triggers: BTreeMap<String, Trigger>,
+}
+
+/// One trigger of a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trigger {
+    /// When it fires: `BEFORE UPDATE`.
+    pub timing: String,
+    /// What follows the table: `FOR EACH ROW EXECUTE FUNCTION f()`.
+    pub body: String,
+}
+
+impl Trigger {
+    /// The name of the function it runs (`EXECUTE FUNCTION f(..)` or
+    /// `EXECUTE PROCEDURE f(..)`), as the model keeps names, if it names one.
+    pub fn function(&self) -> Option<String> {
+        let words: Vec<_> = sql_text::tokens(&self.body, Syntax::Postgres)
+            .filter(|t| !t.is_trivia())
+            .collect();
+        let at = words.windows(2).position(|w| {
+            w[0].text.eq_ignore_ascii_case("execute")
+                && (w[1].text.eq_ignore_ascii_case("function")
+                    || w[1].text.eq_ignore_ascii_case("procedure"))
+        })?;
+        // `schema.name(..)`: the last part before the parenthesis.
+        let name = words[at + 2..]
+            .iter()
+            .take_while(|t| t.text != "(")
+            .filter(|t| t.text != ".")
+            .last()?;
+        Some(match name.kind {
+            sql_text::TokenKind::QuotedName => name.name()?.into_owned(),
+            _ => name.text.to_lowercase(),
+        })
+    }
+}
+
+/// One function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Its name and argument list, as written.
+    pub signature: String,
+    /// What follows the signature, as written.
+    pub definition: String,
+}
+
+impl Function {
+    /// Its name, as the model keeps names (what a trigger names).
+    pub fn name(&self) -> String {
+        function_name(&self.signature)
+    }
+}
+
+/// The name of the function a signature declares (`"public"."Touch"(int)`
+/// is `Touch`; `touch ()` is `touch`).
+pub fn function_name(signature: &str) -> String {
+    let key = signature_key(signature);
+    let head = key.split('(').next().unwrap_or_default();
+    let last = head.rsplit('.').next().unwrap_or_default();
+    last.trim_matches('"').to_string()
+}
+
+/// A signature made comparable: white space and comments aside, words in
+/// lower case, quoted names as written (`Touch ( INT )` is `touch(int)`).
+pub fn signature_key(signature: &str) -> String {
+    let mut out = String::new();
+    let mut last_word = false;
+    for t in sql_text::tokens(signature, Syntax::Postgres).filter(|t| !t.is_trivia()) {
+        let word = matches!(t.kind, sql_text::TokenKind::Word);
+        if word && last_word {
+            out.push(' ');
+        }
+        if word {
+            out.push_str(&t.text.to_lowercase());
+        } else {
+            out.push_str(t.text);
+        }
+        last_word = word || t.kind == sql_text::TokenKind::QuotedName;
+    }
+    out
 }
 
 /// One view or materialized view.

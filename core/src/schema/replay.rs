@@ -439,6 +439,11 @@ impl Schema {
             | Op::CreateMaterializedView { .. }
             | Op::DropMaterializedView { .. }
             | Op::RefreshMaterializedView { .. } => self.apply_view_op(op),
+            Op::CreateFunction { .. }
+            | Op::ReplaceFunction { .. }
+            | Op::DropFunction { .. }
+            | Op::CreateTrigger { .. }
+            | Op::DropTrigger { .. } => self.apply_routine_op(op),
             Op::DropColumn { table, column } => {
                 let t = self.table_mut(table)?;
                 if t.column(column).is_none() {

@@ -244,6 +244,31 @@ macro_rules! __godwit_vocabulary {
                     .concurrently()
                 ];
             }
+            /// Creates a function: `CREATE FUNCTION <signature> <definition>`
+            /// (PostgreSQL and MySQL).
+            fn create_function(signature: Signature, definition: Definition) -> CreateFunction {}
+            /// Gives a function a new definition (`CREATE OR REPLACE FUNCTION`;
+            /// MySQL drops and creates it). Undo it with `replace_function` and
+            /// the old definition.
+            fn replace_function(signature: Signature, definition: Definition) -> ReplaceFunction {}
+            /// Drops a function.
+            fn drop_function(signature: Signature) -> DropFunction {
+                if_exists: flag [
+                    /// A function that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Creates a trigger on `table`: `CREATE TRIGGER <name> <timing> ON
+            /// <table> <body>`, `timing` such as "BEFORE UPDATE", `body` such as
+            /// "FOR EACH ROW EXECUTE FUNCTION f()" (SQLite: "FOR EACH ROW BEGIN .. END").
+            fn create_trigger(name: Name, table: Name, timing: Timing, body: Definition) -> CreateTrigger {}
+            /// Drops a trigger of `table`.
+            fn drop_trigger(name: Name, table: Name) -> DropTrigger {
+                if_exists: flag [
+                    /// A trigger that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
             /// Runs raw SQL (for data changes the DSL does not cover).
             fn execute(sql: Statements) -> Execute {}
             /// Updates every row of `table` with the SET list `set`, in batches by

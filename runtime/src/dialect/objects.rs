@@ -1,7 +1,9 @@
 //! Objects whose body is SQL: views on every backend, materialized views on
 //! PostgreSQL (MySQL and SQLite have none: those ops are refused, as any
-//! other a backend lacks).
+//! other a backend lacks); functions on PostgreSQL and MySQL, triggers on
+//! every backend.
 
+use godwit_core::schema::function_name;
 use godwit_core::Op;
 
 use super::{sql, Context, Dialect, RenderError, Statement};
@@ -91,4 +93,113 @@ pub(crate) fn check_index_target(cx: &Context<'_>) -> Result<(), RenderError> {
         materialized(cx)?;
     }
     Ok(())
+}
+
+/// The function and trigger ops, on each backend.
+pub(crate) fn render_routine(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    let if_exists = |yes: bool| if yes { "IF EXISTS " } else { "" };
+    if matches!(
+        cx.op,
+        Op::CreateFunction { .. } | Op::ReplaceFunction { .. } | Op::DropFunction { .. }
+    ) && cx.dialect == Dialect::Sqlite
+    {
+        return Err(cx.unsupported(
+            "sqlite has no SQL functions: register one on the connection from the application instead",
+        ));
+    }
+    Ok(match cx.op {
+        Op::CreateFunction {
+            signature,
+            definition,
+        } => vec![create_function(signature, definition)],
+        // MySQL has no OR REPLACE for a function (MariaDB has; one spelling
+        // serves both).
+        Op::ReplaceFunction {
+            signature,
+            definition,
+        } if cx.dialect == Dialect::Mysql => vec![
+            sql(format!("DROP FUNCTION {}", cx.q(&function_name(signature)))),
+            create_function(signature, definition),
+        ],
+        Op::ReplaceFunction {
+            signature,
+            definition,
+        } => vec![sql(format!(
+            "CREATE OR REPLACE FUNCTION {} {}",
+            signature.trim(),
+            body(definition)
+        ))],
+        // MySQL names a function without its arguments.
+        Op::DropFunction {
+            signature,
+            if_exists: e,
+        } if cx.dialect == Dialect::Mysql => vec![sql(format!(
+            "DROP FUNCTION {}{}",
+            if_exists(*e),
+            cx.q(&function_name(signature))
+        ))],
+        Op::DropFunction {
+            signature,
+            if_exists: e,
+        } => vec![sql(format!(
+            "DROP FUNCTION {}{}",
+            if_exists(*e),
+            signature.trim()
+        ))],
+        Op::CreateTrigger {
+            name,
+            table,
+            timing,
+            body: b,
+        } => vec![create_trigger(cx, name, table, timing, b)],
+        Op::DropTrigger {
+            name,
+            table,
+            if_exists: e,
+        } => vec![sql(match cx.dialect {
+            // PostgreSQL's triggers are named per table.
+            Dialect::Postgres => format!(
+                "DROP TRIGGER {}{} ON {}",
+                if_exists(*e),
+                cx.q(name),
+                cx.q(table)
+            ),
+            Dialect::Mysql | Dialect::Sqlite => {
+                format!("DROP TRIGGER {}{}", if_exists(*e), cx.q(name))
+            }
+        })],
+        other => {
+            return Err(cx.unsupported(format!(
+                "`{}` is not a function or trigger op",
+                other.method()
+            )))
+        }
+    })
+}
+
+/// `CREATE FUNCTION signature definition`: the signature as written (its
+/// argument types are part of its name on PostgreSQL).
+fn create_function(signature: &str, definition: &str) -> Statement {
+    sql(format!(
+        "CREATE FUNCTION {} {}",
+        signature.trim(),
+        body(definition)
+    ))
+}
+
+/// `CREATE TRIGGER name timing ON table body`.
+pub(crate) fn create_trigger(
+    cx: &Context<'_>,
+    name: &str,
+    table: &str,
+    timing: &str,
+    body_sql: &str,
+) -> Statement {
+    sql(format!(
+        "CREATE TRIGGER {} {} ON {} {}",
+        cx.q(name),
+        timing.trim(),
+        cx.q(table),
+        body(body_sql)
+    ))
 }

@@ -38,6 +38,11 @@ macro_rules! rendered_alike {
             | Op::CreateMaterializedView { .. }
             | Op::DropMaterializedView { .. }
             | Op::RefreshMaterializedView { .. }
+            | Op::CreateFunction { .. }
+            | Op::ReplaceFunction { .. }
+            | Op::DropFunction { .. }
+            | Op::CreateTrigger { .. }
+            | Op::DropTrigger { .. }
     };
 }
 pub(crate) use rendered_alike;
@@ -45,7 +50,8 @@ pub(crate) use rendered_alike;
 /// The ops every backend renders alike, but for MySQL's word for a rename:
 /// the ops on a whole table (deprecating one is a mark in the model, with no
 /// SQL), raw SQL and backfills; the enum ops, whose differences are
-/// those of the types (`types.rs`); and the view ops (`objects.rs`).
+/// those of the types (`types.rs`); and the view, function and trigger
+/// ops (`objects.rs`).
 pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable { name, .. } => {
@@ -79,6 +85,11 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         | Op::CreateMaterializedView { .. }
         | Op::DropMaterializedView { .. }
         | Op::RefreshMaterializedView { .. } => super::objects::render_view(cx)?,
+        Op::CreateFunction { .. }
+        | Op::ReplaceFunction { .. }
+        | Op::DropFunction { .. }
+        | Op::CreateTrigger { .. }
+        | Op::DropTrigger { .. } => super::objects::render_routine(cx)?,
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))

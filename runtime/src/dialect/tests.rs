@@ -151,6 +151,41 @@ snapshot!(rebuild_keeps_views, |op| {
     op.create_view("titles", "SELECT id, title FROM posts");
     op.alter_column("posts", "title").nullable(true);
 });
+snapshot!(functions_and_triggers, |op| {
+    op.create_function(
+        "touch()",
+        "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.karma := NEW.karma + 1; RETURN NEW; END $$",
+    );
+    op.replace_function(
+        "touch()",
+        "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+    );
+    op.create_trigger(
+        "users_touch",
+        "users",
+        "BEFORE UPDATE",
+        "FOR EACH ROW EXECUTE FUNCTION touch()",
+    );
+    op.drop_trigger("users_touch", "users").if_exists();
+    op.drop_function("touch()").if_exists();
+});
+// The rebuilt table's own triggers, and those of the other tables, are
+// created again after the rename.
+snapshot!(rebuild_keeps_triggers, |op| {
+    op.create_trigger(
+        "posts_count",
+        "posts",
+        "AFTER INSERT",
+        "FOR EACH ROW BEGIN UPDATE users SET karma = karma + 1 WHERE id = NEW.author_id; END",
+    );
+    op.create_trigger(
+        "users_keep",
+        "users",
+        "AFTER DELETE",
+        "FOR EACH ROW BEGIN DELETE FROM posts WHERE author_id = OLD.id; END",
+    );
+    op.alter_column("posts", "title").nullable(true);
+});
 snapshot!(drop_table, |op| op.drop_table("posts"));
 snapshot!(deprecate_table, |op| op.deprecate_table("posts"));
 snapshot!(rename_table, |op| op.rename_table("posts", "articles"));

@@ -1,13 +1,14 @@
-//! The ops on objects whose body is SQL (views and materialized views),
-//! indexes on materialized views, and what those objects depend on: a
-//! table or view that a view reads cannot be dropped or renamed under it.
+//! The ops on objects whose body is SQL (views and materialized views,
+//! functions, triggers), indexes on materialized views, and what those
+//! objects depend on: a table or view that a view reads cannot be dropped
+//! or renamed under it, nor a function that a trigger runs.
 
 use std::collections::BTreeMap;
 
 use super::{reserved, ReplayError};
 use crate::diagnostic::Rule;
 use crate::model::Op;
-use crate::schema::{Index, Schema, View};
+use crate::schema::{signature_key, Function, Index, Schema, Trigger, View};
 use crate::sql_text::{self, Syntax};
 
 impl Schema {
@@ -98,6 +99,107 @@ impl Schema {
         Ok(())
     }
 
+    /// An op on a function or a trigger (any other op changes neither).
+    pub(super) fn apply_routine_op(&mut self, op: &Op) -> Result<(), ReplayError> {
+        match op {
+            Op::CreateFunction {
+                signature,
+                definition,
+            } => {
+                let key = signature_key(signature);
+                if self.functions.contains_key(&key) {
+                    return Err(ReplayError::new(
+                        Rule::AlreadyExists,
+                        format!("function `{signature}` already exists"),
+                    ));
+                }
+                let function = Function {
+                    signature: signature.to_string(),
+                    definition: definition.to_string(),
+                };
+                self.functions.insert(key, function);
+                Ok(())
+            }
+            Op::ReplaceFunction {
+                signature,
+                definition,
+            } => match self.functions.get_mut(&signature_key(signature)) {
+                Some(f) => {
+                    f.definition = definition.to_string();
+                    Ok(())
+                }
+                None => Err(unknown_function(signature)),
+            },
+            Op::DropFunction {
+                signature,
+                if_exists,
+            } => {
+                let key = signature_key(signature);
+                let Some(function) = self.functions.get(&key) else {
+                    return match if_exists {
+                        true => Ok(()),
+                        false => Err(unknown_function(signature)),
+                    };
+                };
+                let name = function.name();
+                let users: Vec<String> = self
+                    .tables
+                    .iter()
+                    .flat_map(|(t, table)| {
+                        table
+                            .triggers
+                            .iter()
+                            .filter(|(_, tr)| tr.function().as_deref() == Some(&name))
+                            .map(move |(n, _)| format!("trigger `{n}` on `{t}`"))
+                    })
+                    .collect();
+                if !users.is_empty() {
+                    return Err(dependents(signature, &users, "drop", "runs"));
+                }
+                self.functions.remove(&key);
+                Ok(())
+            }
+            Op::CreateTrigger {
+                name,
+                table,
+                timing,
+                body,
+            } => {
+                let t = self.table_mut(table)?;
+                if t.triggers.contains_key(&**name) {
+                    return Err(ReplayError::new(
+                        Rule::AlreadyExists,
+                        format!("trigger `{name}` already exists on table `{table}`"),
+                    ));
+                }
+                let trigger = Trigger {
+                    timing: timing.to_string(),
+                    body: body.to_string(),
+                };
+                t.triggers.insert(name.to_string(), trigger);
+                Ok(())
+            }
+            Op::DropTrigger {
+                name,
+                table,
+                if_exists,
+            } => {
+                let t = self.table_mut(table)?;
+                if t.triggers.remove(&**name).is_none() && !if_exists {
+                    return Err(ReplayError {
+                        advice: Some(NOT_THERE.into()),
+                        ..ReplayError::new(
+                            Rule::UnknownObject,
+                            format!("trigger `{name}` does not exist on table `{table}` at this point of the history"),
+                        )
+                    });
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// `dependent-objects` if some view reads `relation`, which the op
     /// (`doing`: "drop", "rename") would take away from under it.
     pub(super) fn require_no_readers(
@@ -114,7 +216,7 @@ impl Schema {
         if readers.is_empty() {
             return Ok(());
         }
-        Err(dependents(relation, &readers, doing))
+        Err(dependents(relation, &readers, doing, "reads"))
     }
 
     /// `dependent-objects` if a view reading `table` names `column` (read
@@ -135,7 +237,12 @@ impl Schema {
         if readers.is_empty() {
             return Ok(());
         }
-        Err(dependents(&format!("{table}.{column}"), &readers, "drop"))
+        Err(dependents(
+            &format!("{table}.{column}"),
+            &readers,
+            "drop",
+            "reads",
+        ))
     }
 
     /// An index op on a materialized view (not a table), or `None`: the
@@ -199,6 +306,20 @@ impl Schema {
     }
 }
 
+/// What to do about an object that is not there.
+const NOT_THERE: &str = "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name), or say `.if_exists()` on a drop that may find nothing";
+
+/// `unknown-object` for a function.
+fn unknown_function(signature: &str) -> ReplayError {
+    ReplayError {
+        advice: Some(NOT_THERE.into()),
+        ..ReplayError::new(
+            Rule::UnknownObject,
+            format!("function `{signature}` does not exist at this point of the history (functions are told apart by their name and argument types)"),
+        )
+    }
+}
+
 /// Whether `op` is one of the view ops (whose name is a view's, not a table's).
 pub(super) fn is_view_op(op: &Op) -> bool {
     matches!(
@@ -226,7 +347,7 @@ fn unknown_view(name: &str, materialized: bool, found: Option<&View>) -> ReplayE
     let advice = match found {
         Some(v) if v.materialized => "use the materialized view ops: drop_materialized_view, refresh_materialized_view (a materialized view is never replaced: drop and create it)",
         Some(_) => "use the view ops: replace_view, drop_view",
-        None => "the schema model is replayed from the first migration: create it in an earlier migration (or fix the name), or say `.if_exists()` on a drop that may find nothing",
+        None => NOT_THERE,
     };
     ReplayError {
         advice: Some(advice.into()),
@@ -234,14 +355,18 @@ fn unknown_view(name: &str, materialized: bool, found: Option<&View>) -> ReplayE
     }
 }
 
-/// `dependent-objects`: the `readers` of `subject` would lose it.
-fn dependents(subject: &str, readers: &[String], doing: &str) -> ReplayError {
-    let verb = if readers.len() == 1 { "reads" } else { "read" };
+/// `dependent-objects`: the `users` of `subject` (each of which `verb`s
+/// it: "reads", "runs") would lose it.
+fn dependents(subject: &str, users: &[String], doing: &str, verb: &str) -> ReplayError {
+    let verb = match users.len() {
+        1 => verb.to_string(),
+        _ => verb.trim_end_matches('s').to_string(),
+    };
     ReplayError {
         advice: Some(format!("drop the dependents (or replace them so they no longer use it) before the {doing}, in this or an earlier migration, and create them again in the downgrade").into()),
         ..ReplayError::new(
             Rule::DependentObjects,
-            format!("cannot {doing} `{subject}`: {} still {verb} it", readers.join(", ")),
+            format!("cannot {doing} `{subject}`: {} still {verb} it", users.join(", ")),
         )
     }
 }

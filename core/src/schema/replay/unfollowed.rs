@@ -19,6 +19,8 @@ pub(super) fn table_of(op: &Op) -> Option<&str> {
         | Op::CreateCheckConstraint { table, .. }
         | Op::ValidateConstraint { table, .. }
         | Op::DropConstraint { table, .. }
+        | Op::CreateTrigger { table, .. }
+        | Op::DropTrigger { table, .. }
         | Op::Backfill { table, .. } => Some(table),
         Op::DropTable { name }
         | Op::DeprecateTable { name }

@@ -1,0 +1,156 @@
+//! Functions and triggers: the replay's `unknown-object`, `already-exists`
+//! and `dependent-objects`, and what `downgrade-mismatch` compares of them.
+
+use super::*;
+
+const TOUCH: &str =
+    "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.bio := lower(NEW.bio); RETURN NEW; END $$";
+
+/// `create_users`, then a migration creating the function `touch()` and a
+/// trigger on `users` that runs it.
+fn with_trigger() -> Vec<Migration> {
+    vec![
+        create_users(),
+        migration(
+            &format!(
+                r#"
+                op.create_function("touch()", "{TOUCH}");
+                op.create_trigger("users_touch", "users", "BEFORE UPDATE", "FOR EACH ROW EXECUTE FUNCTION touch()");
+                "#
+            ),
+            r#"
+            op.drop_trigger("users_touch", "users");
+            op.drop_function("touch()");
+            "#,
+        ),
+    ]
+}
+
+/// The rules broken by an upgrade run after `with_trigger`.
+fn on_trigger(up: &str) -> Vec<Rule> {
+    let mut history = with_trigger();
+    history.push(migration(up, ""));
+    broken_by_last(&history)
+}
+
+/// The messages of the diagnostics of `up` and `down` run after `with_trigger`.
+fn trigger_messages(up: &str, down: &str) -> Vec<String> {
+    let mut history = with_trigger();
+    history.push(migration(up, down));
+    check(&history).into_iter().map(|d| d.message).collect()
+}
+
+#[test]
+fn functions_and_triggers_replay() {
+    assert_eq!(check(&with_trigger()), vec![]);
+    // The signature is compared without white space or case.
+    assert_eq!(
+        on_trigger(r#"op.drop_function("TOUCH ( )");"#),
+        vec![Rule::DependentObjects]
+    );
+    assert_eq!(
+        crate::schema::signature_key("Add ( a INTEGER,b  text )"),
+        "add(a integer,b text)"
+    );
+    assert_eq!(
+        crate::schema::function_name("public.\"Touch\"(int)"),
+        "Touch"
+    );
+}
+
+#[test]
+fn unknown_and_existing_functions_and_triggers() {
+    assert_eq!(
+        on_trigger(r#"op.drop_function("nope()");"#),
+        vec![Rule::UnknownObject]
+    );
+    assert_eq!(
+        on_trigger(r#"op.drop_function("touch(integer)");"#),
+        vec![Rule::UnknownObject]
+    );
+    assert_eq!(
+        on_trigger(r#"op.replace_function("nope()", "RETURNS int LANGUAGE sql AS 'SELECT 1'");"#),
+        vec![Rule::UnknownObject]
+    );
+    assert_eq!(
+        on_trigger(r#"op.drop_function("nope()").if_exists();"#),
+        vec![]
+    );
+    assert_eq!(
+        on_trigger(r#"op.drop_trigger("nope", "users");"#),
+        vec![Rule::UnknownObject]
+    );
+    assert_eq!(
+        on_trigger(r#"op.drop_trigger("nope", "users").if_exists();"#),
+        vec![]
+    );
+    assert_eq!(
+        on_trigger(r#"op.drop_trigger("users_touch", "nope");"#),
+        vec![Rule::UnknownTable]
+    );
+    assert_eq!(
+        on_trigger(&format!(r#"op.create_function("touch()", "{TOUCH}");"#)),
+        vec![Rule::AlreadyExists]
+    );
+    assert_eq!(
+        on_trigger(
+            r#"op.create_trigger("users_touch", "users", "AFTER INSERT", "FOR EACH ROW EXECUTE FUNCTION touch()");"#
+        ),
+        vec![Rule::AlreadyExists]
+    );
+}
+
+#[test]
+fn a_trigger_depends_on_its_function_and_goes_with_its_table() {
+    assert_eq!(
+        trigger_messages(r#"op.drop_function("touch()");"#, "")[0],
+        "cannot drop `touch()`: trigger `users_touch` on `users` still runs it"
+    );
+    assert_eq!(
+        on_trigger(r#"op.drop_trigger("users_touch", "users"); op.drop_function("touch()");"#),
+        vec![]
+    );
+    // Dropping the table drops its triggers: the function is free then.
+    assert_eq!(
+        on_trigger(&assured(
+            r#"op.drop_table("users"); op.drop_function("touch()");"#
+        )),
+        vec![]
+    );
+    // A trigger of a function spelt `EXECUTE PROCEDURE schema.name(..)`.
+    assert_eq!(
+        on_trigger(
+            r#"op.create_trigger("t2", "accounts", "AFTER INSERT", "FOR EACH ROW EXECUTE PROCEDURE public.touch()"); op.drop_trigger("users_touch", "users"); op.drop_function("touch()");"#
+        ),
+        vec![Rule::DependentObjects]
+    );
+}
+
+#[test]
+fn downgrade_mismatch_compares_functions_and_triggers() {
+    assert_eq!(
+        trigger_messages(
+            r#"op.replace_function("touch()", "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$");"#,
+            &format!(r#"op.replace_function("touch()", "{TOUCH}");"#)
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        trigger_messages(
+            r#"op.replace_function("touch()", "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$");"#,
+            ""
+        ),
+        vec![format!("upgrade changes the definition of function `touch()` from `{TOUCH}` to `RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`; downgrade leaves `RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`")]
+    );
+    assert_eq!(
+        trigger_messages(r#"op.drop_trigger("users_touch", "users");"#, ""),
+        vec!["upgrade drops trigger `users_touch` on `users`; downgrade never recreates it"]
+    );
+    assert_eq!(
+        trigger_messages(
+            r#"op.drop_trigger("users_touch", "users");"#,
+            r#"op.create_trigger("users_touch", "users", "AFTER UPDATE", "FOR EACH ROW EXECUTE FUNCTION touch()");"#
+        ),
+        vec!["downgrade recreates trigger `users_touch` on `users` firing otherwise or running something else than before the upgrade"]
+    );
+}
