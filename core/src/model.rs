@@ -657,6 +657,20 @@ pub enum Op {
         /// `.if_exists()`: a trigger that is not there is no error.
         if_exists: bool,
     },
+    /// `op.create_extension(name)` (PostgreSQL).
+    CreateExtension {
+        /// Extension name: `pg_trgm`.
+        name: Str,
+        /// `.if_not_exists()`: an extension already there is no error.
+        if_not_exists: bool,
+    },
+    /// `op.drop_extension(name)` (PostgreSQL).
+    DropExtension {
+        /// Extension name.
+        name: Str,
+        /// `.if_exists()`: an extension that is not there is no error.
+        if_exists: bool,
+    },
     /// `op.execute(sql)`: raw SQL.
     Execute {
         /// The statement(s).

@@ -163,6 +163,8 @@ pub mod every_op {
             "FOR EACH ROW EXECUTE FUNCTION touch()",
         );
         op.drop_trigger("set_at", "t").if_exists();
+        op.create_extension("pg_trgm").if_not_exists();
+        op.drop_extension("pg_trgm").if_exists();
         op.execute("UPDATE t SET a = 1;\n-- done");
         op.backfill("t", "a = b")
             .where_("a IS NULL")

@@ -292,3 +292,33 @@ pub mod default_body {
 /// A trigger on SQLite, kept across a rebuild of its table.
 pub static TRIGGERS_SQLITE: godwit::MigrationSet =
     godwit::migrations![create_notes, count_edits_sqlite, default_body];
+
+#[migration(revision = "e001", message = "install the trigram extension")]
+pub mod install_trigrams {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_extension("pg_trgm").if_not_exists();
+        op.create_table(
+            "words",
+            [
+                column("id", BigInt).primary_key(),
+                column("word", Text).not_null(),
+            ],
+        );
+        op.create_index(
+            "words_trigrams",
+            "words",
+            [key("word").opclass("gin_trgm_ops")],
+        )
+        .using("gin");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("words");
+        op.drop_extension("pg_trgm");
+    }
+}
+
+/// An extension, and an index that needs it, on PostgreSQL.
+pub static EXTENSIONS: godwit::MigrationSet = godwit::migrations![install_trigrams];

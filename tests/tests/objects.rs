@@ -1,11 +1,12 @@
-//! Views, materialized views, functions and triggers go up and down on
+//! Views, materialized views, functions, triggers and extensions go up and down on
 //! every backend that has them: after each step the catalog holds exactly
 //! what the model does, each view can be read and each trigger fires; a
 //! view or trigger survives SQLite's rebuild of its table.
 
 use godwit::{AnyConnection, Database, Dialect, MigrationSet, Target};
 use godwit_tests::{
-    Backend, TestDb, MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES, TRIGGERS_SQLITE, VIEWS,
+    Backend, TestDb, EXTENSIONS, MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES,
+    TRIGGERS_SQLITE, VIEWS,
 };
 
 /// The views (`false`) and materialized views (`true`) the catalog holds,
@@ -229,4 +230,21 @@ fn functions_and_triggers_on_postgres() {
 #[test]
 fn functions_and_triggers_on_mysql() {
     triggers_on(Backend::Mysql, &TRIGGERS_MYSQL);
+}
+
+#[test]
+fn extensions_on_postgres() {
+    let Some(db) = TestDb::create(Backend::Postgres, "extensions") else {
+        return;
+    };
+    let mut conn = db.connect();
+    let installed = |conn: &mut AnyConnection| {
+        conn.has_rows("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_trgm'")
+            .unwrap()
+    };
+    EXTENSIONS.upgrade(&mut conn, Target::Head).unwrap();
+    assert!(installed(&mut conn));
+    EXTENSIONS.check_drift(&mut conn).unwrap();
+    EXTENSIONS.downgrade(&mut conn, Target::Base).unwrap();
+    assert!(!installed(&mut conn));
 }

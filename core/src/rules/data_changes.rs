@@ -129,6 +129,8 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
         | Op::CreateFunction { .. }
         | Op::ReplaceFunction { .. }
         | Op::DropFunction { .. }
+        | Op::CreateExtension { .. }
+        | Op::DropExtension { .. }
         | Op::Backfill { .. }
         | Op::SafetyAssured { .. }
         | Op::CreateEnum { .. }

@@ -7,7 +7,7 @@
 //! generated value and numbering (identity or serial), indexes, constraints
 //! and their validity, enum types with their values in order, views and
 //! materialized views with their queries (white space, comments and the
-//! case of words aside) and indexes, functions with their definitions and
+//! case of words aside) and indexes, functions with their definitions, extensions, and
 //! triggers with their timing and body (compared alike). Not compared: the deprecation
 //! marks (they record intent, not schema) and the order of columns (a column
 //! added back lands at the end on every backend, and nothing godwit or Diesel
@@ -316,6 +316,20 @@ fn describe(d: &Difference, after: &Schema) -> String {
         Difference::TriggerDefinition { table, trigger } => format!(
             "downgrade recreates trigger `{trigger}` on `{table}` firing otherwise or running something else than before the upgrade"
         ),
+        Difference::MissingExtension { name } => {
+            if after.extensions.contains(name) {
+                format!("downgrade drops extension `{name}`, which was installed before the upgrade")
+            } else {
+                format!("upgrade drops extension `{name}`; downgrade never installs it again")
+            }
+        }
+        Difference::ExtraExtension { name } => {
+            if after.extensions.contains(name) {
+                format!("upgrade installs extension `{name}`; downgrade never drops it")
+            } else {
+                format!("downgrade installs extension `{name}`, which was not installed before the upgrade")
+            }
+        }
         // Not compared (see the module doc); kept for completeness.
         other @ Difference::ColumnOrder { .. } => other.to_string(),
     }
@@ -353,6 +367,8 @@ fn table_of(d: &Difference) -> Option<&str> {
         | ViewDefinition { .. }
         | MissingFunction { .. }
         | ExtraFunction { .. }
-        | FunctionDefinition { .. } => None,
+        | FunctionDefinition { .. }
+        | MissingExtension { .. }
+        | ExtraExtension { .. } => None,
     }
 }

@@ -310,6 +310,16 @@ pub enum Difference {
         /// The definition found.
         found: String,
     },
+    /// An extension expected but not installed.
+    MissingExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// An extension installed but not expected.
+    ExtraExtension {
+        /// Extension name.
+        name: String,
+    },
     /// A trigger expected but not found.
     MissingTrigger {
         /// Table name.
@@ -386,6 +396,7 @@ impl Difference {
             MissingFunction { signature }
             | ExtraFunction { signature }
             | FunctionDefinition { signature, .. } => format!("function `{signature}`"),
+            MissingExtension { name } | ExtraExtension { name } => format!("extension `{name}`"),
             MissingTrigger { table, trigger }
             | ExtraTrigger { table, trigger }
             | TriggerDefinition { table, trigger } => {
@@ -413,7 +424,8 @@ impl fmt::Display for Difference {
             | MissingEnum { .. }
             | MissingView { .. }
             | MissingFunction { .. }
-            | MissingTrigger { .. } => f.write_str("is missing"),
+            | MissingTrigger { .. }
+            | MissingExtension { .. } => f.write_str("is missing"),
             ExtraTable { .. }
             | ExtraColumn { .. }
             | ExtraIndex { .. }
@@ -421,7 +433,8 @@ impl fmt::Display for Difference {
             | ExtraEnum { .. }
             | ExtraView { .. }
             | ExtraFunction { .. }
-            | ExtraTrigger { .. } => f.write_str("is left over"),
+            | ExtraTrigger { .. }
+            | ExtraExtension { .. } => f.write_str("is left over"),
             FunctionDefinition {
                 expected, found, ..
             } => write!(f, "is defined as `{found}` instead of `{expected}`"),

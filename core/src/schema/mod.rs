@@ -43,6 +43,8 @@ pub struct Schema {
     pub views: BTreeMap<String, View>,
     /// Functions by their signature made comparable ([`signature_key`]).
     pub functions: BTreeMap<String, Function>,
+    /// Extensions installed (PostgreSQL), by name.
+    pub extensions: std::collections::BTreeSet<String>,
     /// Tables that raw SQL created or changed in a way the model does not
     /// follow (a `CREATE TABLE`, `CREATE VIEW`, `ALTER TABLE` or `CREATE
     /// INDEX` it reads as opaque): the table, or a column, index or
@@ -59,6 +61,7 @@ impl PartialEq for Schema {
         self.enums == other.enums
             && self.views == other.views
             && self.functions == other.functions
+            && self.extensions == other.extensions
             && self.tables.len() == other.tables.len()
             && self
                 .tables

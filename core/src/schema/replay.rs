@@ -444,6 +444,7 @@ impl Schema {
             | Op::DropFunction { .. }
             | Op::CreateTrigger { .. }
             | Op::DropTrigger { .. } => self.apply_routine_op(op),
+            Op::CreateExtension { .. } | Op::DropExtension { .. } => self.apply_extension_op(op),
             Op::DropColumn { table, column } => {
                 let t = self.table_mut(table)?;
                 if t.column(column).is_none() {

@@ -269,6 +269,20 @@ macro_rules! __godwit_vocabulary {
                     .if_exists()
                 ];
             }
+            /// Installs an extension in the database (PostgreSQL).
+            fn create_extension(name: Name) -> CreateExtension {
+                if_not_exists: flag [
+                    /// An extension already installed is no error (`IF NOT EXISTS`).
+                    .if_not_exists()
+                ];
+            }
+            /// Removes an extension from the database (PostgreSQL).
+            fn drop_extension(name: Name) -> DropExtension {
+                if_exists: flag [
+                    /// An extension that is not installed is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
             /// Runs raw SQL (for data changes the DSL does not cover).
             fn execute(sql: Statements) -> Execute {}
             /// Updates every row of `table` with the SET list `set`, in batches by

@@ -279,12 +279,14 @@ fn default_opclass(ty: &ColumnType, method: Option<IndexMethod>) -> Option<Strin
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
 ///   treats them alike); the primary key is named `<table>_pkey` (the server
 ///   names it `PRIMARY`); every constraint counts as validated;
-/// - every backend: no views, functions or triggers (introspection does not
-///   read them back: each backend rewrites their SQL in its own words).
+/// - every backend: no views, functions, triggers or extensions
+///   (introspection does not read them back: each backend rewrites their SQL
+///   in its own words).
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
     s.views.clear();
     s.functions.clear();
+    s.extensions.clear();
     // MySQL and SQLite have no named types: MySQL's columns spell the values.
     let enums = match dialect {
         Dialect::Postgres => Default::default(),

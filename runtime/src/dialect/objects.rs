@@ -1,7 +1,7 @@
 //! Objects whose body is SQL: views on every backend, materialized views on
 //! PostgreSQL (MySQL and SQLite have none: those ops are refused, as any
 //! other a backend lacks); functions on PostgreSQL and MySQL, triggers on
-//! every backend.
+//! every backend; extensions on PostgreSQL.
 
 use godwit_core::schema::function_name;
 use godwit_core::Op;
@@ -202,4 +202,30 @@ pub(crate) fn create_trigger(
         cx.q(table),
         body(body_sql)
     ))
+}
+
+/// The extension ops: PostgreSQL's.
+pub(crate) fn render_extension(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    if cx.dialect != Dialect::Postgres {
+        return Err(cx.unsupported(format!(
+            "{} has no extensions: they are PostgreSQL's",
+            cx.dialect
+        )));
+    }
+    Ok(match cx.op {
+        Op::CreateExtension {
+            name,
+            if_not_exists,
+        } => vec![sql(format!(
+            "CREATE EXTENSION {}{}",
+            if *if_not_exists { "IF NOT EXISTS " } else { "" },
+            cx.q(name)
+        ))],
+        Op::DropExtension { name, if_exists } => vec![sql(format!(
+            "DROP EXTENSION {}{}",
+            if *if_exists { "IF EXISTS " } else { "" },
+            cx.q(name)
+        ))],
+        other => return Err(cx.unsupported(format!("`{}` is not an extension op", other.method()))),
+    })
 }

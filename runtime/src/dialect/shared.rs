@@ -43,6 +43,8 @@ macro_rules! rendered_alike {
             | Op::DropFunction { .. }
             | Op::CreateTrigger { .. }
             | Op::DropTrigger { .. }
+            | Op::CreateExtension { .. }
+            | Op::DropExtension { .. }
     };
 }
 pub(crate) use rendered_alike;
@@ -90,6 +92,9 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         | Op::DropFunction { .. }
         | Op::CreateTrigger { .. }
         | Op::DropTrigger { .. } => super::objects::render_routine(cx)?,
+        Op::CreateExtension { .. } | Op::DropExtension { .. } => {
+            super::objects::render_extension(cx)?
+        }
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))

@@ -186,6 +186,10 @@ snapshot!(rebuild_keeps_triggers, |op| {
     );
     op.alter_column("posts", "title").nullable(true);
 });
+snapshot!(extensions, |op| {
+    op.create_extension("pg_trgm").if_not_exists();
+    op.drop_extension("pg_trgm");
+});
 snapshot!(drop_table, |op| op.drop_table("posts"));
 snapshot!(deprecate_table, |op| op.deprecate_table("posts"));
 snapshot!(rename_table, |op| op.rename_table("posts", "articles"));

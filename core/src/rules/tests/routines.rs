@@ -1,4 +1,4 @@
-//! Functions and triggers: the replay's `unknown-object`, `already-exists`
+//! Functions, triggers and extensions: the replay's `unknown-object`, `already-exists`
 //! and `dependent-objects`, and what `downgrade-mismatch` compares of them.
 
 use super::*;
@@ -152,5 +152,42 @@ fn downgrade_mismatch_compares_functions_and_triggers() {
             r#"op.create_trigger("users_touch", "users", "AFTER UPDATE", "FOR EACH ROW EXECUTE FUNCTION touch()");"#
         ),
         vec!["downgrade recreates trigger `users_touch` on `users` firing otherwise or running something else than before the upgrade"]
+    );
+}
+
+#[test]
+fn extensions() {
+    let history = |up: &str, down: &str| {
+        let mut h = vec![
+            create_users(),
+            migration(
+                r#"op.create_extension("pg_trgm");"#,
+                r#"op.drop_extension("pg_trgm");"#,
+            ),
+        ];
+        h.push(migration(up, down));
+        h
+    };
+    let rules = |up: &str| broken_by_last(&history(up, ""));
+    assert_eq!(
+        rules(r#"op.create_extension("pg_trgm");"#),
+        vec![Rule::AlreadyExists]
+    );
+    assert_eq!(
+        rules(r#"op.create_extension("pg_trgm").if_not_exists();"#),
+        vec![]
+    );
+    assert_eq!(
+        rules(r#"op.drop_extension("citext");"#),
+        vec![Rule::UnknownObject]
+    );
+    assert_eq!(rules(r#"op.drop_extension("citext").if_exists();"#), vec![]);
+    let messages: Vec<String> = check(&history(r#"op.drop_extension("pg_trgm");"#, ""))
+        .into_iter()
+        .map(|d| d.message)
+        .collect();
+    assert_eq!(
+        messages,
+        vec!["upgrade drops extension `pg_trgm`; downgrade never installs it again"]
     );
 }

@@ -1,5 +1,6 @@
 //! The differences of objects whose body is SQL: views and materialized
-//! views (with their indexes), functions, and the triggers of a table.
+//! views (with their indexes), functions, extensions, and the triggers of a
+//! table.
 //! Bodies are compared with white space, comments and the case of words set
 //! aside ([`same_sql`]).
 
@@ -53,6 +54,15 @@ pub(super) fn differences(expected: &Schema, found: &Schema, out: &mut Vec<Diffe
             _ => {}
         }
     }
+    extension_differences(expected, found, out);
+}
+
+/// The extensions' differences of two schemas.
+fn extension_differences(expected: &Schema, found: &Schema, out: &mut Vec<Difference>) {
+    let missing = expected.extensions.difference(&found.extensions);
+    out.extend(missing.map(|name| Difference::MissingExtension { name: name.clone() }));
+    let extra = found.extensions.difference(&expected.extensions);
+    out.extend(extra.map(|name| Difference::ExtraExtension { name: name.clone() }));
 }
 
 /// The triggers' differences of two versions of the table `table`.

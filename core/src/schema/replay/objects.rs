@@ -200,6 +200,39 @@ impl Schema {
         }
     }
 
+    /// An op on an extension (any other op changes none).
+    pub(super) fn apply_extension_op(&mut self, op: &Op) -> Result<(), ReplayError> {
+        match op {
+            Op::CreateExtension {
+                name,
+                if_not_exists,
+            } => {
+                if !self.extensions.insert(name.to_string()) && !if_not_exists {
+                    return Err(ReplayError::new(
+                        Rule::AlreadyExists,
+                        format!("extension `{name}` is already installed"),
+                    ));
+                }
+                Ok(())
+            }
+            Op::DropExtension { name, if_exists } => {
+                if !self.extensions.remove(&**name) && !if_exists {
+                    return Err(ReplayError {
+                        advice: Some(NOT_THERE.into()),
+                        ..ReplayError::new(
+                            Rule::UnknownObject,
+                            format!(
+                                "extension `{name}` is not installed at this point of the history"
+                            ),
+                        )
+                    });
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// `dependent-objects` if some view reads `relation`, which the op
     /// (`doing`: "drop", "rename") would take away from under it.
     pub(super) fn require_no_readers(
