@@ -35,6 +35,14 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
         Ast::CreateIndex(c) => create_index(c, schema),
         Ast::CreateView(v) => super::objects::create_view(v, false, schema),
         Ast::RefreshMaterializedView(r) => super::objects::refresh(r),
+        Ast::CreateExtension(_) | Ast::DropExtension(_) => {
+            super::objects::extension(ast, schema).expect("an extension statement")
+        }
+        Ast::CreateFunction(_)
+        | Ast::DropFunction(_)
+        | Ast::CreateTrigger(_)
+        | Ast::DropTrigger(_) => super::objects::routine(&ast.to_string(), syntax, schema)
+            .unwrap_or_else(|| Err(kind(ast))),
         Ast::CreateType {
             name,
             representation,

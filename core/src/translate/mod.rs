@@ -154,7 +154,19 @@ fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
     match parsed {
         Ok(mut asts) if asts.len() == 1 => {
             let ast = asts.remove(0);
-            let meaning = meaning(&ast, syntax, schema);
+            // A function's or trigger's parts are kept as written.
+            let routine = matches!(
+                ast,
+                Ast::CreateFunction(_)
+                    | Ast::DropFunction(_)
+                    | Ast::CreateTrigger(_)
+                    | Ast::DropTrigger(_)
+            );
+            let meaning = match routine.then(|| objects::routine(text, syntax, schema)) {
+                Some(Some(Ok(ops))) => Meaning::Ops(ops),
+                Some(Some(Err(what))) => Meaning::Opaque(what),
+                _ => meaning(&ast, syntax, schema),
+            };
             Statement {
                 text: text.to_string(),
                 ast: Some(ast),

@@ -289,3 +289,251 @@ pub(super) fn with_no_data(text: &str, syntax: Syntax) -> Option<(String, bool)>
     let cut = words[with_at].start;
     Some((text[..cut].trim_end().to_string(), no))
 }
+
+/// `CREATE EXTENSION` and `DROP EXTENSION`.
+pub(super) fn extension(ast: &Ast, schema: &Schema) -> Option<Translated> {
+    Some(match ast {
+        Ast::CreateExtension(c) => {
+            let name = ident_name(&c.name);
+            if c.schema.is_some() || c.version.is_some() || c.cascade {
+                return Some(Err(format!(
+                    "CREATE EXTENSION `{name}` with a schema, version or CASCADE"
+                )));
+            }
+            Ok(vec![Op::CreateExtension {
+                name: name.into(),
+                if_not_exists: c.if_not_exists,
+            }])
+        }
+        Ast::DropExtension(d) => {
+            if matches!(
+                d.cascade_or_restrict,
+                Some(sqlparser::ast::ReferentialAction::Cascade)
+            ) {
+                return Some(Err("DROP EXTENSION .. CASCADE".into()));
+            }
+            Ok(d.names
+                .iter()
+                .map(ident_name)
+                .filter(|n| !d.if_exists || schema.extensions.contains(n))
+                .map(|n| Op::DropExtension {
+                    name: n.into(),
+                    if_exists: d.if_exists,
+                })
+                .collect())
+        }
+        _ => return None,
+    })
+}
+
+/// `CREATE [OR REPLACE] FUNCTION`, `DROP FUNCTION`, `CREATE [OR REPLACE]
+/// TRIGGER` and `DROP TRIGGER`, read from their text (the statement as
+/// written, or as sqlparser prints what it read): the signature runs from
+/// the name to the parenthesis that closes its arguments, the definition is
+/// the rest; a trigger's timing runs from its name to `ON`. `None` for
+/// another statement.
+pub(super) fn routine(text: &str, syntax: Syntax, schema: &Schema) -> Option<Translated> {
+    let tokens: Vec<_> = sql_text::tokens(text, syntax)
+        .filter(|t| !t.is_trivia())
+        .collect();
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.text.to_ascii_uppercase())
+    };
+    let is = |i: usize, w: &str| word(i).as_deref() == Some(w);
+    let mut i = 1;
+    let create = is(0, "CREATE");
+    if !create && !is(0, "DROP") {
+        return None;
+    }
+    let or_replace = create && is(1, "OR") && is(2, "REPLACE");
+    if or_replace {
+        i = 3;
+    }
+    // MySQL's `DEFINER = user` before the kind.
+    if create && is(i, "DEFINER") {
+        i += 3;
+        while tokens
+            .get(i)
+            .is_some_and(|t| t.text == "@" || t.kind != TokenKind::Word)
+        {
+            i += 1;
+        }
+    }
+    let function = is(i, "FUNCTION");
+    if !function && !is(i, "TRIGGER") {
+        return None;
+    }
+    i += 1;
+    let mut if_exists = false;
+    if is(i, "IF") && is(i + 1, "EXISTS") {
+        if_exists = true;
+        i += 2;
+    }
+    let mut if_not_exists = false;
+    if is(i, "IF") && is(i + 1, "NOT") && is(i + 2, "EXISTS") {
+        if_not_exists = true;
+        i += 3;
+    }
+    let start = tokens.get(i)?.start;
+    let rest = |t: usize| tokens.get(t).map_or("", |t| text[t.start..].trim());
+    let kind = if function { "FUNCTION" } else { "TRIGGER" };
+    let what = format!("{} {kind}", if create { "CREATE" } else { "DROP" });
+    // The signature: up to the parenthesis that closes the arguments.
+    let close = |from: usize| -> Option<usize> {
+        let open = (from..tokens.len()).find(|&j| tokens[j].text == "(")?;
+        let mut depth = 0;
+        (open..tokens.len()).find(|&j| {
+            depth += match tokens[j].text {
+                "(" => 1,
+                ")" => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+    };
+    Some(match (create, function) {
+        (true, true) => {
+            let Some(end) = close(i) else {
+                return Some(Err(format!("{what} without its argument list")));
+            };
+            let signature = text[start..tokens[end].end()].trim().to_string();
+            let definition = rest(end + 1).to_string();
+            let exists = schema
+                .functions
+                .contains_key(&crate::schema::signature_key(&signature));
+            if definition.is_empty() {
+                return Some(Err(format!("{what} `{signature}` without a definition")));
+            }
+            Ok(if or_replace && exists {
+                vec![Op::ReplaceFunction {
+                    signature: signature.into(),
+                    definition: definition.into(),
+                }]
+            } else if if_not_exists && exists {
+                Vec::new()
+            } else {
+                vec![Op::CreateFunction {
+                    signature: signature.into(),
+                    definition: definition.into(),
+                }]
+            })
+        }
+        (false, true) => {
+            let words: Vec<String> = (i..tokens.len()).filter_map(word).collect();
+            if words.iter().any(|w| w == "CASCADE") {
+                return Some(Err(format!("{what} .. CASCADE")));
+            }
+            let end = close(i);
+            if end.is_some_and(|e| tokens.iter().skip(e + 1).any(|t| t.text == ",")) {
+                return Some(Err(format!("{what} of several functions")));
+            }
+            let signature = match end {
+                Some(e) => text[start..tokens[e].end()].trim().to_string(),
+                // MySQL, and PostgreSQL for a name with one function: the
+                // function of that name the model knows.
+                None => {
+                    let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
+                    let mut known = schema.functions.values().filter(|f| f.name() == name);
+                    match (known.next(), known.next()) {
+                        (Some(f), None) => f.signature.clone(),
+                        (None, _) if if_exists => return Some(Ok(Vec::new())),
+                        (None, _) => format!("{name}()"),
+                        (Some(_), Some(_)) => {
+                            return Some(Err(format!("{what} `{name}` of several functions")))
+                        }
+                    }
+                }
+            };
+            let known = schema
+                .functions
+                .contains_key(&crate::schema::signature_key(&signature));
+            Ok(if if_exists && !known {
+                Vec::new()
+            } else {
+                vec![Op::DropFunction {
+                    signature: signature.into(),
+                    if_exists,
+                }]
+            })
+        }
+        (true, false) => {
+            let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
+            let Some(on) = (i + 1..tokens.len()).find(|&j| is(j, "ON")) else {
+                return Some(Err(format!("{what} without ON")));
+            };
+            let timing = text[tokens.get(i + 1)?.start..tokens[on - 1].end()].trim();
+            // `schema.table`: the last part.
+            let mut t = on + 1;
+            while tokens.get(t + 1).is_some_and(|x| x.text == ".") {
+                t += 2;
+            }
+            let table = unquote(tokens.get(t)?.text, tokens.get(t)?.kind);
+            let body = rest(t + 1);
+            let exists = schema
+                .tables
+                .get(&table)
+                .is_some_and(|tb| tb.triggers.contains_key(&name));
+            let mut ops = Vec::new();
+            if exists && if_not_exists {
+                return Some(Ok(ops));
+            }
+            if exists && or_replace {
+                ops.push(Op::DropTrigger {
+                    name: name.clone().into(),
+                    table: table.clone().into(),
+                    if_exists: false,
+                });
+            }
+            ops.push(Op::CreateTrigger {
+                name: name.into(),
+                table: table.into(),
+                timing: timing.to_string().into(),
+                body: body.to_string().into(),
+            });
+            Ok(ops)
+        }
+        (false, false) => {
+            let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
+            // PostgreSQL says the table; MySQL and SQLite name a trigger alone.
+            let table = match (i + 1..tokens.len()).find(|&j| is(j, "ON")) {
+                Some(on) => {
+                    let mut t = on + 1;
+                    while tokens.get(t + 1).is_some_and(|x| x.text == ".") {
+                        t += 2;
+                    }
+                    Some(unquote(tokens.get(t)?.text, tokens.get(t)?.kind))
+                }
+                None => schema
+                    .tables
+                    .iter()
+                    .find(|(_, tb)| tb.triggers.contains_key(&name))
+                    .map(|(t, _)| t.clone()),
+            };
+            match table {
+                Some(table) => Ok(vec![Op::DropTrigger {
+                    name: name.into(),
+                    table: table.into(),
+                    if_exists,
+                }]),
+                None if if_exists => Ok(Vec::new()),
+                None => Err(format!(
+                    "DROP TRIGGER `{name}`, which the model does not know"
+                )),
+            }
+        }
+    })
+}
+
+/// A name as the model keeps it: quoted as written, bare in lower case.
+fn unquote(text: &str, kind: TokenKind) -> String {
+    match kind {
+        TokenKind::QuotedName => sql_text::tokens(text, Syntax::Postgres)
+            .next()
+            .and_then(|t| t.name().map(|n| n.into_owned()))
+            .unwrap_or_default(),
+        _ => text.to_lowercase(),
+    }
+}

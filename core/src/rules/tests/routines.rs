@@ -191,3 +191,84 @@ fn extensions() {
         vec!["upgrade drops extension `pg_trgm`; downgrade never installs it again"]
     );
 }
+
+/// What each statement of `sql` reads as, after `with_trigger`.
+fn read_after_trigger(sql: &str) -> Vec<crate::translate::Meaning> {
+    let mut schema = crate::schema::Schema::new();
+    for m in with_trigger() {
+        for op in m.upgrade.iter() {
+            schema.apply(op).unwrap();
+        }
+    }
+    crate::translate::read_any(sql, &schema)
+        .into_iter()
+        .map(|s| s.meaning)
+        .collect()
+}
+
+#[test]
+fn raw_sql_functions_triggers_and_extensions_are_read_into_the_model() {
+    use crate::translate::Meaning;
+    let ops = |sql: &str| -> Vec<String> {
+        read_after_trigger(sql)
+            .into_iter()
+            .flat_map(|m| match m {
+                Meaning::Ops(ops) => ops.iter().map(|o| o.to_string()).collect(),
+                other => vec![format!("{other:?}")],
+            })
+            .collect()
+    };
+    assert_eq!(
+        ops("CREATE TRIGGER accounts_touch BEFORE INSERT OR UPDATE ON public.accounts FOR EACH ROW EXECUTE FUNCTION touch()"),
+        [r#"op.create_trigger("accounts_touch", "accounts", "BEFORE INSERT OR UPDATE", "FOR EACH ROW EXECUTE FUNCTION touch()")"#]
+    );
+    assert_eq!(
+        ops("DROP TRIGGER IF EXISTS users_touch ON users; DROP TRIGGER IF EXISTS nope"),
+        [r#"op.drop_trigger("users_touch", "users").if_exists()"#]
+    );
+    // MySQL and SQLite name the trigger alone: the model knows its table.
+    assert_eq!(
+        ops("DROP TRIGGER users_touch"),
+        [r#"op.drop_trigger("users_touch", "users")"#]
+    );
+    assert_eq!(
+        ops("DROP TRIGGER nope"),
+        ["Opaque(\"DROP TRIGGER `nope`, which the model does not know\")"]
+    );
+    assert_eq!(
+        ops("CREATE TRIGGER IF NOT EXISTS users_touch AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION touch()"),
+        Vec::<String>::new()
+    );
+    // A function the model knows is replaced; its definition as written
+    // after the signature.
+    assert_eq!(
+        ops("CREATE OR REPLACE FUNCTION touch ( ) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"),
+        [r#"op.replace_function("touch ( )", "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$")"#]
+    );
+    assert_eq!(
+        ops("CREATE FUNCTION next_n(n INT) RETURNS INT DETERMINISTIC RETURN n + 1"),
+        [r#"op.create_function("next_n(n INT)", "RETURNS INT DETERMINISTIC RETURN n + 1")"#]
+    );
+    assert_eq!(
+        ops("DROP FUNCTION touch"),
+        [r#"op.drop_function("touch()")"#]
+    );
+    assert_eq!(
+        ops("DROP FUNCTION IF EXISTS nope(int)"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ops("CREATE EXTENSION IF NOT EXISTS pg_trgm; DROP EXTENSION IF EXISTS citext"),
+        [r#"op.create_extension("pg_trgm").if_not_exists()"#]
+    );
+    // What the model knows is checked in raw SQL as in the DSL.
+    let mut history = with_trigger();
+    history.push(migration(r#"op.execute("DROP FUNCTION touch()");"#, ""));
+    assert_eq!(broken_by_last(&history), vec![Rule::DependentObjects]);
+    let mut history = with_trigger();
+    history.push(migration(
+        r#"op.execute("DROP TRIGGER users_touch ON users"); op.drop_function("touch()");"#,
+        "",
+    ));
+    assert_eq!(broken_by_last(&history), vec![]);
+}
