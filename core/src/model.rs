@@ -671,6 +671,35 @@ pub enum Op {
         /// `.if_exists()`: an extension that is not there is no error.
         if_exists: bool,
     },
+    /// `op.comment_on_table(table, text)`: the table's comment.
+    CommentOnTable {
+        /// Table name.
+        table: Str,
+        /// The comment.
+        text: Str,
+    },
+    /// `op.comment_on_column(table, column, text)`: the column's comment.
+    CommentOnColumn {
+        /// Table name.
+        table: Str,
+        /// Column name.
+        column: Str,
+        /// The comment.
+        text: Str,
+    },
+    /// `op.drop_comment_on_table(table)`: the table has no comment after it.
+    DropCommentOnTable {
+        /// Table name.
+        table: Str,
+    },
+    /// `op.drop_comment_on_column(table, column)`: the column has no
+    /// comment after it.
+    DropCommentOnColumn {
+        /// Table name.
+        table: Str,
+        /// Column name.
+        column: Str,
+    },
     /// `op.execute(sql)`: raw SQL.
     Execute {
         /// The statement(s).

@@ -207,6 +207,7 @@ macro_rules! param_type {
     (Method) => { &'static str };
     (Statements) => { &'static str };
     (Query) => { &'static str };
+    (Comment) => { &'static str };
     (Signature) => { &'static str };
     (Definition) => { &'static str };
     (Timing) => { &'static str };

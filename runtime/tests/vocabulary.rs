@@ -165,6 +165,8 @@ pub mod every_op {
         op.drop_trigger("set_at", "t").if_exists();
         op.create_extension("pg_trgm").if_not_exists();
         op.drop_extension("pg_trgm").if_exists();
+        op.comment_on_table("t", "what it's for");
+        op.comment_on_column("t", "a", "in cents");
         op.execute("UPDATE t SET a = 1;\n-- done");
         op.backfill("t", "a = b")
             .where_("a IS NULL")
@@ -188,6 +190,8 @@ pub mod every_op {
         op.drop_materialized_view("mv");
         op.drop_function("add(integer, integer)");
         op.drop_trigger("set_at", "t");
+        op.drop_comment_on_table("t");
+        op.drop_comment_on_column("t", "a");
         op.safety_assured("nothing at all", |_op| {});
     }
 }

@@ -322,3 +322,61 @@ pub mod install_trigrams {
 
 /// An extension, and an index that needs it, on PostgreSQL.
 pub static EXTENSIONS: godwit::MigrationSet = godwit::migrations![install_trigrams];
+
+#[migration(revision = "c001", message = "create the invoices table")]
+pub mod create_invoices {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "invoices",
+            [column("id", BigInt).primary_key(), column("total", Integer)],
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("invoices");
+    }
+}
+
+#[migration(
+    revision = "c002",
+    down_revision = "c001",
+    message = "describe the invoices and their totals"
+)]
+pub mod describe_invoices {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.comment_on_table("invoices", "one per order, never deleted");
+        op.comment_on_column("invoices", "total", "in cents, it's tax included");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_comment_on_column("invoices", "total");
+        op.drop_comment_on_table("invoices");
+    }
+}
+
+#[migration(
+    revision = "c003",
+    down_revision = "c002",
+    message = "require the total of every invoice"
+)]
+pub mod require_total {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.safety_assured("every invoice has a total", |op| {
+            op.alter_column("invoices", "total").nullable(false);
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.alter_column("invoices", "total").nullable(true);
+    }
+}
+
+/// Comments on a table and a column, kept across a change of the column.
+pub static COMMENTS: godwit::MigrationSet =
+    godwit::migrations![create_invoices, describe_invoices, require_total];

@@ -1,11 +1,11 @@
-//! Views, materialized views, functions, triggers and extensions go up and down on
+//! Views, materialized views, functions, triggers, extensions and comments go up and down on
 //! every backend that has them: after each step the catalog holds exactly
 //! what the model does, each view can be read and each trigger fires; a
 //! view or trigger survives SQLite's rebuild of its table.
 
 use godwit::{AnyConnection, Database, Dialect, MigrationSet, Target};
 use godwit_tests::{
-    Backend, TestDb, EXTENSIONS, MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES,
+    Backend, TestDb, COMMENTS, EXTENSIONS, MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES,
     TRIGGERS_SQLITE, VIEWS,
 };
 
@@ -247,4 +247,62 @@ fn extensions_on_postgres() {
     EXTENSIONS.check_drift(&mut conn).unwrap();
     EXTENSIONS.downgrade(&mut conn, Target::Base).unwrap();
     assert!(!installed(&mut conn));
+}
+
+/// The comments of `invoices` and of `invoices.total`, as the catalog has them.
+fn catalog_comments(conn: &mut AnyConnection) -> (Option<String>, Option<String>) {
+    let sql = match conn.dialect() {
+        Dialect::Postgres => "SELECT obj_description(CAST('invoices' AS regclass), 'pg_class') AS c0, col_description(CAST('invoices' AS regclass), 2) AS c1",
+        Dialect::Mysql => "SELECT CAST(t.TABLE_COMMENT AS CHAR) AS c0, CAST(c.COLUMN_COMMENT AS CHAR) AS c1 FROM information_schema.TABLES t JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = 'invoices' AND c.COLUMN_NAME = 'total'",
+        Dialect::Sqlite => return (None, None),
+    };
+    let row = conn.query(sql, 2).unwrap().remove(0);
+    // MySQL says "no comment" with an empty one.
+    let some = |c: &Option<String>| c.clone().filter(|c| !c.is_empty());
+    (some(&row[0]), some(&row[1]))
+}
+
+fn comments_on(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "comments") else {
+        return;
+    };
+    let mut conn = db.connect();
+    let d = conn.dialect();
+    let described = (
+        Some("one per order, never deleted".to_string()),
+        Some("in cents, it's tax included".to_string()),
+    );
+    let none = (None, None);
+    let expected = |k: usize| match (d, k) {
+        (Dialect::Sqlite, _) | (_, 1) => none.clone(),
+        _ => described.clone(),
+    };
+    for k in 1..=COMMENTS.len() {
+        COMMENTS.upgrade(&mut conn, Target::Relative(1)).unwrap();
+        assert_eq!(catalog_comments(&mut conn), expected(k), "at {k} on {d}");
+        COMMENTS.check_drift(&mut conn).unwrap();
+    }
+    for k in (1..COMMENTS.len()).rev() {
+        COMMENTS.downgrade(&mut conn, Target::Relative(-1)).unwrap();
+        assert_eq!(
+            catalog_comments(&mut conn),
+            expected(k),
+            "back at {k} on {d}"
+        );
+    }
+}
+
+#[test]
+fn comments_on_sqlite() {
+    comments_on(Backend::Sqlite);
+}
+
+#[test]
+fn comments_on_postgres() {
+    comments_on(Backend::Postgres);
+}
+
+#[test]
+fn comments_on_mysql() {
+    comments_on(Backend::Mysql);
 }

@@ -77,7 +77,11 @@ fn ddl_targets(step: &Step<'_>, cx: &MigrationCheck<'_>) -> Vec<(String, String)
         | Op::ValidateConstraint { table, .. }
         | Op::DropConstraint { table, .. }
         | Op::CreateTrigger { table, .. }
-        | Op::DropTrigger { table, .. } => one(table),
+        | Op::DropTrigger { table, .. }
+        | Op::CommentOnTable { table, .. }
+        | Op::CommentOnColumn { table, .. }
+        | Op::DropCommentOnTable { table }
+        | Op::DropCommentOnColumn { table, .. } => one(table),
         Op::RenameTable { from, to } => [one(from), one(to)].concat(),
         // The referenced table is locked too (SHARE ROW EXCLUSIVE).
         Op::CreateForeignKey {

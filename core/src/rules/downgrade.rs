@@ -7,7 +7,7 @@
 //! generated value and numbering (identity or serial), indexes, constraints
 //! and their validity, enum types with their values in order, views and
 //! materialized views with their queries (white space, comments and the
-//! case of words aside) and indexes, functions with their definitions, extensions, and
+//! case of words aside) and indexes, functions with their definitions, extensions, comments, and
 //! triggers with their timing and body (compared alike). Not compared: the deprecation
 //! marks (they record intent, not schema) and the order of columns (a column
 //! added back lands at the end on every backend, and nothing godwit or Diesel
@@ -24,7 +24,7 @@
 use super::Finding;
 use crate::diagnostic::Rule;
 use crate::schema::{
-    generation, signature_key, view_kind, ColumnState, Difference, Numbering, Schema,
+    comment, generation, signature_key, view_kind, ColumnState, Difference, Numbering, Schema,
 };
 
 const HELP: &str = "make `downgrade` undo every op of `upgrade`, in reverse order; if the migration cannot be undone, say irreversible = \"why\" in #[migration(..)] and remove `fn downgrade`";
@@ -330,6 +330,30 @@ fn describe(d: &Difference, after: &Schema) -> String {
                 format!("downgrade installs extension `{name}`, which was not installed before the upgrade")
             }
         }
+        Difference::TableComment {
+            table,
+            expected,
+            found,
+        } => changed(
+            &format!("the comment of table `{table}`"),
+            comment(expected.as_deref()),
+            after.tables.get(table).map(|t| comment(t.comment.as_deref())),
+            comment(found.as_deref()),
+        ),
+        Difference::ColumnComment {
+            table,
+            column: c,
+            expected,
+            found,
+        } => changed(
+            &format!("the comment of `{table}.{c}`"),
+            comment(expected.as_deref()),
+            after
+                .tables
+                .get(table)
+                .map(|t| comment(t.column_comments.get(c).map(String::as_str))),
+            comment(found.as_deref()),
+        ),
         // Not compared (see the module doc); kept for completeness.
         other @ Difference::ColumnOrder { .. } => other.to_string(),
     }
@@ -358,7 +382,9 @@ fn table_of(d: &Difference) -> Option<&str> {
         | ConstraintValidity { table, .. }
         | MissingTrigger { table, .. }
         | ExtraTrigger { table, .. }
-        | TriggerDefinition { table, .. } => Some(table),
+        | TriggerDefinition { table, .. }
+        | TableComment { table, .. }
+        | ColumnComment { table, .. } => Some(table),
         MissingEnum { .. }
         | ExtraEnum { .. }
         | EnumValues { .. }

@@ -320,6 +320,27 @@ pub enum Difference {
         /// Extension name.
         name: String,
     },
+    /// A table with another comment (or none where one was expected, or
+    /// the reverse).
+    TableComment {
+        /// Table name.
+        table: String,
+        /// The comment expected.
+        expected: Option<String>,
+        /// The comment found.
+        found: Option<String>,
+    },
+    /// A column with another comment.
+    ColumnComment {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// The comment expected.
+        expected: Option<String>,
+        /// The comment found.
+        found: Option<String>,
+    },
     /// A trigger expected but not found.
     MissingTrigger {
         /// Table name.
@@ -397,6 +418,8 @@ impl Difference {
             | ExtraFunction { signature }
             | FunctionDefinition { signature, .. } => format!("function `{signature}`"),
             MissingExtension { name } | ExtraExtension { name } => format!("extension `{name}`"),
+            TableComment { table, .. } => format!("table `{table}`"),
+            ColumnComment { table, column, .. } => format!("column `{table}.{column}`"),
             MissingTrigger { table, trigger }
             | ExtraTrigger { table, trigger }
             | TriggerDefinition { table, trigger } => {
@@ -439,6 +462,17 @@ impl fmt::Display for Difference {
                 expected, found, ..
             } => write!(f, "is defined as `{found}` instead of `{expected}`"),
             TriggerDefinition { .. } => f.write_str("is defined differently"),
+            TableComment {
+                expected, found, ..
+            }
+            | ColumnComment {
+                expected, found, ..
+            } => write!(
+                f,
+                "has {} instead of {}",
+                comment(found.as_deref()),
+                comment(expected.as_deref())
+            ),
             ViewDefinition {
                 expected, found, ..
             } => write!(f, "shows `{found}` instead of `{expected}`"),
@@ -580,6 +614,11 @@ impl Table {
         }
         objects::trigger_differences(self, other, table, out);
     }
+}
+
+/// A comment in words: quoted, or "no comment".
+pub(crate) fn comment(c: Option<&str>) -> String {
+    c.map_or("no comment".to_string(), |c| format!("the comment {c:?}"))
 }
 
 /// The names of two maps with what each holds under them: every name of

@@ -25,7 +25,7 @@ mod replay;
 mod tests;
 mod types;
 
-pub(crate) use diff::{generation, view_kind};
+pub(crate) use diff::{comment, generation, view_kind};
 pub use diff::{Difference, Numbering};
 pub use replay::ReplayError;
 
@@ -84,6 +84,10 @@ pub struct Table {
     pub deprecated: bool,
     /// Triggers by name: they go with the table.
     pub triggers: BTreeMap<String, Trigger>,
+    /// The table's comment.
+    pub comment: Option<String>,
+    /// The comments of its columns, by column name.
+    pub column_comments: BTreeMap<String, String>,
 }
 
 /// One trigger of a table.

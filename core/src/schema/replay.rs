@@ -445,6 +445,10 @@ impl Schema {
             | Op::CreateTrigger { .. }
             | Op::DropTrigger { .. } => self.apply_routine_op(op),
             Op::CreateExtension { .. } | Op::DropExtension { .. } => self.apply_extension_op(op),
+            Op::CommentOnTable { .. }
+            | Op::CommentOnColumn { .. }
+            | Op::DropCommentOnTable { .. }
+            | Op::DropCommentOnColumn { .. } => self.apply_comment_op(op),
             Op::DropColumn { table, column } => {
                 let t = self.table_mut(table)?;
                 if t.column(column).is_none() {
@@ -453,6 +457,7 @@ impl Schema {
                 self.require_column_unread(table, column)?;
                 let t = self.table_mut(table)?;
                 t.columns.retain(|c| c.name != **column);
+                t.column_comments.remove(&**column);
                 // As PostgreSQL does: indexes and constraints over the column go with it.
                 t.indexes.retain(|_, i| !i.uses_column(column));
                 t.constraints.retain(|_, c| !c.kind.uses_column(column));
@@ -470,6 +475,9 @@ impl Schema {
                     .column_mut(from)
                     .ok_or_else(|| unknown_column(table, from))?;
                 c.name = to.to_string();
+                if let Some(comment) = t.column_comments.remove(&**from) {
+                    t.column_comments.insert(to.to_string(), comment);
+                }
                 let rename = |cols: &mut Vec<String>| {
                     for c in cols.iter_mut() {
                         if c == &**from {

@@ -35,6 +35,7 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
         Ast::CreateIndex(c) => create_index(c, schema),
         Ast::CreateView(v) => super::objects::create_view(v, false, schema),
         Ast::RefreshMaterializedView(r) => super::objects::refresh(r),
+        Ast::Comment { .. } => super::objects::comment(ast).expect("a comment"),
         Ast::CreateExtension(_) | Ast::DropExtension(_) => {
             super::objects::extension(ast, schema).expect("an extension statement")
         }

@@ -537,3 +537,55 @@ fn unquote(text: &str, kind: TokenKind) -> String {
         _ => text.to_lowercase(),
     }
 }
+
+/// `COMMENT ON TABLE t IS ..` and `COMMENT ON COLUMN t.c IS ..` (`IS NULL`
+/// removes it); `None` for a comment on anything else, which the model does
+/// not keep.
+pub(super) fn comment(ast: &Ast) -> Option<Translated> {
+    use sqlparser::ast::{CommentObject, ObjectNamePart};
+    let Ast::Comment {
+        object_type,
+        object_name,
+        comment,
+        ..
+    } = ast
+    else {
+        return None;
+    };
+    let parts: Vec<String> = object_name
+        .0
+        .iter()
+        .filter_map(|p| match p {
+            ObjectNamePart::Identifier(i) => Some(ident_name(i)),
+            ObjectNamePart::Function(_) => None,
+        })
+        .collect();
+    let text = comment.clone();
+    Some(Ok(match (object_type, parts.as_slice()) {
+        (CommentObject::Table, [.., table]) => vec![match text {
+            Some(text) => Op::CommentOnTable {
+                table: table.clone().into(),
+                text: text.into(),
+            },
+            None => Op::DropCommentOnTable {
+                table: table.clone().into(),
+            },
+        }],
+        (CommentObject::Column, [.., table, column]) => vec![match text {
+            Some(text) => Op::CommentOnColumn {
+                table: table.clone().into(),
+                column: column.clone().into(),
+                text: text.into(),
+            },
+            None => Op::DropCommentOnColumn {
+                table: table.clone().into(),
+                column: column.clone().into(),
+            },
+        }],
+        // Comments on other objects change nothing the model keeps.
+        (CommentObject::Table | CommentObject::Column, _) => {
+            return Some(Err("COMMENT ON of a name of another form".into()))
+        }
+        _ => Vec::new(),
+    }))
+}

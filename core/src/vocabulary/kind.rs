@@ -279,6 +279,13 @@ string_kind!(
 );
 
 string_kind!(
+    /// The text of a comment: not empty (`drop_comment_on_..` removes one).
+    Comment,
+    shape: None,
+    empty: Some("an empty comment: remove a comment with drop_comment_on_table or drop_comment_on_column")
+);
+
+string_kind!(
     /// Raw SQL statements for `execute`: not empty.
     Statements,
     shape: None,

@@ -283,6 +283,16 @@ macro_rules! __godwit_vocabulary {
                     .if_exists()
                 ];
             }
+            /// Sets the comment of a table (PostgreSQL `COMMENT ON TABLE`, MySQL
+            /// `ALTER TABLE .. COMMENT`; SQLite keeps no comments: no statement).
+            fn comment_on_table(table: Name, text: Comment) -> CommentOnTable {}
+            /// Sets the comment of a column (PostgreSQL `COMMENT ON COLUMN`, MySQL
+            /// `MODIFY COLUMN` with its whole definition; SQLite: no statement).
+            fn comment_on_column(table: Name, column: Name, text: Comment) -> CommentOnColumn {}
+            /// Removes the comment of a table, if it has one.
+            fn drop_comment_on_table(table: Name) -> DropCommentOnTable {}
+            /// Removes the comment of a column, if it has one.
+            fn drop_comment_on_column(table: Name, column: Name) -> DropCommentOnColumn {}
             /// Runs raw SQL (for data changes the DSL does not cover).
             fn execute(sql: Statements) -> Execute {}
             /// Updates every row of `table` with the SET list `set`, in batches by

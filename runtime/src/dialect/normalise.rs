@@ -279,7 +279,7 @@ fn default_opclass(ty: &ColumnType, method: Option<IndexMethod>) -> Option<Strin
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
 ///   treats them alike); the primary key is named `<table>_pkey` (the server
 ///   names it `PRIMARY`); every constraint counts as validated;
-/// - every backend: no views, functions, triggers or extensions
+/// - every backend: no views, functions, triggers, extensions or comments
 ///   (introspection does not read them back: each backend rewrites their SQL
 ///   in its own words).
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
@@ -319,6 +319,8 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
         }
         table.deprecated = false;
         table.triggers.clear();
+        table.comment = None;
+        table.column_comments.clear();
         let types: Vec<(String, ColumnType)> = table
             .columns
             .iter()

@@ -229,3 +229,63 @@ pub(crate) fn render_extension(cx: &Context<'_>) -> Result<Vec<Statement>, Rende
         other => return Err(cx.unsupported(format!("`{}` is not an extension op", other.method()))),
     })
 }
+
+/// The comment ops. SQLite keeps no comments: they render no statement.
+pub(crate) fn render_comment(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
+    let d = cx.dialect;
+    let text = |t: Option<&str>| match (t, d) {
+        (Some(t), _) => d.string_literal(t),
+        (None, Dialect::Postgres) => "NULL".to_string(),
+        (None, _) => "''".to_string(),
+    };
+    Ok(match (d, cx.op) {
+        (Dialect::Sqlite, _) => Vec::new(),
+        (
+            Dialect::Postgres,
+            Op::CommentOnTable { table, .. } | Op::DropCommentOnTable { table },
+        ) => {
+            let t = cx.table_after(table)?;
+            vec![sql(format!(
+                "COMMENT ON TABLE {} IS {}",
+                cx.q(table),
+                text(t.comment.as_deref())
+            ))]
+        }
+        (
+            Dialect::Postgres,
+            Op::CommentOnColumn { table, column, .. } | Op::DropCommentOnColumn { table, column },
+        ) => {
+            let t = cx.table_after(table)?;
+            vec![sql(format!(
+                "COMMENT ON COLUMN {}.{} IS {}",
+                cx.q(table),
+                cx.q(column),
+                text(t.column_comments.get(&**column).map(String::as_str))
+            ))]
+        }
+        (Dialect::Mysql, Op::CommentOnTable { table, .. } | Op::DropCommentOnTable { table }) => {
+            let t = cx.table_after(table)?;
+            vec![sql(format!(
+                "ALTER TABLE {} COMMENT = {}",
+                cx.q(table),
+                text(t.comment.as_deref())
+            ))]
+        }
+        // MySQL keeps a column's comment in its definition, which MODIFY
+        // COLUMN states whole (`column_definition` ends with the comment).
+        (
+            Dialect::Mysql,
+            Op::CommentOnColumn { table, column, .. } | Op::DropCommentOnColumn { table, column },
+        ) => {
+            let (t, state) = cx.column_after(table, column)?;
+            vec![sql(format!(
+                "ALTER TABLE {} MODIFY COLUMN {}",
+                cx.q(table),
+                super::column_definition(cx, table, t, state)
+            ))]
+        }
+        (_, other) => {
+            return Err(cx.unsupported(format!("`{}` is not a comment op", other.method())))
+        }
+    })
+}

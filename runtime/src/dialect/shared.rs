@@ -45,6 +45,10 @@ macro_rules! rendered_alike {
             | Op::DropTrigger { .. }
             | Op::CreateExtension { .. }
             | Op::DropExtension { .. }
+            | Op::CommentOnTable { .. }
+            | Op::CommentOnColumn { .. }
+            | Op::DropCommentOnTable { .. }
+            | Op::DropCommentOnColumn { .. }
     };
 }
 pub(crate) use rendered_alike;
@@ -95,6 +99,10 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         Op::CreateExtension { .. } | Op::DropExtension { .. } => {
             super::objects::render_extension(cx)?
         }
+        Op::CommentOnTable { .. }
+        | Op::CommentOnColumn { .. }
+        | Op::DropCommentOnTable { .. }
+        | Op::DropCommentOnColumn { .. } => super::objects::render_comment(cx)?,
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))
@@ -358,6 +366,12 @@ pub(crate) fn column_definition(
     }
     if dialect == Dialect::Mysql && c.autoincrement {
         out.push_str(" AUTO_INCREMENT");
+    }
+    // MySQL keeps a column's comment in its definition: every MODIFY
+    // COLUMN says it again, or loses it.
+    if let (Dialect::Mysql, Some(comment)) = (dialect, t.column_comments.get(&c.name)) {
+        out.push_str(" COMMENT ");
+        out.push_str(&dialect.string_literal(comment));
     }
     out
 }

@@ -190,6 +190,13 @@ snapshot!(extensions, |op| {
     op.create_extension("pg_trgm").if_not_exists();
     op.drop_extension("pg_trgm");
 });
+snapshot!(comments, |op| {
+    op.comment_on_table("users", "people who sign in");
+    op.comment_on_column("users", "bio", "shown on the profile, it's public");
+    op.alter_column("users", "bio").nullable(false);
+    op.drop_comment_on_column("users", "bio");
+    op.drop_comment_on_table("users");
+});
 snapshot!(drop_table, |op| op.drop_table("posts"));
 snapshot!(deprecate_table, |op| op.deprecate_table("posts"));
 snapshot!(rename_table, |op| op.rename_table("posts", "articles"));

@@ -1,4 +1,4 @@
-//! Functions, triggers and extensions: the replay's `unknown-object`, `already-exists`
+//! Functions, triggers, extensions and comments: the replay's `unknown-object`, `already-exists`
 //! and `dependent-objects`, and what `downgrade-mismatch` compares of them.
 
 use super::*;
@@ -207,7 +207,7 @@ fn read_after_trigger(sql: &str) -> Vec<crate::translate::Meaning> {
 }
 
 #[test]
-fn raw_sql_functions_triggers_and_extensions_are_read_into_the_model() {
+fn raw_sql_functions_triggers_extensions_and_comments_are_read_into_the_model() {
     use crate::translate::Meaning;
     let ops = |sql: &str| -> Vec<String> {
         read_after_trigger(sql)
@@ -258,6 +258,13 @@ fn raw_sql_functions_triggers_and_extensions_are_read_into_the_model() {
         Vec::<String>::new()
     );
     assert_eq!(
+        ops("COMMENT ON TABLE users IS 'people'; COMMENT ON COLUMN public.users.bio IS NULL; COMMENT ON INDEX x IS 'y'"),
+        [
+            r#"op.comment_on_table("users", "people")"#,
+            r#"op.drop_comment_on_column("users", "bio")"#
+        ]
+    );
+    assert_eq!(
         ops("CREATE EXTENSION IF NOT EXISTS pg_trgm; DROP EXTENSION IF EXISTS citext"),
         [r#"op.create_extension("pg_trgm").if_not_exists()"#]
     );
@@ -271,4 +278,51 @@ fn raw_sql_functions_triggers_and_extensions_are_read_into_the_model() {
         "",
     ));
     assert_eq!(broken_by_last(&history), vec![]);
+}
+
+#[test]
+fn comments() {
+    let on = |up: &str, down: &str| -> Vec<String> {
+        let history = [
+            create_users(),
+            migration(
+                r#"op.comment_on_table("users", "people who sign in"); op.comment_on_column("users", "bio", "shown on the profile");"#,
+                r#"op.drop_comment_on_column("users", "bio"); op.drop_comment_on_table("users");"#,
+            ),
+            migration(up, down),
+        ];
+        check(&history).into_iter().map(|d| d.message).collect()
+    };
+    assert_eq!(
+        on(r#"op.comment_on_column("users", "nope", "x");"#, "")[0],
+        "column `users.nope` does not exist at this point of the history"
+    );
+    assert_eq!(
+        on(r#"op.comment_on_table("users", "accounts of people");"#, ""),
+        vec![
+            r#"upgrade changes the comment of table `users` from the comment "people who sign in" to the comment "accounts of people"; downgrade leaves the comment "accounts of people""#
+        ]
+    );
+    assert_eq!(
+        on(
+            r#"op.comment_on_table("users", "accounts of people");"#,
+            r#"op.comment_on_table("users", "people who sign in");"#
+        ),
+        Vec::<String>::new()
+    );
+    // A comment follows its column's rename, and goes with its drop.
+    assert_eq!(
+        on(
+            &assured(r#"op.rename_column("users", "bio", "about");"#),
+            &assured(r#"op.rename_column("users", "about", "bio");"#)
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        on(
+            &assured(r#"op.drop_column("users", "bio");"#),
+            r#"op.add_column("users", column("bio", Text));"#
+        ),
+        vec!["upgrade changes the comment of `users.bio` from the comment \"shown on the profile\" to no comment; downgrade leaves no comment"]
+    );
 }

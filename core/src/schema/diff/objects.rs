@@ -1,6 +1,6 @@
 //! The differences of objects whose body is SQL: views and materialized
-//! views (with their indexes), functions, extensions, and the triggers of a
-//! table.
+//! views (with their indexes), functions, extensions, and the comments and
+//! triggers of a table.
 //! Bodies are compared with white space, comments and the case of words set
 //! aside ([`same_sql`]).
 
@@ -65,8 +65,26 @@ fn extension_differences(expected: &Schema, found: &Schema, out: &mut Vec<Differ
     out.extend(extra.map(|name| Difference::ExtraExtension { name: name.clone() }));
 }
 
-/// The triggers' differences of two versions of the table `table`.
+/// The comments' and triggers' differences of two versions of the table
+/// `table`.
 pub(super) fn trigger_differences(a: &Table, b: &Table, table: &str, out: &mut Vec<Difference>) {
+    if a.comment != b.comment {
+        out.push(Difference::TableComment {
+            table: table.to_string(),
+            expected: a.comment.clone(),
+            found: b.comment.clone(),
+        });
+    }
+    for (column, x, y) in by_name(&a.column_comments, &b.column_comments) {
+        if x != y {
+            out.push(Difference::ColumnComment {
+                table: table.to_string(),
+                column: column.clone(),
+                expected: x.cloned(),
+                found: y.cloned(),
+            });
+        }
+    }
     for (name, x, y) in by_name(&a.triggers, &b.triggers) {
         let (table, trigger) = (table.to_string(), name.clone());
         match (x, y) {

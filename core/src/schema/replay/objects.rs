@@ -233,6 +233,32 @@ impl Schema {
         }
     }
 
+    /// A comment op (any other op changes no comment).
+    pub(super) fn apply_comment_op(&mut self, op: &Op) -> Result<(), ReplayError> {
+        match op {
+            Op::CommentOnTable { table, text } => {
+                self.table_mut(table)?.comment = Some(text.to_string());
+            }
+            Op::DropCommentOnTable { table } => self.table_mut(table)?.comment = None,
+            Op::CommentOnColumn {
+                table,
+                column,
+                text,
+            } => {
+                self.require_columns(table, &[column])?;
+                let t = self.table_mut(table)?;
+                t.column_comments
+                    .insert(column.to_string(), text.to_string());
+            }
+            Op::DropCommentOnColumn { table, column } => {
+                self.require_columns(table, &[column])?;
+                self.table_mut(table)?.column_comments.remove(&**column);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// `dependent-objects` if some view reads `relation`, which the op
     /// (`doing`: "drop", "rename") would take away from under it.
     pub(super) fn require_no_readers(

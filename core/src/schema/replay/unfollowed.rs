@@ -20,6 +20,10 @@ pub(super) fn table_of(op: &Op) -> Option<&str> {
         | Op::ValidateConstraint { table, .. }
         | Op::DropConstraint { table, .. }
         | Op::CreateTrigger { table, .. }
+        | Op::CommentOnTable { table, .. }
+        | Op::CommentOnColumn { table, .. }
+        | Op::DropCommentOnTable { table }
+        | Op::DropCommentOnColumn { table, .. }
         | Op::DropTrigger { table, .. }
         | Op::Backfill { table, .. } => Some(table),
         Op::DropTable { name }
