@@ -368,6 +368,9 @@ pub enum Op {
         uniques: List<UniqueConstraint>,
         /// Table-level check constraints.
         checks: List<CheckConstraint>,
+        /// `.if_not_exists()`: a table already there is no error, and is
+        /// left as it is.
+        if_not_exists: bool,
     },
     /// `op.drop_table(name)`.
     DropTable {
@@ -485,6 +488,9 @@ pub enum Op {
         include: List<Str>,
         /// `.where_(predicate)`: a partial index.
         predicate: Option<Str>,
+        /// `.if_not_exists()`: an index of this name already there is no
+        /// error, and is left as it is.
+        if_not_exists: bool,
     },
     /// `op.drop_index(name, table)`.
     DropIndex {
@@ -494,6 +500,8 @@ pub enum Op {
         table: Str,
         /// `.concurrently()`.
         concurrently: bool,
+        /// `.if_exists()`: an index that is not there is no error.
+        if_exists: bool,
     },
     /// `op.create_unique_constraint(name, table, [cols])`.
     CreateUniqueConstraint {

@@ -167,6 +167,9 @@ pub mod every_op {
         op.drop_extension("pg_trgm").if_exists();
         op.comment_on_table("t", "what it's for");
         op.comment_on_column("t", "a", "in cents");
+        op.create_table("t", [column("a", BigInt)]).if_not_exists();
+        op.create_index("i", "t", ["a"]).if_not_exists();
+        op.drop_index("i", "t").concurrently().if_exists();
         op.execute("UPDATE t SET a = 1;\n-- done");
         op.backfill("t", "a = b")
             .where_("a IS NULL")

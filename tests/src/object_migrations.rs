@@ -380,3 +380,30 @@ pub mod require_total {
 /// Comments on a table and a column, kept across a change of the column.
 pub static COMMENTS: godwit::MigrationSet =
     godwit::migrations![create_invoices, describe_invoices, require_total];
+
+#[migration(revision = "i001", message = "create the labels table if missing")]
+pub mod create_labels {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "labels",
+            [
+                column("id", BigInt).primary_key(),
+                column("name", Varchar(50)).not_null(),
+            ],
+        )
+        .if_not_exists();
+        op.create_index("labels_name", "labels", ["name"])
+            .if_not_exists();
+        op.drop_index("labels_gone", "labels").if_exists();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_index("labels_name", "labels").if_exists();
+        op.drop_table("labels");
+    }
+}
+
+/// `.if_not_exists()` and `.if_exists()` of tables and indexes.
+pub static IF_EXISTS: godwit::MigrationSet = godwit::migrations![create_labels];

@@ -5,8 +5,8 @@
 
 use godwit::{AnyConnection, Database, Dialect, MigrationSet, Target};
 use godwit_tests::{
-    Backend, TestDb, COMMENTS, EXTENSIONS, MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES,
-    TRIGGERS_SQLITE, VIEWS,
+    Backend, TestDb, COMMENTS, EXTENSIONS, IF_EXISTS, MATERIALIZED_VIEWS, TRIGGERS_MYSQL,
+    TRIGGERS_POSTGRES, TRIGGERS_SQLITE, VIEWS,
 };
 
 /// The views (`false`) and materialized views (`true`) the catalog holds,
@@ -305,4 +305,32 @@ fn comments_on_postgres() {
 #[test]
 fn comments_on_mysql() {
     comments_on(Backend::Mysql);
+}
+
+/// A table and index created `.if_not_exists()`, an index dropped
+/// `.if_exists()`: up, compared with the model, and down again.
+fn if_exists_on(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "if_exists") else {
+        return;
+    };
+    let mut conn = db.connect();
+    IF_EXISTS.upgrade(&mut conn, Target::Head).unwrap();
+    IF_EXISTS.check_drift(&mut conn).unwrap();
+    IF_EXISTS.downgrade(&mut conn, Target::Base).unwrap();
+    assert!(conn.introspect().unwrap().tables.is_empty());
+}
+
+#[test]
+fn if_exists_on_sqlite() {
+    if_exists_on(Backend::Sqlite);
+}
+
+#[test]
+fn if_exists_on_postgres() {
+    if_exists_on(Backend::Postgres);
+}
+
+#[test]
+fn if_exists_on_mysql() {
+    if_exists_on(Backend::Mysql);
 }

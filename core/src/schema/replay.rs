@@ -384,6 +384,9 @@ impl Schema {
     }
 
     fn apply_op(&mut self, op: &Op) -> Result<(), ReplayError> {
+        if self.is_no_op(op) {
+            return Ok(());
+        }
         self.require_types(op)?;
         if let Some(result) = self.apply_view_index_op(op) {
             return result;
@@ -404,6 +407,7 @@ impl Schema {
                 primary_key,
                 uniques,
                 checks,
+                ..
             } => self.create_table(name, columns, primary_key.as_ref(), uniques, checks),
             Op::DropTable { name } => {
                 self.table(name)?;

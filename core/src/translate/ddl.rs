@@ -316,6 +316,7 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
         columns: Cow::Owned(columns),
         uniques: Cow::Owned(uniques),
         checks: Cow::Owned(checks),
+        if_not_exists: c.if_not_exists,
     }];
     ops.extend(after);
     Ok(ops)
@@ -516,6 +517,7 @@ fn create_index(c: &sqlparser::ast::CreateIndex, schema: &Schema) -> Translated 
         unique: c.unique,
         concurrently: c.concurrently,
         predicate: c.predicate.as_ref().map(|p| p.to_string().into()),
+        if_not_exists: c.if_not_exists,
     }])
 }
 
@@ -539,6 +541,7 @@ fn drop(
                     name: name.into(),
                     table: table.into(),
                     concurrently: false,
+                    if_exists,
                 }),
                 None if if_exists => {}
                 None => {

@@ -41,6 +41,7 @@ pub(super) fn meaning(text: &str, syntax: Syntax, schema: &Schema) -> Option<Mea
                         name: name.into(),
                         table: table.into(),
                         concurrently: true,
+                        if_exists,
                     }),
                     None if if_exists => {}
                     None => {

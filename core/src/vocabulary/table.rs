@@ -75,6 +75,11 @@ macro_rules! __godwit_vocabulary {
                     /// Adds a table-level check constraint.
                     .check(name: Name, expr: Sql) => ($crate::model::CheckConstraint { name, expr }),
                 ];
+                if_not_exists: flag [
+                    /// A table of this name already there is no error, and is left
+                    /// as it is (`IF NOT EXISTS`).
+                    .if_not_exists()
+                ];
             } check one_primary_key
             /// Drops a table (deprecate it in an earlier migration first).
             fn drop_table(name: Name) -> DropTable {}
@@ -155,12 +160,22 @@ macro_rules! __godwit_vocabulary {
                     /// Makes it a partial index over the rows matching `predicate`.
                     .where_(predicate: Sql) => (predicate)
                 ];
+                if_not_exists: flag [
+                    /// An index of this name already there is no error, and is left
+                    /// as it is (`IF NOT EXISTS` where the backend has it).
+                    .if_not_exists()
+                ];
             } check index_shape
             /// Drops an index, whatever its shape.
             fn drop_index(name: Name, table: Name) -> DropIndex {
                 concurrently: flag [
                     /// Drops the index without blocking writes (PostgreSQL `CONCURRENTLY`).
                     .concurrently()
+                ];
+                if_exists: flag [
+                    /// An index that does not exist is no error (`IF EXISTS` where the
+                    /// backend has it).
+                    .if_exists()
                 ];
             }
             /// Adds a unique constraint over `columns` of an existing table.

@@ -76,6 +76,10 @@ op.comment_on_table("t", "what it's for");
 op.comment_on_column("t", "a", "in cents");
 op.drop_comment_on_table("t");
 op.drop_comment_on_column("t", "a");
+op.create_table("t", [column("a", BigInt)]).check("ck", "a > 0").if_not_exists();
+op.create_index("i", "t", ["a"]).where_("a > 0").if_not_exists();
+op.drop_index("i", "t").concurrently().if_exists();
+op.drop_index("i", "t").if_exists();
 op.execute("UPDATE t SET a = 1;\n-- done");
 op.backfill("t", "a = b").where_("a IS NULL").batch_size(500);
 op.backfill("t", "a = b");
@@ -222,7 +226,7 @@ fn what_does_not_fit_is_said_with_the_signature() {
         errors_of(r#"op.create_index("i", "t", ["a"]).unique(true).sideways();"#),
         [
             "`unique` takes 0 arguments: .unique()",
-            "`create_index` has no option `.sideways(..)`: it takes `.unique(..)`, `.concurrently(..)`, `.using(..)`, `.include(..)`, `.where_(..)`"
+            "`create_index` has no option `.sideways(..)`: it takes `.unique(..)`, `.concurrently(..)`, `.using(..)`, `.include(..)`, `.where_(..)`, `.if_not_exists(..)`"
         ]
     );
     assert_eq!(

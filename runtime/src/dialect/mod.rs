@@ -401,11 +401,17 @@ impl Dialect {
         }
         types::check_columns(&cx)?;
         objects::check_index_target(&cx)?;
-        match self {
+        // A create of what is there, a drop of what is not: nothing to run.
+        if before.is_no_op(op) {
+            return Ok(Vec::new());
+        }
+        let mut out = match self {
             Dialect::Postgres => postgres::render(&cx),
             Dialect::Mysql => mysql::render(&cx),
             Dialect::Sqlite => sqlite::render(&cx),
-        }
+        }?;
+        objects::existence_clauses(&cx, &mut out);
+        Ok(out)
     }
 }
 

@@ -289,3 +289,48 @@ pub(crate) fn render_comment(cx: &Context<'_>) -> Result<Vec<Statement>, RenderE
         }
     })
 }
+
+/// `IF NOT EXISTS` and `IF EXISTS` of `create_table`, `create_index` and
+/// `drop_index`, where the backend has them, in the first statement the op
+/// rendered (MySQL has only `CREATE TABLE IF NOT EXISTS`).
+pub(crate) fn existence_clauses(cx: &Context<'_>, out: &mut [Statement]) {
+    let Some(Statement::Sql(first)) = out.first_mut() else {
+        return;
+    };
+    let (find, with) = match cx.op {
+        Op::CreateTable {
+            if_not_exists: true,
+            ..
+        } => (
+            "CREATE TABLE ".to_string(),
+            "CREATE TABLE IF NOT EXISTS ".to_string(),
+        ),
+        _ if cx.dialect == Dialect::Mysql => return,
+        Op::CreateIndex {
+            name,
+            concurrently,
+            if_not_exists: true,
+            ..
+        } => {
+            let c = if *concurrently && cx.dialect == Dialect::Postgres {
+                "CONCURRENTLY "
+            } else {
+                ""
+            };
+            (
+                format!("INDEX {c}{}", cx.q(name)),
+                format!("INDEX {c}IF NOT EXISTS {}", cx.q(name)),
+            )
+        }
+        Op::DropIndex {
+            name,
+            if_exists: true,
+            ..
+        } => (
+            format!(" {}", cx.q(name)),
+            format!(" IF EXISTS {}", cx.q(name)),
+        ),
+        _ => return,
+    };
+    *first = first.replacen(&find, &with, 1);
+}

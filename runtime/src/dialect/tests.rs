@@ -197,6 +197,19 @@ snapshot!(comments, |op| {
     op.drop_comment_on_column("users", "bio");
     op.drop_comment_on_table("users");
 });
+// A create of what the model has, a drop of what it has not: no statement.
+snapshot!(if_exists, |op| {
+    op.create_table("tags", [column("id", BigInt).primary_key()])
+        .if_not_exists();
+    op.create_table("tags", [column("id", BigInt).primary_key()])
+        .if_not_exists();
+    op.create_index("tags_id", "tags", ["id"])
+        .concurrently()
+        .if_not_exists();
+    op.create_index("tags_id", "tags", ["id"]).if_not_exists();
+    op.drop_index("tags_id", "tags").concurrently().if_exists();
+    op.drop_index("tags_id", "tags").if_exists();
+});
 snapshot!(drop_table, |op| op.drop_table("posts"));
 snapshot!(deprecate_table, |op| op.deprecate_table("posts"));
 snapshot!(rename_table, |op| op.rename_table("posts", "articles"));

@@ -326,3 +326,38 @@ fn comments() {
         vec!["upgrade changes the comment of `users.bio` from the comment \"shown on the profile\" to no comment; downgrade leaves no comment"]
     );
 }
+
+#[test]
+fn if_exists_and_if_not_exists_of_tables_and_indexes() {
+    let on = |up: &str| broken_by_last(&[create_users(), migration(up, "")]);
+    assert_eq!(
+        on(r#"op.create_table("users", [column("id", BigInt)]).if_not_exists();"#),
+        vec![]
+    );
+    assert_eq!(
+        on(r#"op.create_table("users", [column("id", BigInt)]);"#),
+        vec![Rule::AlreadyExists]
+    );
+    assert_eq!(
+        on(r#"op.drop_index("nope", "users").concurrently().if_exists();"#),
+        vec![]
+    );
+    assert_eq!(
+        on(r#"op.drop_index("nope", "users").concurrently();"#),
+        vec![Rule::UnknownIndex]
+    );
+    assert_eq!(
+        on(
+            r#"op.create_index("users_email_key", "users", ["email"]).concurrently().if_not_exists();"#
+        ),
+        vec![]
+    );
+    // The table that is there is left as it is: its columns are the old ones.
+    let mut schema = crate::schema::Schema::new();
+    for op in create_users().upgrade.iter().chain(&ops(
+        r#"op.create_table("users", [column("other", Text)]).if_not_exists();"#,
+    )) {
+        schema.apply(op).unwrap();
+    }
+    assert!(schema.tables["users"].column("email").is_some());
+}

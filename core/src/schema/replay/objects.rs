@@ -12,6 +12,34 @@ use crate::schema::{signature_key, Function, Index, Schema, Trigger, View};
 use crate::sql_text::{self, Syntax};
 
 impl Schema {
+    /// Whether `op` changes nothing here because of its `.if_exists()` or
+    /// `.if_not_exists()`: a create of a table or index that is there, a
+    /// drop of an index that is not. (The other ops with those options say
+    /// so in their own replay.)
+    pub fn is_no_op(&self, op: &Op) -> bool {
+        match op {
+            Op::CreateTable {
+                name,
+                if_not_exists: true,
+                ..
+            } => self.tables.contains_key(&**name) || self.views.contains_key(&**name),
+            Op::CreateIndex {
+                name,
+                if_not_exists: true,
+                ..
+            } => self.relation_name_taken(name).is_some(),
+            Op::DropIndex {
+                name,
+                table,
+                if_exists: true,
+                ..
+            } => !self
+                .indexes_of(table)
+                .is_some_and(|i| i.contains_key(&**name)),
+            _ => false,
+        }
+    }
+
     /// An op on a view (any other op changes no view).
     pub(super) fn apply_view_op(&mut self, op: &Op) -> Result<(), ReplayError> {
         match op {
