@@ -438,6 +438,27 @@ impl Schema {
             })
     }
 
+    /// Whether the model knows the function `name` (as a call names it,
+    /// `public.f` or `f`) and every function of that name declares itself
+    /// IMMUTABLE or STABLE in its definition: a default calling it computes
+    /// one value for every row.
+    pub fn declared_not_volatile(&self, name: &str) -> bool {
+        let name = function_name(name);
+        let mut of_name = self
+            .functions
+            .values()
+            .filter(|f| f.name() == name)
+            .peekable();
+        of_name.peek().is_some()
+            && of_name.all(|f| {
+                sql_text::tokens(&f.definition, Syntax::Postgres).any(|t| {
+                    t.kind == sql_text::TokenKind::Word
+                        && (t.text.eq_ignore_ascii_case("immutable")
+                            || t.text.eq_ignore_ascii_case("stable"))
+                })
+            })
+    }
+
     /// The indexes of a table, or of a materialized view, by its name.
     pub fn indexes_of(&self, relation: &str) -> Option<&BTreeMap<String, Index>> {
         match self.tables.get(relation) {

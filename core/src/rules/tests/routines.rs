@@ -361,3 +361,33 @@ fn if_exists_and_if_not_exists_of_tables_and_indexes() {
     }
     assert!(schema.tables["users"].column("email").is_some());
 }
+
+#[test]
+fn a_function_created_stable_is_not_a_volatile_default() {
+    let on = |definition: &str, default: &str| {
+        broken_by_last(&[
+            create_users(),
+            migration(
+                &format!(r#"op.create_function("short_id(n int)", "{definition}");"#),
+                "",
+            ),
+            migration(
+                &format!(
+                    r#"op.add_column("users", column("code", Text).server_default(sql("{default}")));"#
+                ),
+                "",
+            ),
+        ])
+    };
+    let stable = "RETURNS text LANGUAGE sql STABLE AS $$ SELECT md5(random()::text) $$";
+    let plain = "RETURNS text LANGUAGE sql AS $$ SELECT 'IMMUTABLE' $$";
+    assert_eq!(on(stable, "short_id(8)"), vec![]);
+    assert_eq!(on(stable, "public.short_id(8)"), vec![]);
+    // Undeclared (a word in its body does not count): VOLATILE.
+    assert_eq!(on(plain, "short_id(8)"), vec![Rule::VolatileDefault]);
+    // Another function the model does not know still counts.
+    assert_eq!(
+        on(stable, "short_id(other_id())"),
+        vec![Rule::VolatileDefault]
+    );
+}
