@@ -102,6 +102,11 @@ rules! {
     TextInKey = "text-in-key", Structure;
     /// A key longer than InnoDB's 3072 bytes, on MySQL or MariaDB.
     KeyTooLong = "key-too-long", Structure;
+    /// An op names a view, materialized view, function, trigger or
+    /// extension that does not exist at that point.
+    UnknownObject = "unknown-object", Structure;
+    /// Dropping or renaming what a view, or a trigger, still uses.
+    DependentObjects = "dependent-objects", Structure;
     /// Adding a NOT NULL column without default to an existing table.
     AddRequiredColumn = "add-required-column", Compatibility;
     /// Dropping a column no earlier migration deprecated.
@@ -120,6 +125,8 @@ rules! {
     BackfillWithSchemaChange = "backfill-with-schema-change", Compatibility;
     /// Creating or dropping an index of an existing table without `.concurrently()`.
     NonConcurrentIndex = "non-concurrent-index", Compatibility;
+    /// Refreshing an existing materialized view without `.concurrently()`.
+    NonConcurrentRefresh = "non-concurrent-refresh", Compatibility;
     /// A concurrent index op sharing its migration with other ops.
     ConcurrentIndexNotAlone = "concurrent-index-not-alone", Compatibility;
     /// A unique constraint added to an existing table.

@@ -368,6 +368,9 @@ pub enum Op {
         uniques: List<UniqueConstraint>,
         /// Table-level check constraints.
         checks: List<CheckConstraint>,
+        /// `.if_not_exists()`: a table already there is no error, and is
+        /// left as it is.
+        if_not_exists: bool,
     },
     /// `op.drop_table(name)`.
     DropTable {
@@ -485,6 +488,9 @@ pub enum Op {
         include: List<Str>,
         /// `.where_(predicate)`: a partial index.
         predicate: Option<Str>,
+        /// `.if_not_exists()`: an index of this name already there is no
+        /// error, and is left as it is.
+        if_not_exists: bool,
     },
     /// `op.drop_index(name, table)`.
     DropIndex {
@@ -494,6 +500,8 @@ pub enum Op {
         table: Str,
         /// `.concurrently()`.
         concurrently: bool,
+        /// `.if_exists()`: an index that is not there is no error.
+        if_exists: bool,
     },
     /// `op.create_unique_constraint(name, table, [cols])`.
     CreateUniqueConstraint {
@@ -565,6 +573,141 @@ pub enum Op {
         /// Table name.
         table: Str,
     },
+    /// `op.create_view(name, query)`: a view over a SELECT.
+    CreateView {
+        /// View name.
+        name: Str,
+        /// The SELECT it shows.
+        query: Str,
+    },
+    /// `op.replace_view(name, query)`: `CREATE OR REPLACE VIEW`, the view
+    /// showing a new SELECT.
+    ReplaceView {
+        /// View name.
+        name: Str,
+        /// The new SELECT.
+        query: Str,
+    },
+    /// `op.drop_view(name)`.
+    DropView {
+        /// View name.
+        name: Str,
+        /// `.if_exists()`: a view that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.create_materialized_view(name, query)` (PostgreSQL): a view whose
+    /// rows are stored, computed when created and when refreshed.
+    CreateMaterializedView {
+        /// View name.
+        name: Str,
+        /// The SELECT whose rows it stores.
+        query: Str,
+        /// `.with_no_data()`: created empty, unreadable until refreshed.
+        with_no_data: bool,
+    },
+    /// `op.drop_materialized_view(name)`.
+    DropMaterializedView {
+        /// View name.
+        name: Str,
+        /// `.if_exists()`: a view that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.refresh_materialized_view(name)`: computes its rows again.
+    RefreshMaterializedView {
+        /// View name.
+        name: Str,
+        /// `.concurrently()`: readers are not blocked (needs a unique index
+        /// on the view).
+        concurrently: bool,
+    },
+    /// `op.create_function(signature, definition)`: `CREATE FUNCTION
+    /// <signature> <definition>` (PostgreSQL, MySQL).
+    CreateFunction {
+        /// Its name and argument list, as written: `set_updated_at()`.
+        signature: Str,
+        /// What follows the signature: `RETURNS trigger LANGUAGE plpgsql AS $$ .. $$`.
+        definition: Str,
+    },
+    /// `op.replace_function(signature, definition)`: `CREATE OR REPLACE
+    /// FUNCTION` (MySQL drops and creates it).
+    ReplaceFunction {
+        /// Its name and argument list, as written.
+        signature: Str,
+        /// The new definition.
+        definition: Str,
+    },
+    /// `op.drop_function(signature)`.
+    DropFunction {
+        /// Its name and argument list, as written.
+        signature: Str,
+        /// `.if_exists()`: a function that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.create_trigger(name, table, timing, body)`: `CREATE TRIGGER
+    /// <name> <timing> ON <table> <body>`.
+    CreateTrigger {
+        /// Trigger name.
+        name: Str,
+        /// The table it fires on.
+        table: Str,
+        /// When it fires: `BEFORE UPDATE`, `AFTER INSERT OR DELETE`, ..
+        timing: Str,
+        /// What follows the table: `FOR EACH ROW EXECUTE FUNCTION f()`, or on
+        /// SQLite `FOR EACH ROW BEGIN .. END`.
+        body: Str,
+    },
+    /// `op.drop_trigger(name, table)`.
+    DropTrigger {
+        /// Trigger name.
+        name: Str,
+        /// The table it fires on.
+        table: Str,
+        /// `.if_exists()`: a trigger that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.create_extension(name)` (PostgreSQL).
+    CreateExtension {
+        /// Extension name: `pg_trgm`.
+        name: Str,
+        /// `.if_not_exists()`: an extension already there is no error.
+        if_not_exists: bool,
+    },
+    /// `op.drop_extension(name)` (PostgreSQL).
+    DropExtension {
+        /// Extension name.
+        name: Str,
+        /// `.if_exists()`: an extension that is not there is no error.
+        if_exists: bool,
+    },
+    /// `op.comment_on_table(table, text)`: the table's comment.
+    CommentOnTable {
+        /// Table name.
+        table: Str,
+        /// The comment.
+        text: Str,
+    },
+    /// `op.comment_on_column(table, column, text)`: the column's comment.
+    CommentOnColumn {
+        /// Table name.
+        table: Str,
+        /// Column name.
+        column: Str,
+        /// The comment.
+        text: Str,
+    },
+    /// `op.drop_comment_on_table(table)`: the table has no comment after it.
+    DropCommentOnTable {
+        /// Table name.
+        table: Str,
+    },
+    /// `op.drop_comment_on_column(table, column)`: the column has no
+    /// comment after it.
+    DropCommentOnColumn {
+        /// Table name.
+        table: Str,
+        /// Column name.
+        column: Str,
+    },
     /// `op.execute(sql)`: raw SQL.
     Execute {
         /// The statement(s).
@@ -616,8 +759,26 @@ impl Op {
             | Op::CreateCheckConstraint { table, .. }
             | Op::ValidateConstraint { table, .. }
             | Op::DropConstraint { table, .. }
+            | Op::CreateTrigger { table, .. }
+            | Op::DropTrigger { table, .. }
+            | Op::CommentOnTable { table, .. }
+            | Op::CommentOnColumn { table, .. }
+            | Op::DropCommentOnTable { table }
+            | Op::DropCommentOnColumn { table, .. }
             | Op::Backfill { table, .. } => Some(table),
-            Op::CreateEnum { .. }
+            // Views, functions and extensions are not tables.
+            Op::CreateView { .. }
+            | Op::ReplaceView { .. }
+            | Op::DropView { .. }
+            | Op::CreateMaterializedView { .. }
+            | Op::DropMaterializedView { .. }
+            | Op::RefreshMaterializedView { .. }
+            | Op::CreateFunction { .. }
+            | Op::ReplaceFunction { .. }
+            | Op::DropFunction { .. }
+            | Op::CreateExtension { .. }
+            | Op::DropExtension { .. }
+            | Op::CreateEnum { .. }
             | Op::AddEnumValue { .. }
             | Op::RenameEnumValue { .. }
             | Op::DropEnumValue { .. }

@@ -5,7 +5,9 @@
 //! type (values that do not fit are cut or refused), or does any of that or
 //! deletes rows with raw SQL; and when its upgrade dropped data that undoing
 //! it cannot bring back (the column comes back, empty). An irreversible
-//! migration is not undone at all.
+//! migration is not undone at all. Dropping a view or a materialized view is
+//! not listed: a view holds no data of its own, and a materialized view's
+//! rows are computed again from its query when it is created again.
 //!
 //! Raw SQL is split into statements as its backend reads it, and each is
 //! read by `godwit_core::rules::destroyed_by` (the rules' own parser): a

@@ -206,6 +206,11 @@ macro_rules! param_type {
     (OpClass) => { &'static str };
     (Method) => { &'static str };
     (Statements) => { &'static str };
+    (Query) => { &'static str };
+    (Comment) => { &'static str };
+    (Signature) => { &'static str };
+    (Definition) => { &'static str };
+    (Timing) => { &'static str };
     (Reason) => { &'static str };
     (Columns) => { impl IntoIterator<Item = impl IntoColumnDef> };
     (ColumnDef) => { ColumnDef };

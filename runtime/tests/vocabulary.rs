@@ -143,6 +143,33 @@ pub mod every_op {
         op.create_check_constraint("ck", "t", "a <> ''").not_valid();
         op.validate_constraint("fk", "t");
         op.drop_constraint("fk", "t");
+        op.create_view("v", "SELECT a FROM t WHERE b > 0");
+        op.replace_view("v", "SELECT a, b FROM t");
+        op.drop_view("v").if_exists();
+        op.create_materialized_view("mv", "SELECT a, count(*) FROM t GROUP BY a")
+            .with_no_data();
+        op.refresh_materialized_view("mv").concurrently();
+        op.drop_materialized_view("mv").if_exists();
+        op.create_function(
+            "touch()",
+            "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END $$",
+        );
+        op.replace_function("touch()", "RETURNS trigger LANGUAGE sql AS 'SELECT 1'");
+        op.drop_function("touch()").if_exists();
+        op.create_trigger(
+            "set_at",
+            "t",
+            "BEFORE UPDATE",
+            "FOR EACH ROW EXECUTE FUNCTION touch()",
+        );
+        op.drop_trigger("set_at", "t").if_exists();
+        op.create_extension("pg_trgm").if_not_exists();
+        op.drop_extension("pg_trgm").if_exists();
+        op.comment_on_table("t", "what it's for");
+        op.comment_on_column("t", "a", "in cents");
+        op.create_table("t", [column("a", BigInt)]).if_not_exists();
+        op.create_index("i", "t", ["a"]).if_not_exists();
+        op.drop_index("i", "t").concurrently().if_exists();
         op.execute("UPDATE t SET a = 1;\n-- done");
         op.backfill("t", "a = b")
             .where_("a IS NULL")
@@ -161,6 +188,13 @@ pub mod every_op {
         op.create_foreign_key("fk", "t", ["a"], "u", ["id"]);
         op.create_check_constraint("ck", "t", "a > 0");
         op.backfill("t", "a = b");
+        op.drop_view("v");
+        op.refresh_materialized_view("mv");
+        op.drop_materialized_view("mv");
+        op.drop_function("add(integer, integer)");
+        op.drop_trigger("set_at", "t");
+        op.drop_comment_on_table("t");
+        op.drop_comment_on_column("t", "a");
         op.safety_assured("nothing at all", |_op| {});
     }
 }

@@ -16,6 +16,7 @@ pub mod hostile_migrations;
 pub mod inject;
 pub mod key_migrations;
 pub mod migrations;
+pub mod object_migrations;
 pub mod report;
 pub mod testdb;
 pub mod type_migrations;
@@ -26,6 +27,10 @@ pub use key_migrations::{EXPRESSION_KEYS, KEYS, POSTGRES_INDEXES};
 pub use migrations::{
     BACKFILL, BASE_ONLY, CHECKS, EDITED, EVERY_OP, FAILING, IRREVERSIBLE, MIGRATIONS,
     POSTGRES_TYPES, RAW_SQL, RAW_SQL_POSTGRES, SLOW_ON_POSTGRES,
+};
+pub use object_migrations::{
+    COMMENTS, EXTENSIONS, IF_EXISTS, MATERIALIZED_VIEWS, TRIGGERS_MYSQL, TRIGGERS_POSTGRES,
+    TRIGGERS_SQLITE, VIEWS,
 };
 pub use testdb::{Backend, TestDb};
 pub use type_migrations::{ENUMS, GENERATED, SERIAL, USING, VIRTUAL};

@@ -68,6 +68,11 @@ fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -
             _ => {}
         }
     }
+    if backend != Backend::Postgres {
+        if let Some(why) = object_refusal(backend, op, before, after) {
+            return Some(why);
+        }
+    }
     match op {
         Op::CreateIndex { name, table, .. } => after
             .tables
@@ -82,6 +87,41 @@ fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -
         | Op::DropEnum { name } => before
             .enum_columns(name)
             .find_map(|(_, c)| type_refusal(backend, &c.ty)),
+        _ => None,
+    }
+}
+
+/// What a backend other than PostgreSQL lacks of the objects: materialized
+/// views (and indexes on them), extensions, and, on SQLite, functions.
+fn object_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -> Option<String> {
+    let lacks = match backend {
+        Backend::Mysql | Backend::Mariadb => "MySQL and MariaDB have",
+        _ => "SQLite has",
+    };
+    let on_view = |table: &str| {
+        [before, after]
+            .iter()
+            .any(|s| !s.tables.contains_key(table) && s.views.contains_key(table))
+    };
+    match op {
+        Op::CreateMaterializedView { .. }
+        | Op::DropMaterializedView { .. }
+        | Op::RefreshMaterializedView { .. } => Some(format!(
+            "{lacks} no materialized views: use a view (create_view), or a table kept up to date by the application"
+        )),
+        Op::CreateIndex { table, .. } | Op::DropIndex { table, .. } if on_view(table) => {
+            Some(format!(
+                "{lacks} no materialized views, so no index on `{table}`: use a view (create_view), or a table kept up to date by the application"
+            ))
+        }
+        Op::CreateExtension { .. } | Op::DropExtension { .. } => {
+            Some(format!("{lacks} no extensions: they are PostgreSQL's"))
+        }
+        Op::CreateFunction { .. } | Op::ReplaceFunction { .. } | Op::DropFunction { .. }
+            if backend == Backend::Sqlite =>
+        {
+            Some("SQLite has no SQL functions: register one on the connection from the application instead".to_string())
+        }
         _ => None,
     }
 }

@@ -16,7 +16,7 @@
 //! A column added to a table created in the same migration is exempt:
 //! nothing reads or writes that table yet.
 
-use super::volatility::{volatile_call, Volatile};
+use super::volatility::{volatile_call_with, Volatile};
 use super::{Finding, OpCheck};
 use crate::diagnostic::Rule;
 use crate::model::{DefaultValue, Op};
@@ -41,8 +41,13 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
             ),
         ));
     }
+    // A function of the history's own created IMMUTABLE or STABLE is not
+    // volatile.
     let volatile = match &column.default {
-        Some(DefaultValue::Sql(default)) => volatile_call(default).map(|v| (default, v)),
+        Some(DefaultValue::Sql(default)) => {
+            volatile_call_with(default, |f| cx.current.declared_not_volatile(f))
+                .map(|v| (default, v))
+        }
         _ => None,
     };
     if let Some((default, why)) = volatile {

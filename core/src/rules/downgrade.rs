@@ -5,7 +5,10 @@
 //! on the result, and what the downgrade leaves is compared with where the
 //! upgrade started: tables, columns with type, nullability, default,
 //! generated value and numbering (identity or serial), indexes, constraints
-//! and their validity, enum types with their values in order. Not compared: the deprecation
+//! and their validity, enum types with their values in order, views and
+//! materialized views with their queries (white space, comments and the
+//! case of words aside) and indexes, functions with their definitions, extensions, comments, and
+//! triggers with their timing and body (compared alike). Not compared: the deprecation
 //! marks (they record intent, not schema) and the order of columns (a column
 //! added back lands at the end on every backend, and nothing godwit or Diesel
 //! does depends on the order).
@@ -20,7 +23,9 @@
 
 use super::Finding;
 use crate::diagnostic::Rule;
-use crate::schema::{generation, ColumnState, Difference, Numbering, Schema};
+use crate::schema::{
+    comment, generation, signature_key, view_kind, ColumnState, Difference, Numbering, Schema,
+};
 
 const HELP: &str = "make `downgrade` undo every op of `upgrade`, in reverse order; if the migration cannot be undone, say irreversible = \"why\" in #[migration(..)] and remove `fn downgrade`";
 
@@ -84,7 +89,10 @@ fn changed(what: &str, before: String, upgraded: Option<String>, restored: Strin
 fn describe(d: &Difference, after: &Schema) -> String {
     let has_table = |s: &Schema, t: &str| s.tables.contains_key(t);
     let has_index =
-        |s: &Schema, t: &str, i: &str| s.tables.get(t).is_some_and(|t| t.indexes.contains_key(i));
+        |s: &Schema, t: &str, i: &str| s.indexes_of(t).is_some_and(|x| x.contains_key(i));
+    let has_function = |s: &Schema, sig: &str| s.functions.contains_key(&signature_key(sig));
+    let has_trigger =
+        |s: &Schema, t: &str, n: &str| s.tables.get(t).is_some_and(|t| t.triggers.contains_key(n));
     let constraint =
         |s: &Schema, t: &str, c: &str| s.tables.get(t).and_then(|t| t.constraints.get(c)).cloned();
     match d {
@@ -238,6 +246,114 @@ fn describe(d: &Difference, after: &Schema) -> String {
             after.enums.get(name).map(|v| v.join(", ")),
             found.join(", "),
         ),
+        Difference::MissingView { name, materialized } => {
+            let kind = view_kind(*materialized);
+            if after.views.contains_key(name) {
+                format!("downgrade drops {kind} `{name}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops {kind} `{name}`; downgrade never recreates it")
+            }
+        }
+        Difference::ExtraView { name, materialized } => {
+            let kind = view_kind(*materialized);
+            if after.views.contains_key(name) {
+                format!("upgrade creates {kind} `{name}`; downgrade never drops it")
+            } else {
+                format!("downgrade creates {kind} `{name}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::ViewDefinition {
+            name,
+            expected,
+            found,
+        } => changed(
+            &format!("the query of view `{name}`"),
+            format!("`{expected}`"),
+            after.views.get(name).map(|v| format!("`{}`", v.query)),
+            format!("`{found}`"),
+        ),
+        Difference::MissingFunction { signature } => {
+            if has_function(after, signature) {
+                format!("downgrade drops function `{signature}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops function `{signature}`; downgrade never recreates it")
+            }
+        }
+        Difference::ExtraFunction { signature } => {
+            if has_function(after, signature) {
+                format!("upgrade creates function `{signature}`; downgrade never drops it")
+            } else {
+                format!("downgrade creates function `{signature}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::FunctionDefinition {
+            signature,
+            expected,
+            found,
+        } => changed(
+            &format!("the definition of function `{signature}`"),
+            format!("`{expected}`"),
+            after
+                .functions
+                .get(&signature_key(signature))
+                .map(|f| format!("`{}`", f.definition)),
+            format!("`{found}`"),
+        ),
+        Difference::MissingTrigger { table, trigger } => {
+            if has_trigger(after, table, trigger) {
+                format!("downgrade drops trigger `{trigger}` on `{table}`, which existed before the upgrade")
+            } else {
+                format!("upgrade drops trigger `{trigger}` on `{table}`; downgrade never recreates it")
+            }
+        }
+        Difference::ExtraTrigger { table, trigger } => {
+            if has_trigger(after, table, trigger) {
+                format!("upgrade creates trigger `{trigger}` on `{table}`; downgrade never drops it")
+            } else {
+                format!("downgrade creates trigger `{trigger}` on `{table}`, which did not exist before the upgrade")
+            }
+        }
+        Difference::TriggerDefinition { table, trigger } => format!(
+            "downgrade recreates trigger `{trigger}` on `{table}` firing otherwise or running something else than before the upgrade"
+        ),
+        Difference::MissingExtension { name } => {
+            if after.extensions.contains(name) {
+                format!("downgrade drops extension `{name}`, which was installed before the upgrade")
+            } else {
+                format!("upgrade drops extension `{name}`; downgrade never installs it again")
+            }
+        }
+        Difference::ExtraExtension { name } => {
+            if after.extensions.contains(name) {
+                format!("upgrade installs extension `{name}`; downgrade never drops it")
+            } else {
+                format!("downgrade installs extension `{name}`, which was not installed before the upgrade")
+            }
+        }
+        Difference::TableComment {
+            table,
+            expected,
+            found,
+        } => changed(
+            &format!("the comment of table `{table}`"),
+            comment(expected.as_deref()),
+            after.tables.get(table).map(|t| comment(t.comment.as_deref())),
+            comment(found.as_deref()),
+        ),
+        Difference::ColumnComment {
+            table,
+            column: c,
+            expected,
+            found,
+        } => changed(
+            &format!("the comment of `{table}.{c}`"),
+            comment(expected.as_deref()),
+            after
+                .tables
+                .get(table)
+                .map(|t| comment(t.column_comments.get(c).map(String::as_str))),
+            comment(found.as_deref()),
+        ),
         // Not compared (see the module doc); kept for completeness.
         other @ Difference::ColumnOrder { .. } => other.to_string(),
     }
@@ -263,7 +379,22 @@ fn table_of(d: &Difference) -> Option<&str> {
         | MissingConstraint { table, .. }
         | ExtraConstraint { table, .. }
         | ConstraintDefinition { table, .. }
-        | ConstraintValidity { table, .. } => Some(table),
-        MissingEnum { .. } | ExtraEnum { .. } | EnumValues { .. } => None,
+        | ConstraintValidity { table, .. }
+        | MissingTrigger { table, .. }
+        | ExtraTrigger { table, .. }
+        | TriggerDefinition { table, .. }
+        | TableComment { table, .. }
+        | ColumnComment { table, .. } => Some(table),
+        MissingEnum { .. }
+        | ExtraEnum { .. }
+        | EnumValues { .. }
+        | MissingView { .. }
+        | ExtraView { .. }
+        | ViewDefinition { .. }
+        | MissingFunction { .. }
+        | ExtraFunction { .. }
+        | FunctionDefinition { .. }
+        | MissingExtension { .. }
+        | ExtraExtension { .. } => None,
     }
 }

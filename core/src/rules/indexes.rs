@@ -37,6 +37,7 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
             name,
             table,
             concurrently: false,
+            ..
         } => {
             let existed = cx
                 .before

@@ -42,6 +42,7 @@ mod removal;
 mod rename;
 mod replay;
 mod sql;
+mod views;
 pub(crate) mod volatility;
 
 use sqlparser::ast::Statement;
@@ -372,6 +373,7 @@ fn per_op_rules(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     indexes::check(cx, out);
     removal::check(cx, out);
     rename::check(cx, out);
+    views::check(cx, out);
 }
 
 /// Turns findings into diagnostics at their op, unless silenced there.

@@ -160,10 +160,15 @@ pub(super) fn check_text(op: &Op, backends: &Backends, out: &mut Vec<Finding>) {
 /// `opaque-sql` and `transaction-in-execute`.
 pub(super) fn check(cx: &OpCheck<'_>, backends: &Backends, out: &mut Vec<Finding>) {
     for statement in cx.raw {
-        let failed = match statement.meaning {
+        // Only where one backend's parser reads it and another's does not:
+        // a statement no parser reads is the fallback's, or unreadable.
+        let mut failed = match statement.meaning {
             Meaning::Unreadable(_) => Vec::new(),
             _ => sql::statement_unreadable(&statement.text, backends),
         };
+        if failed.len() == backends.targets().len() {
+            failed.clear();
+        }
         if !failed.is_empty() {
             let failing = Backends::new(failed.iter().map(|(b, _)| Target::new(*b)));
             let readers = Backends::new(

@@ -11,6 +11,8 @@ use std::borrow::Cow;
 use super::{check_history, check_history_for};
 use crate::backend::{Backend, Backends, Target};
 
+mod objects;
+mod routines;
 mod types;
 use crate::diagnostic::{Diagnostic, Location, Rule};
 use crate::migration::Migration;

@@ -235,6 +235,16 @@ pub enum Volatile {
 /// known immutable or stable functions, and when it does not parse
 /// (`invalid-sql` reports that).
 pub fn volatile_call(sql: &str) -> Option<Volatile> {
+    volatile_call_with(sql, |_| false)
+}
+
+/// [`volatile_call`], with `not_volatile` saying which functions that are
+/// not built-ins are known to be IMMUTABLE or STABLE (those the history
+/// created so).
+pub(crate) fn volatile_call_with(
+    sql: &str,
+    not_volatile: impl Fn(&str) -> bool,
+) -> Option<Volatile> {
     let expr = sql::expression(sql).ok()?;
     let mut found = Vec::new();
     calls(&expr, &mut found);
@@ -273,7 +283,8 @@ pub fn volatile_call(sql: &str) -> Option<Volatile> {
             [schema, _] => is(*schema, &["pg_catalog"]),
             _ => false,
         };
-        if !(builtin && is(last, NOT_VOLATILE)) {
+        let known = (builtin && is(last, NOT_VOLATILE)) || not_volatile(&f.name.to_string());
+        if !known {
             unknown.get_or_insert_with(|| f.name.to_string());
         }
     }

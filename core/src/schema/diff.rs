@@ -7,6 +7,10 @@ use std::sync::Arc;
 use super::{ColumnState, Schema, Table};
 use crate::model::{ColumnType, DefaultValue, Generated};
 
+mod objects;
+
+pub(crate) use objects::view_kind;
+
 impl Schema {
     /// The first difference between two schemas, in words, ignoring the
     /// deprecation marks (they record intent, not schema). `None` if equal.
@@ -70,6 +74,8 @@ impl Schema {
                 _ => None,
             });
         }
+        // Then the views, functions and triggers.
+        objects::differences(self, other, &mut out);
         out
     }
 }
@@ -261,6 +267,102 @@ pub enum Difference {
         /// Whether it was expected to be validated.
         expected: bool,
     },
+    /// A view or materialized view expected but not found.
+    MissingView {
+        /// View name.
+        name: String,
+        /// A materialized view.
+        materialized: bool,
+    },
+    /// A view or materialized view found but not expected.
+    ExtraView {
+        /// View name.
+        name: String,
+        /// A materialized view.
+        materialized: bool,
+    },
+    /// A view of the expected name with another query (white space and
+    /// comments aside), or of the other kind.
+    ViewDefinition {
+        /// View name.
+        name: String,
+        /// The query expected.
+        expected: String,
+        /// The query found.
+        found: String,
+    },
+    /// A function expected but not found.
+    MissingFunction {
+        /// Its signature.
+        signature: String,
+    },
+    /// A function found but not expected.
+    ExtraFunction {
+        /// Its signature.
+        signature: String,
+    },
+    /// A function of the expected signature with another definition.
+    FunctionDefinition {
+        /// Its signature.
+        signature: String,
+        /// The definition expected.
+        expected: String,
+        /// The definition found.
+        found: String,
+    },
+    /// An extension expected but not installed.
+    MissingExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// An extension installed but not expected.
+    ExtraExtension {
+        /// Extension name.
+        name: String,
+    },
+    /// A table with another comment (or none where one was expected, or
+    /// the reverse).
+    TableComment {
+        /// Table name.
+        table: String,
+        /// The comment expected.
+        expected: Option<String>,
+        /// The comment found.
+        found: Option<String>,
+    },
+    /// A column with another comment.
+    ColumnComment {
+        /// Table name.
+        table: String,
+        /// Column name.
+        column: String,
+        /// The comment expected.
+        expected: Option<String>,
+        /// The comment found.
+        found: Option<String>,
+    },
+    /// A trigger expected but not found.
+    MissingTrigger {
+        /// Table name.
+        table: String,
+        /// Trigger name.
+        trigger: String,
+    },
+    /// A trigger found but not expected.
+    ExtraTrigger {
+        /// Table name.
+        table: String,
+        /// Trigger name.
+        trigger: String,
+    },
+    /// A trigger of the expected name that fires otherwise or runs
+    /// something else.
+    TriggerDefinition {
+        /// Table name.
+        table: String,
+        /// Trigger name.
+        trigger: String,
+    },
     /// An enum type expected but not found.
     MissingEnum {
         /// Type name.
@@ -308,6 +410,21 @@ impl Difference {
             MissingEnum { name } | ExtraEnum { name } | EnumValues { name, .. } => {
                 format!("enum type `{name}`")
             }
+            MissingView { name, materialized } | ExtraView { name, materialized } => {
+                format!("{} `{name}`", view_kind(*materialized))
+            }
+            ViewDefinition { name, .. } => format!("view `{name}`"),
+            MissingFunction { signature }
+            | ExtraFunction { signature }
+            | FunctionDefinition { signature, .. } => format!("function `{signature}`"),
+            MissingExtension { name } | ExtraExtension { name } => format!("extension `{name}`"),
+            TableComment { table, .. } => format!("table `{table}`"),
+            ColumnComment { table, column, .. } => format!("column `{table}.{column}`"),
+            MissingTrigger { table, trigger }
+            | ExtraTrigger { table, trigger }
+            | TriggerDefinition { table, trigger } => {
+                format!("trigger `{trigger}` on `{table}`")
+            }
         }
     }
 }
@@ -327,12 +444,38 @@ impl fmt::Display for Difference {
             | MissingColumn { .. }
             | MissingIndex { .. }
             | MissingConstraint { .. }
-            | MissingEnum { .. } => f.write_str("is missing"),
+            | MissingEnum { .. }
+            | MissingView { .. }
+            | MissingFunction { .. }
+            | MissingTrigger { .. }
+            | MissingExtension { .. } => f.write_str("is missing"),
             ExtraTable { .. }
             | ExtraColumn { .. }
             | ExtraIndex { .. }
             | ExtraConstraint { .. }
-            | ExtraEnum { .. } => f.write_str("is left over"),
+            | ExtraEnum { .. }
+            | ExtraView { .. }
+            | ExtraFunction { .. }
+            | ExtraTrigger { .. }
+            | ExtraExtension { .. } => f.write_str("is left over"),
+            FunctionDefinition {
+                expected, found, ..
+            } => write!(f, "is defined as `{found}` instead of `{expected}`"),
+            TriggerDefinition { .. } => f.write_str("is defined differently"),
+            TableComment {
+                expected, found, ..
+            }
+            | ColumnComment {
+                expected, found, ..
+            } => write!(
+                f,
+                "has {} instead of {}",
+                comment(found.as_deref()),
+                comment(expected.as_deref())
+            ),
+            ViewDefinition {
+                expected, found, ..
+            } => write!(f, "shows `{found}` instead of `{expected}`"),
             ColumnGenerated {
                 expected, found, ..
             } => write!(
@@ -386,7 +529,7 @@ impl fmt::Display for Difference {
 }
 
 impl Table {
-    fn differences(&self, other: &Table, table: &str, out: &mut Vec<Difference>) {
+    pub(super) fn differences(&self, other: &Table, table: &str, out: &mut Vec<Difference>) {
         let t = || table.to_string();
         for a in &self.columns {
             let column = || a.name.clone();
@@ -469,12 +612,18 @@ impl Table {
                 _ => None,
             });
         }
+        objects::trigger_differences(self, other, table, out);
     }
+}
+
+/// A comment in words: quoted, or "no comment".
+pub(crate) fn comment(c: Option<&str>) -> String {
+    c.map_or("no comment".to_string(), |c| format!("the comment {c:?}"))
 }
 
 /// The names of two maps with what each holds under them: every name of
 /// `expected` in order, then those only `found` has.
-fn by_name<'m, V>(
+pub(super) fn by_name<'m, V>(
     expected: &'m BTreeMap<String, V>,
     found: &'m BTreeMap<String, V>,
 ) -> impl Iterator<Item = (&'m String, Option<&'m V>, Option<&'m V>)> {

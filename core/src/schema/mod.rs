@@ -25,7 +25,7 @@ mod replay;
 mod tests;
 mod types;
 
-pub(crate) use diff::generation;
+pub(crate) use diff::{comment, generation, view_kind};
 pub use diff::{Difference, Numbering};
 pub use replay::ReplayError;
 
@@ -39,6 +39,12 @@ pub struct Schema {
     pub tables: BTreeMap<String, Arc<Table>>,
     /// Enum types by name: their values, in order.
     pub enums: BTreeMap<String, Vec<String>>,
+    /// Views and materialized views by name (one namespace with the tables).
+    pub views: BTreeMap<String, View>,
+    /// Functions by their signature made comparable ([`signature_key`]).
+    pub functions: BTreeMap<String, Function>,
+    /// Extensions installed (PostgreSQL), by name.
+    pub extensions: std::collections::BTreeSet<String>,
     /// Tables that raw SQL created or changed in a way the model does not
     /// follow (a `CREATE TABLE`, `CREATE VIEW`, `ALTER TABLE` or `CREATE
     /// INDEX` it reads as opaque): the table, or a column, index or
@@ -53,6 +59,9 @@ impl PartialEq for Schema {
     fn eq(&self, other: &Self) -> bool {
         // A table shared by both copies is equal without a look inside.
         self.enums == other.enums
+            && self.views == other.views
+            && self.functions == other.functions
+            && self.extensions == other.extensions
             && self.tables.len() == other.tables.len()
             && self
                 .tables
@@ -73,6 +82,121 @@ pub struct Table {
     pub constraints: BTreeMap<String, Constraint>,
     /// Marked by `deprecate_table`: a later migration may drop it.
     pub deprecated: bool,
+    /// Triggers by name: they go with the table.
+    pub triggers: BTreeMap<String, Trigger>,
+    /// The table's comment.
+    pub comment: Option<String>,
+    /// The comments of its columns, by column name.
+    pub column_comments: BTreeMap<String, String>,
+}
+
+/// One trigger of a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trigger {
+    /// When it fires: `BEFORE UPDATE`.
+    pub timing: String,
+    /// What follows the table: `FOR EACH ROW EXECUTE FUNCTION f()`.
+    pub body: String,
+}
+
+impl Trigger {
+    /// The name of the function it runs (`EXECUTE FUNCTION f(..)` or
+    /// `EXECUTE PROCEDURE f(..)`), as the model keeps names, if it names one.
+    pub fn function(&self) -> Option<String> {
+        let words: Vec<_> = sql_text::tokens(&self.body, Syntax::Postgres)
+            .filter(|t| !t.is_trivia())
+            .collect();
+        let at = words.windows(2).position(|w| {
+            w[0].text.eq_ignore_ascii_case("execute")
+                && (w[1].text.eq_ignore_ascii_case("function")
+                    || w[1].text.eq_ignore_ascii_case("procedure"))
+        })?;
+        // `schema.name(..)`: the last part before the parenthesis.
+        let name = words[at + 2..]
+            .iter()
+            .take_while(|t| t.text != "(")
+            .filter(|t| t.text != ".")
+            .last()?;
+        Some(match name.kind {
+            sql_text::TokenKind::QuotedName => name.name()?.into_owned(),
+            _ => name.text.to_lowercase(),
+        })
+    }
+}
+
+/// One function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Its name and argument list, as written.
+    pub signature: String,
+    /// What follows the signature, as written.
+    pub definition: String,
+}
+
+impl Function {
+    /// Its name, as the model keeps names (what a trigger names).
+    pub fn name(&self) -> String {
+        function_name(&self.signature)
+    }
+}
+
+/// The name of the function a signature declares (`"public"."Touch"(int)`
+/// is `Touch`; `touch ()` is `touch`).
+pub fn function_name(signature: &str) -> String {
+    let key = signature_key(signature);
+    let head = key.split('(').next().unwrap_or_default();
+    let last = head.rsplit('.').next().unwrap_or_default();
+    last.trim_matches('"').to_string()
+}
+
+/// A signature made comparable: white space and comments aside, words in
+/// lower case, quoted names as written (`Touch ( INT )` is `touch(int)`).
+pub fn signature_key(signature: &str) -> String {
+    let mut out = String::new();
+    let mut last_word = false;
+    for t in sql_text::tokens(signature, Syntax::Postgres).filter(|t| !t.is_trivia()) {
+        let word = matches!(t.kind, sql_text::TokenKind::Word);
+        if word && last_word {
+            out.push(' ');
+        }
+        if word {
+            out.push_str(&t.text.to_lowercase());
+        } else {
+            out.push_str(t.text);
+        }
+        last_word = word || t.kind == sql_text::TokenKind::QuotedName;
+    }
+    out
+}
+
+/// One view or materialized view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// A materialized view (its rows stored) rather than a plain one.
+    pub materialized: bool,
+    /// The SELECT it shows, as written.
+    pub query: String,
+    /// The tables and views its query reads, by the names the model keeps;
+    /// `None` when the query could not be read (its dependencies are then
+    /// unknown, never guessed).
+    pub reads: Option<Vec<String>>,
+    /// Indexes of a materialized view, by name.
+    pub indexes: BTreeMap<String, Index>,
+}
+
+impl View {
+    /// Whether its query reads `relation` (a table or view), as far as
+    /// that is known.
+    pub fn reads(&self, relation: &str) -> bool {
+        self.reads
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|n| n == relation))
+    }
+
+    /// `"view"` or `"materialized view"`, for messages.
+    pub fn kind(&self) -> &'static str {
+        diff::view_kind(self.materialized)
+    }
 }
 
 /// One column as it stands.
@@ -328,9 +452,49 @@ impl Schema {
     /// (index names are per schema on PostgreSQL, and unique constraints own
     /// an index of the same name).
     pub fn relation_name_taken(&self, name: &str) -> Option<&str> {
-        self.tables.iter().find_map(|(t, table)| {
-            (table.indexes.contains_key(name) || table.constraints.contains_key(name))
-                .then_some(t.as_str())
-        })
+        self.tables
+            .iter()
+            .find_map(|(t, table)| {
+                (table.indexes.contains_key(name) || table.constraints.contains_key(name))
+                    .then_some(t.as_str())
+            })
+            .or_else(|| {
+                self.views
+                    .iter()
+                    .find_map(|(v, view)| view.indexes.contains_key(name).then_some(v.as_str()))
+            })
+    }
+
+    /// Whether the model knows the function `name` (as a call names it,
+    /// `public.f` or `f`) and every function of that name declares itself
+    /// IMMUTABLE or STABLE in its definition: a default calling it computes
+    /// one value for every row.
+    pub fn declared_not_volatile(&self, name: &str) -> bool {
+        let name = function_name(name);
+        let mut of_name = self
+            .functions
+            .values()
+            .filter(|f| f.name() == name)
+            .peekable();
+        of_name.peek().is_some()
+            && of_name.all(|f| {
+                sql_text::tokens(&f.definition, Syntax::Postgres).any(|t| {
+                    t.kind == sql_text::TokenKind::Word
+                        && (t.text.eq_ignore_ascii_case("immutable")
+                            || t.text.eq_ignore_ascii_case("stable"))
+                })
+            })
+    }
+
+    /// The indexes of a table, or of a materialized view, by its name.
+    pub fn indexes_of(&self, relation: &str) -> Option<&BTreeMap<String, Index>> {
+        match self.tables.get(relation) {
+            Some(t) => Some(&t.indexes),
+            None => self
+                .views
+                .get(relation)
+                .filter(|v| v.materialized)
+                .map(|v| &v.indexes),
+        }
     }
 }

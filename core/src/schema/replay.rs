@@ -13,7 +13,11 @@ use crate::model::{CheckConstraint, Column, ColumnChange, Op, PrimaryKey, Str, U
 use crate::sql_text::{self, Syntax};
 
 mod keys;
+mod objects;
+mod unfollowed;
 mod unknown;
+
+use unfollowed::{altered_table, table_of};
 
 /// Why an op cannot be applied to the schema as it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,6 +264,15 @@ impl Schema {
         checks: &[CheckConstraint],
     ) -> Result<(), ReplayError> {
         reserved(name)?;
+        if let Some(view) = self.views.get(name) {
+            return Err(ReplayError::new(
+                Rule::AlreadyExists,
+                format!(
+                    "a {} named `{name}` already exists (tables and views share their names)",
+                    view.kind()
+                ),
+            ));
+        }
         if self.tables.contains_key(name) {
             return Err(ReplayError::new(
                 Rule::AlreadyExists,
@@ -361,6 +374,7 @@ impl Schema {
                         | Rule::UnknownColumn
                         | Rule::UnknownIndex
                         | Rule::UnknownConstraint
+                        | Rule::UnknownObject
                 ) && op.table().is_some_and(|t| self.unfollowed.contains_key(t)) =>
             {
                 Ok(())
@@ -370,7 +384,19 @@ impl Schema {
     }
 
     fn apply_op(&mut self, op: &Op) -> Result<(), ReplayError> {
+        if self.is_no_op(op) {
+            return Ok(());
+        }
         self.require_types(op)?;
+        if let Some(result) = self.apply_view_index_op(op) {
+            return result;
+        }
+        if let Some(e) = table_of(op)
+            .filter(|_| !objects::is_view_op(op))
+            .and_then(|t| self.not_a_table(t))
+        {
+            return Err(e);
+        }
         match op {
             // Raw SQL is not modelled; a `safety_assured` block is its ops.
             Op::Execute { sql } => self.learn(sql),
@@ -381,9 +407,11 @@ impl Schema {
                 primary_key,
                 uniques,
                 checks,
+                ..
             } => self.create_table(name, columns, primary_key.as_ref(), uniques, checks),
             Op::DropTable { name } => {
                 self.table(name)?;
+                self.require_no_readers(name, "drop")?;
                 self.tables.remove(&**name);
                 Ok(())
             }
@@ -394,7 +422,8 @@ impl Schema {
             Op::RenameTable { from, to } => {
                 self.table(from)?;
                 reserved(to)?;
-                if self.tables.contains_key(&**to) {
+                self.require_no_readers(from, "rename")?;
+                if self.tables.contains_key(&**to) || self.views.contains_key(&**to) {
                     return Err(ReplayError::new(
                         Rule::AlreadyExists,
                         format!("table `{to}` already exists"),
@@ -408,12 +437,31 @@ impl Schema {
                 Ok(())
             }
             Op::AddColumn { table, column } => self.add_column(table, column),
+            Op::CreateView { .. }
+            | Op::ReplaceView { .. }
+            | Op::DropView { .. }
+            | Op::CreateMaterializedView { .. }
+            | Op::DropMaterializedView { .. }
+            | Op::RefreshMaterializedView { .. } => self.apply_view_op(op),
+            Op::CreateFunction { .. }
+            | Op::ReplaceFunction { .. }
+            | Op::DropFunction { .. }
+            | Op::CreateTrigger { .. }
+            | Op::DropTrigger { .. } => self.apply_routine_op(op),
+            Op::CreateExtension { .. } | Op::DropExtension { .. } => self.apply_extension_op(op),
+            Op::CommentOnTable { .. }
+            | Op::CommentOnColumn { .. }
+            | Op::DropCommentOnTable { .. }
+            | Op::DropCommentOnColumn { .. } => self.apply_comment_op(op),
             Op::DropColumn { table, column } => {
                 let t = self.table_mut(table)?;
                 if t.column(column).is_none() {
                     return Err(unknown_column(table, column));
                 }
+                self.require_column_unread(table, column)?;
+                let t = self.table_mut(table)?;
                 t.columns.retain(|c| c.name != **column);
+                t.column_comments.remove(&**column);
                 // As PostgreSQL does: indexes and constraints over the column go with it.
                 t.indexes.retain(|_, i| !i.uses_column(column));
                 t.constraints.retain(|_, c| !c.kind.uses_column(column));
@@ -431,6 +479,9 @@ impl Schema {
                     .column_mut(from)
                     .ok_or_else(|| unknown_column(table, from))?;
                 c.name = to.to_string();
+                if let Some(comment) = t.column_comments.remove(&**from) {
+                    t.column_comments.insert(to.to_string(), comment);
+                }
                 let rename = |cols: &mut Vec<String>| {
                     for c in cols.iter_mut() {
                         if c == &**from {
@@ -653,20 +704,5 @@ fn reserved(name: &str) -> Result<(), ReplayError> {
             ..ReplayError::new(Rule::InvalidIdentifier, why)
         }),
         None => Ok(()),
-    }
-}
-
-/// The table a statement godwit does not follow changes or creates: that
-/// of an `ALTER TABLE`, a `CREATE INDEX`, a `CREATE TABLE` or `CREATE VIEW`.
-fn altered_table(ast: &sqlparser::ast::Statement) -> Option<String> {
-    use sqlparser::ast::Statement as Ast;
-    match ast {
-        Ast::AlterTable(a) => crate::translate::table_name(&a.name),
-        Ast::CreateIndex(c) => crate::translate::table_name(&c.table_name),
-        // A table it could not read, or a view the model does not track:
-        // later ops may name it.
-        Ast::CreateTable(c) => crate::translate::table_name(&c.name),
-        Ast::CreateView(v) => crate::translate::table_name(&v.name),
-        _ => None,
     }
 }

@@ -23,6 +23,7 @@ fn users() -> Op {
         primary_key: None,
         uniques: Cow::Owned(vec![]),
         checks: Cow::Owned(vec![]),
+        if_not_exists: false,
     }
 }
 
@@ -50,6 +51,7 @@ fn unknown_things_are_reported() {
         name: "nope".into(),
         table: "users".into(),
         concurrently: false,
+        if_exists: false,
     };
     assert_eq!(s.apply(&idx).unwrap_err().rule, Rule::UnknownIndex);
 }

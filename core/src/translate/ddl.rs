@@ -33,6 +33,17 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             alter_table(&table, &a.operations, syntax, schema)
         }
         Ast::CreateIndex(c) => create_index(c, schema),
+        Ast::CreateView(v) => super::objects::create_view(v, false, schema),
+        Ast::RefreshMaterializedView(r) => super::objects::refresh(r),
+        Ast::Comment { .. } => super::objects::comment(ast).expect("a comment"),
+        Ast::CreateExtension(_) | Ast::DropExtension(_) => {
+            super::objects::extension(ast, schema).expect("an extension statement")
+        }
+        Ast::CreateFunction(_)
+        | Ast::DropFunction(_)
+        | Ast::CreateTrigger(_)
+        | Ast::DropTrigger(_) => super::objects::routine(&ast.to_string(), syntax, schema)
+            .unwrap_or_else(|| Err(kind(ast))),
         Ast::CreateType {
             name,
             representation,
@@ -45,7 +56,8 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             if_exists,
             names,
             ..
-        } => drop(*object_type, *if_exists, names, schema),
+        } => super::objects::drop(*object_type, *if_exists, names, schema)
+            .unwrap_or_else(|| drop(*object_type, *if_exists, names, schema)),
         Ast::RenameTable(renames) => renames
             .iter()
             .map(|r| {
@@ -346,6 +358,7 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
         columns: Cow::Owned(columns),
         uniques: Cow::Owned(uniques),
         checks: Cow::Owned(checks),
+        if_not_exists: c.if_not_exists,
     }];
     ops.extend(after);
     Ok(ops)
@@ -651,6 +664,7 @@ fn create_index(c: &sqlparser::ast::CreateIndex, schema: &Schema) -> Translated 
         unique: c.unique,
         concurrently: c.concurrently,
         predicate: c.predicate.as_ref().map(|p| p.to_string().into()),
+        if_not_exists: c.if_not_exists,
     }])
 }
 
@@ -777,6 +791,7 @@ fn drop(
                     name: name.into(),
                     table: table.into(),
                     concurrently: false,
+                    if_exists,
                 }),
                 None if if_exists => {}
                 None => {
@@ -794,9 +809,10 @@ fn drop(
 
 /// The table an index of this name is on.
 pub(super) fn index_table(schema: &Schema, index: &str) -> Option<String> {
-    schema
-        .tables
-        .iter()
-        .find(|(_, t)| t.indexes.contains_key(index))
-        .map(|(name, _)| name.clone())
+    schema.relation_name_taken(index).and_then(|relation| {
+        schema
+            .indexes_of(relation)
+            .is_some_and(|i| i.contains_key(index))
+            .then(|| relation.to_string())
+    })
 }

@@ -8,6 +8,13 @@ use crate::sql_text::{self, Syntax, TokenKind};
 
 /// What `text` means, when it is one of the shapes known here.
 pub(super) fn meaning(text: &str, syntax: Syntax, schema: &Schema) -> Option<Meaning> {
+    // Functions and triggers whose bodies sqlparser does not read.
+    if let Some(translated) = super::objects::routine(text, syntax, schema) {
+        return Some(match translated {
+            Ok(ops) => Meaning::Ops(ops),
+            Err(what) => Meaning::Opaque(what),
+        });
+    }
     // Keywords in upper case to match; names keep their spelling.
     let words: Vec<String> = sql_text::tokens(text, syntax)
         .filter(|t| !t.is_trivia())
@@ -34,6 +41,7 @@ pub(super) fn meaning(text: &str, syntax: Syntax, schema: &Schema) -> Option<Mea
                         name: name.into(),
                         table: table.into(),
                         concurrently: true,
+                        if_exists,
                     }),
                     None if if_exists => {}
                     None => {

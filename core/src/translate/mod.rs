@@ -16,6 +16,7 @@ mod ddl;
 mod expr;
 mod fallback;
 mod keys;
+mod objects;
 mod types;
 mod user_types;
 
@@ -27,6 +28,7 @@ use crate::model::Op;
 use crate::schema::Schema;
 use crate::sql_text::{self, Syntax};
 
+pub use objects::relations_read;
 pub use types::column_type;
 
 /// A table's name as the model keeps it (`public.Users` is `users`).
@@ -153,7 +155,19 @@ fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
     match parsed {
         Ok(mut asts) if asts.len() == 1 => {
             let ast = asts.remove(0);
-            let meaning = meaning(&ast, syntax, schema);
+            // A function's or trigger's parts are kept as written.
+            let routine = matches!(
+                ast,
+                Ast::CreateFunction(_)
+                    | Ast::DropFunction(_)
+                    | Ast::CreateTrigger(_)
+                    | Ast::DropTrigger(_)
+            );
+            let meaning = match routine.then(|| objects::routine(text, syntax, schema)) {
+                Some(Some(Ok(ops))) => Meaning::Ops(ops),
+                Some(Some(Err(what))) => Meaning::Opaque(what),
+                _ => meaning(&ast, syntax, schema),
+            };
             Statement {
                 text: text.to_string(),
                 ast: Some(ast),
@@ -165,13 +179,36 @@ fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
             ast: None,
             meaning: Meaning::Unreadable("it reads as more than one statement".into()),
         },
-        Err(e) => Statement {
-            text: text.to_string(),
-            ast: None,
-            meaning: fallback::meaning(text, syntax, schema)
-                .unwrap_or_else(|| Meaning::Unreadable(e.to_string())),
+        Err(e) => match objects::with_no_data(text, syntax) {
+            Some((rest, no_data)) => with_data_clause(text, &rest, no_data, syntax, schema),
+            None => Statement {
+                text: text.to_string(),
+                ast: None,
+                meaning: fallback::meaning(text, syntax, schema)
+                    .unwrap_or_else(|| Meaning::Unreadable(e.to_string())),
+            },
         },
     }
+}
+
+/// A `CREATE MATERIALIZED VIEW .. WITH [NO] DATA`, read without its last
+/// words (`rest`), which sqlparser does not take.
+fn with_data_clause(
+    text: &str,
+    rest: &str,
+    no_data: bool,
+    syntax: Syntax,
+    schema: &Schema,
+) -> Statement {
+    let mut statement = one(rest, syntax, schema);
+    statement.text = text.to_string();
+    if let (Some(Ast::CreateView(v)), Meaning::Ops(_)) = (&statement.ast, &statement.meaning) {
+        statement.meaning = match objects::create_view(v, no_data, schema) {
+            Ok(ops) => Meaning::Ops(ops),
+            Err(what) => Meaning::Opaque(what),
+        };
+    }
+    statement
 }
 
 /// What a statement `sqlparser` read means.

@@ -76,7 +76,7 @@ fn indexes_follow_the_model() {
             r#"op.create_index("idx_users_id", "users", ["id"]).concurrently().where_("id > 0");"#,
             r#"op.drop_index("idx_users_email", "users");"#,
             "",
-            r#"op.drop_index("idx_users_id", "users").concurrently();"#,
+            r#"op.drop_index("idx_users_id", "users").concurrently().if_exists();"#,
         ]
     );
 }

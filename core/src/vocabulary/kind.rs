@@ -241,6 +241,51 @@ string_kind!(
 );
 
 string_kind!(
+    /// The SELECT of a view: not empty.
+    Query,
+    shape: None,
+    empty: Some("a view needs a query: the SELECT it shows")
+);
+
+string_kind!(
+    /// A function's name and argument list: `set_updated_at()`.
+    Signature,
+    shape: None,
+    check: |text: &str| {
+        let t = text.trim();
+        let open = t.find('(').unwrap_or(0);
+        (open == 0 || !t.ends_with(')')).then(|| {
+            format!("{text:?} is not a function signature: write its name and argument types, e.g. \"set_updated_at()\" or \"add(integer, integer)\"")
+        })
+    }
+);
+
+string_kind!(
+    /// The SQL of a function or trigger after its name: not empty.
+    Definition,
+    shape: None,
+    empty: Some("the definition is empty: write what follows the name, e.g. \"RETURNS trigger LANGUAGE plpgsql AS $$ .. $$\"")
+);
+
+string_kind!(
+    /// When a trigger fires: `BEFORE`, `AFTER` or `INSTEAD OF`, then its events.
+    Timing,
+    shape: None,
+    check: |text: &str| {
+        let upper = text.trim().to_ascii_uppercase();
+        let ok = ["BEFORE ", "AFTER ", "INSTEAD OF "].iter().any(|w| upper.starts_with(w));
+        (!ok).then(|| format!("{text:?} is not a trigger timing: write BEFORE, AFTER or INSTEAD OF and the events, e.g. \"BEFORE UPDATE\""))
+    }
+);
+
+string_kind!(
+    /// The text of a comment: not empty (`drop_comment_on_..` removes one).
+    Comment,
+    shape: None,
+    empty: Some("an empty comment: remove a comment with drop_comment_on_table or drop_comment_on_column")
+);
+
+string_kind!(
     /// Raw SQL statements for `execute`: not empty.
     Statements,
     shape: None,

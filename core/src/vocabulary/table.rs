@@ -75,6 +75,11 @@ macro_rules! __godwit_vocabulary {
                     /// Adds a table-level check constraint.
                     .check(name: Name, expr: Sql) => ($crate::model::CheckConstraint { name, expr }),
                 ];
+                if_not_exists: flag [
+                    /// A table of this name already there is no error, and is left
+                    /// as it is (`IF NOT EXISTS`).
+                    .if_not_exists()
+                ];
             } check one_primary_key
             /// Drops a table (deprecate it in an earlier migration first).
             fn drop_table(name: Name) -> DropTable {}
@@ -155,12 +160,22 @@ macro_rules! __godwit_vocabulary {
                     /// Makes it a partial index over the rows matching `predicate`.
                     .where_(predicate: Sql) => (predicate)
                 ];
+                if_not_exists: flag [
+                    /// An index of this name already there is no error, and is left
+                    /// as it is (`IF NOT EXISTS` where the backend has it).
+                    .if_not_exists()
+                ];
             } check index_shape
             /// Drops an index, whatever its shape.
             fn drop_index(name: Name, table: Name) -> DropIndex {
                 concurrently: flag [
                     /// Drops the index without blocking writes (PostgreSQL `CONCURRENTLY`).
                     .concurrently()
+                ];
+                if_exists: flag [
+                    /// An index that does not exist is no error (`IF EXISTS` where the
+                    /// backend has it).
+                    .if_exists()
                 ];
             }
             /// Adds a unique constraint over `columns` of an existing table.
@@ -207,6 +222,92 @@ macro_rules! __godwit_vocabulary {
             fn validate_constraint(name: Name, table: Name) -> ValidateConstraint {}
             /// Drops a constraint.
             fn drop_constraint(name: Name, table: Name) -> DropConstraint {}
+            /// Creates a view showing the SELECT `query`.
+            fn create_view(name: Name, query: Query) -> CreateView {}
+            /// Makes a view show a new SELECT (`CREATE OR REPLACE VIEW`; SQLite
+            /// drops and creates it). Undo it with `replace_view` and the old query.
+            fn replace_view(name: Name, query: Query) -> ReplaceView {}
+            /// Drops a view.
+            fn drop_view(name: Name) -> DropView {
+                if_exists: flag [
+                    /// A view that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Creates a materialized view: the rows of the SELECT `query`,
+            /// stored (PostgreSQL).
+            fn create_materialized_view(name: Name, query: Query) -> CreateMaterializedView {
+                with_no_data: flag [
+                    /// Creates it empty (`WITH NO DATA`): it cannot be read until
+                    /// refreshed.
+                    .with_no_data()
+                ];
+            }
+            /// Drops a materialized view (its rows are computed again from
+            /// its query by whoever creates it anew).
+            fn drop_materialized_view(name: Name) -> DropMaterializedView {
+                if_exists: flag [
+                    /// A view that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Computes the rows of a materialized view again.
+            fn refresh_materialized_view(name: Name) -> RefreshMaterializedView {
+                concurrently: flag [
+                    /// Refreshes it without blocking its readers (needs a unique
+                    /// index on the view).
+                    .concurrently()
+                ];
+            }
+            /// Creates a function: `CREATE FUNCTION <signature> <definition>`
+            /// (PostgreSQL and MySQL).
+            fn create_function(signature: Signature, definition: Definition) -> CreateFunction {}
+            /// Gives a function a new definition (`CREATE OR REPLACE FUNCTION`;
+            /// MySQL drops and creates it). Undo it with `replace_function` and
+            /// the old definition.
+            fn replace_function(signature: Signature, definition: Definition) -> ReplaceFunction {}
+            /// Drops a function.
+            fn drop_function(signature: Signature) -> DropFunction {
+                if_exists: flag [
+                    /// A function that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Creates a trigger on `table`: `CREATE TRIGGER <name> <timing> ON
+            /// <table> <body>`, `timing` such as "BEFORE UPDATE", `body` such as
+            /// "FOR EACH ROW EXECUTE FUNCTION f()" (SQLite: "FOR EACH ROW BEGIN .. END").
+            fn create_trigger(name: Name, table: Name, timing: Timing, body: Definition) -> CreateTrigger {}
+            /// Drops a trigger of `table`.
+            fn drop_trigger(name: Name, table: Name) -> DropTrigger {
+                if_exists: flag [
+                    /// A trigger that does not exist is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Installs an extension in the database (PostgreSQL).
+            fn create_extension(name: Name) -> CreateExtension {
+                if_not_exists: flag [
+                    /// An extension already installed is no error (`IF NOT EXISTS`).
+                    .if_not_exists()
+                ];
+            }
+            /// Removes an extension from the database (PostgreSQL).
+            fn drop_extension(name: Name) -> DropExtension {
+                if_exists: flag [
+                    /// An extension that is not installed is no error (`IF EXISTS`).
+                    .if_exists()
+                ];
+            }
+            /// Sets the comment of a table (PostgreSQL `COMMENT ON TABLE`, MySQL
+            /// `ALTER TABLE .. COMMENT`; SQLite keeps no comments: no statement).
+            fn comment_on_table(table: Name, text: Comment) -> CommentOnTable {}
+            /// Sets the comment of a column (PostgreSQL `COMMENT ON COLUMN`, MySQL
+            /// `MODIFY COLUMN` with its whole definition; SQLite: no statement).
+            fn comment_on_column(table: Name, column: Name, text: Comment) -> CommentOnColumn {}
+            /// Removes the comment of a table, if it has one.
+            fn drop_comment_on_table(table: Name) -> DropCommentOnTable {}
+            /// Removes the comment of a column, if it has one.
+            fn drop_comment_on_column(table: Name, column: Name) -> DropCommentOnColumn {}
             /// Runs raw SQL (for data changes the DSL does not cover).
             fn execute(sql: Statements) -> Execute {}
             /// Updates every row of `table` with the SET list `set`, in batches by

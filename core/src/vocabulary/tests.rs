@@ -51,6 +51,35 @@ op.create_check_constraint("ck", "t", "a <> ''").not_valid();
 op.create_check_constraint("ck", "t", "a > 0");
 op.validate_constraint("fk", "t");
 op.drop_constraint("fk", "t");
+op.create_view("v", "SELECT a FROM t WHERE b > 0");
+op.replace_view("v", "SELECT a, b FROM t");
+op.drop_view("v").if_exists();
+op.drop_view("v");
+op.create_materialized_view("mv", "SELECT a, count(*) FROM t GROUP BY a").with_no_data();
+op.create_materialized_view("mv", "SELECT a FROM t");
+op.refresh_materialized_view("mv").concurrently();
+op.refresh_materialized_view("mv");
+op.drop_materialized_view("mv").if_exists();
+op.drop_materialized_view("mv");
+op.create_function("touch()", "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END $$");
+op.replace_function("touch()", "RETURNS trigger LANGUAGE sql AS 'SELECT 1'");
+op.drop_function("touch()").if_exists();
+op.drop_function("add(integer, integer)");
+op.create_trigger("set_at", "t", "BEFORE UPDATE", "FOR EACH ROW EXECUTE FUNCTION touch()");
+op.drop_trigger("set_at", "t").if_exists();
+op.drop_trigger("set_at", "t");
+op.create_extension("pg_trgm").if_not_exists();
+op.create_extension("uuid-ossp");
+op.drop_extension("pg_trgm").if_exists();
+op.drop_extension("pg_trgm");
+op.comment_on_table("t", "what it's for");
+op.comment_on_column("t", "a", "in cents");
+op.drop_comment_on_table("t");
+op.drop_comment_on_column("t", "a");
+op.create_table("t", [column("a", BigInt)]).check("ck", "a > 0").if_not_exists();
+op.create_index("i", "t", ["a"]).where_("a > 0").if_not_exists();
+op.drop_index("i", "t").concurrently().if_exists();
+op.drop_index("i", "t").if_exists();
 op.execute("UPDATE t SET a = 1;\n-- done");
 op.backfill("t", "a = b").where_("a IS NULL").batch_size(500);
 op.backfill("t", "a = b");
@@ -197,7 +226,7 @@ fn what_does_not_fit_is_said_with_the_signature() {
         errors_of(r#"op.create_index("i", "t", ["a"]).unique(true).sideways();"#),
         [
             "`unique` takes 0 arguments: .unique()",
-            "`create_index` has no option `.sideways(..)`: it takes `.unique(..)`, `.concurrently(..)`, `.using(..)`, `.include(..)`, `.where_(..)`"
+            "`create_index` has no option `.sideways(..)`: it takes `.unique(..)`, `.concurrently(..)`, `.using(..)`, `.include(..)`, `.where_(..)`, `.if_not_exists(..)`"
         ]
     );
     assert_eq!(

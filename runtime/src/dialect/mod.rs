@@ -19,6 +19,7 @@ use godwit_core::{Backend, ColumnType, DefaultValue, Op};
 mod index;
 mod mysql;
 mod normalise;
+mod objects;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -414,10 +415,16 @@ impl Dialect {
                 return Err(cx.unsupported(refusal.reason));
             }
         }
-        match self {
+        // A create of what is there, a drop of what is not: nothing to run.
+        if before.is_no_op(op) {
+            return Ok(Vec::new());
+        }
+        let mut out = match self {
             Dialect::Postgres => postgres::render(&cx),
             Dialect::Mysql => mysql::render(&cx),
             Dialect::Sqlite => sqlite::render(&cx),
-        }
+        }?;
+        objects::existence_clauses(&cx, &mut out);
+        Ok(out)
     }
 }

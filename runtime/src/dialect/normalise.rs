@@ -339,9 +339,15 @@ fn default_opclass(ty: &ColumnType, method: Option<IndexMethod>) -> Option<Strin
 /// - MySQL/MariaDB: a unique constraint is a unique index
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
 ///   treats them alike); the primary key is named `<table>_pkey` (the server
-///   names it `PRIMARY`); every constraint counts as validated.
+///   names it `PRIMARY`); every constraint counts as validated;
+/// - every backend: no views, functions, triggers, extensions or comments
+///   (introspection does not read them back: each backend rewrites their SQL
+///   in its own words).
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
+    s.views.clear();
+    s.functions.clear();
+    s.extensions.clear();
     // MySQL and SQLite have no named types: MySQL's columns spell the values.
     let enums = match dialect {
         Dialect::Postgres => Default::default(),
@@ -373,6 +379,9 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
             }
         }
         table.deprecated = false;
+        table.triggers.clear();
+        table.comment = None;
+        table.column_comments.clear();
         let types: Vec<(String, ColumnType)> = table
             .columns
             .iter()

@@ -32,14 +32,32 @@ macro_rules! rendered_alike {
             | Op::RenameEnumValue { .. }
             | Op::DropEnumValue { .. }
             | Op::DropEnum { .. }
+            | Op::CreateView { .. }
+            | Op::ReplaceView { .. }
+            | Op::DropView { .. }
+            | Op::CreateMaterializedView { .. }
+            | Op::DropMaterializedView { .. }
+            | Op::RefreshMaterializedView { .. }
+            | Op::CreateFunction { .. }
+            | Op::ReplaceFunction { .. }
+            | Op::DropFunction { .. }
+            | Op::CreateTrigger { .. }
+            | Op::DropTrigger { .. }
+            | Op::CreateExtension { .. }
+            | Op::DropExtension { .. }
+            | Op::CommentOnTable { .. }
+            | Op::CommentOnColumn { .. }
+            | Op::DropCommentOnTable { .. }
+            | Op::DropCommentOnColumn { .. }
     };
 }
 pub(crate) use rendered_alike;
 
 /// The ops every backend renders alike, but for MySQL's word for a rename:
 /// the ops on a whole table (deprecating one is a mark in the model, with no
-/// SQL), raw SQL and backfills; and the enum ops, whose differences are
-/// those of the types (`types.rs`).
+/// SQL), raw SQL and backfills; the enum ops, whose differences are
+/// those of the types (`types.rs`); and the view, function and trigger
+/// ops (`objects.rs`).
 pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable { name, .. } => {
@@ -67,6 +85,24 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         | Op::RenameEnumValue { .. }
         | Op::DropEnumValue { .. }
         | Op::DropEnum { .. } => super::types::render_enum(cx)?,
+        Op::CreateView { .. }
+        | Op::ReplaceView { .. }
+        | Op::DropView { .. }
+        | Op::CreateMaterializedView { .. }
+        | Op::DropMaterializedView { .. }
+        | Op::RefreshMaterializedView { .. } => super::objects::render_view(cx)?,
+        Op::CreateFunction { .. }
+        | Op::ReplaceFunction { .. }
+        | Op::DropFunction { .. }
+        | Op::CreateTrigger { .. }
+        | Op::DropTrigger { .. } => super::objects::render_routine(cx)?,
+        Op::CreateExtension { .. } | Op::DropExtension { .. } => {
+            super::objects::render_extension(cx)?
+        }
+        Op::CommentOnTable { .. }
+        | Op::CommentOnColumn { .. }
+        | Op::DropCommentOnTable { .. }
+        | Op::DropCommentOnColumn { .. } => super::objects::render_comment(cx)?,
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))
@@ -158,7 +194,12 @@ impl Context<'_> {
 
     /// An index of a table after the op, if the backend can build it.
     pub fn index_after(&self, table: &str, name: &str) -> Result<&Index, RenderError> {
-        let index = self.in_model(self.table_after(table)?.indexes.get(name), "index")?;
+        // The index of a materialized view, or of a table.
+        let indexes = match self.after.indexes_of(table) {
+            Some(indexes) => indexes,
+            None => &self.table_after(table)?.indexes,
+        };
+        let index = self.in_model(indexes.get(name), "index")?;
         match super::index::unsupported(self.dialect, index) {
             Some(reason) => Err(self.unsupported(reason)),
             None => Ok(index),
@@ -325,6 +366,12 @@ pub(crate) fn column_definition(
     }
     if dialect == Dialect::Mysql && c.autoincrement {
         out.push_str(" AUTO_INCREMENT");
+    }
+    // MySQL keeps a column's comment in its definition: every MODIFY
+    // COLUMN says it again, or loses it.
+    if let (Dialect::Mysql, Some(comment)) = (dialect, t.column_comments.get(&c.name)) {
+        out.push_str(" COMMENT ");
+        out.push_str(&dialect.string_literal(comment));
     }
     out
 }

@@ -154,12 +154,52 @@ pub(crate) fn rebuild(cx: &Context<'_>, table: &str) -> Result<Vec<Statement>, R
             values.join(", "),
             q(table)
         )),
-        sql(format!("DROP TABLE {}", q(table))),
-        sql(format!("ALTER TABLE {} RENAME TO {}", q(&temp), q(table))),
     ];
+    // SQLite checks every view when a table is renamed, and a view reading
+    // the dropped table fails that check ("error in view"): the views are
+    // dropped first and created again once the table is back under its name
+    // (every one, since what a view reads may be unknown or indirect).
+    // So are the triggers of the other tables, which the rename checks
+    // too; the table's own go with it.
+    let views = &cx.before.views;
+    out.extend(views.keys().map(|v| sql(format!("DROP VIEW {}", q(v)))));
+    let others: Vec<(&String, &String, &godwit_core::schema::Trigger)> = cx
+        .before
+        .tables
+        .iter()
+        .filter(|(t, _)| *t != table)
+        .flat_map(|(t, tb)| tb.triggers.iter().map(move |(n, tr)| (t, n, tr)))
+        .collect();
+    out.extend(
+        others
+            .iter()
+            .map(|(_, n, _)| sql(format!("DROP TRIGGER {}", q(n)))),
+    );
+    out.push(sql(format!("DROP TABLE {}", q(table))));
+    out.push(sql(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        q(&temp),
+        q(table)
+    )));
     for (name, index) in &after.indexes {
         out.push(sql(create_index(d, name, table, index, false)));
     }
+    // Its triggers went with the old table.
+    for (name, t) in &after.triggers {
+        out.push(super::objects::create_trigger(
+            cx, name, table, &t.timing, &t.body,
+        ));
+    }
+    for (t, n, tr) in others {
+        out.push(super::objects::create_trigger(
+            cx, n, t, &tr.timing, &tr.body,
+        ));
+    }
+    out.extend(
+        views
+            .iter()
+            .map(|(name, v)| super::objects::create_view(cx, name, &v.query)),
+    );
     out.push(fk_check(cx, None));
     Ok(out)
 }

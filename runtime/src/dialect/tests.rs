@@ -124,6 +124,92 @@ snapshot!(create_table_every_type, |op| {
     )
 });
 
+snapshot!(views, |op| {
+    op.create_view(
+        "active_users",
+        "SELECT id, email FROM users WHERE karma > 0",
+    );
+    op.replace_view("active_users", "SELECT id FROM users;");
+    op.drop_view("active_users").if_exists();
+});
+snapshot!(materialized_views, |op| {
+    op.create_materialized_view(
+        "post_counts",
+        "SELECT author_id, count(*) AS n FROM posts GROUP BY author_id",
+    )
+    .with_no_data();
+    op.create_index("post_counts_author", "post_counts", ["author_id"])
+        .unique();
+    op.refresh_materialized_view("post_counts").concurrently();
+    op.refresh_materialized_view("post_counts");
+    op.drop_index("post_counts_author", "post_counts");
+    op.drop_materialized_view("post_counts");
+});
+// SQLite's table rebuild drops the views and creates them again around the
+// rename, which a view reading the table would otherwise fail.
+snapshot!(rebuild_keeps_views, |op| {
+    op.create_view("titles", "SELECT id, title FROM posts");
+    op.alter_column("posts", "title").nullable(true);
+});
+snapshot!(functions_and_triggers, |op| {
+    op.create_function(
+        "touch()",
+        "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.karma := NEW.karma + 1; RETURN NEW; END $$",
+    );
+    op.replace_function(
+        "touch()",
+        "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+    );
+    op.create_trigger(
+        "users_touch",
+        "users",
+        "BEFORE UPDATE",
+        "FOR EACH ROW EXECUTE FUNCTION touch()",
+    );
+    op.drop_trigger("users_touch", "users").if_exists();
+    op.drop_function("touch()").if_exists();
+});
+// The rebuilt table's own triggers, and those of the other tables, are
+// created again after the rename.
+snapshot!(rebuild_keeps_triggers, |op| {
+    op.create_trigger(
+        "posts_count",
+        "posts",
+        "AFTER INSERT",
+        "FOR EACH ROW BEGIN UPDATE users SET karma = karma + 1 WHERE id = NEW.author_id; END",
+    );
+    op.create_trigger(
+        "users_keep",
+        "users",
+        "AFTER DELETE",
+        "FOR EACH ROW BEGIN DELETE FROM posts WHERE author_id = OLD.id; END",
+    );
+    op.alter_column("posts", "title").nullable(true);
+});
+snapshot!(extensions, |op| {
+    op.create_extension("pg_trgm").if_not_exists();
+    op.drop_extension("pg_trgm");
+});
+snapshot!(comments, |op| {
+    op.comment_on_table("users", "people who sign in");
+    op.comment_on_column("users", "bio", "shown on the profile, it's public");
+    op.alter_column("users", "bio").nullable(false);
+    op.drop_comment_on_column("users", "bio");
+    op.drop_comment_on_table("users");
+});
+// A create of what the model has, a drop of what it has not: no statement.
+snapshot!(if_exists, |op| {
+    op.create_table("tags", [column("id", BigInt).primary_key()])
+        .if_not_exists();
+    op.create_table("tags", [column("id", BigInt).primary_key()])
+        .if_not_exists();
+    op.create_index("tags_id", "tags", ["id"])
+        .concurrently()
+        .if_not_exists();
+    op.create_index("tags_id", "tags", ["id"]).if_not_exists();
+    op.drop_index("tags_id", "tags").concurrently().if_exists();
+    op.drop_index("tags_id", "tags").if_exists();
+});
 snapshot!(drop_table, |op| op.drop_table("posts"));
 snapshot!(deprecate_table, |op| op.deprecate_table("posts"));
 snapshot!(rename_table, |op| op.rename_table("posts", "articles"));

@@ -1,0 +1,126 @@
+//! The differences of objects whose body is SQL: views and materialized
+//! views (with their indexes), functions, extensions, and the comments and
+//! triggers of a table.
+//! Bodies are compared with white space, comments and the case of words set
+//! aside ([`same_sql`]).
+
+use super::{by_name, Difference};
+use crate::schema::{Schema, Table, View};
+
+/// The views' and functions' differences of two schemas, in name order.
+pub(super) fn differences(expected: &Schema, found: &Schema, out: &mut Vec<Difference>) {
+    for (name, a, b) in by_name(&expected.views, &found.views) {
+        match (a, b) {
+            (Some(a), None) => out.push(Difference::MissingView {
+                name: name.clone(),
+                materialized: a.materialized,
+            }),
+            (None, Some(b)) => out.push(Difference::ExtraView {
+                name: name.clone(),
+                materialized: b.materialized,
+            }),
+            (Some(a), Some(b)) => {
+                if a.materialized != b.materialized || !same_sql(&a.query, &b.query) {
+                    out.push(Difference::ViewDefinition {
+                        name: name.clone(),
+                        expected: a.query.clone(),
+                        found: b.query.clone(),
+                    });
+                }
+                let as_table = |v: &View| Table {
+                    indexes: v.indexes.clone(),
+                    ..Table::default()
+                };
+                as_table(a).differences(&as_table(b), name, out);
+            }
+            (None, None) => {}
+        }
+    }
+    for (_, a, b) in by_name(&expected.functions, &found.functions) {
+        match (a, b) {
+            (Some(a), None) => out.push(Difference::MissingFunction {
+                signature: a.signature.clone(),
+            }),
+            (None, Some(b)) => out.push(Difference::ExtraFunction {
+                signature: b.signature.clone(),
+            }),
+            (Some(a), Some(b)) if !same_sql(&a.definition, &b.definition) => {
+                out.push(Difference::FunctionDefinition {
+                    signature: a.signature.clone(),
+                    expected: a.definition.clone(),
+                    found: b.definition.clone(),
+                })
+            }
+            _ => {}
+        }
+    }
+    extension_differences(expected, found, out);
+}
+
+/// The extensions' differences of two schemas.
+fn extension_differences(expected: &Schema, found: &Schema, out: &mut Vec<Difference>) {
+    let missing = expected.extensions.difference(&found.extensions);
+    out.extend(missing.map(|name| Difference::MissingExtension { name: name.clone() }));
+    let extra = found.extensions.difference(&expected.extensions);
+    out.extend(extra.map(|name| Difference::ExtraExtension { name: name.clone() }));
+}
+
+/// The comments' and triggers' differences of two versions of the table
+/// `table`.
+pub(super) fn trigger_differences(a: &Table, b: &Table, table: &str, out: &mut Vec<Difference>) {
+    if a.comment != b.comment {
+        out.push(Difference::TableComment {
+            table: table.to_string(),
+            expected: a.comment.clone(),
+            found: b.comment.clone(),
+        });
+    }
+    for (column, x, y) in by_name(&a.column_comments, &b.column_comments) {
+        if x != y {
+            out.push(Difference::ColumnComment {
+                table: table.to_string(),
+                column: column.clone(),
+                expected: x.cloned(),
+                found: y.cloned(),
+            });
+        }
+    }
+    for (name, x, y) in by_name(&a.triggers, &b.triggers) {
+        let (table, trigger) = (table.to_string(), name.clone());
+        match (x, y) {
+            (_, None) => out.push(Difference::MissingTrigger { table, trigger }),
+            (None, _) => out.push(Difference::ExtraTrigger { table, trigger }),
+            (Some(x), Some(y))
+                if !same_sql(&x.timing, &y.timing) || !same_sql(&x.body, &y.body) =>
+            {
+                out.push(Difference::TriggerDefinition { table, trigger })
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether two pieces of SQL say the same once white space and comments
+/// are set aside and words compared in any case.
+pub(crate) fn same_sql(a: &str, b: &str) -> bool {
+    use crate::sql_text::{tokens, Syntax, TokenKind};
+    let words = |s: &'_ str| -> Vec<String> {
+        tokens(s, Syntax::Postgres)
+            .filter(|t| !t.is_trivia() && t.text != ";")
+            .map(|t| match t.kind {
+                TokenKind::Word => t.text.to_ascii_lowercase(),
+                _ => t.text.to_string(),
+            })
+            .collect()
+    };
+    words(a) == words(b)
+}
+
+/// `"view"` or `"materialized view"`.
+pub(crate) fn view_kind(materialized: bool) -> &'static str {
+    if materialized {
+        "materialized view"
+    } else {
+        "view"
+    }
+}

@@ -1,0 +1,591 @@
+//! Objects whose body is SQL, read from raw SQL: `CREATE [OR REPLACE]
+//! [MATERIALIZED] VIEW`, `DROP [MATERIALIZED] VIEW`, `REFRESH MATERIALIZED
+//! VIEW`; and the relations a view's query reads, which the model keeps
+//! as the view's dependencies.
+
+use sqlparser::ast::{
+    CreateTableOptions, Expr, JoinConstraint, JoinOperator, ObjectName, ObjectType, Query,
+    SelectItem, SetExpr, Statement as Ast, TableFactor, TableWithJoins,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use super::ddl::{ident_name, last};
+use crate::model::Op;
+use crate::schema::Schema;
+use crate::sql_text::{self, Syntax, TokenKind};
+
+/// Ops, or what the statement is when the model cannot follow it.
+type Translated = Result<Vec<Op>, String>;
+
+/// The tables and views the SELECT `query` reads (in FROM and JOIN, in
+/// derived tables, subqueries and common table expressions, not the names
+/// the latter define), by the names the model keeps, sorted; `None` when
+/// the query cannot be read that far, so that its dependencies are said to
+/// be unknown rather than guessed.
+pub fn relations_read(query: &str) -> Option<Vec<String>> {
+    let mut asts = Parser::parse_sql(&PostgreSqlDialect {}, query).ok()?;
+    let Some(Ast::Query(q)) = asts.pop().filter(|_| asts.is_empty()) else {
+        return None;
+    };
+    let mut out = Vec::new();
+    query_relations(&q, &[], &mut out)?;
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The relations of a query, `ctes` being the names defined around it.
+fn query_relations(q: &Query, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
+    let mut names = ctes.to_vec();
+    if let Some(with) = &q.with {
+        for cte in &with.cte_tables {
+            // A recursive one sees its own name; a plain one, those before it.
+            if with.recursive {
+                names.push(ident_name(&cte.alias.name));
+            }
+            query_relations(&cte.query, &names, out)?;
+            if !with.recursive {
+                names.push(ident_name(&cte.alias.name));
+            }
+        }
+    }
+    set_relations(&q.body, &names, out)?;
+    // ORDER BY, LIMIT and the rest: a subquery there is not followed.
+    let rest = [
+        q.order_by.as_ref().map(|o| o.to_string()),
+        q.limit_clause.as_ref().map(|l| l.to_string()),
+        q.fetch.as_ref().map(|f| f.to_string()),
+    ];
+    rest.iter().flatten().all(|t| !has_select(t)).then_some(())
+}
+
+fn set_relations(body: &SetExpr, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
+    match body {
+        SetExpr::Select(s) => {
+            for from in &s.from {
+                from_relations(from, ctes, out)?;
+            }
+            for item in &s.projection {
+                match item {
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                        expr_relations(e, ctes, out)?
+                    }
+                    other => plain(&other.to_string())?,
+                }
+            }
+            for e in s.selection.iter().chain(&s.having) {
+                expr_relations(e, ctes, out)?;
+            }
+            plain(&s.group_by.to_string())
+        }
+        SetExpr::Query(q) => query_relations(q, ctes, out),
+        SetExpr::SetOperation { left, right, .. } => {
+            set_relations(left, ctes, out)?;
+            set_relations(right, ctes, out)
+        }
+        SetExpr::Values(v) => plain(&v.to_string()),
+        SetExpr::Table(t) => {
+            let name = ident_name(t.table_name.as_ref()?);
+            if !ctes.contains(&name) {
+                out.push(name);
+            }
+            Some(())
+        }
+        // A data-changing statement is no view's query.
+        _ => None,
+    }
+}
+
+fn from_relations(from: &TableWithJoins, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
+    factor_relations(&from.relation, ctes, out)?;
+    for join in &from.joins {
+        factor_relations(&join.relation, ctes, out)?;
+        if let Some(JoinConstraint::On(e)) = constraint(&join.join_operator) {
+            expr_relations(e, ctes, out)?;
+        }
+    }
+    Some(())
+}
+
+fn constraint(op: &JoinOperator) -> Option<&JoinConstraint> {
+    use JoinOperator::*;
+    match op {
+        Join(c) | Inner(c) | Left(c) | LeftOuter(c) | Right(c) | RightOuter(c) | FullOuter(c)
+        | CrossJoin(c) | Semi(c) | LeftSemi(c) | RightSemi(c) | Anti(c) | LeftAnti(c)
+        | RightAnti(c) => Some(c),
+        _ => None,
+    }
+}
+
+fn factor_relations(f: &TableFactor, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
+    match f {
+        TableFactor::Table { name, args, .. } => {
+            // A function in FROM (`generate_series(..)`) reads no relation
+            // by its name.
+            if args.is_some() {
+                return plain(&f.to_string());
+            }
+            let name = last(name)?;
+            if !ctes.contains(&name) {
+                out.push(name);
+            }
+            Some(())
+        }
+        TableFactor::Derived { subquery, .. } => query_relations(subquery, ctes, out),
+        TableFactor::NestedJoin {
+            table_with_joins, ..
+        } => from_relations(table_with_joins, ctes, out),
+        other => plain(&other.to_string()),
+    }
+}
+
+/// The relations of the subqueries in an expression, followed through the
+/// shapes that hold them most often; any other shape with a subquery in it
+/// makes the whole unknown.
+fn expr_relations(e: &Expr, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
+    match e {
+        Expr::Subquery(q) | Expr::Exists { subquery: q, .. } => query_relations(q, ctes, out),
+        Expr::In {
+            expr,
+            target: sqlparser::ast::InTarget::Subquery(subquery),
+            ..
+        } => {
+            expr_relations(expr, ctes, out)?;
+            query_relations(subquery, ctes, out)
+        }
+        Expr::BinaryOp { left, right, .. } => {
+            expr_relations(left, ctes, out)?;
+            expr_relations(right, ctes, out)
+        }
+        Expr::UnaryOp { expr, .. } | Expr::Nested(expr) => expr_relations(expr, ctes, out),
+        other => plain(&other.to_string()),
+    }
+}
+
+/// `Some` when the SQL text holds no subquery (no `SELECT` outside literals).
+fn plain(text: &str) -> Option<()> {
+    (!has_select(text)).then_some(())
+}
+
+fn has_select(text: &str) -> bool {
+    sql_text::tokens(text, Syntax::Postgres)
+        .any(|t| t.kind == TokenKind::Word && t.text.eq_ignore_ascii_case("select"))
+}
+
+/// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`, `WITH NO DATA` said apart
+/// (sqlparser does not read it: see [`with_no_data`]).
+pub(super) fn create_view(
+    v: &sqlparser::ast::CreateView,
+    with_no_data: bool,
+    schema: &Schema,
+) -> Translated {
+    let what = if v.materialized {
+        "CREATE MATERIALIZED VIEW"
+    } else {
+        "CREATE VIEW"
+    };
+    let Some(name) = last(&v.name) else {
+        return Err(format!("{what} of a name of another form"));
+    };
+    if !v.columns.is_empty()
+        || v.temporary
+        || v.or_alter
+        || v.to.is_some()
+        || v.params.is_some()
+        || !matches!(v.options, CreateTableOptions::None)
+    {
+        return Err(format!(
+            "{what} `{name}` with a column list or options the model does not follow"
+        ));
+    }
+    let query = v.query.to_string();
+    let exists = schema.views.contains_key(&name) || schema.tables.contains_key(&name);
+    Ok(match (v.or_replace, v.materialized) {
+        _ if v.if_not_exists && exists => Vec::new(),
+        (true, false) if schema.views.contains_key(&name) => vec![Op::ReplaceView {
+            name: name.into(),
+            query: query.into(),
+        }],
+        (_, false) => vec![Op::CreateView {
+            name: name.into(),
+            query: query.into(),
+        }],
+        (true, true) => return Err(format!("CREATE OR REPLACE MATERIALIZED VIEW `{name}`")),
+        (false, true) => vec![Op::CreateMaterializedView {
+            name: name.into(),
+            query: query.into(),
+            with_no_data,
+        }],
+    })
+}
+
+/// `DROP VIEW` and `DROP MATERIALIZED VIEW`, or `None` for other drops.
+pub(super) fn drop(
+    object_type: ObjectType,
+    if_exists: bool,
+    names: &[ObjectName],
+    schema: &Schema,
+) -> Option<Translated> {
+    let materialized = match object_type {
+        ObjectType::View => false,
+        ObjectType::MaterializedView => true,
+        _ => return None,
+    };
+    let mut ops = Vec::new();
+    for name in names {
+        let Some(name) = last(name) else {
+            return Some(Err("DROP VIEW of a name of another form".into()));
+        };
+        // `IF EXISTS` of a view that is not there changes nothing.
+        if if_exists && !schema.views.contains_key(&name) {
+            continue;
+        }
+        ops.push(if materialized {
+            Op::DropMaterializedView {
+                name: name.into(),
+                if_exists,
+            }
+        } else {
+            Op::DropView {
+                name: name.into(),
+                if_exists,
+            }
+        });
+    }
+    Some(Ok(ops))
+}
+
+/// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]`.
+pub(super) fn refresh(r: &sqlparser::ast::RefreshMaterializedView) -> Translated {
+    let name = last(&r.name).ok_or("REFRESH MATERIALIZED VIEW of a name of another form")?;
+    if r.with_data == Some(false) {
+        return Err(format!("REFRESH MATERIALIZED VIEW `{name}` WITH NO DATA"));
+    }
+    Ok(vec![Op::RefreshMaterializedView {
+        name: name.into(),
+        concurrently: r.concurrently,
+    }])
+}
+
+/// A `CREATE MATERIALIZED VIEW .. WITH [NO] DATA`, which sqlparser does not
+/// read: the statement without its last three words, and whether they said
+/// `NO DATA`.
+pub(super) fn with_no_data(text: &str, syntax: Syntax) -> Option<(String, bool)> {
+    let words: Vec<_> = sql_text::tokens(text, syntax)
+        .filter(|t| !t.is_trivia())
+        .collect();
+    let upper = |i: usize| words.get(i).map(|t| t.text.to_ascii_uppercase());
+    let starts = upper(0)? == "CREATE" && upper(1)? == "MATERIALIZED" && upper(2)? == "VIEW";
+    let n = words.len();
+    if !starts || n < 3 || upper(n - 1)? != "DATA" {
+        return None;
+    }
+    let (no, with_at) = match upper(n - 2)?.as_str() {
+        "NO" if upper(n - 3)? == "WITH" => (true, n - 3),
+        "WITH" => (false, n - 2),
+        _ => return None,
+    };
+    let cut = words[with_at].start;
+    Some((text[..cut].trim_end().to_string(), no))
+}
+
+/// `CREATE EXTENSION` and `DROP EXTENSION`.
+pub(super) fn extension(ast: &Ast, schema: &Schema) -> Option<Translated> {
+    Some(match ast {
+        Ast::CreateExtension(c) => {
+            let name = ident_name(&c.name);
+            if c.schema.is_some() || c.version.is_some() || c.cascade {
+                return Some(Err(format!(
+                    "CREATE EXTENSION `{name}` with a schema, version or CASCADE"
+                )));
+            }
+            Ok(vec![Op::CreateExtension {
+                name: name.into(),
+                if_not_exists: c.if_not_exists,
+            }])
+        }
+        Ast::DropExtension(d) => {
+            if matches!(
+                d.cascade_or_restrict,
+                Some(sqlparser::ast::ReferentialAction::Cascade)
+            ) {
+                return Some(Err("DROP EXTENSION .. CASCADE".into()));
+            }
+            Ok(d.names
+                .iter()
+                .map(ident_name)
+                .filter(|n| !d.if_exists || schema.extensions.contains(n))
+                .map(|n| Op::DropExtension {
+                    name: n.into(),
+                    if_exists: d.if_exists,
+                })
+                .collect())
+        }
+        _ => return None,
+    })
+}
+
+/// `CREATE [OR REPLACE] FUNCTION`, `DROP FUNCTION`, `CREATE [OR REPLACE]
+/// TRIGGER` and `DROP TRIGGER`, read from their text (the statement as
+/// written, or as sqlparser prints what it read): the signature runs from
+/// the name to the parenthesis that closes its arguments, the definition is
+/// the rest; a trigger's timing runs from its name to `ON`. `None` for
+/// another statement.
+pub(super) fn routine(text: &str, syntax: Syntax, schema: &Schema) -> Option<Translated> {
+    let tokens: Vec<_> = sql_text::tokens(text, syntax)
+        .filter(|t| !t.is_trivia())
+        .collect();
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.text.to_ascii_uppercase())
+    };
+    let is = |i: usize, w: &str| word(i).as_deref() == Some(w);
+    let mut i = 1;
+    let create = is(0, "CREATE");
+    if !create && !is(0, "DROP") {
+        return None;
+    }
+    let or_replace = create && is(1, "OR") && is(2, "REPLACE");
+    if or_replace {
+        i = 3;
+    }
+    // MySQL's `DEFINER = user` before the kind.
+    if create && is(i, "DEFINER") {
+        i += 3;
+        while tokens
+            .get(i)
+            .is_some_and(|t| t.text == "@" || t.kind != TokenKind::Word)
+        {
+            i += 1;
+        }
+    }
+    let function = is(i, "FUNCTION");
+    if !function && !is(i, "TRIGGER") {
+        return None;
+    }
+    i += 1;
+    let mut if_exists = false;
+    if is(i, "IF") && is(i + 1, "EXISTS") {
+        if_exists = true;
+        i += 2;
+    }
+    let mut if_not_exists = false;
+    if is(i, "IF") && is(i + 1, "NOT") && is(i + 2, "EXISTS") {
+        if_not_exists = true;
+        i += 3;
+    }
+    let start = tokens.get(i)?.start;
+    let rest = |t: usize| tokens.get(t).map_or("", |t| text[t.start..].trim());
+    let kind = if function { "FUNCTION" } else { "TRIGGER" };
+    let what = format!("{} {kind}", if create { "CREATE" } else { "DROP" });
+    // The signature: up to the parenthesis that closes the arguments.
+    let close = |from: usize| -> Option<usize> {
+        let open = (from..tokens.len()).find(|&j| tokens[j].text == "(")?;
+        let mut depth = 0;
+        (open..tokens.len()).find(|&j| {
+            depth += match tokens[j].text {
+                "(" => 1,
+                ")" => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+    };
+    Some(match (create, function) {
+        (true, true) => {
+            let Some(end) = close(i) else {
+                return Some(Err(format!("{what} without its argument list")));
+            };
+            let signature = text[start..tokens[end].end()].trim().to_string();
+            let definition = rest(end + 1).to_string();
+            let exists = schema
+                .functions
+                .contains_key(&crate::schema::signature_key(&signature));
+            if definition.is_empty() {
+                return Some(Err(format!("{what} `{signature}` without a definition")));
+            }
+            Ok(if or_replace && exists {
+                vec![Op::ReplaceFunction {
+                    signature: signature.into(),
+                    definition: definition.into(),
+                }]
+            } else if if_not_exists && exists {
+                Vec::new()
+            } else {
+                vec![Op::CreateFunction {
+                    signature: signature.into(),
+                    definition: definition.into(),
+                }]
+            })
+        }
+        (false, true) => {
+            let words: Vec<String> = (i..tokens.len()).filter_map(word).collect();
+            if words.iter().any(|w| w == "CASCADE") {
+                return Some(Err(format!("{what} .. CASCADE")));
+            }
+            let end = close(i);
+            if end.is_some_and(|e| tokens.iter().skip(e + 1).any(|t| t.text == ",")) {
+                return Some(Err(format!("{what} of several functions")));
+            }
+            let signature = match end {
+                Some(e) => text[start..tokens[e].end()].trim().to_string(),
+                // MySQL, and PostgreSQL for a name with one function: the
+                // function of that name the model knows.
+                None => {
+                    let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
+                    let mut known = schema.functions.values().filter(|f| f.name() == name);
+                    match (known.next(), known.next()) {
+                        (Some(f), None) => f.signature.clone(),
+                        (None, _) if if_exists => return Some(Ok(Vec::new())),
+                        (None, _) => format!("{name}()"),
+                        (Some(_), Some(_)) => {
+                            return Some(Err(format!("{what} `{name}` of several functions")))
+                        }
+                    }
+                }
+            };
+            let known = schema
+                .functions
+                .contains_key(&crate::schema::signature_key(&signature));
+            Ok(if if_exists && !known {
+                Vec::new()
+            } else {
+                vec![Op::DropFunction {
+                    signature: signature.into(),
+                    if_exists,
+                }]
+            })
+        }
+        (true, false) => {
+            let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
+            let Some(on) = (i + 1..tokens.len()).find(|&j| is(j, "ON")) else {
+                return Some(Err(format!("{what} without ON")));
+            };
+            let timing = text[tokens.get(i + 1)?.start..tokens[on - 1].end()].trim();
+            // `schema.table`: the last part.
+            let mut t = on + 1;
+            while tokens.get(t + 1).is_some_and(|x| x.text == ".") {
+                t += 2;
+            }
+            let table = unquote(tokens.get(t)?.text, tokens.get(t)?.kind);
+            let body = rest(t + 1);
+            let exists = schema
+                .tables
+                .get(&table)
+                .is_some_and(|tb| tb.triggers.contains_key(&name));
+            let mut ops = Vec::new();
+            if exists && if_not_exists {
+                return Some(Ok(ops));
+            }
+            if exists && or_replace {
+                ops.push(Op::DropTrigger {
+                    name: name.clone().into(),
+                    table: table.clone().into(),
+                    if_exists: false,
+                });
+            }
+            ops.push(Op::CreateTrigger {
+                name: name.into(),
+                table: table.into(),
+                timing: timing.to_string().into(),
+                body: body.to_string().into(),
+            });
+            Ok(ops)
+        }
+        (false, false) => {
+            let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
+            // PostgreSQL says the table; MySQL and SQLite name a trigger alone.
+            let table = match (i + 1..tokens.len()).find(|&j| is(j, "ON")) {
+                Some(on) => {
+                    let mut t = on + 1;
+                    while tokens.get(t + 1).is_some_and(|x| x.text == ".") {
+                        t += 2;
+                    }
+                    Some(unquote(tokens.get(t)?.text, tokens.get(t)?.kind))
+                }
+                None => schema
+                    .tables
+                    .iter()
+                    .find(|(_, tb)| tb.triggers.contains_key(&name))
+                    .map(|(t, _)| t.clone()),
+            };
+            match table {
+                Some(table) => Ok(vec![Op::DropTrigger {
+                    name: name.into(),
+                    table: table.into(),
+                    if_exists,
+                }]),
+                None if if_exists => Ok(Vec::new()),
+                None => Err(format!(
+                    "DROP TRIGGER `{name}`, which the model does not know"
+                )),
+            }
+        }
+    })
+}
+
+/// A name as the model keeps it: quoted as written, bare in lower case.
+fn unquote(text: &str, kind: TokenKind) -> String {
+    match kind {
+        TokenKind::QuotedName => sql_text::tokens(text, Syntax::Postgres)
+            .next()
+            .and_then(|t| t.name().map(|n| n.into_owned()))
+            .unwrap_or_default(),
+        _ => text.to_lowercase(),
+    }
+}
+
+/// `COMMENT ON TABLE t IS ..` and `COMMENT ON COLUMN t.c IS ..` (`IS NULL`
+/// removes it); `None` for a comment on anything else, which the model does
+/// not keep.
+pub(super) fn comment(ast: &Ast) -> Option<Translated> {
+    use sqlparser::ast::{CommentObject, ObjectNamePart};
+    let Ast::Comment {
+        object_type,
+        object_name,
+        comment,
+        ..
+    } = ast
+    else {
+        return None;
+    };
+    let parts: Vec<String> = object_name
+        .0
+        .iter()
+        .filter_map(|p| match p {
+            ObjectNamePart::Identifier(i) => Some(ident_name(i)),
+            ObjectNamePart::Function(_) => None,
+        })
+        .collect();
+    let text = comment.clone();
+    Some(Ok(match (object_type, parts.as_slice()) {
+        (CommentObject::Table, [.., table]) => vec![match text {
+            Some(text) => Op::CommentOnTable {
+                table: table.clone().into(),
+                text: text.into(),
+            },
+            None => Op::DropCommentOnTable {
+                table: table.clone().into(),
+            },
+        }],
+        (CommentObject::Column, [.., table, column]) => vec![match text {
+            Some(text) => Op::CommentOnColumn {
+                table: table.clone().into(),
+                column: column.clone().into(),
+                text: text.into(),
+            },
+            None => Op::DropCommentOnColumn {
+                table: table.clone().into(),
+                column: column.clone().into(),
+            },
+        }],
+        // Comments on other objects change nothing the model keeps.
+        (CommentObject::Table | CommentObject::Column, _) => {
+            return Some(Err("COMMENT ON of a name of another form".into()))
+        }
+        _ => Vec::new(),
+    }))
+}
