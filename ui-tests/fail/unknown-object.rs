@@ -56,6 +56,7 @@ pub mod create_karma_view {
 }
 
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    backends = [postgres];
     create_users,
     drop_active_users,
     create_karma_view,
