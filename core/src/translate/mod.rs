@@ -220,10 +220,13 @@ pub fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
         | Ast::Merge(_)
         | Ast::Truncate(_)
         | Ast::Copy { .. } => Meaning::Data,
-        // A data-changing `WITH` is data; a plain query changes nothing
-        // (a function it calls may: that is the function's business).
-        Ast::Query(_)
-        | Ast::Set(_)
+        Ast::Query(q) => match objects::diesel_updated_at_trigger(q, schema) {
+            Some(ops) => Meaning::Ops(ops),
+            // A plain query changes nothing (a function it calls may: that
+            // is the function's business).
+            None => Meaning::Inert,
+        },
+        Ast::Set(_)
         | Ast::Grant(_)
         | Ast::Revoke(_)
         | Ast::Analyze(_)

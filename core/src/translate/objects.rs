@@ -589,3 +589,49 @@ pub(super) fn comment(ast: &Ast) -> Option<Translated> {
         _ => Vec::new(),
     }))
 }
+
+/// `SELECT diesel_manage_updated_at('t')`: the helper Diesel's first
+/// migration creates, which creates the trigger `set_updated_at` on `t`
+/// running `diesel_set_updated_at()`. Read as that trigger when the model
+/// knows the helper (created earlier in the history), since the trigger is
+/// what it leaves behind.
+pub(super) fn diesel_updated_at_trigger(q: &Query, schema: &Schema) -> Option<Vec<Op>> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments, Value};
+    let SetExpr::Select(s) = &*q.body else {
+        return None;
+    };
+    let [SelectItem::UnnamedExpr(Expr::Function(f))] = &s.projection[..] else {
+        return None;
+    };
+    if !s.from.is_empty() || last(&f.name)? != "diesel_manage_updated_at" {
+        return None;
+    }
+    let known = schema.functions.values().any(|def| {
+        def.signature
+            .to_ascii_lowercase()
+            .starts_with("diesel_manage_updated_at(")
+    });
+    if !known {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    let [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] = &list.args[..] else {
+        return None;
+    };
+    let Value::SingleQuotedString(name) = &v.value else {
+        return None;
+    };
+    // A `regclass` literal: folded to lower case unless quoted.
+    let table = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(quoted) => quoted.to_string(),
+        None => name.rsplit('.').next().unwrap_or(name).to_lowercase(),
+    };
+    Some(vec![Op::CreateTrigger {
+        name: "set_updated_at".into(),
+        table: table.into(),
+        timing: "BEFORE UPDATE".into(),
+        body: "FOR EACH ROW EXECUTE PROCEDURE diesel_set_updated_at()".into(),
+    }])
+}

@@ -224,3 +224,40 @@ fn foreign_key_options_named_keys_and_inline_checks_become_ops() {
         ]
     );
 }
+
+#[test]
+fn diesel_manage_updated_at_reads_as_the_trigger_it_creates() {
+    let setup = "CREATE OR REPLACE FUNCTION diesel_manage_updated_at(_tbl regclass) RETURNS VOID AS $$
+         BEGIN
+             EXECUTE format('CREATE TRIGGER set_updated_at BEFORE UPDATE ON %s
+                             FOR EACH ROW EXECUTE PROCEDURE diesel_set_updated_at()', _tbl);
+         END;
+         $$ LANGUAGE plpgsql;
+         CREATE OR REPLACE FUNCTION diesel_set_updated_at() RETURNS trigger AS $$
+         BEGIN
+             IF (NEW IS DISTINCT FROM OLD AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at) THEN
+                 NEW.updated_at := current_timestamp;
+             END IF;
+             RETURN NEW;
+         END;
+         $$ LANGUAGE plpgsql;";
+    let mut base = users();
+    for statement in read(setup, Syntax::Postgres, &base.clone()) {
+        if let Meaning::Ops(ops) = statement.meaning {
+            for op in ops {
+                base.apply(&op).expect("the setup applies");
+            }
+        }
+    }
+    assert_eq!(
+        meanings("SELECT diesel_manage_updated_at('users')", &base),
+        [
+            r#"op.create_trigger("set_updated_at", "users", "BEFORE UPDATE", "FOR EACH ROW EXECUTE PROCEDURE diesel_set_updated_at()");"#
+        ]
+    );
+    // Without the helper in the history, it is a query like any other.
+    assert_eq!(
+        meanings("SELECT diesel_manage_updated_at('users')", &users()),
+        ["inert"]
+    );
+}
