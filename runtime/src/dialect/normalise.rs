@@ -282,7 +282,7 @@ fn default_opclass(ty: &ColumnType, method: Option<IndexMethod>) -> Option<Strin
 /// - every backend: views (and which are materialized), triggers and
 ///   extensions by name only, without their SQL, which each backend keeps
 ///   in words of its own; no functions (a catalog spells a signature its
-///   own way) and no comments (introspection does not read them back).
+///   own way); SQLite: no comments (it keeps none).
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
     for v in s.views.values_mut() {
@@ -326,8 +326,11 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
             t.timing.clear();
             t.body.clear();
         }
-        table.comment = None;
-        table.column_comments.clear();
+        // SQLite keeps no comments.
+        if dialect == Dialect::Sqlite {
+            table.comment = None;
+            table.column_comments.clear();
+        }
         let types: Vec<(String, ColumnType)> = table
             .columns
             .iter()
