@@ -334,3 +334,36 @@ fn if_exists_on_postgres() {
 fn if_exists_on_mysql() {
     if_exists_on(Backend::Mysql);
 }
+
+/// `check_drift` sees a view or trigger dropped by hand (by name: their SQL
+/// is not compared).
+#[test]
+fn drift_of_views_and_triggers_is_seen() {
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::Mysql] {
+        let Some(db) = TestDb::create(backend, "drift") else {
+            continue;
+        };
+        let mut conn = db.connect();
+        VIEWS.upgrade(&mut conn, Target::Head).unwrap();
+        VIEWS.check_drift(&mut conn).unwrap();
+        conn.execute("DROP VIEW karma_emails").unwrap();
+        let err = VIEWS.check_drift(&mut conn).unwrap_err().to_string();
+        assert!(
+            err.contains("view `karma_emails` is missing"),
+            "{backend:?}: {err}"
+        );
+    }
+    if let Some(db) = TestDb::create(Backend::Sqlite, "trigger_drift") {
+        let mut conn = db.connect();
+        TRIGGERS_SQLITE.upgrade(&mut conn, Target::Head).unwrap();
+        conn.execute("DROP TRIGGER notes_count_edit").unwrap();
+        let err = TRIGGERS_SQLITE
+            .check_drift(&mut conn)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("trigger `notes_count_edit` on `notes` is missing"),
+            "{err}"
+        );
+    }
+}

@@ -1,4 +1,5 @@
-//! Dropping a column, and a table, that a view still reads.
+//! Dropping a column, and a table, that a view still reads; dropping a
+//! function that a trigger still runs.
 
 use godwit::migration;
 
@@ -69,11 +70,38 @@ pub mod drop_users {
     }
 }
 
+#[migration(
+    revision = "20250105_000000",
+    down_revision = "20250104_000000",
+    message = "stamp each account on update",
+)]
+pub mod stamp_accounts {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("accounts", [
+            column("id", BigInt).primary_key(),
+            column("updated_at", TimestampTz),
+        ]);
+        op.create_function(
+            "stamp()",
+            "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$",
+        );
+        op.create_trigger("accounts_stamp", "accounts", "BEFORE UPDATE", "FOR EACH ROW EXECUTE FUNCTION stamp()");
+        op.drop_function("stamp()");
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("accounts");
+    }
+}
+
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     create_users,
     create_active_users,
     drop_karma,
     drop_users,
+    stamp_accounts,
 ];
 
 fn main() {}

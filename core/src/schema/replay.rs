@@ -18,6 +18,7 @@ mod unfollowed;
 mod unknown;
 
 use unfollowed::{altered_table, table_of};
+use unknown::{reserved, unknown_column, unknown_table};
 
 /// Why an op cannot be applied to the schema as it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -680,29 +681,4 @@ fn declared(op: &Op) -> Option<Constraint> {
 /// Names as the schema model holds them.
 fn strings(names: &[Str]) -> Vec<String> {
     names.iter().map(|n| n.to_string()).collect()
-}
-
-fn unknown_table(name: &str) -> ReplayError {
-    ReplayError::new(
-        Rule::UnknownTable,
-        format!("table `{name}` does not exist at this point of the history"),
-    )
-}
-
-fn unknown_column(table: &str, column: &str) -> ReplayError {
-    ReplayError::new(
-        Rule::UnknownColumn,
-        format!("column `{table}.{column}` does not exist at this point of the history"),
-    )
-}
-
-/// A table or index name no backend lets godwit create (`invalid-identifier`).
-fn reserved(name: &str) -> Result<(), ReplayError> {
-    match crate::validate::reserved_object_name(name) {
-        Some(why) => Err(ReplayError {
-            advice: Some("pick another name: this one belongs to SQLite's own objects or to a migration tool's version table".into()),
-            ..ReplayError::new(Rule::InvalidIdentifier, why)
-        }),
-        None => Ok(()),
-    }
 }

@@ -140,7 +140,91 @@ pub(crate) fn read_tables<D: Database + ?Sized>(
         Ok(())
     };
     read().map_err(|e| Error::database(format!("reading the {backend} schema"), e))?;
+    read_objects(db, &mut schema)
+        .map_err(|e| Error::database(format!("reading the {backend} views and triggers"), e))?;
     Ok(schema)
+}
+
+/// The views, triggers and (PostgreSQL) extensions of the database, by name
+/// only (each backend keeps a view's query or a trigger's body in words of
+/// its own, which are not compared: `dialect::normalise` leaves them out),
+/// and the comments of tables and columns.
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code)
+)]
+fn read_objects<D: Database + ?Sized>(db: &mut D, schema: &mut Schema) -> QueryResult<()> {
+    use godwit_core::schema::{Trigger, View};
+    let (views, triggers, extensions) = match db.dialect() {
+        Dialect::Postgres => (
+            "SELECT CAST(c.relname AS TEXT) AS c0, CAST(c.relkind = 'm' AS TEXT) AS c1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm')",
+            "SELECT CAST(c.relname AS TEXT) AS c0, CAST(t.tgname AS TEXT) AS c1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema()",
+            // plpgsql comes with every database.
+            Some("SELECT CAST(extname AS TEXT) AS c0 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'"),
+        ),
+        Dialect::Mysql => (
+            "SELECT CAST(TABLE_NAME AS CHAR) AS c0, 'false' AS c1 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()",
+            "SELECT CAST(EVENT_OBJECT_TABLE AS CHAR) AS c0, CAST(TRIGGER_NAME AS CHAR) AS c1 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()",
+            None,
+        ),
+        Dialect::Sqlite => (
+            "SELECT name AS c0, 'false' AS c1 FROM sqlite_master WHERE type = 'view'",
+            "SELECT tbl_name AS c0, name AS c1 FROM sqlite_master WHERE type = 'trigger'",
+            None,
+        ),
+    };
+    for v in db.query(views, 2)? {
+        let view = View {
+            materialized: text(&v, 1) == "true",
+            query: String::new(),
+            reads: None,
+            indexes: Default::default(),
+        };
+        schema.views.insert(text(&v, 0).to_string(), view);
+    }
+    for t in db.query(triggers, 2)? {
+        if let Some(table) = schema.tables.get_mut(text(&t, 0)) {
+            let trigger = Trigger {
+                timing: String::new(),
+                body: String::new(),
+            };
+            std::sync::Arc::make_mut(table)
+                .triggers
+                .insert(text(&t, 1).to_string(), trigger);
+        }
+    }
+    if let Some(sql) = extensions {
+        for e in db.query(sql, 1)? {
+            schema.extensions.insert(text(&e, 0).to_string());
+        }
+    }
+    // Comments: `c1` names the column, empty for the table's own.
+    let comments = match db.dialect() {
+        Dialect::Postgres => Some(
+            "SELECT CAST(c.relname AS TEXT) AS c0, CAST(COALESCE(a.attname, '') AS TEXT) AS c1, d.description AS c2 FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_catalog.pg_class'::regclass JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')",
+        ),
+        Dialect::Mysql => Some(
+            "SELECT CAST(TABLE_NAME AS CHAR) AS c0, '' AS c1, CAST(TABLE_COMMENT AS CHAR) AS c2 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND TABLE_COMMENT <> '' UNION ALL SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_COMMENT AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_COMMENT <> ''",
+        ),
+        // SQLite keeps no comments.
+        Dialect::Sqlite => None,
+    };
+    if let Some(sql) = comments {
+        for c in db.query(sql, 3)? {
+            let Some(table) = schema.tables.get_mut(text(&c, 0)) else {
+                continue;
+            };
+            let table = std::sync::Arc::make_mut(table);
+            let comment = text(&c, 2).to_string();
+            match text(&c, 1) {
+                "" => table.comment = Some(comment),
+                column => {
+                    table.column_comments.insert(column.to_string(), comment);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Rows of up to ten text columns, `c0`..`c9`.

@@ -340,14 +340,18 @@ fn default_opclass(ty: &ColumnType, method: Option<IndexMethod>) -> Option<Strin
 ///   (the server keeps no difference); `RESTRICT` is `NO ACTION` (InnoDB
 ///   treats them alike); the primary key is named `<table>_pkey` (the server
 ///   names it `PRIMARY`); every constraint counts as validated;
-/// - every backend: no views, functions, triggers, extensions or comments
-///   (introspection does not read them back: each backend rewrites their SQL
-///   in its own words).
+/// - every backend: views (and which are materialized), triggers and
+///   extensions by name only, without their SQL, which each backend keeps
+///   in words of its own; no functions (a catalog spells a signature its
+///   own way); SQLite: no comments (it keeps none).
 pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
-    s.views.clear();
+    for v in s.views.values_mut() {
+        v.query.clear();
+        v.reads = None;
+        v.indexes.clear();
+    }
     s.functions.clear();
-    s.extensions.clear();
     // MySQL and SQLite have no named types: MySQL's columns spell the values.
     let enums = match dialect {
         Dialect::Postgres => Default::default(),
@@ -379,9 +383,15 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
             }
         }
         table.deprecated = false;
-        table.triggers.clear();
-        table.comment = None;
-        table.column_comments.clear();
+        for t in table.triggers.values_mut() {
+            t.timing.clear();
+            t.body.clear();
+        }
+        // SQLite keeps no comments.
+        if dialect == Dialect::Sqlite {
+            table.comment = None;
+            table.column_comments.clear();
+        }
         let types: Vec<(String, ColumnType)> = table
             .columns
             .iter()

@@ -1,5 +1,6 @@
 //! The `unknown-constraint` and `unknown-index` errors, which say where a
-//! name is when it is the other kind's or another table's.
+//! name is when it is the other kind's or another table's; `unknown-table`,
+//! `unknown-column`, and the names no backend lets godwit create.
 
 use super::ReplayError;
 use crate::diagnostic::Rule;
@@ -84,5 +85,32 @@ impl Schema {
             None => {}
         }
         e
+    }
+}
+
+/// `unknown-table`.
+pub(super) fn unknown_table(name: &str) -> ReplayError {
+    ReplayError::new(
+        Rule::UnknownTable,
+        format!("table `{name}` does not exist at this point of the history"),
+    )
+}
+
+/// `unknown-column`.
+pub(super) fn unknown_column(table: &str, column: &str) -> ReplayError {
+    ReplayError::new(
+        Rule::UnknownColumn,
+        format!("column `{table}.{column}` does not exist at this point of the history"),
+    )
+}
+
+/// A table or index name no backend lets godwit create (`invalid-identifier`).
+pub(super) fn reserved(name: &str) -> Result<(), ReplayError> {
+    match crate::validate::reserved_object_name(name) {
+        Some(why) => Err(ReplayError {
+            advice: Some("pick another name: this one belongs to SQLite's own objects or to a migration tool's version table".into()),
+            ..ReplayError::new(Rule::InvalidIdentifier, why)
+        }),
+        None => Ok(()),
     }
 }
