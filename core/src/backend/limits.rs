@@ -104,6 +104,22 @@ fn object_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) ->
             .any(|s| !s.tables.contains_key(table) && s.views.contains_key(table))
     };
     match op {
+        // A MySQL view names its tables: a rename leaves it reading one
+        // that is gone.
+        Op::RenameTable { from, .. } if lacks.starts_with("MySQL") => {
+            let readers: Vec<&str> = before
+                .views
+                .iter()
+                .filter(|(_, v)| v.reads(from))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            (!readers.is_empty()).then(|| format!(
+                "MySQL and MariaDB views name the tables they read: renaming `{from}` leaves {} reading a table that is gone; drop {} first and create {} again after the rename",
+                readers.iter().map(|r| format!("view `{r}`")).collect::<Vec<_>>().join(", "),
+                if readers.len() == 1 { "it" } else { "them" },
+                if readers.len() == 1 { "it" } else { "them" },
+            ))
+        }
         Op::CreateMaterializedView { .. }
         | Op::DropMaterializedView { .. }
         | Op::RefreshMaterializedView { .. } => Some(format!(

@@ -27,7 +27,8 @@ pub(super) fn needs_prior(op: &Op, backends: &Backends) -> bool {
         | Op::CreateIndex { .. }
         | Op::CreateUniqueConstraint { .. }
         | Op::CreatePrimaryKey { .. }
-        | Op::CreateForeignKey { .. } => mysql,
+        | Op::CreateForeignKey { .. }
+        | Op::RenameTable { .. } => mysql,
         _ => false,
     }
 }

@@ -55,9 +55,10 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             object_type,
             if_exists,
             names,
+            cascade,
             ..
-        } => super::objects::drop(*object_type, *if_exists, names, schema)
-            .unwrap_or_else(|| drop(*object_type, *if_exists, names, schema)),
+        } => super::objects::drop(*object_type, *if_exists, *cascade, names, schema)
+            .unwrap_or_else(|| drop(*object_type, *if_exists, *cascade, names, schema)),
         Ast::RenameTable(renames) => renames
             .iter()
             .map(|r| {
@@ -774,6 +775,7 @@ fn table_columns(schema: &Schema, table: &str) -> Vec<Column> {
 fn drop(
     object_type: ObjectType,
     if_exists: bool,
+    cascade: bool,
     names: &[ObjectName],
     schema: &Schema,
 ) -> Translated {
@@ -783,6 +785,12 @@ fn drop(
         match object_type {
             ObjectType::Table => {
                 if schema.tables.contains_key(&name) || !if_exists {
+                    if cascade {
+                        // The views reading it, and the foreign keys of other
+                        // tables referencing it, go with it.
+                        ops.extend(super::objects::cascade_drops(&name, schema));
+                        ops.extend(referencing_keys(&name, schema));
+                    }
                     ops.push(Op::DropTable { name: name.into() });
                 }
             }
@@ -805,6 +813,26 @@ fn drop(
         }
     }
     Ok(ops)
+}
+
+/// The foreign keys of other tables that reference `table`, as drops.
+fn referencing_keys(table: &str, schema: &Schema) -> Vec<Op> {
+    let mut out = Vec::new();
+    for (name, t) in &schema.tables {
+        if name == table {
+            continue;
+        }
+        for (constraint, c) in &t.constraints {
+            if matches!(&c.kind, crate::schema::ConstraintKind::ForeignKey { ref_table, .. } if ref_table == table)
+            {
+                out.push(Op::DropConstraint {
+                    name: constraint.clone().into(),
+                    table: name.clone().into(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The table an index of this name is on.

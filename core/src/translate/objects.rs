@@ -220,10 +220,38 @@ pub(super) fn create_view(
     })
 }
 
-/// `DROP VIEW` and `DROP MATERIALIZED VIEW`, or `None` for other drops.
+/// What `DROP .. CASCADE` of `relation` drops before it: the views that
+/// read it, each after those that read it in turn.
+pub(super) fn cascade_drops(relation: &str, schema: &Schema) -> Vec<Op> {
+    fn visit(relation: &str, schema: &Schema, seen: &mut Vec<String>, out: &mut Vec<Op>) {
+        for (name, view) in &schema.views {
+            if name != relation && view.reads(relation) && !seen.contains(name) {
+                seen.push(name.clone());
+                visit(name, schema, seen, out);
+                out.push(drop_view_op(name, view.materialized, false));
+            }
+        }
+    }
+    let (mut seen, mut out) = (vec![relation.to_string()], Vec::new());
+    visit(relation, schema, &mut seen, &mut out);
+    out
+}
+
+fn drop_view_op(name: &str, materialized: bool, if_exists: bool) -> Op {
+    let name = name.to_string().into();
+    if materialized {
+        Op::DropMaterializedView { name, if_exists }
+    } else {
+        Op::DropView { name, if_exists }
+    }
+}
+
+/// `DROP VIEW` and `DROP MATERIALIZED VIEW` (with `CASCADE`, the views
+/// reading them first), or `None` for other drops.
 pub(super) fn drop(
     object_type: ObjectType,
     if_exists: bool,
+    cascade: bool,
     names: &[ObjectName],
     schema: &Schema,
 ) -> Option<Translated> {
@@ -241,17 +269,10 @@ pub(super) fn drop(
         if if_exists && !schema.views.contains_key(&name) {
             continue;
         }
-        ops.push(if materialized {
-            Op::DropMaterializedView {
-                name: name.into(),
-                if_exists,
-            }
-        } else {
-            Op::DropView {
-                name: name.into(),
-                if_exists,
-            }
-        });
+        if cascade {
+            ops.extend(cascade_drops(&name, schema));
+        }
+        ops.push(drop_view_op(&name, materialized, if_exists));
     }
     Some(Ok(ops))
 }

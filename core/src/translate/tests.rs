@@ -261,3 +261,27 @@ fn diesel_manage_updated_at_reads_as_the_trigger_it_creates() {
         ["inert"]
     );
 }
+
+#[test]
+fn drop_cascade_drops_what_reads_it_first() {
+    let mut base = users();
+    for op in parse_ops(
+        r#"op.create_table("posts", [column("id", BigInt).primary_key(), column("user_id", BigInt).references("users", "id")]);
+           op.create_view("active_users", "SELECT id FROM users");
+           op.create_materialized_view("user_counts", "SELECT count(*) AS n FROM active_users");"#,
+    )
+    .expect("valid DSL")
+    {
+        base.apply(&op).expect("the base applies");
+    }
+    assert_eq!(
+        meanings("DROP VIEW active_users CASCADE", &base),
+        [r#"op.drop_materialized_view("user_counts"); op.drop_view("active_users");"#]
+    );
+    assert_eq!(
+        meanings("DROP TABLE users CASCADE", &base),
+        [
+            r#"op.drop_materialized_view("user_counts"); op.drop_view("active_users"); op.drop_constraint("posts_user_id_fkey", "posts"); op.drop_table("users");"#
+        ]
+    );
+}

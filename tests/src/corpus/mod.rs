@@ -15,6 +15,7 @@ pub mod commerce;
 pub mod content;
 pub mod customers;
 pub mod desk;
+pub mod desk_views;
 pub mod growth;
 mod kinds;
 pub mod platform;
@@ -26,6 +27,7 @@ use commerce::*;
 use content::*;
 use customers::*;
 use desk::*;
+use desk_views::*;
 use growth::*;
 use platform::*;
 
@@ -149,6 +151,8 @@ pub static PORTABLE: godwit::MigrationSet = godwit::migrations![
     create_agent_shifts,
     index_agent_shifts,
     add_agent_email_domain,
+    list_open_tickets,
+    stamp_last_message,
 ];
 
 /// The portable history's other line, which PostgreSQL and SQLite run: the
@@ -187,6 +191,8 @@ pub static PORTABLE_KEYS: godwit::MigrationSet = godwit::migrations![
     index_agent_shifts,
     index_ticket_queue,
     create_ticket_watchers,
+    list_ticket_queue,
+    widen_ticket_queue,
 ];
 
 /// Every migration of the corpus once (the portable lines share most of
@@ -212,6 +218,7 @@ const SQL: &[&str] = &[
     include_str!("growth.sql"),
     include_str!("desk.sql"),
     include_str!("customers.sql"),
+    include_str!("desk_views.sql"),
 ];
 
 /// The plain PostgreSQL SQL of `revision`: its up and its down script.
