@@ -257,6 +257,23 @@ fn downgrade_mismatch_compares_views() {
         ),
         vec!["upgrade changes the query of view `active_users` from `SELECT id, email FROM users WHERE bio IS NOT NULL` to `SELECT id FROM users`; downgrade leaves `SELECT id, email FROM users`"]
     );
+    // A query selecting `*` stands for the columns of its day: a downgrade
+    // spelling them out restores it, if it reads the same relations.
+    assert_eq!(
+        view_messages(
+            r#"op.replace_view("active_users", "SELECT u.*, 1 AS one FROM users u");"#,
+            r#"op.replace_view("active_users", "SELECT u.*, 2 AS two FROM users u");"#
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        view_messages(
+            r#"op.replace_view("active_users", "SELECT u.* FROM users u");"#,
+            r#"op.replace_view("active_users", "SELECT a.* FROM accounts a");"#
+        )
+        .len(),
+        1
+    );
     assert_eq!(
         view_messages(r#"op.create_view("v", "SELECT 1");"#, ""),
         vec!["upgrade creates view `v`; downgrade never drops it"]

@@ -2,7 +2,7 @@
 //! views (with their indexes), functions, extensions, and the comments and
 //! triggers of a table.
 //! Bodies are compared with white space, comments and the case of words set
-//! aside ([`same_sql`]).
+//! aside ([`same_sql`]); a view selecting `*` by the relations it reads.
 
 use super::{by_name, Difference};
 use crate::schema::{Schema, Table, View};
@@ -20,7 +20,7 @@ pub(super) fn differences(expected: &Schema, found: &Schema, out: &mut Vec<Diffe
                 materialized: b.materialized,
             }),
             (Some(a), Some(b)) => {
-                if a.materialized != b.materialized || !same_sql(&a.query, &b.query) {
+                if a.materialized != b.materialized || !same_view_query(a, b) {
                     out.push(Difference::ViewDefinition {
                         name: name.clone(),
                         expected: a.query.clone(),
@@ -102,6 +102,29 @@ pub(super) fn trigger_differences(a: &Table, b: &Table, table: &str, out: &mut V
 
 /// Whether two pieces of SQL say the same once white space and comments
 /// are set aside and words compared in any case.
+/// Whether two views show the same query. A query that selects `*` or
+/// `t.*` stands for the columns its tables had when it was created (the
+/// database stores them spelled out), which a downgrade often writes out
+/// by hand: such a view is compared by the relations it reads.
+fn same_view_query(a: &View, b: &View) -> bool {
+    if same_sql(&a.query, &b.query) {
+        return true;
+    }
+    let stars = |q: &str| {
+        use crate::sql_text::{tokens, Syntax};
+        let t: Vec<_> = tokens(q, Syntax::Postgres)
+            .filter(|t| !t.is_trivia())
+            .collect();
+        t.windows(2).any(|w| {
+            w[1].text == "*"
+                && (w[0].text == "."
+                    || w[0].text == ","
+                    || w[0].text.eq_ignore_ascii_case("select"))
+        })
+    };
+    (stars(&a.query) || stars(&b.query)) && a.reads.is_some() && a.reads == b.reads
+}
+
 pub(crate) fn same_sql(a: &str, b: &str) -> bool {
     use crate::sql_text::{tokens, Syntax, TokenKind};
     let words = |s: &'_ str| -> Vec<String> {
