@@ -239,13 +239,7 @@ fn reference(
 ) -> Result<(), String> {
     let what = format!("the foreign key of `{table}.{}`", column.name);
     let target = last(&fk.foreign_table).ok_or_else(|| what.clone())?;
-    let referred = keys::referenced_columns(
-        &fk.referred_columns,
-        &fk.foreign_table,
-        schema,
-        Some((table, own_key)),
-        &what,
-    )?;
+    let referred = keys::referenced_columns(fk, schema, table, own_key, &what)?;
     let [referred] = &referred[..] else {
         return Err(format!("{what}, over several columns"));
     };
@@ -432,13 +426,7 @@ fn foreign_key(
     if fk.match_kind.is_some() {
         return Err(format!("{what}, with a MATCH clause"));
     }
-    let ref_columns = keys::referenced_columns(
-        &fk.referred_columns,
-        &fk.foreign_table,
-        schema,
-        Some((table, own_key)),
-        &what,
-    )?;
+    let ref_columns = keys::referenced_columns(fk, schema, table, own_key, &what)?;
     Ok(Op::CreateForeignKey {
         name: name.into(),
         table: table.to_string().into(),

@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 
 use sqlparser::ast::{
-    ConstraintCharacteristics, DeferrableInitial, Expr, IndexColumn, IndexType, OrderBySort,
+    ConstraintCharacteristics, DeferrableInitial, Expr, ForeignKeyConstraint, IndexColumn,
+    IndexType, OrderBySort,
 };
 
 use super::ddl::{ident_name, last};
@@ -94,30 +95,32 @@ pub(super) fn deferrable(
 }
 
 /// The referenced columns of a foreign key: those it names, or, for
-/// `REFERENCES t` alone, `t`'s primary key (`own` is the primary key of the
-/// table being created, for a table that references itself).
+/// `REFERENCES t` alone, `t`'s primary key (`own_key` is the primary key of
+/// `table`, the table the key is on, for a table that references itself).
 pub(super) fn referenced_columns(
-    named: &[sqlparser::ast::Ident],
-    foreign_table: &sqlparser::ast::ObjectName,
+    fk: &ForeignKeyConstraint,
     schema: &Schema,
-    own: Option<(&str, &[Str])>,
+    table: &str,
+    own_key: &[Str],
     what: &str,
 ) -> Result<Vec<Str>, String> {
-    if !named.is_empty() {
-        return Ok(named.iter().map(|i| Cow::Owned(ident_name(i))).collect());
+    if !fk.referred_columns.is_empty() {
+        return Ok(fk
+            .referred_columns
+            .iter()
+            .map(|i| Cow::Owned(ident_name(i)))
+            .collect());
     }
-    let table = last(foreign_table).ok_or("a table name of another form")?;
-    if let Some((own_table, key)) = own {
-        if own_table == table && !key.is_empty() {
-            return Ok(key.to_vec());
-        }
+    let target = last(&fk.foreign_table).ok_or("a table name of another form")?;
+    if target == table && !own_key.is_empty() {
+        return Ok(own_key.to_vec());
     }
     schema
         .tables
-        .get(&table)
+        .get(&target)
         .and_then(|t| t.primary_key())
         .map(|key| key.iter().map(|c| Cow::Owned(c.clone())).collect())
         .ok_or_else(|| {
-            format!("{what}, which references `{table}` without naming columns, and the model knows no primary key of `{table}`")
+            format!("{what}, which references `{target}` without naming columns, and the model knows no primary key of `{target}`")
         })
 }
