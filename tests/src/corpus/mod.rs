@@ -17,6 +17,7 @@ pub mod customers;
 pub mod desk;
 pub mod growth;
 mod kinds;
+pub mod objects;
 pub mod platform;
 
 pub use kinds::{kinds, vocabulary_kinds};
@@ -27,6 +28,7 @@ use content::*;
 use customers::*;
 use desk::*;
 use growth::*;
+use objects::*;
 use platform::*;
 
 /// The PostgreSQL history: every kind of the DSL PostgreSQL has.
@@ -115,6 +117,17 @@ pub static APP: godwit::MigrationSet = godwit::migrations![
     index_tag_prefixes,
     link_audit_organizations,
     validate_audit_organizations,
+    track_product_updates,
+    touch_changed_rows_only,
+    track_order_updates,
+    enable_trigrams,
+    index_product_name_trigrams,
+    create_post_search,
+    widen_post_search,
+    create_daily_sales,
+    refresh_daily_sales,
+    describe_orders,
+    create_export_jobs,
 ];
 
 /// The portable history as MariaDB and SQLite run it.
@@ -210,6 +223,7 @@ const SQL: &[&str] = &[
     include_str!("commerce.sql"),
     include_str!("platform.sql"),
     include_str!("growth.sql"),
+    include_str!("objects.sql"),
     include_str!("desk.sql"),
     include_str!("customers.sql"),
 ];
