@@ -15,6 +15,7 @@ pub mod commerce;
 pub mod content;
 pub mod customers;
 pub mod desk;
+pub mod desk_views;
 pub mod growth;
 mod kinds;
 pub mod objects;
@@ -27,6 +28,7 @@ use commerce::*;
 use content::*;
 use customers::*;
 use desk::*;
+use desk_views::*;
 use growth::*;
 use objects::*;
 use platform::*;
@@ -162,12 +164,14 @@ pub static PORTABLE: godwit::MigrationSet = godwit::migrations![
     create_agent_shifts,
     index_agent_shifts,
     add_agent_email_domain,
+    list_open_tickets,
+    stamp_last_message,
 ];
 
 /// The portable history's other line, which PostgreSQL and SQLite run: the
-/// same without its last migration (a virtual generated column, which
-/// PostgreSQL before 18 does not have), then what MariaDB does not have (an
-/// expression key, NULLS ordering, a partial index, deferrable foreign keys).
+/// same up to its virtual generated column (which PostgreSQL before 18 does
+/// not have), then what MariaDB does not have (an expression key, NULLS
+/// ordering, a partial index, deferrable foreign keys) and a view replaced.
 pub static PORTABLE_KEYS: godwit::MigrationSet = godwit::migrations![
     backends = [postgres, sqlite];
     create_agents,
@@ -200,6 +204,8 @@ pub static PORTABLE_KEYS: godwit::MigrationSet = godwit::migrations![
     index_agent_shifts,
     index_ticket_queue,
     create_ticket_watchers,
+    list_ticket_queue,
+    widen_ticket_queue,
 ];
 
 /// Every migration of the corpus once (the portable lines share most of
@@ -226,6 +232,7 @@ const SQL: &[&str] = &[
     include_str!("objects.sql"),
     include_str!("desk.sql"),
     include_str!("customers.sql"),
+    include_str!("desk_views.sql"),
 ];
 
 /// The plain PostgreSQL SQL of `revision`: its up and its down script.
