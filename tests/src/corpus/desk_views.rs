@@ -27,9 +27,17 @@ pub mod list_open_tickets {
             "rating",
             "1 to 5, given by the customer once closed",
         );
+        op.comment_on_column(
+            "tickets",
+            "priority",
+            "urgent tickets page the agent on call",
+        );
+        op.comment_on_column("tickets", "id", "shown to customers as the ticket number");
     }
 
     pub fn downgrade(op: &mut Ops) {
+        op.drop_comment_on_column("tickets", "id");
+        op.drop_comment_on_column("tickets", "priority");
         op.drop_comment_on_column("tickets", "rating");
         op.drop_comment_on_table("tickets");
         op.drop_view("open_tickets").if_exists();
