@@ -59,6 +59,7 @@ pub mod refresh_karma_counts {
 }
 
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    backends = [postgres];
     create_users,
     create_karma_counts,
     refresh_karma_counts,
