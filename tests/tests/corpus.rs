@@ -278,8 +278,9 @@ fn sqlite_definition(sql: &str) -> String {
     )
 }
 
-/// `mariadb-dump --no-data` of the database named by `url`, without
-/// comments, the version table and the counters of AUTO_INCREMENT.
+/// `mariadb-dump --no-data` of the database named by `url`, views and
+/// triggers included, without comments, session settings, the version
+/// table and the counters of AUTO_INCREMENT.
 fn mariadb_schema(url: &str) -> String {
     let rest = url.strip_prefix("mysql://").expect("a mysql:// URL");
     let (auth, rest) = rest.rsplit_once('@').unwrap_or(("root", rest));
@@ -309,7 +310,11 @@ fn mariadb_schema(url: &str) -> String {
     // adds back comes last), without their commas.
     let mut body: Vec<String> = Vec::new();
     for line in dump.lines() {
-        if line.starts_with("/*!") || line.starts_with("--") || line.trim().is_empty() {
+        // Views and triggers come inside version comments (`/*!50001 ..*/`)
+        // among session settings: only their definitions are kept.
+        let object = line.contains("VIEW `") || line.contains("TRIGGER ");
+        if (line.starts_with("/*!") && !object) || line.starts_with("--") || line.trim().is_empty()
+        {
             continue;
         }
         let mut line = line.to_string();

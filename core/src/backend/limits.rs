@@ -9,6 +9,7 @@ use crate::diagnostic::Rule;
 mod keys;
 use crate::model::{Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op};
 use crate::schema::{foreign_key_name, Index, Schema};
+use crate::sql_text::{mentions, Syntax};
 
 /// Why `backend` cannot do `op`, if it cannot: the first reason that
 /// applies, with the rule that says it at compile time. `before` and
@@ -72,6 +73,8 @@ fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -
         if let Some(why) = object_refusal(backend, op, before, after) {
             return Some(why);
         }
+    } else if let Some(why) = retype_under_view(op, before) {
+        return Some(why);
     }
     match op {
         Op::CreateIndex { name, table, .. } => after
@@ -140,6 +143,41 @@ fn object_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) ->
         }
         _ => None,
     }
+}
+
+/// PostgreSQL refuses to change the type of a column that a view reads
+/// (`cannot alter type of a column used by a view or rule`); MySQL and
+/// SQLite change it under the view. A column counts as read as for
+/// `dependent-objects`: the view reads its table and names it.
+fn retype_under_view(op: &Op, before: &Schema) -> Option<String> {
+    let Op::AlterColumn {
+        table,
+        column,
+        changes,
+    } = op
+    else {
+        return None;
+    };
+    if !changes
+        .iter()
+        .any(|c| matches!(c, ColumnChange::SetType(_)))
+    {
+        return None;
+    }
+    let readers: Vec<String> = before
+        .views
+        .iter()
+        .filter(|(_, v)| v.reads(table) && mentions(&v.query, Syntax::Postgres, column))
+        .map(|(n, v)| format!("{} `{n}`", v.kind()))
+        .collect();
+    if readers.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "PostgreSQL cannot change the type of `{table}.{column}`: {} still {} it; drop the view before the change and create it again after, in this migration, and the same around the change back in the downgrade",
+        readers.join(", "),
+        if readers.len() == 1 { "reads" } else { "read" }
+    ))
 }
 
 /// Why `backend` has no column of type `ty`, if it has none.

@@ -1,7 +1,7 @@
-//! The support desk's views, comments and triggers: the open ticket queue
-//! as a view on every backend, comments where the backend keeps them, and
-//! a trigger stamping each ticket's last message, written once for MariaDB
-//! and SQLite (PostgreSQL's would call a function).
+//! The support desk's views, comments and trigger: the open tickets as a
+//! view on every backend, comments where the backend keeps them, and a
+//! trigger stamping each ticket's last message, written once for MariaDB
+//! and SQLite (PostgreSQL's would run a function).
 
 use godwit::migration;
 
@@ -27,9 +27,17 @@ pub mod list_open_tickets {
             "rating",
             "1 to 5, given by the customer once closed",
         );
+        op.comment_on_column(
+            "tickets",
+            "priority",
+            "urgent tickets page the agent on call",
+        );
+        op.comment_on_column("tickets", "id", "shown to customers as the ticket number");
     }
 
     pub fn downgrade(op: &mut Ops) {
+        op.drop_comment_on_column("tickets", "id");
+        op.drop_comment_on_column("tickets", "priority");
         op.drop_comment_on_column("tickets", "rating");
         op.drop_comment_on_table("tickets");
         op.drop_view("open_tickets").if_exists();
@@ -100,6 +108,8 @@ pub mod list_ticket_queue {
 pub mod widen_ticket_queue {
     use godwit::dsl::*;
 
+    // Columns only added at the end: PostgreSQL replaces the view, SQLite
+    // drops and creates it.
     pub fn upgrade(op: &mut Ops) {
         op.replace_view(
             "ticket_queue",

@@ -5,13 +5,17 @@
 --     WHERE closed_at IS NULL;
 -- COMMENT ON TABLE tickets IS 'one per customer request, closed but never deleted';
 -- COMMENT ON COLUMN tickets.rating IS '1 to 5, given by the customer once closed';
+-- COMMENT ON COLUMN tickets.priority IS 'urgent tickets page the agent on call';
+-- COMMENT ON COLUMN tickets.id IS 'shown to customers as the ticket number';
 -- p032 down
+-- COMMENT ON COLUMN tickets.id IS NULL;
+-- COMMENT ON COLUMN tickets.priority IS NULL;
 -- COMMENT ON COLUMN tickets.rating IS NULL;
 -- COMMENT ON TABLE tickets IS NULL;
 -- DROP VIEW IF EXISTS open_tickets;
 
 -- p033 up
--- Not run on PostgreSQL: its trigger runs a function, not a block:
+-- Not run on PostgreSQL, whose trigger runs a function, not a block:
 -- ALTER TABLE tickets ADD COLUMN last_message_at timestamp;
 -- CREATE FUNCTION stamp_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
 -- BEGIN UPDATE tickets SET last_message_at = NEW.sent_at WHERE id = NEW.ticket_id; RETURN NEW; END $$;

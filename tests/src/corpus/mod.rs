@@ -18,6 +18,7 @@ pub mod desk;
 pub mod desk_views;
 pub mod growth;
 mod kinds;
+pub mod objects;
 pub mod platform;
 
 pub use kinds::{kinds, vocabulary_kinds};
@@ -29,6 +30,7 @@ use customers::*;
 use desk::*;
 use desk_views::*;
 use growth::*;
+use objects::*;
 use platform::*;
 
 /// The PostgreSQL history: every kind of the DSL PostgreSQL has.
@@ -117,6 +119,17 @@ pub static APP: godwit::MigrationSet = godwit::migrations![
     index_tag_prefixes,
     link_audit_organizations,
     validate_audit_organizations,
+    track_product_updates,
+    touch_changed_rows_only,
+    track_order_updates,
+    enable_trigrams,
+    index_product_name_trigrams,
+    create_post_search,
+    widen_post_search,
+    create_daily_sales,
+    refresh_daily_sales,
+    describe_orders,
+    create_export_jobs,
 ];
 
 /// The portable history as MariaDB and SQLite run it.
@@ -156,9 +169,9 @@ pub static PORTABLE: godwit::MigrationSet = godwit::migrations![
 ];
 
 /// The portable history's other line, which PostgreSQL and SQLite run: the
-/// same without its last migration (a virtual generated column, which
-/// PostgreSQL before 18 does not have), then what MariaDB does not have (an
-/// expression key, NULLS ordering, a partial index, deferrable foreign keys).
+/// same up to its virtual generated column (which PostgreSQL before 18 does
+/// not have), then what MariaDB does not have (an expression key, NULLS
+/// ordering, a partial index, deferrable foreign keys) and a view replaced.
 pub static PORTABLE_KEYS: godwit::MigrationSet = godwit::migrations![
     backends = [postgres, sqlite];
     create_agents,
@@ -216,6 +229,7 @@ const SQL: &[&str] = &[
     include_str!("commerce.sql"),
     include_str!("platform.sql"),
     include_str!("growth.sql"),
+    include_str!("objects.sql"),
     include_str!("desk.sql"),
     include_str!("customers.sql"),
     include_str!("desk_views.sql"),

@@ -182,6 +182,48 @@ fn dependent_objects() {
 }
 
 #[test]
+fn postgres_changes_no_type_under_a_view() {
+    let retype = |column: &str, backends: &[Backend]| -> Vec<String> {
+        let mut history = with_views();
+        history.push(migration(
+            &assured(&format!(
+                r#"op.alter_column("users", "{column}").set_type(Varchar(500));"#
+            )),
+            "",
+        ));
+        check_for(&history, backends)
+            .into_iter()
+            .filter(|d| d.rule == Rule::UnsupportedOnBackend && d.message.contains("type of"))
+            .map(|d| d.message)
+            .collect()
+    };
+    assert_eq!(
+        retype("bio", &[Backend::Postgres]),
+        ["PostgreSQL cannot change the type of `users.bio`: view `active_users` still reads it; drop the view before the change and create it again after, in this migration, and the same around the change back in the downgrade"]
+    );
+    // A column no view names, and backends that change it under the view.
+    assert_eq!(
+        retype("username", &[Backend::Postgres]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        retype("bio", &[Backend::Mysql, Backend::Sqlite]),
+        Vec::<String>::new()
+    );
+    // Dropping the view first is the way.
+    let mut history = with_views();
+    history.push(migration(
+        &assured(
+            r#"op.drop_view("active_users"); op.alter_column("users", "bio").set_type(Varchar(500)); op.create_view("active_users", "SELECT id, email FROM users WHERE bio IS NOT NULL");"#,
+        ),
+        "",
+    ));
+    assert!(check_for(&history, &[Backend::Postgres])
+        .iter()
+        .all(|d| d.rule != Rule::UnsupportedOnBackend));
+}
+
+#[test]
 fn unreadable_queries_have_unknown_dependencies() {
     assert_eq!(
         crate::translate::relations_read("SELECT a FROM t WHERE b IN (SELECT b FROM u)"),
