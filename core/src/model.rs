@@ -621,6 +621,24 @@ pub enum Op {
         /// Column name.
         column: Str,
     },
+    /// `op.comment_on_constraint(name, table, text)`: the constraint's
+    /// comment.
+    CommentOnConstraint {
+        /// Constraint name.
+        name: Str,
+        /// Table name.
+        table: Str,
+        /// The comment.
+        text: Str,
+    },
+    /// `op.drop_comment_on_constraint(name, table)`: the constraint has no
+    /// comment after it.
+    DropCommentOnConstraint {
+        /// Constraint name.
+        name: Str,
+        /// Table name.
+        table: Str,
+    },
     /// `op.execute(sql)`: raw SQL.
     Execute {
         /// The statement(s).
@@ -678,6 +696,8 @@ impl Op {
             | Op::CommentOnColumn { table, .. }
             | Op::DropCommentOnTable { table }
             | Op::DropCommentOnColumn { table, .. }
+            | Op::CommentOnConstraint { table, .. }
+            | Op::DropCommentOnConstraint { table, .. }
             | Op::Backfill { table, .. } => Some(table),
             // Views, functions and extensions are not tables.
             Op::CreateView { .. }

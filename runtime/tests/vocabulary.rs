@@ -167,6 +167,7 @@ pub mod every_op {
         op.drop_extension("pg_trgm").if_exists();
         op.comment_on_table("t", "what it's for");
         op.comment_on_column("t", "a", "in cents");
+        op.comment_on_constraint("ck", "t", "a is positive");
         op.create_table("t", [column("a", BigInt)]).if_not_exists();
         op.create_index("i", "t", ["a"]).if_not_exists();
         op.drop_index("i", "t").concurrently().if_exists();
@@ -195,6 +196,7 @@ pub mod every_op {
         op.drop_trigger("set_at", "t");
         op.drop_comment_on_table("t");
         op.drop_comment_on_column("t", "a");
+        op.drop_comment_on_constraint("ck", "t");
         op.safety_assured("nothing at all", |_op| {});
     }
 }

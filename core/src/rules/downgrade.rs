@@ -354,6 +354,19 @@ fn describe(d: &Difference, after: &Schema) -> String {
                 .map(|t| comment(t.column_comments.get(c).map(String::as_str))),
             comment(found.as_deref()),
         ),
+        Difference::ConstraintComment {
+            table,
+            constraint,
+            expected,
+            found,
+        } => changed(
+            &format!("the comment of constraint `{constraint}` on `{table}`"),
+            comment(expected.as_deref()),
+            after.tables.get(table).map(|t| {
+                comment(t.constraint_comments.get(constraint).map(String::as_str))
+            }),
+            comment(found.as_deref()),
+        ),
         // Not compared (see the module doc); kept for completeness.
         other @ Difference::ColumnOrder { .. } => other.to_string(),
     }
@@ -384,7 +397,8 @@ fn table_of(d: &Difference) -> Option<&str> {
         | ExtraTrigger { table, .. }
         | TriggerDefinition { table, .. }
         | TableComment { table, .. }
-        | ColumnComment { table, .. } => Some(table),
+        | ColumnComment { table, .. }
+        | ConstraintComment { table, .. } => Some(table),
         MissingEnum { .. }
         | ExtraEnum { .. }
         | EnumValues { .. }

@@ -341,6 +341,17 @@ pub enum Difference {
         /// The comment found.
         found: Option<String>,
     },
+    /// A constraint with another comment.
+    ConstraintComment {
+        /// Table name.
+        table: String,
+        /// Constraint name.
+        constraint: String,
+        /// The comment expected.
+        expected: Option<String>,
+        /// The comment found.
+        found: Option<String>,
+    },
     /// A trigger expected but not found.
     MissingTrigger {
         /// Table name.
@@ -420,6 +431,9 @@ impl Difference {
             MissingExtension { name } | ExtraExtension { name } => format!("extension `{name}`"),
             TableComment { table, .. } => format!("table `{table}`"),
             ColumnComment { table, column, .. } => format!("column `{table}.{column}`"),
+            ConstraintComment {
+                table, constraint, ..
+            } => format!("constraint `{constraint}` on `{table}`"),
             MissingTrigger { table, trigger }
             | ExtraTrigger { table, trigger }
             | TriggerDefinition { table, trigger } => {
@@ -466,6 +480,9 @@ impl fmt::Display for Difference {
                 expected, found, ..
             }
             | ColumnComment {
+                expected, found, ..
+            }
+            | ConstraintComment {
                 expected, found, ..
             } => write!(
                 f,

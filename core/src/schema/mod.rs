@@ -88,6 +88,8 @@ pub struct Table {
     pub comment: Option<String>,
     /// The comments of its columns, by column name.
     pub column_comments: BTreeMap<String, String>,
+    /// The comments of its constraints, by constraint name.
+    pub constraint_comments: BTreeMap<String, String>,
 }
 
 /// One trigger of a table.

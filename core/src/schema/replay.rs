@@ -461,7 +461,9 @@ impl Schema {
             Op::CommentOnTable { .. }
             | Op::CommentOnColumn { .. }
             | Op::DropCommentOnTable { .. }
-            | Op::DropCommentOnColumn { .. } => self.apply_comment_op(op),
+            | Op::DropCommentOnColumn { .. }
+            | Op::CommentOnConstraint { .. }
+            | Op::DropCommentOnConstraint { .. } => self.apply_comment_op(op),
             Op::DropColumn { table, column } => {
                 let t = self.table_mut(table)?;
                 if t.column(column).is_none() {
@@ -632,6 +634,8 @@ impl Schema {
                 if t.constraints.remove(&**name).is_none() {
                     return Err(self.unknown_constraint(op, table, name));
                 }
+                // Its comment goes with it, as in PostgreSQL.
+                t.constraint_comments.remove(&**name);
                 Ok(())
             }
             Op::Backfill { table, .. } => {

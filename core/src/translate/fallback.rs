@@ -53,6 +53,29 @@ pub(super) fn meaning(text: &str, syntax: Syntax, schema: &Schema) -> Option<Mea
             }
             Some(Meaning::Ops(ops))
         }
+        // `COMMENT ON CONSTRAINT name ON [schema.]table IS 'text' | NULL`.
+        ["COMMENT", "ON", "CONSTRAINT", name, "ON", .., table, "IS", text] => {
+            let (name, table) = (unquote(name, syntax), unquote(table, syntax));
+            let op = match *text {
+                "NULL" => Op::DropCommentOnConstraint {
+                    name: name.into(),
+                    table: table.into(),
+                },
+                literal => match string_literal(literal, syntax) {
+                    Some(text) => Op::CommentOnConstraint {
+                        name: name.into(),
+                        table: table.into(),
+                        text: text.into(),
+                    },
+                    None => {
+                        return Some(Meaning::Opaque(format!(
+                            "COMMENT ON CONSTRAINT `{name}` with a comment of another form"
+                        )))
+                    }
+                },
+            };
+            Some(Meaning::Ops(vec![op]))
+        }
         // Work the model does not track, which sqlparser does not read.
         ["REINDEX", ..] => Some(Meaning::Opaque("REINDEX".into())),
         ["CREATE", "STATISTICS", ..]
@@ -79,7 +102,21 @@ const KEYWORDS: &[&str] = &[
     "SEQUENCE",
     "VACUUM",
     "CLUSTER",
+    "COMMENT",
+    "ON",
+    "CONSTRAINT",
+    "IS",
+    "NULL",
 ];
+
+/// The text of a string literal (`'it''s'`), if `token` is one.
+fn string_literal(token: &str, syntax: Syntax) -> Option<String> {
+    let t = sql_text::tokens(token, syntax).next()?;
+    (t.kind == TokenKind::String)
+        .then(|| t.string_value())
+        .flatten()
+        .map(|v| v.into_owned())
+}
 
 /// A name as the model keeps it: quoted as written, bare in lower case.
 fn unquote(name: &str, syntax: Syntax) -> String {

@@ -285,3 +285,21 @@ fn drop_cascade_drops_what_reads_it_first() {
         ]
     );
 }
+
+#[test]
+fn comments_on_constraints_become_ops() {
+    let base = schema(
+        r#"op.create_table("users", [column("id", BigInt).primary_key(), column("email", Text).not_null().unique()]);"#,
+    );
+    assert_eq!(
+        meanings(
+            "COMMENT ON CONSTRAINT users_email_key ON public.users IS 'one account per address, it''s checked';
+             COMMENT ON CONSTRAINT users_email_key ON users IS NULL",
+            &base
+        ),
+        [
+            r#"op.comment_on_constraint("users_email_key", "users", "one account per address, it's checked");"#,
+            r#"op.drop_comment_on_constraint("users_email_key", "users");"#,
+        ]
+    );
+}

@@ -308,6 +308,11 @@ macro_rules! __godwit_vocabulary {
             fn drop_comment_on_table(table: Name) -> DropCommentOnTable {}
             /// Removes the comment of a column, if it has one.
             fn drop_comment_on_column(table: Name, column: Name) -> DropCommentOnColumn {}
+            /// Sets the comment of a constraint (PostgreSQL `COMMENT ON
+            /// CONSTRAINT`; MySQL and SQLite keep none: no statement).
+            fn comment_on_constraint(name: Name, table: Name, text: Comment) -> CommentOnConstraint {}
+            /// Removes the comment of a constraint, if it has one.
+            fn drop_comment_on_constraint(name: Name, table: Name) -> DropCommentOnConstraint {}
             /// Runs raw SQL (for data changes the DSL does not cover).
             fn execute(sql: Statements) -> Execute {}
             /// Updates every row of `table` with the SET list `set`, in batches by

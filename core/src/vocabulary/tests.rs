@@ -76,6 +76,8 @@ op.comment_on_table("t", "what it's for");
 op.comment_on_column("t", "a", "in cents");
 op.drop_comment_on_table("t");
 op.drop_comment_on_column("t", "a");
+op.comment_on_constraint("ck", "t", "a is positive");
+op.drop_comment_on_constraint("ck", "t");
 op.create_table("t", [column("a", BigInt)]).check("ck", "a > 0").if_not_exists();
 op.create_index("i", "t", ["a"]).where_("a > 0").if_not_exists();
 op.drop_index("i", "t").concurrently().if_exists();

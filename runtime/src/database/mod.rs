@@ -224,6 +224,17 @@ fn read_objects<D: Database + ?Sized>(db: &mut D, schema: &mut Schema) -> QueryR
             }
         }
     }
+    // Comments on constraints: PostgreSQL's alone (MySQL keeps none).
+    if db.dialect() == Dialect::Postgres {
+        let sql = "SELECT CAST(t.relname AS TEXT) AS c0, CAST(con.conname AS TEXT) AS c1, d.description AS c2 FROM pg_catalog.pg_description d JOIN pg_catalog.pg_constraint con ON con.oid = d.objoid AND d.classoid = 'pg_catalog.pg_constraint'::regclass JOIN pg_catalog.pg_class t ON t.oid = con.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema()";
+        for c in db.query(sql, 3)? {
+            if let Some(table) = schema.tables.get_mut(text(&c, 0)) {
+                std::sync::Arc::make_mut(table)
+                    .constraint_comments
+                    .insert(text(&c, 1).to_string(), text(&c, 2).to_string());
+            }
+        }
+    }
     Ok(())
 }
 

@@ -387,10 +387,13 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
             t.timing.clear();
             t.body.clear();
         }
-        // SQLite keeps no comments.
+        // SQLite keeps no comments; MySQL none on constraints.
         if dialect == Dialect::Sqlite {
             table.comment = None;
             table.column_comments.clear();
+        }
+        if dialect != Dialect::Postgres {
+            table.constraint_comments.clear();
         }
         let types: Vec<(String, ColumnType)> = table
             .columns

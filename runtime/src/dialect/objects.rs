@@ -203,6 +203,23 @@ pub(crate) fn render_comment(cx: &Context<'_>) -> Result<Vec<Statement>, RenderE
         (Dialect::Sqlite, _) => Vec::new(),
         (
             Dialect::Postgres,
+            Op::CommentOnConstraint { name, table, .. }
+            | Op::DropCommentOnConstraint { name, table },
+        ) => {
+            let t = cx.table_after(table)?;
+            vec![sql(format!(
+                "COMMENT ON CONSTRAINT {} ON {} IS {}",
+                cx.q(name),
+                cx.q(table),
+                text(t.constraint_comments.get(&**name).map(String::as_str))
+            ))]
+        }
+        // MySQL and MariaDB keep no comment on a constraint.
+        (Dialect::Mysql, Op::CommentOnConstraint { .. } | Op::DropCommentOnConstraint { .. }) => {
+            Vec::new()
+        }
+        (
+            Dialect::Postgres,
             Op::CommentOnTable { table, .. } | Op::DropCommentOnTable { table },
         ) => {
             let t = cx.table_after(table)?;

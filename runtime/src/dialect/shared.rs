@@ -49,6 +49,8 @@ macro_rules! rendered_alike {
             | Op::CommentOnColumn { .. }
             | Op::DropCommentOnTable { .. }
             | Op::DropCommentOnColumn { .. }
+            | Op::CommentOnConstraint { .. }
+            | Op::DropCommentOnConstraint { .. }
     };
 }
 pub(crate) use rendered_alike;
@@ -102,7 +104,9 @@ pub(crate) fn alike(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         Op::CommentOnTable { .. }
         | Op::CommentOnColumn { .. }
         | Op::DropCommentOnTable { .. }
-        | Op::DropCommentOnColumn { .. } => super::objects::render_comment(cx)?,
+        | Op::DropCommentOnColumn { .. }
+        | Op::CommentOnConstraint { .. }
+        | Op::DropCommentOnConstraint { .. } => super::objects::render_comment(cx)?,
         // `render` takes safety_assured apart before it gets here.
         Op::SafetyAssured { .. } => {
             return Err(cx.unsupported("safety_assured is rendered op by op"))

@@ -196,6 +196,8 @@ snapshot!(comments, |op| {
     op.alter_column("users", "bio").nullable(false);
     op.drop_comment_on_column("users", "bio");
     op.drop_comment_on_table("users");
+    op.comment_on_constraint("users_pkey", "users", "the account's number");
+    op.drop_comment_on_constraint("users_pkey", "users");
 });
 // A create of what the model has, a drop of what it has not: no statement.
 snapshot!(if_exists, |op| {

@@ -130,6 +130,7 @@ pub static APP: godwit::MigrationSet = godwit::migrations![
     refresh_daily_sales,
     describe_orders,
     create_export_jobs,
+    comment_export_job_owner,
 ];
 
 /// The portable history as MariaDB and SQLite run it.

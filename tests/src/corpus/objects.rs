@@ -288,3 +288,24 @@ pub mod create_export_jobs {
         op.drop_table("export_jobs");
     }
 }
+
+#[migration(
+    revision = "a095",
+    down_revision = "a094",
+    message = "say why export jobs go with their organization"
+)]
+pub mod comment_export_job_owner {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.comment_on_constraint(
+            "export_jobs_org_id_fkey",
+            "export_jobs",
+            "an organization's exports are deleted with it, files included",
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_comment_on_constraint("export_jobs_org_id_fkey", "export_jobs");
+    }
+}

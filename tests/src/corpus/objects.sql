@@ -83,3 +83,9 @@ CREATE INDEX IF NOT EXISTS export_jobs_org_id ON export_jobs (org_id);
 -- a094 down
 DROP INDEX IF EXISTS export_jobs_org_id;
 DROP TABLE export_jobs;
+
+-- a095 up
+COMMENT ON CONSTRAINT export_jobs_org_id_fkey ON export_jobs IS
+    'an organization''s exports are deleted with it, files included';
+-- a095 down
+COMMENT ON CONSTRAINT export_jobs_org_id_fkey ON export_jobs IS NULL;

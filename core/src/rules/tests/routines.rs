@@ -297,6 +297,28 @@ fn comments() {
         on(r#"op.comment_on_column("users", "nope", "x");"#, "")[0],
         "column `users.nope` does not exist at this point of the history"
     );
+    // A constraint's comment: the constraint must exist, and the downgrade
+    // must take the comment back.
+    assert!(
+        on(r#"op.comment_on_constraint("nope", "users", "x");"#, "")[0]
+            .starts_with("constraint `nope` does not exist")
+    );
+    assert_eq!(
+        on(
+            r#"op.comment_on_constraint("users_pkey", "users", "the account's number");"#,
+            ""
+        ),
+        vec![
+            r#"upgrade changes the comment of constraint `users_pkey` on `users` from no comment to the comment "the account's number"; downgrade leaves the comment "the account's number""#
+        ]
+    );
+    assert_eq!(
+        on(
+            r#"op.comment_on_constraint("users_pkey", "users", "the account's number");"#,
+            r#"op.drop_comment_on_constraint("users_pkey", "users");"#
+        ),
+        Vec::<String>::new()
+    );
     assert_eq!(
         on(r#"op.comment_on_table("users", "accounts of people");"#, ""),
         vec![

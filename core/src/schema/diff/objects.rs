@@ -85,6 +85,16 @@ pub(super) fn trigger_differences(a: &Table, b: &Table, table: &str, out: &mut V
             });
         }
     }
+    for (constraint, x, y) in by_name(&a.constraint_comments, &b.constraint_comments) {
+        if x != y {
+            out.push(Difference::ConstraintComment {
+                table: table.to_string(),
+                constraint: constraint.clone(),
+                expected: x.cloned(),
+                found: y.cloned(),
+            });
+        }
+    }
     for (name, x, y) in by_name(&a.triggers, &b.triggers) {
         let (table, trigger) = (table.to_string(), name.clone());
         match (x, y) {

@@ -261,6 +261,18 @@ impl Schema {
         }
     }
 
+    /// `unknown-constraint` unless `table` has the constraint `name`.
+    fn require_constraint(&self, table: &str, name: &str) -> Result<(), ReplayError> {
+        if self.table(table)?.constraints.contains_key(name) {
+            return Ok(());
+        }
+        let op = Op::DropConstraint {
+            name: name.to_string().into(),
+            table: table.to_string().into(),
+        };
+        Err(self.unknown_constraint(&op, table, name))
+    }
+
     /// A comment op (any other op changes no comment).
     pub(super) fn apply_comment_op(&mut self, op: &Op) -> Result<(), ReplayError> {
         match op {
@@ -281,6 +293,16 @@ impl Schema {
             Op::DropCommentOnColumn { table, column } => {
                 self.require_columns(table, &[column])?;
                 self.table_mut(table)?.column_comments.remove(&**column);
+            }
+            Op::CommentOnConstraint { name, table, text } => {
+                self.require_constraint(table, name)?;
+                let t = self.table_mut(table)?;
+                t.constraint_comments
+                    .insert(name.to_string(), text.to_string());
+            }
+            Op::DropCommentOnConstraint { name, table } => {
+                self.require_constraint(table, name)?;
+                self.table_mut(table)?.constraint_comments.remove(&**name);
             }
             _ => {}
         }
