@@ -97,6 +97,7 @@ pub mod stamp_accounts {
 }
 
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    backends = [postgres];
     create_users,
     create_active_users,
     drop_karma,
