@@ -21,15 +21,8 @@ pub(super) fn needs_prior(op: &Op, backends: &Backends) -> bool {
         | Op::RenameEnumValue { .. }
         | Op::DropEnumValue { .. }
         | Op::DropEnum { .. } => true,
-        Op::CreateTable { .. }
-        | Op::AddColumn { .. }
-        | Op::AlterColumn { .. }
-        | Op::CreateIndex { .. }
-        | Op::CreateUniqueConstraint { .. }
-        | Op::CreatePrimaryKey { .. }
-        | Op::CreateForeignKey { .. }
-        | Op::RenameTable { .. } => mysql,
-        _ => false,
+        Op::RenameTable { .. } => mysql,
+        op => mysql && limits::may_change_keys(op),
     }
 }
 

@@ -13,11 +13,11 @@ use crate::model::{
     Action, CheckConstraint, Column, ColumnChange, ColumnType, Op, PrimaryKey, Reference, Str,
     UniqueConstraint,
 };
-use crate::schema::{foreign_key_name, primary_key_name, unique_name, Schema};
+use crate::schema::{primary_key_name, unique_name, Schema};
 use crate::sql_text::{self, Syntax, TokenKind};
 
 /// A statement's translation, or why there is none.
-type Translated = Result<Vec<Op>, String>;
+pub(super) type Translated = Result<Vec<Op>, String>;
 
 /// What a DDL statement (or any statement not data nor inert) means.
 pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
@@ -32,7 +32,7 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             }
             alter_table(&table, &a.operations, syntax, schema)
         }
-        Ast::CreateIndex(c) => create_index(c, schema),
+        Ast::CreateIndex(c) => keys::create_index(c, schema),
         Ast::CreateView(v) => super::objects::create_view(v, false, schema),
         Ast::RefreshMaterializedView(r) => super::objects::refresh(r),
         Ast::Comment { .. } => super::objects::comment(ast).expect("a comment"),
@@ -103,11 +103,11 @@ pub(super) fn ident_name(ident: &Ident) -> String {
     }
 }
 
-fn names(idents: &[Ident]) -> Vec<Str> {
+pub(super) fn names(idents: &[Ident]) -> Vec<Str> {
     idents.iter().map(|i| Cow::Owned(ident_name(i))).collect()
 }
 
-fn action(a: &Option<ReferentialAction>) -> Result<Action, String> {
+pub(super) fn action(a: &Option<ReferentialAction>) -> Result<Action, String> {
     Ok(match a {
         None | Some(ReferentialAction::NoAction) => Action::NoAction,
         Some(ReferentialAction::Restrict) => Action::Restrict,
@@ -337,7 +337,7 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
                 });
             }
             TableConstraint::ForeignKey(fk) => {
-                after.push(foreign_key(fk, &name, false, schema, &own_key)?)
+                after.push(keys::foreign_key(fk, &name, false, schema, &own_key)?)
             }
             other => return Err(format!("`{other}` in CREATE TABLE `{name}`")),
         }
@@ -407,39 +407,6 @@ fn check_name(table: &str, expr: &str, columns: &[Column], taken: &[CheckConstra
         .unwrap_or(base)
 }
 
-fn foreign_key(
-    fk: &ForeignKeyConstraint,
-    table: &str,
-    not_valid: bool,
-    schema: &Schema,
-    own_key: &[Str],
-) -> Result<Op, String> {
-    let columns = names(&fk.columns);
-    let owned: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
-    let name = fk
-        .name
-        .as_ref()
-        .map(ident_name)
-        .unwrap_or_else(|| foreign_key_name(table, &owned));
-    let ref_table = last(&fk.foreign_table).ok_or("a table name of another form")?;
-    let what = format!("foreign key `{name}`");
-    if fk.match_kind.is_some() {
-        return Err(format!("{what}, with a MATCH clause"));
-    }
-    let ref_columns = keys::referenced_columns(fk, schema, table, own_key, &what)?;
-    Ok(Op::CreateForeignKey {
-        name: name.into(),
-        table: table.to_string().into(),
-        columns: Cow::Owned(columns),
-        ref_table: ref_table.into(),
-        ref_columns: Cow::Owned(ref_columns),
-        on_delete: action(&fk.on_delete)?,
-        on_update: action(&fk.on_update)?,
-        deferrable: keys::deferrable(fk.characteristics.as_ref(), &what)?,
-        not_valid,
-    })
-}
-
 fn alter_table(
     table: &str,
     operations: &[AlterTableOperation],
@@ -456,7 +423,7 @@ fn alter_table(
                 column_position: None,
                 ..
             } => {
-                let own_key = existing_key(schema, table);
+                let own_key = keys::existing_key(schema, table);
                 let mut checks = Vec::new();
                 let column = column(column_def, table, syntax, schema, &own_key, &mut checks)?;
                 let exists = schema
@@ -556,9 +523,13 @@ fn alter_table(
                 constraint,
                 not_valid,
             } => match constraint {
-                TableConstraint::ForeignKey(fk) => {
-                    foreign_key(fk, table, *not_valid, schema, &existing_key(schema, table))?
-                }
+                TableConstraint::ForeignKey(fk) => keys::foreign_key(
+                    fk,
+                    table,
+                    *not_valid,
+                    schema,
+                    &keys::existing_key(schema, table),
+                )?,
                 TableConstraint::Check(ch) if ch.name.is_none() => Op::CreateCheckConstraint {
                     name: check_name(
                         table,
@@ -586,7 +557,7 @@ fn alter_table(
                 | TableConstraint::PrimaryKey(_)
                 | TableConstraint::UniqueUsingIndex(_)
                 | TableConstraint::PrimaryKeyUsingIndex(_) => {
-                    key_constraint(constraint, table, schema)?
+                    keys::key_constraint(constraint, table, schema)?
                 }
                 other => return Err(format!("ADD `{other}` on `{table}`")),
             },
@@ -615,135 +586,6 @@ fn alter_table(
         ops.push(op);
     }
     Ok(ops)
-}
-
-fn create_index(c: &sqlparser::ast::CreateIndex, schema: &Schema) -> Translated {
-    let table = last(&c.table_name).ok_or("a table name of another form")?;
-    let name = c
-        .name
-        .as_ref()
-        .and_then(last)
-        .ok_or_else(|| format!("an unnamed index on `{table}`"))?;
-    if c.if_not_exists && schema.relation_name_taken(&name).is_some() {
-        return Ok(Vec::new());
-    }
-    let what = format!("index `{name}`");
-    let other_options = c
-        .index_options
-        .iter()
-        .any(|o| !matches!(o, sqlparser::ast::IndexOption::Using(_)));
-    if !c.with.is_empty() || c.nulls_distinct.is_some() || other_options {
-        return Err(format!(
-            "{what}, with storage parameters, NULLS [NOT] DISTINCT or index options"
-        ));
-    }
-    let using = c.using.as_ref().or_else(|| {
-        // MySQL's `CREATE INDEX i ON t (c) USING BTREE` puts it among the options.
-        c.index_options.iter().find_map(|o| match o {
-            sqlparser::ast::IndexOption::Using(t) => Some(t),
-            _ => None,
-        })
-    });
-    Ok(vec![Op::CreateIndex {
-        name: name.into(),
-        table: table.into(),
-        keys: Cow::Owned(keys::index_keys(&c.columns, &what)?),
-        method: keys::method(using, &what)?,
-        include: Cow::Owned(names(&c.include)),
-        unique: c.unique,
-        concurrently: c.concurrently,
-        predicate: c.predicate.as_ref().map(|p| p.to_string().into()),
-        if_not_exists: c.if_not_exists,
-    }])
-}
-
-/// `ADD [CONSTRAINT n] UNIQUE | PRIMARY KEY (cols)`, or `.. USING INDEX i`
-/// (PostgreSQL: the constraint takes over a unique index built before).
-fn key_constraint(
-    constraint: &TableConstraint,
-    table: &str,
-    schema: &Schema,
-) -> Result<Op, String> {
-    let (name, columns, using_index, primary) = match constraint {
-        TableConstraint::Unique(u) => {
-            let what = format!("a unique constraint on `{table}`");
-            if u.index_type.is_some() || !u.include.is_empty() || u.characteristics.is_some() {
-                return Err(format!("{what}, with USING, INCLUDE or DEFERRABLE"));
-            }
-            let cols = keys::plain(&keys::index_keys(&u.columns, &what)?)
-                .ok_or_else(|| format!("{what}, over expressions"))?;
-            let owned: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
-            let name = u
-                .name
-                .as_ref()
-                .or(u.index_name.as_ref())
-                .map_or_else(|| unique_name(table, &owned), ident_name);
-            (name, cols, None, false)
-        }
-        TableConstraint::PrimaryKey(pk) => {
-            let what = format!("the primary key of `{table}`");
-            if pk.index_type.is_some() || !pk.include.is_empty() || pk.characteristics.is_some() {
-                return Err(format!("{what}, with USING, INCLUDE or DEFERRABLE"));
-            }
-            let cols = keys::plain(&keys::index_keys(&pk.columns, &what)?)
-                .ok_or_else(|| format!("{what}, over expressions"))?;
-            let name = pk
-                .name
-                .as_ref()
-                .map_or_else(|| primary_key_name(table), ident_name);
-            (name, cols, None, true)
-        }
-        TableConstraint::UniqueUsingIndex(c) | TableConstraint::PrimaryKeyUsingIndex(c) => {
-            let primary = matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_));
-            let index = ident_name(&c.index_name);
-            if c.characteristics.is_some() {
-                return Err(format!(
-                    "a key on `{table}` using index `{index}`, DEFERRABLE"
-                ));
-            }
-            let cols = schema
-                .tables
-                .get(table)
-                .and_then(|t| t.indexes.get(&index))
-                .filter(|i| i.include.is_empty() && i.predicate.is_none())
-                .and_then(|i| keys::plain(&i.keys))
-                .ok_or_else(|| {
-                    format!("a key on `{table}` using index `{index}`, which is not a plain index of columns in the model")
-                })?;
-            // PostgreSQL renames the index to the constraint's name; unnamed,
-            // the constraint takes the index's.
-            let name = c.name.as_ref().map_or_else(|| index.clone(), ident_name);
-            (name, cols, Some(index), primary)
-        }
-        other => return Err(format!("ADD `{other}` on `{table}`")),
-    };
-    let (name, table, columns) = (name.into(), table.to_string().into(), Cow::Owned(columns));
-    let using_index = using_index.map(Into::into);
-    Ok(if primary {
-        Op::CreatePrimaryKey {
-            name,
-            table,
-            columns,
-            using_index,
-        }
-    } else {
-        Op::CreateUniqueConstraint {
-            name,
-            table,
-            columns,
-            using_index,
-        }
-    })
-}
-
-/// The primary key of `table` as the model has it (none if it has none).
-fn existing_key(schema: &Schema, table: &str) -> Vec<Str> {
-    schema
-        .tables
-        .get(table)
-        .and_then(|t| t.primary_key())
-        .map(|k| k.iter().map(|c| Cow::Owned(c.clone())).collect())
-        .unwrap_or_default()
 }
 
 /// The columns of `table` in the model, as `Column`s (for naming a check).

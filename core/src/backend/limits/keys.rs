@@ -26,7 +26,7 @@ pub(super) fn refusal(
     if !matches!(backend, Backend::Mysql | Backend::Mariadb) {
         return None;
     }
-    let table = table_of(op)?;
+    let table = op.table().filter(|_| may_change_keys(op))?;
     let now = after.tables.get(table)?;
     let was = before.tables.get(table);
     let known = |key: &Key| was.is_some_and(|t| keys(t).contains(key));
@@ -146,16 +146,16 @@ fn key_bytes(ty: &ColumnType) -> u32 {
     }
 }
 
-/// The table whose keys an op may change.
-fn table_of(op: &Op) -> Option<&str> {
-    match op {
-        Op::CreateTable { name, .. } => Some(name),
-        Op::AddColumn { table, .. }
-        | Op::AlterColumn { table, .. }
-        | Op::CreateIndex { table, .. }
-        | Op::CreateUniqueConstraint { table, .. }
-        | Op::CreatePrimaryKey { table, .. }
-        | Op::CreateForeignKey { table, .. } => Some(table),
-        _ => None,
-    }
+/// Whether `op` may add a key, or change the type of a column a key holds.
+pub(crate) fn may_change_keys(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::CreateTable { .. }
+            | Op::AddColumn { .. }
+            | Op::AlterColumn { .. }
+            | Op::CreateIndex { .. }
+            | Op::CreateUniqueConstraint { .. }
+            | Op::CreatePrimaryKey { .. }
+            | Op::CreateForeignKey { .. }
+    )
 }
