@@ -102,6 +102,12 @@ rules! {
     TextInKey = "text-in-key", Structure;
     /// A key longer than InnoDB's 3072 bytes, on MySQL or MariaDB.
     KeyTooLong = "key-too-long", Structure;
+    /// A name that differs from one already in its namespace only by case
+    /// or accents, where a declared backend takes them for one.
+    NameCollision = "name-collision", Structure;
+    /// A default on a TEXT, BLOB or JSON column, where a declared MySQL
+    /// is older than 8.0.13.
+    DefaultOnText = "default-on-text", Structure;
     /// An op names a view, materialized view, function, trigger or
     /// extension that does not exist at that point.
     UnknownObject = "unknown-object", Structure;
@@ -158,6 +164,9 @@ rules! {
     DropEnumValue = "drop-enum-value", Compatibility;
     /// A stored generated column added to an existing table (a table rewrite).
     AddStoredGeneratedColumn = "add-stored-generated-column", Compatibility;
+    /// An op on an existing table that MySQL or MariaDB can make only by
+    /// copying the table while writes wait.
+    MysqlTableCopy = "mysql-table-copy", Compatibility;
     /// A foreign key whose columns lead no index.
     ForeignKeyWithoutIndex = "foreign-key-without-index", Performance;
     /// A 32-bit integer primary key.

@@ -12,6 +12,7 @@ mod index;
 mod op;
 
 pub use index::{IndexKey, IndexMethod};
+pub use op::Named;
 
 /// A name or SQL fragment.
 pub type Str = Cow<'static, str>;

@@ -53,16 +53,26 @@ pub fn vague_message(message: &str) -> Option<String> {
 }
 
 /// Why `name` cannot be used as an identifier on every backend, if it cannot.
+/// A name godwit derives (`users_email_key`) is held to this: it must be
+/// the same on every backend.
 pub fn invalid_identifier(name: &str) -> Option<String> {
+    if name.len() > MAX_IDENTIFIER_BYTES {
+        return Some(format!(
+            "identifier `{name}` is {} bytes long; PostgreSQL truncates names past {MAX_IDENTIFIER_BYTES} bytes",
+            name.len()
+        ));
+    }
+    malformed_identifier(name)
+}
+
+/// Why `name` cannot be an identifier on any backend, if it cannot. Its
+/// length is the set's to check, for the backends it declares
+/// (PostgreSQL keeps 63 bytes, MySQL takes 64 characters, SQLite any).
+pub fn malformed_identifier(name: &str) -> Option<String> {
     if name.is_empty() {
         Some("an identifier is empty".into())
     } else if name.contains('\0') {
         Some(format!("identifier {name:?} holds a NUL byte"))
-    } else if name.len() > MAX_IDENTIFIER_BYTES {
-        Some(format!(
-            "identifier `{name}` is {} bytes long; PostgreSQL truncates names past {MAX_IDENTIFIER_BYTES} bytes",
-            name.len()
-        ))
     } else if name.trim() != name {
         Some(format!(
             "identifier `{name:?}` starts or ends with white space"

@@ -410,7 +410,8 @@ fn run(budget: Duration, seed: u64) -> usize {
 #[test]
 fn seeds_expand_without_panicking() {
     for seed in seeds() {
-        let tokens = TokenStream::from_str(&seed).expect("seeds are valid tokens");
+        let tokens = TokenStream::from_str(&seed)
+            .unwrap_or_else(|e| panic!("seed is not valid tokens ({e}):\n{seed}"));
         if let Some((args, item)) = split_attribute(tokens) {
             check_one(&args, &item).unwrap_or_else(|e| panic!("{e}"));
         }

@@ -11,7 +11,7 @@ mod keys;
 use crate::model::{Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op};
 use crate::schema::{foreign_key_name, Index, Schema};
 use crate::sql_text::{mentions, Syntax};
-pub(crate) use keys::may_change_keys;
+pub(crate) use keys::{blob_like, may_change_keys, type_name};
 
 /// Why `backend` cannot do `op`, if it cannot: the first reason that
 /// applies, with the rule that says it at compile time. `before` and

@@ -60,15 +60,36 @@ impl Backend {
 
     /// The oldest version checked for when the set names none: PostgreSQL
     /// 12 (NOT NULL proven by a valid check, no rewrite for a constant
-    /// default), MySQL 8.0 and MariaDB 10.6 (INSTANT and INPLACE changes),
-    /// SQLite 3.35 (`DROP COLUMN`, `RENAME COLUMN`, `RETURNING`).
+    /// default, generated columns), MySQL 8.0.29 (INSTANT ADD and DROP
+    /// COLUMN, expression defaults, enforced CHECKs), MariaDB 10.6 (INSTANT
+    /// ADD and DROP COLUMN, RENAME COLUMN and INDEX), SQLite 3.35 (`DROP
+    /// COLUMN`, `RENAME COLUMN`, `RETURNING`).
     pub fn default_min_version(self) -> Version {
         match self {
             Backend::Postgres => Version::new(12, 0),
-            Backend::Mysql => Version::new(8, 0),
+            Backend::Mysql => Version::patch(8, 0, 29),
             Backend::Mariadb => Version::new(10, 6),
             Backend::Sqlite => Version::new(3, 35),
         }
+    }
+
+    /// The oldest version a set may declare: what the runtime's SQL runs
+    /// on (PostgreSQL 10: identity columns; MySQL 8.0: RENAME COLUMN and
+    /// INSTANT; MariaDB 10.5: RENAME COLUMN and RENAME INDEX; SQLite 3.35:
+    /// DROP COLUMN). Between it and the default, the rules say what the
+    /// older servers lack.
+    pub fn oldest_supported(self) -> Version {
+        match self {
+            Backend::Postgres => Version::new(10, 0),
+            Backend::Mysql => Version::new(8, 0),
+            Backend::Mariadb => Version::new(10, 5),
+            Backend::Sqlite => Version::new(3, 35),
+        }
+    }
+
+    /// Whether this is MySQL or MariaDB.
+    pub fn is_mysql_like(self) -> bool {
+        matches!(self, Backend::Mysql | Backend::Mariadb)
     }
 }
 
@@ -84,36 +105,54 @@ impl fmt::Display for Backend {
     }
 }
 
-/// A server version: major and minor (`12` is `12.0`).
+/// A server version: major, minor and patch (`12` is `12.0.0`; MySQL's
+/// features arrive in patch releases of 8.0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
     /// Major version.
     pub major: u32,
     /// Minor version.
     pub minor: u32,
+    /// Patch version.
+    pub patch: u32,
 }
 
 impl Version {
     /// `major.minor`.
     pub const fn new(major: u32, minor: u32) -> Version {
-        Version { major, minor }
+        Version::patch(major, minor, 0)
     }
 
-    /// Reads `12`, `8.0` or `3.35`.
+    /// `major.minor.patch`.
+    pub const fn patch(major: u32, minor: u32, patch: u32) -> Version {
+        Version {
+            major,
+            minor,
+            patch,
+        }
+    }
+
+    /// Reads `12`, `8.0`, `8.0.13` or `3.35`.
     pub fn parse(text: &str) -> Option<Version> {
-        let mut parts = text.split('.');
-        let major = parts.next()?.parse().ok()?;
-        let minor = match parts.next() {
-            Some(minor) => minor.parse().ok()?,
-            None => 0,
-        };
-        parts.next().is_none().then_some(Version { major, minor })
+        let mut parts = text.split('.').map(|p| p.parse::<u32>().ok());
+        let major = parts.next()??;
+        let minor = parts.next().unwrap_or(Some(0))?;
+        let patch = parts.next().unwrap_or(Some(0))?;
+        parts
+            .next()
+            .is_none()
+            .then_some(Version::patch(major, minor, patch))
     }
 }
 
 impl fmt::Display for Version {
+    /// `12.0`, `8.0.29`: the patch only when there is one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
+        write!(f, "{}.{}", self.major, self.minor)?;
+        if self.patch != 0 {
+            write!(f, ".{}", self.patch)?;
+        }
+        Ok(())
     }
 }
 
@@ -201,6 +240,17 @@ impl Backends {
         self.iter().next().map_or(Syntax::Postgres, Backend::syntax)
     }
 
+    /// Whether `backend` is declared with a minimum version older than
+    /// `version`: the set must run on a server that lacks what came in it.
+    pub fn older_than(&self, backend: Backend, version: Version) -> bool {
+        self.min_version(backend).is_some_and(|v| v < version)
+    }
+
+    /// Whether MySQL or MariaDB is declared.
+    pub fn has_mysql_like(&self) -> bool {
+        self.iter().any(Backend::is_mysql_like)
+    }
+
     /// The backends in prose: `PostgreSQL, MySQL and SQLite`.
     pub fn describe(&self) -> String {
         let names: Vec<String> = self.iter().map(|b| b.to_string()).collect();
@@ -212,8 +262,16 @@ impl Backends {
     }
 
     /// The setting that declares them: `backends = [postgres, sqlite];`.
+    /// A version other than the default is kept: `backends = [mysql >= 8.0.13];`.
     pub fn setting(&self) -> String {
-        let names: Vec<&str> = self.iter().map(Backend::name).collect();
+        let names: Vec<String> = self
+            .targets
+            .iter()
+            .map(|t| match t.min_version == t.backend.default_min_version() {
+                true => t.backend.name().to_string(),
+                false => format!("{} >= {}", t.backend.name(), t.min_version),
+            })
+            .collect();
         format!("backends = [{}];", names.join(", "))
     }
 }

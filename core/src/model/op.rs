@@ -78,3 +78,94 @@ impl Op {
         }
     }
 }
+
+/// What a name an op gives names: the namespace it must be unique in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named<'a> {
+    /// A table (or a view: they share one namespace).
+    Table,
+    /// A column of this table.
+    Column(&'a str),
+    /// An index on this table.
+    Index(&'a str),
+    /// A constraint of this table.
+    Constraint(&'a str),
+    /// A trigger on this table.
+    Trigger(&'a str),
+    /// An enum type.
+    Enum,
+}
+
+impl Op {
+    /// The identifiers the op gives (not those it only refers to), each
+    /// with what it names: what a backend's limits on names apply to.
+    /// Derived names (`users_email_key`) are the replay's to check.
+    pub fn given_names(&self) -> Vec<(Named<'_>, &str)> {
+        match self {
+            Op::CreateTable {
+                name,
+                columns,
+                primary_key,
+                uniques,
+                checks,
+                ..
+            } => {
+                let mut out = vec![(Named::Table, &**name)];
+                out.extend(columns.iter().map(|c| (Named::Column(name), &*c.name)));
+                let named = primary_key
+                    .iter()
+                    .filter_map(|p| p.name.as_deref())
+                    .chain(uniques.iter().filter_map(|u| u.name.as_deref()))
+                    .chain(checks.iter().map(|c| &*c.name));
+                out.extend(named.map(|n| (Named::Constraint(name), n)));
+                out
+            }
+            Op::RenameTable { to, .. } => vec![(Named::Table, to)],
+            Op::AddColumn { table, column } => vec![(Named::Column(table), &column.name)],
+            Op::RenameColumn { table, to, .. } => vec![(Named::Column(table), to)],
+            Op::CreateEnum { name, .. } => vec![(Named::Enum, name)],
+            Op::CreateIndex { name, table, .. } => vec![(Named::Index(table), name)],
+            Op::CreateUniqueConstraint { name, table, .. }
+            | Op::CreatePrimaryKey { name, table, .. }
+            | Op::CreateForeignKey { name, table, .. }
+            | Op::CreateCheckConstraint { name, table, .. } => {
+                vec![(Named::Constraint(table), name)]
+            }
+            Op::CreateView { name, .. } | Op::CreateMaterializedView { name, .. } => {
+                vec![(Named::Table, name)]
+            }
+            Op::CreateTrigger { name, table, .. } => vec![(Named::Trigger(table), name)],
+            Op::DropTable { .. }
+            | Op::DeprecateTable { .. }
+            | Op::DropColumn { .. }
+            | Op::AlterColumn { .. }
+            | Op::DeprecateColumn { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RenameEnumValue { .. }
+            | Op::DropEnumValue { .. }
+            | Op::DropEnum { .. }
+            | Op::DropIndex { .. }
+            | Op::ValidateConstraint { .. }
+            | Op::DropConstraint { .. }
+            | Op::ReplaceView { .. }
+            | Op::DropView { .. }
+            | Op::DropMaterializedView { .. }
+            | Op::RefreshMaterializedView { .. }
+            | Op::CreateFunction { .. }
+            | Op::ReplaceFunction { .. }
+            | Op::DropFunction { .. }
+            | Op::DropTrigger { .. }
+            | Op::CreateExtension { .. }
+            | Op::DropExtension { .. }
+            | Op::CommentOnTable { .. }
+            | Op::CommentOnColumn { .. }
+            | Op::DropCommentOnTable { .. }
+            | Op::DropCommentOnColumn { .. }
+            | Op::CommentOnConstraint { .. }
+            | Op::DropCommentOnConstraint { .. }
+            | Op::Execute { .. }
+            | Op::Backfill { .. }
+            | Op::SafetyAssured { .. } => Vec::new(),
+        }
+    }
+}

@@ -18,6 +18,7 @@
 
 use super::volatility::{volatile_call_with, Volatile};
 use super::{Finding, OpCheck};
+use crate::backend::{Backend, Version};
 use crate::diagnostic::Rule;
 use crate::model::{DefaultValue, Op};
 
@@ -50,7 +51,8 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
         }
         _ => None,
     };
-    if let Some((default, why)) = volatile {
+    if let Some((default, why)) = &volatile {
+        let (default, why) = (*default, why);
         let safe_path = format!(
             "add `{name}` without a default, then set it with op.alter_column(\"{table}\", \"{name}\").server_default(..) (new rows only, no rewrite), and fill the existing rows with op.backfill(\"{table}\", ..) in a later migration"
         );
@@ -72,6 +74,23 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                 ),
             ),
         });
+    }
+    // PostgreSQL 11 keeps a constant default in the catalog; before it,
+    // any default is written into every row.
+    let pg10 = cx
+        .backends
+        .older_than(Backend::Postgres, Version::new(11, 0));
+    if pg10 && volatile.is_none() && column.default.is_some() && !column.autoincrement {
+        out.push(Finding::new(
+            Rule::VolatileDefault,
+            format!(
+                "adding column `{table}.{name}` with a server default makes PostgreSQL before 11 (the set runs on PostgreSQL {}) write the default into every row of `{table}` under an exclusive lock",
+                cx.backends.min_version(Backend::Postgres).unwrap_or(Version::new(10, 0))
+            ),
+            format!(
+                "add `{name}` without a default, set it with op.alter_column(\"{table}\", \"{name}\").server_default(..) (new rows only), and fill the existing rows with op.backfill(\"{table}\", ..) in a later migration; or declare `postgres >= 11` in migrations![backends = [..]; ..] if no older server runs the set"
+            ),
+        ));
     }
     if column.autoincrement {
         out.push(Finding::new(

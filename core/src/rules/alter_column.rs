@@ -18,6 +18,7 @@
 
 use super::sql;
 use super::{Finding, OpCheck};
+use crate::backend::{Backend, Version};
 use crate::diagnostic::Rule;
 use crate::model::{ColumnChange, ColumnType, Op};
 use crate::schema::ConstraintKind;
@@ -61,7 +62,21 @@ pub(super) fn check(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
                 ty = new.clone();
             }
             ColumnChange::Nullable(false) => {
-                if nullable && !has_validated_not_null_check(cx, table, column) {
+                // Before PostgreSQL 12, SET NOT NULL scans the table even
+                // when a valid check already proves it.
+                let pg11 = cx
+                    .backends
+                    .older_than(Backend::Postgres, Version::new(12, 0));
+                if nullable && pg11 && has_validated_not_null_check(cx, table, column) {
+                    out.push(Finding::new(
+                        Rule::SetNotNull,
+                        format!(
+                            "making `{table}.{column}` NOT NULL makes PostgreSQL before 12 (the set runs on PostgreSQL {}) scan every row of `{table}` under an ACCESS EXCLUSIVE lock, even with a validated CHECK ({column} IS NOT NULL): only 12 and later use the check",
+                            cx.backends.min_version(Backend::Postgres).unwrap_or(Version::new(11, 0))
+                        ),
+                        "keep the validated check constraint as the NOT NULL guarantee and leave the column nullable, or declare `postgres >= 12` in migrations![backends = [..]; ..] if no older server runs the set",
+                    ));
+                } else if nullable && !has_validated_not_null_check(cx, table, column) {
                     out.push(Finding::new(
                         Rule::SetNotNull,
                         format!(

@@ -28,7 +28,9 @@
 mod add_column;
 mod alter_column;
 mod backend_limits;
+mod backend_names;
 mod backend_sql;
+mod backend_versions;
 mod constraints;
 mod data_changes;
 mod destroys;
@@ -36,6 +38,7 @@ mod downgrade;
 mod enums;
 mod generated;
 mod indexes;
+mod mysql_copy;
 mod performance;
 mod raw_sql;
 mod removal;
@@ -155,6 +158,8 @@ pub(crate) struct OpCheck<'a> {
     pub current: &'a Schema,
     /// For `execute`: its statements, with what each means.
     pub raw: &'a [translate::Statement],
+    /// The backends the set runs on, from their oldest versions.
+    pub backends: &'a Backends,
 }
 
 impl OpCheck<'_> {
@@ -316,6 +321,7 @@ fn replay_body(
                 before,
                 current: &current,
                 raw: &step.raw,
+                backends,
             };
             per_op_rules(&cx, &mut rules);
             raw_sql::check(&cx, backends, &mut rules);
@@ -332,6 +338,7 @@ fn replay_body(
                         before,
                         current: &scratch,
                         raw: &[],
+                        backends,
                     };
                     let mut found = Vec::new();
                     per_op_rules(&cx, &mut found);
@@ -347,6 +354,8 @@ fn replay_body(
                 findings.extend(rules);
                 let prior = prior.as_ref().unwrap_or(&current);
                 backend_limits::check(step.op, prior, &current, backends, &mut findings);
+                backend_names::check(step.op, &current, backends, &mut findings);
+                backend_versions::check(step.op, prior, &current, backends, &mut findings);
                 if matches!(step.op, Op::RenameTable { .. } | Op::RenameColumn { .. }) {
                     // Only what existed before is renamed in the view.
                     let _ = renamed_before.to_mut().apply(step.op);
@@ -374,6 +383,7 @@ fn per_op_rules(cx: &OpCheck<'_>, out: &mut Vec<Finding>) {
     removal::check(cx, out);
     rename::check(cx, out);
     views::check(cx, out);
+    mysql_copy::check(cx, out);
 }
 
 /// Turns findings into diagnostics at their op, unless silenced there.

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use super::{check_history, check_history_for};
 use crate::backend::{Backend, Backends, Target};
 
+mod backends;
 mod objects;
 mod routines;
 mod types;

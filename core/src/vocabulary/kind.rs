@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::call::{Call, Value, ValueKind};
 use super::SyntaxError;
 use crate::model::{self, ColumnType, DefaultValue, List, Op, Str};
-use crate::validate::{invalid_identifier, MAX_IDENTIFIER_BYTES};
+use crate::validate::{malformed_identifier, MAX_IDENTIFIER_BYTES};
 
 /// One kind of argument.
 pub trait Kind {
@@ -104,12 +104,12 @@ impl Kind for Name {
 
     fn read<S: Copy>(value: &Value<S>, errors: &mut Vec<SyntaxError<S>>) -> Option<Str> {
         let name = string(value, errors)?;
-        if let Some(why) = invalid_identifier(&name) {
+        if let Some(why) = malformed_identifier(&name) {
             errors.push(SyntaxError::rule(
                 value.at,
                 crate::Rule::InvalidIdentifier,
                 why,
-                format!("use a non-empty name of at most {MAX_IDENTIFIER_BYTES} bytes without NUL: it is quoted on every backend"),
+                "use a non-empty name without NUL or surrounding white space: it is quoted on every backend",
             ));
         }
         Some(name)

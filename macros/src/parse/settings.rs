@@ -113,11 +113,18 @@ fn parse_backends(input: ParseStream<'_>) -> syn::Result<Backends> {
         if content.peek(Token![>=]) {
             content.parse::<Token![>=]>()?;
             let lit: Lit = content.parse()?;
-            let text = match &lit {
+            let mut text = match &lit {
                 Lit::Int(i) => i.base10_digits().to_string(),
                 Lit::Float(f) => f.base10_digits().to_string(),
                 _ => String::new(),
             };
+            // `8.0.13` reaches the macro as the float `8.0`, a `.` and `13`.
+            if content.peek(Token![.]) {
+                content.parse::<Token![.]>()?;
+                let patch: syn::LitInt = content.parse()?;
+                text.push('.');
+                text.push_str(patch.base10_digits());
+            }
             target.min_version = Version::parse(&text).ok_or_else(|| {
                 syn::Error::new(
                     lit.span(),
@@ -127,6 +134,16 @@ fn parse_backends(input: ParseStream<'_>) -> syn::Result<Backends> {
                     ),
                 )
             })?;
+            let oldest = backend.oldest_supported();
+            if target.min_version < oldest {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "godwit applies migrations on {backend} {oldest} or newer: declare `{} >= {oldest}` or later",
+                        backend.name()
+                    ),
+                ));
+            }
         }
         targets.push(target);
         if content.is_empty() {

@@ -1,7 +1,8 @@
 //! MySQL and MariaDB: DDL is not transactional (the runner records progress
 //! per op), so each statement asks for the cheapest algorithm the server
 //! supports for it: `ALGORITHM=INSTANT` for metadata-only changes,
-//! `ALGORITHM=INPLACE, LOCK=NONE` for index builds and nullability changes
+//! `ALGORITHM=INPLACE, LOCK=NONE` for index builds and nullability changes,
+//! the server's own choice where it depends on its version (DROP COLUMN)
 //! (writes continue), and no clause where only a table copy can do it (a
 //! type change, a validated foreign key), so the server picks.
 
@@ -25,7 +26,13 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 && !matches!(
                     column.default,
                     Some(DefaultValue::Now | DefaultValue::Sql(_))
-                );
+                )
+                // A default written as an expression (in parentheses, as on
+                // TEXT, BLOB and JSON) is one MySQL cannot add INSTANT.
+                && !column
+                    .default
+                    .as_ref()
+                    .is_some_and(|d| cx.dialect.default_value(d, &column.ty).starts_with('('));
             let mut out = vec![sql(format!(
                 "ALTER TABLE {} ADD COLUMN {}{}",
                 cx.q(table),
@@ -57,7 +64,10 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         Op::DropColumn { table, column } => {
             let t = cx.table_before(table)?;
             let mut out = drop_dependents(cx, table, t, column);
-            out.push(super::drop_column(cx, table, column, INSTANT));
+            // No ALGORITHM: the server drops it INSTANT where it can (MySQL
+            // 8.0.29, MariaDB 10.4) and in place otherwise, writes going on
+            // either way; asking for INSTANT would fail on older servers.
+            out.push(super::drop_column(cx, table, column, ""));
             out
         }
         Op::RenameColumn { table, from, to } => {

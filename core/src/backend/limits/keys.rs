@@ -109,7 +109,7 @@ fn keys(t: &Table) -> Vec<Key> {
 }
 
 /// A type MySQL keeps off-page: TEXT, BLOB, JSON.
-fn blob_like(ty: &ColumnType) -> bool {
+pub(crate) fn blob_like(ty: &ColumnType) -> bool {
     matches!(
         ty,
         ColumnType::Text
@@ -121,7 +121,7 @@ fn blob_like(ty: &ColumnType) -> bool {
 }
 
 /// How the mysql dialect spells a blob-like type.
-fn type_name(ty: &ColumnType) -> &'static str {
+pub(crate) fn type_name(ty: &ColumnType) -> &'static str {
     match ty {
         ColumnType::Binary => "LONGBLOB",
         ColumnType::Json | ColumnType::JsonText => "JSON",

@@ -1,0 +1,46 @@
+//! The PostgreSQL way to add a check to a table in use (`.not_valid()`,
+//! validated later) still copies the table on MySQL and MariaDB.
+
+use godwit::migration;
+
+#[migration(revision = "20250101_000000", message = "create the accounts table")]
+pub mod create_accounts {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table("accounts", [
+            column("id", BigInt).primary_key(),
+            column("balance", BigInt).not_null().server_default(0),
+        ]);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("accounts");
+    }
+}
+
+#[migration(
+    revision = "20250102_000000",
+    down_revision = "20250101_000000",
+    message = "check that balances are not negative",
+)]
+pub mod check_balance {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_check_constraint("accounts_balance_floor", "accounts", "balance >= 0")
+            .not_valid();
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_constraint("accounts_balance_floor", "accounts");
+    }
+}
+
+pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
+    backends = [postgres, mysql];
+    create_accounts,
+    check_balance,
+];
+
+fn main() {}
