@@ -1,4 +1,5 @@
-//! Settings of `migrations![..]` it does not know.
+//! Settings of `migrations![..]` it does not know, and a version older
+//! than any godwit applies migrations on.
 
 use godwit::migration;
 
@@ -40,6 +41,12 @@ pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
     backends = [postgres, oracle];
     create_users,
     check_email_shape,
+];
+
+/// Older than any MySQL godwit's SQL runs on.
+pub static ON_OLD_MYSQL: godwit::MigrationSet = godwit::migrations![
+    backends = [mysql >= 5.7, sqlite];
+    create_users,
 ];
 
 fn main() {}
