@@ -1,4 +1,5 @@
-//! A default on a TEXT column, in a set that must run on MySQL 8.0.12,
+//! A default on a TEXT column, in a set that must run on any MySQL 8.0
+//! (from 8.0.12, the oldest godwit applies migrations on),
 //! which takes none there.
 
 use godwit::migration;
@@ -20,7 +21,7 @@ pub mod create_notes {
 }
 
 pub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![
-    backends = [mysql >= 8.0.12, sqlite];
+    backends = [mysql >= 8.0, sqlite];
     create_notes,
 ];
 

@@ -74,14 +74,14 @@ impl Backend {
     }
 
     /// The oldest version a set may declare: what the runtime's SQL runs
-    /// on (PostgreSQL 10: identity columns; MySQL 8.0: RENAME COLUMN and
-    /// INSTANT; MariaDB 10.5: RENAME COLUMN and RENAME INDEX; SQLite 3.35:
-    /// DROP COLUMN). Between it and the default, the rules say what the
-    /// older servers lack.
+    /// on (PostgreSQL 10: identity columns; MySQL 8.0.12: ALGORITHM=INSTANT;
+    /// MariaDB 10.5: RENAME COLUMN and RENAME INDEX; SQLite 3.35: DROP
+    /// COLUMN). Between it and the default, the rules say what the older
+    /// servers lack.
     pub fn oldest_supported(self) -> Version {
         match self {
             Backend::Postgres => Version::new(10, 0),
-            Backend::Mysql => Version::new(8, 0),
+            Backend::Mysql => Version::patch(8, 0, 12),
             Backend::Mariadb => Version::new(10, 5),
             Backend::Sqlite => Version::new(3, 35),
         }

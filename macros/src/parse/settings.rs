@@ -135,6 +135,15 @@ fn parse_backends(input: ParseStream<'_>) -> syn::Result<Backends> {
                 )
             })?;
             let oldest = backend.oldest_supported();
+            // `mysql >= 8.0` is the 8.0 series: from its oldest release
+            // godwit applies migrations on.
+            let series = |v: Version| (v.major, v.minor);
+            if target.min_version < oldest
+                && text.matches('.').count() < 2
+                && series(target.min_version) == series(oldest)
+            {
+                target.min_version = oldest;
+            }
             if target.min_version < oldest {
                 return Err(syn::Error::new(
                     lit.span(),

@@ -44,7 +44,7 @@ pub(crate) use shared::{
 pub enum Dialect {
     /// PostgreSQL 12 or newer.
     Postgres,
-    /// MySQL 8.0 or newer, or MariaDB 10.5 or newer (the oldest a set may
+    /// MySQL 8.0.12 or newer, or MariaDB 10.5 or newer (the oldest a set may
     /// declare: `godwit_core::Backend::oldest_supported`).
     Mysql,
     /// SQLite 3.35 or newer.
