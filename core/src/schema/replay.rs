@@ -312,10 +312,14 @@ impl Schema {
                 self.add_primary_key(name, pk_name, pk)?;
             }
             for c in columns.iter() {
+                if c.unique {
+                    self.duplicate_key(name, &[c.name.to_string()])?;
+                }
                 self.column_constraints(name, c)?;
             }
             for u in uniques.iter() {
                 let cols = strings(&u.columns);
+                self.duplicate_key(name, &cols)?;
                 let cname = u
                     .name
                     .as_deref()
