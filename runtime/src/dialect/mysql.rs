@@ -308,12 +308,10 @@ fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Ve
     let mut out = Vec::new();
     let uses = |cols: &[String]| cols.iter().any(|c| c == column);
     for (name, c) in &t.constraints {
+        // With the index the server made for it, if it has one: that index
+        // would make the column's drop more than INSTANT.
         if matches!(c.kind, ConstraintKind::ForeignKey { .. }) && uses(c.kind.columns()) {
-            out.push(sql(format!(
-                "ALTER TABLE {} DROP FOREIGN KEY {}",
-                q(table),
-                q(name)
-            )));
+            out.extend(drop_constraint(cx, table, t, name, &c.kind));
         }
     }
     for (name, i) in &t.indexes {
