@@ -49,6 +49,9 @@ fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -
                 "MySQL and MariaDB check every foreign key at once: they have no DEFERRABLE (foreign key `{name}`); drop .deferrable() / .initially_deferred(), or keep this migration to PostgreSQL and SQLite"
             ));
         }
+        if let Some(why) = check_on_autoincrement(op, after) {
+            return Some(why);
+        }
         if let Op::AlterColumn { changes, .. } = op {
             if changes.iter().any(|c| matches!(c, ColumnChange::Using(_))) {
                 return Some("MySQL and MariaDB have no USING: MODIFY COLUMN converts the values itself. Remove .using(..), or add a column of the new type, fill it with op.backfill(..) from the expression, and drop the old one".to_string());
@@ -229,6 +232,28 @@ pub fn index_refusal(backend: Backend, index: &Index) -> Option<String> {
     refusals
         .into_iter()
         .find_map(|(lacks, why)| lacks.then_some(why))
+}
+
+/// A check constraint the op adds that names an auto-increment column,
+/// which MySQL and MariaDB refuse (`AUTO_INCREMENT` cannot be used in a
+/// CHECK clause: the value is not there yet when the check runs).
+fn check_on_autoincrement(op: &Op, after: &Schema) -> Option<String> {
+    let checks: Vec<(&str, &str)> = match op {
+        Op::CreateTable { checks, .. } => checks.iter().map(|c| (&*c.name, &*c.expr)).collect(),
+        Op::CreateCheckConstraint { name, expr, .. } => vec![(name, expr)],
+        _ => return None,
+    };
+    let table = after.tables.get(op.table()?)?;
+    checks.into_iter().find_map(|(name, expr)| {
+        let c = table
+            .columns
+            .iter()
+            .find(|c| c.autoincrement && mentions(expr, Syntax::Postgres, &c.name))?;
+        Some(format!(
+            "MySQL and MariaDB refuse a check constraint on an auto-increment column: `{name}` names `{}`; check another column, or keep this migration to PostgreSQL and SQLite",
+            c.name
+        ))
+    })
 }
 
 /// Whether a key asks for NULLs in the other place than MySQL and SQLite

@@ -392,3 +392,27 @@ fn using_changes_no_schema_and_no_rule() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_check_on_an_auto_increment_column_is_refused_on_mysql() {
+    let rules = |up: &str, backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[migration(up, "")], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r != Rule::DowngradeMismatch)
+            .collect()
+    };
+    let inline = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement()]).check("t_id", "id > 0");"#;
+    let added = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement(), column("n", Integer)]);
+        op.create_check_constraint("t_id", "t", "id >= 0");"#;
+    for up in [inline, added] {
+        assert_eq!(
+            rules(up, &[Backend::Mariadb]),
+            [Rule::UnsupportedOnBackend],
+            "{up}"
+        );
+        assert!(rules(up, &[Backend::Postgres, Backend::Sqlite]).is_empty());
+    }
+    let other = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement(), column("n", Integer)]).check("t_n", "n >= 0");"#;
+    assert!(rules(other, &[Backend::Mysql, Backend::Mariadb]).is_empty());
+}
