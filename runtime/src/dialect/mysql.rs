@@ -115,9 +115,10 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         Op::CreateIndex { name, table, .. } => {
             let index = cx.index_after(table, name)?;
             vec![sql(format!(
-                "ALTER TABLE {} {}{INPLACE}",
+                "ALTER TABLE {} {}{}{INPLACE}",
                 cx.q(table),
-                super::index::add_index(cx.dialect, name, index)
+                super::index::add_index(cx.dialect, name, index),
+                foreign_key_indexes_replaced(cx, table)?
             ))]
         }
         Op::DropIndex { name, table, .. } => {
@@ -166,8 +167,9 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 cx.q(name)
             ))],
             None => vec![sql(format!(
-                "{}{INPLACE}",
-                super::add_constraint(cx, table, name)?
+                "{}{}{INPLACE}",
+                super::add_constraint(cx, table, name)?,
+                foreign_key_indexes_replaced(cx, table)?
             ))],
         },
         Op::CreatePrimaryKey {
@@ -303,6 +305,26 @@ fn drop_constraint(
 /// Before a column is dropped: the foreign keys, indexes and unique
 /// constraints over it (MySQL would keep a multi-column index without the
 /// column, and refuses to drop a column a foreign key uses).
+/// `, DROP INDEX <fk>` for each foreign key of `table` that the op gives
+/// its first index leading with its columns: the index named after the
+/// constraint, which the server made (or `drop_index` put in, to keep one),
+/// is not needed any more. The server drops the one it made by itself, but
+/// not one put in, which would then stay behind the model's back and
+/// collide with the next one `drop_index` puts in.
+fn foreign_key_indexes_replaced(cx: &Context<'_>, table: &str) -> Result<String, RenderError> {
+    let before = cx.table_before(table)?;
+    let after = cx.table_after(table)?;
+    let mut out = String::new();
+    for (fk, c) in &before.constraints {
+        if let ConstraintKind::ForeignKey { columns, .. } = &c.kind {
+            if !before.has_index_leading_with(columns) && after.has_index_leading_with(columns) {
+                out.push_str(&format!(", DROP INDEX {}", cx.q(fk)));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Vec<Statement> {
     let q = |s: &str| cx.q(s);
     let mut out = Vec::new();
