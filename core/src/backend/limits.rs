@@ -8,8 +8,10 @@ use crate::diagnostic::Rule;
 
 mod keys;
 
-use crate::model::{Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op};
-use crate::schema::{foreign_key_name, Index, Schema};
+use crate::model::{
+    Action, Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op,
+};
+use crate::schema::{foreign_key_name, ConstraintKind, Index, Schema};
 use crate::sql_text::{mentions, Syntax};
 pub(crate) use keys::may_change_keys;
 
@@ -50,6 +52,9 @@ fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -
             ));
         }
         if let Some(why) = check_on_autoincrement(op, after) {
+            return Some(why);
+        }
+        if let Some(why) = check_on_changed_by_foreign_key(op, before, after) {
             return Some(why);
         }
         if let Op::AlterColumn { changes, .. } = op {
@@ -254,6 +259,60 @@ fn check_on_autoincrement(op: &Op, after: &Schema) -> Option<String> {
             c.name
         ))
     })
+}
+
+/// A check constraint and a foreign key that changes the same column
+/// (`ON UPDATE CASCADE / SET NULL / SET DEFAULT`, `ON DELETE SET NULL /
+/// SET DEFAULT`), brought together by the op: MySQL and MariaDB refuse
+/// either while the other is there.
+fn check_on_changed_by_foreign_key(op: &Op, before: &Schema, after: &Schema) -> Option<String> {
+    if !matches!(
+        op,
+        Op::CreateTable { .. }
+            | Op::AddColumn { .. }
+            | Op::CreateCheckConstraint { .. }
+            | Op::CreateForeignKey { .. }
+    ) {
+        return None;
+    }
+    let table = op.table()?;
+    let pairs = |schema: &Schema| -> Vec<(String, String, String)> {
+        let Some(t) = schema.tables.get(table) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (fk, c) in &t.constraints {
+            let ConstraintKind::ForeignKey {
+                columns,
+                on_delete,
+                on_update,
+                ..
+            } = &c.kind
+            else {
+                continue;
+            };
+            let changes = matches!(
+                on_update,
+                Action::Cascade | Action::SetNull | Action::SetDefault
+            ) || matches!(on_delete, Action::SetNull | Action::SetDefault);
+            for (check, k) in &t.constraints {
+                if let ConstraintKind::Check { expr } = &k.kind {
+                    for column in columns
+                        .iter()
+                        .filter(|c| changes && mentions(expr, Syntax::Postgres, c))
+                    {
+                        out.push((check.clone(), fk.clone(), column.clone()));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let old = pairs(before);
+    let (check, fk, column) = pairs(after).into_iter().find(|p| !old.contains(p))?;
+    Some(format!(
+        "MySQL and MariaDB refuse a check constraint on a column that a foreign key's action changes: check `{check}` names `{column}`, which foreign key `{fk}` sets on update or delete; check another column, give the key no such action (ON DELETE CASCADE, RESTRICT and NO ACTION change no column), or keep this migration to PostgreSQL and SQLite"
+    ))
 }
 
 /// Whether a key asks for NULLs in the other place than MySQL and SQLite

@@ -416,3 +416,37 @@ fn a_check_on_an_auto_increment_column_is_refused_on_mysql() {
     let other = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement(), column("n", Integer)]).check("t_n", "n >= 0");"#;
     assert!(rules(other, &[Backend::Mysql, Backend::Mariadb]).is_empty());
 }
+
+#[test]
+fn a_check_on_a_column_a_foreign_key_sets_is_refused_on_mysql() {
+    let rules = |up: &str, backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[migration(up, "")], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r != Rule::DowngradeMismatch && *r != Rule::ForeignKeyWithoutIndex)
+            .collect()
+    };
+    let tables = r#"op.create_table("a", [column("id", BigInt).primary_key()]);"#;
+    for (fk, refused) in [
+        (r#".on_delete(Action::SetNull)"#, true),
+        (r#".on_update(Action::Cascade)"#, true),
+        (r#".on_delete(Action::Cascade)"#, false),
+        (r#".on_delete(Action::Restrict)"#, false),
+    ] {
+        let up = format!(
+            r#"{tables} op.create_table("b", [column("id", BigInt).primary_key(), column("r", BigInt).references("a", "id"){fk}]);
+            op.create_index("b_r", "b", ["r"]);
+            op.create_check_constraint("b_r_positive", "b", "r >= 0");"#
+        );
+        let expected: &[Rule] = if refused {
+            &[Rule::UnsupportedOnBackend]
+        } else {
+            &[]
+        };
+        assert_eq!(rules(&up, &[Backend::Mariadb]), expected, "{up}");
+        assert!(
+            rules(&up, &[Backend::Postgres, Backend::Sqlite]).is_empty(),
+            "{up}"
+        );
+    }
+}
