@@ -160,6 +160,9 @@ fn object_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) ->
 /// SQLite change it under the view. A column counts as read as for
 /// `dependent-objects`: the view reads its table and names it.
 fn retype_under_view(op: &Op, before: &Schema) -> Option<String> {
+    if let Op::DropEnumValue { name, value } = op {
+        return enum_under_view(name, value, before);
+    }
     let Op::AlterColumn {
         table,
         column,
@@ -187,6 +190,30 @@ fn retype_under_view(op: &Op, before: &Schema) -> Option<String> {
         "PostgreSQL cannot change the type of `{table}.{column}`: {} still {} it; drop the view before the change and create it again after, in this migration, and the same around the change back in the downgrade",
         readers.join(", "),
         if readers.len() == 1 { "reads" } else { "read" }
+    ))
+}
+
+/// `drop_enum_value` on PostgreSQL creates the type anew and changes each
+/// column of it to the new type, which a view reading the column forbids.
+fn enum_under_view(name: &str, value: &str, before: &Schema) -> Option<String> {
+    let readers: Vec<String> = before
+        .enum_columns(name)
+        .flat_map(|(table, c)| {
+            before
+                .views
+                .iter()
+                .filter(move |(_, v)| {
+                    v.reads(table) && mentions(&v.query, Syntax::Postgres, &c.name)
+                })
+                .map(move |(n, v)| format!("{} `{n}` reads `{table}.{}`", v.kind(), c.name))
+        })
+        .collect();
+    if readers.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "PostgreSQL cannot drop value `{value}` of `{name}` in place: godwit creates the type anew and changes its columns to it, and {}; drop the view before and create it again after, in this body",
+        readers.join(", ")
     ))
 }
 

@@ -450,3 +450,26 @@ fn a_check_on_a_column_a_foreign_key_sets_is_refused_on_mysql() {
         );
     }
 }
+
+#[test]
+fn dropping_an_enum_value_under_a_view_is_refused_on_postgres() {
+    // PostgreSQL has no DROP VALUE: the type is created anew and its
+    // columns changed to it, which a view reading one of them forbids.
+    let m = migration(
+        r#"op.create_enum("mood", ["happy", "sad"]);
+        op.create_table("t", [column("id", BigInt).primary_key(), column("m", Enum("mood"))]);
+        op.create_view("v", "SELECT id, m FROM t");
+        op.add_enum_value("mood", "meh");"#,
+        "",
+    );
+    let down = migration(r#"op.drop_enum_value("mood", "meh");"#, "");
+    let rules = |backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[m.clone(), down.clone()], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r == Rule::UnsupportedOnBackend)
+            .collect()
+    };
+    assert_eq!(rules(&[Backend::Postgres]), [Rule::UnsupportedOnBackend]);
+    assert!(rules(&[Backend::Mariadb, Backend::Sqlite]).is_empty());
+}
