@@ -3,15 +3,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use godwit::schema::{ColumnState, ConstraintKind, Index, Schema, Table};
+use godwit::schema::{ColumnState, ConstraintKind, Schema, Table};
 use godwit::{
-    Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Deferrable, Op,
-    PrimaryKey, Reference, UniqueConstraint,
+    Action, CheckConstraint, Column, ColumnChange, ColumnType, Op, PrimaryKey, Reference,
+    UniqueConstraint,
 };
 use godwit_core::sql_text::{mentions, Syntax};
-use godwit_core::{List, Str};
 
-use super::values::{column_type, default_for, indexable, integer, literal, wider};
+use super::ops::{alter, column_of, create_index, drop_index};
+use super::values::{column_type, default_for, indexable, integer, wider};
 use super::{History, Rng, Spec, Step};
 
 /// A history of one to eight migrations.
@@ -37,89 +37,52 @@ pub(super) fn generate(rng: &mut Rng) -> History {
     History { migrations }
 }
 
-/// `op` (a `create_table`, perhaps in `safety_assured`) with one of its
-/// columns fewer, for each column that is not a key.
-pub(super) fn fewer_columns(op: &Op) -> Vec<Op> {
-    match op {
-        Op::SafetyAssured { reason, ops } if ops.len() == 1 => fewer_columns(&ops[0])
-            .into_iter()
-            .map(|o| Op::SafetyAssured {
-                reason: reason.clone(),
-                ops: vec![o].into(),
-            })
-            .collect(),
-        Op::CreateTable {
-            name,
-            columns,
-            primary_key,
-            uniques,
-            checks,
-            if_not_exists,
-        } if columns.len() > 1 => (0..columns.len())
-            .filter(|&i| !columns[i].primary_key)
-            .map(|i| {
-                let mut columns = columns.to_vec();
-                columns.remove(i);
-                Op::CreateTable {
-                    name: name.clone(),
-                    columns: columns.into(),
-                    primary_key: primary_key.clone(),
-                    uniques: uniques.clone(),
-                    checks: checks.clone(),
-                    if_not_exists: *if_not_exists,
-                }
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The generator's state: the schema, and what it knows of the rows.
-struct Gen<'r> {
-    rng: &'r mut Rng,
-    schema: Schema,
+pub(super) struct Gen<'r> {
+    pub(super) rng: &'r mut Rng,
+    pub(super) schema: Schema,
     /// Rows inserted into each table (none are deleted by an upgrade).
-    rows: BTreeMap<String, u32>,
-    names: u32,
+    pub(super) rows: BTreeMap<String, u32>,
+    pub(super) names: u32,
     /// The number of the next value inserted: every row's values differ.
-    values: u32,
+    pub(super) values: u32,
     /// Columns that were ever a key of an index or constraint: a backfill
     /// leaves them alone (it may make values equal, or dangling, that a
     /// key recreated by a downgrade needs distinct or present).
-    keyed: BTreeSet<(String, String)>,
+    pub(super) keyed: BTreeSet<(String, String)>,
     /// Columns a backfill changed: no unique key on them afterwards.
-    backfilled: BTreeSet<(String, String)>,
+    pub(super) backfilled: BTreeSet<(String, String)>,
     /// Views: the table and columns they read, and whether those still
     /// bear the names the query was written with.
-    views: BTreeMap<String, (String, Vec<String>, bool)>,
+    pub(super) views: BTreeMap<String, (String, Vec<String>, bool)>,
 }
 
 impl Gen<'_> {
-    fn fresh(&mut self, prefix: &str) -> String {
+    pub(super) fn fresh(&mut self, prefix: &str) -> String {
         self.names += 1;
         format!("{prefix}{}", self.names)
     }
 
-    fn table_names(&self) -> Vec<String> {
+    pub(super) fn table_names(&self) -> Vec<String> {
         self.schema.tables.keys().cloned().collect()
     }
 
-    fn table(&self, name: &str) -> &Table {
+    pub(super) fn table(&self, name: &str) -> &Table {
         &self.schema.tables[name]
     }
 
-    fn rows(&self, table: &str) -> u32 {
+    pub(super) fn rows(&self, table: &str) -> u32 {
         self.rows.get(table).copied().unwrap_or(0)
     }
 
-    fn pick_table(&mut self) -> Option<String> {
+    pub(super) fn pick_table(&mut self) -> Option<String> {
         let names = self.table_names();
         (!names.is_empty()).then(|| self.rng.pick(&names).clone())
     }
 
     /// Tables with a single-column `BigInt` primary key, and that column:
     /// what a foreign key may reference.
-    fn referenceable(&self) -> Vec<(String, String)> {
+    pub(super) fn referenceable(&self) -> Vec<(String, String)> {
         self.schema
             .tables
             .iter()
@@ -133,7 +96,7 @@ impl Gen<'_> {
     }
 
     /// Whether `column` of `table` is in a foreign key, on either side.
-    fn in_foreign_key(&self, table: &str, column: &str) -> bool {
+    pub(super) fn in_foreign_key(&self, table: &str, column: &str) -> bool {
         self.schema.tables.iter().any(|(name, t)| {
             t.constraints.values().any(|c| match &c.kind {
                 ConstraintKind::ForeignKey {
@@ -150,25 +113,29 @@ impl Gen<'_> {
         })
     }
 
-    fn read_by_view(&self, table: &str, column: Option<&str>) -> bool {
+    pub(super) fn read_by_view(&self, table: &str, column: Option<&str>) -> bool {
         self.schema.views.values().any(|v| {
-            v.reads(table) && column.map_or(true, |c| mentions(&v.query, Syntax::Postgres, c))
+            v.reads(table)
+                && match column {
+                    Some(c) => mentions(&v.query, Syntax::Postgres, c),
+                    None => true,
+                }
         })
     }
 
-    fn used_by_key(&self, table: &str, column: &str) -> bool {
+    pub(super) fn used_by_key(&self, table: &str, column: &str) -> bool {
         let t = self.table(table);
         t.indexes.values().any(|i| i.uses_column(column))
             || t.constraints.values().any(|c| c.kind.uses_column(column))
     }
 
-    fn is_pk(&self, table: &str, column: &str) -> bool {
+    pub(super) fn is_pk(&self, table: &str, column: &str) -> bool {
         self.table(table)
             .primary_key()
             .is_some_and(|pk| pk.iter().any(|c| c == column))
     }
 
-    fn enum_first(&self, ty: &ColumnType) -> Option<String> {
+    pub(super) fn enum_first(&self, ty: &ColumnType) -> Option<String> {
         match ty {
             ColumnType::Enum(e) => self.schema.enums.get(&**e)?.first().cloned(),
             _ => None,
@@ -177,7 +144,7 @@ impl Gen<'_> {
 
     /// One migration: a data change alone now and then (an insert, a
     /// backfill), else one to four schema steps.
-    fn migration(&mut self) -> Spec {
+    pub(super) fn migration(&mut self) -> Spec {
         let mut spec = Spec {
             steps: Vec::new(),
             allow: Vec::new(),
@@ -216,7 +183,7 @@ impl Gen<'_> {
         spec
     }
 
-    fn schema_step(&mut self) -> Option<Vec<Step>> {
+    pub(super) fn schema_step(&mut self) -> Option<Vec<Step>> {
         let tables = self.schema.tables.len();
         let roll = self.rng.below(if tables < 2 { 40 } else { 100 });
         match roll {
@@ -244,7 +211,7 @@ impl Gen<'_> {
     }
 
     /// What the generator remembers beyond the schema, after `op`.
-    fn track(&mut self, op: &Op) {
+    pub(super) fn track(&mut self, op: &Op) {
         match op {
             Op::RenameTable { from, to } => {
                 if let Some(n) = self.rows.remove(&**from) {
@@ -298,7 +265,7 @@ impl Gen<'_> {
         }
     }
 
-    fn key(&mut self, table: &str, columns: &[String]) {
+    pub(super) fn key(&mut self, table: &str, columns: &[String]) {
         for c in columns {
             self.keyed.insert((table.to_string(), c.clone()));
         }
@@ -307,7 +274,7 @@ impl Gen<'_> {
     /// A new column for `table` (`existing`: the table exists already and
     /// may hold rows), and the steps that go with it (the index of a
     /// foreign key).
-    fn new_column(&mut self, table: &str, existing: bool) -> (Column, Vec<Step>) {
+    pub(super) fn new_column(&mut self, table: &str, existing: bool) -> (Column, Vec<Step>) {
         let name = self.fresh("c");
         let rows = if existing { self.rows(table) } else { 0 };
         let mut after = Vec::new();
@@ -360,7 +327,7 @@ impl Gen<'_> {
         (c, after)
     }
 
-    fn create_table(&mut self) -> Option<Vec<Step>> {
+    pub(super) fn create_table(&mut self) -> Option<Vec<Step>> {
         let name = self.fresh("t");
         let mut columns = Vec::new();
         let mut primary_key = None;
@@ -431,7 +398,7 @@ impl Gen<'_> {
         Some(steps)
     }
 
-    fn add_column(&mut self) -> Option<Vec<Step>> {
+    pub(super) fn add_column(&mut self) -> Option<Vec<Step>> {
         let table = self.pick_table()?;
         let (column, after) = self.new_column(&table, true);
         let name = column.name.clone();
@@ -450,7 +417,7 @@ impl Gen<'_> {
     }
 
     /// A column of a table, by the filter `ok`.
-    fn pick_column(
+    pub(super) fn pick_column(
         &mut self,
         table: &str,
         ok: impl Fn(&Self, &ColumnState) -> bool,
@@ -465,7 +432,7 @@ impl Gen<'_> {
         (!cols.is_empty()).then(|| self.rng.pick(&cols).clone())
     }
 
-    fn drop_column(&mut self) -> Option<Vec<Step>> {
+    pub(super) fn drop_column(&mut self) -> Option<Vec<Step>> {
         let table = self.pick_table()?;
         if self.table(&table).columns.len() < 3 {
             return None;
@@ -489,7 +456,7 @@ impl Gen<'_> {
         }])
     }
 
-    fn rename_column(&mut self) -> Option<Vec<Step>> {
+    pub(super) fn rename_column(&mut self) -> Option<Vec<Step>> {
         let table = self.pick_table()?;
         let c = self.pick_column(&table, |_, _| true)?;
         let to = self.fresh("c");
@@ -507,7 +474,7 @@ impl Gen<'_> {
         }])
     }
 
-    fn alter_column(&mut self) -> Option<Vec<Step>> {
+    pub(super) fn alter_column(&mut self) -> Option<Vec<Step>> {
         let table = self.pick_table()?;
         let rows = self.rows(&table);
         let c = self.pick_column(&table, |_, c| !c.autoincrement)?;
@@ -555,588 +522,4 @@ impl Gen<'_> {
             down: vec![alter(&table, &c.name, undo)],
         }])
     }
-
-    /// One or two key columns of `table` for an index or a unique key
-    /// (`unique`: none a backfill changed).
-    fn key_columns(&mut self, table: &str, unique: bool) -> Option<Vec<String>> {
-        let cols: Vec<String> = self
-            .table(table)
-            .columns
-            .iter()
-            .filter(|c| c.generated.is_none() && indexable(&c.ty))
-            .filter(|c| {
-                !unique
-                    || !self
-                        .backfilled
-                        .contains(&(table.to_string(), c.name.clone()))
-            })
-            .map(|c| c.name.clone())
-            .collect();
-        if cols.is_empty() {
-            return None;
-        }
-        let mut out = vec![self.rng.pick(&cols).clone()];
-        if cols.len() > 1 && self.rng.chance(35) {
-            let second = self.rng.pick(&cols).clone();
-            if second != out[0] {
-                out.push(second);
-            }
-        }
-        Some(out)
-    }
-
-    fn create_index(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let unique = self.rows(&table) <= 1 && self.rng.chance(30);
-        let cols = self.key_columns(&table, unique)?;
-        let name = self.fresh("ix");
-        self.key(&table, &cols);
-        Some(vec![Step {
-            up: create_index(&name, &table, &cols, unique),
-            down: vec![drop_index(&name, &table)],
-        }])
-    }
-
-    fn drop_index(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let indexes: Vec<(String, Index)> = self
-            .table(&table)
-            .indexes
-            .iter()
-            .map(|(n, i)| (n.clone(), i.clone()))
-            .collect();
-        if indexes.is_empty() {
-            return None;
-        }
-        let (name, index) = self.rng.pick(&indexes).clone();
-        Some(vec![Step {
-            up: drop_index(&name, &table),
-            down: vec![index_op(&name, &table, &index)],
-        }])
-    }
-
-    fn create_unique(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        if self.rows(&table) > 1 {
-            return None;
-        }
-        let cols = self.key_columns(&table, true)?;
-        let name = self.fresh("uq");
-        self.key(&table, &cols);
-        Some(vec![Step {
-            up: Op::CreateUniqueConstraint {
-                name: name.clone().into(),
-                table: table.clone().into(),
-                columns: cols.into_iter().map(Into::into).collect(),
-                using_index: None,
-            },
-            down: vec![drop_constraint(&name, &table)],
-        }])
-    }
-
-    fn create_check(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let c = self.pick_column(&table, |_, c| integer(&c.ty))?;
-        let name = self.fresh("ck");
-        self.key(&table, std::slice::from_ref(&c.name));
-        Some(vec![Step {
-            up: Op::CreateCheckConstraint {
-                name: name.clone().into(),
-                table: table.clone().into(),
-                expr: format!("{} >= 0", c.name).into(),
-                not_valid: false,
-            },
-            down: vec![drop_constraint(&name, &table)],
-        }])
-    }
-
-    fn create_foreign_key(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        if self.rows(&table) > 0 {
-            return None;
-        }
-        let refs = self.referenceable();
-        if refs.is_empty() {
-            return None;
-        }
-        let (rt, rc) = self.rng.pick(&refs).clone();
-        let c = self.pick_column(&table, |g, c| {
-            c.ty == ColumnType::BigInt
-                && !g.is_pk(&table, &c.name)
-                && !g.in_foreign_key(&table, &c.name)
-        })?;
-        let mut steps = Vec::new();
-        if !self
-            .table(&table)
-            .has_index_leading_with(std::slice::from_ref(&c.name))
-        {
-            let index = self.fresh("ix");
-            steps.push(Step {
-                up: create_index(&index, &table, std::slice::from_ref(&c.name), false),
-                down: vec![drop_index(&index, &table)],
-            });
-        }
-        let name = self.fresh("fk");
-        self.key(&table, std::slice::from_ref(&c.name));
-        let on_delete = *self
-            .rng
-            .pick(&[Action::NoAction, Action::Cascade, Action::Restrict]);
-        steps.push(Step {
-            up: Op::CreateForeignKey {
-                name: name.clone().into(),
-                table: table.clone().into(),
-                columns: vec![c.name.into()].into(),
-                ref_table: rt.into(),
-                ref_columns: vec![rc.into()].into(),
-                on_delete,
-                on_update: Action::NoAction,
-                deferrable: Deferrable::NotDeferrable,
-                not_valid: false,
-            },
-            down: vec![drop_constraint(&name, &table)],
-        });
-        Some(steps)
-    }
-
-    fn drop_constraint(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let constraints: Vec<(String, ConstraintKind)> = self
-            .table(&table)
-            .constraints
-            .iter()
-            .filter(|(_, c)| !matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
-            .map(|(n, c)| (n.clone(), c.kind.clone()))
-            .collect();
-        if constraints.is_empty() {
-            return None;
-        }
-        let (name, kind) = self.rng.pick(&constraints).clone();
-        Some(vec![Step {
-            up: drop_constraint(&name, &table),
-            down: vec![constraint_op(&name, &table, &kind)],
-        }])
-    }
-
-    fn rename_table(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let to = self.fresh("t");
-        Some(vec![Step {
-            up: Op::RenameTable {
-                from: table.clone().into(),
-                to: to.clone().into(),
-            },
-            down: vec![Op::RenameTable {
-                from: to.into(),
-                to: table.into(),
-            }],
-        }])
-    }
-
-    fn drop_table(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let referenced = self.schema.tables.iter().any(|(name, t)| {
-            *name != table
-                && t.constraints.values().any(|c| {
-                    matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. } if *ref_table == table)
-                })
-        });
-        if referenced || self.read_by_view(&table, None) {
-            return None;
-        }
-        let down = recreate(&table, self.table(&table));
-        Some(vec![Step {
-            up: Op::DropTable { name: table.into() },
-            down,
-        }])
-    }
-
-    fn deprecate_column(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let c = self.pick_column(&table, |g, c| !g.is_pk(&table, &c.name) && !c.deprecated)?;
-        let down = if c.nullable {
-            Vec::new()
-        } else {
-            vec![alter(&table, &c.name, ColumnChange::Nullable(false))]
-        };
-        Some(vec![Step {
-            up: Op::DeprecateColumn {
-                table: table.into(),
-                column: c.name.into(),
-            },
-            down,
-        }])
-    }
-
-    fn create_view(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let cols: Vec<String> = self
-            .table(&table)
-            .columns
-            .iter()
-            .map(|c| c.name.clone())
-            .collect();
-        let mut read: Vec<String> = cols
-            .iter()
-            .filter(|_| self.rng.chance(50))
-            .cloned()
-            .collect();
-        if read.is_empty() {
-            read.push(cols[0].clone());
-        }
-        let name = self.fresh("v");
-        let query = format!("SELECT {} FROM {table}", read.join(", "));
-        self.views.insert(name.clone(), (table, read, true));
-        Some(vec![Step {
-            up: Op::CreateView {
-                name: name.clone().into(),
-                query: query.into(),
-            },
-            down: vec![Op::DropView {
-                name: name.into(),
-                if_exists: false,
-            }],
-        }])
-    }
-
-    fn drop_view(&mut self) -> Option<Vec<Step>> {
-        let pristine: Vec<String> = self
-            .views
-            .iter()
-            .filter(|(_, v)| v.2)
-            .map(|(n, _)| n.clone())
-            .collect();
-        if pristine.is_empty() {
-            return None;
-        }
-        let name = self.rng.pick(&pristine).clone();
-        let query = self.schema.views.get(&name)?.query.clone();
-        Some(vec![Step {
-            up: Op::DropView {
-                name: name.clone().into(),
-                if_exists: false,
-            },
-            down: vec![Op::CreateView {
-                name: name.into(),
-                query: query.into(),
-            }],
-        }])
-    }
-
-    fn create_enum(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let name = self.fresh("e");
-        let values: Vec<Str> = ["a", "b", "c", "d"][..2 + self.rng.below(3)]
-            .iter()
-            .map(|v| (*v).into())
-            .collect();
-        let column = self.fresh("c");
-        let mut c = Column::new(column.clone().into(), ColumnType::Enum(name.clone().into()));
-        if self.rng.chance(50) {
-            c.nullable = false;
-            c.default = Some(DefaultValue::Str("a".into()));
-        }
-        Some(vec![
-            Step {
-                up: Op::CreateEnum {
-                    name: name.clone().into(),
-                    values: values.into(),
-                },
-                down: vec![Op::DropEnum { name: name.into() }],
-            },
-            Step {
-                up: Op::AddColumn {
-                    table: table.clone().into(),
-                    column: c,
-                },
-                down: vec![Op::DropColumn {
-                    table: table.into(),
-                    column: column.into(),
-                }],
-            },
-        ])
-    }
-
-    fn add_enum_value(&mut self) -> Option<Vec<Step>> {
-        let enums: Vec<String> = self.schema.enums.keys().cloned().collect();
-        if enums.is_empty() {
-            return None;
-        }
-        let name = self.rng.pick(&enums).clone();
-        let value = self.fresh("x");
-        Some(vec![Step {
-            up: Op::AddEnumValue {
-                name: name.clone().into(),
-                value: value.clone().into(),
-                before: None,
-                after: None,
-            },
-            down: vec![Op::DropEnumValue {
-                name: name.into(),
-                value: value.into(),
-            }],
-        }])
-    }
-
-    fn drop_enum(&mut self) -> Option<Vec<Step>> {
-        let unused: Vec<String> = self
-            .schema
-            .enums
-            .keys()
-            .filter(|e| self.schema.enum_columns(e).next().is_none())
-            .cloned()
-            .collect();
-        if unused.is_empty() {
-            return None;
-        }
-        let name = self.rng.pick(&unused).clone();
-        let values: Vec<Str> = self.schema.enums[&name]
-            .iter()
-            .map(|v| v.clone().into())
-            .collect();
-        Some(vec![Step {
-            up: Op::DropEnum {
-                name: name.clone().into(),
-            },
-            down: vec![Op::CreateEnum {
-                name: name.into(),
-                values: values.into(),
-            }],
-        }])
-    }
-
-    /// `execute` of an INSERT of one row (every value distinct from every
-    /// other row's), undone by a DELETE of it.
-    fn insert(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let t = self.table(&table).clone();
-        let Some([pk]) = t.primary_key() else {
-            return None;
-        };
-        self.values += 1;
-        let n = self.values;
-        let mut names = Vec::new();
-        let mut values = Vec::new();
-        for c in &t.columns {
-            if c.generated.is_some() {
-                return None;
-            }
-            if self.in_foreign_key(&table, &c.name) && c.name != *pk {
-                if !c.nullable {
-                    return None;
-                }
-                names.push(c.name.clone());
-                values.push("NULL".to_string());
-                continue;
-            }
-            let first = self.enum_first(&c.ty);
-            match literal(&c.ty, n, first.as_deref()) {
-                Some(v) => {
-                    names.push(c.name.clone());
-                    values.push(v);
-                }
-                None if c.nullable || c.default.is_some() => {}
-                None => return None,
-            }
-        }
-        let pk_value = literal(&t.column(pk)?.ty, n, None)?;
-        *self.rows.entry(table.clone()).or_default() += 1;
-        Some(vec![Step {
-            up: Op::Execute {
-                sql: format!(
-                    "INSERT INTO {table} ({}) VALUES ({})",
-                    names.join(", "),
-                    values.join(", ")
-                )
-                .into(),
-            },
-            down: vec![Op::Execute {
-                sql: format!("DELETE FROM {table} WHERE {pk} = {pk_value}").into(),
-            }],
-        }])
-    }
-
-    /// `backfill` of a nullable integer column from the primary key, where
-    /// it is NULL: never undone (data is not schema), so only on a column
-    /// no key ever had.
-    fn backfill(&mut self) -> Option<Vec<Step>> {
-        let table = self.pick_table()?;
-        let t = self.table(&table).clone();
-        let Some([pk]) = t.primary_key() else {
-            return None;
-        };
-        if !integer(&t.column(pk)?.ty) {
-            return None;
-        }
-        let pk = pk.clone();
-        let c = self.pick_column(&table, |g, c| {
-            integer(&c.ty)
-                && c.nullable
-                && c.name != pk
-                && !g.keyed.contains(&(table.clone(), c.name.clone()))
-        })?;
-        self.backfilled.insert((table.clone(), c.name.clone()));
-        Some(vec![Step {
-            up: Op::Backfill {
-                table: table.into(),
-                set: format!("{} = {pk}", c.name).into(),
-                predicate: Some(format!("{} IS NULL", c.name).into()),
-                batch_size: *self.rng.pick(&[1, 2, 50, 1000]),
-            },
-            down: Vec::new(),
-        }])
-    }
-}
-
-fn alter(table: &str, column: &str, change: ColumnChange) -> Op {
-    Op::AlterColumn {
-        table: table.to_string().into(),
-        column: column.to_string().into(),
-        changes: vec![change].into(),
-    }
-}
-
-fn create_index(name: &str, table: &str, cols: &[String], unique: bool) -> Op {
-    index_op(
-        name,
-        table,
-        &Index::on_columns(cols.iter().cloned(), unique),
-    )
-}
-
-fn index_op(name: &str, table: &str, index: &Index) -> Op {
-    Op::CreateIndex {
-        name: name.to_string().into(),
-        table: table.to_string().into(),
-        keys: index.keys.clone().into(),
-        unique: index.unique,
-        concurrently: false,
-        method: index.method,
-        include: index.include.iter().map(|c| c.clone().into()).collect(),
-        predicate: index.predicate.clone().map(Into::into),
-        if_not_exists: false,
-    }
-}
-
-fn drop_index(name: &str, table: &str) -> Op {
-    Op::DropIndex {
-        name: name.to_string().into(),
-        table: table.to_string().into(),
-        concurrently: false,
-        if_exists: false,
-    }
-}
-
-fn drop_constraint(name: &str, table: &str) -> Op {
-    Op::DropConstraint {
-        name: name.to_string().into(),
-        table: table.to_string().into(),
-    }
-}
-
-/// The op that creates constraint `name` of `table` as the model holds it.
-fn constraint_op(name: &str, table: &str, kind: &ConstraintKind) -> Op {
-    let list = |cols: &[String]| -> List<Str> { cols.iter().map(|c| c.clone().into()).collect() };
-    match kind {
-        ConstraintKind::PrimaryKey { columns } => Op::CreatePrimaryKey {
-            name: name.to_string().into(),
-            table: table.to_string().into(),
-            columns: list(columns),
-            using_index: None,
-        },
-        ConstraintKind::Unique { columns } => Op::CreateUniqueConstraint {
-            name: name.to_string().into(),
-            table: table.to_string().into(),
-            columns: list(columns),
-            using_index: None,
-        },
-        ConstraintKind::Check { expr } => Op::CreateCheckConstraint {
-            name: name.to_string().into(),
-            table: table.to_string().into(),
-            expr: expr.clone().into(),
-            not_valid: false,
-        },
-        ConstraintKind::ForeignKey {
-            columns,
-            ref_table,
-            ref_columns,
-            on_delete,
-            on_update,
-            deferrable,
-        } => Op::CreateForeignKey {
-            name: name.to_string().into(),
-            table: table.to_string().into(),
-            columns: list(columns),
-            ref_table: ref_table.clone().into(),
-            ref_columns: list(ref_columns),
-            on_delete: *on_delete,
-            on_update: *on_update,
-            deferrable: *deferrable,
-            not_valid: false,
-        },
-    }
-}
-
-/// A column as the model holds it, as the definition that makes it.
-fn column_of(c: &ColumnState) -> Column {
-    let mut column = Column::new(c.name.clone().into(), c.ty.clone());
-    column.nullable = c.nullable;
-    column.default = c.default.clone();
-    column.autoincrement = c.autoincrement;
-    column.serial = c.serial;
-    if let Some(g) = &c.generated {
-        column.generated = Some(g.expr.clone());
-        column.stored = g.stored;
-    }
-    column
-}
-
-/// The ops that create `table` again as the model holds it: the table
-/// with its key, unique and check constraints, then its foreign keys and
-/// indexes.
-fn recreate(name: &str, table: &Table) -> Vec<Op> {
-    let mut columns: Vec<Column> = table.columns.iter().map(column_of).collect();
-    let mut primary_key = None;
-    let mut uniques = Vec::new();
-    let mut checks = Vec::new();
-    let mut after = Vec::new();
-    for (cname, c) in &table.constraints {
-        match &c.kind {
-            ConstraintKind::PrimaryKey { columns: pk } => {
-                let single = pk.len() == 1 && *cname == godwit::schema::primary_key_name(name);
-                match columns.iter_mut().find(|c| single && c.name == pk[0]) {
-                    Some(col) => col.primary_key = true,
-                    None => {
-                        primary_key = Some(PrimaryKey {
-                            name: Some(cname.clone().into()),
-                            columns: pk.iter().map(|c| c.clone().into()).collect(),
-                        })
-                    }
-                }
-            }
-            ConstraintKind::Unique { columns } => uniques.push(UniqueConstraint {
-                name: Some(cname.clone().into()),
-                columns: columns.iter().map(|c| c.clone().into()).collect(),
-            }),
-            ConstraintKind::Check { expr } => checks.push(CheckConstraint {
-                name: cname.clone().into(),
-                expr: expr.clone().into(),
-            }),
-            kind @ ConstraintKind::ForeignKey { .. } => {
-                after.push(constraint_op(cname, name, kind))
-            }
-        }
-    }
-    let mut ops = vec![Op::CreateTable {
-        name: name.to_string().into(),
-        columns: columns.into(),
-        primary_key,
-        uniques: uniques.into(),
-        checks: checks.into(),
-        if_not_exists: false,
-    }];
-    ops.extend(after);
-    for (iname, index) in &table.indexes {
-        ops.push(index_op(iname, name, index));
-    }
-    ops
 }

@@ -15,13 +15,19 @@
 //! | file | what |
 //! | --- | --- |
 //! | `mod.rs` | the PRNG, the history, its migrations, its text, shrinking |
-//! | `gen.rs` | one history: which op next, and its inverse |
+//! | `gen.rs` | one history: the state, which op next; columns and tables |
+//! | `keys.rs` | indexes, unique, check and foreign key constraints, renaming and dropping a table |
+//! | `objects.rs` | deprecation, views, enum types, an INSERT, a backfill |
+//! | `ops.rs` | the ops built from the model: what an inverse recreates |
 //! | `values.rs` | column types, defaults and the literal of a row's value |
 
 use godwit::{Migration, Op, RuleKind};
 use godwit_core::{check_history_for, Backends, Diagnostic, Location, Phase};
 
 mod gen;
+mod keys;
+mod objects;
+mod ops;
 mod values;
 
 /// SplitMix64: small, seedable, and good enough to pick ops.
@@ -231,7 +237,7 @@ impl History {
         }
         for (i, m) in self.migrations.iter().enumerate() {
             for (j, s) in m.steps.iter().enumerate() {
-                for h in gen::fewer_columns(&s.up) {
+                for h in ops::fewer_columns(&s.up) {
                     let mut history = self.clone();
                     history.migrations[i].steps[j].up = h;
                     out.push(history);

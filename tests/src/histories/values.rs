@@ -104,7 +104,7 @@ pub(super) fn literal(ty: &ColumnType, n: u32, enum_value: Option<&str>) -> Opti
     let year = 2000 + n / 336;
     Some(match ty {
         ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => n.to_string(),
-        ColumnType::Boolean => if n % 2 == 0 { "TRUE" } else { "FALSE" }.to_string(),
+        ColumnType::Boolean => if n & 1 == 0 { "TRUE" } else { "FALSE" }.to_string(),
         ColumnType::Text | ColumnType::Varchar(_) | ColumnType::Char(_) => format!("'v{n}'"),
         ColumnType::Real | ColumnType::Double => format!("{n}.5"),
         ColumnType::Numeric(..) => format!("{n}.25"),
