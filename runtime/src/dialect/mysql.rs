@@ -125,30 +125,11 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
             // InnoDB refuses to drop the only index a foreign key can use:
             // replace it, in the same statement, by one named after the
             // constraint (as the server names the index it makes itself).
-            let before = cx.table_before(table)?;
-            let after = cx.table_after(table)?;
-            let mut replacements = String::new();
-            if let Some(index) = before.indexes.get(&**name) {
-                for (fk, c) in &before.constraints {
-                    let ConstraintKind::ForeignKey { columns, .. } = &c.kind else {
-                        continue;
-                    };
-                    let leading = index.leading_columns();
-                    let leads = leading.len() >= columns.len()
-                        && leading.iter().zip(columns).all(|(a, b)| a == b);
-                    if leads && !after.has_index_leading_with(columns) {
-                        replacements.push_str(&format!(
-                            ", ADD INDEX {} ({})",
-                            cx.q(fk),
-                            cx.dialect.quote_list(columns)
-                        ));
-                    }
-                }
-            }
             vec![sql(format!(
-                "ALTER TABLE {} DROP INDEX {}{replacements}{INPLACE}",
+                "ALTER TABLE {} DROP INDEX {}{}{INPLACE}",
                 cx.q(table),
-                cx.q(name)
+                cx.q(name),
+                foreign_key_indexes_kept(cx, table)?
             ))]
         }
         Op::CreateUniqueConstraint {
@@ -272,10 +253,13 @@ fn drop_constraint(
         ConstraintKind::PrimaryKey { .. } => {
             vec![sql(format!("ALTER TABLE {} DROP PRIMARY KEY", q(table)))]
         }
+        // A unique key is an index a foreign key may be using, as for
+        // drop_index.
         ConstraintKind::Unique { .. } => vec![sql(format!(
-            "ALTER TABLE {} DROP INDEX {}{INPLACE}",
+            "ALTER TABLE {} DROP INDEX {}{}{INPLACE}",
             q(table),
-            q(name)
+            q(name),
+            foreign_key_indexes_kept(cx, table).unwrap_or_default()
         ))],
         ConstraintKind::ForeignKey { columns, .. } => {
             let mut out = vec![sql(format!(
@@ -319,6 +303,28 @@ fn foreign_key_indexes_replaced(cx: &Context<'_>, table: &str) -> Result<String,
         if let ConstraintKind::ForeignKey { columns, .. } = &c.kind {
             if !before.has_index_leading_with(columns) && after.has_index_leading_with(columns) {
                 out.push_str(&format!(", DROP INDEX {}", cx.q(fk)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `, ADD INDEX <fk> (<columns>)` for each foreign key of `table` left by
+/// the op without an index leading with its columns: InnoDB refuses to drop
+/// the last one a key can use, and this one, named after the constraint as
+/// the server names its own, takes over in the same statement.
+fn foreign_key_indexes_kept(cx: &Context<'_>, table: &str) -> Result<String, RenderError> {
+    let before = cx.table_before(table)?;
+    let after = cx.table_after(table)?;
+    let mut out = String::new();
+    for (fk, c) in &after.constraints {
+        if let ConstraintKind::ForeignKey { columns, .. } = &c.kind {
+            if before.has_index_leading_with(columns) && !after.has_index_leading_with(columns) {
+                out.push_str(&format!(
+                    ", ADD INDEX {} ({})",
+                    cx.q(fk),
+                    cx.dialect.quote_list(columns)
+                ));
             }
         }
     }
