@@ -68,6 +68,8 @@ struct Figures {
     accepted: usize,
     rejected: usize,
     rejected_by: BTreeMap<&'static str, usize>,
+    /// The first message of each rule, to show what was rejected.
+    examples: BTreeMap<&'static str, String>,
     ops: usize,
     migrations: usize,
     kinds: BTreeSet<String>,
@@ -123,6 +125,12 @@ fn run(backend: Backend) {
             rules.dedup();
             for rule in rules {
                 *figures.rejected_by.entry(rule).or_default() += 1;
+            }
+            for d in &diagnostics {
+                figures
+                    .examples
+                    .entry(d.rule.id())
+                    .or_insert_with(|| format!("case {case}: {}", d.message));
             }
             continue;
         }
@@ -285,5 +293,10 @@ fn report(backend: Backend, seed: u64, cases: u64, f: &Figures, started: Instant
         f.kinds.iter().cloned().collect::<Vec<_>>().join(", "),
         f.types.iter().cloned().collect::<Vec<_>>().join(", "),
     );
+    let mut text = text;
+    for (rule, example) in &f.examples {
+        let example = example.lines().next().unwrap_or_default();
+        text.push_str(&format!("  rejected by {rule}, e.g. {example}\n"));
+    }
     let _ = std::io::stderr().write_all(text.as_bytes());
 }

@@ -168,10 +168,28 @@ pub(super) fn recreate(name: &str, table: &Table) -> Vec<Op> {
                     }
                 }
             }
-            ConstraintKind::Unique { columns } => uniques.push(UniqueConstraint {
-                name: Some(cname.clone().into()),
-                columns: columns.iter().map(|c| c.clone().into()).collect(),
-            }),
+            // A unique key over the primary key's columns, or another's,
+            // is added after the table: CREATE TABLE would not keep it.
+            ConstraintKind::Unique { columns } => {
+                let twice =
+                    table
+                        .constraints
+                        .iter()
+                        .filter(|(n, _)| *n != cname)
+                        .any(|(_, other)| match &other.kind {
+                            ConstraintKind::PrimaryKey { columns: k }
+                            | ConstraintKind::Unique { columns: k } => k == columns,
+                            _ => false,
+                        });
+                if twice {
+                    after.push(constraint_op(cname, name, &c.kind));
+                } else {
+                    uniques.push(UniqueConstraint {
+                        name: Some(cname.clone().into()),
+                        columns: columns.iter().map(|c| c.clone().into()).collect(),
+                    });
+                }
+            }
             ConstraintKind::Check { expr } => checks.push(CheckConstraint {
                 name: cname.clone().into(),
                 expr: expr.clone().into(),
