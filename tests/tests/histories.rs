@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use godwit::{Database, Migration, MigrationSet, Op, Schema, Target};
 use godwit_tests::histories::{flatten, History};
@@ -104,6 +105,10 @@ fn run(backend: Backend) {
     let Some(first) = TestDb::create(backend, "histories") else {
         return;
     };
+    // One backend at a time: each run's time is its own, not shared with
+    // the others' on a small machine.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let seed = seed();
     let cases = cases();
     let started = Instant::now();
@@ -169,18 +174,35 @@ fn apply(backend: Backend, slot: &mut Option<TestDb>, history: &History) -> Resu
     result
 }
 
+thread_local! {
+    /// Time spent upgrading, comparing with the model, downgrading, and
+    /// checking the empty database, in this thread (one backend's run).
+    static PHASES: std::cell::RefCell<[Duration; 4]> = const {
+        std::cell::RefCell::new([Duration::ZERO; 4])
+    };
+}
+
+/// `f`, its time added to phase `i`.
+fn timed<T>(i: usize, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = f();
+    PHASES.with(|p| p.borrow_mut()[i] += started.elapsed());
+    out
+}
+
 fn round_trip(db: &TestDb, history: &History) -> Result<(), String> {
     let set = leak(history.migrations());
     let mut conn = db.connect();
     let conn = &mut conn;
     for round in ["first", "second"] {
-        set.upgrade(conn, Target::Head)
+        timed(0, || set.upgrade(conn, Target::Head))
             .map_err(|e| format!("upgrade to head ({round} time): {e}"))?;
-        set.check_drift(conn)
+        timed(1, || set.check_drift(conn))
             .map_err(|e| format!("check_drift at head ({round} upgrade): {e}"))?;
-        set.downgrade(conn, Target::Base)
+        timed(2, || set.downgrade(conn, Target::Base))
             .map_err(|e| format!("downgrade to base ({round} time): {e}"))?;
-        empty(&set, conn).map_err(|e| format!("after the {round} downgrade to base: {e}"))?;
+        timed(3, || empty(&set, conn))
+            .map_err(|e| format!("after the {round} downgrade to base: {e}"))?;
     }
     Ok(())
 }
@@ -294,6 +316,14 @@ fn report(backend: Backend, seed: u64, cases: u64, f: &Figures, started: Instant
         f.types.iter().cloned().collect::<Vec<_>>().join(", "),
     );
     let mut text = text;
+    let [up, drift, down, empty] = PHASES.with(|p| *p.borrow());
+    text.push_str(&format!(
+        "  time: upgrades {:.1} s, check_drift {:.1} s, downgrades {:.1} s, the empty database {:.1} s\n",
+        up.as_secs_f64(),
+        drift.as_secs_f64(),
+        down.as_secs_f64(),
+        empty.as_secs_f64()
+    ));
     for (rule, example) in &f.examples {
         let example = example.lines().next().unwrap_or_default();
         text.push_str(&format!("  rejected by {rule}, e.g. {example}\n"));
