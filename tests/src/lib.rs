@@ -12,6 +12,7 @@
 
 pub mod corpus;
 pub mod fault_migrations;
+pub mod histories;
 pub mod hostile_migrations;
 pub mod inject;
 pub mod key_migrations;

@@ -8,8 +8,10 @@ use crate::diagnostic::Rule;
 
 mod keys;
 
-use crate::model::{Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op};
-use crate::schema::{foreign_key_name, Index, Schema};
+use crate::model::{
+    Action, Column, ColumnChange, ColumnType, Deferrable, IndexKey, IndexMethod, Op,
+};
+use crate::schema::{foreign_key_name, ConstraintKind, Index, Schema};
 use crate::sql_text::{mentions, Syntax};
 pub(crate) use keys::{blob_like, may_change_keys, type_name};
 
@@ -48,6 +50,12 @@ fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -
             return Some(format!(
                 "MySQL and MariaDB check every foreign key at once: they have no DEFERRABLE (foreign key `{name}`); drop .deferrable() / .initially_deferred(), or keep this migration to PostgreSQL and SQLite"
             ));
+        }
+        if let Some(why) = check_on_autoincrement(op, after) {
+            return Some(why);
+        }
+        if let Some(why) = check_on_changed_by_foreign_key(op, before, after) {
+            return Some(why);
         }
         if let Op::AlterColumn { changes, .. } = op {
             if changes.iter().any(|c| matches!(c, ColumnChange::Using(_))) {
@@ -152,6 +160,9 @@ fn object_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) ->
 /// SQLite change it under the view. A column counts as read as for
 /// `dependent-objects`: the view reads its table and names it.
 fn retype_under_view(op: &Op, before: &Schema) -> Option<String> {
+    if let Op::DropEnumValue { name, value } = op {
+        return enum_under_view(name, value, before);
+    }
     let Op::AlterColumn {
         table,
         column,
@@ -179,6 +190,30 @@ fn retype_under_view(op: &Op, before: &Schema) -> Option<String> {
         "PostgreSQL cannot change the type of `{table}.{column}`: {} still {} it; drop the view before the change and create it again after, in this migration, and the same around the change back in the downgrade",
         readers.join(", "),
         if readers.len() == 1 { "reads" } else { "read" }
+    ))
+}
+
+/// `drop_enum_value` on PostgreSQL creates the type anew and changes each
+/// column of it to the new type, which a view reading the column forbids.
+fn enum_under_view(name: &str, value: &str, before: &Schema) -> Option<String> {
+    let readers: Vec<String> = before
+        .enum_columns(name)
+        .flat_map(|(table, c)| {
+            before
+                .views
+                .iter()
+                .filter(move |(_, v)| {
+                    v.reads(table) && mentions(&v.query, Syntax::Postgres, &c.name)
+                })
+                .map(move |(n, v)| format!("{} `{n}` reads `{table}.{}`", v.kind(), c.name))
+        })
+        .collect();
+    if readers.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "PostgreSQL cannot drop value `{value}` of `{name}` in place: godwit creates the type anew and changes its columns to it, and {}; drop the view before and create it again after, in this body",
+        readers.join(", ")
     ))
 }
 
@@ -229,6 +264,82 @@ pub fn index_refusal(backend: Backend, index: &Index) -> Option<String> {
     refusals
         .into_iter()
         .find_map(|(lacks, why)| lacks.then_some(why))
+}
+
+/// A check constraint the op adds that names an auto-increment column,
+/// which MySQL and MariaDB refuse (`AUTO_INCREMENT` cannot be used in a
+/// CHECK clause: the value is not there yet when the check runs).
+fn check_on_autoincrement(op: &Op, after: &Schema) -> Option<String> {
+    let checks: Vec<(&str, &str)> = match op {
+        Op::CreateTable { checks, .. } => checks.iter().map(|c| (&*c.name, &*c.expr)).collect(),
+        Op::CreateCheckConstraint { name, expr, .. } => vec![(name, expr)],
+        _ => return None,
+    };
+    let table = after.tables.get(op.table()?)?;
+    checks.into_iter().find_map(|(name, expr)| {
+        let c = table
+            .columns
+            .iter()
+            .find(|c| c.autoincrement && mentions(expr, Syntax::Postgres, &c.name))?;
+        Some(format!(
+            "MySQL and MariaDB refuse a check constraint on an auto-increment column: `{name}` names `{}`; check another column, or keep this migration to PostgreSQL and SQLite",
+            c.name
+        ))
+    })
+}
+
+/// A check constraint and a foreign key that changes the same column
+/// (`ON UPDATE CASCADE / SET NULL / SET DEFAULT`, `ON DELETE SET NULL /
+/// SET DEFAULT`), brought together by the op: MySQL and MariaDB refuse
+/// either while the other is there.
+fn check_on_changed_by_foreign_key(op: &Op, before: &Schema, after: &Schema) -> Option<String> {
+    if !matches!(
+        op,
+        Op::CreateTable { .. }
+            | Op::AddColumn { .. }
+            | Op::CreateCheckConstraint { .. }
+            | Op::CreateForeignKey { .. }
+    ) {
+        return None;
+    }
+    let table = op.table()?;
+    let pairs = |schema: &Schema| -> Vec<(String, String, String)> {
+        let Some(t) = schema.tables.get(table) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (fk, c) in &t.constraints {
+            let ConstraintKind::ForeignKey {
+                columns,
+                on_delete,
+                on_update,
+                ..
+            } = &c.kind
+            else {
+                continue;
+            };
+            let changes = matches!(
+                on_update,
+                Action::Cascade | Action::SetNull | Action::SetDefault
+            ) || matches!(on_delete, Action::SetNull | Action::SetDefault);
+            for (check, k) in &t.constraints {
+                if let ConstraintKind::Check { expr } = &k.kind {
+                    for column in columns
+                        .iter()
+                        .filter(|c| changes && mentions(expr, Syntax::Postgres, c))
+                    {
+                        out.push((check.clone(), fk.clone(), column.clone()));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let old = pairs(before);
+    let (check, fk, column) = pairs(after).into_iter().find(|p| !old.contains(p))?;
+    Some(format!(
+        "MySQL and MariaDB refuse a check constraint on a column that a foreign key's action changes: check `{check}` names `{column}`, which foreign key `{fk}` sets on update or delete; check another column, give the key no such action (ON DELETE CASCADE, RESTRICT and NO ACTION change no column), or keep this migration to PostgreSQL and SQLite"
+    ))
 }
 
 /// Whether a key asks for NULLs in the other place than MySQL and SQLite

@@ -21,7 +21,13 @@ pub(super) fn needs_prior(op: &Op, backends: &Backends) -> bool {
         | Op::RenameEnumValue { .. }
         | Op::DropEnumValue { .. }
         | Op::DropEnum { .. } => true,
-        Op::RenameTable { .. } => mysql,
+        // A renamed table's readers; a check and a foreign key's action
+        // that meet anew.
+        Op::RenameTable { .. }
+        | Op::CreateTable { .. }
+        | Op::AddColumn { .. }
+        | Op::CreateCheckConstraint { .. }
+        | Op::CreateForeignKey { .. } => mysql,
         op => mysql && limits::may_change_keys(op),
     }
 }

@@ -312,10 +312,14 @@ impl Schema {
                 self.add_primary_key(name, pk_name, pk)?;
             }
             for c in columns.iter() {
+                if c.unique {
+                    self.duplicate_key(name, &[c.name.to_string()])?;
+                }
                 self.column_constraints(name, c)?;
             }
             for u in uniques.iter() {
                 let cols = strings(&u.columns);
+                self.duplicate_key(name, &cols)?;
                 let cname = u
                     .name
                     .as_deref()
@@ -434,15 +438,7 @@ impl Schema {
                 for (ref_table, _) in self.references_to(from) {
                     *ref_table = to.to_string();
                 }
-                // PostgreSQL's views follow a renamed table, and SQLite
-                // rewrites them; MySQL's do not (`backend::limits` says so).
-                for view in self.views.values_mut() {
-                    for read in view.reads.iter_mut().flatten() {
-                        if *read == **from {
-                            *read = to.to_string();
-                        }
-                    }
-                }
+                self.views_follow_table(from, to);
                 Ok(())
             }
             Op::AddColumn { table, column } => self.add_column(table, column),
@@ -530,6 +526,7 @@ impl Schema {
                 for (_, ref_columns) in self.references_to(table) {
                     rename(ref_columns);
                 }
+                self.views_follow_column(table, from, to);
                 Ok(())
             }
             Op::AlterColumn {

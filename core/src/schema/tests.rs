@@ -422,3 +422,44 @@ fn differences_come_table_by_table_then_the_extra_ones() {
         ]
     );
 }
+
+#[test]
+fn views_follow_renamed_tables_and_columns_in_their_text() {
+    // SQLite's table rebuild creates the views again from this text.
+    let s = replayed(
+        Schema::new(),
+        r#"op.create_table("t", [column("id", BigInt).primary_key(), column("a", Text)]);
+           op.create_table("u", [column("a", Text)]);
+           op.create_view("v", "SELECT id, a FROM t");
+           op.create_view("w", "SELECT a FROM u");
+           op.rename_column("t", "a", "b");
+           op.rename_table("t", "t2");"#,
+    );
+    assert_eq!(s.views["v"].query, "SELECT id, b FROM t2");
+    assert_eq!(s.views["v"].reads, Some(vec!["t2".to_string()]));
+    assert_eq!(s.views["w"].query, "SELECT a FROM u");
+}
+
+#[test]
+fn a_new_table_has_each_unique_key_once() {
+    // PostgreSQL's CREATE TABLE drops a UNIQUE over its key's columns.
+    for text in [
+        r#"op.create_table("t", [column("id", BigInt).primary_key().unique()]);"#,
+        r#"op.create_table("t", [column("a", BigInt), column("b", Text)]).primary_key(["a", "b"]).unique(["a", "b"]);"#,
+        r#"op.create_table("t", [column("a", BigInt).unique()]).unique(["a"]);"#,
+    ] {
+        let op = crate::vocabulary::parse_ops(text).unwrap().remove(0);
+        let e = Schema::new().apply(&op).unwrap_err();
+        assert_eq!(e.rule, Rule::AlreadyExists, "{text}");
+        assert!(
+            e.message.contains("PostgreSQL would not create"),
+            "{}",
+            e.message
+        );
+    }
+    // Another order is another key.
+    replayed(
+        Schema::new(),
+        r#"op.create_table("t", [column("a", BigInt), column("b", Text)]).primary_key(["a", "b"]).unique(["b", "a"]);"#,
+    );
+}

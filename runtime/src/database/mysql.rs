@@ -226,8 +226,17 @@ fn read_table(
     )? {
         let cname = text(&c, 0).to_string();
         let clause = text(&c, 1).to_string();
-        // MariaDB's JSON columns are LONGTEXT with a check named after the column.
-        if column_names.contains(&cname) && clause.to_ascii_lowercase().starts_with("json_valid") {
+        // MariaDB's JSON columns are LONGTEXT with a check named after the
+        // column, `json_valid(`column`)`; a rename of the column renames it
+        // in the check and leaves the name as it was.
+        let lower = clause.to_ascii_lowercase();
+        let validated = lower
+            .strip_prefix("json_valid(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .map(|c| c.trim().trim_matches('`'));
+        if column_names.contains(&cname) && lower.starts_with("json_valid")
+            || validated.is_some_and(|v| column_names.iter().any(|c| c.eq_ignore_ascii_case(v)))
+        {
             continue;
         }
         table.constraints.insert(

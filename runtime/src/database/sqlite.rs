@@ -251,6 +251,17 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
             );
         }
     }
+    // SQLite builds no index for a UNIQUE over the same columns as the
+    // primary key or another UNIQUE (the one there enforces it already):
+    // such a constraint is only in the table's SQL.
+    for d in declared.iter().filter(|d| d.kind == Clause::Unique) {
+        if !table.constraints.contains_key(&d.name) {
+            let kind = ConstraintKind::Unique {
+                columns: d.columns.clone(),
+            };
+            table.constraints.insert(d.name.clone(), valid(kind));
+        }
+    }
     let fks = db.query(
         &format!(
             "SELECT CAST(id AS TEXT) AS c0, \"table\" AS c1, \"from\" AS c2, \"to\" AS c3, on_delete AS c4, on_update AS c5 FROM pragma_foreign_key_list({}) ORDER BY id, seq",

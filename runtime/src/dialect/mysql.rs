@@ -125,39 +125,21 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
         Op::CreateIndex { name, table, .. } => {
             let index = cx.index_after(table, name)?;
             vec![sql(format!(
-                "ALTER TABLE {} {}{INPLACE}",
+                "ALTER TABLE {} {}{}{INPLACE}",
                 cx.q(table),
-                super::index::add_index(cx.dialect, name, index)
+                super::index::add_index(cx.dialect, name, index),
+                foreign_key_indexes_replaced(cx, table)?
             ))]
         }
         Op::DropIndex { name, table, .. } => {
             // InnoDB refuses to drop the only index a foreign key can use:
             // replace it, in the same statement, by one named after the
             // constraint (as the server names the index it makes itself).
-            let before = cx.table_before(table)?;
-            let after = cx.table_after(table)?;
-            let mut replacements = String::new();
-            if let Some(index) = before.indexes.get(&**name) {
-                for (fk, c) in &before.constraints {
-                    let ConstraintKind::ForeignKey { columns, .. } = &c.kind else {
-                        continue;
-                    };
-                    let leading = index.leading_columns();
-                    let leads = leading.len() >= columns.len()
-                        && leading.iter().zip(columns).all(|(a, b)| a == b);
-                    if leads && !after.has_index_leading_with(columns) {
-                        replacements.push_str(&format!(
-                            ", ADD INDEX {} ({})",
-                            cx.q(fk),
-                            cx.dialect.quote_list(columns)
-                        ));
-                    }
-                }
-            }
             vec![sql(format!(
-                "ALTER TABLE {} DROP INDEX {}{replacements}{INPLACE}",
+                "ALTER TABLE {} DROP INDEX {}{}{INPLACE}",
                 cx.q(table),
-                cx.q(name)
+                cx.q(name),
+                foreign_key_indexes_kept(cx, table)?
             ))]
         }
         Op::CreateUniqueConstraint {
@@ -176,8 +158,9 @@ pub(crate) fn render(cx: &Context<'_>) -> Result<Vec<Statement>, RenderError> {
                 cx.q(name)
             ))],
             None => vec![sql(format!(
-                "{}{INPLACE}",
-                super::add_constraint(cx, table, name)?
+                "{}{}{INPLACE}",
+                super::add_constraint(cx, table, name)?,
+                foreign_key_indexes_replaced(cx, table)?
             ))],
         },
         Op::CreatePrimaryKey {
@@ -280,10 +263,13 @@ fn drop_constraint(
         ConstraintKind::PrimaryKey { .. } => {
             vec![sql(format!("ALTER TABLE {} DROP PRIMARY KEY", q(table)))]
         }
+        // A unique key is an index a foreign key may be using, as for
+        // drop_index.
         ConstraintKind::Unique { .. } => vec![sql(format!(
-            "ALTER TABLE {} DROP INDEX {}{INPLACE}",
+            "ALTER TABLE {} DROP INDEX {}{}{INPLACE}",
             q(table),
-            q(name)
+            q(name),
+            foreign_key_indexes_kept(cx, table).unwrap_or_default()
         ))],
         ConstraintKind::ForeignKey { columns, .. } => {
             let mut out = vec![sql(format!(
@@ -313,17 +299,57 @@ fn drop_constraint(
 /// Before a column is dropped: the foreign keys, indexes and unique
 /// constraints over it (MySQL would keep a multi-column index without the
 /// column, and refuses to drop a column a foreign key uses).
+/// `, DROP INDEX <fk>` for each foreign key of `table` that the op gives
+/// its first index leading with its columns: the index named after the
+/// constraint, which the server made (or `drop_index` put in, to keep one),
+/// is not needed any more. The server drops the one it made by itself, but
+/// not one put in, which would then stay behind the model's back and
+/// collide with the next one `drop_index` puts in.
+fn foreign_key_indexes_replaced(cx: &Context<'_>, table: &str) -> Result<String, RenderError> {
+    let before = cx.table_before(table)?;
+    let after = cx.table_after(table)?;
+    let mut out = String::new();
+    for (fk, c) in &before.constraints {
+        if let ConstraintKind::ForeignKey { columns, .. } = &c.kind {
+            if !before.has_index_leading_with(columns) && after.has_index_leading_with(columns) {
+                out.push_str(&format!(", DROP INDEX {}", cx.q(fk)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `, ADD INDEX <fk> (<columns>)` for each foreign key of `table` left by
+/// the op without an index leading with its columns: InnoDB refuses to drop
+/// the last one a key can use, and this one, named after the constraint as
+/// the server names its own, takes over in the same statement.
+fn foreign_key_indexes_kept(cx: &Context<'_>, table: &str) -> Result<String, RenderError> {
+    let before = cx.table_before(table)?;
+    let after = cx.table_after(table)?;
+    let mut out = String::new();
+    for (fk, c) in &after.constraints {
+        if let ConstraintKind::ForeignKey { columns, .. } = &c.kind {
+            if before.has_index_leading_with(columns) && !after.has_index_leading_with(columns) {
+                out.push_str(&format!(
+                    ", ADD INDEX {} ({})",
+                    cx.q(fk),
+                    cx.dialect.quote_list(columns)
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn drop_dependents(cx: &Context<'_>, table: &str, t: &Table, column: &str) -> Vec<Statement> {
     let q = |s: &str| cx.q(s);
     let mut out = Vec::new();
     let uses = |cols: &[String]| cols.iter().any(|c| c == column);
     for (name, c) in &t.constraints {
+        // With the index the server made for it, if it has one: that index
+        // would make the column's drop more than INSTANT.
         if matches!(c.kind, ConstraintKind::ForeignKey { .. }) && uses(c.kind.columns()) {
-            out.push(sql(format!(
-                "ALTER TABLE {} DROP FOREIGN KEY {}",
-                q(table),
-                q(name)
-            )));
+            out.extend(drop_constraint(cx, table, t, name, &c.kind));
         }
     }
     for (name, i) in &t.indexes {

@@ -199,6 +199,19 @@ fn canonical_default(d: &DefaultValue, ty: &ColumnType, dialect: Dialect) -> Def
     if c.starts_with("current_timestamp") {
         c = "current_timestamp".into();
     }
+    // MariaDB shows a time literal with the column's fraction, all zeros
+    // ('10:11:12.000000' for '10:11:12' in a TIME(6)): the same instant.
+    if matches!(
+        ty,
+        ColumnType::Time | ColumnType::Timestamp | ColumnType::TimestampTz
+    ) {
+        if let Some(whole) = c
+            .strip_suffix('\'')
+            .and_then(|v| v.trim_end_matches('0').strip_suffix('.'))
+        {
+            c = format!("{whole}'");
+        }
+    }
     DefaultValue::Sql(c.into())
 }
 
@@ -527,6 +540,29 @@ mod tests {
         assert_ne!(
             canonical_sql("instr(email, '@')"),
             canonical_sql("instr('@', email)")
+        );
+    }
+
+    #[test]
+    fn a_time_default_reads_with_or_without_its_zero_fraction() {
+        let d = |text: &str, ty: ColumnType| {
+            canonical_default(
+                &DefaultValue::Sql(text.to_string().into()),
+                &ty,
+                Dialect::Mysql,
+            )
+        };
+        assert_eq!(
+            d("'10:11:12.000000'", ColumnType::Time),
+            d("'10:11:12'", ColumnType::Time)
+        );
+        assert_eq!(
+            d("'2024-02-03 04:05:06.000000'", ColumnType::Timestamp),
+            d("'2024-02-03 04:05:06'", ColumnType::Timestamp)
+        );
+        assert_ne!(
+            d("'10:11:12.500000'", ColumnType::Time),
+            d("'10:11:12'", ColumnType::Time)
         );
     }
 }

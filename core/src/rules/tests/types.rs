@@ -392,3 +392,84 @@ fn using_changes_no_schema_and_no_rule() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_check_on_an_auto_increment_column_is_refused_on_mysql() {
+    let rules = |up: &str, backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[migration(up, "")], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r != Rule::DowngradeMismatch)
+            .collect()
+    };
+    let inline = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement()]).check("t_id", "id > 0");"#;
+    let added = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement(), column("n", Integer)]);
+        op.create_check_constraint("t_id", "t", "id >= 0");"#;
+    for up in [inline, added] {
+        assert_eq!(
+            rules(up, &[Backend::Mariadb]),
+            [Rule::UnsupportedOnBackend],
+            "{up}"
+        );
+        assert!(rules(up, &[Backend::Postgres, Backend::Sqlite]).is_empty());
+    }
+    let other = r#"op.create_table("t", [column("id", BigInt).primary_key().autoincrement(), column("n", Integer)]).check("t_n", "n >= 0");"#;
+    assert!(rules(other, &[Backend::Mysql, Backend::Mariadb]).is_empty());
+}
+
+#[test]
+fn a_check_on_a_column_a_foreign_key_sets_is_refused_on_mysql() {
+    let rules = |up: &str, backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[migration(up, "")], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r != Rule::DowngradeMismatch && *r != Rule::ForeignKeyWithoutIndex)
+            .collect()
+    };
+    let tables = r#"op.create_table("a", [column("id", BigInt).primary_key()]);"#;
+    for (fk, refused) in [
+        (r#".on_delete(Action::SetNull)"#, true),
+        (r#".on_update(Action::Cascade)"#, true),
+        (r#".on_delete(Action::Cascade)"#, false),
+        (r#".on_delete(Action::Restrict)"#, false),
+    ] {
+        let up = format!(
+            r#"{tables} op.create_table("b", [column("id", BigInt).primary_key(), column("r", BigInt).references("a", "id"){fk}]);
+            op.create_index("b_r", "b", ["r"]);
+            op.create_check_constraint("b_r_positive", "b", "r >= 0");"#
+        );
+        let expected: &[Rule] = if refused {
+            &[Rule::UnsupportedOnBackend]
+        } else {
+            &[]
+        };
+        assert_eq!(rules(&up, &[Backend::Mariadb]), expected, "{up}");
+        assert!(
+            rules(&up, &[Backend::Postgres, Backend::Sqlite]).is_empty(),
+            "{up}"
+        );
+    }
+}
+
+#[test]
+fn dropping_an_enum_value_under_a_view_is_refused_on_postgres() {
+    // PostgreSQL has no DROP VALUE: the type is created anew and its
+    // columns changed to it, which a view reading one of them forbids.
+    let m = migration(
+        r#"op.create_enum("mood", ["happy", "sad"]);
+        op.create_table("t", [column("id", BigInt).primary_key(), column("m", Enum("mood"))]);
+        op.create_view("v", "SELECT id, m FROM t");
+        op.add_enum_value("mood", "meh");"#,
+        "",
+    );
+    let down = migration(r#"op.drop_enum_value("mood", "meh");"#, "");
+    let rules = |backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[m.clone(), down.clone()], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r == Rule::UnsupportedOnBackend)
+            .collect()
+    };
+    assert_eq!(rules(&[Backend::Postgres]), [Rule::UnsupportedOnBackend]);
+    assert!(rules(&[Backend::Mariadb, Backend::Sqlite]).is_empty());
+}

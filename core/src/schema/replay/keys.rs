@@ -1,4 +1,5 @@
 //! The keys of a table: a primary key (which makes its columns NOT NULL),
+//! no unique key of a new table twice,
 //! and a unique constraint or primary key added to an existing table, built
 //! or made of a unique index built before (`.using_index(..)`).
 
@@ -8,6 +9,33 @@ use crate::model::{IndexMethod, Str};
 use crate::schema::{Constraint, ConstraintKind, Index, Schema};
 
 impl Schema {
+    /// A unique key of a new table over the same columns, in the same
+    /// order, as its primary key or an earlier unique key: PostgreSQL's
+    /// CREATE TABLE drops it without a word (the key there enforces it), so
+    /// the database would lack a constraint the model has.
+    pub(super) fn duplicate_key(&self, table: &str, columns: &[String]) -> Result<(), ReplayError> {
+        let Some(t) = self.tables.get(table) else {
+            return Ok(());
+        };
+        for (existing, c) in &t.constraints {
+            let same = match &c.kind {
+                ConstraintKind::PrimaryKey { columns: k }
+                | ConstraintKind::Unique { columns: k } => k == columns,
+                _ => false,
+            };
+            if same {
+                return Err(ReplayError::new(
+                    Rule::AlreadyExists,
+                    format!(
+                        "a unique key over ({}) of `{table}` already exists: `{existing}`, which enforces it (PostgreSQL would not create this one)",
+                        columns.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The primary key `name` over `columns`, which it makes NOT NULL (as
     /// every backend does).
     pub(super) fn add_primary_key(

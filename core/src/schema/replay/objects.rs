@@ -12,6 +12,34 @@ use crate::schema::{signature_key, Function, Index, Schema, Trigger, View};
 use crate::sql_text::{self, Syntax};
 
 impl Schema {
+    /// After `rename_table(from, to)`: the views that read `from` read
+    /// `to`, and their text says so. PostgreSQL's views follow a renamed
+    /// table, and SQLite rewrites their text (MySQL's do neither:
+    /// `backend::limits` says so); SQLite's table rebuild creates the views
+    /// again from this text.
+    pub(super) fn views_follow_table(&mut self, from: &str, to: &str) {
+        for view in self.views.values_mut() {
+            let mut reads_it = false;
+            for read in view.reads.iter_mut().flatten() {
+                if read == from {
+                    *read = to.to_string();
+                    reads_it = true;
+                }
+            }
+            if reads_it {
+                view.query = sql_text::rename(&view.query, Syntax::Postgres, from, to);
+            }
+        }
+    }
+
+    /// After `rename_column(table, from, to)`: the views that read `table`
+    /// name the column `to`, as PostgreSQL and SQLite have them.
+    pub(super) fn views_follow_column(&mut self, table: &str, from: &str, to: &str) {
+        for view in self.views.values_mut().filter(|v| v.reads(table)) {
+            view.query = sql_text::rename(&view.query, Syntax::Postgres, from, to);
+        }
+    }
+
     /// Whether `op` changes nothing here because of its `.if_exists()` or
     /// `.if_not_exists()`: a create of a table or index that is there, a
     /// drop of an index that is not. (The other ops with those options say
