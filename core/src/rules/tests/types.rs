@@ -487,7 +487,10 @@ fn a_not_null_column_a_foreign_key_sets_to_null_is_refused_on_mysql() {
         op.create_table("b", [column("id", BigInt).primary_key(), column("r", BigInt).references("a", "id").on_delete(Action::SetNull)]);
         op.create_index("b_r", "b", ["r"]);"#;
     let not_null = format!(r#"{tables} op.alter_column("b", "r").nullable(false);"#);
-    assert_eq!(rules(&not_null, &[Backend::Mariadb]), [Rule::UnsupportedOnBackend]);
+    assert_eq!(
+        rules(&not_null, &[Backend::Mariadb]),
+        [Rule::UnsupportedOnBackend]
+    );
     assert!(rules(&not_null, &[Backend::Postgres, Backend::Sqlite]).is_empty());
     assert!(rules(tables, &[Backend::Mysql, Backend::Mariadb]).is_empty());
     let key = r#"op.create_table("a", [column("id", BigInt).primary_key()]);
