@@ -6,7 +6,9 @@
 //! `NOT VALID` and validated in a later migration, seed data and a batched
 //! backfill in migrations of their own, a column deprecated before it is
 //! dropped. [`corpus`] is a longer one, 114 migrations in two histories,
-//! each with the plain SQL a team would have written instead.
+//! each with the plain SQL a team would have written instead. [`histories`]
+//! writes random ones, each op paired with its inverse, for the property
+//! that what the checker accepts applies.
 // `migrations![..]` expands one step per migration: the corpus' sets are long.
 #![recursion_limit = "256"]
 

@@ -57,6 +57,9 @@ fn general_refusal(backend: Backend, op: &Op, before: &Schema, after: &Schema) -
         if let Some(why) = check_on_changed_by_foreign_key(op, before, after) {
             return Some(why);
         }
+        if let Some(why) = not_null_set_null(op, before, after) {
+            return Some(why);
+        }
         if let Op::AlterColumn { changes, .. } = op {
             if changes.iter().any(|c| matches!(c, ColumnChange::Using(_))) {
                 return Some("MySQL and MariaDB have no USING: MODIFY COLUMN converts the values itself. Remove .using(..), or add a column of the new type, fill it with op.backfill(..) from the expression, and drop the old one".to_string());
@@ -339,6 +342,44 @@ fn check_on_changed_by_foreign_key(op: &Op, before: &Schema, after: &Schema) -> 
     let (check, fk, column) = pairs(after).into_iter().find(|p| !old.contains(p))?;
     Some(format!(
         "MySQL and MariaDB refuse a check constraint on a column that a foreign key's action changes: check `{check}` names `{column}`, which foreign key `{fk}` sets on update or delete; check another column, give the key no such action (ON DELETE CASCADE, RESTRICT and NO ACTION change no column), or keep this migration to PostgreSQL and SQLite"
+    ))
+}
+
+/// A foreign key that sets its columns to NULL (`ON DELETE SET NULL`,
+/// `ON UPDATE SET NULL`) over a NOT NULL column, brought about by the op:
+/// MySQL and MariaDB refuse the key, or the column's NOT NULL, while the
+/// other is there.
+fn not_null_set_null(op: &Op, before: &Schema, after: &Schema) -> Option<String> {
+    let table = op.table()?;
+    let pairs = |schema: &Schema| -> Vec<(String, String)> {
+        let Some(t) = schema.tables.get(table) else {
+            return Vec::new();
+        };
+        t.constraints
+            .iter()
+            .filter_map(|(fk, c)| match &c.kind {
+                ConstraintKind::ForeignKey {
+                    columns,
+                    on_delete,
+                    on_update,
+                    ..
+                } if *on_delete == Action::SetNull || *on_update == Action::SetNull => {
+                    Some((fk, columns))
+                }
+                _ => None,
+            })
+            .flat_map(|(fk, columns)| {
+                columns
+                    .iter()
+                    .filter(|c| t.column(c).is_some_and(|c| !c.nullable))
+                    .map(move |c| (fk.clone(), c.clone()))
+            })
+            .collect()
+    };
+    let old = pairs(before);
+    let (fk, column) = pairs(after).into_iter().find(|p| !old.contains(p))?;
+    Some(format!(
+        "MySQL and MariaDB refuse a NOT NULL column in a foreign key that sets it to NULL: `{column}` of `{table}` in `{fk}`; make the column nullable, or give the key another action"
     ))
 }
 

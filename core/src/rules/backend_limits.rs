@@ -21,11 +21,13 @@ pub(super) fn needs_prior(op: &Op, backends: &Backends) -> bool {
         | Op::RenameEnumValue { .. }
         | Op::DropEnumValue { .. }
         | Op::DropEnum { .. } => true,
-        // A renamed table's readers; a check and a foreign key's action
-        // that meet anew.
+        // A renamed table's readers; a check and a foreign key's action, or
+        // a NOT NULL column and a key setting it to NULL, that meet anew.
         Op::RenameTable { .. }
         | Op::CreateTable { .. }
         | Op::AddColumn { .. }
+        | Op::AlterColumn { .. }
+        | Op::CreatePrimaryKey { .. }
         | Op::CreateCheckConstraint { .. }
         | Op::CreateForeignKey { .. } => mysql,
         op => mysql && limits::may_change_keys(op),

@@ -473,3 +473,29 @@ fn dropping_an_enum_value_under_a_view_is_refused_on_postgres() {
     assert_eq!(rules(&[Backend::Postgres]), [Rule::UnsupportedOnBackend]);
     assert!(rules(&[Backend::Mariadb, Backend::Sqlite]).is_empty());
 }
+
+#[test]
+fn a_not_null_column_a_foreign_key_sets_to_null_is_refused_on_mysql() {
+    let rules = |up: &str, backends: &[Backend]| -> Vec<Rule> {
+        check_for(&[migration(up, "")], backends)
+            .into_iter()
+            .map(|d| d.rule)
+            .filter(|r| *r == Rule::UnsupportedOnBackend)
+            .collect()
+    };
+    let tables = r#"op.create_table("a", [column("id", BigInt).primary_key()]);
+        op.create_table("b", [column("id", BigInt).primary_key(), column("r", BigInt).references("a", "id").on_delete(Action::SetNull)]);
+        op.create_index("b_r", "b", ["r"]);"#;
+    let not_null = format!(r#"{tables} op.alter_column("b", "r").nullable(false);"#);
+    assert_eq!(
+        rules(&not_null, &[Backend::Mariadb]),
+        [Rule::UnsupportedOnBackend]
+    );
+    assert!(rules(&not_null, &[Backend::Postgres, Backend::Sqlite]).is_empty());
+    assert!(rules(tables, &[Backend::Mysql, Backend::Mariadb]).is_empty());
+    let key = r#"op.create_table("a", [column("id", BigInt).primary_key()]);
+        op.create_table("b", [column("id", BigInt).primary_key(), column("r", BigInt).not_null()]);
+        op.create_index("b_r", "b", ["r"]);
+        op.create_foreign_key("b_r_fk", "b", ["r"], "a", ["id"]).on_update(Action::SetNull);"#;
+    assert_eq!(rules(key, &[Backend::Mysql]), [Rule::UnsupportedOnBackend]);
+}
