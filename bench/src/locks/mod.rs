@@ -24,8 +24,10 @@ use crate::history::Backend;
 use crate::report::{fmt_duration, Section, Table, Verdict};
 use crate::servers::{check_reachable, ScratchDatabase};
 
-/// The seed's changes, as godwit checks and runs them.
+/// The seed's changes, as godwit checks and runs them: on PostgreSQL,
+/// where the lock times are measured.
 pub static MIGRATIONS: MigrationSet = godwit::migrations![
+    backends = [postgres];
     migrations::create_tables,
     migrations::add_status,
     migrations::unique_email,
