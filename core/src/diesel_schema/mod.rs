@@ -265,9 +265,13 @@ fn write_sql_types(out: &mut String, backend: Backend, tables: &[PrintedTable]) 
         let _ = writeln!(out, "    #[derive({CUSTOM_TYPE_DERIVES})]");
         match backend {
             Backend::Postgres => {
+                let schema = match &ty.schema {
+                    Some(s) => format!(", schema = {}", string_literal(s)),
+                    None => String::new(),
+                };
                 let _ = writeln!(
                     out,
-                    "    #[diesel(postgres_type(name = {}))]",
+                    "    #[diesel(postgres_type(name = {}{schema}))]",
                     string_literal(&ty.sql_name)
                 );
             }

@@ -38,6 +38,8 @@ pub(super) struct DieselType {
     pub unsigned: bool,
     /// `#[max_length = n]`.
     pub max_length: Option<u32>,
+    /// The schema of a PostgreSQL custom type outside `public`.
+    pub schema: Option<String>,
     /// Not a type Diesel provides: declared in `sql_types`.
     pub custom: bool,
 }
@@ -50,6 +52,7 @@ impl DieselType {
             array: false,
             unsigned: false,
             max_length: None,
+            schema: None,
             custom: false,
         }
     }
@@ -106,6 +109,40 @@ const PG_PROVIDED: &[&str] = &[
     "Bpchar",
     "Macaddr",
     "Macaddr8",
+];
+
+/// PostgreSQL's own types (in `pg_catalog`) that Diesel does not provide:
+/// `print-schema` names their schema.
+const PG_CATALOG: &[&str] = &[
+    "tsvector",
+    "tsquery",
+    "xml",
+    "point",
+    "line",
+    "lseg",
+    "box",
+    "path",
+    "polygon",
+    "circle",
+    "bit",
+    "varbit",
+    "timetz",
+    "name",
+    "regclass",
+    "regproc",
+    "regtype",
+    "txid_snapshot",
+    "pg_snapshot",
+    "jsonpath",
+    "aclitem",
+    "cid",
+    "xid",
+    "xid8",
+    "tid",
+    "refcursor",
+    "char",
+    "int2vector",
+    "oidvector",
 ];
 
 /// The types Diesel provides on every backend, by `print-schema`'s list.
@@ -258,12 +295,29 @@ fn postgres(ty: &ColumnType) -> DieselType {
         ColumnType::Varchar(n) | ColumnType::Char(n) => Some(*n),
         _ => None,
     };
+    let schema = match ty {
+        ColumnType::Custom(written) | ColumnType::Enum(written) => {
+            let base = written.trim().trim_end_matches("[]");
+            let base = base.split('(').next().unwrap_or(base).trim();
+            match base.rsplit_once('.') {
+                Some((schema, _)) if schema.trim_matches('"') != "public" => {
+                    Some(schema.trim_matches('"').to_string())
+                }
+                Some(_) => None,
+                None if PG_CATALOG.contains(&name) => Some("pg_catalog".to_string()),
+                None => None,
+            }
+        }
+        ColumnType::Array(element) => postgres(element).schema,
+        _ => None,
+    };
     DieselType {
         rust_name,
         sql_name: name.to_string(),
         array,
         unsigned: false,
         max_length,
+        schema,
         custom: !provided,
     }
 }
@@ -329,6 +383,7 @@ fn mysql(backend: Backend, ty: &ColumnType, table: &str, column: &str) -> Diesel
         array: false,
         unsigned,
         max_length,
+        schema: None,
         custom: !provided,
     }
 }
@@ -410,6 +465,11 @@ mod tests {
         assert_eq!(pg(Custom("double precision".into())), "Float8");
         assert_eq!(pg(Custom("tsvector".into())), "Tsvector");
         assert!(postgres(&Custom("tsvector".into())).custom);
+        assert_eq!(
+            postgres(&Custom("tsvector".into())).schema.as_deref(),
+            Some("pg_catalog")
+        );
+        assert_eq!(postgres(&Custom("citext".into())).schema, None);
         assert!(postgres(&Enum("user_mood".into())).custom);
         assert_eq!(postgres(&Varchar(20)).max_length, Some(20));
         assert_eq!(postgres(&Array(Box::new(Varchar(20)))).max_length, None);
