@@ -1,6 +1,7 @@
 //! The example application's schema history: the expand/contract patterns
 //! godwit checks, as a team would write them.
 
+pub mod app;
 pub mod migrations;
 
 use migrations::*;
