@@ -8,6 +8,11 @@
 //! the chain, and builds the `MigrationSet`. A migration's source is parsed
 //! again only to place an error in it.
 //!
+//! The item form (`migrations! { pub static MIGRATIONS; pub mod schema; .. }`)
+//! travels the same chain, its head with the settings: `__check_set!` then
+//! writes the `static`, and the module of Diesel's schema at head when one is
+//! asked for (`godwit_core::diesel_schema`).
+//!
 //! The paths still to visit and the data gathered are nested one group per
 //! migration (`[ [a::m2] [ [a::m3] [] ] ]`, `{ { {} [a::m1] {..} } [a::m2]
 //! {..} }`): a step of the chain matches a path and two token trees, where
