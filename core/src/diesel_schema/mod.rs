@@ -342,7 +342,6 @@ fn write_table(out: &mut String, backend: Backend, t: &PrintedTable) {
         );
     }
     out.push_str("    }\n}\n");
-    let _ = backend;
 }
 
 /// The `diesel::joinable!` lines, in `print-schema`'s order.
