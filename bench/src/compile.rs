@@ -33,6 +33,9 @@ enum Variant {
     /// The same modules without `#[migration]` and with an empty set: the
     /// control that tells what the macros themselves cost.
     GodwitWithoutMacros,
+    /// godwit's item form with `pub mod schema;`: the set and Diesel's
+    /// schema at head (docs/SCHEMA.md).
+    GodwitSchema,
     /// diesel_migrations' `embed_migrations!` over SQL files.
     Diesel,
     /// sqlx's `migrate!` over SQL files.
@@ -40,10 +43,11 @@ enum Variant {
 }
 
 impl Variant {
-    const ALL: [Variant; 5] = [
+    const ALL: [Variant; 6] = [
         Variant::Godwit,
         Variant::GodwitOptimisedMacros,
         Variant::GodwitWithoutMacros,
+        Variant::GodwitSchema,
         Variant::Diesel,
         Variant::Sqlx,
     ];
@@ -53,6 +57,7 @@ impl Variant {
             Variant::Godwit => format!("godwit-{n}"),
             Variant::GodwitOptimisedMacros => format!("godwit-opt-{n}"),
             Variant::GodwitWithoutMacros => format!("godwit-plain-{n}"),
+            Variant::GodwitSchema => format!("godwit-schema-{n}"),
             Variant::Diesel => format!("diesel-{n}"),
             Variant::Sqlx => format!("sqlx-{n}"),
         }
@@ -61,7 +66,9 @@ impl Variant {
     /// The workspace it is built in: one per dependency graph.
     fn workspace(self) -> AppWorkspace {
         match self {
-            Variant::Godwit | Variant::GodwitWithoutMacros => AppWorkspace::new("compile-godwit"),
+            Variant::Godwit | Variant::GodwitWithoutMacros | Variant::GodwitSchema => {
+                AppWorkspace::new("compile-godwit")
+            }
             // Its own manifest, the godwit workspace's target directory: only
             // the proc macros and what they use are built again.
             Variant::GodwitOptimisedMacros => AppWorkspace {
@@ -77,7 +84,10 @@ impl Variant {
     /// The file a developer edits: the newest migration.
     fn touched_file(self, last: &Step) -> PathBuf {
         match self {
-            Variant::Godwit | Variant::GodwitOptimisedMacros | Variant::GodwitWithoutMacros => {
+            Variant::Godwit
+            | Variant::GodwitOptimisedMacros
+            | Variant::GodwitWithoutMacros
+            | Variant::GodwitSchema => {
                 PathBuf::from(format!("src/migrations/{}.rs", last.file_stem()))
             }
             Variant::Diesel => {
@@ -96,6 +106,7 @@ impl Variant {
                 godwit_app(&self.package(n), &steps, true)
             }
             Variant::GodwitWithoutMacros => godwit_app(&self.package(n), &steps, false),
+            Variant::GodwitSchema => godwit_schema_app(&self.package(n), &steps),
             Variant::Diesel => diesel_app(&self.package(n), &steps),
             Variant::Sqlx => sqlx_app(&self.package(n), &steps),
         }
@@ -166,6 +177,33 @@ fn godwit_app(package: &str, steps: &[Step], macros: bool) -> AppCrate {
     AppCrate {
         name: package.to_string(),
         dependencies: godwit_dependency(&["sqlite"]),
+        files,
+    }
+}
+
+/// The same application with its set in item form and Diesel's schema at
+/// head (`pub mod schema;`), whose crate depends on diesel as such an
+/// application does.
+fn godwit_schema_app(package: &str, steps: &[Step]) -> AppCrate {
+    let paths: Vec<String> = steps
+        .iter()
+        .map(|s| format!("    migrations::{}::{},", s.file_stem(), s.name))
+        .collect();
+    let main = format!(
+        "#![recursion_limit = \"{}\"]\n#![allow(dead_code)]\n\nmod migrations;\n\n\
+         godwit::migrations! {{\n    pub static MIGRATIONS;\n    pub mod schema;\n{}\n}}\n\n\
+         fn main() {{\n    println!(\"{{}} migrations\", MIGRATIONS.len());\n}}\n",
+        recursion_limit(steps.len()),
+        paths.join("\n")
+    );
+    let mut files = godwit_migration_files(steps, true);
+    files.push((PathBuf::from("src/main.rs"), main));
+    AppCrate {
+        name: package.to_string(),
+        dependencies: format!(
+            "{}diesel = {{ version = \"2.3\", default-features = false, features = [\"sqlite\"] }}\n",
+            godwit_dependency(&["sqlite"])
+        ),
         files,
     }
 }
@@ -266,7 +304,11 @@ const EXPAND: &str = "macro_expand_crate";
 pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
     // Write every crate, then build each workspace's dependencies untimed.
     for ws_variants in [
-        &[Variant::Godwit, Variant::GodwitWithoutMacros][..],
+        &[
+            Variant::Godwit,
+            Variant::GodwitWithoutMacros,
+            Variant::GodwitSchema,
+        ][..],
         &[Variant::GodwitOptimisedMacros][..],
         &[Variant::Diesel][..],
         &[Variant::Sqlx][..],
@@ -415,6 +457,37 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
         }
         s.table(&t);
     }
+
+    s.para(
+        "**Diesel's schema module.** The godwit application again, its set in item form with \
+         `pub mod schema;` (docs/SCHEMA.md): the set and Diesel's schema at head, a `table!` per \
+         table of the history and `allow_tables_to_appear_in_same_query!` of them all, as \
+         `diesel print-schema` would print them; its crate depends on diesel. Most of the \
+         difference is Diesel's `table!` code, which a hand-written `schema.rs` costs as much.",
+    );
+    let mut t = Table::new([
+        "Schema module",
+        "godwit, from clean",
+        "with `pub mod schema;`, from clean",
+        "÷",
+        "godwit, touched",
+        "with `pub mod schema;`, touched",
+        "÷",
+    ]);
+    for &n in &opts.sizes {
+        let (gc, gt) = get(n, Variant::Godwit);
+        let (sc, st) = get(n, Variant::GodwitSchema);
+        t.row([
+            format!("{n} migrations ({} tables)", n.div_ceil(4)),
+            fmt_duration(gc),
+            fmt_duration(sc),
+            fmt_ratio(sc, gc),
+            fmt_duration(gt),
+            fmt_duration(st),
+            fmt_ratio(st, gt),
+        ]);
+    }
+    s.table(&t);
 
     let passes = |n: usize, v: Variant| -> Passes {
         results

@@ -12,6 +12,7 @@ mod canonical;
 pub mod chain;
 pub mod codec;
 pub mod diagnostic;
+pub mod diesel_schema;
 pub mod migration;
 pub mod model;
 pub mod rules;

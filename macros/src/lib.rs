@@ -57,6 +57,21 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 ///     migrations::m0001_create_users::create_users,
 /// ];
 /// ```
+///
+/// The item form declares the static itself and, if asked, a module holding
+/// Diesel's schema at head (`table!`, `joinable!`,
+/// `allow_tables_to_appear_in_same_query!`, as `diesel print-schema` prints
+/// them for the set's first backend), deprecated columns and tables left
+/// out (docs/SCHEMA.md):
+///
+/// ```ignore
+/// godwit::migrations! {
+///     pub static MIGRATIONS;
+///     pub mod schema;
+///     backends = [postgres, sqlite];
+///     migrations::m0001_create_users::create_users,
+/// }
+/// ```
 #[proc_macro]
 pub fn migrations(input: TokenStream) -> TokenStream {
     expand::set::expand_migrations(input.into()).into()

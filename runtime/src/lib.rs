@@ -64,13 +64,14 @@ pub use data_loss::{DataLoss, Loss};
 pub use database::{connect, AnyConnection, Database};
 pub use dialect::Dialect;
 pub use error::{Error, ErrorParts, HalfApplied, MigrationFailure};
+pub use godwit_core::diesel_schema;
 pub use godwit_core::schema;
 pub use godwit_core::schema::Schema;
 pub use godwit_core::vocabulary;
 pub use godwit_core::{
-    checksum, Action, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue, Deferrable,
-    Diagnostic, IndexKey, IndexMethod, Location, Migration, Op, Phase, PrimaryKey, Reference, Rule,
-    RuleKind, UniqueConstraint,
+    checksum, Action, Backend, CheckConstraint, Column, ColumnChange, ColumnType, DefaultValue,
+    Deferrable, Diagnostic, IndexKey, IndexMethod, Location, Migration, Op, Phase, PrimaryKey,
+    Reference, Rule, RuleKind, UniqueConstraint,
 };
 pub use godwit_macros::{migration, migrations};
 pub use runner::{HistoryEntry, Options, Report, Step, Target};

@@ -189,18 +189,49 @@ fn find_set_file(src: &Path) -> Result<Option<PathBuf>, ScaffoldError> {
     files.sort();
     for path in files {
         let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-        if text.contains("migrations![") {
+        if set_body(&text).is_some() {
             return Ok(Some(path));
         }
     }
     Ok(None)
 }
 
+/// Where the paths of the first `migrations![..]` (or item form
+/// `migrations! { .. }`) of `text` start and end: after its item form's
+/// head and its settings (each ending in `;`), up to its closing bracket.
+/// Brackets are matched and `//` comments skipped, so that
+/// `backends = [..]` or a comment does not end it.
+fn set_body(text: &str) -> Option<(usize, usize)> {
+    let (at, open) = ["migrations![", "migrations! {", "migrations!{"]
+        .iter()
+        .filter_map(|m| text.find(m).map(|at| (at + m.len(), m.chars().last())))
+        .min_by_key(|(at, _)| *at)?;
+    let close = if open == Some('[') { ']' } else { '}' };
+    let (mut depth, mut paths_start) = (0usize, at);
+    let mut chars = text[at..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().map(|(_, n)| *n) == Some('/') => {
+                for (_, n) in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth > 0 => depth -= 1,
+            c if c == close => return Some((paths_start, at + i)),
+            ';' if depth == 0 => paths_start = at + i + 1,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// `text` with `prefix::file_stem::module,` added as the last entry of its
 /// `migrations![..]` list, reusing the path prefix of the entries before it.
 fn append_to_set(text: &str, dir_module: &str, file_stem: &str, module: &str) -> Option<String> {
-    let start = text.find("migrations![")? + "migrations![".len();
-    let end = start + text[start..].find(']')?;
+    let (start, end) = set_body(text)?;
     let body = &text[start..end];
     let entries: Vec<&str> = body
         .split(',')
@@ -234,6 +265,20 @@ fn append_to_set(text: &str, dir_module: &str, file_stem: &str, module: &str) ->
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn the_item_form_and_settings_are_read_past() {
+        let text = "godwit::migrations! {\n    pub static M;\n    pub mod schema;\n    // a comment, with [brackets]; and more\n    backends = [postgres, sqlite];\n    migrations::m1_a::a,\n}\n";
+        assert_eq!(
+            append_to_set(text, "migrations", "m2_b", "b").expect("a list"),
+            "godwit::migrations! {\n    pub static M;\n    pub mod schema;\n    // a comment, with [brackets]; and more\n    backends = [postgres, sqlite];\n    migrations::m1_a::a,\n    migrations::m2_b::b,\n}\n"
+        );
+        let bracketed = "godwit::migrations![backends = [sqlite]; m::m1_a::a];";
+        assert_eq!(
+            append_to_set(bracketed, "m", "m2_b", "b").expect("a list"),
+            "godwit::migrations![backends = [sqlite]; m::m1_a::a,\n    m::m2_b::b,\n];"
+        );
+    }
 
     #[test]
     fn revisions_are_utc_timestamps() {

@@ -18,6 +18,9 @@ use crate::Migration;
 #[derive(Clone, Copy, Debug)]
 pub struct MigrationSet {
     source: Source,
+    /// The backend and the text of Diesel's schema at head, when the item
+    /// form of `migrations!` emitted it (`pub mod schema;`).
+    diesel_schema: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +41,7 @@ impl MigrationSet {
     pub const fn __from_ordered(migrations: &'static [&'static Migration]) -> Self {
         MigrationSet {
             source: Source::Models(migrations),
+            diesel_schema: None,
         }
     }
 
@@ -49,7 +53,27 @@ impl MigrationSet {
     ) -> Self {
         MigrationSet {
             source: Source::Embedded(migrations, models),
+            diesel_schema: None,
         }
+    }
+
+    /// The set, with the Diesel schema the item form of `migrations!`
+    /// emitted beside it: the backend whose types it uses, and its text.
+    #[doc(hidden)]
+    pub const fn __with_diesel_schema(self, backend: &'static str, text: &'static str) -> Self {
+        MigrationSet {
+            source: self.source,
+            diesel_schema: Some((backend, text)),
+        }
+    }
+
+    /// Diesel's schema at head as the item form of
+    /// [`migrations!`](crate::migrations) emitted it into the module it
+    /// declares (`pub mod schema;`): the name of the backend whose types it
+    /// uses (`postgres`, `mysql`, `mariadb`, `sqlite`) and the text. `None`
+    /// for a set that did not ask for it.
+    pub fn diesel_schema(&self) -> Option<(&'static str, &'static str)> {
+        self.diesel_schema
     }
 
     /// The migrations, base first.

@@ -222,6 +222,10 @@ pub struct ColumnState {
     /// Marked by `deprecate_column` or `alter_column(..).nullable(true)`:
     /// a later migration may drop it. Records intent, not schema.
     pub deprecated: bool,
+    /// Marked by `deprecate_column` itself (not by a mere
+    /// `.nullable(true)`): the application must stop using it, so the
+    /// Diesel schema at head leaves it out ([`crate::diesel_schema`]).
+    pub marked_deprecated: bool,
 }
 
 /// One index.
@@ -405,6 +409,7 @@ impl ColumnState {
             serial: c.serial,
             generated: c.generation(),
             deprecated: false,
+            marked_deprecated: false,
         }
     }
 }

@@ -560,6 +560,7 @@ impl Schema {
                     .ok_or_else(|| unknown_column(table, column))?;
                 c.nullable = true;
                 c.deprecated = true;
+                c.marked_deprecated = true;
                 Ok(())
             }
             Op::CreateEnum { .. }

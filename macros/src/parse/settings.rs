@@ -1,29 +1,52 @@
 //! The settings of `migrations![..]`, before its paths, each ending in `;`:
-//! `backends = [postgres >= 12, mysql, sqlite];`.
+//! `backends = [postgres >= 12, mysql, sqlite];`; and the head of its item
+//! form, before them: `pub static MIGRATIONS;` and, if asked,
+//! `pub mod schema;` (Diesel's schema at head).
 
 use godwit_core::{Backend, Backends, Target, Version};
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{bracketed, Ident, Lit, Path, Token};
+use syn::{bracketed, Attribute, Ident, Lit, Path, Token, Visibility};
 
-/// What `migrations![..]` was given: its settings and its paths.
+/// What `migrations![..]` was given: its item form's head, its settings
+/// and its paths.
 pub struct SetInput {
-    /// The settings as written, passed along the chain to `__check_set!`.
+    /// The head and the settings as written, passed along the chain to
+    /// `__check_set!`.
     pub settings: TokenStream,
+    /// `pub static NAME;` and `pub mod NAME;`, in the item form.
+    pub item: Option<ItemForm>,
     /// `backends = [..]`, if given.
     pub backends: Option<Backends>,
     /// The migration modules.
     pub paths: Vec<Path>,
 }
 
+/// The head of the item form: the static it declares, and the module of
+/// Diesel's schema if asked for.
+pub struct ItemForm {
+    /// The static's attributes (its doc comment).
+    pub attrs: Vec<Attribute>,
+    /// The static's visibility.
+    pub vis: Visibility,
+    /// The static's name.
+    pub name: Ident,
+    /// `pub mod schema;`: attributes, visibility and name.
+    pub module: Option<(Vec<Attribute>, Visibility, Ident)>,
+}
+
 impl SetInput {
-    /// Reads the settings, then the paths. A setting's error is said as it
-    /// is; an error in the paths says what the macro takes.
+    /// Reads the item form's head if there is one, the settings, then the
+    /// paths. A setting's error is said as it is; an error in the paths
+    /// says what the macro takes.
     pub fn parse(input: TokenStream) -> syn::Result<SetInput> {
-        let (settings, backends, rest) = (|input: ParseStream<'_>| {
-            let (settings, backends) = parse_settings(input)?;
-            Ok((settings, backends, input.parse::<TokenStream>()?))
+        let (settings, item, backends, rest) = (|input: ParseStream<'_>| {
+            let start = input.fork();
+            let item = parse_item_form(input)?;
+            let backends = parse_settings(input)?;
+            let settings = tokens_between(&start, input);
+            Ok((settings, item, backends, input.parse::<TokenStream>()?))
         })
         .parse2(input)?;
         let paths = Punctuated::<Path, Token![,]>::parse_terminated
@@ -36,17 +59,67 @@ impl SetInput {
             .collect();
         Ok(SetInput {
             settings,
+            item,
             backends,
             paths,
         })
     }
 }
 
-/// The settings before the paths: their tokens, and the backends if set.
-fn parse_settings(input: ParseStream<'_>) -> syn::Result<(TokenStream, Option<Backends>)> {
-    let start = input.fork();
+/// `pub static NAME;` and then, if asked, `pub mod NAME;`: the item form's
+/// head, if the input starts with one (a path never starts with `pub`,
+/// `static` or `#`).
+fn parse_item_form(input: ParseStream<'_>) -> syn::Result<Option<ItemForm>> {
+    if !(input.peek(Token![pub]) || input.peek(Token![static]) || input.peek(Token![#])) {
+        return Ok(None);
+    }
+    let attrs = input.call(Attribute::parse_outer)?;
+    let vis: Visibility = input.parse()?;
+    if !input.peek(Token![static]) {
+        return Err(input.error(
+            "expected `static NAME;`: the item form of migrations! starts with the static it declares, e.g. `pub static MIGRATIONS;`",
+        ));
+    }
+    input.parse::<Token![static]>()?;
+    let name: Ident = input.parse()?;
+    if input.peek(Token![:]) {
+        return Err(input.error(
+            "the item form declares the static's type itself (`godwit::MigrationSet`): write `pub static MIGRATIONS;`",
+        ));
+    }
+    input
+        .parse::<Token![;]>()
+        .map_err(|e| syn::Error::new(e.span(), "expected `;` after `static NAME`"))?;
+    let mut module = None;
+    if input.peek(Token![pub]) || input.peek(Token![mod]) || input.peek(Token![#]) {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        if !input.peek(Token![mod]) {
+            return Err(input.error(
+                "expected `mod NAME;`: the module Diesel's schema at head is emitted into, e.g. `pub mod schema;`",
+            ));
+        }
+        input.parse::<Token![mod]>()?;
+        let name: Ident = input.parse()?;
+        input.parse::<Token![;]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `;` after `mod NAME`: godwit writes the module's content",
+            )
+        })?;
+        module = Some((attrs, vis, name));
+    }
+    Ok(Some(ItemForm {
+        attrs,
+        vis,
+        name,
+        module,
+    }))
+}
+
+/// The settings before the paths: the backends if set.
+fn parse_settings(input: ParseStream<'_>) -> syn::Result<Option<Backends>> {
     let mut backends = None;
-    let mut settings_end = input.fork();
     while input.peek(Ident) && input.peek2(Token![=]) {
         let name: Ident = input.parse()?;
         input.parse::<Token![=]>()?;
@@ -70,9 +143,8 @@ fn parse_settings(input: ParseStream<'_>) -> syn::Result<(TokenStream, Option<Ba
         input.parse::<Token![;]>().map_err(|e| {
             syn::Error::new(e.span(), "expected `;` after a setting, before the paths")
         })?;
-        settings_end = input.fork();
     }
-    Ok((tokens_between(&start, &settings_end), backends))
+    Ok(backends)
 }
 
 /// The tokens from `start` up to `end` (a later fork of the same stream).
@@ -189,10 +261,11 @@ pub fn default_backends() -> Backends {
     Backends::new(enabled.into_iter().map(Target::new))
 }
 
-/// The backends of settings already checked by `migrations!`.
-pub fn backends_of(settings: TokenStream) -> Backends {
-    SetInput::parse(settings)
-        .ok()
-        .and_then(|s| s.backends)
-        .unwrap_or_else(default_backends)
+/// The item form's head and the backends of settings already checked by
+/// `migrations!`.
+pub fn read_settings(settings: TokenStream) -> (Option<ItemForm>, Backends) {
+    match SetInput::parse(settings) {
+        Ok(s) => (s.item, s.backends.unwrap_or_else(default_backends)),
+        Err(_) => (None, default_backends()),
+    }
 }

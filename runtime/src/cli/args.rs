@@ -82,8 +82,18 @@ pub(super) enum Command {
     },
     /// On a scratch database: every migration up, down, up again, comparing schemas.
     Verify,
-    /// Print the current schema.
-    Schema,
+    /// Print the current schema; with --diesel, Diesel's schema at head
+    /// from the migrations, offline (what `diesel print-schema` prints).
+    Schema {
+        /// Print Diesel's `table!` definitions at head, computed from the
+        /// migrations (deprecated columns and tables left out).
+        #[arg(long)]
+        diesel: bool,
+        /// The backend whose Diesel types to use (default: the one the
+        /// set's `pub mod schema;` uses, else the database URL's).
+        #[arg(long, value_enum, requires = "diesel")]
+        backend: Option<BackendArg>,
+    },
     /// Back the database up into DIR.
     Backup {
         /// Where the backup and its info file go.
@@ -116,6 +126,27 @@ pub(super) enum DialectArg {
     Postgres,
     Mysql,
     Sqlite,
+}
+
+/// A backend, as `schema --diesel --backend` names it.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(super) enum BackendArg {
+    Postgres,
+    Mysql,
+    Mariadb,
+    Sqlite,
+}
+
+impl From<BackendArg> for godwit_core::Backend {
+    fn from(b: BackendArg) -> godwit_core::Backend {
+        use godwit_core::Backend;
+        match b {
+            BackendArg::Postgres => Backend::Postgres,
+            BackendArg::Mysql => Backend::Mysql,
+            BackendArg::Mariadb => Backend::Mariadb,
+            BackendArg::Sqlite => Backend::Sqlite,
+        }
+    }
 }
 
 impl From<DialectArg> for Dialect {

@@ -7,11 +7,12 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::args::{parse_target, DialectArg};
+use super::args::{parse_target, BackendArg, DialectArg};
 use super::{backup, dialect_of, CliError, Context};
 use crate::database::redact;
 use crate::runner::VersionState;
 use crate::{Database, Dialect, Target};
+use godwit_core::Backend;
 
 /// `current`.
 pub(super) fn current<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
@@ -150,6 +151,38 @@ pub(super) fn sql<W: Write>(
 pub(super) fn schema<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
     let schema = cx.open()?.introspect()?;
     cx.out.schema(&schema);
+    Ok(0)
+}
+
+/// `schema --diesel [--backend B]`: Diesel's schema at head, offline. The
+/// text the set's `pub mod schema;` holds unless another backend is asked
+/// for; without either, the database URL's backend (`mysql://` is MySQL:
+/// say `--backend mariadb` for MariaDB's).
+pub(super) fn diesel_schema<W: Write>(
+    cx: &mut Context<'_, W>,
+    backend: Option<BackendArg>,
+) -> Result<u8, CliError> {
+    let embedded = cx.set.diesel_schema();
+    let backend = match (backend, embedded) {
+        (Some(b), _) => Backend::from(b),
+        (None, Some((_, text))) => {
+            cx.out.text(text);
+            return Ok(0);
+        }
+        (None, None) => match cx.url().ok().map(dialect_of).transpose()? {
+            Some(Dialect::Postgres) => Backend::Postgres,
+            Some(Dialect::Mysql) => Backend::Mysql,
+            Some(Dialect::Sqlite) => Backend::Sqlite,
+            None => {
+                return Err(CliError::Usage(
+                    "say whose Diesel types to print: --backend postgres|mysql|mariadb|sqlite (or give --database-url)".into(),
+                ))
+            }
+        },
+    };
+    let schema = cx.set.schema_at(cx.set.len())?;
+    cx.out
+        .text(&godwit_core::diesel_schema::print(&schema, backend));
     Ok(0)
 }
 

@@ -191,7 +191,11 @@ fn execute<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
         Command::Stamp { revision } => commands::stamp(cx, revision),
         Command::Sql { range, dialect } => commands::sql(cx, range, *dialect),
         Command::Verify => round_trip::run(cx),
-        Command::Schema => commands::schema(cx),
+        Command::Schema { diesel: false, .. } => commands::schema(cx),
+        Command::Schema {
+            diesel: true,
+            backend,
+        } => commands::diesel_schema(cx, *backend),
         Command::Backup { dir } => commands::backup(cx, dir),
         Command::Restore { file, force } => commands::restore(cx, file, *force),
         Command::New { message, dir, src } => commands::new(cx, message, dir, src),

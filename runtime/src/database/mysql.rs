@@ -104,6 +104,7 @@ fn read_table(
             serial: false,
             generated,
             deprecated: false,
+            marked_deprecated: false,
         });
     }
     let mut fk_names = Vec::new();

@@ -177,6 +177,7 @@ fn read_table(db: &mut PgConnection, name: &str) -> diesel::QueryResult<Table> {
             serial,
             generated,
             deprecated: false,
+            marked_deprecated: false,
         });
     }
     for i in db.query(

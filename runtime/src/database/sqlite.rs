@@ -158,6 +158,7 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
             serial: false,
             generated,
             deprecated: false,
+            marked_deprecated: false,
         });
     }
     pk.sort();

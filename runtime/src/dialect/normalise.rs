@@ -374,6 +374,7 @@ pub fn normalise(schema: &Schema, dialect: Dialect) -> Schema {
         let table = std::sync::Arc::make_mut(table);
         for c in &mut table.columns {
             c.deprecated = false;
+            c.marked_deprecated = false;
             c.default = c
                 .default
                 .as_ref()
