@@ -40,60 +40,6 @@ on_backends!(
     hostile(HOSTILE): [Sqlite, Postgres, Mysql],
 );
 
-/// The code of a schema: comments, doc comments and blank lines aside;
-/// godwit's version table (`print-schema` lists it; it is not the
-/// application's) taken out of the tables and out of the list of those
-/// that may appear in one query, that list on one line whatever its length
-/// (and none when one table is left, which godwit does not print).
-fn code(text: &str) -> String {
-    let mut out = Vec::new();
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with("//") {
-            continue;
-        }
-        if trimmed == "diesel::table! {"
-            && lines
-                .peek()
-                .is_some_and(|next| next.trim().starts_with("godwit_version ("))
-        {
-            // Up to the `}` that closes the `table!`.
-            for skipped in lines.by_ref() {
-                if skipped == "}" {
-                    break;
-                }
-            }
-            continue;
-        }
-        if let Some(rest) = trimmed.strip_prefix("diesel::allow_tables_to_appear_in_same_query!(") {
-            // On one line or one table a line, as rustfmt fits it.
-            let mut list = rest.to_string();
-            while !list.ends_with(");") {
-                match lines.next() {
-                    Some(l) => list.push_str(l.trim()),
-                    None => break,
-                }
-            }
-            let tables: Vec<&str> = list
-                .trim_end_matches(");")
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty() && *t != "godwit_version")
-                .collect();
-            if tables.len() >= 2 {
-                out.push(format!(
-                    "allow_tables_to_appear_in_same_query({})",
-                    tables.join(", ")
-                ));
-            }
-            continue;
-        }
-        out.push(line.to_string());
-    }
-    out.join("\n")
-}
-
 fn compare(set: &MigrationSet, db: &TestDb) {
     if Command::new("diesel").arg("--version").output().is_err() {
         println!("skipped: `diesel` (diesel_cli) is not on the PATH");
@@ -148,8 +94,8 @@ fn compare(set: &MigrationSet, db: &TestDb) {
     );
     let theirs = String::from_utf8(out.stdout).expect("UTF-8");
     assert_eq!(
-        code(&ours),
-        code(&theirs),
+        godwit::diesel_schema::code(&ours),
+        godwit::diesel_schema::code(&theirs),
         "on {backend}\ngodwit:\n{ours}\ndiesel:\n{theirs}"
     );
 }
