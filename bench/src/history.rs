@@ -193,6 +193,8 @@ impl Step {
             message: Cow::Owned(self.message.clone()),
             irreversible: None,
             allow: Cow::Borrowed(&[]),
+            imported: None,
+            transaction: true,
             checksum: Cow::Owned(checksum(&upgrade, &downgrade, None)),
             upgrade: Cow::Owned(upgrade),
             downgrade: Cow::Owned(downgrade),

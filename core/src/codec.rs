@@ -25,6 +25,8 @@ pub fn encode(m: &Migration) -> String {
     for rule in m.allow.iter() {
         w.str(rule);
     }
+    w.opt(&m.imported);
+    w.num(usize::from(m.transaction));
     w.str(&body_text(&m.upgrade));
     w.str(&body_text(&m.downgrade));
     w.str(&m.checksum);
@@ -39,6 +41,12 @@ pub fn decode(text: &str) -> Option<Migration> {
     let message = r.str()?;
     let irreversible = r.opt()?;
     let allow = (0..r.num()?).map(|_| r.str()).collect::<Option<Vec<_>>>()?;
+    let imported = r.opt()?;
+    let transaction = match r.num()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
     let upgrade = read_body(&r.str()?)?;
     let downgrade = read_body(&r.str()?)?;
     let checksum = r.str()?;
@@ -48,6 +56,8 @@ pub fn decode(text: &str) -> Option<Migration> {
         message,
         irreversible,
         allow: Cow::Owned(allow),
+        imported,
+        transaction,
         upgrade: Cow::Owned(upgrade),
         downgrade: Cow::Owned(downgrade),
         checksum,
@@ -145,6 +155,8 @@ mod tests {
             message: "every op".into(),
             irreversible: None,
             allow: vec!["rule-a".into()].into(),
+            imported: None,
+            transaction: true,
             upgrade: upgrade.into(),
             downgrade: vec![].into(),
             checksum: "abc".into(),
@@ -158,6 +170,8 @@ mod tests {
         let base = Migration {
             down_revision: None,
             irreversible: Some("drops data".into()),
+            imported: Some("diesel".into()),
+            transaction: false,
             ..m
         };
         assert_eq!(decode(&encode(&base)), Some(base));

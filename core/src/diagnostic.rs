@@ -209,6 +209,20 @@ pub enum Location {
     },
 }
 
+impl Location {
+    /// The index of the migration it points into.
+    pub fn migration(&self) -> usize {
+        match self {
+            Location::Migration(i)
+            | Location::Revision(i)
+            | Location::DownRevision(i)
+            | Location::Message(i)
+            | Location::Op { migration: i, .. }
+            | Location::Body { migration: i, .. } => *i,
+        }
+    }
+}
+
 /// One problem found by the checker.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {

@@ -20,6 +20,17 @@ pub struct Migration {
     pub irreversible: Option<Str>,
     /// Performance-hint rule ids turned off for this migration.
     pub allow: List<Str>,
+    /// The tool whose history this migration was imported from
+    /// (`imported = "diesel"`, `"sqlx"`, `"refinery"`): history that already
+    /// ran, so the compatibility and performance rules, which concern a
+    /// deploy still to come, do not apply to it, and a database that tool
+    /// migrated is adopted without running it again.
+    pub imported: Option<Str>,
+    /// `false` for `transaction = false`: the migration runs outside a
+    /// transaction, each op recorded as it completes (a statement such as
+    /// `ALTER TYPE .. ADD VALUE` before PostgreSQL 12, or `VACUUM`, refuses
+    /// to run in one).
+    pub transaction: bool,
     /// The ops of `fn upgrade`.
     pub upgrade: List<Op>,
     /// The ops of `fn downgrade`.

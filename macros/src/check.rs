@@ -62,13 +62,7 @@ impl Source {
 /// Turns checker diagnostics into errors spanned in the migrations' own files.
 fn report(diagnostics: &[Diagnostic], sources: &mut [Source], errors: &mut Errors) {
     for d in diagnostics {
-        let index = match &d.at {
-            Location::Migration(i)
-            | Location::Revision(i)
-            | Location::DownRevision(i)
-            | Location::Message(i) => *i,
-            Location::Op { migration, .. } | Location::Body { migration, .. } => *migration,
-        };
+        let index = d.at.migration();
         let parsed = sources.get_mut(index).and_then(Source::parsed);
         let mut tokens = locate(&d.at, parsed);
         if let Some(text) = &d.focus {

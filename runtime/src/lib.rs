@@ -56,6 +56,7 @@ pub mod dialect;
 mod diesel_source;
 pub mod dsl;
 mod error;
+pub mod import;
 pub mod runner;
 pub mod scaffold;
 mod set;

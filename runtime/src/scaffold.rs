@@ -141,32 +141,88 @@ pub fn new_migration(
     }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     std::fs::write(&file, template(&revision, head, message, &module)).map_err(io(&file))?;
+    let registered = register(dir, src, &[(file_stem, module.clone())], None)?;
+    Ok(NewMigration {
+        revision,
+        module,
+        file,
+        set_file: registered.set_file,
+    })
+}
 
+/// What [`register`] changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    /// The file whose `migrations!` list was extended, if one was found.
+    pub set_file: Option<PathBuf>,
+    /// Whether the setting asked for was added to it.
+    pub setting_added: bool,
+}
+
+/// Declares each `(file stem, module)` in `dir/mod.rs` and appends it to
+/// the first `migrations!` list under `src`; adds `setting` (such as
+/// `backends = [postgres];`) to that list when it has no setting of that
+/// name yet.
+pub fn register(
+    dir: &Path,
+    src: &Path,
+    entries: &[(String, String)],
+    setting: Option<&str>,
+) -> Result<Registered, ScaffoldError> {
     let mod_rs = dir.join("mod.rs");
     let mut mods = std::fs::read_to_string(&mod_rs).unwrap_or_default();
     if !mods.is_empty() && !mods.ends_with('\n') {
         mods.push('\n');
     }
-    let _ = writeln!(mods, "pub mod {file_stem};");
+    for (file_stem, _) in entries {
+        let _ = writeln!(mods, "pub mod {file_stem};");
+    }
     std::fs::write(&mod_rs, mods).map_err(io(&mod_rs))?;
 
     let set_file = find_set_file(src)?;
+    let mut setting_added = false;
     if let Some(path) = &set_file {
-        let text = std::fs::read_to_string(path).map_err(io(path))?;
+        let mut text = std::fs::read_to_string(path).map_err(io(path))?;
         let dir_module = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "migrations".into());
-        if let Some(updated) = append_to_set(&text, &dir_module, &file_stem, &module) {
-            std::fs::write(path, updated).map_err(io(path))?;
+        if let Some(with) = setting.and_then(|s| add_setting(&text, s)) {
+            text = with;
+            setting_added = true;
         }
+        for (file_stem, module) in entries {
+            if let Some(updated) = append_to_set(&text, &dir_module, file_stem, module) {
+                text = updated;
+            }
+        }
+        std::fs::write(path, text).map_err(io(path))?;
     }
-    Ok(NewMigration {
-        revision,
-        module,
-        file,
+    Ok(Registered {
         set_file,
+        setting_added,
     })
+}
+
+/// `text` with `setting` added before the paths of its `migrations!` list,
+/// unless the list has a setting of the same name; `None` when unchanged.
+fn add_setting(text: &str, setting: &str) -> Option<String> {
+    let (start, _) = set_body(text)?;
+    let name = setting.split('=').next()?.trim();
+    let open = ["migrations![", "migrations! {", "migrations!{"]
+        .iter()
+        .filter_map(|m| text.find(m).map(|at| at + m.len()))
+        .min()?;
+    let settings = &text[open..start];
+    let named = settings.split(';').any(|s| {
+        s.lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<String>()
+            .split('=')
+            .next()
+            .is_some_and(|n| n.trim() == name)
+    });
+    (!named).then(|| format!("{}\n    {setting}{}", &text[..start], &text[start..]))
 }
 
 /// The first `.rs` file under `src` that calls `migrations![`.
@@ -277,6 +333,23 @@ mod tests {
         assert_eq!(
             append_to_set(bracketed, "m", "m2_b", "b").expect("a list"),
             "godwit::migrations![backends = [sqlite]; m::m1_a::a,\n    m::m2_b::b,\n];"
+        );
+    }
+
+    #[test]
+    fn a_setting_is_added_once() {
+        let empty = "pub static M: S = godwit::migrations![];";
+        let with = add_setting(empty, "backends = [postgres];").expect("added");
+        assert_eq!(
+            with,
+            "pub static M: S = godwit::migrations![\n    backends = [postgres];];"
+        );
+        assert_eq!(add_setting(&with, "backends = [sqlite];"), None);
+        let item =
+            "godwit::migrations! {\n    pub static M;\n    pub mod schema;\n    m::m1_a::a,\n}";
+        assert_eq!(
+            add_setting(item, "backends = [postgres];").expect("added"),
+            "godwit::migrations! {\n    pub static M;\n    pub mod schema;\n    backends = [postgres];\n    m::m1_a::a,\n}"
         );
     }
 

@@ -405,6 +405,9 @@ impl Placer<'_, '_> {
     fn place(&mut self, phase: Phase, step: &Step<'_>, f: Finding) {
         let silenced = match f.rule.kind() {
             RuleKind::Structure => false,
+            // History another tool already ran: the deploy these rules
+            // guard is behind it.
+            _ if self.migration.imported.is_some() => true,
             RuleKind::Compatibility => step.assured,
             RuleKind::Performance => self.migration.allow.iter().any(|a| a == f.rule.id()),
         };

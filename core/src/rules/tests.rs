@@ -34,6 +34,8 @@ fn migration(up: &str, down: &str) -> Migration {
         message: "a migration under test".into(),
         irreversible: None,
         allow: Cow::Owned(vec![]),
+        imported: None,
+        transaction: true,
         upgrade: Cow::Owned(ops(up)),
         downgrade: Cow::Owned(ops(down)),
         checksum: "".into(),

@@ -118,6 +118,8 @@ fn placeholder() -> Migration {
         message: "".into(),
         irreversible: None,
         allow: Vec::new().into(),
+        imported: None,
+        transaction: true,
         upgrade: Vec::new().into(),
         downgrade: Vec::new().into(),
         checksum: "".into(),

@@ -1,5 +1,5 @@
 //! The arguments of `#[migration(revision = .., down_revision = .., message = ..,
-//! irreversible = ..?, allow = [..]?)]`.
+//! irreversible = ..?, allow = [..]?, imported = ..?, transaction = false?)]`.
 
 use godwit_core::{Rule, RuleKind};
 use proc_macro2::TokenStream;
@@ -23,11 +23,18 @@ pub struct MigrationAttr {
     pub message: Option<Spanned>,
     pub irreversible: Option<Spanned>,
     pub allow: Vec<(Rule, LitStr)>,
+    /// `imported = "diesel"`: history imported from another tool.
+    pub imported: Option<Spanned>,
+    /// `transaction = false`, where it was written.
+    pub transaction: Option<(bool, syn::LitBool)>,
     /// Keys written, even with a value that could not be read.
     pub given: Vec<String>,
 }
 
-const KEYS: &str = "revision, down_revision, message, irreversible, allow";
+const KEYS: &str = "revision, down_revision, message, irreversible, allow, imported, transaction";
+
+/// The tools `imported = ".."` names: those `import` reads.
+pub const IMPORTED_FROM: [&str; 3] = ["diesel", "sqlx", "refinery"];
 
 /// `key = value, ..`. An argument cut short (`revision`, `message =`) is
 /// reported at that argument: syn would report the end of the input, which
@@ -63,6 +70,8 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
         message: None,
         irreversible: None,
         allow: Vec::new(),
+        imported: None,
+        transaction: None,
         given: Vec::new(),
     };
     let pairs = match name_value_pairs.parse2(args) {
@@ -89,6 +98,25 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
             "down_revision" => &mut attr.down_revision,
             "message" => &mut attr.message,
             "irreversible" => &mut attr.irreversible,
+            "imported" => &mut attr.imported,
+            "transaction" => {
+                if attr.transaction.is_some() {
+                    errors.push(syn::Error::new_spanned(
+                        &pair.path,
+                        "`transaction` is given twice",
+                    ));
+                } else if let Some(b) = bool_literal(&pair.value) {
+                    attr.transaction = Some((b.value, b));
+                } else {
+                    errors.push(rule_error(
+                        &pair.value,
+                        Rule::NonLiteralArgument,
+                        "`transaction` must be `true` or `false`",
+                        "write `transaction = false` for a migration that must run outside a transaction",
+                    ));
+                }
+                continue;
+            }
             "allow" => {
                 parse_allow(&pair.value, &mut attr.allow, errors);
                 continue;
@@ -127,6 +155,16 @@ fn string_literal(expr: &Expr) -> Option<LitStr> {
             lit: Lit::Str(s), ..
         }) => Some(s.clone()),
         Expr::Group(g) => string_literal(&g.expr),
+        _ => None,
+    }
+}
+
+fn bool_literal(expr: &Expr) -> Option<syn::LitBool> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(b), ..
+        }) => Some(b.clone()),
+        Expr::Group(g) => bool_literal(&g.expr),
         _ => None,
     }
 }
@@ -219,6 +257,17 @@ pub fn validate(attr: &MigrationAttr, module_ident: &syn::Ident, errors: &mut Er
                     "say what the migration changes, e.g. \"add users.bio column\": history is read under pressure during an incident",
                 );
             }
+        }
+    }
+    if let Some(i) = &attr.imported {
+        if !IMPORTED_FROM.contains(&i.value.as_str()) {
+            errors.push(syn::Error::new_spanned(
+                &i.lit,
+                format!(
+                    "`imported` names the tool the migration came from: one of {}",
+                    IMPORTED_FROM.map(|t| format!("\"{t}\"")).join(", ")
+                ),
+            ));
         }
     }
     if let Some(i) = &attr.irreversible {

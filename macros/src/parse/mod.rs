@@ -173,6 +173,8 @@ impl ParsedMigration {
                     .map(|(r, _)| Cow::Borrowed(r.id()))
                     .collect(),
             ),
+            imported: value(&self.attr.imported),
+            transaction: self.attr.transaction.as_ref().map_or(true, |(b, _)| *b),
             upgrade: Cow::Owned(upgrade),
             downgrade: Cow::Owned(downgrade),
             checksum: checksum.into(),

@@ -119,6 +119,44 @@ pub(super) enum Command {
         #[arg(long, default_value = "src")]
         src: PathBuf,
     },
+    /// Write another tool's migration history as godwit migrations, after
+    /// the current head (one module per migration, revisions kept).
+    Import {
+        /// The tool whose history it is.
+        #[arg(value_enum)]
+        tool: ToolArg,
+        /// Its migration directory.
+        from: PathBuf,
+        /// The directory of migration files to write.
+        #[arg(long, default_value = "src/migrations")]
+        dir: PathBuf,
+        /// Where to look for the `migrations![..]` list to extend.
+        #[arg(long, default_value = "src")]
+        src: PathBuf,
+        /// The backend the SQL is written for (default: the database URL's,
+        /// else postgres).
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+    },
+}
+
+/// A tool `import` reads.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(super) enum ToolArg {
+    Diesel,
+    Sqlx,
+    Refinery,
+}
+
+impl From<ToolArg> for crate::import::Tool {
+    fn from(t: ToolArg) -> crate::import::Tool {
+        use crate::import::Tool;
+        match t {
+            ToolArg::Diesel => Tool::Diesel,
+            ToolArg::Sqlx => Tool::Sqlx,
+            ToolArg::Refinery => Tool::Refinery,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

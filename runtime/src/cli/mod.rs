@@ -21,6 +21,7 @@
 //! `commands.rs` (the others) and `round_trip.rs` (`verify`), `output.rs`
 //! prints, `backup.rs` and `scrub.rs` do what their names say.
 
+mod adopt;
 mod args;
 mod backup;
 mod commands;
@@ -199,5 +200,12 @@ fn execute<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
         Command::Backup { dir } => commands::backup(cx, dir),
         Command::Restore { file, force } => commands::restore(cx, file, *force),
         Command::New { message, dir, src } => commands::new(cx, message, dir, src),
+        Command::Import {
+            tool,
+            from,
+            dir,
+            src,
+            dialect,
+        } => adopt::import(cx, *tool, from, dir, src, *dialect),
     }
 }

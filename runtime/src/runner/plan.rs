@@ -130,8 +130,12 @@ pub(crate) struct RenderedOp {
     pub(crate) concurrent: bool,
 }
 
-/// Whether the migration runs in one transaction on this backend.
+/// Whether the migration runs in one transaction on this backend (never
+/// when it says `transaction = false`).
 pub(crate) fn transactional(d: Dialect, m: &Migration, phase: Phase) -> bool {
+    if !m.transaction {
+        return false;
+    }
     let ops = m.ops(phase);
     let backfill = ops.iter().any(Op::is_data_change);
     match d {

@@ -121,6 +121,8 @@ impl History {
                     message: format!("generated step {} of the history", i + 1).into(),
                     irreversible: None,
                     allow: spec.allow.iter().map(|a| (*a).into()).collect(),
+                    imported: None,
+                    transaction: true,
                     upgrade: upgrade.into(),
                     downgrade: downgrade.into(),
                     checksum: checksum.into(),

@@ -1,0 +1,123 @@
+//! `import diesel|sqlx|refinery DIR`: adopting an existing history.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::args::{DialectArg, ToolArg};
+use super::{dialect_of, CliError, Context};
+use crate::import::{import as run_import, ImportOptions};
+use crate::Dialect;
+
+/// Past this many migrations the README's `recursion_limit` note applies.
+const CHAIN_DEPTH_WITHOUT_LIMIT: usize = 100;
+
+/// `import TOOL DIR`: writes the history as godwit migrations after the
+/// set's head and reports what the user has to look at.
+pub(super) fn import<W: Write>(
+    cx: &mut Context<'_, W>,
+    tool: ToolArg,
+    from: &Path,
+    dir: &Path,
+    src: &Path,
+    dialect: Option<DialectArg>,
+) -> Result<u8, CliError> {
+    let dialect = match (dialect, cx.cli.database_url.as_deref()) {
+        (Some(d), _) => Dialect::from(d),
+        (None, Some(url)) => dialect_of(url)?,
+        (None, None) => Dialect::Postgres,
+    };
+    let existing: Vec<&str> = (0..cx.set.len())
+        .filter_map(|i| cx.set.revision(i))
+        .collect();
+    let report = run_import(&ImportOptions {
+        tool: tool.into(),
+        from,
+        dialect,
+        dir,
+        src,
+        existing: &existing,
+    })
+    .map_err(|e| CliError::Io(e.to_string()))?;
+    let mut text = String::new();
+    for m in &report.migrations {
+        let mut notes = vec![format!("{} as DSL, {} as execute", m.dsl, m.raw)];
+        if m.outside_transaction {
+            notes.push("outside a transaction".into());
+        }
+        if m.irreversible.is_some() {
+            notes.push("irreversible".into());
+        }
+        text += &format!(
+            "imported {} {:?} -> {} ({})\n",
+            m.revision,
+            m.message,
+            m.file.display(),
+            notes.join(", ")
+        );
+    }
+    text += &format!(
+        "{} migrations from {} read as {} SQL{}{}",
+        report.migrations.len(),
+        from.display(),
+        dialect.name(),
+        report
+            .set_file
+            .as_ref()
+            .map(|f| format!("; added to the list in {}", f.display()))
+            .unwrap_or_else(|| "; no migrations! list found: add them to yours".into()),
+        report
+            .backends_added
+            .as_ref()
+            .map(|b| format!(", with `{b}`"))
+            .unwrap_or_default()
+    );
+    if !report.unmatched_downs.is_empty() {
+        text += &format!(
+            "\n{} down migrations do not undo their up migration; each is declared irreversible, \
+             its original down migration kept beside it, commented out: mend it and remove \
+             `irreversible`, or keep it one-way:",
+            report.unmatched_downs.len()
+        );
+        for (revision, diff) in &report.unmatched_downs {
+            text += &format!("\n  {revision}: {}", diff.replace('\n', "; "));
+        }
+    }
+    if !report.problems.is_empty() {
+        text += &format!(
+            "\nthe build will refuse {} things (structural rules, which apply to imported history too):",
+            report.problems.len()
+        );
+        for (revision, problem) in &report.problems {
+            text += &format!("\n  {revision}: {problem}");
+        }
+    }
+    let total = existing.len() + report.migrations.len();
+    if total > CHAIN_DEPTH_WITHOUT_LIMIT {
+        text += &format!(
+            "\nthe set now has {total} migrations: put #![recursion_limit = \"{}\"] at the top of \
+             the crate that calls migrations! (README, \"Large histories\")",
+            (total * 2).next_power_of_two().max(256)
+        );
+    }
+    cx.out.line(
+        &text,
+        json!({
+            "imported": report.migrations.iter().map(|m| json!({
+                "revision": m.revision,
+                "message": m.message,
+                "file": m.file,
+                "dsl": m.dsl,
+                "execute": m.raw,
+                "transaction": !m.outside_transaction,
+                "irreversible": m.irreversible,
+            })).collect::<Vec<_>>(),
+            "set_file": report.set_file,
+            "backends_added": report.backends_added,
+            "unmatched_downs": report.unmatched_downs.iter().map(|(r, d)| json!({"revision": r, "difference": d})).collect::<Vec<_>>(),
+            "problems": report.problems.iter().map(|(r, p)| json!({"revision": r, "problem": p})).collect::<Vec<_>>(),
+        }),
+    );
+    Ok(u8::from(!report.problems.is_empty()))
+}

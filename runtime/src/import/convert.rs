@@ -1,0 +1,291 @@
+//! One original migration into godwit's: its SQL read statement by
+//! statement, each written as the DSL ops that do exactly the same where
+//! there are such ops, as `op.execute` with the statement as written
+//! otherwise; and the module's source.
+
+use std::fmt::Write as _;
+
+use godwit_core::model::Op;
+use godwit_core::schema::Schema;
+use godwit_core::sql_text;
+use godwit_core::translate::{self, Meaning};
+
+use super::sources::Original;
+use super::Tool;
+use crate::dialect::{Dialect, Statement};
+
+/// One statement of a body: DSL ops, or the statement as written.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Piece {
+    /// Ops that do exactly what the statement did.
+    Ops(Vec<Op>),
+    /// A statement kept as written (`op.execute`).
+    Raw(String),
+}
+
+impl Piece {
+    /// The ops this piece stands for in the model.
+    pub(super) fn ops(&self) -> Vec<Op> {
+        match self {
+            Piece::Ops(ops) => ops.clone(),
+            Piece::Raw(sql) => vec![Op::Execute {
+                sql: sql.clone().into(),
+            }],
+        }
+    }
+}
+
+/// The statements of `sql` as pieces, read on `schema` (the model before
+/// them), which is left as they leave it.
+pub(super) fn body(sql: &str, dialect: Dialect, schema: &mut Schema) -> Vec<Piece> {
+    let syntax = dialect.syntax();
+    let mut out = Vec::new();
+    for text in sql_text::statements(sql, syntax) {
+        let text = text.trim().trim_end_matches(';').trim();
+        if text.is_empty() {
+            continue;
+        }
+        let read = translate::read(text, syntax, schema);
+        let piece = match read.as_slice() {
+            [one] => match &one.meaning {
+                Meaning::Ops(ops) if !ops.is_empty() && exact(ops, dialect, schema) => {
+                    Piece::Ops(ops.clone())
+                }
+                _ => Piece::Raw(text.to_string()),
+            },
+            _ => Piece::Raw(text.to_string()),
+        };
+        for op in piece.ops() {
+            // What does not replay is the checker's to report, on the
+            // migration as written.
+            let _ = schema.apply(&op);
+        }
+        out.push(piece);
+    }
+    out
+}
+
+/// Whether `ops` say exactly what the statement said: every one of them
+/// applies, and rendered for the backend and read back, they leave the
+/// schema model as they do themselves. Nothing the model follows is lost on
+/// the way; what it does not follow the reader calls opaque, and that
+/// statement stays as written.
+fn exact(ops: &[Op], dialect: Dialect, schema: &Schema) -> bool {
+    let mut after = schema.clone();
+    let mut rendered = Vec::new();
+    for op in ops {
+        let Ok(statements) = dialect.render(op, &after) else {
+            return false;
+        };
+        for statement in statements {
+            match statement {
+                Statement::Sql(sql) => rendered.push(sql),
+                _ => return false,
+            }
+        }
+        if after.apply(op).is_err() {
+            return false;
+        }
+    }
+    let mut again = schema.clone();
+    for statement in translate::read(&rendered.join(";\n"), dialect.syntax(), schema) {
+        let Meaning::Ops(ops) = statement.meaning else {
+            return false;
+        };
+        for op in &ops {
+            if again.apply(op).is_err() {
+                return false;
+            }
+        }
+    }
+    after.differences(&again).is_empty()
+}
+
+/// The message of an imported migration: its name in words, with the tool
+/// and version added where the name alone would be too vague a message.
+pub(super) fn message(tool: Tool, original: &Original) -> String {
+    let words = original
+        .name
+        .split(|c: char| c == '_' || c == '-' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let tagged = format!("{} migration {}", tool.name(), original.version);
+    if words.is_empty() {
+        tagged
+    } else if godwit_core::validate::vague_message(&words).is_none() {
+        words
+    } else {
+        format!("{words} ({tagged})")
+    }
+}
+
+/// A module name from a message that is not a Rust keyword.
+pub(super) fn module_ident(message: &str) -> String {
+    let name = crate::scaffold::module_name(message);
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
+        "true", "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box",
+        "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield",
+    ];
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("m_{name}")
+    } else {
+        name
+    }
+}
+
+/// What the module says of itself besides its bodies.
+pub(super) struct Header<'a> {
+    pub(super) tool: Tool,
+    pub(super) original: &'a Original,
+    pub(super) revision: &'a str,
+    pub(super) down_revision: Option<&'a str>,
+    pub(super) message: &'a str,
+    pub(super) module: &'a str,
+    pub(super) irreversible: Option<&'a str>,
+    /// The original down migration, kept for the user to mend when it does
+    /// not undo the upgrade.
+    pub(super) unmatched_down: Option<&'a [Piece]>,
+}
+
+/// The source of the migration's file.
+pub(super) fn module_source(h: &Header<'_>, up: &[Piece], down: Option<&[Piece]>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// Imported from {}: {}",
+        h.tool.name(),
+        h.original.path.display()
+    );
+    let _ = writeln!(s, "use godwit::migration;\n");
+    let _ = writeln!(s, "#[migration(");
+    let _ = writeln!(s, "    revision = {:?},", h.revision);
+    if let Some(down) = h.down_revision {
+        let _ = writeln!(s, "    down_revision = {down:?},");
+    }
+    let _ = writeln!(s, "    message = {:?},", h.message);
+    let _ = writeln!(s, "    imported = {:?},", h.tool.name());
+    if !h.original.transaction {
+        let _ = writeln!(s, "    transaction = false,");
+    }
+    if let Some(why) = h.irreversible {
+        let _ = writeln!(s, "    irreversible = {why:?},");
+    }
+    let _ = writeln!(s, ")]");
+    let _ = writeln!(s, "pub mod {} {{", h.module);
+    let _ = writeln!(s, "    use godwit::dsl::*;\n");
+    function(&mut s, "upgrade", up, "");
+    if let Some(down) = down {
+        s.push('\n');
+        function(&mut s, "downgrade", down, "");
+    }
+    if let Some(unmatched) = h.unmatched_down {
+        let _ = writeln!(
+            s,
+            "\n    // The original down migration, which does not undo the upgrade:\n    \
+             // mend it, uncomment it and remove `irreversible`, or keep the\n    \
+             // migration one-way."
+        );
+        function(&mut s, "downgrade", unmatched, "// ");
+    }
+    let _ = writeln!(s, "}}");
+    s
+}
+
+fn function(s: &mut String, name: &str, pieces: &[Piece], prefix: &str) {
+    let _ = writeln!(s, "    {prefix}pub fn {name}(op: &mut Ops) {{");
+    for piece in pieces {
+        let text = match piece {
+            Piece::Ops(ops) => ops.iter().map(|op| format!("{op};\n")).collect(),
+            Piece::Raw(sql) => format!("op.execute({});\n", string_literal(sql)),
+        };
+        for line in text.lines() {
+            if line.is_empty() && prefix.is_empty() {
+                s.push('\n');
+            } else if prefix.is_empty() {
+                let _ = writeln!(s, "        {line}");
+            } else {
+                let _ = writeln!(s, "    {prefix}    {line}");
+            }
+        }
+    }
+    let _ = writeln!(s, "    {prefix}}}");
+}
+
+/// The SQL as a Rust string literal that keeps its lines: a raw string
+/// with as many `#` as it needs, or an escaped one for a lone carriage
+/// return, which a raw string cannot hold.
+fn string_literal(sql: &str) -> String {
+    let sql = sql.replace("\r\n", "\n");
+    if sql.contains('\r') {
+        return format!("{sql:?}");
+    }
+    let mut hashes = String::from("#");
+    while sql.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{sql}\"{hashes}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn original(name: &str) -> Original {
+        Original {
+            version: "20150101000000".into(),
+            name: name.into(),
+            up: String::new(),
+            down: None,
+            transaction: true,
+            path: "m".into(),
+        }
+    }
+
+    #[test]
+    fn messages_keep_the_name_and_stay_specific() {
+        assert_eq!(
+            message(Tool::Diesel, &original("create_users_table")),
+            "create users table"
+        );
+        assert_eq!(
+            message(Tool::Diesel, &original("init")),
+            "init (diesel migration 20150101000000)"
+        );
+        assert_eq!(
+            message(Tool::Sqlx, &original("")),
+            "sqlx migration 20150101000000"
+        );
+        assert_eq!(module_ident("type"), "m_type");
+    }
+
+    #[test]
+    fn raw_strings_hold_any_statement() {
+        assert_eq!(string_literal("SELECT 1"), "r#\"SELECT 1\"#");
+        assert_eq!(string_literal("SELECT '\"#'"), "r##\"SELECT '\"#'\"##");
+        assert_eq!(string_literal("a\rb"), "\"a\\rb\"");
+    }
+
+    #[test]
+    fn dsl_where_exact_execute_otherwise() {
+        let mut schema = Schema::new();
+        let pieces = body(
+            "CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(255) NOT NULL);\n\
+             -- a comment\n\
+             INSERT INTO users VALUES (1, 'a@b');\n\
+             CREATE INDEX users_email ON users (email);\n\
+             GRANT SELECT ON users TO reader;",
+            Dialect::Postgres,
+            &mut schema,
+        );
+        assert_eq!(pieces.len(), 4, "{pieces:?}");
+        assert!(matches!(&pieces[0], Piece::Ops(ops) if ops.len() == 1));
+        assert!(matches!(&pieces[1], Piece::Raw(sql) if sql.starts_with("-- a comment\nINSERT")));
+        assert!(matches!(&pieces[2], Piece::Ops(_)));
+        assert!(matches!(&pieces[3], Piece::Raw(_)));
+        assert!(schema.table("users").is_ok());
+    }
+}
