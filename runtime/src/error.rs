@@ -137,6 +137,22 @@ pub enum Error {
 
     /// The version table says something godwit never writes.
     Inconsistent(String),
+
+    /// A database another tool migrated whose history table does not list
+    /// exactly the migrations imported from that tool: it is not adopted.
+    Adoption {
+        /// The tool (`diesel`, `sqlx`, `refinery`).
+        tool: String,
+        /// Its history table.
+        table: String,
+        /// Versions the table lists that the set did not import.
+        not_imported: Vec<String>,
+        /// Imported revisions the table does not list.
+        not_listed: Vec<String>,
+        /// The newest imported revision the table lists in chain order, if
+        /// any: what `stamp` would record.
+        listed_up_to: Option<String>,
+    },
 }
 
 /// The "state now" of an error that changed nothing.
@@ -164,6 +180,35 @@ pub struct ErrorParts<'a> {
 }
 
 impl Error {
+    /// What an [`Error::Adoption`] found, in words.
+    fn adoption_cause(&self) -> String {
+        let Error::Adoption {
+            table,
+            not_imported,
+            not_listed,
+            ..
+        } = self
+        else {
+            return String::new();
+        };
+        let mut found = Vec::new();
+        if !not_imported.is_empty() {
+            found.push(format!(
+                "{table} lists {} that the set did not import ({})",
+                not_imported.len(),
+                not_imported.join(", ")
+            ));
+        }
+        if !not_listed.is_empty() {
+            found.push(format!(
+                "the set imported {} that {table} does not list ({})",
+                not_listed.len(),
+                not_listed.join(", ")
+            ));
+        }
+        found.join("; ")
+    }
+
     pub(crate) fn database(context: impl Into<String>, source: diesel::result::Error) -> Error {
         Error::Database {
             context: context.into(),
@@ -202,6 +247,28 @@ impl Error {
             Error::LockTimeout { .. } => (
                 "nothing was run by this process.".into(),
                 "wait for the other deploy to finish and run `upgrade` again, or raise `Options::lock_wait`".into(),
+            ),
+            Error::Adoption {
+                listed_up_to,
+                not_imported,
+                ..
+            } => (
+                UNCHANGED.into(),
+                format!(
+                    "{}if the database holds exactly the schema of the imported migrations up to one revision, \
+                     record that with {}, then run `upgrade` again",
+                    if not_imported.is_empty() {
+                        String::new()
+                    } else {
+                        "import the migrations the table lists that the set lacks (`import` again into a clean \
+                         directory), or, "
+                            .to_string()
+                    },
+                    listed_up_to
+                        .as_deref()
+                        .map_or_else(|| "`stamp REVISION`".to_string(), stamp_command)
+                )
+                .into(),
             ),
             Error::Drift { .. } => (
                 "nothing was changed.".into(),
@@ -265,6 +332,7 @@ impl Error {
                 parts.revision = Some(revision);
                 parts.cause = Some(difference.clone());
             }
+            Error::Adoption { .. } => parts.cause = Some(self.adoption_cause()),
             Error::Target(_) | Error::LockTimeout { .. } | Error::Inconsistent(_) => {}
         }
         parts
@@ -376,6 +444,11 @@ impl fmt::Display for Error {
             Error::Inconsistent(text) => {
                 write!(f, "the version table godwit_version is inconsistent: {text}")
             }
+            Error::Adoption { tool, table, .. } => write!(
+                f,
+                "this database was migrated by {tool} ({table}), but not with the migrations imported from it: {}.",
+                self.adoption_cause()
+            ),
         }?;
         match self.outcome() {
             Some((state, next)) => write_outcome(f, &state, &next),
@@ -470,204 +543,4 @@ impl fmt::Display for MigrationFailure {
 impl std::error::Error for MigrationFailure {}
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Op 2 of 3 of `0003` failed: the same failure for every test.
-    fn failed_migration() -> Error {
-        Error::MigrationFailed(Box::new(MigrationFailure {
-            revision: "0003".into(),
-            message: "seed".into(),
-            phase: Phase::Upgrade,
-            op_number: 2,
-            op_count: 3,
-            op: "op.execute(\"X\")".into(),
-            statement: "X".into(),
-            cause: "syntax error".into(),
-            state: "rolled back".into(),
-            next: "fix it".into(),
-        }))
-    }
-
-    /// Op 2 of 3 of `0004` failed in an earlier run.
-    fn half_applied() -> Error {
-        Error::HalfApplied(Box::new(HalfApplied {
-            revision: "0004".into(),
-            message: "m".into(),
-            phase: Phase::Upgrade,
-            failed: true,
-            op_number: 2,
-            op_count: 3,
-            op: "op.execute(\"X\")".into(),
-            cause: Some("deadlock".into()),
-            state: "op 1 is applied".into(),
-            next: "stamp it".into(),
-        }))
-    }
-
-    /// Every message, whole: the tests of the command line and of scripts
-    /// read them.
-    #[test]
-    fn messages() {
-        let cases: Vec<(Error, &str)> = vec![
-            (
-                Error::ChecksumMismatch {
-                    revision: "0002".into(),
-                    message: "add posts".into(),
-                    applied: "aa".into(),
-                    embedded: "bb".into(),
-                },
-                "migration 0002 (\"add posts\") was changed after it was applied: the database recorded checksum aa, this binary embeds bb.\n\
-                 state now: nothing was run; the database is unchanged.\n\
-                 next: put the migration back as it was when applied (see its history in version control) and write the change as a new migration; \
-                 or, if the database already matches the edited migration, record that with `stamp 0002` \
-                 (in Rust: `MIGRATIONS.stamp(&mut conn, Target::Revision(\"0002\"))`), then run `upgrade` again",
-            ),
-            (
-                Error::UnknownRevision {
-                    revision: "0009".into(),
-                    message: "later".into(),
-                    head: "0003".into(),
-                },
-                "the database has applied revision 0009 (\"later\"), which this binary does not know (its newest is 0003).\n\
-                 state now: nothing was run; the database is unchanged.\n\
-                 next: a newer version of the application migrated this database: deploy that version, or downgrade the database with it to 0003 first",
-            ),
-            (
-                half_applied(),
-                "migration 0004 (\"m\") is half-applied: its upgrade failed at op 2 of 3, `op.execute(\"X\")`, with: deadlock.\n\
-                 state now: op 1 is applied\n\
-                 next: stamp it",
-            ),
-            (
-                Error::Irreversible {
-                    revision: "0004".into(),
-                    message: "purge".into(),
-                    reason: "gone".into(),
-                },
-                "cannot downgrade past migration 0004 (\"purge\"): it is irreversible: gone.\n\
-                 state now: nothing was run; the database is unchanged.\n\
-                 next: downgrade to 0004 at the lowest, or restore a backup",
-            ),
-            (
-                Error::WrongDirection {
-                    phase: Phase::Upgrade,
-                    current: "0003".into(),
-                    target: "0001".into(),
-                },
-                "the database is at 0003, past the target 0001: use downgrade to go back",
-            ),
-            (
-                Error::WrongDirection {
-                    phase: Phase::Downgrade,
-                    current: "0001".into(),
-                    target: "0003".into(),
-                },
-                "the database is at 0001, before the target 0003: use upgrade to go forward",
-            ),
-            (
-                Error::LockTimeout {
-                    dialect: Dialect::Mysql,
-                    waited: Duration::from_secs(1),
-                },
-                "another process has held the migration lock on this mysql database for more than 1s.\n\
-                 state now: nothing was run by this process.\n\
-                 next: wait for the other deploy to finish and run `upgrade` again, or raise `Options::lock_wait`",
-            ),
-            (
-                Error::Drift {
-                    revision: "0003".into(),
-                    difference: "a column is missing".into(),
-                },
-                "the database is at 0003, but its schema differs from what the migrations up to 0003 build: a column is missing.\n\
-                 state now: nothing was changed.\n\
-                 next: find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
-                 or write the change as a new migration",
-            ),
-            (
-                Error::Inconsistent("row 2 is odd".into()),
-                "the version table godwit_version is inconsistent: row 2 is odd",
-            ),
-            (Error::Target("no such".into()), "no such"),
-            (
-                Error::Replay {
-                    revision: "0002".into(),
-                    message: "drop a table".into(),
-                    op: "op.drop_table(\"t\")".into(),
-                    reason: "no table t".into(),
-                },
-                "migration 0002 (\"drop a table\") does not replay on the schema model: \
-                 `op.drop_table(\"t\")` does not apply to the schema of the earlier migrations: no table t",
-            ),
-            (
-                Error::UnsupportedUrl {
-                    url: "x://h".into(),
-                    reason: "no".into(),
-                },
-                "cannot connect to x://h: no",
-            ),
-            (
-                Error::database("reading", diesel::result::Error::NotFound),
-                "reading: Record not found",
-            ),
-            (
-                failed_migration(),
-                "migration 0003 (\"seed\") failed in its upgrade at op 2 of 3, `op.execute(\"X\")`,\n\
-                 while running:\n    X\n\
-                 the database said: syntax error\n\
-                 state now: rolled back\n\
-                 next: fix it",
-            ),
-        ];
-        for (error, text) in cases {
-            assert_eq!(error.to_string(), text);
-        }
-    }
-
-    /// `--json` prints these: the same facts as the message.
-    #[test]
-    fn parts() {
-        let failed = failed_migration();
-        let parts = failed.parts();
-        assert_eq!(parts.revision, Some("0003"));
-        assert_eq!(parts.phase, Some("upgrade"));
-        assert_eq!(parts.op, Some("op.execute(\"X\")"));
-        assert_eq!(parts.statement, Some("X"));
-        assert_eq!(parts.cause.as_deref(), Some("syntax error"));
-        assert_eq!(parts.state.as_deref(), Some("rolled back"));
-        assert_eq!(parts.next.as_deref(), Some("fix it"));
-
-        let irreversible = Error::Irreversible {
-            revision: "0004".into(),
-            message: "purge".into(),
-            reason: "gone".into(),
-        };
-        let parts = irreversible.parts();
-        assert_eq!(parts.revision, Some("0004"));
-        assert_eq!(parts.phase, None);
-        assert_eq!(parts.state.as_deref(), Some(UNCHANGED));
-        assert_eq!(
-            parts.next.as_deref(),
-            Some("downgrade to 0004 at the lowest, or restore a backup")
-        );
-
-        let half = half_applied();
-        let parts = half.parts();
-        assert_eq!(
-            (
-                parts.revision,
-                parts.phase,
-                parts.op,
-                parts.cause.as_deref()
-            ),
-            (
-                Some("0004"),
-                Some("upgrade"),
-                Some("op.execute(\"X\")"),
-                Some("deadlock")
-            )
-        );
-
-        assert_eq!(Error::Target("x".into()).parts(), ErrorParts::default());
-    }
-}
+mod tests;

@@ -25,6 +25,21 @@ pub(super) fn upgrade<W: Write>(
     let set = cx.set;
     let target = parse_target(target.unwrap_or("head"))?;
     let mut db = cx.open()?;
+    if !sql {
+        // Said here, before any migration runs: the steps that follow are
+        // only what the old tool had not applied.
+        if let Some(adopted) = set.adopt(&mut db, &cx.options())? {
+            cx.out.line(
+                &format!(
+                    "adopted: {} migration(s) that {} applied, as its table {} lists them, recorded as applied without running them",
+                    adopted.recorded,
+                    adopted.tool,
+                    adopted.tool.history_table()
+                ),
+                json!({ "adopted": { "tool": adopted.tool.name(), "recorded": adopted.recorded } }),
+            );
+        }
+    }
     if sql {
         return offline(cx, &mut db, target);
     }

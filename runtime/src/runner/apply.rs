@@ -67,6 +67,7 @@ impl MigrationSet {
             return Ok(report);
         }
         self.locked(db, run.options, |set, db| {
+            set.adopt_locked(db)?;
             let session = session::begin(db, run.options)?;
             let result = set.migrate(db, run);
             let ended = session::end(db, session);

@@ -35,6 +35,7 @@ use apply::Run;
 use crate::database::Database;
 use crate::{Error, MigrationSet};
 
+mod adopt;
 mod advice;
 mod apply;
 mod offline;
@@ -45,6 +46,7 @@ mod session;
 mod statements;
 mod version;
 
+pub use adopt::Adoption;
 pub(crate) use advice::{failure, harness_advice, irreversible, stamp_command};
 pub(crate) use plan::transactional;
 #[cfg(feature = "cli")]
@@ -220,6 +222,7 @@ impl MigrationSet {
         if let Some(count) = self.settled_count(db) {
             return Ok(self.revision_after(count));
         }
+        self.adopt(db, &Options::default())?;
         if !version::exists_in(db)? {
             return Ok(None);
         }
@@ -231,6 +234,7 @@ impl MigrationSet {
     /// Every migration of the set with its row in the version table, base
     /// first; revisions only the database knows come last.
     pub fn history<D: Database + ?Sized>(&self, db: &mut D) -> Result<Vec<HistoryEntry>, Error> {
+        self.adopt(db, &Options::default())?;
         let records = if version::exists_in(db)? {
             version::read(db)?
         } else {
@@ -341,6 +345,23 @@ impl MigrationSet {
     )]
     pub fn verify<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
         self.check_drift(db)
+    }
+
+    /// Adopts a database another tool migrated, if this one is (see
+    /// [`Adoption`]): the migrations imported from that tool which its
+    /// history table lists are recorded as applied, without running them,
+    /// under the migration lock. `upgrade`, `downgrade`, `current` and
+    /// `history` do this first; a database that is godwit's already, or a
+    /// set that imported nothing, costs one read.
+    pub fn adopt<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        options: &Options,
+    ) -> Result<Option<Adoption>, Error> {
+        if !self.needs_adoption(db)? {
+            return Ok(None);
+        }
+        self.locked(db, options, |set, db| set.adopt_locked(db))
     }
 
     /// Runs `body` holding the migration lock, with the version table in place.

@@ -421,17 +421,19 @@ fn select_applied_rows() -> String {
 }
 
 /// A row when the version table exists.
-fn exists(d: Dialect) -> String {
+/// A query with a row when the current schema (database) has the table
+/// `name` (a plain name: it is not quoted).
+pub(super) fn table_exists(d: Dialect, name: &str) -> String {
     match d {
         Dialect::Postgres => format!(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{VERSION_TABLE}'"
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{name}'"
         ),
         Dialect::Mysql => format!(
-            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{VERSION_TABLE}'"
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{name}'"
         ),
-        Dialect::Sqlite => format!(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{VERSION_TABLE}'"
-        ),
+        Dialect::Sqlite => {
+            format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{name}'")
+        }
     }
 }
 
@@ -457,7 +459,7 @@ fn read_row(row: &Row) -> AppliedRecord {
 /// Whether the database has a version table.
 pub(crate) fn exists_in<D: Database + ?Sized>(db: &mut D) -> Result<bool, Error> {
     let d = db.dialect();
-    db.has_rows(&exists(d))
+    db.has_rows(&table_exists(d, VERSION_TABLE))
         .map_err(|e| Error::database("looking for the version table", e))
 }
 

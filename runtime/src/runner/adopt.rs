@@ -1,0 +1,170 @@
+//! Adopting a database another tool migrated: when the set holds migrations
+//! imported from diesel_migrations, sqlx or refinery (`imported = ".."`),
+//! and the database has that tool's history table but no row in godwit's,
+//! the imported migrations the table lists are recorded as applied, without
+//! running them, once, under the migration lock. From then on the database
+//! is godwit's; the old table is left as it is.
+
+use godwit_core::Migration;
+
+use super::{statements, version, VersionState};
+use crate::database::{text, Database};
+use crate::import::Tool;
+use crate::{Error, MigrationSet};
+
+/// What an adoption recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Adoption {
+    /// The tool whose history table was read.
+    pub tool: Tool,
+    /// How many migrations were recorded as applied.
+    pub recorded: usize,
+}
+
+impl MigrationSet {
+    /// The tools the set imported migrations from, in chain order.
+    fn imported_tools(&self) -> Vec<Tool> {
+        let mut tools = Vec::new();
+        for m in self.migrations() {
+            if let Some(tool) = m.imported.as_deref().and_then(Tool::from_name) {
+                if !tools.contains(&tool) {
+                    tools.push(tool);
+                }
+            }
+        }
+        tools
+    }
+
+    /// Whether this database should be adopted first: the set imported
+    /// migrations, godwit's version table has no row, and an imported-from
+    /// tool's table is there. Read without the lock; [`Self::adopt_locked`]
+    /// decides again under it.
+    pub(super) fn needs_adoption<D: Database + ?Sized>(&self, db: &mut D) -> Result<bool, Error> {
+        let tools = self.imported_tools();
+        if tools.is_empty() {
+            return Ok(false);
+        }
+        if version::exists_in(db)? && !version::read(db)?.is_empty() {
+            return Ok(false);
+        }
+        for tool in tools {
+            if table_exists(db, tool.history_table())? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Records the imported migrations the old tool's table lists, when
+    /// godwit's version table (which the caller made sure exists) is empty.
+    /// The caller holds the migration lock.
+    pub(super) fn adopt_locked<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+    ) -> Result<Option<Adoption>, Error> {
+        if self.imported_tools().is_empty() || !version::read(db)?.is_empty() {
+            return Ok(None);
+        }
+        for tool in self.imported_tools() {
+            if !table_exists(db, tool.history_table())? {
+                continue;
+            }
+            let listed = listed_versions(db, tool)?;
+            let recorded = self.record_listed(db, tool, &listed)?;
+            tracing::info!(
+                tool = tool.name(),
+                recorded,
+                "adopted the database from its history table"
+            );
+            return Ok(Some(Adoption { tool, recorded }));
+        }
+        Ok(None)
+    }
+
+    /// Compares the imported migrations with what the table lists and
+    /// records them, or refuses with both lists.
+    fn record_listed<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        tool: Tool,
+        listed: &[String],
+    ) -> Result<usize, Error> {
+        let imported: Vec<(usize, &Migration)> = self
+            .migrations()
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.imported.as_deref() == Some(tool.name()))
+            .map(|(i, m)| (i, *m))
+            .collect();
+        let not_imported: Vec<String> = listed
+            .iter()
+            .filter(|v| !imported.iter().any(|(_, m)| *m.revision == ***v))
+            .cloned()
+            .collect();
+        let not_listed: Vec<String> = imported
+            .iter()
+            .filter(|(_, m)| !listed.iter().any(|v| *v == *m.revision))
+            .map(|(_, m)| m.revision.to_string())
+            .collect();
+        // What is recorded must be the start of the chain: the migrations
+        // before the first imported one too (none, for a set that began
+        // with the import).
+        let count = imported.last().map_or(0, |(i, _)| i + 1);
+        let prefix = imported.iter().map(|(i, _)| *i).eq(0..imported.len());
+        if !not_imported.is_empty() || !not_listed.is_empty() || !prefix {
+            let listed_up_to = imported
+                .iter()
+                .take_while(|(_, m)| listed.iter().any(|v| *v == *m.revision))
+                .last()
+                .map(|(_, m)| m.revision.to_string());
+            return Err(Error::Adoption {
+                tool: tool.name().into(),
+                table: tool.history_table().into(),
+                not_imported,
+                not_listed,
+                listed_up_to,
+            });
+        }
+        let d = db.dialect();
+        let mut statements = vec![statements::begin(d).to_string()];
+        for (index, m) in self.migrations()[..count].iter().enumerate() {
+            statements.push(version::insert(d, m, index, VersionState::Applied, 0));
+        }
+        statements.push("COMMIT".into());
+        for s in &statements {
+            if let Err(e) = db.execute(s) {
+                let _ = db.execute("ROLLBACK");
+                return Err(Error::database(
+                    format!(
+                        "recording the migrations {} applied, with `{s}`",
+                        tool.name()
+                    ),
+                    e,
+                ));
+            }
+        }
+        Ok(count)
+    }
+}
+
+/// The versions `tool`'s table says were applied (sqlx: successfully).
+fn listed_versions<D: Database + ?Sized>(db: &mut D, tool: Tool) -> Result<Vec<String>, Error> {
+    let d = db.dialect();
+    let version = d.cast_text(&d.quote("version"));
+    let table = d.quote(tool.history_table());
+    let sql = match tool {
+        Tool::Sqlx => format!("SELECT {version} AS c0 FROM {table} WHERE success"),
+        Tool::Diesel | Tool::Refinery => format!("SELECT {version} AS c0 FROM {table}"),
+    };
+    let rows = db
+        .query(&sql, 1)
+        .map_err(|e| Error::database(format!("reading {}", tool.history_table()), e))?;
+    Ok(rows.iter().map(|r| text(r, 0).trim().to_string()).collect())
+}
+
+/// Whether the current schema (database) has a table of this name.
+fn table_exists<D: Database + ?Sized>(db: &mut D, name: &str) -> Result<bool, Error> {
+    let sql = version::table_exists(db.dialect(), name);
+    db.has_rows(&sql)
+        .map_err(|e| Error::database(format!("looking for {name}"), e))
+}
