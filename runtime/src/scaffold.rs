@@ -150,6 +150,65 @@ pub fn new_migration(
     })
 }
 
+/// Writes the first migration of an application that never had
+/// migrations: `ops` create the schema found in its database
+/// (`Schema::creation_ops` of what introspection read). It says
+/// `imported = "database"`, so that running it on a database that holds
+/// exactly that schema records it as applied without running it, and it is
+/// irreversible: undoing it would drop every table. `setting` (such as
+/// `backends = [postgres];`) is added to the set when it has none.
+pub fn baseline_migration(
+    dir: &Path,
+    src: &Path,
+    message: &str,
+    ops: &[godwit_core::Op],
+    setting: &str,
+    now: SystemTime,
+) -> Result<NewMigration, ScaffoldError> {
+    if let Some(why) = godwit_core::validate::vague_message(message) {
+        return Err(ScaffoldError::VagueMessage(message.to_string(), why));
+    }
+    let revision = timestamp_revision(now);
+    let module = module_name(message);
+    let file_stem = format!("m{revision}_{module}");
+    let file = dir.join(format!("{file_stem}.rs"));
+    if file.exists() {
+        return Err(ScaffoldError::Exists(file));
+    }
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// The schema found in the database by `new --from-database`."
+    );
+    let _ = writeln!(s, "use godwit::migration;\n");
+    let _ = writeln!(s, "#[migration(");
+    let _ = writeln!(s, "    revision = {revision:?},");
+    let _ = writeln!(s, "    message = {message:?},");
+    let _ = writeln!(s, "    imported = \"database\",");
+    let _ = writeln!(
+        s,
+        "    irreversible = \"the schema the database was found with: undoing it would drop every table\","
+    );
+    let _ = writeln!(s, ")]");
+    let _ = writeln!(s, "pub mod {module} {{");
+    let _ = writeln!(s, "    use godwit::dsl::*;\n");
+    let _ = writeln!(s, "    pub fn upgrade(op: &mut Ops) {{");
+    for op in ops {
+        let _ = writeln!(s, "        {op};");
+    }
+    let _ = writeln!(s, "    }}");
+    let _ = writeln!(s, "}}");
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::write(&file, s).map_err(io(&file))?;
+    let registered = register(dir, src, &[(file_stem, module.clone())], Some(setting))?;
+    Ok(NewMigration {
+        revision,
+        module,
+        file,
+        set_file: registered.set_file,
+    })
+}
+
 /// What [`register`] changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registered {

@@ -19,6 +19,7 @@ use crate::model::{
 };
 use crate::sql_text::{self, Syntax};
 
+mod creation;
 mod diff;
 mod replay;
 #[cfg(test)]

@@ -33,8 +33,9 @@ pub struct MigrationAttr {
 
 const KEYS: &str = "revision, down_revision, message, irreversible, allow, imported, transaction";
 
-/// The tools `imported = ".."` names: those `import` reads.
-pub const IMPORTED_FROM: [&str; 3] = ["diesel", "sqlx", "refinery"];
+/// What `imported = ".."` names: the tools `import` reads, or `database`
+/// for the schema `new --from-database` found.
+pub const IMPORTED_FROM: [&str; 4] = ["diesel", "sqlx", "refinery", "database"];
 
 /// `key = value, ..`. An argument cut short (`revision`, `message =`) is
 /// reported at that argument: syn would report the end of the input, which
@@ -264,7 +265,7 @@ pub fn validate(attr: &MigrationAttr, module_ident: &syn::Ident, errors: &mut Er
             errors.push(syn::Error::new_spanned(
                 &i.lit,
                 format!(
-                    "`imported` names the tool the migration came from: one of {}",
+                    "`imported` names where the migration came from: one of {}",
                     IMPORTED_FROM.map(|t| format!("\"{t}\"")).join(", ")
                 ),
             ));

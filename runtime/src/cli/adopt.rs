@@ -1,4 +1,5 @@
-//! `import diesel|sqlx|refinery DIR`: adopting an existing history.
+//! Adopting what exists: `import diesel|sqlx|refinery DIR` (another
+//! tool's history) and `new --from-database` (a schema without history).
 
 use std::io::Write;
 use std::path::Path;
@@ -8,7 +9,7 @@ use serde_json::json;
 use super::args::{DialectArg, ToolArg};
 use super::{dialect_of, CliError, Context};
 use crate::import::{import as run_import, ImportOptions};
-use crate::Dialect;
+use crate::{Database, Dialect};
 
 /// Past this many migrations the README's `recursion_limit` note applies.
 const CHAIN_DEPTH_WITHOUT_LIMIT: usize = 100;
@@ -120,4 +121,74 @@ pub(super) fn import<W: Write>(
         }),
     );
     Ok(u8::from(!report.problems.is_empty()))
+}
+
+/// `new "message" --from-database`: the first migration, creating the
+/// schema the database has.
+pub(super) fn from_database<W: Write>(
+    cx: &mut Context<'_, W>,
+    message: &str,
+    dir: &Path,
+    src: &Path,
+) -> Result<u8, CliError> {
+    let set = cx.set;
+    if !set.is_empty() {
+        return Err(CliError::Usage(format!(
+            "--from-database writes the first migration, and the set has {} already; \
+             write later changes with `new \"message\"`",
+            set.len()
+        )));
+    }
+    let mut db = cx.open()?;
+    let dialect = db.dialect();
+    let mut unread = Vec::new();
+    let found = db.introspect()?;
+    let schema = crate::database::definitions::with_definitions(&mut db, found, &mut unread)?;
+    let ops = schema.creation_ops();
+    if ops.is_empty() {
+        return Err(CliError::Usage(
+            "the database has no table, view, type or function to start from".into(),
+        ));
+    }
+    let setting = format!(
+        "backends = [{}];",
+        dialect
+            .backends()
+            .iter()
+            .map(|b| b.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let made = crate::scaffold::baseline_migration(
+        dir,
+        src,
+        message,
+        &ops,
+        &setting,
+        std::time::SystemTime::now(),
+    )
+    .map_err(|e| CliError::Io(e.to_string()))?;
+    let mut text = format!(
+        "wrote {} (revision {}): {} ops creating {} tables, as the database has them{}\n\
+         run `upgrade` on that database: it holds this schema, so the migration is recorded as applied without running",
+        made.file.display(),
+        made.revision,
+        ops.len(),
+        schema.tables.len(),
+        made.set_file
+            .as_ref()
+            .map(|f| format!("; added to the list in {}", f.display()))
+            .unwrap_or_default()
+    );
+    if !unread.is_empty() {
+        text += &format!(
+            "\nleft out, their definitions read as nothing the model follows: {}; add them with `op.execute(..)`",
+            unread.join(", ")
+        );
+    }
+    cx.out.line(
+        &text,
+        json!({ "file": made.file, "revision": made.revision, "module": made.module, "ops": ops.len(), "tables": schema.tables.len(), "set_file": made.set_file }),
+    );
+    Ok(0)
 }

@@ -118,6 +118,10 @@ pub(super) enum Command {
         /// Where to look for the `migrations![..]` list to extend.
         #[arg(long, default_value = "src")]
         src: PathBuf,
+        /// Write the first migration from the schema of the database
+        /// (introspected): applied there, it is recorded without running.
+        #[arg(long)]
+        from_database: bool,
     },
     /// Write another tool's migration history as godwit migrations, after
     /// the current head (one module per migration, revisions kept).

@@ -30,13 +30,14 @@ pub(super) fn upgrade<W: Write>(
         // only what the old tool had not applied.
         if let Some(adopted) = set.adopt(&mut db, &cx.options())? {
             cx.out.line(
-                &format!(
-                    "adopted: {} migration(s) that {} applied, as its table {} lists them, recorded as applied without running them",
-                    adopted.recorded,
-                    adopted.tool,
-                    adopted.tool.history_table()
-                ),
-                json!({ "adopted": { "tool": adopted.tool.name(), "recorded": adopted.recorded } }),
+                &match adopted.table {
+                    Some(table) => format!(
+                        "adopted: {} migration(s) that {} applied, as its table {table} lists them, recorded as applied without running them",
+                        adopted.recorded, adopted.from
+                    ),
+                    None => "adopted: the database holds the schema of the first migration, which is recorded as applied without running it".to_string(),
+                },
+                json!({ "adopted": { "from": adopted.from, "table": adopted.table, "recorded": adopted.recorded } }),
             );
         }
     }

@@ -199,7 +199,18 @@ fn execute<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
         } => commands::diesel_schema(cx, *backend),
         Command::Backup { dir } => commands::backup(cx, dir),
         Command::Restore { file, force } => commands::restore(cx, file, *force),
-        Command::New { message, dir, src } => commands::new(cx, message, dir, src),
+        Command::New {
+            message,
+            dir,
+            src,
+            from_database: false,
+        } => commands::new(cx, message, dir, src),
+        Command::New {
+            message,
+            dir,
+            src,
+            from_database: true,
+        } => adopt::from_database(cx, message, dir, src),
         Command::Import {
             tool,
             from,

@@ -15,6 +15,7 @@ use crate::runner::Options;
 use crate::Error;
 
 mod any;
+pub mod definitions;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]
@@ -83,8 +84,15 @@ impl<D: Database + ?Sized> Database for &mut D {
     }
 }
 
-/// The tables introspection leaves out: godwit's version table and Diesel's.
-const OWN_TABLES: [&str; 2] = [crate::runner::VERSION_TABLE, "__diesel_schema_migrations"];
+/// The tables introspection leaves out: godwit's version table, and those of
+/// the tools whose histories godwit imports and adopts (Diesel's harness
+/// keeps its own too).
+const OWN_TABLES: [&str; 4] = [
+    crate::runner::VERSION_TABLE,
+    "__diesel_schema_migrations",
+    "_sqlx_migrations",
+    "refinery_schema_history",
+];
 
 /// The one-column answer of a lock query, its failure described as `what`.
 #[cfg(any(feature = "postgres", feature = "mysql"))]

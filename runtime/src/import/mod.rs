@@ -28,6 +28,10 @@ use crate::scaffold;
 use convert::{Header, Piece};
 pub use sources::Original;
 
+/// What `imported = ".."` says of the first migration `new
+/// --from-database` writes: the schema found in a database.
+pub const FROM_DATABASE: &str = "database";
+
 /// A tool whose history `import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Tool {

@@ -1,22 +1,31 @@
-//! Adopting a database another tool migrated: when the set holds migrations
-//! imported from diesel_migrations, sqlx or refinery (`imported = ".."`),
-//! and the database has that tool's history table but no row in godwit's,
-//! the imported migrations the table lists are recorded as applied, without
-//! running them, once, under the migration lock. From then on the database
-//! is godwit's; the old table is left as it is.
+//! Adopting a database godwit did not migrate, once, under the migration
+//! lock, when godwit's version table has no row:
+//!
+//! - another tool migrated it: when the set holds migrations imported from
+//!   diesel_migrations, sqlx or refinery (`imported = ".."`) and the
+//!   database has that tool's history table, the imported migrations the
+//!   table lists are recorded as applied, without running them;
+//! - nothing did: when the set's first migration is the schema `new
+//!   --from-database` found (`imported = "database"`) and the database has
+//!   tables, it is recorded as applied if the database holds exactly that
+//!   schema, and refused with the first difference otherwise.
+//!
+//! From then on the database is godwit's; an old table is left as it is.
 
 use godwit_core::Migration;
 
 use super::{statements, version, VersionState};
 use crate::database::{text, Database};
-use crate::import::Tool;
+use crate::import::{Tool, FROM_DATABASE};
 use crate::{Error, MigrationSet};
 
 /// What an adoption recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Adoption {
-    /// The tool whose history table was read.
-    pub tool: Tool,
+    /// Where the migrations came from: a tool's name, or `"database"`.
+    pub from: &'static str,
+    /// The history table read, when a tool migrated the database.
+    pub table: Option<&'static str>,
     /// How many migrations were recorded as applied.
     pub recorded: usize,
 }
@@ -41,11 +50,14 @@ impl MigrationSet {
     /// decides again under it.
     pub(super) fn needs_adoption<D: Database + ?Sized>(&self, db: &mut D) -> Result<bool, Error> {
         let tools = self.imported_tools();
-        if tools.is_empty() {
+        if tools.is_empty() && self.baseline().is_none() {
             return Ok(false);
         }
         if version::exists_in(db)? && !version::read(db)?.is_empty() {
             return Ok(false);
+        }
+        if self.baseline().is_some() {
+            return has_tables(db);
         }
         for tool in tools {
             if table_exists(db, tool.history_table())? {
@@ -62,8 +74,25 @@ impl MigrationSet {
         &self,
         db: &mut D,
     ) -> Result<Option<Adoption>, Error> {
-        if self.imported_tools().is_empty() || !version::read(db)?.is_empty() {
+        if (self.imported_tools().is_empty() && self.baseline().is_none())
+            || !version::read(db)?.is_empty()
+        {
             return Ok(None);
+        }
+        if let Some(baseline) = self.baseline() {
+            let found = db.introspect()?;
+            if found.tables.is_empty() && found.views.is_empty() {
+                // An empty database: the baseline runs like any migration.
+                return Ok(None);
+            }
+            self.drift_from(db.dialect(), 1, found)?;
+            record(db, &self.migrations()[..1], "database")?;
+            tracing::info!(revision = %baseline.revision, "adopted the database: it holds the baseline's schema");
+            return Ok(Some(Adoption {
+                from: FROM_DATABASE,
+                table: None,
+                recorded: 1,
+            }));
         }
         for tool in self.imported_tools() {
             if !table_exists(db, tool.history_table())? {
@@ -76,7 +105,11 @@ impl MigrationSet {
                 recorded,
                 "adopted the database from its history table"
             );
-            return Ok(Some(Adoption { tool, recorded }));
+            return Ok(Some(Adoption {
+                from: tool.name(),
+                table: Some(tool.history_table()),
+                recorded,
+            }));
         }
         Ok(None)
     }
@@ -125,26 +158,49 @@ impl MigrationSet {
                 listed_up_to,
             });
         }
-        let d = db.dialect();
-        let mut statements = vec![statements::begin(d).to_string()];
-        for (index, m) in self.migrations()[..count].iter().enumerate() {
-            statements.push(version::insert(d, m, index, VersionState::Applied, 0));
-        }
-        statements.push("COMMIT".into());
-        for s in &statements {
-            if let Err(e) = db.execute(s) {
-                let _ = db.execute("ROLLBACK");
-                return Err(Error::database(
-                    format!(
-                        "recording the migrations {} applied, with `{s}`",
-                        tool.name()
-                    ),
-                    e,
-                ));
-            }
-        }
+        record(db, &self.migrations()[..count], tool.name())?;
         Ok(count)
     }
+
+    /// The first migration, when it is the schema `new --from-database`
+    /// found.
+    fn baseline(&self) -> Option<&'static Migration> {
+        self.migrations()
+            .first()
+            .copied()
+            .filter(|m| m.imported.as_deref() == Some(FROM_DATABASE))
+    }
+}
+
+/// Records `migrations` (the start of the chain) as applied, in one
+/// transaction.
+fn record<D: Database + ?Sized>(
+    db: &mut D,
+    migrations: &[&Migration],
+    from: &str,
+) -> Result<(), Error> {
+    let d = db.dialect();
+    let mut statements = vec![statements::begin(d).to_string()];
+    for (index, m) in migrations.iter().enumerate() {
+        statements.push(version::insert(d, m, index, VersionState::Applied, 0));
+    }
+    statements.push("COMMIT".into());
+    for s in &statements {
+        if let Err(e) = db.execute(s) {
+            let _ = db.execute("ROLLBACK");
+            return Err(Error::database(
+                format!("recording the migrations {from} applied, with `{s}`"),
+                e,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the database has a table or view besides the version tables.
+fn has_tables<D: Database + ?Sized>(db: &mut D) -> Result<bool, Error> {
+    let found = db.introspect()?;
+    Ok(!found.tables.is_empty() || !found.views.is_empty())
 }
 
 /// The versions `tool`'s table says were applied (sqlx: successfully).

@@ -320,10 +320,20 @@ impl MigrationSet {
     /// follow (`CREATE TABLE .. AS`, an opaque `ALTER TABLE`) is not
     /// compared: the model cannot say what it holds.
     pub fn check_drift<D: Database + ?Sized>(&self, db: &mut D) -> Result<(), Error> {
-        let d = db.dialect();
         let count = self.count_up_to(self.current(db)?);
+        let found = db.introspect()?;
+        self.drift_from(db.dialect(), count, found)
+    }
+
+    /// [`Error::Drift`] when `found` (introspected) is not the schema the
+    /// first `count` migrations build.
+    fn drift_from(
+        &self,
+        d: crate::Dialect,
+        count: usize,
+        mut found: godwit_core::schema::Schema,
+    ) -> Result<(), Error> {
         let mut model = self.schema_at(count)?;
-        let mut found = db.introspect()?;
         for table in model.unfollowed.keys() {
             model.tables.remove(table);
             found.tables.remove(table);
