@@ -97,6 +97,13 @@ pub fn read(sql: &str, syntax: Syntax, schema: &Schema) -> Vec<Statement> {
     out
 }
 
+/// One statement known to be whole (the definition a database gives back
+/// for a view, trigger or function), read without splitting it: a SQLite
+/// trigger's `BEGIN .. END` holds `;`.
+pub fn read_one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
+    one(text.trim().trim_end_matches(';').trim(), syntax, schema)
+}
+
 /// [`read`], for SQL whose backend is not known: each statement is read as
 /// PostgreSQL, else as MySQL, else as SQLite (split by PostgreSQL's rules).
 pub fn read_any(sql: &str, schema: &Schema) -> Vec<Statement> {

@@ -141,10 +141,11 @@ pub(super) fn from_database<W: Write>(
     }
     let mut db = cx.open()?;
     let dialect = db.dialect();
-    let mut unread = Vec::new();
-    let found = db.introspect()?;
-    let schema = crate::database::definitions::with_definitions(&mut db, found, &mut unread)?;
-    let ops = schema.creation_ops();
+    let crate::database::definitions::Baseline {
+        ops,
+        tables,
+        unread,
+    } = crate::database::definitions::creation_ops(&mut db)?;
     if ops.is_empty() {
         return Err(CliError::Usage(
             "the database has no table, view, type or function to start from".into(),
@@ -174,7 +175,7 @@ pub(super) fn from_database<W: Write>(
         made.file.display(),
         made.revision,
         ops.len(),
-        schema.tables.len(),
+        tables,
         made.set_file
             .as_ref()
             .map(|f| format!("; added to the list in {}", f.display()))
@@ -188,7 +189,7 @@ pub(super) fn from_database<W: Write>(
     }
     cx.out.line(
         &text,
-        json!({ "file": made.file, "revision": made.revision, "module": made.module, "ops": ops.len(), "tables": schema.tables.len(), "set_file": made.set_file }),
+        json!({ "file": made.file, "revision": made.revision, "module": made.module, "ops": ops.len(), "tables": tables, "left_out": unread, "set_file": made.set_file }),
     );
     Ok(0)
 }

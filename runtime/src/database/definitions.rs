@@ -12,6 +12,31 @@ use super::{text, Database};
 use crate::dialect::Dialect;
 use crate::Error;
 
+/// The ops that create the schema this database has, from nothing (what
+/// `new --from-database` writes), with the tables they create counted, and
+/// the views, triggers and functions whose definitions no op says.
+pub fn creation_ops<D: Database + ?Sized>(db: &mut D) -> Result<Baseline, Error> {
+    let found = db.introspect()?;
+    let mut unread = Vec::new();
+    let schema = with_definitions(db, found, &mut unread)?;
+    Ok(Baseline {
+        ops: schema.creation_ops(),
+        tables: schema.tables.len(),
+        unread,
+    })
+}
+
+/// What [`creation_ops`] found.
+#[derive(Clone, Debug)]
+pub struct Baseline {
+    /// The ops, in an order each applies in.
+    pub ops: Vec<Op>,
+    /// How many tables they create.
+    pub tables: usize,
+    /// The views, triggers and functions left out, by name.
+    pub unread: Vec<String>,
+}
+
 /// `schema` (from [`Database::introspect`]) with its views, triggers and
 /// functions as they are defined; the CREATE statements no op says, by
 /// name, in `unread`.
@@ -44,15 +69,10 @@ pub fn with_definitions<D: Database + ?Sized>(
 /// Applies what `sql` says to `schema`; false when it says nothing the
 /// model follows or does not apply yet.
 fn apply(sql: &str, d: Dialect, schema: &mut Schema, name: &str) -> bool {
-    let read = translate::read(sql, d.syntax(), schema);
-    let ops: Option<Vec<Op>> = read
-        .into_iter()
-        .map(|s| match s.meaning {
-            Meaning::Ops(ops) if !ops.is_empty() => Some(ops),
-            _ => None,
-        })
-        .collect::<Option<Vec<_>>>()
-        .map(|v| v.into_iter().flatten().collect());
+    let ops = match translate::read_one(sql, d.syntax(), schema).meaning {
+        Meaning::Ops(ops) if !ops.is_empty() => Some(ops),
+        _ => None,
+    };
     let Some(ops) = ops else {
         tracing::debug!(
             object = name,
