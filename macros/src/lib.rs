@@ -35,7 +35,10 @@ use proc_macro::TokenStream;
 ///
 /// Arguments: `revision` (required), `down_revision` (absent only for the
 /// first migration), `message` (required, specific), `irreversible = "why"`
-/// (then no `downgrade`), `allow = ["rule-id", ..]` (performance hints only).
+/// (then no `downgrade`), `allow = ["rule-id", ..]` (performance hints only),
+/// `transaction = false` (run op by op, outside a transaction), `imported =
+/// "diesel"` (or `"sqlx"`, `"refinery"`, `"database"`: history that already
+/// ran, which the compatibility and performance rules pass over).
 ///
 /// Emits `MIGRATION`, the checked descriptor, inside the module.
 #[proc_macro_attribute]
