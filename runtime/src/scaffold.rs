@@ -129,16 +129,12 @@ pub fn new_migration(
     head: Option<&str>,
     now: SystemTime,
 ) -> Result<NewMigration, ScaffoldError> {
-    if let Some(why) = godwit_core::validate::vague_message(message) {
-        return Err(ScaffoldError::VagueMessage(message.to_string(), why));
-    }
-    let revision = timestamp_revision(now);
-    let module = module_name(message);
-    let file_stem = format!("m{revision}_{module}");
-    let file = dir.join(format!("{file_stem}.rs"));
-    if file.exists() {
-        return Err(ScaffoldError::Exists(file));
-    }
+    let Next {
+        revision,
+        module,
+        file_stem,
+        file,
+    } = next(dir, message, now)?;
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     std::fs::write(&file, template(&revision, head, message, &module)).map_err(io(&file))?;
     let registered = register(dir, src, &[(file_stem, module.clone())], None)?;
@@ -165,16 +161,12 @@ pub fn baseline_migration(
     setting: &str,
     now: SystemTime,
 ) -> Result<NewMigration, ScaffoldError> {
-    if let Some(why) = godwit_core::validate::vague_message(message) {
-        return Err(ScaffoldError::VagueMessage(message.to_string(), why));
-    }
-    let revision = timestamp_revision(now);
-    let module = module_name(message);
-    let file_stem = format!("m{revision}_{module}");
-    let file = dir.join(format!("{file_stem}.rs"));
-    if file.exists() {
-        return Err(ScaffoldError::Exists(file));
-    }
+    let Next {
+        revision,
+        module,
+        file_stem,
+        file,
+    } = next(dir, message, now)?;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -206,6 +198,36 @@ pub fn baseline_migration(
         module,
         file,
         set_file: registered.set_file,
+    })
+}
+
+/// The names of the next migration: its revision, module, file stem and
+/// file.
+struct Next {
+    revision: String,
+    module: String,
+    file_stem: String,
+    file: PathBuf,
+}
+
+/// [`Next`] for a migration written now with `message`, refusing a vague
+/// message or a file that exists.
+fn next(dir: &Path, message: &str, now: SystemTime) -> Result<Next, ScaffoldError> {
+    if let Some(why) = godwit_core::validate::vague_message(message) {
+        return Err(ScaffoldError::VagueMessage(message.to_string(), why));
+    }
+    let revision = timestamp_revision(now);
+    let module = module_name(message);
+    let file_stem = format!("m{revision}_{module}");
+    let file = dir.join(format!("{file_stem}.rs"));
+    if file.exists() {
+        return Err(ScaffoldError::Exists(file));
+    }
+    Ok(Next {
+        revision,
+        module,
+        file_stem,
+        file,
     })
 }
 

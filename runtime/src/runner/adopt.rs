@@ -14,7 +14,7 @@
 
 use godwit_core::Migration;
 
-use super::{statements, version, VersionState};
+use super::{version, VersionState};
 use crate::database::{text, Database};
 use crate::import::{Tool, FROM_DATABASE};
 use crate::{Error, MigrationSet};
@@ -180,21 +180,12 @@ fn record<D: Database + ?Sized>(
     from: &str,
 ) -> Result<(), Error> {
     let d = db.dialect();
-    let mut statements = vec![statements::begin(d).to_string()];
-    for (index, m) in migrations.iter().enumerate() {
-        statements.push(version::insert(d, m, index, VersionState::Applied, 0));
-    }
-    statements.push("COMMIT".into());
-    for s in &statements {
-        if let Err(e) = db.execute(s) {
-            let _ = db.execute("ROLLBACK");
-            return Err(Error::database(
-                format!("recording the migrations {from} applied, with `{s}`"),
-                e,
-            ));
-        }
-    }
-    Ok(())
+    let rows: Vec<String> = migrations
+        .iter()
+        .enumerate()
+        .map(|(index, m)| version::insert(d, m, index, VersionState::Applied, 0))
+        .collect();
+    version::write_rows(db, &rows, &format!("the migrations {from} applied"))
 }
 
 /// Whether the database has a table or view besides the version tables.

@@ -283,7 +283,7 @@ impl MigrationSet {
                 .max()
                 .unwrap_or(0);
             let to = set.resolve(target, current)?;
-            let mut statements = vec![statements::begin(d).to_string()];
+            let mut statements = Vec::new();
             for r in &records {
                 if set.position(&r.revision).map_or(true, |index| index >= to) {
                     statements.push(version::delete(d, &r.revision));
@@ -296,17 +296,7 @@ impl MigrationSet {
                     statements.push(version::insert(d, m, index, VersionState::Applied, 0));
                 }
             }
-            statements.push("COMMIT".into());
-            for s in &statements {
-                if let Err(e) = db.execute(s) {
-                    let _ = db.execute("ROLLBACK");
-                    return Err(Error::database(
-                        format!("recording the stamp with `{s}`"),
-                        e,
-                    ));
-                }
-            }
-            Ok(())
+            version::write_rows(db, &statements, "the stamp")
         })
     }
 
