@@ -203,6 +203,12 @@ fn function(s: &mut String, name: &str, pieces: &[Piece], prefix: &str) {
     for piece in pieces {
         let text = match piece {
             Piece::Ops(ops) => ops.iter().map(|op| format!("{op};\n")).collect(),
+            // Written as it is: indenting the lines of the literal would
+            // change the statement (a string spanning lines, a function body).
+            Piece::Raw(sql) if prefix.is_empty() => {
+                let _ = writeln!(s, "        op.execute({});", string_literal(sql));
+                continue;
+            }
             Piece::Raw(sql) => format!("op.execute({});\n", string_literal(sql)),
         };
         for line in text.lines() {
@@ -300,5 +306,13 @@ mod tests {
         let mut s = String::new();
         function(&mut s, "downgrade", &[Piece::Raw("SELECT 1".into())], "");
         assert!(s.starts_with("    pub fn downgrade(op: &mut Ops) {"), "{s}");
+    }
+
+    #[test]
+    fn statements_over_several_lines_are_kept_as_written() {
+        let sql = "INSERT INTO notes (body) VALUES ('two\n  lines')";
+        let mut s = String::new();
+        function(&mut s, "upgrade", &[Piece::Raw(sql.into())], "");
+        assert!(s.contains(&format!("op.execute(r#\"{sql}\"#);")), "{s}");
     }
 }
