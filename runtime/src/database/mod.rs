@@ -83,8 +83,15 @@ impl<D: Database + ?Sized> Database for &mut D {
     }
 }
 
-/// The tables introspection leaves out: godwit's version table and Diesel's.
-const OWN_TABLES: [&str; 2] = [crate::runner::VERSION_TABLE, "__diesel_schema_migrations"];
+/// The tables introspection leaves out: godwit's version table and the
+/// history tables of the tools a set imports from, which an adopted
+/// database keeps (`import::Tool::history_table`).
+const OWN_TABLES: [&str; 4] = [
+    crate::runner::VERSION_TABLE,
+    "__diesel_schema_migrations",
+    "_sqlx_migrations",
+    "refinery_schema_history",
+];
 
 /// The one-column answer of a lock query, its failure described as `what`.
 #[cfg(any(feature = "postgres", feature = "mysql"))]
@@ -375,5 +382,15 @@ pub(crate) fn parse_action(spelled: &str) -> godwit_core::Action {
         "SET NULL" => SetNull,
         "SET DEFAULT" => SetDefault,
         _ => NoAction,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn introspection_leaves_out_every_imported_tools_history_table() {
+        for tool in crate::import::Tool::ALL {
+            assert!(super::OWN_TABLES.contains(&tool.history_table()), "{tool}");
+        }
     }
 }
