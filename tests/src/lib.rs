@@ -13,6 +13,7 @@
 #![recursion_limit = "256"]
 
 pub mod corpus;
+pub mod dumps;
 pub mod fault_migrations;
 pub mod histories;
 pub mod hostile_migrations;
