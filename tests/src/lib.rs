@@ -8,18 +8,23 @@
 //! dropped. [`corpus`] is a longer one, 114 migrations in two histories,
 //! each with the plain SQL a team would have written instead. [`histories`]
 //! writes random ones, each op paired with its inverse, for the property
-//! that what the checker accepts applies.
+//! that what the checker accepts applies. [`imported`] holds histories
+//! sqlx, refinery and diesel_migrations wrote, as `godwit::import` wrote
+//! them, and [`old_tools`] migrates a database the way those tools do.
 // `migrations![..]` expands one step per migration: the corpus' sets are long.
 #![recursion_limit = "256"]
 
 pub mod corpus;
+pub mod dumps;
 pub mod fault_migrations;
 pub mod histories;
 pub mod hostile_migrations;
+pub mod imported;
 pub mod inject;
 pub mod key_migrations;
 pub mod migrations;
 pub mod object_migrations;
+pub mod old_tools;
 pub mod report;
 pub mod testdb;
 pub mod type_migrations;

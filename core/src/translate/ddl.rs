@@ -581,6 +581,9 @@ fn alter_table(
                     table: t.clone().into(),
                 }
             }
+            // MySQL's ALGORITHM and LOCK say how the server makes the
+            // change, not what it changes (godwit renders them itself).
+            AlterTableOperation::Algorithm { .. } | AlterTableOperation::Lock { .. } => continue,
             other => return Err(format!("ALTER TABLE `{table}` {other}")),
         };
         ops.push(op);

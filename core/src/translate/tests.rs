@@ -303,3 +303,22 @@ fn comments_on_constraints_become_ops() {
         ]
     );
 }
+
+#[test]
+fn mysql_algorithm_and_lock_clauses_change_nothing() {
+    let read_ops = |sql: &str| {
+        let read = read(sql, Syntax::Mysql, &users());
+        let Meaning::Ops(ops) = &read[0].meaning else {
+            panic!("{sql}: {:?}", read[0].meaning)
+        };
+        ops.iter().map(ToString::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        read_ops("ALTER TABLE users ADD COLUMN bio TEXT, ALGORITHM=INSTANT"),
+        [r#"op.add_column("users", column("bio", Text))"#]
+    );
+    assert_eq!(
+        read_ops("ALTER TABLE users DROP COLUMN email, ALGORITHM = INPLACE, LOCK = NONE"),
+        read_ops("ALTER TABLE users DROP COLUMN email")
+    );
+}

@@ -84,9 +84,9 @@ impl<D: Database + ?Sized> Database for &mut D {
     }
 }
 
-/// The tables introspection leaves out: godwit's version table, and those of
-/// the tools whose histories godwit imports and adopts (Diesel's harness
-/// keeps its own too).
+/// The tables introspection leaves out: godwit's version table and the
+/// history tables of the tools a set imports from, which an adopted
+/// database keeps (`import::Tool::history_table`).
 const OWN_TABLES: [&str; 4] = [
     crate::runner::VERSION_TABLE,
     "__diesel_schema_migrations",
@@ -383,5 +383,15 @@ pub(crate) fn parse_action(spelled: &str) -> godwit_core::Action {
         "SET NULL" => SetNull,
         "SET DEFAULT" => SetDefault,
         _ => NoAction,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn introspection_leaves_out_every_imported_tools_history_table() {
+        for tool in crate::import::Tool::ALL {
+            assert!(super::OWN_TABLES.contains(&tool.history_table()), "{tool}");
+        }
     }
 }

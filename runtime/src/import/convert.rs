@@ -196,10 +196,19 @@ pub(super) fn module_source(h: &Header<'_>, up: &[Piece], down: Option<&[Piece]>
 }
 
 fn function(s: &mut String, name: &str, pieces: &[Piece], prefix: &str) {
-    let _ = writeln!(s, "    {prefix}pub fn {name}(op: &mut Ops) {{");
+    // An empty body (a down migration of comments only) does not use `op`:
+    // named `_op`, it compiles without an unused-variable warning.
+    let op = if pieces.is_empty() { "_op" } else { "op" };
+    let _ = writeln!(s, "    {prefix}pub fn {name}({op}: &mut Ops) {{");
     for piece in pieces {
         let text = match piece {
             Piece::Ops(ops) => ops.iter().map(|op| format!("{op};\n")).collect(),
+            // Written as it is: indenting the lines of the literal would
+            // change the statement (a string spanning lines, a function body).
+            Piece::Raw(sql) if prefix.is_empty() => {
+                let _ = writeln!(s, "        op.execute({});", string_literal(sql));
+                continue;
+            }
             Piece::Raw(sql) => format!("op.execute({});\n", string_literal(sql)),
         };
         for line in text.lines() {
@@ -287,5 +296,23 @@ mod tests {
         assert!(matches!(&pieces[2], Piece::Ops(_)));
         assert!(matches!(&pieces[3], Piece::Raw(_)));
         assert!(schema.table("users").is_ok());
+    }
+
+    #[test]
+    fn an_empty_body_does_not_use_op() {
+        let mut s = String::new();
+        function(&mut s, "downgrade", &[], "");
+        assert_eq!(s, "    pub fn downgrade(_op: &mut Ops) {\n    }\n");
+        let mut s = String::new();
+        function(&mut s, "downgrade", &[Piece::Raw("SELECT 1".into())], "");
+        assert!(s.starts_with("    pub fn downgrade(op: &mut Ops) {"), "{s}");
+    }
+
+    #[test]
+    fn statements_over_several_lines_are_kept_as_written() {
+        let sql = "INSERT INTO notes (body) VALUES ('two\n  lines')";
+        let mut s = String::new();
+        function(&mut s, "upgrade", &[Piece::Raw(sql.into())], "");
+        assert!(s.contains(&format!("op.execute(r#\"{sql}\"#);")), "{s}");
     }
 }

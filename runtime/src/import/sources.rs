@@ -132,6 +132,20 @@ fn starts_with_marker(sql: &str, marker: &str) -> bool {
         .is_some_and(|l| l.trim().eq_ignore_ascii_case(marker))
 }
 
+/// Whether a line is refinery's annotation: on any line of the file, two or
+/// more dashes, at most one space, `refinery:noTransaction` and nothing
+/// after (refinery's own pattern, `^[-]{2,}[\s]?(refinery:noTransaction)$`).
+fn refinery_no_transaction(line: &str) -> bool {
+    let rest = line.trim_start_matches('-');
+    if line.len() - rest.len() < 2 {
+        return false;
+    }
+    let rest = rest
+        .strip_prefix(|c: char| c.is_whitespace())
+        .unwrap_or(rest);
+    rest == "refinery:noTransaction"
+}
+
 /// `<version>_<description>.sql`, or `.up.sql` with `.down.sql`.
 fn sqlx(paths: &[PathBuf]) -> Result<Vec<Original>, ImportError> {
     let mut out: Vec<Original> = Vec::new();
@@ -227,7 +241,7 @@ fn refinery(paths: &[PathBuf]) -> Result<Vec<Original>, ImportError> {
                 .map_err(|_| ImportError::BadName(path.clone(), "the version is too large".into()))?
                 .to_string(),
             name: name.to_string(),
-            transaction: !starts_with_marker(&up, "-- refinery:noTransaction"),
+            transaction: !up.lines().any(refinery_no_transaction),
             up,
             down: None,
             path,
@@ -348,6 +362,20 @@ mod tests {
         let versions: Vec<_> = read.iter().map(|m| m.version.as_str()).collect();
         assert_eq!(versions, ["1", "2", "10"]);
         assert!(!read[0].transaction && read[1].transaction);
+        // refinery reads the annotation on any line, not only the first.
+        write(
+            &dir.join("V11__late_marker.sql"),
+            "-- index the bios\n--refinery:noTransaction\nSELECT 1;",
+        );
+        write(
+            &dir.join("V12__not_a_marker.sql"),
+            "-- refinery:noTransaction, says the comment\nSELECT 1;",
+        );
+        let read = super::read(Tool::Refinery, &dir).expect("reads");
+        assert!(!read[3].transaction, "{:?}", read[3]);
+        assert!(read[4].transaction, "{:?}", read[4]);
+        std::fs::remove_file(dir.join("V11__late_marker.sql")).expect("rm");
+        std::fs::remove_file(dir.join("V12__not_a_marker.sql")).expect("rm");
         write(&dir.join("V3__code.rs"), "");
         assert!(matches!(
             read_err(Tool::Refinery, &dir),

@@ -32,7 +32,7 @@ pub struct Adoption {
 
 impl MigrationSet {
     /// The tools the set imported migrations from, in chain order.
-    fn imported_tools(&self) -> Vec<Tool> {
+    pub(super) fn imported_tools(&self) -> Vec<Tool> {
         let mut tools = Vec::new();
         for m in self.migrations() {
             if let Some(tool) = m.imported.as_deref().and_then(Tool::from_name) {

@@ -515,7 +515,16 @@ impl MigrationSet {
     /// first, and it then costs one query. Anything else (no table, a
     /// half-applied or unknown row, a changed checksum) is `None`: the
     /// locked way says what is wrong.
+    ///
+    /// So is an empty table for a set that imported migrations: the database
+    /// may be another tool's, not adopted yet (a refused adoption leaves the
+    /// table empty), which only the locked way finds out.
     pub(super) fn settled_count<D: Database + ?Sized>(&self, db: &mut D) -> Option<usize> {
+        let count = self.settled_count_read(db)?;
+        (count > 0 || self.imported_tools().is_empty()).then_some(count)
+    }
+
+    fn settled_count_read<D: Database + ?Sized>(&self, db: &mut D) -> Option<usize> {
         let d = db.dialect();
         let mysql = d == Dialect::Mysql;
         let read = db

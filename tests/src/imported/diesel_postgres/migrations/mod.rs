@@ -1,0 +1,5 @@
+pub mod m00000000000000_diesel_initial_setup;
+pub mod m20240110120000_create_projects;
+pub mod m20240112090000_create_tasks;
+pub mod m20240201100000_index_tasks_due_on;
+pub mod m20240215080000_add_task_priority;

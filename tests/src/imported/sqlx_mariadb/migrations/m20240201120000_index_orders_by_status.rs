@@ -1,0 +1,25 @@
+// Imported from sqlx: fixtures/import/sqlx/mariadb/20240201120000_index_orders_by_status.up.sql
+use godwit::migration;
+
+#[migration(
+    revision = "20240201120000",
+    down_revision = "20240120083000",
+    message = "index orders by status",
+    imported = "sqlx",
+    transaction = false
+)]
+pub mod index_orders_by_status {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.execute(r#"-- no-transaction
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at) ALGORITHM = INPLACE LOCK = NONE"#);
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.execute(
+            r#"-- no-transaction
+DROP INDEX orders_status_placed_at_idx ON orders"#,
+        );
+    }
+}

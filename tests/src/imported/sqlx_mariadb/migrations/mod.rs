@@ -1,0 +1,10 @@
+pub mod m20240105093000_create_customers;
+pub mod m20240105094500_create_orders;
+pub mod m20240112140000_add_customer_phone;
+pub mod m20240115101500_seed_customers;
+pub mod m20240120083000_create_order_items;
+pub mod m20240201120000_index_orders_by_status;
+pub mod m20240210160000_customer_order_totals;
+pub mod m20240301091500_backfill_placed_at;
+pub mod m20240315110000_add_notes_and_currency;
+pub mod m20240402150000_touch_orders;
