@@ -413,7 +413,8 @@ fn races(name: &str) {
     assert_eq!(
         adopted,
         [&Adoption {
-            tool: history.tool,
+            from: history.tool.name(),
+            table: Some(history.tool.history_table()),
             recorded: set.migrations().len()
         }],
         "{name}: one adoption, not {adoptions:?}"
