@@ -82,7 +82,7 @@ pub(super) fn import<W: Write>(
             report.unmatched_downs.len()
         );
         for (revision, diff) in &report.unmatched_downs {
-            text += &format!("\n  {revision}: {}", diff.replace('\n', "; "));
+            text += &format!("\n  {revision}: {}", shortened(&diff.replace('\n', "; ")));
         }
     }
     if !report.problems.is_empty() {
@@ -192,4 +192,14 @@ pub(super) fn from_database<W: Write>(
         json!({ "file": made.file, "revision": made.revision, "module": made.module, "ops": ops.len(), "tables": tables, "left_out": unread, "set_file": made.set_file }),
     );
     Ok(0)
+}
+
+/// A difference cut to a line's worth: one between two function bodies
+/// quotes both whole (`--json` keeps it whole).
+fn shortened(text: &str) -> String {
+    const MOST: usize = 240;
+    match text.char_indices().nth(MOST) {
+        Some((at, _)) => format!("{} ..", &text[..at]),
+        None => text.to_string(),
+    }
 }
