@@ -74,7 +74,10 @@ pub fn cargo() -> Command {
     }
     // Profile overrides (debug info, opt-level) would change what is timed.
     for (var, _) in std::env::vars_os() {
-        if var.to_str().is_some_and(|v| v.starts_with("CARGO_PROFILE_")) {
+        if var
+            .to_str()
+            .is_some_and(|v| v.starts_with("CARGO_PROFILE_"))
+        {
             cmd.env_remove(var);
         }
     }
