@@ -68,8 +68,18 @@ pub fn cargo() -> Command {
         "RUSTFLAGS",
         "CARGO_ENCODED_RUSTFLAGS",
         "CARGO_BUILD_TARGET",
+        "CARGO_INCREMENTAL",
     ] {
         cmd.env_remove(var);
+    }
+    // Profile overrides (debug info, opt-level) would change what is timed.
+    for (var, _) in std::env::vars_os() {
+        if var
+            .to_str()
+            .is_some_and(|v| v.starts_with("CARGO_PROFILE_"))
+        {
+            cmd.env_remove(var);
+        }
     }
     cmd
 }
