@@ -75,7 +75,7 @@ pub use godwit_core::{
     Reference, Rule, RuleKind, UniqueConstraint,
 };
 pub use godwit_macros::{migration, migrations};
-pub use runner::{HistoryEntry, Options, Report, Step, Target};
+pub use runner::{HistoryEntry, Options, Progress, Report, Step, Target};
 pub use set::MigrationSet;
 
 /// Items used by the code the macros generate; not part of the public API.

@@ -1,8 +1,10 @@
 //! `upgrade` and `downgrade`: the run planned by the runner (which decides
-//! the target, the direction and the irreversible refusal), then one
-//! migration at a time, with a line each, a progress line for a long one,
-//! and the data-loss refusal of `downgrade`.
+//! the target, the direction and the irreversible refusal), then one run
+//! under the migration lock, as the library's, with a line per migration as
+//! it goes, a progress line for a long one, and the data-loss refusal of
+//! `downgrade`.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -10,10 +12,10 @@ use std::time::Instant;
 use serde_json::json;
 
 use super::args::parse_target;
-use super::output::Ticker;
+use super::output::{Out, Ticker};
 use super::{backup, CliError, Context};
 use crate::runner::Refusal;
-use crate::{AnyConnection, Database, Error, Loss, MigrationSet, Phase, Target};
+use crate::{AnyConnection, Database, Loss, MigrationSet, Phase, Progress, Target};
 
 /// `upgrade [TARGET] [--sql] [--backup DIR]`.
 pub(super) fn upgrade<W: Write>(
@@ -126,8 +128,9 @@ fn refused(refusal: Refusal) -> CliError {
     CliError::Runtime(refusal.into())
 }
 
-/// Runs migrations one at a time towards `target`, printing a line per
-/// migration and, for a long one, a progress line with the elapsed time.
+/// Runs the migrations towards `target` in one run under the migration
+/// lock (as the library does), printing a line per migration as it starts
+/// and ends and, for a long one, a progress line with the elapsed time.
 fn step_through<W: Write>(
     cx: &mut Context<'_, W>,
     db: &mut AnyConnection,
@@ -137,43 +140,37 @@ fn step_through<W: Write>(
     let (set, options, out) = (cx.set, cx.options(), &mut cx.out);
     let from = set.start_count(db, phase)?;
     let started = Instant::now();
-    // Decided once, before the first step: a refusal (an irreversible
-    // migration in the range, say) means nothing is run.
-    let plan = set.plan(phase, target, from).map_err(refused)?;
-    let mut steps = Vec::new();
-    let mut count = from;
-    // One lock per step keeps other processes waiting only as long as needed.
-    while let Some(k) = plan.next(count) {
-        let m = set.migrations()[k];
-        let after = plan.after(k);
-        out.progress_start(phase, &m.revision, &m.message);
-        let ticker = Ticker::start(&m.revision, out.is_json());
-        let result = match phase {
-            Phase::Upgrade => set.upgrade_with(db, set.target_after(after), &options),
-            Phase::Downgrade => set.downgrade_with(db, set.target_after(after), &options),
-        };
-        ticker.stop();
-        let report = match result {
-            // Another process went past this step between our steps.
-            Err(Error::WrongDirection { .. }) => {
-                out.progress_skipped(&m.revision);
-                count = set.start_count(db, phase)?;
-                continue;
+    // Decided before the run, so that a refusal (an irreversible migration
+    // in the range, say) is worded as the plan words it; the run decides
+    // again under the lock.
+    set.plan(phase, target, from).map_err(refused)?;
+    let ticker: RefCell<Option<Ticker>> = RefCell::new(None);
+    let quiet = out.is_json();
+    let shown: &Out<W> = out;
+    let progress = |p: Progress<'_>| match p {
+        Progress::Starting {
+            revision,
+            message,
+            phase,
+        } => {
+            shown.progress_start(phase, revision, message);
+            *ticker.borrow_mut() = Some(Ticker::start(revision, quiet));
+        }
+        Progress::Done(step) => {
+            if let Some(t) = ticker.borrow_mut().take() {
+                t.stop();
             }
-            other => other?,
-        };
-        for s in &report.steps {
-            out.progress_done(s);
-            steps.push(s.clone());
+            shown.progress_done(step);
         }
-        if report.steps.is_empty() {
-            out.progress_skipped(&m.revision);
-        }
-        count = after;
+    };
+    let result = set.run_with_progress(db, phase, target, &options, &progress);
+    if let Some(t) = ticker.borrow_mut().take() {
+        t.stop();
     }
+    let steps = result?.steps;
     let start = set.revision_after(from);
     let now = set.revision_after(set.start_count(db, phase)?);
-    if steps.is_empty() && plan.from == plan.to {
+    if steps.is_empty() {
         out.line(
             &format!(
                 "nothing to do: the database is at {}",

@@ -87,7 +87,7 @@ impl<W: Write> Out<W> {
         }));
     }
 
-    pub(super) fn progress_start(&mut self, phase: Phase, revision: &str, message: &str) {
+    pub(super) fn progress_start(&self, phase: Phase, revision: &str, message: &str) {
         if !self.json {
             let verb = if phase == Phase::Upgrade {
                 "upgrade"
@@ -98,7 +98,7 @@ impl<W: Write> Out<W> {
         }
     }
 
-    pub(super) fn progress_done(&mut self, step: &Step) {
+    pub(super) fn progress_done(&self, step: &Step) {
         if !self.json {
             let retries = if step.attempts > 1 {
                 format!(" after {} attempts", step.attempts)
@@ -113,12 +113,6 @@ impl<W: Write> Out<W> {
                 "  done in {:.3} s{retries}{resumed}",
                 step.duration.as_secs_f64()
             );
-        }
-    }
-
-    pub(super) fn progress_skipped(&mut self, revision: &str) {
-        if !self.json {
-            eprintln!("  {revision} was applied by another process");
         }
     }
 

@@ -11,7 +11,9 @@ use godwit_core::Phase;
 use super::plan::{count_after, count_before, transactional, RenderedOp};
 use super::statements::{backoff, begin, join, run_ops_after, OpFailure};
 use super::version::{self, AppliedRecord, VersionState, VERSION_TABLE};
-use super::{advice, recorded, recovery, session, Options, Report, Step, Target};
+use super::{
+    advice, recorded, recovery, session, Options, Progress, Report, Reporter, Step, Target,
+};
 use crate::database::Database;
 use crate::dialect::{Dialect, Statement};
 use crate::{Error, MigrationSet};
@@ -53,6 +55,8 @@ pub(super) struct Run<'a> {
     pub(super) target: Target<'a>,
     pub(super) phase: Phase,
     pub(super) options: &'a Options,
+    /// Told of each migration as it starts and ends.
+    pub(super) progress: Reporter<'a>,
 }
 
 impl MigrationSet {
@@ -117,7 +121,8 @@ impl MigrationSet {
                 next = Some(rendered);
             }
             claimed = row.claim_next.is_some();
-            steps.push(self.apply(db, k, run, row, ops)?);
+            let step = self.apply_reported(db, k, run, row, ops)?;
+            steps.push(step);
             // The lock is held for the whole run: no other process moved
             // the database meanwhile, so there is nothing to read again.
             count = count_after(k, phase);
@@ -180,9 +185,29 @@ impl MigrationSet {
                     resume: Some(start),
                     ..RowPlan::default()
                 };
-                Ok(Some((k, self.apply(db, k, run, row, ops)?)))
+                Ok(Some((k, self.apply_reported(db, k, run, row, ops)?)))
             }
         }
+    }
+
+    /// [`Self::apply`], with the run's progress told before and after.
+    fn apply_reported<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        k: usize,
+        run: Run<'_>,
+        row: RowPlan,
+        ops: Vec<RenderedOp>,
+    ) -> Result<Step, Error> {
+        let m = self.migrations()[k];
+        run.progress.report(Progress::Starting {
+            revision: &m.revision,
+            message: &m.message,
+            phase: run.phase,
+        });
+        let step = self.apply(db, k, run, row, ops)?;
+        run.progress.report(Progress::Done(&step));
+        Ok(step)
     }
 
     /// Runs migration `k`'s upgrade or downgrade (`ops`, rendered),

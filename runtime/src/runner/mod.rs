@@ -131,6 +131,47 @@ pub struct Step {
     pub resumed_at: Option<usize>,
 }
 
+/// A run's progress, as it goes: what
+/// [`MigrationSet::run_with_progress`] reports, once before and once after
+/// each migration it runs.
+#[derive(Clone, Copy, Debug)]
+pub enum Progress<'a> {
+    /// A migration is about to run (or to resume, where an earlier run
+    /// stopped in it).
+    Starting {
+        /// The migration.
+        revision: &'static str,
+        /// Its message.
+        message: &'static str,
+        /// Which of its bodies.
+        phase: Phase,
+    },
+    /// It is done: the step the run's [`Report`] will hold.
+    Done(&'a Step),
+}
+
+/// Where a run reports its [`Progress`], if anywhere.
+#[derive(Clone, Copy)]
+pub(crate) struct Reporter<'a>(pub(crate) Option<&'a dyn Fn(Progress<'_>)>);
+
+impl std::fmt::Debug for Reporter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Reporter(..)"
+        } else {
+            "Reporter(None)"
+        })
+    }
+}
+
+impl Reporter<'_> {
+    fn report(&self, progress: Progress<'_>) {
+        if let Some(f) = self.0 {
+            f(progress);
+        }
+    }
+}
+
 /// One migration of the set, and what the database says about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -170,7 +211,7 @@ macro_rules! entry_points {
             options: &Options,
         ) -> Result<Report, Error> {
             let phase = $phase;
-            self.run(db, Run { target, phase, options })
+            self.run(db, Run { target, phase, options, progress: Reporter(None) })
         }
     };
 }
@@ -200,6 +241,29 @@ impl MigrationSet {
         /// (which refuses without `--allow-data-loss`).
         downgrade_with
     );
+
+    /// [`MigrationSet::upgrade_with`] or [`MigrationSet::downgrade_with`]
+    /// (`phase` says which), calling `progress` before and after each
+    /// migration as the run goes, all of it under one hold of the migration
+    /// lock: how the command line prints a line per migration.
+    pub fn run_with_progress<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        phase: Phase,
+        target: Target<'_>,
+        options: &Options,
+        progress: &dyn Fn(Progress<'_>),
+    ) -> Result<Report, Error> {
+        self.run(
+            db,
+            Run {
+                target,
+                phase,
+                options,
+                progress: Reporter(Some(progress)),
+            },
+        )
+    }
 
     /// The report of a run with nothing to do, when one read of the version
     /// table, without the lock, shows the database exactly at `target` with

@@ -91,12 +91,6 @@ impl Plan {
             Phase::Downgrade => (count > self.to).then(|| count - 1),
         }
     }
-
-    /// The count once migration `k` has run.
-    #[cfg(feature = "cli")]
-    pub(crate) fn after(self, k: usize) -> usize {
-        count_after(k, self.phase)
-    }
 }
 
 /// The count before migration `k`'s `phase` body runs.
