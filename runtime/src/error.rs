@@ -137,6 +137,22 @@ pub enum Error {
 
     /// The version table says something godwit never writes.
     Inconsistent(String),
+
+    /// Diesel's harness (`run_pending_migrations`, `revert_last_migration`,
+    /// ..) asked for a migration that godwit cannot run for it without a
+    /// second application or a failed record, most often because another
+    /// process applied it after Diesel listed it as pending here. Nothing
+    /// was run.
+    HarnessRefused {
+        /// The migration.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// What was found.
+        reason: String,
+        /// What to run instead.
+        next: String,
+    },
 }
 
 /// The "state now" of an error that changed nothing.
@@ -203,6 +219,10 @@ impl Error {
                 "nothing was run by this process.".into(),
                 "wait for the other deploy to finish and run `upgrade` again, or raise `Options::lock_wait`".into(),
             ),
+            Error::HarnessRefused { next, .. } => (
+                "nothing was run by this process and nothing is lost: every migration recorded as applied was applied once.".into(),
+                Cow::from(&**next),
+            ),
             Error::Drift { .. } => (
                 "nothing was changed.".into(),
                 "find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
@@ -264,6 +284,12 @@ impl Error {
             } => {
                 parts.revision = Some(revision);
                 parts.cause = Some(difference.clone());
+            }
+            Error::HarnessRefused {
+                revision, reason, ..
+            } => {
+                parts.revision = Some(revision);
+                parts.cause = Some(reason.clone());
             }
             Error::Target(_) | Error::LockTimeout { .. } | Error::Inconsistent(_) => {}
         }
@@ -376,6 +402,15 @@ impl fmt::Display for Error {
             Error::Inconsistent(text) => {
                 write!(f, "the version table godwit_version is inconsistent: {text}")
             }
+            Error::HarnessRefused {
+                revision,
+                message,
+                reason,
+                ..
+            } => write!(
+                f,
+                "diesel_migrations asked godwit to run migration {revision} ({message:?}), which it refused: {reason}."
+            ),
         }?;
         match self.outcome() {
             Some((state, next)) => write_outcome(f, &state, &next),

@@ -20,6 +20,7 @@ pub mod inject;
 pub mod key_migrations;
 pub mod migrations;
 pub mod object_migrations;
+pub mod processes;
 pub mod report;
 pub mod testdb;
 pub mod type_migrations;

@@ -420,18 +420,19 @@ fn select_applied_rows() -> String {
     )
 }
 
-/// A row when the version table exists.
-fn exists(d: Dialect) -> String {
+/// A row when `table` (godwit's version table, or Diesel's) exists.
+fn exists(d: Dialect, table: &str) -> String {
+    let name = lit(d, table);
     match d {
         Dialect::Postgres => format!(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{VERSION_TABLE}'"
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = {name}"
         ),
         Dialect::Mysql => format!(
-            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{VERSION_TABLE}'"
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {name}"
         ),
-        Dialect::Sqlite => format!(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{VERSION_TABLE}'"
-        ),
+        Dialect::Sqlite => {
+            format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = {name}")
+        }
     }
 }
 
@@ -457,8 +458,41 @@ fn read_row(row: &Row) -> AppliedRecord {
 /// Whether the database has a version table.
 pub(crate) fn exists_in<D: Database + ?Sized>(db: &mut D) -> Result<bool, Error> {
     let d = db.dialect();
-    db.has_rows(&exists(d))
+    db.has_rows(&exists(d, VERSION_TABLE))
         .map_err(|e| Error::database("looking for the version table", e))
+}
+
+/// Diesel's version table, which diesel_migrations' harness keeps.
+pub(crate) const DIESEL_TABLE: &str = "__diesel_schema_migrations";
+
+/// The versions Diesel's table records (none when there is no such table).
+pub(crate) fn diesel_versions<D: Database + ?Sized>(db: &mut D) -> Result<Vec<String>, Error> {
+    let d = db.dialect();
+    let context = format!("reading Diesel's version table {DIESEL_TABLE}");
+    // The harness creates it first; a `run` called by hand may come before.
+    if !db
+        .has_rows(&exists(d, DIESEL_TABLE))
+        .map_err(|e| Error::database(context.clone(), e))?
+    {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {} AS c0 FROM {}",
+        d.cast_text(&d.quote("version")),
+        d.quote(DIESEL_TABLE)
+    );
+    let rows = db.query(&sql, 1).map_err(|e| Error::database(context, e))?;
+    Ok(rows.iter().map(|r| text(r, 0).to_string()).collect())
+}
+
+/// Removes `version` from Diesel's table.
+pub(crate) fn diesel_delete(d: Dialect, version: &str) -> String {
+    format!(
+        "DELETE FROM {} WHERE {} = {}",
+        d.quote(DIESEL_TABLE),
+        d.quote("version"),
+        lit(d, version)
+    )
 }
 
 /// Creates the version table, or adds the columns an older one lacks.
