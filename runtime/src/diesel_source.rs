@@ -10,11 +10,15 @@
 //! runs the migration as `upgrade` runs it and records it in
 //! `godwit_version` with its checksum, so that `upgrade`, `current` and
 //! `check_drift` know it. A migration another process applied after Diesel
-//! listed it as pending is refused before anything runs
-//! ([`Error::HarnessRefused`](crate::Error::HarnessRefused)): Diesel's own
-//! insert of its version after `run` leaves no way to skip it. Migrations
-//! that Diesel's table lists and godwit's lacks (applied by the harness
-//! before godwit kept its table) are recorded with the embedded checksums.
+//! listed it as pending is not run again: when Diesel's table lists it,
+//! godwit takes that row out and Diesel inserts it again after `run`;
+//! otherwise (`upgrade` applied it, or another harness has still to record
+//! it) it is refused before anything runs
+//! ([`Error::HarnessRefused`](crate::Error::HarnessRefused)), since Diesel's
+//! own insert after `run` would fail or race. Migrations that Diesel's table
+//! lists and godwit's lacks (applied by the harness before godwit kept its
+//! table) are recorded with the embedded checksums. docs/RUNTIME.md
+//! ("Diesel's harness") has the reasoning and the limits.
 //!
 //! Every migration tells Diesel `run_in_transaction() == false`: godwit runs
 //! it in its own transaction where the backend allows (as `upgrade` does),
@@ -22,10 +26,12 @@
 //! would stall a concurrent index build of the lock's holder).
 //!
 //! The harness only calls godwit when something is pending: with nothing
-//! to run, an edited migration goes unnoticed by it (`upgrade` and
-//! `current` still refuse it). Diesel orders pending migrations by version,
-//! so the revisions of the set must sort in chain order (timestamps do);
-//! otherwise `migrations()` says so.
+//! to run, an edited migration goes unnoticed by it (`upgrade` still
+//! refuses it). On a fresh PostgreSQL database, Diesel's own first
+//! statement (`CREATE TABLE IF NOT EXISTS __diesel_schema_migrations`) can
+//! fail in processes that send it at once, before godwit is called. Diesel
+//! orders pending migrations by version, so the revisions of the set must
+//! sort in chain order (timestamps do); otherwise `migrations()` says so.
 
 use std::fmt::{self, Display, Formatter};
 

@@ -23,9 +23,11 @@
 //!   process's harness list it as pending, which is then refused as below;
 //!   nothing is ever applied twice. Only `run_on` changes.
 //! - Only `godwit_version` records it: `upgrade` applied it, or a harness
-//!   whose insert is still to come: godwit cannot tell which, and refuses
-//!   before anything runs ([`Error::HarnessRefused`]), with the line that
-//!   replaces the harness.
+//!   whose insert is still to come (it follows its unlock at once). godwit
+//!   releases the lock, waits up to [`DIESEL_ROW_WAIT`] for the row, takes
+//!   the lock again and decides again; when the row has not come, it cannot
+//!   tell which, and refuses before anything runs ([`Error::HarnessRefused`]),
+//!   with the line that replaces the harness.
 //!
 //! Why never inside Diesel's transaction: a process waiting there for the
 //! lock holds a snapshot (the extended protocol's open portal), and the
@@ -39,6 +41,12 @@ use super::version::{self, diesel_versions, DIESEL_TABLE, VERSION_TABLE};
 use super::{advice, Options};
 use crate::database::Database;
 use crate::{Error, MigrationSet};
+
+/// How long a migration found applied but missing from Diesel's table waits
+/// for another harness's insert of it, which follows that harness's unlock
+/// at once: longer than any scheduling delay, short enough for a refusal
+/// after `upgrade`.
+const DIESEL_ROW_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The line that replaces `run_pending_migrations`.
 const UPGRADE: &str = "MIGRATIONS.upgrade(&mut conn, Target::Head)";
@@ -55,6 +63,15 @@ enum Decision {
     Recorded,
     /// Refuse, changing nothing.
     Refuse(Refusal),
+}
+
+/// How a step under the lock ended.
+enum Locked {
+    /// Done (or refused, as an error).
+    Done,
+    /// Applied, and Diesel's table does not list it yet: wait for it without
+    /// the lock, then decide again.
+    AwaitDiesel,
 }
 
 /// Why a step is refused.
@@ -93,21 +110,34 @@ impl MigrationSet {
         phase: Phase,
     ) -> Result<(), Error> {
         let options = Options::default();
-        db.lock(&options)?;
-        let result = self.harness_locked(db, k, phase, &options);
-        let unlocked = db.unlock();
-        result?;
-        unlocked
+        let mut may_wait = true;
+        loop {
+            db.lock(&options)?;
+            let result = self.harness_locked(db, k, phase, may_wait, &options);
+            let unlocked = db.unlock();
+            match result? {
+                Locked::Done => return unlocked,
+                Locked::AwaitDiesel => {
+                    unlocked?;
+                    // Without the lock, which the other process's insert
+                    // does not need; then decided again under it.
+                    await_diesel_row(db, &self.migrations()[k].revision)?;
+                    may_wait = false;
+                }
+            }
+        }
     }
 
-    /// [`MigrationSet::harness_step`] with the lock held.
+    /// [`MigrationSet::harness_step`] with the lock held. `may_wait`: an
+    /// applied migration missing from Diesel's table may be waited for.
     fn harness_locked<D: Database + ?Sized>(
         &self,
         db: &mut D,
         k: usize,
         phase: Phase,
+        may_wait: bool,
         options: &Options,
-    ) -> Result<(), Error> {
+    ) -> Result<Locked, Error> {
         let d = db.dialect();
         let m = self.migrations()[k];
         version::ensure(db)?;
@@ -116,9 +146,13 @@ impl MigrationSet {
         // Refuses an edited, half-applied or unknown migration as `upgrade` does.
         let count = self.applied_count(d, &version::read(db)?, true)?;
         let in_diesel = diesel.iter().any(|v| *v == *m.revision);
-        match decide(phase, k, count, in_diesel) {
+        let decision = decide(phase, k, count, in_diesel);
+        if decision == Decision::Refuse(Refusal::Applied) && may_wait {
+            return Ok(Locked::AwaitDiesel);
+        }
+        match decision {
             Decision::Run => {}
-            Decision::Skip => return Ok(()),
+            Decision::Skip => return Ok(Locked::Done),
             Decision::Recorded => {
                 db.execute(&version::diesel_delete(d, &m.revision))
                     .map_err(|e| {
@@ -131,14 +165,15 @@ impl MigrationSet {
                         )
                     })?;
                 tracing::info!(revision = %m.revision, "already applied by another process: left for Diesel to record");
-                return Ok(());
+                return Ok(Locked::Done);
             }
             Decision::Refuse(why) => return Err(self.refused(k, why)),
         }
         if phase == Phase::Downgrade && m.irreversible.is_some() {
             return Err(advice::irreversible(m));
         }
-        self.apply_alone(db, k, phase, options).map(drop)
+        self.apply_alone(db, k, phase, options)?;
+        Ok(Locked::Done)
     }
 
     /// Records in godwit's version table, with the embedded checksums, the
@@ -171,16 +206,18 @@ impl MigrationSet {
         let m = self.migrations()[k];
         let revision = |i: usize| &*self.migrations()[i].revision;
         let upgrade_instead = format!(
-            "replace `conn.run_pending_migrations(&MIGRATIONS)` with `{UPGRADE}`: it waits for the other process, \
-             checks what it applied, and runs what is left (running the harness again also works: it reads Diesel's table anew)"
+            "replace `conn.run_pending_migrations(&MIGRATIONS)` with `{UPGRADE}`: it waits for any other process, \
+             checks what is applied, and runs what is left (running the harness again helps only when another harness \
+             applied it: after `upgrade`, the harness keeps refusing)"
         );
         let (reason, next) = match why {
             Refusal::Applied => (
                 format!(
-                    "it is already applied ({VERSION_TABLE} records it, {DIESEL_TABLE} does not), \
-                     by `upgrade` or by another process that has still to record it for Diesel. \
+                    "it is already applied ({VERSION_TABLE} records it; {DIESEL_TABLE} does not, still after {} s), \
+                     by `upgrade` or by another process that stopped before recording it for Diesel. \
                      Diesel records a migration in {DIESEL_TABLE} itself once godwit returns, \
-                     so godwit can neither run it a second time nor skip it"
+                     so godwit can neither run it a second time nor skip it",
+                    DIESEL_ROW_WAIT.as_secs()
                 ),
                 upgrade_instead,
             ),
@@ -208,6 +245,19 @@ impl MigrationSet {
             next,
         }
     }
+}
+
+/// Whether `revision` appears in Diesel's table within [`DIESEL_ROW_WAIT`].
+/// Read outside any transaction, so each read sees the latest commit.
+fn await_diesel_row<D: Database + ?Sized>(db: &mut D, revision: &str) -> Result<bool, Error> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < DIESEL_ROW_WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        if diesel_versions(db)?.iter().any(|v| v == revision) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]
