@@ -7,12 +7,13 @@
 //!   of four harness processes with four `MIGRATIONS.upgrade(.., Target::Head)`
 //!   processes. Every process succeeds or is refused with
 //!   `Error::HarnessRefused` (exit 3, its message saying nothing is lost and
-//!   giving the `upgrade` line; most find the migrations another process
-//!   applied listed by Diesel, and go on). The one exception is Diesel's own: on a
-//!   fresh PostgreSQL database its first statement, `CREATE TABLE IF NOT
-//!   EXISTS __diesel_schema_migrations`, fails in all but one of the
-//!   processes that send it at once (a unique violation in `pg_type`),
-//!   before godwit is called; those are counted apart. Each migration is
+//!   giving the `upgrade` line); a harness that finds a migration another
+//!   process applied and Diesel lists leaves it for Diesel to record, and
+//!   goes on. The one exception is Diesel's own: on a fresh PostgreSQL
+//!   database its first statement, `CREATE TABLE IF NOT EXISTS
+//!   __diesel_schema_migrations`, can fail in a process that sends it at the
+//!   same moment as another (a unique violation in `pg_type`), before godwit
+//!   is called; those are counted apart. Each migration is
 //!   applied exactly once: the migrations each process logs as applied add
 //!   up to one per revision, the seed's rows and the backfill are there
 //!   once, both version tables list every migration, and the schema is the
@@ -33,7 +34,7 @@ use godwit_tests::processes::{count, wait_all};
 use godwit_tests::report::Tally;
 use godwit_tests::{ensure, Backend, TestDb, BASE_ONLY, EDITED, FAILING, MIGRATIONS};
 
-/// Runs `run_pending_migrations(&MIGRATIONS)`; prints `ran`/`skipped` lines; exit 3 when refused.
+/// Runs `run_pending_migrations(&MIGRATIONS)`; prints `applied`, `skipped` and `ran` lines; exit 3 when refused.
 const HARNESS: &str = env!("CARGO_BIN_EXE_godwit-test-harness");
 /// Runs `MIGRATIONS.upgrade(&mut conn, Target::Head)`; prints `applied` lines.
 const UPGRADE: &str = env!("CARGO_BIN_EXE_godwit-test-upgrade");

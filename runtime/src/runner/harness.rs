@@ -20,8 +20,9 @@
 //!   done, and none is pending (a pending insert means the row is absent).
 //!   godwit takes the row out and returns: Diesel's insert puts it back, the
 //!   only insert pending. It is missing meanwhile, at worst making a third
-//!   process's harness list it as pending, which is then refused as below;
-//!   nothing is ever applied twice. Only `run_on` changes.
+//!   process's harness list it as pending, which then finds it applied and
+//!   waits for the row as below; nothing is ever applied twice. Only
+//!   `run_on` changes.
 //! - Only `godwit_version` records it: `upgrade` applied it, or a harness
 //!   whose insert is still to come (it follows its unlock at once). godwit
 //!   releases the lock, waits up to [`DIESEL_ROW_WAIT`] for the row, takes
@@ -44,8 +45,8 @@ use crate::{Error, MigrationSet};
 
 /// How long a migration found applied but missing from Diesel's table waits
 /// for another harness's insert of it, which follows that harness's unlock
-/// at once: longer than any scheduling delay, short enough for a refusal
-/// after `upgrade`.
+/// at once: far longer than that takes, short enough for the refusal that
+/// follows when `upgrade` applied it.
 const DIESEL_ROW_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The line that replaces `run_pending_migrations`.
