@@ -1,23 +1,43 @@
 //! `impl diesel::migration::MigrationSource<DB> for MigrationSet`, so that
 //! `conn.run_pending_migrations(&MIGRATIONS)` from diesel_migrations applies
-//! the same SQL as [`MigrationSet::upgrade`].
+//! the same SQL as [`MigrationSet::upgrade`], under the same lock and checks.
 //!
-//! Diesel keeps its own version table (`__diesel_schema_migrations`), takes
-//! no lock and checks no checksum: use one runner or the other on a database,
-//! not both. Diesel orders pending migrations by version, so the revisions of
-//! the set must sort in chain order (timestamps do); otherwise `migrations()`
-//! says so.
+//! Diesel's harness reads its table `__diesel_schema_migrations` without a
+//! lock, then for each pending migration calls `Migration::run` and inserts
+//! the version itself. godwit's `run` (`runner/harness.rs`) takes the
+//! migration lock `upgrade` takes, refuses what `upgrade` refuses (an
+//! applied migration edited since, a half-applied one, an unknown revision),
+//! runs the migration as `upgrade` runs it and records it in
+//! `godwit_version` with its checksum, so that `upgrade`, `current` and
+//! `check_drift` know it. A migration another process applied after Diesel
+//! listed it as pending is not run again: when Diesel's table lists it,
+//! godwit takes that row out and Diesel inserts it again after `run`;
+//! otherwise (`upgrade` applied it, or another harness has still to record
+//! it) it is refused before anything runs
+//! ([`Error::HarnessRefused`](crate::Error::HarnessRefused)), since Diesel's
+//! own insert after `run` would fail or race. Migrations that Diesel's table
+//! lists and godwit's lacks (applied by the harness before godwit kept its
+//! table) are recorded with the embedded checksums. docs/RUNTIME.md
+//! ("Diesel's harness") has the reasoning and the limits.
+//!
+//! Every migration tells Diesel `run_in_transaction() == false`: godwit runs
+//! it in its own transaction where the backend allows (as `upgrade` does),
+//! and waits for the lock outside any transaction (a waiter inside one
+//! would stall a concurrent index build of the lock's holder).
+//!
+//! The harness only calls godwit when something is pending: with nothing
+//! to run, an edited migration goes unnoticed by it (`upgrade` still
+//! refuses it). On a fresh PostgreSQL database, Diesel's own first
+//! statement (`CREATE TABLE IF NOT EXISTS __diesel_schema_migrations`) can
+//! fail in processes that send it at once, before godwit is called. Diesel
+//! orders pending migrations by version, so the revisions of the set must
+//! sort in chain order (timestamps do); otherwise `migrations()` says so.
 
 use std::fmt::{self, Display, Formatter};
 
 use diesel::migration::{MigrationMetadata, MigrationName, MigrationVersion};
 use godwit_core::Phase;
 
-use crate::dialect::Dialect;
-use crate::runner::{
-    begin, failure, harness_advice, irreversible, restore_foreign_keys, run_ops,
-    sqlite_foreign_keys_off, transactional,
-};
 use crate::{Database, Error, MigrationSet};
 
 /// One migration of the set as Diesel sees it.
@@ -47,13 +67,13 @@ impl MigrationName for Name {
     }
 }
 
-struct Metadata {
-    run_in_transaction: bool,
-}
+struct Metadata;
 
 impl MigrationMetadata for Metadata {
+    /// godwit runs the migration in a transaction of its own where the
+    /// backend allows, after taking the lock outside any (see the module).
     fn run_in_transaction(&self) -> bool {
-        self.run_in_transaction
+        false
     }
 }
 
@@ -62,19 +82,12 @@ impl MigrationMetadata for Metadata {
     allow(dead_code)
 )]
 impl DieselMigration {
-    fn new(set: MigrationSet, index: usize, dialect: Dialect) -> Self {
-        let m = set.migrations()[index];
-        // Diesel's transaction holds the version row too, so use it where the
-        // whole migration is transactional both ways. SQLite needs its
-        // foreign keys turned off outside any transaction: the run does it.
-        let run_in_transaction = dialect == Dialect::Postgres
-            && transactional(dialect, m, Phase::Upgrade)
-            && transactional(dialect, m, Phase::Downgrade);
+    fn new(set: MigrationSet, index: usize) -> Self {
         DieselMigration {
             set,
             index,
-            name: Name(&m.revision),
-            metadata: Metadata { run_in_transaction },
+            name: Name(&set.migrations()[index].revision),
+            metadata: Metadata,
         }
     }
 
@@ -96,37 +109,7 @@ impl DieselMigration {
     }
 
     fn run_on<D: Database>(&self, db: &mut D, phase: Phase) -> Result<(), Error> {
-        let d = db.dialect();
-        let m = self.set.migrations()[self.index];
-        if phase == Phase::Downgrade && m.irreversible.is_some() {
-            return Err(irreversible(m));
-        }
-        let ops = self.set.render(d, self.index, phase)?;
-        let own_transaction =
-            !self.metadata.run_in_transaction && transactional(d, m, phase) && d != Dialect::Mysql;
-        let fail = |f| {
-            let rolled_back = own_transaction || self.metadata.run_in_transaction;
-            failure(m, phase, &ops, f, harness_advice(rolled_back))
-        };
-        if !own_transaction {
-            let batches_commit = !self.metadata.run_in_transaction;
-            return run_ops(db, &ops, batches_commit).map_err(fail);
-        }
-        let fk = sqlite_foreign_keys_off(db)?;
-        let result = db
-            .execute(begin(d))
-            .map_err(|e| Error::database("starting the migration's transaction", e))
-            .and_then(|()| match run_ops(db, &ops, false) {
-                Ok(()) => db
-                    .execute("COMMIT")
-                    .map_err(|e| Error::database("committing the migration", e)),
-                Err(f) => {
-                    let _ = db.execute("ROLLBACK");
-                    Err(fail(f))
-                }
-            });
-        restore_foreign_keys(db, fk)?;
-        result
+        self.set.harness_step(db, self.index, phase)
     }
 }
 
@@ -145,7 +128,7 @@ fn ordered(set: &MigrationSet) -> diesel::migration::Result<()> {
 }
 
 macro_rules! source {
-    ($feature:literal, $backend:ty, $conn:ty, $dialect:expr) => {
+    ($feature:literal, $backend:ty, $conn:ty) => {
         #[cfg(feature = $feature)]
         impl diesel::migration::MigrationSource<$backend> for MigrationSet {
             fn migrations(
@@ -155,7 +138,7 @@ macro_rules! source {
                 ordered(self)?;
                 Ok((0..self.len())
                     .map(|i| {
-                        Box::new(DieselMigration::new(*self, i, $dialect))
+                        Box::new(DieselMigration::new(*self, i))
                             as Box<dyn diesel::migration::Migration<$backend>>
                     })
                     .collect())
@@ -202,18 +185,11 @@ macro_rules! source {
 source!(
     "sqlite",
     diesel::sqlite::Sqlite,
-    diesel::sqlite::SqliteConnection,
-    Dialect::Sqlite
+    diesel::sqlite::SqliteConnection
 );
-source!(
-    "postgres",
-    diesel::pg::Pg,
-    diesel::pg::PgConnection,
-    Dialect::Postgres
-);
+source!("postgres", diesel::pg::Pg, diesel::pg::PgConnection);
 source!(
     "mysql",
     diesel::mysql::Mysql,
-    diesel::mysql::MysqlConnection,
-    Dialect::Mysql
+    diesel::mysql::MysqlConnection
 );

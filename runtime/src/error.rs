@@ -153,6 +153,22 @@ pub enum Error {
         /// any: what `stamp` would record.
         listed_up_to: Option<String>,
     },
+
+    /// Diesel's harness (`run_pending_migrations`, `revert_last_migration`,
+    /// ..) asked for a migration that godwit cannot run for it without a
+    /// second application or a failed record, most often because another
+    /// process applied it after Diesel listed it as pending here. Nothing
+    /// was run.
+    HarnessRefused {
+        /// The migration.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// What was found.
+        reason: String,
+        /// What to run instead.
+        next: String,
+    },
 }
 
 /// The "state now" of an error that changed nothing.
@@ -270,6 +286,10 @@ impl Error {
                 )
                 .into(),
             ),
+            Error::HarnessRefused { next, .. } => (
+                "nothing was run by this process and nothing is lost: every migration recorded as applied was applied once.".into(),
+                Cow::from(&**next),
+            ),
             Error::Drift { .. } => (
                 "nothing was changed.".into(),
                 "find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
@@ -333,6 +353,12 @@ impl Error {
                 parts.cause = Some(difference.clone());
             }
             Error::Adoption { .. } => parts.cause = Some(self.adoption_cause()),
+            Error::HarnessRefused {
+                revision, reason, ..
+            } => {
+                parts.revision = Some(revision);
+                parts.cause = Some(reason.clone());
+            }
             Error::Target(_) | Error::LockTimeout { .. } | Error::Inconsistent(_) => {}
         }
         parts
@@ -448,6 +474,15 @@ impl fmt::Display for Error {
                 f,
                 "this database was migrated by {tool} ({table}), but not with the migrations imported from it: {}.",
                 self.adoption_cause()
+            ),
+            Error::HarnessRefused {
+                revision,
+                message,
+                reason,
+                ..
+            } => write!(
+                f,
+                "diesel_migrations asked godwit to run migration {revision} ({message:?}), which it refused: {reason}."
             ),
         }?;
         match self.outcome() {

@@ -25,6 +25,7 @@ pub mod key_migrations;
 pub mod migrations;
 pub mod object_migrations;
 pub mod old_tools;
+pub mod processes;
 pub mod report;
 pub mod testdb;
 pub mod type_migrations;

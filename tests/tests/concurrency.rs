@@ -12,11 +12,12 @@
 //! prebuilt binaries, started 8 times each per round.
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use godwit::dialect::normalise;
 use godwit::{Database, Options, Target};
+use godwit_tests::processes::{count, wait_all};
 use godwit_tests::report::Tally;
 use godwit_tests::{ensure, Backend, TestDb, MIGRATIONS};
 
@@ -38,52 +39,6 @@ fn cli(url: &str, args: &[&str]) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     c
-}
-
-/// Waits for every child until `deadline`; kills the rest after it.
-fn wait_all(children: Vec<Child>, deadline: Instant) -> Result<Vec<Output>, String> {
-    let mut children: Vec<Option<Child>> = children.into_iter().map(Some).collect();
-    let mut outputs: Vec<Option<Output>> = (0..children.len()).map(|_| None).collect();
-    loop {
-        let mut running = 0;
-        for (i, slot) in children.iter_mut().enumerate() {
-            let Some(child) = slot else { continue };
-            match child.try_wait() {
-                Ok(Some(_)) => {
-                    let child = slot.take().expect("present");
-                    outputs[i] = Some(child.wait_with_output().map_err(|e| e.to_string())?);
-                }
-                Ok(None) => running += 1,
-                Err(e) => return Err(e.to_string()),
-            }
-        }
-        if running == 0 {
-            return Ok(outputs.into_iter().flatten().collect());
-        }
-        if Instant::now() > deadline {
-            for child in children.iter_mut().flatten() {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
-            return Err(format!(
-                "{running} process(es) still running after {DEADLINE:?}: deadlock"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn count(conn: &mut impl Database, from: &str) -> Result<i64, String> {
-    let sql = format!(
-        "SELECT {} AS c0 FROM {from}",
-        conn.dialect().cast_text("COUNT(*)")
-    );
-    let rows = conn.query(&sql, 1).map_err(|e| format!("{sql}: {e}"))?;
-    rows.first()
-        .and_then(|r| r.first().cloned().flatten())
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e| format!("{sql}: {e}"))
 }
 
 /// One round: a fresh database, 16 processes at once. Returns the seconds

@@ -1,3 +1,5 @@
+//! The messages and parts of the errors, as the command line prints them.
+
 use super::*;
 
 /// Op 2 of 3 of `0003` failed: the same failure for every test.
@@ -196,4 +198,25 @@ fn parts() {
     );
 
     assert_eq!(Error::Target("x".into()).parts(), ErrorParts::default());
+}
+
+/// What the harness's refusal says, in its message and in its parts.
+#[test]
+fn harness_refused() {
+    let refused = Error::HarnessRefused {
+        revision: "0002".into(),
+        message: "posts".into(),
+        reason: "it is already applied".into(),
+        next: "call upgrade".into(),
+    };
+    assert_eq!(
+        refused.to_string(),
+        "diesel_migrations asked godwit to run migration 0002 (\"posts\"), which it refused: it is already applied.\n\
+         state now: nothing was run by this process and nothing is lost: every migration recorded as applied was applied once.\n\
+         next: call upgrade"
+    );
+    let parts = refused.parts();
+    assert_eq!(parts.revision, Some("0002"));
+    assert_eq!(parts.cause.as_deref(), Some("it is already applied"));
+    assert_eq!(parts.next.as_deref(), Some("call upgrade"));
 }

@@ -303,16 +303,3 @@ fn resolution(set: &MigrationSet, d: Dialect, k: usize, phase: Phase, i: usize) 
         phase = phase.name(),
     )
 }
-
-/// A migration Diesel's harness ran failed; `rolled_back`: it ran in a
-/// transaction.
-pub(crate) fn harness_advice(rolled_back: bool) -> Advice {
-    Advice {
-        state: if rolled_back {
-            "rolled back".into()
-        } else {
-            "the ops before the failed one are applied".into()
-        },
-        next: "fix the cause and run the migrations again".into(),
-    }
-}

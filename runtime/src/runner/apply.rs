@@ -210,6 +210,33 @@ impl MigrationSet {
         Ok(step)
     }
 
+    /// Runs migration `k`'s `phase` body alone, as `upgrade` or `downgrade`
+    /// runs it (its own transaction with its version row where the backend
+    /// allows, op by op with an exact record where not), the session set up
+    /// for it: Diesel's harness, whose caller holds the lock and has read
+    /// the version table.
+    pub(super) fn apply_alone<D: Database + ?Sized>(
+        &self,
+        db: &mut D,
+        k: usize,
+        phase: Phase,
+        options: &Options,
+    ) -> Result<Step, Error> {
+        let ops = self.render(db.dialect(), k, phase)?;
+        let run = Run {
+            target: Target::Head,
+            phase,
+            options,
+            progress: Reporter(None),
+        };
+        let session = session::begin(db, options)?;
+        let result = self.apply(db, k, run, RowPlan::default(), ops);
+        let ended = session::end(db, session);
+        let step = result?;
+        ended?;
+        Ok(step)
+    }
+
     /// Runs migration `k`'s upgrade or downgrade (`ops`, rendered),
     /// retrying after a lock timeout.
     fn apply<D: Database + ?Sized>(

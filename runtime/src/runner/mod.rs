@@ -20,6 +20,7 @@
 //! | `version.rs` | the version table: its statements, its rows ([`AppliedRecord`], [`VersionState`]) and what they say |
 //! | `plan.rs` | targets, the refusals decided before a run, rendering |
 //! | `apply.rs` | the apply loop: resume, then each migration, retried after a lock timeout |
+//! | `harness.rs` | one migration for diesel_migrations' harness, under the same lock and checks |
 //! | `statements.rs` | running rendered statements |
 //! | `recorded.rs`, `recovery.rs` | a migration run op by op with an exact record; where a half-applied one resumes |
 //! | `session.rs` | the connection settings of a run |
@@ -38,6 +39,7 @@ use crate::{Error, MigrationSet};
 mod adopt;
 mod advice;
 mod apply;
+mod harness;
 mod offline;
 mod plan;
 mod recorded;
@@ -47,12 +49,9 @@ mod statements;
 mod version;
 
 pub use adopt::Adoption;
-pub(crate) use advice::{failure, harness_advice, irreversible, stamp_command};
-pub(crate) use plan::transactional;
+pub(crate) use advice::stamp_command;
 #[cfg(feature = "cli")]
 pub(crate) use plan::Refusal;
-pub(crate) use session::{restore_foreign_keys, sqlite_foreign_keys_off};
-pub(crate) use statements::{begin, run_ops};
 pub use version::{AppliedRecord, VersionState, VERSION_TABLE};
 
 /// Where to migrate to.

@@ -41,23 +41,14 @@ pub(crate) fn backoff(base: Duration, n: u32) -> Duration {
     base.saturating_mul(1u32 << n.min(16))
 }
 
-/// Runs the rendered ops in order (op-by-op runs go through
-/// `recorded`; this is the path inside one transaction, and Diesel's harness).
-/// With `batches_commit`, a backfill commits each batch on its own.
+/// Runs the rendered ops in order (op-by-op runs go through `recorded`;
+/// this is the path inside one transaction), with `first` (a `BEGIN`) sent
+/// at the head of the first batch: one round trip fewer per migration. A
+/// failure of the batch is the first op's, and shows the batch without
+/// `first`. With `batches_commit`, a backfill commits each batch on its own.
 ///
 /// An op's consecutive plain statements go to the server as one batch (one
 /// round trip); a failure still names its op, and shows the batch.
-pub(crate) fn run_ops<D: Database + ?Sized>(
-    db: &mut D,
-    ops: &[RenderedOp],
-    batches_commit: bool,
-) -> Result<(), OpFailure> {
-    run_ops_after(db, None, ops, batches_commit)
-}
-
-/// [`run_ops`], with `first` (a `BEGIN`) sent at the head of the first
-/// batch: one round trip fewer per migration. A failure of the batch is the
-/// first op's, and shows the batch without `first`.
 pub(crate) fn run_ops_after<D: Database + ?Sized>(
     db: &mut D,
     mut first: Option<&str>,

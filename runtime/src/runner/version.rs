@@ -420,19 +420,19 @@ fn select_applied_rows() -> String {
     )
 }
 
-/// A row when the version table exists.
-/// A query with a row when the current schema (database) has the table
-/// `name` (a plain name: it is not quoted).
-pub(super) fn table_exists(d: Dialect, name: &str) -> String {
+/// A row when the current schema (database) has the table `table`
+/// (godwit's version table, Diesel's, another tool's).
+pub(super) fn table_exists(d: Dialect, table: &str) -> String {
+    let name = lit(d, table);
     match d {
         Dialect::Postgres => format!(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{name}'"
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = {name}"
         ),
         Dialect::Mysql => format!(
-            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{name}'"
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {name}"
         ),
         Dialect::Sqlite => {
-            format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{name}'")
+            format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = {name}")
         }
     }
 }
@@ -461,6 +461,39 @@ pub(crate) fn exists_in<D: Database + ?Sized>(db: &mut D) -> Result<bool, Error>
     let d = db.dialect();
     db.has_rows(&table_exists(d, VERSION_TABLE))
         .map_err(|e| Error::database("looking for the version table", e))
+}
+
+/// Diesel's version table, which diesel_migrations' harness keeps.
+pub(crate) const DIESEL_TABLE: &str = "__diesel_schema_migrations";
+
+/// The versions Diesel's table records (none when there is no such table).
+pub(crate) fn diesel_versions<D: Database + ?Sized>(db: &mut D) -> Result<Vec<String>, Error> {
+    let d = db.dialect();
+    let context = format!("reading Diesel's version table {DIESEL_TABLE}");
+    // The harness creates it first; a `run` called by hand may come before.
+    if !db
+        .has_rows(&table_exists(d, DIESEL_TABLE))
+        .map_err(|e| Error::database(context.clone(), e))?
+    {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {} AS c0 FROM {}",
+        d.cast_text(&d.quote("version")),
+        d.quote(DIESEL_TABLE)
+    );
+    let rows = db.query(&sql, 1).map_err(|e| Error::database(context, e))?;
+    Ok(rows.iter().map(|r| text(r, 0).to_string()).collect())
+}
+
+/// Removes `version` from Diesel's table.
+pub(crate) fn diesel_delete(d: Dialect, version: &str) -> String {
+    format!(
+        "DELETE FROM {} WHERE {} = {}",
+        d.quote(DIESEL_TABLE),
+        d.quote("version"),
+        lit(d, version)
+    )
 }
 
 /// Creates the version table, or adds the columns an older one lacks.

@@ -1,0 +1,54 @@
+//! Several test binaries started at once on one database: waiting for them
+//! all (or finding one stuck), and counting rows afterwards.
+
+use std::process::{Child, Output};
+use std::time::{Duration, Instant};
+
+use godwit::Database;
+
+/// Waits for every child until `deadline`; kills the rest after it.
+pub fn wait_all(children: Vec<Child>, deadline: Instant) -> Result<Vec<Output>, String> {
+    let mut children: Vec<Option<Child>> = children.into_iter().map(Some).collect();
+    let mut outputs: Vec<Option<Output>> = (0..children.len()).map(|_| None).collect();
+    loop {
+        let mut running = 0;
+        for (i, slot) in children.iter_mut().enumerate() {
+            let Some(child) = slot else { continue };
+            match child.try_wait() {
+                Ok(Some(_)) => {
+                    let child = slot.take().expect("present");
+                    outputs[i] = Some(child.wait_with_output().map_err(|e| e.to_string())?);
+                }
+                Ok(None) => running += 1,
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        if running == 0 {
+            return Ok(outputs.into_iter().flatten().collect());
+        }
+        if Instant::now() > deadline {
+            for child in children.iter_mut().flatten() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            return Err(format!(
+                "{running} process(es) still running at the deadline: deadlock"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `SELECT COUNT(*) FROM <from>` (`from` may carry a `WHERE`).
+pub fn count(conn: &mut impl Database, from: &str) -> Result<i64, String> {
+    let sql = format!(
+        "SELECT {} AS c0 FROM {from}",
+        conn.dialect().cast_text("COUNT(*)")
+    );
+    let rows = conn.query(&sql, 1).map_err(|e| format!("{sql}: {e}"))?;
+    rows.first()
+        .and_then(|r| r.first().cloned().flatten())
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| format!("{sql}: {e}"))
+}
