@@ -185,7 +185,7 @@ fn record<D: Database + ?Sized>(
         .enumerate()
         .map(|(index, m)| version::insert(d, m, index, VersionState::Applied, 0))
         .collect();
-    version::write_rows(db, &rows, &format!("the migrations {from} applied"))
+    super::statements::write_rows(db, &rows, &format!("the migrations {from} applied"))
 }
 
 /// Whether the database has a table or view besides the version tables.

@@ -359,7 +359,7 @@ impl MigrationSet {
                     statements.push(version::insert(d, m, index, VersionState::Applied, 0));
                 }
             }
-            version::write_rows(db, &statements, "the stamp")
+            statements::write_rows(db, &statements, "the stamp")
         })
     }
 

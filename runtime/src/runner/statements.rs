@@ -8,6 +8,7 @@ use super::plan::RenderedOp;
 use super::recorded;
 use crate::database::Database;
 use crate::dialect::{Dialect, Statement};
+use crate::Error;
 
 /// A failure inside a migration: which op, which statement, what error.
 pub(crate) struct OpFailure {
@@ -154,4 +155,24 @@ pub(crate) fn run_statement<D: Database + ?Sized>(
             }
         }
     }
+}
+
+/// Runs `statements` (writes to the version table) in one transaction,
+/// rolled back at the first that fails; `what` says what they record.
+pub(crate) fn write_rows<D: Database + ?Sized>(
+    db: &mut D,
+    statements: &[String],
+    what: &str,
+) -> Result<(), Error> {
+    let begin = begin(db.dialect());
+    for s in std::iter::once(begin)
+        .chain(statements.iter().map(String::as_str))
+        .chain(["COMMIT"])
+    {
+        if let Err(e) = db.execute(s) {
+            let _ = db.execute("ROLLBACK");
+            return Err(Error::database(format!("recording {what} with `{s}`"), e));
+        }
+    }
+    Ok(())
 }

@@ -511,26 +511,6 @@ pub(crate) fn ensure<D: Database + ?Sized>(db: &mut D) -> Result<(), Error> {
         .map_err(|e| Error::database(format!("creating the version table {VERSION_TABLE}"), e))
 }
 
-/// Runs `statements` (writes to the version table) in one transaction,
-/// rolled back at the first that fails; `what` says what they record.
-pub(crate) fn write_rows<D: Database + ?Sized>(
-    db: &mut D,
-    statements: &[String],
-    what: &str,
-) -> Result<(), Error> {
-    let begin = super::statements::begin(db.dialect());
-    for s in std::iter::once(begin)
-        .chain(statements.iter().map(String::as_str))
-        .chain(["COMMIT"])
-    {
-        if let Err(e) = db.execute(s) {
-            let _ = db.execute("ROLLBACK");
-            return Err(Error::database(format!("recording {what} with `{s}`"), e));
-        }
-    }
-    Ok(())
-}
-
 /// Every row, in chain order.
 pub(crate) fn read<D: Database + ?Sized>(db: &mut D) -> Result<Vec<AppliedRecord>, Error> {
     let d = db.dialect();
