@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use godwit_core::model::Op;
+use godwit_core::model::{ColumnChange, DefaultValue, Op};
 use godwit_core::schema::Schema;
 use godwit_core::sql_text;
 use godwit_core::translate::{self, Meaning};
@@ -49,7 +49,10 @@ pub(super) fn body(sql: &str, dialect: Dialect, schema: &mut Schema) -> Vec<Piec
         let piece = match read.as_slice() {
             [one] => match &one.meaning {
                 Meaning::Ops(ops) if !ops.is_empty() && exact(ops, dialect, schema) => {
-                    Piece::Ops(ops.clone())
+                    match respelled(ops.clone(), text, dialect) {
+                        Some(ops) => Piece::Ops(ops),
+                        None => Piece::Raw(text.to_string()),
+                    }
                 }
                 _ => Piece::Raw(text.to_string()),
             },
@@ -99,6 +102,55 @@ fn exact(ops: &[Op], dialect: Dialect, schema: &Schema) -> bool {
         }
     }
     after.differences(&again).is_empty()
+}
+
+/// `ops` with the current time spelled as the statement spelled it, where
+/// the database keeps the spelling: PostgreSQL stores `DEFAULT now()` as
+/// `now()` and `DEFAULT CURRENT_TIMESTAMP` as `CURRENT_TIMESTAMP` (both
+/// `now()` in the model, which `pg_dump` would tell apart). `None` when one
+/// statement spells it both ways: which default had which is not known.
+fn respelled(mut ops: Vec<Op>, text: &str, dialect: Dialect) -> Option<Vec<Op>> {
+    if dialect != Dialect::Postgres {
+        return Some(ops);
+    }
+    let words: Vec<String> = sql_text::tokens(text, dialect.syntax())
+        .filter(|t| !t.is_trivia())
+        .map(|t| t.text.to_ascii_lowercase())
+        .collect();
+    let now_calls = words
+        .windows(2)
+        .filter(|w| w[0] == "now" && w[1] == "(")
+        .count();
+    if now_calls == 0 {
+        return Some(ops);
+    }
+    if words.iter().any(|w| w == "current_timestamp") {
+        return None;
+    }
+    let spelled = |d: &mut Option<DefaultValue>| {
+        if matches!(d, Some(DefaultValue::Now)) {
+            *d = Some(DefaultValue::Sql("now()".into()));
+        }
+    };
+    for op in &mut ops {
+        match op {
+            Op::CreateTable { columns, .. } => {
+                for c in columns.to_mut() {
+                    spelled(&mut c.default);
+                }
+            }
+            Op::AddColumn { column, .. } => spelled(&mut column.default),
+            Op::AlterColumn { changes, .. } => {
+                for change in changes.to_mut() {
+                    if let ColumnChange::SetDefault(d @ DefaultValue::Now) = change {
+                        *d = DefaultValue::Sql("now()".into());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(ops)
 }
 
 /// The message of an imported migration: its name in words, with the tool
@@ -314,5 +366,25 @@ mod tests {
         let mut s = String::new();
         function(&mut s, "upgrade", &[Piece::Raw(sql.into())], "");
         assert!(s.contains(&format!("op.execute(r#\"{sql}\"#);")), "{s}");
+    }
+
+    #[test]
+    fn the_current_time_keeps_its_spelling() {
+        let read = |sql: &str| body(sql, Dialect::Postgres, &mut Schema::new());
+        let now = read("CREATE TABLE t (a TIMESTAMP DEFAULT NOW())");
+        assert!(
+            matches!(&now[0], Piece::Ops(ops) if ops[0].to_string().contains("server_default(sql(\"now()\"))")),
+            "{now:?}"
+        );
+        let standard = read("CREATE TABLE t (a TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+        assert!(
+            matches!(&standard[0], Piece::Ops(ops) if ops[0].to_string().contains("server_default(now())")),
+            "{standard:?}"
+        );
+        // Both spellings in one statement: which column had which is lost.
+        let both = read(
+            "CREATE TABLE t (a TIMESTAMP DEFAULT now(), b TIMESTAMP DEFAULT CURRENT_TIMESTAMP)",
+        );
+        assert!(matches!(&both[0], Piece::Raw(_)), "{both:?}");
     }
 }

@@ -19,10 +19,10 @@ pub mod create_projects {
                 column("archived", Boolean).not_null().server_default(false),
                 column("created_at", Timestamp)
                     .not_null()
-                    .server_default(now()),
+                    .server_default(sql("now()")),
                 column("updated_at", Timestamp)
                     .not_null()
-                    .server_default(now()),
+                    .server_default(sql("now()")),
             ],
         );
         op.create_trigger(
