@@ -48,7 +48,11 @@ pub(super) fn body(sql: &str, dialect: Dialect, schema: &mut Schema) -> Vec<Piec
         let read = translate::read(text, syntax, schema);
         let piece = match read.as_slice() {
             [one] => match &one.meaning {
-                Meaning::Ops(ops) if !ops.is_empty() && exact(ops, dialect, schema) => {
+                Meaning::Ops(ops)
+                    if !ops.is_empty()
+                        && exact(ops, dialect, schema)
+                        && !time_precision_differs(text, dialect) =>
+                {
                     match respelled(ops.clone(), text, dialect) {
                         Some(ops) => Piece::Ops(ops),
                         None => Piece::Raw(text.to_string()),
@@ -102,6 +106,32 @@ fn exact(ops: &[Op], dialect: Dialect, schema: &Schema) -> bool {
         }
     }
     after.differences(&again).is_empty()
+}
+
+/// Whether the statement gives a time type a precision other than the one
+/// godwit creates it with, which the model does not keep: on PostgreSQL any
+/// (`timestamp(3)`; godwit writes none), on MySQL and MariaDB any but 6
+/// (`DATETIME` is seconds; godwit writes `DATETIME(6)`).
+fn time_precision_differs(text: &str, dialect: Dialect) -> bool {
+    let words: Vec<String> = sql_text::tokens(text, dialect.syntax())
+        .filter(|t| !t.is_trivia())
+        .map(|t| t.text.to_ascii_lowercase())
+        .collect();
+    let types = ["timestamp", "timestamptz", "datetime", "time", "timetz"];
+    words.iter().enumerate().any(|(i, w)| {
+        if !types.contains(&w.as_str()) {
+            return false;
+        }
+        let precision = match (words.get(i + 1), words.get(i + 2), words.get(i + 3)) {
+            (Some(open), Some(p), Some(close)) if open == "(" && close == ")" => Some(p.as_str()),
+            _ => None,
+        };
+        match dialect {
+            Dialect::Postgres => precision.is_some(),
+            Dialect::Mysql => precision != Some("6"),
+            Dialect::Sqlite => false,
+        }
+    })
 }
 
 /// `ops` with the current time spelled as the statement spelled it, where
@@ -386,5 +416,31 @@ mod tests {
             "CREATE TABLE t (a TIMESTAMP DEFAULT now(), b TIMESTAMP DEFAULT CURRENT_TIMESTAMP)",
         );
         assert!(matches!(&both[0], Piece::Raw(_)), "{both:?}");
+    }
+
+    #[test]
+    fn a_time_precision_the_model_drops_stays_as_written() {
+        assert!(time_precision_differs(
+            "CREATE TABLE t (a TIMESTAMP(3))",
+            Dialect::Postgres
+        ));
+        assert!(!time_precision_differs(
+            "CREATE TABLE t (a TIMESTAMP)",
+            Dialect::Postgres
+        ));
+        assert!(time_precision_differs(
+            "CREATE TABLE t (a DATETIME)",
+            Dialect::Mysql
+        ));
+        assert!(!time_precision_differs(
+            "CREATE TABLE t (a DATETIME(6))",
+            Dialect::Mysql
+        ));
+        let pieces = body(
+            "CREATE TABLE t (a DATETIME NOT NULL)",
+            Dialect::Mysql,
+            &mut Schema::new(),
+        );
+        assert!(matches!(&pieces[0], Piece::Raw(_)), "{pieces:?}");
     }
 }
