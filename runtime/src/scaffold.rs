@@ -89,6 +89,22 @@ pub fn module_name(message: &str) -> String {
     }
 }
 
+/// A migration file up to its bodies: the attribute with `args` (each a
+/// key and its value as Rust source) and the module's opening.
+fn module_head(args: &[(&str, String)], module: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "use godwit::migration;\n");
+    let _ = writeln!(s, "#[migration(");
+    let last = args.len().saturating_sub(1);
+    for (i, (key, value)) in args.iter().enumerate() {
+        let _ = writeln!(s, "    {key} = {value}{}", if i < last { "," } else { "" });
+    }
+    let _ = writeln!(s, ")]");
+    let _ = writeln!(s, "pub mod {module} {{");
+    let _ = writeln!(s, "    use godwit::dsl::*;\n");
+    s
+}
+
 /// The source of a new migration.
 pub fn template(
     revision: &str,
@@ -96,17 +112,12 @@ pub fn template(
     message: &str,
     module: &str,
 ) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "use godwit::migration;\n");
-    let _ = writeln!(s, "#[migration(");
-    let _ = writeln!(s, "    revision = {revision:?},");
+    let mut args = vec![("revision", format!("{revision:?}"))];
     if let Some(down) = down_revision {
-        let _ = writeln!(s, "    down_revision = {down:?},");
+        args.push(("down_revision", format!("{down:?}")));
     }
-    let _ = writeln!(s, "    message = {message:?}");
-    let _ = writeln!(s, ")]");
-    let _ = writeln!(s, "pub mod {module} {{");
-    let _ = writeln!(s, "    use godwit::dsl::*;\n");
+    args.push(("message", format!("{message:?}")));
+    let mut s = module_head(&args, module);
     let _ = writeln!(s, "    pub fn upgrade(op: &mut Ops) {{");
     let _ = writeln!(
         s,
@@ -167,23 +178,18 @@ pub fn baseline_migration(
         file_stem,
         file,
     } = next(dir, message, now)?;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "// The schema found in the database by `new --from-database`."
-    );
-    let _ = writeln!(s, "use godwit::migration;\n");
-    let _ = writeln!(s, "#[migration(");
-    let _ = writeln!(s, "    revision = {revision:?},");
-    let _ = writeln!(s, "    message = {message:?},");
-    let _ = writeln!(s, "    imported = \"database\",");
-    let _ = writeln!(
-        s,
-        "    irreversible = \"the schema the database was found with: undoing it would drop every table\","
-    );
-    let _ = writeln!(s, ")]");
-    let _ = writeln!(s, "pub mod {module} {{");
-    let _ = writeln!(s, "    use godwit::dsl::*;\n");
+    let args = [
+        ("revision", format!("{revision:?}")),
+        ("message", format!("{message:?}")),
+        ("imported", "\"database\"".to_string()),
+        (
+            "irreversible",
+            "\"the schema the database was found with: undoing it would drop every table\""
+                .to_string(),
+        ),
+    ];
+    let mut s = "// The schema found in the database by `new --from-database`.\n".to_string();
+    s += &module_head(&args, &module);
     let _ = writeln!(s, "    pub fn upgrade(op: &mut Ops) {{");
     for op in ops {
         let _ = writeln!(s, "        {op};");

@@ -170,7 +170,7 @@ pub(super) fn from_database<W: Write>(
     )
     .map_err(|e| CliError::Io(e.to_string()))?;
     let mut text = format!(
-        "wrote {} (revision {}): {} ops creating {} tables, as the database has them{}\n\
+        "wrote {} (revision {}): {} op(s) creating {} table(s), as the database has them{}\n\
          run `upgrade` on that database: it holds this schema, so the migration is recorded as applied without running",
         made.file.display(),
         made.revision,
