@@ -28,6 +28,14 @@ impl Table {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
 
+    /// Appends a row that says only `text` after its `label` (skipped, not
+    /// measured), its other cells empty.
+    pub fn note_row(&mut self, label: impl Into<String>, text: impl Into<String>) {
+        let mut cells = vec![label.into(), text.into()];
+        cells.resize(self.headers.len().max(2), String::new());
+        self.rows.push(cells);
+    }
+
     /// The table as markdown, numbers right-aligned after the first column.
     pub fn to_markdown(&self) -> String {
         let mut s = String::new();

@@ -59,28 +59,12 @@ pub(super) fn startup_section(opts: &Options, lines: &[RunnerLine]) -> Section {
     let mut measured = 0;
     for &backend in &opts.backends {
         if let Some(reason) = skipped(lines, backend) {
-            t.row([
-                backend.label().to_string(),
-                format!("skipped: {reason}"),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            t.note_row(backend.label(), format!("skipped: {reason}"));
             continue;
         }
         let m = |tool| samples(lines, "startup", backend, tool).map(median);
         let (Some(g), Some(d), Some(f)) = (m("godwit"), m("diesel_migrations"), m("floor")) else {
-            t.row([
-                backend.label().to_string(),
-                "not measured".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            t.note_row(backend.label(), "not measured");
             continue;
         };
         measured += 1;
@@ -164,32 +148,12 @@ pub(super) fn apply_section(opts: &Options, lines: &[RunnerLine]) -> Section {
     let mut worst_cli: Option<(Backend, f64, String)> = None;
     for &backend in &opts.backends {
         if let Some(reason) = skipped(lines, backend) {
-            t.row([
-                backend.label().to_string(),
-                format!("skipped: {reason}"),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            t.note_row(backend.label(), format!("skipped: {reason}"));
             continue;
         }
         let m = |tool| samples(lines, "apply", backend, tool).map(median);
         let (Some(g), Some(d), Some(f)) = (m("godwit"), m("diesel_migrations"), m("floor")) else {
-            t.row([
-                backend.label().to_string(),
-                "not measured".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            t.note_row(backend.label(), "not measured");
             continue;
         };
         let reps = samples(lines, "apply", backend, "godwit").map_or(0, <[Duration]>::len);

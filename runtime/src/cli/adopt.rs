@@ -151,15 +151,7 @@ pub(super) fn from_database<W: Write>(
             "the database has no table, view, type or function to start from".into(),
         ));
     }
-    let setting = format!(
-        "backends = [{}];",
-        dialect
-            .backends()
-            .iter()
-            .map(|b| b.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let setting = crate::import::backends_of(dialect).setting();
     let made = crate::scaffold::baseline_migration(
         dir,
         src,

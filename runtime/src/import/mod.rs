@@ -248,16 +248,7 @@ pub fn import(options: &ImportOptions<'_>) -> Result<ImportReport, ImportError> 
         .iter()
         .map(|p| (p.file_stem.clone(), p.module.clone()))
         .collect();
-    let setting = format!(
-        "backends = [{}];",
-        options
-            .dialect
-            .backends()
-            .iter()
-            .map(|b| b.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let setting = backends_of(options.dialect).setting();
     let registered = scaffold::register(options.dir, options.src, &entries, Some(&setting))?;
     report.set_file = registered.set_file;
     report.backends_added = registered.setting_added.then_some(setting);

@@ -60,7 +60,7 @@ impl MigrationSet {
             return has_tables(db);
         }
         for tool in tools {
-            if table_exists(db, tool.history_table())? {
+            if version::has_table(db, tool.history_table())? {
                 return Ok(true);
             }
         }
@@ -95,7 +95,7 @@ impl MigrationSet {
             }));
         }
         for tool in self.imported_tools() {
-            if !table_exists(db, tool.history_table())? {
+            if !version::has_table(db, tool.history_table())? {
                 continue;
             }
             let listed = listed_versions(db, tool)?;
@@ -207,11 +207,4 @@ fn listed_versions<D: Database + ?Sized>(db: &mut D, tool: Tool) -> Result<Vec<S
         .query(&sql, 1)
         .map_err(|e| Error::database(format!("reading {}", tool.history_table()), e))?;
     Ok(rows.iter().map(|r| text(r, 0).trim().to_string()).collect())
-}
-
-/// Whether the current schema (database) has a table of this name.
-fn table_exists<D: Database + ?Sized>(db: &mut D, name: &str) -> Result<bool, Error> {
-    let sql = version::table_exists(db.dialect(), name);
-    db.has_rows(&sql)
-        .map_err(|e| Error::database(format!("looking for {name}"), e))
 }

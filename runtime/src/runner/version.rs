@@ -422,7 +422,7 @@ fn select_applied_rows() -> String {
 
 /// A row when the current schema (database) has the table `table`
 /// (godwit's version table, Diesel's, another tool's).
-pub(super) fn table_exists(d: Dialect, table: &str) -> String {
+fn table_exists(d: Dialect, table: &str) -> String {
     let name = lit(d, table);
     match d {
         Dialect::Postgres => format!(
@@ -458,9 +458,14 @@ fn read_row(row: &Row) -> AppliedRecord {
 
 /// Whether the database has a version table.
 pub(crate) fn exists_in<D: Database + ?Sized>(db: &mut D) -> Result<bool, Error> {
-    let d = db.dialect();
-    db.has_rows(&table_exists(d, VERSION_TABLE))
-        .map_err(|e| Error::database("looking for the version table", e))
+    has_table(db, VERSION_TABLE)
+}
+
+/// Whether the current schema (database) has the table `name`.
+pub(crate) fn has_table<D: Database + ?Sized>(db: &mut D, name: &str) -> Result<bool, Error> {
+    let sql = table_exists(db.dialect(), name);
+    db.has_rows(&sql)
+        .map_err(|e| Error::database(format!("looking for the table {name}"), e))
 }
 
 /// Diesel's version table, which diesel_migrations' harness keeps.
@@ -471,10 +476,7 @@ pub(crate) fn diesel_versions<D: Database + ?Sized>(db: &mut D) -> Result<Vec<St
     let d = db.dialect();
     let context = format!("reading Diesel's version table {DIESEL_TABLE}");
     // The harness creates it first; a `run` called by hand may come before.
-    if !db
-        .has_rows(&table_exists(d, DIESEL_TABLE))
-        .map_err(|e| Error::database(context.clone(), e))?
-    {
+    if !has_table(db, DIESEL_TABLE)? {
         return Ok(Vec::new());
     }
     let sql = format!(
