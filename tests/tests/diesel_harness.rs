@@ -12,12 +12,12 @@
 //!   goes on. The one exception is Diesel's own: on a fresh PostgreSQL
 //!   database its first statement, `CREATE TABLE IF NOT EXISTS
 //!   __diesel_schema_migrations`, can fail in a process that sends it at the
-//!   same moment as another (a unique violation in `pg_type`), before godwit
-//!   is called; those are counted apart. Each migration is
-//!   applied exactly once: the migrations each process logs as applied add
-//!   up to one per revision, the seed's rows and the backfill are there
-//!   once, both version tables list every migration, and the schema is the
-//!   model's.
+//!   same moment as another (a unique violation in `pg_type`, or the type or
+//!   relation found already there), before godwit is called; those are
+//!   counted apart. Each migration is applied exactly once: the migrations
+//!   each process logs as applied add up to one per revision, the seed's
+//!   rows and the backfill are there once, both version tables list every
+//!   migration, and the schema is the model's.
 //! - A database whose applied migration was edited since is refused, with
 //!   `upgrade`'s error, before anything runs.
 //! - The harness, then `upgrade`, then the harness again (and the other way
@@ -56,13 +56,14 @@ struct Outcomes {
 
 /// Diesel's first statement lost PostgreSQL's catalog race: the process
 /// stopped before godwit was called, having changed nothing. PostgreSQL
-/// says so in one of two ways, depending on where the other creation was.
+/// says so in one of three ways, depending on where the other creation was.
 fn lost_diesel_setup(backend: Backend, stdout: &str, stderr: &str) -> bool {
     let said = stderr.trim();
     backend == Backend::Postgres
         && !stdout.contains("applied ")
         && (said.starts_with("duplicate key value violates unique constraint \"pg_")
-            || said == "type \"__diesel_schema_migrations\" already exists")
+            || said == "type \"__diesel_schema_migrations\" already exists"
+            || said == "relation \"__diesel_schema_migrations\" already exists")
 }
 
 /// One round: a fresh database (with Diesel's table when `diesel_table`),
