@@ -525,7 +525,7 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
         let cost = with.saturating_sub(without);
         let per = cost / n.max(1) as u32;
         s.figure(format!("compile.per_migration.{n}"), per);
-        if worst_per_migration.map_or(true, |(_, w)| per > w) {
+        if worst_per_migration.is_none_or(|(_, w)| per > w) {
             worst_per_migration = Some((n, per));
         }
         let (gc, _) = get(n, Variant::Godwit);

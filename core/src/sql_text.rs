@@ -303,7 +303,7 @@ impl Lexer<'_> {
                 && (!mysql
                     || self
                         .char_at(start + 2)
-                        .map_or(true, |c| c.is_whitespace() || c.is_control())) =>
+                        .is_none_or(|c| c.is_whitespace() || c.is_control())) =>
             {
                 (TokenKind::LineComment, self.line_end(start), false)
             }
@@ -392,7 +392,7 @@ impl Lexer<'_> {
         let rest = &self.src[start + 1..];
         let tag_len = rest.find('$')?;
         let tag = &rest[..tag_len];
-        let valid = tag.chars().next().map_or(true, is_name_start)
+        let valid = tag.chars().next().is_none_or(is_name_start)
             && tag.chars().all(|c| is_name_char(c) && c != '$');
         if !valid {
             return None;

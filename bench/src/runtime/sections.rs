@@ -84,7 +84,7 @@ pub(super) fn startup_section(opts: &Options, lines: &[RunnerLine]) -> Section {
             s.figure(format!("startup.{}.current", backend.key()), c);
         }
         let ratio = g.as_secs_f64() / f.as_secs_f64().max(1e-12);
-        if worst_floor.as_ref().map_or(true, |(_, r, _)| ratio > *r) {
+        if worst_floor.as_ref().is_none_or(|(_, r, _)| ratio > *r) {
             worst_floor = Some((backend, ratio, fmt_ratio(g, f)));
         }
         if g >= d {
@@ -171,7 +171,7 @@ pub(super) fn apply_section(opts: &Options, lines: &[RunnerLine]) -> Section {
         ]);
         if let Some(c) = cli {
             let ratio = c.as_secs_f64() / g.as_secs_f64().max(1e-12);
-            if worst_cli.as_ref().map_or(true, |(_, r, _)| ratio > *r) {
+            if worst_cli.as_ref().is_none_or(|(_, r, _)| ratio > *r) {
                 worst_cli = Some((backend, ratio, fmt_ratio(c, g)));
             }
         }
@@ -180,7 +180,7 @@ pub(super) fn apply_section(opts: &Options, lines: &[RunnerLine]) -> Section {
             g.saturating_sub(f) / opts.n.max(1) as u32,
         );
         let ratio = g.as_secs_f64() / f.as_secs_f64().max(1e-12);
-        if worst.as_ref().map_or(true, |(_, r, _)| ratio > *r) {
+        if worst.as_ref().is_none_or(|(_, r, _)| ratio > *r) {
             worst = Some((backend, ratio, fmt_ratio(g, f)));
         }
     }

@@ -41,7 +41,7 @@ pub(super) fn check(before: &Schema, after: &Schema, restored: &Schema) -> Optio
         // model does not follow (already `opaque-sql`), what the model
         // shows is not what the database will hold.
         .filter(|d| {
-            table_of(d).map_or(true, |t| {
+            table_of(d).is_none_or(|t| {
                 let count = |s: &Schema| s.unfollowed.get(t).copied();
                 count(before) == count(restored)
             })

@@ -175,7 +175,7 @@ fn column(
                 sequence_options,
                 generated_as: GeneratedAs::ByDefault | GeneratedAs::Always,
                 ..
-            } if sequence_options.as_ref().map_or(true, Vec::is_empty) => {
+            } if sequence_options.as_ref().is_none_or(Vec::is_empty) => {
                 column.autoincrement = true;
                 column.nullable = false;
             }

@@ -174,7 +174,7 @@ impl ParsedMigration {
                     .collect(),
             ),
             imported: value(&self.attr.imported),
-            transaction: self.attr.transaction.as_ref().map_or(true, |(b, _)| *b),
+            transaction: self.attr.transaction.as_ref().is_none_or(|(b, _)| *b),
             upgrade: Cow::Owned(upgrade),
             downgrade: Cow::Owned(downgrade),
             checksum: checksum.into(),

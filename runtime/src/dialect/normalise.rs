@@ -148,7 +148,7 @@ fn instr_as_locate(mut pieces: Vec<String>) -> Vec<String> {
             && pieces.get(i + 2).is_some_and(|p| p == ",")
             && pieces.get(i + 1).is_some_and(|p| one_token(p))
             && pieces.get(i + 3).is_some_and(|p| one_token(p))
-            && pieces.get(i + 4).map_or(true, |p| p != ",");
+            && pieces.get(i + 4).is_none_or(|p| p != ",");
         if simple {
             pieces[i] = "locate".to_string();
             pieces.swap(i + 1, i + 3);

@@ -348,7 +348,7 @@ impl MigrationSet {
             let to = set.resolve(target, current)?;
             let mut statements = Vec::new();
             for r in &records {
-                if set.position(&r.revision).map_or(true, |index| index >= to) {
+                if set.position(&r.revision).is_none_or(|index| index >= to) {
                     statements.push(version::delete(d, &r.revision));
                 }
             }

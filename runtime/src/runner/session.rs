@@ -75,7 +75,7 @@ fn pg_timeouts(options: &Options) -> String {
 /// at least 1 (0 would mean no timeout at all).
 pub(crate) fn pg_interval(d: Duration) -> String {
     let ms = d.as_millis().max(1);
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
