@@ -18,16 +18,23 @@ pub fn set(
     backends: &Backends,
     errors: &mut Errors,
 ) -> Option<Vec<usize>> {
+    let (order, diagnostics) = diagnose(models, backends);
+    report(&diagnostics, sources, errors);
+    order
+}
+
+/// Orders the chain of `models` and checks the history for `backends`: the
+/// order, unless the chain has none, and every problem found.
+pub fn diagnose(
+    models: &[Migration],
+    backends: &Backends,
+) -> (Option<Vec<usize>>, Vec<Diagnostic>) {
     match godwit_core::chain::order(models) {
         Ok(order) => {
             let diagnostics = godwit_core::check_history_for(models, &order, backends);
-            report(&diagnostics, sources, errors);
-            Some(order)
+            (Some(order), diagnostics)
         }
-        Err(diagnostics) => {
-            report(&diagnostics, sources, errors);
-            None
-        }
+        Err(diagnostics) => (None, diagnostics),
     }
 }
 
@@ -60,7 +67,7 @@ impl Source {
 }
 
 /// Turns checker diagnostics into errors spanned in the migrations' own files.
-fn report(diagnostics: &[Diagnostic], sources: &mut [Source], errors: &mut Errors) {
+pub fn report(diagnostics: &[Diagnostic], sources: &mut [Source], errors: &mut Errors) {
     for d in diagnostics {
         let index = d.at.migration();
         let parsed = sources.get_mut(index).and_then(Source::parsed);

@@ -12,6 +12,7 @@ mod check;
 mod errors;
 mod expand;
 mod parse;
+mod resolve;
 
 #[cfg(test)]
 mod fuzz;
@@ -77,7 +78,16 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn migrations(input: TokenStream) -> TokenStream {
-    expand::set::expand_migrations(input.into()).into()
+    // The file of the call, where the listed paths start.
+    let file = proc_macro::Span::call_site().local_file();
+    expand::set::expand_migrations(input.into(), file.as_deref()).into()
+}
+
+/// Places a set's errors in one migration's file. Not for direct use.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __report(input: TokenStream) -> TokenStream {
+    expand::report::expand(input.into()).into()
 }
 
 /// The end of the `migrations!` callback chain. Not for direct use.

@@ -83,6 +83,6 @@ pub use set::MigrationSet;
 #[doc(hidden)]
 pub mod __private {
     pub use godwit_core::{EmbeddedMigration, Migration};
-    pub use godwit_macros::__check_set;
+    pub use godwit_macros::{__check_set, __report};
     pub use std::sync::OnceLock;
 }

@@ -54,6 +54,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let embedded = model.unwrap_or_else(placeholder);
     let (revision, checksum) = (&*embedded.revision, &*embedded.checksum);
     let encoded = godwit_core::codec::encode(&embedded);
+    let hash = fnv1a(&encoded);
     let compile_errors = errors.to_compile_errors();
     let doc = format!(
         "The checked descriptor of migration `{}`.",
@@ -78,9 +79,17 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         #[doc = #doc]
         pub static MIGRATION: ::godwit::__private::EmbeddedMigration =
             ::godwit::__private::EmbeddedMigration::new(#revision, #checksum, #encoded);
+        /// A hash of the model `MIGRATION` holds: `migrations!` compares it
+        /// with the model it read from this file.
+        #[doc(hidden)]
+        pub const __GODWIT_MODEL: u64 = #hash;
         #[doc(hidden)]
         #[allow(unused_macros)]
         macro_rules! __godwit_export {
+            // The set's errors in this migration, placed at its tokens.
+            (@report $diagnostics:tt) => {
+                ::godwit::__private::__report! { $diagnostics #export_data }
+            };
             // Called as `$me::__godwit_export!`, with the paths still to
             // visit and the data so far each nested one level per migration,
             // so that every step matches a few tokens whatever the length of
@@ -109,6 +118,18 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 fn export_data(args: &TokenStream, ident: &Ident, body: &Group, model: &Migration) -> TokenStream {
     let encoded = godwit_core::codec::encode(model);
     quote!((#args) #encoded mod #ident #body)
+}
+
+/// The hash `__GODWIT_MODEL` holds for `model`.
+pub fn model_hash(model: &Migration) -> u64 {
+    fnv1a(&godwit_core::codec::encode(model))
+}
+
+/// FNV-1a: stable across builds and platforms, unlike std's hasher.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn placeholder() -> Migration {

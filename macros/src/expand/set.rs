@@ -19,21 +19,31 @@
 //! flat lists would make each step match all of them, and the chain cost
 //! the compiler time quadratic in the length of the set.
 
+use std::path::Path;
+
 use godwit_core::schema::Schema;
-use godwit_core::{Backends, Migration};
+use godwit_core::{Backends, Diagnostic, Migration};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use crate::check::{self, parse_source, Source};
 use crate::errors::Errors;
+use crate::expand::{migration::model_hash, report};
+use crate::parse::parse_migration;
 use crate::parse::settings::{self, ItemForm, SetInput};
+use crate::resolve::{self, Found};
 
-/// Expands `migrations![settings; path, ..]`.
-pub fn expand_migrations(input: TokenStream) -> TokenStream {
+/// Expands `migrations![settings; path, ..]`, written in `call_file` (when
+/// the compiler says): read from their files when every path can be
+/// followed there, through the chain otherwise.
+pub fn expand_migrations(input: TokenStream, call_file: Option<&Path>) -> TokenStream {
     let input = match SetInput::parse(input) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
+    if let Some(found) = call_file.and_then(|f| resolve::find(f, &input.paths)) {
+        return direct(input, found);
+    }
     // The settings travel innermost, where the chain starts gathering.
     let settings = input.settings;
     let start = quote!({ (#settings) });
@@ -82,16 +92,6 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
         ));
     };
     let entries: Vec<Entry> = data.into_iter().map(read_entry).collect();
-
-    let embedded_set = |paths: &[TokenStream]| {
-        let refs = paths.iter().map(|p| quote!(&#p::MIGRATION));
-        quote!({
-            static MODELS: ::godwit::__private::OnceLock<
-                ::std::vec::Vec<&'static ::godwit::__private::Migration>,
-            > = ::godwit::__private::OnceLock::new();
-            ::godwit::MigrationSet::__from_embedded(&[#(#refs),*], &MODELS)
-        })
-    };
     let (item, backends) = settings::read_settings(settings);
     if entries.len() != paths.len() || entries.iter().any(|e| matches!(e, Entry::Broken)) {
         // The broken migration has reported its own errors.
@@ -129,6 +129,78 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
     } else {
         quote!({ #compile_errors #set })
     };
+    finish(item.as_ref(), set, schema)
+}
+
+/// The set's expression: the descriptors of `paths`, in that order.
+fn embedded_set(paths: &[TokenStream]) -> TokenStream {
+    let refs = paths.iter().map(|p| quote!(&#p::MIGRATION));
+    quote!({
+        static MODELS: ::godwit::__private::OnceLock<
+            ::std::vec::Vec<&'static ::godwit::__private::Migration>,
+        > = ::godwit::__private::OnceLock::new();
+        ::godwit::MigrationSet::__from_embedded(&[#(#refs),*], &MODELS)
+    })
+}
+
+/// The set from the migrations as `resolve` found them in their files:
+/// checked here, each migration's errors placed through its own export
+/// macro (`report`), and a compile-time comparison of each model read with
+/// the one its macro compiled.
+fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
+    let paths: Vec<TokenStream> = input.paths.iter().map(ToTokens::to_token_stream).collect();
+    let (item, backends) = settings::read_settings(input.settings);
+    let mut models = Vec::with_capacity(found.len());
+    for f in &found {
+        let mut errors = Errors::default();
+        let parsed = parse_migration(f.args.clone(), &f.module, &mut errors);
+        if !errors.is_empty() {
+            // Its own macro reports them; the set is left unchecked.
+            return finish(item.as_ref(), embedded_set(&paths), None);
+        }
+        models.push(parsed.to_model());
+    }
+    let (order, diagnostics) = check::diagnose(&models, &backends);
+    // One report per run of diagnostics in the same migration, written
+    // last to first: rustc expands them last to first, and so the errors
+    // come out in the checker's order.
+    let mut runs: Vec<(usize, Vec<&Diagnostic>)> = Vec::new();
+    for d in &diagnostics {
+        let i = d.at.migration();
+        match runs.last_mut() {
+            Some((last, ds)) if *last == i => ds.push(d),
+            _ => runs.push((i, vec![d])),
+        }
+    }
+    let reports = runs.iter().rev().filter_map(|(i, ds)| {
+        let path = paths.get(*i)?;
+        let ds = report::encode(ds);
+        Some(quote!(#path::__godwit_export! { @report #ds }))
+    });
+    let guards = paths.iter().zip(&models).zip(&found).map(|((path, model), f)| {
+        let hash = model_hash(model);
+        let message = format!(
+            "godwit read migration `{}` from {}, and it is not the module compiled under that path: \
+             list the module by the path of the file it is written in",
+            path.to_string().replace(' ', ""),
+            f.file.display()
+        );
+        quote!(if #path::__GODWIT_MODEL != #hash { ::core::panic!(#message) })
+    });
+    let schema = match (&order, item.as_ref().and_then(|i| i.module.as_ref())) {
+        (Some(order), Some(_)) => Some(diesel_schema(&models, order, &backends)),
+        _ => None,
+    };
+    let ordered: Vec<TokenStream> = match &order {
+        Some(order) => order.iter().map(|&i| paths[i].clone()).collect(),
+        None => paths.clone(),
+    };
+    let set = embedded_set(&ordered);
+    let set = quote!({
+        #(#reports)*
+        const _: () = { #(#guards)* };
+        #set
+    });
     finish(item.as_ref(), set, schema)
 }
 
