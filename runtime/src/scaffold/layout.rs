@@ -67,7 +67,8 @@ pub enum LayoutError {
 /// list; else `start/src`, where no list will be found.
 ///
 /// `dir`, unless given: the directory of the last migration listed; else
-/// `src/migrations` if it exists; else the module directory of the file
+/// `src/migrations` if it exists or the file holding the list declares
+/// `mod migrations;`; else the module directory of the file
 /// holding the list (`src` for `lib.rs`), the files then declared in that
 /// file; else `src/migrations`.
 pub fn locate(
@@ -142,7 +143,11 @@ fn files_dir(src: &Path, set_file: Option<&Path>) -> Result<PathBuf, LayoutError
         return Ok(found.parent().map(Path::to_path_buf).unwrap_or_default());
     }
     let migrations = src.join("migrations");
-    if migrations.is_dir() {
+    let declared = text.lines().any(|l| {
+        let l = l.trim();
+        l.ends_with("mod migrations;") && (l.starts_with("mod ") || l.starts_with("pub"))
+    });
+    if migrations.is_dir() || declared {
         return Ok(migrations);
     }
     Ok(module_dir(set_file))
