@@ -9,6 +9,7 @@ use serde_json::json;
 use super::args::{DialectArg, ToolArg};
 use super::{dialect_of, CliError, Context};
 use crate::import::{import as run_import, ImportOptions};
+use crate::scaffold::Layout;
 use crate::{Database, Dialect};
 
 /// Past this many migrations the README's `recursion_limit` note applies.
@@ -20,8 +21,7 @@ pub(super) fn import<W: Write>(
     cx: &mut Context<'_, W>,
     tool: ToolArg,
     from: &Path,
-    dir: &Path,
-    src: &Path,
+    layout: &Layout,
     dialect: Option<DialectArg>,
 ) -> Result<u8, CliError> {
     let dialect = match (dialect, cx.cli.database_url.as_deref()) {
@@ -36,8 +36,8 @@ pub(super) fn import<W: Write>(
         tool: tool.into(),
         from,
         dialect,
-        dir,
-        src,
+        dir: &layout.dir,
+        src: &layout.src,
         existing: &existing,
     })
     .map_err(|e| CliError::Io(e.to_string()))?;
@@ -128,8 +128,7 @@ pub(super) fn import<W: Write>(
 pub(super) fn from_database<W: Write>(
     cx: &mut Context<'_, W>,
     message: &str,
-    dir: &Path,
-    src: &Path,
+    layout: &Layout,
 ) -> Result<u8, CliError> {
     let set = cx.set;
     if !set.is_empty() {
@@ -153,8 +152,8 @@ pub(super) fn from_database<W: Write>(
     }
     let setting = crate::import::backends_of(dialect).setting();
     let made = crate::scaffold::baseline_migration(
-        dir,
-        src,
+        &layout.dir,
+        &layout.src,
         message,
         &ops,
         &setting,

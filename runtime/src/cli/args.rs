@@ -112,12 +112,14 @@ pub(super) enum Command {
     New {
         /// What the migration does (at least three words).
         message: String,
-        /// The directory of migration files.
-        #[arg(long, default_value = "src/migrations")]
-        dir: PathBuf,
-        /// Where to look for the `migrations![..]` list to extend.
-        #[arg(long, default_value = "src")]
-        src: PathBuf,
+        /// The directory of migration files (default: that of the migrations
+        /// listed, else src/migrations, else beside the list).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Where to look for the `migrations![..]` list to extend (default:
+        /// ./src if it holds one, else the workspace crate that does).
+        #[arg(long)]
+        src: Option<PathBuf>,
         /// Write the first migration from the schema of the database
         /// (introspected): applied there, it is recorded without running.
         #[arg(long)]
@@ -131,12 +133,13 @@ pub(super) enum Command {
         tool: ToolArg,
         /// Its migration directory.
         from: PathBuf,
-        /// The directory of migration files to write.
-        #[arg(long, default_value = "src/migrations")]
-        dir: PathBuf,
-        /// Where to look for the `migrations![..]` list to extend.
-        #[arg(long, default_value = "src")]
-        src: PathBuf,
+        /// The directory of migration files to write (found as for `new`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Where to look for the `migrations![..]` list to extend (found as
+        /// for `new`).
+        #[arg(long)]
+        src: Option<PathBuf>,
         /// The backend the SQL is written for (default: the database URL's,
         /// else postgres).
         #[arg(long, value_enum)]

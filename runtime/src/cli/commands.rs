@@ -11,6 +11,7 @@ use super::args::{parse_target, BackendArg, DialectArg};
 use super::{backup, dialect_of, CliError, Context};
 use crate::database::redact;
 use crate::runner::VersionState;
+use crate::scaffold::Layout;
 use crate::{Database, Dialect, Target};
 use godwit_core::Backend;
 
@@ -219,17 +220,21 @@ pub(super) fn restore<W: Write>(
     Ok(0)
 }
 
-/// `new "message"`: the next migration file.
+/// `new "message"`: the next migration file, where `layout` says.
 pub(super) fn new<W: Write>(
     cx: &mut Context<'_, W>,
     message: &str,
-    dir: &Path,
-    src: &Path,
+    layout: &Layout,
 ) -> Result<u8, CliError> {
     let set = cx.set;
-    let made =
-        crate::scaffold::new_migration(dir, src, message, set.head(), std::time::SystemTime::now())
-            .map_err(|e| CliError::Io(e.to_string()))?;
+    let made = crate::scaffold::new_migration(
+        &layout.dir,
+        &layout.src,
+        message,
+        set.head(),
+        std::time::SystemTime::now(),
+    )
+    .map_err(|e| CliError::Io(e.to_string()))?;
     let text = format!(
         "wrote {} (revision {}, follows {}){}",
         made.file.display(),
@@ -238,7 +243,10 @@ pub(super) fn new<W: Write>(
         made.set_file
             .as_ref()
             .map(|f| format!("; added to the list in {}", f.display()))
-            .unwrap_or_default()
+            .unwrap_or_else(|| format!(
+                "; no migrations! list found under {}: add it to yours, or say where with --src",
+                layout.src.display()
+            ))
     );
     cx.out.line(
         &text,

@@ -32,12 +32,14 @@ mod scrub;
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 
 use crate::database::redact;
+use crate::scaffold::{Layout, LayoutError};
 use crate::{connect, AnyConnection, Dialect, Error, MigrationSet, Options};
 use args::{Cli, Command};
 use output::Out;
@@ -160,6 +162,30 @@ impl<'a, W: Write> Context<'a, W> {
         tracing::debug!(url = %redact(url), "connecting");
         Ok(connect(url)?)
     }
+
+    /// Where `new` and `import` write: `dir` and `src` as given, the rest
+    /// found from the working directory (`scaffold::locate`), shown
+    /// relative to it where it holds them.
+    fn layout(&self, dir: Option<&Path>, src: Option<&Path>) -> Result<Layout, CliError> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| CliError::Io(format!("the working directory: {e}")))?;
+        let found =
+            crate::scaffold::locate(&cwd, dir, src, self.set.head()).map_err(|e| match e {
+                LayoutError::Ambiguous { .. } => CliError::Usage(e.to_string()),
+                LayoutError::Read(e) => CliError::Io(e.to_string()),
+            })?;
+        let shown = |path: PathBuf| match path.strip_prefix(&cwd) {
+            Ok(p) if p.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(p) => p.to_path_buf(),
+            Err(_) => path,
+        };
+        tracing::debug!(dir = %found.dir.display(), src = %found.src.display(), "layout");
+        Ok(Layout {
+            dir: shown(found.dir),
+            src: shown(found.src),
+            set_file: found.set_file.map(shown),
+        })
+    }
 }
 
 /// The backend a URL names, as `connect` reads it; an unknown scheme is a
@@ -203,20 +229,24 @@ fn execute<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
             message,
             dir,
             src,
-            from_database: false,
-        } => commands::new(cx, message, dir, src),
-        Command::New {
-            message,
-            dir,
-            src,
-            from_database: true,
-        } => adopt::from_database(cx, message, dir, src),
+            from_database,
+        } => {
+            let layout = cx.layout(dir.as_deref(), src.as_deref())?;
+            if *from_database {
+                adopt::from_database(cx, message, &layout)
+            } else {
+                commands::new(cx, message, &layout)
+            }
+        }
         Command::Import {
             tool,
             from,
             dir,
             src,
             dialect,
-        } => adopt::import(cx, *tool, from, dir, src, *dialect),
+        } => {
+            let layout = cx.layout(dir.as_deref(), src.as_deref())?;
+            adopt::import(cx, *tool, from, &layout, *dialect)
+        }
     }
 }

@@ -174,3 +174,51 @@ fn the_import_follows_the_head_of_the_set() {
         .contains("irreversible = \"imported from refinery, which has no down migration for it\""));
     assert!(!file.contains("fn downgrade"));
 }
+
+#[test]
+fn into_a_crate_of_migrations() {
+    let s = Scratch::new("workspace");
+    s.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"migrations\"]\n",
+    );
+    s.write("app/Cargo.toml", "[package]\nname = \"app\"\n");
+    s.write("app/src/main.rs", "fn main() {}\n");
+    s.write(
+        "migrations/Cargo.toml",
+        "[package]\nname = \"migrations\"\n",
+    );
+    s.write(
+        "migrations/src/lib.rs",
+        "//! The schema's history.\n\ngodwit::migrations! {\n    pub static MIGRATIONS;\n    pub mod schema;\n}\n",
+    );
+    s.write(
+        "old/V1__create_things.sql",
+        "CREATE TABLE things (id BIGINT PRIMARY KEY);",
+    );
+    s.write(
+        "old/V2__add_things_name.sql",
+        "ALTER TABLE things ADD COLUMN name TEXT;",
+    );
+    // As the command line finds it, run from the application's crate.
+    let layout = crate::scaffold::locate(&s.0.join("app"), None, None, None).expect("found");
+    let from = s.0.join("old");
+    let report = import(&ImportOptions {
+        tool: Tool::Refinery,
+        from: &from,
+        dialect: Dialect::Postgres,
+        dir: &layout.dir,
+        src: &layout.src,
+        existing: &[],
+    })
+    .expect("imported");
+    assert_eq!(report.migrations.len(), 2);
+    assert_eq!(report.set_file, Some(s.0.join("migrations/src/lib.rs")));
+    assert_eq!(
+        s.read("migrations/src/lib.rs"),
+        "//! The schema's history.\n\npub mod m1_create_things;\npub mod m2_add_things_name;\n\ngodwit::migrations! {\n    pub static MIGRATIONS;\n    pub mod schema;\n    backends = [postgres];\n    m1_create_things::create_things,\n    m2_add_things_name::add_things_name,\n}\n"
+    );
+    assert!(s
+        .read("migrations/src/m2_add_things_name.rs")
+        .contains("down_revision = \"1\""));
+}

@@ -1,9 +1,13 @@
 //! `new "message"`: writes the next migration file from a template, with the
-//! right `down_revision`, and adds it to the `migrations![..]` list.
+//! right `down_revision`, and adds it to the `migrations![..]` list;
+//! [`layout`] finds where, when the command line does not say.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+pub mod layout;
+pub use layout::{locate, Layout, LayoutError};
 
 /// What `new` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,40 +250,58 @@ pub struct Registered {
     pub setting_added: bool,
 }
 
-/// Declares each `(file stem, module)` in `dir/mod.rs` and appends it to
-/// the first `migrations!` list under `src`; adds `setting` (such as
+/// Declares each `(file stem, module)` and appends it to the first
+/// `migrations!` list under `src`; adds `setting` (such as
 /// `backends = [postgres];`) to that list when it has no setting of that
-/// name yet.
+/// name yet. The modules are declared in the file holding the list when
+/// `dir` is that file's module directory (a crate of migrations, its files
+/// beside its `lib.rs`), in `dir/mod.rs` otherwise.
 pub fn register(
     dir: &Path,
     src: &Path,
     entries: &[(String, String)],
     setting: Option<&str>,
 ) -> Result<Registered, ScaffoldError> {
-    let mod_rs = dir.join("mod.rs");
-    let mut mods = std::fs::read_to_string(&mod_rs).unwrap_or_default();
-    if !mods.is_empty() && !mods.ends_with('\n') {
-        mods.push('\n');
-    }
-    for (file_stem, _) in entries {
-        let _ = writeln!(mods, "pub mod {file_stem};");
-    }
-    std::fs::write(&mod_rs, mods).map_err(io(&mod_rs))?;
-
     let set_file = find_set_file(src)?;
+    let in_set_file = set_file
+        .as_deref()
+        .is_some_and(|f| layout::same_dir(&layout::module_dir(f), dir));
+    if !in_set_file {
+        let mod_rs = dir.join("mod.rs");
+        let mut mods = std::fs::read_to_string(&mod_rs).unwrap_or_default();
+        if !mods.is_empty() && !mods.ends_with('\n') {
+            mods.push('\n');
+        }
+        for (file_stem, _) in entries {
+            let _ = writeln!(mods, "pub mod {file_stem};");
+        }
+        std::fs::write(&mod_rs, mods).map_err(io(&mod_rs))?;
+    }
+
     let mut setting_added = false;
     if let Some(path) = &set_file {
         let mut text = std::fs::read_to_string(path).map_err(io(path))?;
-        let dir_module = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "migrations".into());
+        // Without an entry to copy the path of, the module of the directory,
+        // or none when the modules are declared beside the list.
+        let prefix = if in_set_file {
+            String::new()
+        } else {
+            dir.file_name()
+                .map(|n| format!("{}::", n.to_string_lossy()))
+                .unwrap_or_else(|| "migrations::".into())
+        };
+        if in_set_file {
+            let stems: Vec<&str> = entries.iter().map(|(stem, _)| stem.as_str()).collect();
+            if let Some(with) = declare(&text, &stems) {
+                text = with;
+            }
+        }
         if let Some(with) = setting.and_then(|s| add_setting(&text, s)) {
             text = with;
             setting_added = true;
         }
         for (file_stem, module) in entries {
-            if let Some(updated) = append_to_set(&text, &dir_module, file_stem, module) {
+            if let Some(updated) = append_to_set(&text, &prefix, file_stem, module) {
                 text = updated;
             }
         }
@@ -289,6 +311,50 @@ pub fn register(
         set_file,
         setting_added,
     })
+}
+
+/// `text` with `pub mod <stem>;` for each of `stems`: after the last module
+/// declaration before its `migrations!`, or else above that item (and the
+/// doc comments and attributes on it); `None` without a list.
+pub(crate) fn declare(text: &str, stems: &[&str]) -> Option<String> {
+    let list = macro_start(text)?;
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .take_while(|(start, _)| *start <= list)
+        .collect();
+    let is_mod = |line: &str| {
+        let t = line.trim();
+        (t.starts_with("mod ") || t.starts_with("pub mod ") || t.starts_with("pub(crate) mod "))
+            && t.ends_with(';')
+    };
+    let declarations: String = stems.iter().map(|s| format!("pub mod {s};\n")).collect();
+    if let Some((start, line)) = lines.iter().rev().find(|(_, l)| is_mod(l)) {
+        let at = start + line.len();
+        let newline = if line.ends_with('\n') { "" } else { "\n" };
+        return Some(format!(
+            "{}{newline}{declarations}{}",
+            &text[..at],
+            &text[at..]
+        ));
+    }
+    // The line the item starts on, then up past what belongs to it.
+    let mut at = lines.last().map(|(start, _)| *start)?;
+    for (start, line) in lines.iter().rev().skip(1) {
+        let t = line.trim_start();
+        let attached = t.starts_with("///")
+            || t.starts_with("#[")
+            || (t.starts_with("//") && !t.starts_with("//!"));
+        if !attached {
+            break;
+        }
+        at = *start;
+    }
+    Some(format!("{}{declarations}\n{}", &text[..at], &text[at..]))
 }
 
 /// `text` with `setting` added before the paths of its `migrations!` list,
@@ -339,6 +405,15 @@ fn find_set_file(src: &Path) -> Result<Option<PathBuf>, ScaffoldError> {
     Ok(None)
 }
 
+/// Where the first `migrations![..]` or `migrations! { .. }` of `text`
+/// starts.
+fn macro_start(text: &str) -> Option<usize> {
+    ["migrations![", "migrations! {", "migrations!{"]
+        .iter()
+        .filter_map(|m| text.find(m))
+        .min()
+}
+
 /// Where the paths of the first `migrations![..]` (or item form
 /// `migrations! { .. }`) of `text` start and end: after its item form's
 /// head and its settings (each ending in `;`), up to its closing bracket.
@@ -371,9 +446,10 @@ fn set_body(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// `text` with `prefix::file_stem::module,` added as the last entry of its
-/// `migrations![..]` list, reusing the path prefix of the entries before it.
-fn append_to_set(text: &str, dir_module: &str, file_stem: &str, module: &str) -> Option<String> {
+/// `text` with `file_stem::module,` added as the last entry of its
+/// `migrations![..]` list, after the path prefix of the entries before it
+/// (`prefix`, such as `migrations::`, when it has none).
+fn append_to_set(text: &str, prefix: &str, file_stem: &str, module: &str) -> Option<String> {
     let (start, end) = set_body(text)?;
     let body = &text[start..end];
     let entries: Vec<&str> = body
@@ -393,7 +469,7 @@ fn append_to_set(text: &str, dir_module: &str, file_stem: &str, module: &str) ->
                     .collect::<String>()
             })
         })
-        .unwrap_or_else(|| format!("{dir_module}::"));
+        .unwrap_or_else(|| prefix.to_string());
     let entry = format!("{prefix}{file_stem}::{module}");
     let trimmed = body.trim_end();
     let mut new_body = trimmed.to_string();
@@ -413,12 +489,12 @@ mod tests {
     fn the_item_form_and_settings_are_read_past() {
         let text = "godwit::migrations! {\n    pub static M;\n    pub mod schema;\n    // a comment, with [brackets]; and more\n    backends = [postgres, sqlite];\n    migrations::m1_a::a,\n}\n";
         assert_eq!(
-            append_to_set(text, "migrations", "m2_b", "b").expect("a list"),
+            append_to_set(text, "migrations::", "m2_b", "b").expect("a list"),
             "godwit::migrations! {\n    pub static M;\n    pub mod schema;\n    // a comment, with [brackets]; and more\n    backends = [postgres, sqlite];\n    migrations::m1_a::a,\n    migrations::m2_b::b,\n}\n"
         );
         let bracketed = "godwit::migrations![backends = [sqlite]; m::m1_a::a];";
         assert_eq!(
-            append_to_set(bracketed, "m", "m2_b", "b").expect("a list"),
+            append_to_set(bracketed, "m::", "m2_b", "b").expect("a list"),
             "godwit::migrations![backends = [sqlite]; m::m1_a::a,\n    m::m2_b::b,\n];"
         );
     }
@@ -456,13 +532,13 @@ mod tests {
     #[test]
     fn appends_with_the_existing_prefix() {
         let text = "pub static M: S = godwit::migrations![\n    migrations::m1_a::a,\n    migrations::m2_b::b\n];\n";
-        let out = append_to_set(text, "migrations", "m3_c", "c").expect("a list");
+        let out = append_to_set(text, "migrations::", "m3_c", "c").expect("a list");
         assert_eq!(
             out,
             "pub static M: S = godwit::migrations![\n    migrations::m1_a::a,\n    migrations::m2_b::b,\n    migrations::m3_c::c,\n];\n"
         );
         let empty =
-            append_to_set("godwit::migrations![]", "migrations", "m1_a", "a").expect("a list");
+            append_to_set("godwit::migrations![]", "migrations::", "m1_a", "a").expect("a list");
         assert_eq!(empty, "godwit::migrations![\n    migrations::m1_a::a,\n]");
     }
 
