@@ -11,8 +11,6 @@
 //! that what the checker accepts applies. [`imported`] holds histories
 //! sqlx, refinery and diesel_migrations wrote, as `godwit::import` wrote
 //! them, and [`old_tools`] migrates a database the way those tools do.
-// `migrations![..]` expands one step per migration: the corpus' sets are long.
-#![recursion_limit = "256"]
 
 pub mod corpus;
 pub mod dumps;

@@ -12,9 +12,6 @@ use crate::import::{import as run_import, ImportOptions};
 use crate::scaffold::Layout;
 use crate::{Database, Dialect};
 
-/// Past this many migrations the README's `recursion_limit` note applies.
-const CHAIN_DEPTH_WITHOUT_LIMIT: usize = 100;
-
 /// `import TOOL DIR`: writes the history as godwit migrations after the
 /// set's head and reports what the user has to look at.
 pub(super) fn import<W: Write>(
@@ -93,14 +90,6 @@ pub(super) fn import<W: Write>(
         for (revision, problem) in &report.problems {
             text += &format!("\n  {revision}: {problem}");
         }
-    }
-    let total = existing.len() + report.migrations.len();
-    if total > CHAIN_DEPTH_WITHOUT_LIMIT {
-        text += &format!(
-            "\nthe set now has {total} migrations: put #![recursion_limit = \"{}\"] at the top of \
-             the crate that calls migrations! (README, \"Large histories\")",
-            (total * 2).next_power_of_two().max(256)
-        );
     }
     cx.out.line(
         &text,
