@@ -1,7 +1,8 @@
 //! The migration descriptor: what `#[migration]` emits as `MIGRATION`.
 
+use std::collections::BTreeMap;
 use std::ops::Deref;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use crate::model::{List, Op, Phase, Str};
 
@@ -65,17 +66,19 @@ impl Migration {
 }
 
 /// A migration as `#[migration]` embeds it (`MIGRATION`): its checked model
-/// in [`crate::codec`]'s text form, read into a [`Migration`] the first time
-/// it is used, which it derefs to (`MIGRATION.upgrade`).
+/// in [`crate::codec`]'s text form, read into a [`Migration`] when it is
+/// used, which it derefs to (`MIGRATION.upgrade`).
 ///
 /// One string per migration instead of a tree of constant expressions: the
 /// compiler type-checks a thousand strings in no time, and a thousand op
-/// trees in seconds, on every build of the crate that holds them.
+/// trees in seconds, on every build of the crate that holds them. A `const`
+/// of plain strings rather than a `static`: the set lists the ones it uses
+/// in one array, and the compiler emits no item per migration.
+#[derive(Clone, Copy)]
 pub struct EmbeddedMigration {
     revision: &'static str,
     checksum: &'static str,
     text: &'static str,
-    model: OnceLock<Migration>,
 }
 
 impl EmbeddedMigration {
@@ -87,7 +90,6 @@ impl EmbeddedMigration {
             revision,
             checksum,
             text,
-            model: OnceLock::new(),
         }
     }
 
@@ -101,18 +103,28 @@ impl EmbeddedMigration {
         self.checksum
     }
 
-    /// The migration.
-    pub fn get(&self) -> &Migration {
-        self.model
-            .get_or_init(|| match crate::codec::decode(self.text) {
-                Some(m) => m,
-                // Written by `#[migration]` of the same godwit version (the
-                // crates are released together): only a mix of versions gets here.
-                None => panic!(
-                    "godwit: a migration descriptor in a format this godwit does not read; \
+    /// The migration, read once per process and kept (a set reads all of
+    /// its migrations at most once; a descriptor used on its own, by its
+    /// text's address).
+    pub fn get(&self) -> &'static Migration {
+        static READ: Mutex<BTreeMap<usize, &'static Migration>> = Mutex::new(BTreeMap::new());
+        let key = self.text.as_ptr() as usize;
+        let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
+        read.entry(key)
+            .or_insert_with(|| Box::leak(Box::new(self.read())))
+    }
+
+    /// The model, read from the text now.
+    pub fn read(&self) -> Migration {
+        match crate::codec::decode(self.text) {
+            Some(m) => m,
+            // Written by `#[migration]` of the same godwit version (the
+            // crates are released together): only a mix of versions gets here.
+            None => panic!(
+                "godwit: a migration descriptor in a format this godwit does not read; \
                  build godwit-macros and godwit-core at the same version"
-                ),
-            })
+            ),
+        }
     }
 }
 

@@ -85,4 +85,16 @@ pub mod __private {
     pub use godwit_core::{EmbeddedMigration, Migration};
     pub use godwit_macros::{__check_set, __report};
     pub use std::sync::OnceLock;
+
+    /// Fails the build when a model `migrations!` read from a file (its
+    /// hash, and what to say) is not the one compiled under its path.
+    pub const fn same_models(read: &[(u64, &str)], compiled: &[u64]) {
+        let mut i = 0;
+        while i < read.len() && i < compiled.len() {
+            if read[i].0 != compiled[i] {
+                panic!("{}", read[i].1);
+            }
+            i += 1;
+        }
+    }
 }

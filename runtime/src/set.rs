@@ -30,7 +30,7 @@ enum Source {
     /// place (a `static` beside the set) where their models are listed the
     /// first time they are asked for.
     Embedded(
-        &'static [&'static EmbeddedMigration],
+        &'static [EmbeddedMigration],
         &'static OnceLock<Vec<&'static Migration>>,
     ),
 }
@@ -48,7 +48,7 @@ impl MigrationSet {
     /// Built by `migrations![..]`, which has already ordered and checked the chain.
     #[doc(hidden)]
     pub const fn __from_embedded(
-        migrations: &'static [&'static EmbeddedMigration],
+        migrations: &'static [EmbeddedMigration],
         models: &'static OnceLock<Vec<&'static Migration>>,
     ) -> Self {
         MigrationSet {
@@ -81,7 +81,13 @@ impl MigrationSet {
         match self.source {
             Source::Models(migrations) => migrations,
             Source::Embedded(embedded, models) => {
-                models.get_or_init(|| embedded.iter().map(|m| m.get()).collect())
+                // Read once per set, kept for the process.
+                models.get_or_init(|| {
+                    embedded
+                        .iter()
+                        .map(|m| &*Box::leak(Box::new(m.read())))
+                        .collect()
+                })
             }
         }
     }

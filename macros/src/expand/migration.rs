@@ -77,7 +77,7 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let generated = quote! {
         const _: () = { #(let _ = #bodies;)* };
         #[doc = #doc]
-        pub static MIGRATION: ::godwit::__private::EmbeddedMigration =
+        pub const MIGRATION: ::godwit::__private::EmbeddedMigration =
             ::godwit::__private::EmbeddedMigration::new(#revision, #checksum, #encoded);
         /// A hash of the model `MIGRATION` holds: `migrations!` compares it
         /// with the model it read from this file.

@@ -134,7 +134,7 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
 
 /// The set's expression: the descriptors of `paths`, in that order.
 fn embedded_set(paths: &[TokenStream]) -> TokenStream {
-    let refs = paths.iter().map(|p| quote!(&#p::MIGRATION));
+    let refs = paths.iter().map(|p| quote!(#p::MIGRATION));
     quote!({
         static MODELS: ::godwit::__private::OnceLock<
             ::std::vec::Vec<&'static ::godwit::__private::Migration>,
@@ -177,16 +177,20 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
         let ds = report::encode(ds);
         Some(quote!(#path::__godwit_export! { @report #ds }))
     });
-    let guards = paths.iter().zip(&models).zip(&found).map(|((path, model), f)| {
+    // What the set read, and what each path compiled: compared by one
+    // `const` (a call per migration, where an `if` and a `panic!` each cost
+    // the compiler a macro expansion).
+    let read = paths.iter().zip(&models).zip(&found).map(|((path, model), f)| {
         let hash = model_hash(model);
         let message = format!(
-            "godwit read migration `{}` from {}, and it is not the module compiled under that path: \
-             list the module by the path of the file it is written in",
+            "godwit read migration `{}` from {}, and it is not the module compiled under that path; \
+             please report this, with how the module is declared",
             path.to_string().replace(' ', ""),
             f.file.display()
         );
-        quote!(if #path::__GODWIT_MODEL != #hash { ::core::panic!(#message) })
+        quote!((#hash, #message))
     });
+    let compiled = paths.iter().map(|p| quote!(#p::__GODWIT_MODEL));
     let schema = match (&order, item.as_ref().and_then(|i| i.module.as_ref())) {
         (Some(order), Some(_)) => Some(diesel_schema(&models, order, &backends)),
         _ => None,
@@ -198,7 +202,7 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
     let set = embedded_set(&ordered);
     let set = quote!({
         #(#reports)*
-        const _: () = { #(#guards)* };
+        const _: () = ::godwit::__private::same_models(&[#(#read),*], &[#(#compiled),*]);
         #set
     });
     finish(item.as_ref(), set, schema)
