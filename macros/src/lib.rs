@@ -83,13 +83,6 @@ pub fn migrations(input: TokenStream) -> TokenStream {
     expand::set::expand_migrations(input.into(), file.as_deref()).into()
 }
 
-/// Places a set's errors in one migration's file. Not for direct use.
-#[doc(hidden)]
-#[proc_macro]
-pub fn __report(input: TokenStream) -> TokenStream {
-    expand::report::expand(input.into()).into()
-}
-
 /// The end of the `migrations!` callback chain. Not for direct use.
 #[doc(hidden)]
 #[proc_macro]

@@ -3,7 +3,7 @@
 //! `migrations![..]` sees this migration's source from another file.
 
 use godwit_core::Migration;
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::quote;
 use syn::ItemMod;
 
@@ -44,56 +44,67 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     };
 
     let model = errors.is_empty().then(|| parsed.to_model());
-    let export_data = match &model {
-        Some(model) => export_data(&args, &parsed.ident, &body, model),
-        None => quote!(@broken),
-    };
     // The model as one string (see `godwit_core::EmbeddedMigration`). A
     // broken migration still defines `MIGRATION`, so that it gives its own
     // errors and not a cascade of "cannot find MIGRATION" in the set.
     let embedded = model.unwrap_or_else(placeholder);
-    let (revision, checksum) = (&*embedded.revision, &*embedded.checksum);
     let encoded = godwit_core::codec::encode(&embedded);
-    let hash = fnv1a(&encoded);
+    let export_data = if errors.is_empty() {
+        let ident = &parsed.ident;
+        quote!((#args) #encoded mod #ident #body)
+    } else {
+        quote!(@broken)
+    };
     let compile_errors = errors.to_compile_errors();
-    let doc = format!(
-        "The checked descriptor of migration `{}`.",
-        parsed
-            .attr
-            .revision
-            .as_ref()
-            .map(|r| r.value.as_str())
-            .unwrap_or("?")
-    );
     // Read by the macro; called only when a test runs them as Rust. A use
     // keeps the dead-code lint quiet without touching the module's tokens.
-    let bodies = [
+    let uses: String = [
         ("upgrade", &parsed.upgrade),
         ("downgrade", &parsed.downgrade),
     ]
     .into_iter()
     .filter(|(_, body)| body.is_some())
-    .map(|(name, _)| Ident::new(name, Span::call_site()));
+    .map(|(name, _)| format!("let _ = {name};"))
+    .collect();
+    // What holds no token of the module is written as text and read in
+    // one go: token by token through `quote!`, it cost a debug build of
+    // this crate more than parsing the module.
+    let descriptor = format!(
+        "const _: () = {{ {uses} }};\n\
+         #[doc = {doc:?}]\n\
+         pub const MIGRATION: ::godwit::__private::EmbeddedMigration =\n\
+         ::godwit::__private::EmbeddedMigration::new({revision:?}, {checksum:?}, {encoded:?});\n\
+         #[doc(hidden)]\n\
+         pub const __GODWIT_MODEL: u64 = {hash};",
+        doc = format!(
+            "The checked descriptor of migration `{}`.",
+            parsed
+                .attr
+                .revision
+                .as_ref()
+                .map(|r| r.value.as_str())
+                .unwrap_or("?")
+        ),
+        revision = &*embedded.revision,
+        checksum = &*embedded.checksum,
+        hash = fnv1a(&encoded),
+    );
+    let descriptor: TokenStream = match descriptor.parse() {
+        Ok(tokens) => tokens,
+        Err(_) => quote!(::core::compile_error!(
+            "godwit: #[migration] wrote a descriptor it cannot read back; please report this"
+        )),
+    };
     let generated = quote! {
-        const _: () = { #(let _ = #bodies;)* };
-        #[doc = #doc]
-        pub const MIGRATION: ::godwit::__private::EmbeddedMigration =
-            ::godwit::__private::EmbeddedMigration::new(#revision, #checksum, #encoded);
-        /// A hash of the model `MIGRATION` holds: `migrations!` compares it
-        /// with the model it read from this file.
-        #[doc(hidden)]
-        pub const __GODWIT_MODEL: u64 = #hash;
+        #descriptor
         #[doc(hidden)]
         #[allow(unused_macros)]
         macro_rules! __godwit_export {
-            // The set's errors in this migration, placed at its tokens.
-            (@report $diagnostics:tt) => {
-                ::godwit::__private::__report! { $diagnostics #export_data }
-            };
             // Called as `$me::__godwit_export!`, with the paths still to
             // visit and the data so far each nested one level per migration,
             // so that every step matches a few tokens whatever the length of
-            // the set (see `migrations!`).
+            // the set (see `migrations!`). `migrations!` calls the last arm
+            // as `[@report] [] {diagnostics}` to place its errors here.
             ([$($me:tt)*] [ [$($next:tt)*] $rest:tt ] $data:tt) => {
                 $($next)*::__godwit_export! { [$($next)*] $rest { $data [$($me)*] { #export_data } } }
             };
@@ -110,14 +121,6 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut new_body = Group::new(Delimiter::Brace, inside);
     new_body.set_span(body.span());
     quote!(#(#tokens)* #new_body #compile_errors)
-}
-
-/// The tokens `migrations![..]` hands to the set checker: the attribute
-/// arguments, the model (`godwit_core::codec`), and the module's body as
-/// written, with the spans of this file, where the checker places its errors.
-fn export_data(args: &TokenStream, ident: &Ident, body: &Group, model: &Migration) -> TokenStream {
-    let encoded = godwit_core::codec::encode(model);
-    quote!((#args) #encoded mod #ident #body)
 }
 
 /// The hash `__GODWIT_MODEL` holds for `model`.

@@ -1,10 +1,12 @@
 //! Placing a set's errors in a migration's file without the chain:
 //! `migrations!` checks the models it read from the files and, for each
-//! migration with problems, calls `path::__godwit_export! { @report { .. } }`.
-//! That macro, written by the migration's own `#[migration]`, hands the
-//! diagnostics with the module's tokens (spans intact, in its file) to
-//! `__report!`, which places each one as the chain's end would. Two
-//! expansions deep per migration, whatever the length of the set.
+//! migration with problems, calls
+//! `path::__godwit_export! { [@report] [] { .. } }`, the last step of the
+//! chain. That macro, written by the migration's own `#[migration]`, hands
+//! the diagnostics with the module's tokens (spans intact, in its file) to
+//! `__check_set!`, which sees `[@report]` and places each one as the
+//! chain's end would. Two expansions deep per migration, whatever the
+//! length of the set.
 
 use godwit_core::{Diagnostic, Location, Phase, Rule};
 use proc_macro2::{Delimiter, Literal, TokenStream, TokenTree};
@@ -49,7 +51,33 @@ pub fn encode(diagnostics: &[&Diagnostic]) -> TokenStream {
     quote!({ #(#groups)* })
 }
 
-/// Expands `__report! { {diagnostics} (args) "model" mod name { .. } }`.
+/// The input of `expand` when `input` is what the last step of the chain
+/// makes of a report, `{ {diagnostics} [@report] {data} }`.
+pub fn routed(input: &TokenStream) -> Option<TokenStream> {
+    let mut outer = input.clone().into_iter();
+    let Some(TokenTree::Group(level)) = outer.next() else {
+        return None;
+    };
+    if outer.next().is_some() || level.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let parts: Vec<TokenTree> = level.stream().into_iter().collect();
+    let [TokenTree::Group(diagnostics), TokenTree::Group(me), TokenTree::Group(data)] = &parts[..]
+    else {
+        return None;
+    };
+    let is_report = me.delimiter() == Delimiter::Bracket
+        && me.stream().to_string().replace(' ', "") == "@report";
+    if !is_report || diagnostics.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut tokens = TokenStream::from(TokenTree::Group(diagnostics.clone()));
+    tokens.extend(data.stream());
+    Some(tokens)
+}
+
+/// Expands `{diagnostics} (args) "model" mod name { .. }` (or
+/// `{diagnostics} @broken`).
 pub fn expand(input: TokenStream) -> TokenStream {
     let mut iter = input.into_iter();
     let diagnostics = match iter.next() {
@@ -58,7 +86,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     };
     let Some(diagnostics) = diagnostics else {
         return quote!(::core::compile_error!(
-            "__report! is called by migrations![..], not by hand"
+            "__check_set! is called by migrations![..], not by hand"
         ));
     };
     let args = match iter.next() {

@@ -86,6 +86,9 @@ enum Entry {
 
 /// Expands `__check_set! { .. }` (see [`chain_data`]).
 pub fn expand_check_set(input: TokenStream) -> TokenStream {
+    if let Some(report) = report::routed(&input) {
+        return report::expand(report);
+    }
     let Some((settings, paths, data)) = unnest(input) else {
         return quote!(::core::compile_error!(
             "__check_set! is called by migrations![..], not by hand"
@@ -175,7 +178,7 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
     let reports = runs.iter().rev().filter_map(|(i, ds)| {
         let path = paths.get(*i)?;
         let ds = report::encode(ds);
-        Some(quote!(#path::__godwit_export! { @report #ds }))
+        Some(quote!(#path::__godwit_export! { [@report] [] #ds }))
     });
     // What the set read, and what each path compiled: compared by one
     // `const` (a call per migration, where an `if` and a `panic!` each cost
