@@ -66,16 +66,18 @@ pub struct Stats {
     pub loaded: Option<Duration>,
     /// `METRIC:<name>:<value>:<unit>` lines: milliseconds, megabytes, counts.
     pub metrics: BTreeMap<String, u64>,
+    /// Declarations and bodies it analysed ("Total Statistics"): more with
+    /// the macros expanded.
+    pub counts: Option<(u64, u64)>,
 }
 
-/// Reads rust-analyzer's `METRIC:<name>:<value>:<unit>` lines.
+/// Reads rust-analyzer's `METRIC:<name>:<value>:<unit>` lines, which may
+/// follow its progress output on the same line.
 pub fn parse_metrics(stdout: &str) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
-    for line in stdout.lines() {
-        let Some(rest) = line.trim().strip_prefix("METRIC:") else {
-            continue;
-        };
-        let mut parts = rest.split(':');
+    for piece in stdout.split("METRIC:").skip(1) {
+        let line = piece.lines().next().unwrap_or("");
+        let mut parts = line.split(':');
         if let (Some(name), Some(value)) = (parts.next(), parts.next()) {
             if let Ok(v) = value.trim().parse::<u64>() {
                 m.insert(name.to_string(), v);
@@ -107,6 +109,22 @@ pub fn parse_loaded(stderr: &str) -> Option<Duration> {
         .lines()
         .find_map(|l| l.trim().strip_prefix("Database loaded:"))?;
     parse_debug_duration(line.trim().split([',', ' ']).next()?)
+}
+
+/// The `decls` and `bodies` of the first `crates: .., decls: N, bodies: M`
+/// line (the totals).
+pub fn parse_counts(stderr: &str) -> Option<(u64, u64)> {
+    let line = stderr.lines().find(|l| l.contains("decls:"))?;
+    let field = |name: &str| -> Option<u64> {
+        let rest = &line[line.find(name)? + name.len()..];
+        rest.trim_start()
+            .split(|c: char| !c.is_ascii_digit() && c != '_')
+            .next()?
+            .replace('_', "")
+            .parse()
+            .ok()
+    };
+    Some((field("decls:")?, field("bodies:")?))
 }
 
 /// Runs `rust-analyzer analysis-stats <crate_dir>` with its build-script
@@ -147,6 +165,7 @@ pub fn measure(bin: &OsString, crate_dir: &Path, target: &Path) -> Result<Stats>
         wall,
         loaded: parse_loaded(&stderr),
         metrics,
+        counts: parse_counts(&stderr),
     })
 }
 
@@ -195,7 +214,11 @@ pub fn run(n: usize, reps: usize, log: &mut dyn FnMut(&str)) -> Result<Outcome> 
             target: target.clone(),
             ..AppWorkspace::new(&format!("analysis-stats-{name}"))
         };
-        let package = format!("godwit-{name}-{n}");
+        let package = if macros {
+            format!("godwit-{n}")
+        } else {
+            format!("godwit-plain-{n}")
+        };
         ws.write(
             &[godwit_app(&package, &steps, macros)],
             Some(&repo_root().join("Cargo.lock")),
@@ -249,9 +272,16 @@ const PHASES: [(&str, &str); 7] = [
 
 /// Appends the rust-analyzer paragraph and table to section 1.
 pub fn report(s: &mut Section, outcome: &Outcome, reps: usize) {
-    let headers = ["rust-analyzer", "godwit", "without macros", "÷"];
+    let headers = [
+        "rust-analyzer",
+        "godwit",
+        "without macros",
+        "difference",
+        "÷",
+    ];
     match outcome {
         Outcome::NotMeasured { n, why } => {
+            let why = why.trim_end_matches('.');
             s.para(format!(
                 "**rust-analyzer.** `rust-analyzer analysis-stats` over the {n}-migration godwit \
                  crate and the control crate without macros was not measured in this run: {why}. \
@@ -269,14 +299,17 @@ pub fn report(s: &mut Section, outcome: &Outcome, reps: usize) {
         } => {
             s.para(format!(
                 "**rust-analyzer.** What an editor's analysis costs: `rust-analyzer \
-                 analysis-stats <crate dir>` ({version}, with `RA_METRICS=1` for its figures) \
-                 over the godwit application crate with {n} migrations and over the control \
-                 crate without macros (the ones of the `-Z time-passes` table), each in a \
-                 workspace of its own. Median of {reps} runs after an untimed one (which builds \
-                 the proc macros and build scripts rust-analyzer needs). The first row is the \
-                 whole command; \"loading\" is rust-analyzer's \"Database loaded\" (cargo \
-                 metadata, the build-script check, the sysroot); the rest are its phases, the \
-                 proc macros expanded by the toolchain's `rust-analyzer-proc-macro-srv`."
+                 analysis-stats <crate dir>` (`rust-analyzer --version`: {version}; \
+                 `RA_METRICS=1` for its figures) over the godwit application crate with {n} \
+                 migrations and over the control crate without macros (the ones of the \
+                 `-Z time-passes` table), each in a workspace of its own; the proc macros are \
+                 expanded by the toolchain's `rust-analyzer-proc-macro-srv`. Median of {reps} \
+                 runs after an untimed one (which builds the proc macros and build scripts \
+                 rust-analyzer needs). The first row is the whole command; \"loading\" is \
+                 rust-analyzer's \"Database loaded\" (cargo metadata, the build-script check, \
+                 the sysroot); the rest are its phases. rust-analyzer analyses path \
+                 dependencies as it does the workspace, so both runs also analyse godwit's own \
+                 crates: the difference column is what the migrations' macros add."
             ));
             let mut t = Table::new(headers);
             let med = |runs: &[Stats], f: &dyn Fn(&Stats) -> Option<Duration>| {
@@ -286,11 +319,12 @@ pub fn report(s: &mut Section, outcome: &Outcome, reps: usize) {
             let mut row = |label: String, f: &dyn Fn(&Stats) -> Option<Duration>| {
                 let (g, p) = (med(godwit, f), med(plain, f));
                 let cell = |d: Option<Duration>| d.map_or_else(|| "n/a".to_string(), fmt_duration);
-                let ratio = match (g, p) {
-                    (Some(g), Some(p)) => fmt_ratio(g, p),
-                    _ => "n/a".to_string(),
+                let (diff, ratio) = match (g, p) {
+                    (Some(g), Some(p)) if g >= p => (fmt_duration(g - p), fmt_ratio(g, p)),
+                    (Some(g), Some(p)) => (format!("−{}", fmt_duration(p - g)), fmt_ratio(g, p)),
+                    _ => ("n/a".to_string(), "n/a".to_string()),
                 };
-                t.row([label, cell(g), cell(p), ratio]);
+                t.row([label, cell(g), cell(p), diff, ratio]);
             };
             row("whole command".to_string(), &|r| Some(r.wall));
             row("loading".to_string(), &|r| r.loaded);
@@ -299,23 +333,52 @@ pub fn report(s: &mut Section, outcome: &Outcome, reps: usize) {
                     r.metrics.get(key).map(|ms| Duration::from_millis(*ms))
                 });
             }
-            let mb = |runs: &[Stats]| {
-                let mut v: Vec<u64> = runs
-                    .iter()
-                    .filter_map(|r| r.metrics.get("total memory").copied())
-                    .collect();
+            let middle = |mut v: Vec<u64>| {
                 v.sort_unstable();
                 v.get(v.len().saturating_sub(1) / 2).copied()
+            };
+            let mb = |runs: &[Stats]| {
+                middle(
+                    runs.iter()
+                        .filter_map(|r| r.metrics.get("total memory").copied())
+                        .collect(),
+                )
             };
             if let (Some(g), Some(p)) = (mb(godwit), mb(plain)) {
                 t.row([
                     "memory allocated by the analysis".to_string(),
                     format!("{g} MB"),
                     format!("{p} MB"),
+                    format!("{} MB", g as i64 - p as i64),
                     format!("{:.2}x", g as f64 / (p as f64).max(1.0)),
                 ]);
             }
+            let counts = |runs: &[Stats]| runs.iter().find_map(|r| r.counts);
+            if let (Some((gd, gb)), Some((pd, pb))) = (counts(godwit), counts(plain)) {
+                t.row([
+                    "declarations / bodies analysed".to_string(),
+                    format!("{gd} / {gb}"),
+                    format!("{pd} / {pb}"),
+                    format!("{} / {}", gd as i64 - pd as i64, gb as i64 - pb as i64),
+                    String::new(),
+                ]);
+            }
             s.table(&t);
+            if let (Some(g), Some(p)) = (
+                med(godwit, &|r| {
+                    r.metrics
+                        .get("total time")
+                        .map(|ms| Duration::from_millis(*ms))
+                }),
+                med(plain, &|r| {
+                    r.metrics
+                        .get("total time")
+                        .map(|ms| Duration::from_millis(*ms))
+                }),
+            ) {
+                s.figure("compile.analyzer.godwit", g);
+                s.figure("compile.analyzer.plain", p);
+            }
         }
     }
 }
@@ -341,6 +404,17 @@ mod tests {
             Some(Duration::from_millis(1500))
         );
         assert_eq!(parse_debug_duration("12 parsecs"), None);
+        assert_eq!(
+            parse_metrics("0/69 0% 1/69 100%    METRIC:crate lang items time:278:ms\n")
+                .get("crate lang items time"),
+            Some(&278)
+        );
+        assert_eq!(
+            parse_counts(
+                "  Total Statistics:\n    crates: 9, mods: 361, decls: 3964, bodies: 3_034, adts: 2\n"
+            ),
+            Some((3964, 3034))
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::apps::{repo_root, write_if_changed, AppCrate, AppWorkspace};
 use crate::compile::{godwit_dependency, godwit_migration_files, godwit_set, recursion_limit};
 use crate::history::{history, Backend};
 use crate::report::{fmt_duration, fmt_ratio, median, Section, Table, Verdict};
+use crate::time_passes::{self, Passes};
 
 /// The application source file a developer edits.
 const EDITED_FILE: &str = "src/app.rs";
@@ -164,6 +165,9 @@ fn diesel_app_crate(n: usize, edit: usize) -> AppCrate {
 pub struct EditTimes {
     /// `(n, godwit, diesel_migrations)`, each a list of samples.
     pub sizes: Vec<(usize, Vec<Duration>, Vec<Duration>)>,
+    /// rustc's pass times for one more edit of each application crate at
+    /// the largest size: godwit's, diesel_migrations'.
+    pub passes: (Passes, Passes),
 }
 
 /// Writes both workspaces, builds every crate once untimed, then times
@@ -200,6 +204,23 @@ pub fn run(sizes: &[usize], reps: usize, log: &mut dyn FnMut(&str)) -> Result<Ed
             }
         }
         times.sizes.push((n, gt, dt));
+    }
+    if let Some(&n) = sizes.iter().max() {
+        // One more edit of each, built with `-Z time-passes`.
+        let mut passes = Vec::new();
+        for (ws, package) in [(&gw, godwit_package(n)), (&dw, diesel_package(n))] {
+            let edited = ws.crate_dir(&package).join(EDITED_FILE);
+            write_if_changed(&edited, &app_source(reps + 1))?;
+            let p = time_passes::measure(ws, &package, &edited)?;
+            log(&format!(
+                "compile: {package} after an edit: rustc {:.3} s, of which linking {:.3} s",
+                p.get("total").copied().unwrap_or_default(),
+                p.get("link").copied().unwrap_or_default()
+            ));
+            passes.push(p);
+        }
+        let d = passes.pop().unwrap_or_default();
+        times.passes = (passes.pop().unwrap_or_default(), d);
     }
     Ok(times)
 }
@@ -240,8 +261,39 @@ pub fn report(s: &mut Section, times: &EditTimes, reps: usize) {
     s.table(&t);
     if let Some((n, g, d)) = times.sizes.iter().max_by_key(|(n, _, _)| *n) {
         let (g, d) = (median(g), median(d));
+        let secs = |p: &Passes, name: &str| {
+            Duration::from_secs_f64(p.get(name).copied().unwrap_or_default())
+        };
+        s.para(format!(
+            "Where rustc spends the time on the application crate at {n} migrations \
+             (`-Z time-passes`, one more edit of each):"
+        ));
+        let (gp, dp) = &times.passes;
+        let mut t = Table::new(["rustc pass", "godwit's application", "diesel_migrations'"]);
+        for (name, label) in [
+            (
+                "macro_expand_crate",
+                "macro expansion (`macro_expand_crate`)",
+            ),
+            ("type_check_crate", "type checking (`type_check_crate`)"),
+            ("codegen_crate", "code generation (`codegen_crate`)"),
+            ("link", "linking (`link`)"),
+            ("total", "total rustc time (`total`)"),
+        ] {
+            t.row([
+                label.to_string(),
+                fmt_duration(secs(gp, name)),
+                fmt_duration(secs(dp, name)),
+            ]);
+        }
+        s.table(&t);
+        s.figure("compile.edit.n", Duration::from_secs(*n as u64));
         s.figure("compile.edit.godwit", g);
         s.figure("compile.edit.diesel", d);
+        s.figure("compile.edit.godwit.total", secs(gp, "total"));
+        s.figure("compile.edit.godwit.link", secs(gp, "link"));
+        s.figure("compile.edit.diesel.expand", secs(dp, "macro_expand_crate"));
+        s.figure("compile.edit.diesel.link", secs(dp, "link"));
         let ratio = g.as_secs_f64() / d.as_secs_f64().max(1e-9);
         s.target(
             format!(
