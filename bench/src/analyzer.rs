@@ -349,7 +349,11 @@ pub fn report(s: &mut Section, outcome: &Outcome, reps: usize) {
                     "memory allocated by the analysis".to_string(),
                     format!("{g} MB"),
                     format!("{p} MB"),
-                    format!("{} MB", g as i64 - p as i64),
+                    if g >= p {
+                        format!("{} MB", g - p)
+                    } else {
+                        format!("−{} MB", p - g)
+                    },
                     format!("{:.2}x", g as f64 / (p as f64).max(1.0)),
                 ]);
             }

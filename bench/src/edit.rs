@@ -165,6 +165,9 @@ fn diesel_app_crate(n: usize, edit: usize) -> AppCrate {
 pub struct EditTimes {
     /// `(n, godwit, diesel_migrations)`, each a list of samples.
     pub sizes: Vec<(usize, Vec<Duration>, Vec<Duration>)>,
+    /// The size in bytes of each application's debug binary, per size:
+    /// `(n, godwit, diesel_migrations)`; the linker writes all of it.
+    pub binaries: Vec<(usize, u64, u64)>,
     /// rustc's pass times for one more edit of each application crate at
     /// the largest size: godwit's, diesel_migrations'.
     pub passes: (Passes, Passes),
@@ -204,6 +207,10 @@ pub fn run(sizes: &[usize], reps: usize, log: &mut dyn FnMut(&str)) -> Result<Ed
             }
         }
         times.sizes.push((n, gt, dt));
+        let bytes = |ws: &AppWorkspace, package: &str| {
+            std::fs::metadata(ws.target.join("debug").join(package)).map_or(0, |m| m.len())
+        };
+        times.binaries.push((n, bytes(&gw, &g), bytes(&dw, &d)));
     }
     if let Some(&n) = sizes.iter().max() {
         // One more edit of each, built with `-Z time-passes`.
@@ -241,21 +248,33 @@ pub fn report(s: &mut Section, times: &EditTimes, reps: usize) {
          edits, so that rustc compiles changed code, not only a newer file) and then \
          `cargo build -p <application>`, median of {reps}; the migrations library is not \
          rebuilt, diesel_migrations' application crate expands `embed_migrations!` again. \
-         Dependencies (and godwit's migrations crate) are built before the clock starts."
+         Dependencies (and godwit's migrations crate) are built before the clock starts. \
+         The last column is the size of each application's debug binary, which the linker \
+         writes again on every build."
     ));
     let mut t = Table::new([
         "Editing application code",
         "godwit (migrations crate)",
         "diesel_migrations (`embed_migrations!` in the application)",
         "godwit ÷ diesel_migrations",
+        "binaries linked (debug): godwit, diesel_migrations",
     ]);
+    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
     for (n, g, d) in &times.sizes {
         let (g, d) = (median(g), median(d));
+        let sizes = times
+            .binaries
+            .iter()
+            .find(|(m, _, _)| m == n)
+            .map_or_else(String::new, |(_, gb, db)| {
+                format!("{}, {}", mb(*gb), mb(*db))
+            });
         t.row([
             format!("{n} migrations"),
             fmt_duration(g),
             fmt_duration(d),
             fmt_ratio(g, d),
+            sizes,
         ]);
     }
     s.table(&t);
