@@ -62,6 +62,13 @@ pub fn scratch_dir() -> PathBuf {
 pub fn cargo() -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
+    clean_env(&mut cmd);
+    cmd
+}
+
+/// Removes the outer cargo invocation's settings from `cmd`'s environment,
+/// for a command that runs cargo builds of the generated crates.
+pub fn clean_env(cmd: &mut Command) {
     // Nothing of the outer cargo invocation leaks into the inner builds.
     for var in [
         "CARGO_TARGET_DIR",
@@ -81,7 +88,6 @@ pub fn cargo() -> Command {
             cmd.env_remove(var);
         }
     }
-    cmd
 }
 
 /// Writes `path` only when its text differs, so unchanged files keep their

@@ -1,7 +1,9 @@
 //! Benchmark 1: compile time of an application with `n` migrations, from
 //! clean and after touching one migration, for godwit, diesel_migrations'
 //! `embed_migrations!` and sqlx's `migrate!`; and godwit's macros' own cost,
-//! measured as the same crate built with and without them.
+//! measured as the same crate built with and without them. The rebuild
+//! after editing application code is in `edit.rs`, rust-analyzer's
+//! analysis in `analyzer.rs`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -160,7 +162,10 @@ pub fn godwit_set(steps: &[Step]) -> String {
     )
 }
 
-fn godwit_app(package: &str, steps: &[Step], macros: bool) -> AppCrate {
+/// The godwit application binary `package` over `steps`: with the
+/// modules under the `migration` attribute and `migrations![..]` when `macros`, else the
+/// control (plain modules, an empty set).
+pub fn godwit_app(package: &str, steps: &[Step], macros: bool) -> AppCrate {
     let set = if macros {
         godwit_set(steps)
     } else {
@@ -210,7 +215,7 @@ fn godwit_schema_app(package: &str, steps: &[Step]) -> AppCrate {
 
 /// The build script both peers' documentation recommends, so that cargo
 /// rebuilds the crate when a migration file changes.
-const RERUN_BUILD_RS: &str =
+pub const RERUN_BUILD_RS: &str =
     "fn main() {\n    println!(\"cargo:rerun-if-changed=migrations\");\n}\n";
 
 /// diesel's migration directories for one backend's SQL: `<version>_<name>/up.sql`.
@@ -255,7 +260,7 @@ fn diesel_app(package: &str, steps: &[Step]) -> AppCrate {
 
 /// diesel and diesel_migrations for SQLite, with the SQLite library bundled
 /// as godwit bundles it.
-const DIESEL_DEPENDENCIES: &str =
+pub const DIESEL_DEPENDENCIES: &str =
     "diesel = { version = \"2.3\", default-features = false, features = [\"sqlite\"] }\n\
      diesel_migrations = { version = \"2.3\", default-features = false, features = [\"sqlite\"] }\n\
      libsqlite3-sys = { version = \"0.35\", features = [\"bundled\"] }\n";
@@ -394,7 +399,13 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
             results.push((n, *v, t));
         }
     }
-    Ok(section(opts, &results))
+    let edits = crate::edit::run(&opts.sizes, opts.reps, log)?;
+    let largest = opts.sizes.iter().copied().max().unwrap_or(1);
+    let analysis = crate::analyzer::run(largest, opts.reps, log)?;
+    let mut s = section(opts, &results);
+    crate::edit::report(&mut s, &edits, opts.reps);
+    crate::analyzer::report(&mut s, &analysis, opts.reps);
+    Ok(s)
 }
 
 fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {

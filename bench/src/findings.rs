@@ -94,6 +94,31 @@ pub fn section(sections: &[Section]) -> Option<Section> {
         bullets.push(b);
     }
 
+    if let (Some(n), Some(g), Some(dt)) = (
+        get("compile.edit.n"),
+        get("compile.edit.godwit"),
+        get("compile.edit.diesel"),
+    ) {
+        if g > dt {
+            bullets.push(format!(
+                "**Editing application code.** With the migrations in a crate of their own, \
+                 an edit of application code at {} migrations rebuilds godwit's application in \
+                 {} against diesel_migrations' {}. godwit's migrations crate is not compiled \
+                 again: of the {} rustc spends on the application crate, linking the binary \
+                 (against godwit's runtime, its dependencies and the migrations crate) takes {}. \
+                 diesel_migrations' application crate expands `embed_migrations!` again ({} of \
+                 macro expansion) and links in {}.",
+                n.as_secs(),
+                fmt_duration(g),
+                fmt_duration(dt),
+                d("compile.edit.godwit.total"),
+                d("compile.edit.godwit.link"),
+                d("compile.edit.diesel.expand"),
+                d("compile.edit.diesel.link"),
+            ));
+        }
+    }
+
     let mut startup = Vec::new();
     for b in Backend::ALL {
         let key = |what: &str| format!("startup.{}.{what}", b.key());
@@ -181,5 +206,20 @@ mod tests {
             s.body
         );
         assert!(!s.body.contains("Compile time"), "{}", s.body);
+        assert!(!s.body.contains("Editing application code"), "{}", s.body);
+
+        let mut compile = Section::new("1");
+        compile.figure("compile.edit.n", Duration::from_secs(300));
+        compile.figure("compile.edit.godwit", ms(500));
+        compile.figure("compile.edit.diesel", ms(250));
+        compile.figure("compile.edit.godwit.link", ms(400));
+        let s = section(&[compile]).expect("an editing finding");
+        assert!(
+            s.body
+                .contains("at 300 migrations rebuilds godwit's application in 500.0 ms")
+                && s.body.contains("takes 400.0 ms"),
+            "{}",
+            s.body
+        );
     }
 }

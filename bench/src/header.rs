@@ -79,7 +79,11 @@ cargo run --release --manifest-path bench/Cargo.toml -- all
 It needs the PostgreSQL and MariaDB servers of the development machine
 (`GODWIT_BENCH_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test`;
 `GODWIT_BENCH_MYSQL_URL`, default `mysql://root@127.0.0.1:3306/test`); a
-benchmark whose server cannot be reached is skipped and says so. Each
+benchmark whose server cannot be reached is skipped and says so. Section 1's
+rust-analyzer table runs the binary `GODWIT_BENCH_RUST_ANALYZER` names, else
+`rust-analyzer` on `PATH` (the project does not install it; `cargo install
+ra_ap_rust-analyzer --locked --version 0.0.340` builds one for rustc 1.95);
+without a working one the table says it was not measured. Each
 benchmark creates databases of its own (`godwit_bench_*`) and drops them. The
 first run downloads the peers' crates (diesel_migrations 2.3 and sqlx 0.8, at
 the versions pinned in `bench/locks/`) and builds everything in release;

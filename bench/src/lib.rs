@@ -6,8 +6,10 @@
 //! build the same generated history in memory.
 #![warn(missing_docs)]
 
+pub mod analyzer;
 pub mod apps;
 pub mod compile;
+pub mod edit;
 pub mod findings;
 pub mod header;
 pub mod history;
