@@ -119,12 +119,6 @@ impl Variant {
 /// what they use) with optimisations in a debug build.
 const OPTIMISED_MACROS: &str = "\n[profile.dev.build-override]\nopt-level = 3\n";
 
-/// The `recursion_limit` a set of `n` migrations needs (README, "Large
-/// histories"): above the number of migrations.
-pub fn recursion_limit(n: usize) -> usize {
-    (n + 64).next_power_of_two().max(128)
-}
-
 /// The godwit dependency line for a generated crate.
 pub fn godwit_dependency(features: &[&str]) -> String {
     let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
@@ -173,9 +167,8 @@ pub fn godwit_app(package: &str, steps: &[Step], macros: bool) -> AppCrate {
             .to_string()
     };
     let main = format!(
-        "#![recursion_limit = \"{}\"]\n#![allow(dead_code)]\n\nmod migrations;\n\n{set}\n\
-         fn main() {{\n    println!(\"{{}} migrations\", MIGRATIONS.len());\n}}\n",
-        recursion_limit(steps.len())
+        "#![allow(dead_code)]\n\nmod migrations;\n\n{set}\n\
+         fn main() {{\n    println!(\"{{}} migrations\", MIGRATIONS.len());\n}}\n"
     );
     let mut files = godwit_migration_files(steps, macros);
     files.push((PathBuf::from("src/main.rs"), main));
@@ -195,10 +188,9 @@ fn godwit_schema_app(package: &str, steps: &[Step]) -> AppCrate {
         .map(|s| format!("    migrations::{}::{},", s.file_stem(), s.name))
         .collect();
     let main = format!(
-        "#![recursion_limit = \"{}\"]\n#![allow(dead_code)]\n\nmod migrations;\n\n\
+        "#![allow(dead_code)]\n\nmod migrations;\n\n\
          godwit::migrations! {{\n    pub static MIGRATIONS;\n    pub mod schema;\n{}\n}}\n\n\
          fn main() {{\n    println!(\"{{}} migrations\", MIGRATIONS.len());\n}}\n",
-        recursion_limit(steps.len()),
         paths.join("\n")
     );
     let mut files = godwit_migration_files(steps, true);

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::apps::{repo_root, write_if_changed, AppCrate, AppWorkspace};
-use crate::compile::{godwit_dependency, godwit_migration_files, godwit_set, recursion_limit};
+use crate::compile::{godwit_dependency, godwit_migration_files, godwit_set};
 use crate::history::{history, Backend};
 use crate::report::{fmt_duration, fmt_ratio, median, Section, Table, Verdict};
 use crate::time_passes::{self, Passes};
@@ -97,8 +97,7 @@ fn main_source(head: &str, count: &str) -> String {
 fn migrations_crate(n: usize) -> AppCrate {
     let steps = history(n);
     let lib = format!(
-        "#![recursion_limit = \"{}\"]\n#![allow(dead_code)]\n\nmod migrations;\n\n{}",
-        recursion_limit(steps.len()),
+        "#![allow(dead_code)]\n\nmod migrations;\n\n{}",
         godwit_set(&steps)
     );
     let mut files = godwit_migration_files(&steps, true);

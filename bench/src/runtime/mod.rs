@@ -23,7 +23,7 @@ use godwit::{Database, Dialect, MigrationSet, Schema, Target};
 
 use crate::apps::{repo_root, AppCrate, AppWorkspace};
 use crate::compile::{
-    diesel_migration_files, godwit_dependency, godwit_migration_files, godwit_set, recursion_limit,
+    diesel_migration_files, godwit_dependency, godwit_migration_files, godwit_set,
 };
 use crate::history::{history, Backend};
 use crate::report::Section;
@@ -426,7 +426,7 @@ fn runner_crate(n: usize) -> AppCrate {
     files.push((
         PathBuf::from("src/main.rs"),
         format!(
-            "#![recursion_limit = \"{}\"]\n\nmod migrations;\n\n{}\n\
+            "mod migrations;\n\n{}\n\
              use diesel_migrations::{{embed_migrations, EmbeddedMigrations}};\n\
              const SQLITE: EmbeddedMigrations = embed_migrations!(\"migrations_sqlite\");\n\
              const POSTGRES: EmbeddedMigrations = embed_migrations!(\"migrations_postgres\");\n\
@@ -435,7 +435,6 @@ fn runner_crate(n: usize) -> AppCrate {
              godwit_bench::runtime::runner_main(\n        &MIGRATIONS,\n        \
              &godwit_bench::runtime::DieselSets {{\n            \
              sqlite: || SQLITE,\n            postgres: || POSTGRES,\n            mysql: || MYSQL,\n        }},\n    )\n}}\n",
-            recursion_limit(n),
             godwit_set(&steps)
         ),
     ));
