@@ -115,21 +115,55 @@ pub fn print(schema: &Schema, backend: Backend) -> String {
     if tables.len() >= 2 {
         out.push('\n');
         let names: Vec<&str> = tables.iter().map(|t| t.rust_name.as_str()).collect();
-        let head = "diesel::allow_tables_to_appear_in_same_query!(";
-        let one_line = format!("{head}{},);", names.join(", "));
-        if one_line.len() <= LINE_WIDTH {
+        allow_in_same_query(&mut out, &names);
+    }
+    out
+}
+
+/// How many tables one `allow_tables_to_appear_in_same_query!` lists: the
+/// macro recurses once per table, and rustc's default recursion limit is
+/// 128, counted from the crate's first macro call.
+const SAME_QUERY_GROUP: usize = 64;
+
+/// `diesel::allow_tables_to_appear_in_same_query!` of `names`, as
+/// `diesel print-schema` prints it; past `SAME_QUERY_GROUP` tables, one
+/// call per group and one per pair of tables in different groups (each
+/// pair once, as the one call would), so that no crate needs a
+/// `recursion_limit` for it.
+fn allow_in_same_query(out: &mut String, names: &[&str]) {
+    let head = "diesel::allow_tables_to_appear_in_same_query!(";
+    let groups: Vec<&[&str]> = names.chunks(SAME_QUERY_GROUP).collect();
+    if groups.len() > 1 {
+        let _ = writeln!(
+            out,
+            "// {} tables: in groups of {SAME_QUERY_GROUP} and pairs across groups, where one call \
+             would recurse deeper than rustc's default limit.",
+            names.len()
+        );
+    }
+    for group in &groups {
+        let one_line = format!("{head}{},);", group.join(", "));
+        if one_line.len() <= LINE_WIDTH || groups.len() > 1 {
             out.push_str(&one_line);
             out.push('\n');
         } else {
             out.push_str(head);
             out.push('\n');
-            for n in names {
+            for n in group.iter() {
                 let _ = writeln!(out, "    {n},");
             }
             out.push_str(");\n");
         }
     }
-    out
+    for (i, first) in groups.iter().enumerate() {
+        for second in &groups[i + 1..] {
+            for a in first.iter() {
+                for b in second.iter() {
+                    let _ = writeln!(out, "{head}{a}, {b});");
+                }
+            }
+        }
+    }
 }
 
 /// The tables printed, by name: those not deprecated that have a key.

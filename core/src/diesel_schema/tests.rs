@@ -138,3 +138,41 @@ fn joins_between_tables_joined_twice_are_left_out() {
     );
     assert!(!print(&s, Backend::Postgres).contains("joinable"));
 }
+
+#[test]
+fn many_tables_appear_in_same_query_pair_by_pair_in_bounded_calls() {
+    let ops: String = (0..150)
+        .map(|i| format!("op.create_table(\"t_{i}\", [column(\"id\", BigInt).primary_key()]);\n"))
+        .collect();
+    let text = print(&schema_of(&ops), Backend::Sqlite);
+    let head = "diesel::allow_tables_to_appear_in_same_query!(";
+    let mut pairs = std::collections::BTreeSet::new();
+    let mut calls = 0;
+    for line in text.lines().filter_map(|l| l.strip_prefix(head)) {
+        calls += 1;
+        let names: Vec<&str> = line
+            .trim_end_matches(");")
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        assert!(names.len() <= SAME_QUERY_GROUP, "{line}");
+        // The macro pairs every table of a call with every other one.
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                let pair = if a < b { (*a, *b) } else { (*b, *a) };
+                assert!(pairs.insert(pair), "{pair:?} twice");
+            }
+        }
+    }
+    assert_eq!(pairs.len(), 150 * 149 / 2);
+    // Three groups (64, 64, 22), and the pairs across them.
+    assert_eq!(calls, 3 + 64 * 64 + 64 * 22 + 64 * 22);
+
+    let few: String = (0..3)
+        .map(|i| format!("op.create_table(\"t_{i}\", [column(\"id\", BigInt).primary_key()]);\n"))
+        .collect();
+    let text = print(&schema_of(&few), Backend::Sqlite);
+    assert_eq!(text.matches(head).count(), 1);
+    assert!(text.contains(&format!("{head}t_0, t_1, t_2,);")));
+}
