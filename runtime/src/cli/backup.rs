@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::{dialect_of, CliError};
-use crate::database::{redact, Database};
+use crate::database::{redact, take_schema, Database};
 use crate::scaffold::timestamp_revision;
 use crate::{connect, Dialect, MigrationSet};
 
@@ -171,6 +171,20 @@ fn mysql_command(program: &str, server: &ServerUrl) -> Command {
     c
 }
 
+/// Refuses a URL with `?schema=`: `backup` and `restore` copy a whole
+/// database, and a restore into one schema of a shared database would
+/// have to leave its neighbours alone, which they cannot promise yet.
+fn whole_database(url: &str) -> Result<(), CliError> {
+    match take_schema(url)?.1 {
+        None => Ok(()),
+        Some(schema) => Err(CliError::Usage(format!(
+            "backup and restore copy a whole database, not the schema {0} of {1}: back a schema up with `pg_dump --schema={0}`, or leave `schema=` out of the URL",
+            Dialect::Postgres.quote(&schema),
+            redact(url)
+        ))),
+    }
+}
+
 /// Backs the database at `url` up into `dir`.
 pub(super) fn backup(
     set: &MigrationSet,
@@ -179,6 +193,7 @@ pub(super) fn backup(
     dir: &Path,
 ) -> Result<BackupInfo, CliError> {
     let dialect = dialect_of(url)?;
+    whole_database(url)?;
     let revision = set.current(db)?.map(str::to_string);
     std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
     let taken_at = timestamp_revision(SystemTime::now());
@@ -259,6 +274,7 @@ pub(super) fn restore(
     file: &Path,
     force: bool,
 ) -> Result<BackupInfo, CliError> {
+    whole_database(url)?;
     let info_file = info_path(file);
     let text = std::fs::read_to_string(&info_file).map_err(io(format!(
         "reading {} (restore takes a backup made by `backup`, with its info file)",

@@ -25,7 +25,7 @@ mod sqlite;
 
 pub use any::{connect, sqlite_path, AnyConnection};
 #[cfg(feature = "cli")]
-pub(crate) use any::{dialect_of, redact};
+pub(crate) use any::{dialect_of, redact, take_schema};
 
 /// One row read back, every column as text (`None` for NULL).
 pub type Row = Vec<Option<String>>;

@@ -264,7 +264,7 @@ fn holds_revision(src: &Path, revision: &str) -> Result<bool, LayoutError> {
                 stack.push(path);
                 continue;
             }
-            if !path.extension().is_some_and(|e| e == "rs") {
+            if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
             let text = read(&path)?;
