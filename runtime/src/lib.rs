@@ -57,6 +57,7 @@ pub mod dialect;
 mod diesel_source;
 pub mod dsl;
 mod error;
+pub mod fleet;
 pub mod import;
 pub mod runner;
 pub mod scaffold;
