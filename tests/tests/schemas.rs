@@ -106,13 +106,50 @@ fn two_schemas_of_one_database_move_independently() {
     let out = cli(&a, &["check"]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(MIGRATIONS.current(&mut cb).unwrap(), Some("0002"));
-    // A backup copies a whole database: a schema URL is refused, clearly.
-    let out = cli(&a, &["backup", "--dir", "/nonexistent-godwit-backups"]);
+    // `backup` and `restore` take one schema: `Tenant B` at 0002, moved
+    // on to 0004, restored to 0002; `tenant_a` is left as it was.
+    let dir = std::env::temp_dir().join(godwit_tests::testdb::unique_name());
+    let out = cli(&b, &["backup", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "pgdump"))
+        .expect("a .pgdump file");
+    let file = file.to_str().unwrap();
+    assert!(cli(&b, &["upgrade", "0004"]).status.success());
+    assert!(count_users(&mut cb) > 0, "0004 seeds users");
+    let out = cli(&b, &["restore", file]);
     assert!(!out.status.success(), "{out:?}");
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("pg_dump --schema"),
+        String::from_utf8_lossy(&out.stderr).contains("newer than the backup"),
         "{out:?}"
     );
+    // Into another schema, or a whole database: refused, nothing changed.
+    for elsewhere in [&a, &db.url] {
+        let out = cli(elsewhere, &["restore", "--force", file]);
+        assert!(!out.status.success(), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("is a backup of the schema \"Tenant B\""),
+            "{err}"
+        );
+    }
+    let out = cli(&b, &["restore", "--force", file]);
+    assert!(out.status.success(), "{out:?}");
+    let mut cb = godwit::connect(&b).unwrap();
+    assert_eq!(MIGRATIONS.current(&mut cb).unwrap(), Some("0002"));
+    assert_eq!(count_users(&mut cb), 0);
+    MIGRATIONS.check_drift(&mut cb).unwrap();
+    assert_eq!(MIGRATIONS.current(&mut ca).unwrap(), MIGRATIONS.head());
+    assert!(tables_of(&mut admin, "public").is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn count_users(conn: &mut impl Database) -> usize {
+    conn.query("SELECT CAST(id AS TEXT) AS c0 FROM users", 1)
+        .unwrap()
+        .len()
 }
 
 #[test]
