@@ -388,3 +388,29 @@ fn a_target_stopped_mid_migration_resumes_exactly() {
         reached_from_base(r);
     }
 }
+
+#[test]
+fn an_empty_fleet_and_odd_options_are_no_trouble() {
+    let none: [&str; 0] = [];
+    let report = Fleet::new(&MIGRATIONS)
+        .parallelism(0)
+        .canary(5)
+        .failure_budget(0)
+        .upgrade(&none);
+    assert!(report.targets.is_empty() && report.all_reached());
+    assert_eq!(
+        report.summary(),
+        "0 targets: 0 reached, 0 failed, 0 not started"
+    );
+    // A canary longer than the list is the whole list; parallelism 0 is 1.
+    let mut t = Targets::new();
+    t.databases(Backend::Sqlite, 2);
+    let report = Fleet::new(&MIGRATIONS)
+        .parallelism(0)
+        .canary(5)
+        .upgrade(&t.urls);
+    assert!(report.all_reached(), "{}", report.summary());
+    // A budget of 0 starts nothing.
+    let report = Fleet::new(&MIGRATIONS).failure_budget(0).upgrade(&t.urls);
+    assert_eq!(counts(&report), (0, 0, 2), "{}", report.summary());
+}

@@ -33,6 +33,13 @@ impl std::fmt::Debug for AnyConnection {
 /// path (SQLite), `postgres://..` or `postgresql://..`, `mysql://..` (or
 /// `mariadb://..`). The backend's cargo feature must be enabled.
 ///
+/// A PostgreSQL URL may name a schema, `postgres://app@db/saas?schema=tenant_42`
+/// (percent-encoded): the parameter is taken out before the driver sees it,
+/// the schema must exist, and the connection works in it alone
+/// (`search_path`), with a migration lock of its own, so that each schema
+/// of a database is a tenant with its own version table and tables.
+/// `schema=` on another backend is an error.
+///
 /// ```no_run
 /// # fn main() -> Result<(), godwit::Error> {
 /// let mut conn = godwit::connect("sqlite://app.db")?;
