@@ -410,6 +410,28 @@ fn an_empty_fleet_and_odd_options_are_no_trouble() {
         .canary(5)
         .upgrade(&t.urls);
     assert!(report.all_reached(), "{}", report.summary());
+    // `to` moves every target elsewhere than the head: down is refused
+    // (a fleet upgrades), so a new pair of files goes up to 0002.
+    let down = Fleet::new(&MIGRATIONS)
+        .to(godwit::Target::Revision("0002"))
+        .upgrade(&t.urls);
+    for r in &down.targets {
+        assert!(
+            matches!(r.error(), Some(Error::WrongDirection { .. })),
+            "{}",
+            r.outcome
+        );
+        assert_eq!((r.before, r.after), (head(), head()));
+    }
+    let mut u = Targets::new();
+    u.databases(Backend::Sqlite, 2);
+    let report = Fleet::new(&MIGRATIONS)
+        .to(godwit::Target::Revision("0002"))
+        .upgrade(&u.urls);
+    for r in &report.targets {
+        assert_eq!((r.before, r.after), (Position::Base, Position::At("0002")));
+        assert_eq!(r.applied.len(), 2);
+    }
     // A budget of 0 starts nothing.
     let report = Fleet::new(&MIGRATIONS).failure_budget(0).upgrade(&t.urls);
     assert_eq!(counts(&report), (0, 0, 2), "{}", report.summary());
