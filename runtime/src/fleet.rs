@@ -344,6 +344,9 @@ impl<'a> Fleet<'a> {
         let mut before = Position::Unknown;
         let mut after = Position::Unknown;
         let result = connect(url).and_then(|mut db| {
+            // Adopting takes the lock: done first, within this fleet's lock
+            // wait, so that reading where the target stands never waits.
+            self.set.adopt(&mut db, &self.options)?;
             before = Position::of(self.set.current(&mut db));
             let record = |p: Progress<'_>| {
                 if let Progress::Done(step) = p {
