@@ -45,6 +45,8 @@
 //! A connection can also come from a URL ([`connect`]), and the set is a
 //! Diesel `MigrationSource` for `diesel_migrations`' `run_pending_migrations`,
 //! which then runs under the same lock and checks as `upgrade`.
+//! [`fleet::Fleet`] upgrades many databases (or PostgreSQL schemas, with
+//! `?schema=` in the URL) with one set, a report per target.
 //! See docs/RUNTIME.md for the version table, locking and failure handling.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -57,6 +59,7 @@ pub mod dialect;
 mod diesel_source;
 pub mod dsl;
 mod error;
+pub mod fleet;
 pub mod import;
 pub mod runner;
 pub mod scaffold;

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::{dialect_of, CliError};
-use crate::database::{redact, Database};
+use crate::database::{redact, take_schema, Database};
 use crate::scaffold::timestamp_revision;
 use crate::{connect, Dialect, MigrationSet};
 
@@ -28,6 +28,10 @@ pub(super) struct BackupInfo {
     pub(super) size: u64,
     /// The database it was taken from, without password.
     pub(super) source: String,
+    /// The PostgreSQL schema it holds alone (`?schema=`), if any: a
+    /// restore goes back into that schema and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) schema: Option<String>,
 }
 
 fn info_path(file: &Path) -> PathBuf {
@@ -51,9 +55,14 @@ struct ServerUrl {
     host: String,
     port: Option<String>,
     database: String,
+    /// The schema of `?schema=`, which the tools take as a flag (libpq
+    /// refuses the parameter).
+    schema: Option<String>,
 }
 
 fn parse_server_url(url: &str) -> Result<ServerUrl, CliError> {
+    let (stripped, schema) = take_schema(url)?;
+    let url = stripped.as_str();
     let bad = || CliError::Usage(format!("cannot read the database URL {}", redact(url)));
     let (_, rest) = url.split_once("://").ok_or_else(bad)?;
     let rest = rest.split('?').next().unwrap_or(rest);
@@ -91,6 +100,7 @@ fn parse_server_url(url: &str) -> Result<ServerUrl, CliError> {
         host,
         port,
         database: percent_decode(database),
+        schema,
     })
 }
 
@@ -206,6 +216,10 @@ pub(super) fn backup(
             let file = dir.join(format!("{stem}.pgdump"));
             let mut c = pg_command("pg_dump", &server);
             c.arg("--format=custom").arg("--file").arg(&file);
+            if let Some(schema) = &server.schema {
+                // A quoted pattern matches that one name, whatever it holds.
+                c.arg(format!("--schema={}", Dialect::Postgres.quote(schema)));
+            }
             run(c, "pg_dump")?;
             // A dump pg_restore cannot list is not a backup.
             let mut list = Command::new("pg_restore");
@@ -245,6 +259,7 @@ pub(super) fn backup(
         taken_at,
         size,
         source: redact(url),
+        schema: take_schema(url)?.1,
     };
     let text = serde_json::to_string_pretty(&info).map_err(|e| CliError::Io(e.to_string()))?;
     std::fs::write(info_path(&file), text).map_err(io("writing the backup's info file"))?;
@@ -267,6 +282,22 @@ pub(super) fn restore(
     let info: BackupInfo = serde_json::from_str(&text)
         .map_err(|e| CliError::Io(format!("{}: {e}", info_file.display())))?;
     let dialect = dialect_of(url)?;
+    let schema = take_schema(url)?.1;
+    if info.schema != schema {
+        // The dump names its schema in every statement: restored elsewhere,
+        // it would overwrite the schema it came from.
+        let what = |s: &Option<String>| match s {
+            Some(s) => format!("the schema {}", Dialect::Postgres.quote(s)),
+            None => "a whole database".to_string(),
+        };
+        return Err(CliError::Usage(format!(
+            "{} is a backup of {}; {} names {}: restore it where it was taken",
+            file.display(),
+            what(&info.schema),
+            redact(url),
+            what(&schema)
+        )));
+    }
     if info.backend != dialect.name() {
         return Err(CliError::Usage(format!(
             "{} is a {} backup; {} is a {} database",
@@ -312,7 +343,7 @@ pub(super) fn restore(
                 probe,
                 "pg_dump (checking the connection before the restore)",
             )?;
-            clear_postgres(&mut db, url, &listing)?;
+            clear_postgres(&mut db, url, server.schema.as_deref(), &listing)?;
         }
         if dialect == Dialect::Mysql {
             let server = parse_server_url(url)?;
@@ -344,8 +375,13 @@ pub(super) fn restore(
                 "--single-transaction",
                 "--clean",
                 "--if-exists",
-            ])
-            .arg(file);
+            ]);
+            if let Some(schema) = &server.schema {
+                // The schema's objects, not the schema itself: it stays,
+                // with whatever grants it has.
+                c.arg(format!("--schema={schema}"));
+            }
+            c.arg(file);
             run(c, "pg_restore")?;
         }
         Dialect::Mysql => {
@@ -360,12 +396,22 @@ pub(super) fn restore(
     Ok(info)
 }
 
-/// Drops the tables of `public` that the backup does not hold (they are
-/// newer than it); `pg_restore --clean` replaces the ones it does.
-fn clear_postgres(db: &mut crate::AnyConnection, url: &str, listing: &str) -> Result<(), CliError> {
+/// Drops the tables of `public` (or of the URL's schema) that the backup
+/// does not hold (they are newer than it); `pg_restore --clean` replaces
+/// the ones it does.
+fn clear_postgres(
+    db: &mut crate::AnyConnection,
+    url: &str,
+    schema: Option<&str>,
+    listing: &str,
+) -> Result<(), CliError> {
+    let schema = schema.unwrap_or("public");
     let rows = db
         .query(
-            "SELECT tablename AS c0 FROM pg_tables WHERE schemaname = 'public'",
+            &format!(
+                "SELECT tablename AS c0 FROM pg_tables WHERE schemaname = {}",
+                Dialect::Postgres.string_literal(schema)
+            ),
             1,
         )
         .map_err(|e| CliError::Io(format!("listing the tables of {}: {e}", redact(url))))?;
@@ -373,9 +419,9 @@ fn clear_postgres(db: &mut crate::AnyConnection, url: &str, listing: &str) -> Re
         let Some(Some(name)) = row.first() else {
             continue;
         };
-        let in_backup = listing
-            .lines()
-            .any(|l| l.contains(" TABLE public ") && l.split_whitespace().any(|w| w == name));
+        let in_backup = listing.lines().any(|l| {
+            l.contains(&format!(" TABLE {schema} ")) && l.split_whitespace().any(|w| w == name)
+        });
         if !in_backup {
             db.execute(&format!(
                 "DROP TABLE IF EXISTS {} CASCADE",

@@ -59,6 +59,10 @@ impl Scratch {
     /// Creates an empty scratch database of the same kind as `url`.
     pub(super) fn create(url: &str) -> Result<Scratch, CliError> {
         let dialect = dialect_of(url)?;
+        // The scratch database is new: it has `public` and no tenant's
+        // schema, so the round trip runs in `public`.
+        let (url, _schema) = crate::database::take_schema(url)?;
+        let url = url.as_str();
         let name = unique_name();
         match dialect {
             Dialect::Sqlite => {

@@ -33,6 +33,13 @@ impl std::fmt::Debug for AnyConnection {
 /// path (SQLite), `postgres://..` or `postgresql://..`, `mysql://..` (or
 /// `mariadb://..`). The backend's cargo feature must be enabled.
 ///
+/// A PostgreSQL URL may name a schema, `postgres://app@db/saas?schema=tenant_42`
+/// (percent-encoded): the parameter is taken out before the driver sees it,
+/// the schema must exist, and the connection works in it alone
+/// (`search_path`), with a migration lock of its own, so that each schema
+/// of a database is a tenant with its own version table and tables.
+/// `schema=` on another backend is an error.
+///
 /// ```no_run
 /// # fn main() -> Result<(), godwit::Error> {
 /// let mut conn = godwit::connect("sqlite://app.db")?;
@@ -56,11 +63,34 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
             ),
         });
     }
-    match dialect_of(url)? {
+    let dialect = dialect_of(url)?;
+    // The driver never sees `schema=`: libpq would refuse it as unknown.
+    let (stripped, schema) = take_schema(url)?;
+    #[allow(unused_variables)] // with no server backend feature
+    let url = stripped.as_str();
+    if schema.is_some() && dialect != Dialect::Postgres {
+        return Err(Error::UnsupportedUrl {
+            url: shown,
+            reason: format!(
+                "`schema=` is for PostgreSQL, where a database holds many schemas; on {} give each tenant {}",
+                if dialect == Dialect::Mysql { "MySQL and MariaDB" } else { "SQLite" },
+                if dialect == Dialect::Mysql {
+                    "a database of its own and name it in the path (mysql://host/tenant_42)"
+                } else {
+                    "a file of its own"
+                }
+            ),
+        });
+    }
+    match dialect {
         #[cfg(feature = "postgres")]
-        Dialect::Postgres => diesel::pg::PgConnection::establish(url)
-            .map(AnyConnection::Postgres)
-            .map_err(failed),
+        Dialect::Postgres => {
+            let mut conn = diesel::pg::PgConnection::establish(url).map_err(failed)?;
+            if let Some(schema) = schema {
+                super::postgres::use_schema(&mut conn, &schema, &shown)?;
+            }
+            Ok(AnyConnection::Postgres(conn))
+        }
         #[cfg(feature = "mysql")]
         Dialect::Mysql => {
             let url = match url.split_once("://") {
@@ -102,6 +132,70 @@ pub fn connect(url: &str) -> Result<AnyConnection, Error> {
             })
         }
     }
+}
+
+/// `url` without its `schema` query parameter, and the parameter's value
+/// (percent-decoded): the PostgreSQL schema the connection works in.
+/// An empty or repeated `schema` is refused.
+pub(crate) fn take_schema(url: &str) -> Result<(String, Option<String>), Error> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), None));
+    };
+    let bad = |reason: &str| Error::UnsupportedUrl {
+        url: redact(url),
+        reason: reason.to_string(),
+    };
+    let mut schema = None;
+    let mut kept = Vec::new();
+    for param in query.split('&') {
+        match param.split_once('=') {
+            Some((k, v)) if k.eq_ignore_ascii_case("schema") => {
+                if schema.is_some() {
+                    return Err(bad("it names `schema=` twice: give one schema"));
+                }
+                let name = percent_decode(v);
+                if name.is_empty() {
+                    return Err(bad("its `schema=` is empty: name a schema"));
+                }
+                schema = Some(name);
+            }
+            _ if param.eq_ignore_ascii_case("schema") => {
+                return Err(bad("its `schema` has no value: write `schema=NAME`"))
+            }
+            _ => kept.push(param),
+        }
+    }
+    let rest = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((rest, schema))
+}
+
+/// `%XX` sequences decoded (a `+` is left as it is: URLs of databases are
+/// not form data); an invalid sequence is kept as written.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The backend a URL names, as [`connect`] reads it: `postgres://` or
@@ -223,6 +317,40 @@ mod redact_tests {
             .to_string();
         assert!(err.contains("percent-encode it (`%2F`)"), "{err}");
         assert!(!err.contains("hunter") && !err.contains("22@"), "{err}");
+    }
+
+    #[test]
+    fn the_schema_parameter_is_taken_out() {
+        use super::take_schema;
+        let (url, schema) = take_schema("postgres://u:pw@h/db?schema=tenant_42").unwrap();
+        assert_eq!(
+            (url.as_str(), schema.as_deref()),
+            ("postgres://u:pw@h/db", Some("tenant_42"))
+        );
+        let (url, schema) =
+            take_schema("postgres://h/db?sslmode=disable&schema=T%20x&application_name=a").unwrap();
+        assert_eq!(url, "postgres://h/db?sslmode=disable&application_name=a");
+        assert_eq!(schema.as_deref(), Some("T x"));
+        let (url, schema) = take_schema("postgres://h/db?sslmode=disable").unwrap();
+        assert_eq!(
+            (url.as_str(), schema),
+            ("postgres://h/db?sslmode=disable", None)
+        );
+        for bad in [
+            "postgres://h/db?schema=",
+            "postgres://h/db?schema=a&schema=b",
+            "postgres://h/db?schema",
+        ] {
+            assert!(take_schema(bad).is_err(), "{bad}");
+        }
+        let err = take_schema("postgres://u:hunter2@h/db?schema=a&schema=b")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("hunter2") && err.contains("twice"), "{err}");
+        assert_eq!(
+            redact("postgres://u:hunter2@h/db?schema=t1&password=x"),
+            "postgres://u:***@h/db?schema=t1&password=***"
+        );
     }
 
     #[test]

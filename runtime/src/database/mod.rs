@@ -23,9 +23,10 @@ mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub(crate) use any::redact;
 pub use any::{connect, sqlite_path, AnyConnection};
 #[cfg(feature = "cli")]
-pub(crate) use any::{dialect_of, redact};
+pub(crate) use any::{dialect_of, take_schema};
 
 /// One row read back, every column as text (`None` for NULL).
 pub type Row = Vec<Option<String>>;

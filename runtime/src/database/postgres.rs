@@ -1,7 +1,8 @@
 //! PostgreSQL: a session advisory lock, polled with `pg_try_advisory_lock` (a
 //! session blocked in `pg_advisory_lock` would hold a snapshot that a
 //! concurrent index build of the lock holder waits for: a deadlock);
-//! introspection reads `pg_catalog` for the current schema.
+//! introspection reads `pg_catalog` for the current schema: `public`, or
+//! the one a URL's `?schema=` names (see [`use_schema`]).
 
 use diesel::pg::PgConnection;
 use godwit_core::schema::{Constraint, ConstraintKind, Index, Schema, Table};
@@ -19,6 +20,57 @@ use crate::Error;
 /// database, so each database has its own migration lock.
 const LOCK_KEY: i64 = 0x676f_6477_6974;
 
+/// The first half of the two-key lock of a connection opened with
+/// `?schema=`: "godw" in ASCII, the second half the hash of the schema's
+/// name. Two-key advisory locks are a space apart from one-key ones, so a
+/// tenant's lock never stands in for the whole database's, and tenants of
+/// one database do not wait for each other (two names of one hash would
+/// only take turns).
+const SCHEMA_LOCK_KEY: i32 = 0x676f_6477;
+
+/// The session setting that remembers the schema `?schema=` named, which
+/// the lock reads to pick its key.
+const SCHEMA_SETTING: &str = "godwit.schema";
+
+/// The call that takes (`verb` "try_advisory_lock") or releases
+/// ("advisory_unlock") the migration lock: the schema's own when the
+/// connection was opened with `?schema=`, the database's otherwise.
+fn lock_call(verb: &str) -> String {
+    format!(
+        "SELECT CAST(CASE WHEN COALESCE(current_setting('{SCHEMA_SETTING}', true), '') = '' \
+         THEN pg_{verb}({LOCK_KEY}) \
+         ELSE pg_{verb}({SCHEMA_LOCK_KEY}, hashtext(current_setting('{SCHEMA_SETTING}'))) END AS TEXT) AS c0"
+    )
+}
+
+/// Makes `schema` the connection's only schema: the version table and
+/// every table a migration creates live there, and introspection reads it
+/// alone. It must exist: a misspelt tenant is an error, not a new empty
+/// schema migrated from scratch.
+pub(crate) fn use_schema(conn: &mut PgConnection, schema: &str, shown: &str) -> Result<(), Error> {
+    let found = conn
+        .has_rows(&format!(
+            "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}",
+            lit(schema)
+        ))
+        .map_err(|e| Error::database("looking up the schema of the URL", e))?;
+    if !found {
+        return Err(Error::UnsupportedUrl {
+            url: shown.to_string(),
+            reason: format!(
+                "the schema {0} does not exist in this database: create it first (CREATE SCHEMA {0})",
+                Dialect::Postgres.quote(schema)
+            ),
+        });
+    }
+    conn.execute(&format!(
+        "SET search_path TO {}; SELECT set_config('{SCHEMA_SETTING}', {}, false)",
+        Dialect::Postgres.quote(schema),
+        lit(schema)
+    ))
+    .map_err(|e| Error::database("setting the search_path to the schema of the URL", e))
+}
+
 impl Database for PgConnection {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
@@ -30,7 +82,7 @@ impl Database for PgConnection {
         let got = poll_lock(options.lock_wait, || {
             let answer = lock_query(
                 self,
-                &format!("SELECT CAST(pg_try_advisory_lock({LOCK_KEY}) AS TEXT) AS c0"),
+                &lock_call("try_advisory_lock"),
                 "taking the migration lock (pg_try_advisory_lock)",
             )?;
             Ok(answer.as_deref() == Some("true"))
@@ -39,10 +91,9 @@ impl Database for PgConnection {
     }
 
     fn unlock(&mut self) -> Result<(), Error> {
-        let sql = format!("SELECT CAST(pg_advisory_unlock({LOCK_KEY}) AS TEXT) AS c0");
         lock_query(
             self,
-            &sql,
+            &lock_call("advisory_unlock"),
             "releasing the migration lock (pg_advisory_unlock)",
         )
         .map(drop)
