@@ -243,7 +243,7 @@ fn read_only<W: Write>(
 ) -> Result<u8, CliError> {
     let json = cx.out.is_json();
     let slots: Vec<Mutex<Option<Finished>>> = urls.iter().map(|_| Mutex::new(None)).collect();
-    let (next, printed) = (AtomicUsize::new(0), Mutex::new(()));
+    let next = AtomicUsize::new(0);
     let (set, base, program) = (cx.set, cx.cli, cx.program);
     let one = |url: &String| {
         let mut cli: Cli = base.clone();
@@ -273,22 +273,30 @@ fn read_only<W: Write>(
             },
         }
     };
+    // The main thread holds standard output: the workers send it each
+    // target's text, printed whole as it arrives.
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
     std::thread::scope(|scope| {
         for _ in 0..parallel.min(urls.len()) {
-            scope.spawn(|| loop {
+            let tx = tx.clone();
+            let (next, slots, one) = (&next, &slots, &one);
+            scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(url) = urls.get(i) else { break };
                 let done = one(url);
-                if !json {
-                    let _guard = printed.lock().unwrap_or_else(|e| e.into_inner());
-                    let text = match &done.error {
-                        Some(e) => format!("error: {}", scrub::scrub(&e.to_string(), Some(url))),
-                        None => String::from_utf8_lossy(&done.output).trim_end().to_string(),
-                    };
-                    println!("{}: {}", redact(url), indent(&text));
-                }
+                let text = match &done.error {
+                    Some(e) => format!("error: {}", scrub::scrub(&e.to_string(), Some(url))),
+                    None => String::from_utf8_lossy(&done.output).trim_end().to_string(),
+                };
+                let _ = tx.send(format!("{}: {}", redact(url), indent(&text)));
                 *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(done);
             });
+        }
+        drop(tx);
+        for text in rx {
+            if !json {
+                cx.out.line(&text, Value::Null);
+            }
         }
     });
     let done: Vec<Finished> = slots
