@@ -9,7 +9,7 @@ use super::CliError;
 use crate::{Dialect, Target};
 
 /// godwit: apply, inspect and verify this application's migrations.
-#[derive(Debug, Parser)]
+#[derive(Clone, Debug, Parser)]
 #[command(version, about, long_about = None)]
 pub(super) struct Cli {
     /// The database (`sqlite://path`, a file path, `postgres://..`, `mysql://..`).
@@ -31,7 +31,7 @@ pub(super) struct Cli {
     pub(super) command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Clone, Debug, Subcommand)]
 pub(super) enum Command {
     /// Apply pending migrations up to TARGET (default: head).
     Upgrade {
@@ -125,6 +125,31 @@ pub(super) enum Command {
         #[arg(long)]
         from_database: bool,
     },
+    /// Run upgrade, check, current or history on every database of a
+    /// targets file, several at a time; exit 0 only when every target is at
+    /// the target revision (1: a `check` found one behind, 2: an error).
+    Fleet {
+        /// What to run on each target.
+        #[arg(value_enum)]
+        action: FleetAction,
+        /// The targets: database URLs, one a line (`-`: standard input);
+        /// blank lines and `#` comments are skipped.
+        #[arg(long, value_name = "FILE")]
+        targets: PathBuf,
+        /// How many targets run at once, one connection each.
+        #[arg(long, value_name = "N", default_value_t = 4)]
+        parallel: usize,
+        /// upgrade: the first K targets go first, alone; the rest start only
+        /// if all of them reached the target revision.
+        #[arg(long, value_name = "K", default_value_t = 0)]
+        canary: usize,
+        /// upgrade: start no new target once M have failed.
+        #[arg(long, value_name = "M")]
+        max_failures: Option<usize>,
+        /// upgrade: where every target goes (head, a revision, +N; default head).
+        #[arg(long, value_name = "REV", allow_hyphen_values = true)]
+        to: Option<String>,
+    },
     /// Write another tool's migration history as godwit migrations, after
     /// the current head (one module per migration, revisions kept).
     Import {
@@ -145,6 +170,15 @@ pub(super) enum Command {
         #[arg(long, value_enum)]
         dialect: Option<DialectArg>,
     },
+}
+
+/// What `fleet` runs on each target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(super) enum FleetAction {
+    Upgrade,
+    Check,
+    Current,
+    History,
 }
 
 /// A tool `import` reads.

@@ -15,16 +15,22 @@
 //! lose data without `--allow-data-loss`, a `restore` over a newer database
 //! without `--force`) or a lock not taken within `--lock-wait`.
 //!
+//! `fleet upgrade|check|current|history --targets FILE` runs the same on
+//! many databases (one URL a line): 0 when every target is at the target
+//! revision (for `check`: at head), 1 when a `check` found one behind and
+//! none failed, 2 when any target failed or was not started.
+//!
 //! The runner decides (targets, refusals, what is applied); the command
 //! line asks it and prints the answer: `args.rs` reads the arguments, one
 //! function per command in `migrate.rs` (`upgrade`, `downgrade`),
-//! `commands.rs` (the others) and `round_trip.rs` (`verify`), `output.rs`
+//! `commands.rs` (the others) and `round_trip.rs` (`verify`), `fleet.rs` (`fleet`), `output.rs`
 //! prints, `backup.rs` and `scrub.rs` do what their names say.
 
 mod adopt;
 mod args;
 mod backup;
 mod commands;
+mod fleet;
 mod migrate;
 mod output;
 mod round_trip;
@@ -238,6 +244,24 @@ fn execute<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
                 commands::new(cx, message, &layout)
             }
         }
+        Command::Fleet {
+            action,
+            targets,
+            parallel,
+            canary,
+            max_failures,
+            to,
+        } => fleet::run(
+            cx,
+            *action,
+            targets,
+            fleet::Limits {
+                parallel: *parallel,
+                canary: *canary,
+                max_failures: *max_failures,
+            },
+            to.as_deref(),
+        ),
         Command::Import {
             tool,
             from,

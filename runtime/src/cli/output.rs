@@ -25,6 +25,11 @@ impl<W: Write> Out<W> {
         Out { w, json }
     }
 
+    /// What was written (a fleet's target prints into a buffer).
+    pub(super) fn into_inner(self) -> W {
+        self.w
+    }
+
     pub(super) fn is_json(&self) -> bool {
         self.json
     }
