@@ -67,10 +67,11 @@ pub enum LayoutError {
 /// list; else `start/src`, where no list will be found.
 ///
 /// `dir`, unless given: the directory of the last migration listed; else
-/// `src/migrations` if it exists or the file holding the list declares
-/// `mod migrations;`; else the module directory of the file
-/// holding the list (`src` for `lib.rs`), the files then declared in that
-/// file; else `src/migrations`.
+/// `src/migrations` if it exists, or the file holding the list declares
+/// `mod migrations;`, or is a `main.rs` or declares modules of its own (an
+/// application); else the module directory of the file holding the list
+/// (`src` for the `lib.rs` of a crate of migrations), the files then
+/// declared in that file; else `src/migrations`.
 pub fn locate(
     start: &Path,
     dir: Option<&Path>,
@@ -148,6 +149,17 @@ fn files_dir(src: &Path, set_file: Option<&Path>) -> Result<PathBuf, LayoutError
         l.ends_with("mod migrations;") && (l.starts_with("mod ") || l.starts_with("pub"))
     });
     if migrations.is_dir() || declared {
+        return Ok(migrations);
+    }
+    // Beside the list only in a crate of migrations: an application (its
+    // `main.rs`, or a `lib.rs` declaring modules of its own) keeps them in
+    // `src/migrations`, as before.
+    let is_main = set_file.file_name().is_some_and(|n| n == "main.rs");
+    let own_modules = text.lines().any(|l| {
+        let l = l.trim_start();
+        (l.starts_with("mod ") || l.starts_with("pub mod ")) && l.trim_end().ends_with(';')
+    });
+    if is_main || own_modules {
         return Ok(migrations);
     }
     Ok(module_dir(set_file))
@@ -442,6 +454,27 @@ mod tests {
             t.read("migrations/src/lib.rs"),
             "//! The schema's history.\n\npub mod m20250119_103000_create_the_users_table;\n\ngodwit::migrations! {\n    /// Every migration.\n    pub static MIGRATIONS;\n    m20250119_103000_create_the_users_table::create_the_users_table,\n}\n"
         );
+    }
+
+    #[test]
+    fn an_applications_first_migration_goes_to_src_migrations() {
+        for (file, text) in [
+            (
+                "src/main.rs",
+                "static M: godwit::MigrationSet = godwit::migrations![];\nfn main() {}\n",
+            ),
+            (
+                "src/lib.rs",
+                "pub mod app;\npub static M: godwit::MigrationSet = godwit::migrations![];\n",
+            ),
+        ] {
+            let t = Tree::new(
+                "application",
+                &[("Cargo.toml", "[package]\nname = \"app\"\n"), (file, text)],
+            );
+            let layout = locate(&t.0, None, None, None).expect("found");
+            assert_eq!(layout.dir, t.0.join("src/migrations"), "{file}");
+        }
     }
 
     #[test]
