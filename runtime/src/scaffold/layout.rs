@@ -474,6 +474,21 @@ mod tests {
             );
             let layout = locate(&t.0, None, None, None).expect("found");
             assert_eq!(layout.dir, t.0.join("src/migrations"), "{file}");
+            let at = UNIX_EPOCH + Duration::from_secs(AT);
+            new_migration(&layout.dir, &layout.src, "create the users table", None, at)
+                .expect("written");
+            let list = t.read(file);
+            assert!(list.contains("pub mod migrations;\n"), "{list}");
+            assert!(
+                list.contains(
+                    "migrations::m20250119_103000_create_the_users_table::create_the_users_table,"
+                ),
+                "{list}"
+            );
+            assert_eq!(
+                t.read("src/migrations/mod.rs"),
+                "pub mod m20250119_103000_create_the_users_table;\n"
+            );
         }
     }
 

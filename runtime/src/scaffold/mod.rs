@@ -295,6 +295,12 @@ pub fn register(
             if let Some(with) = declare(&text, &stems) {
                 text = with;
             }
+        } else if declares_no_module_of(&text, path, dir) {
+            // A first migration in `src/migrations` of a list that has no
+            // such module yet: the paths it gets name `migrations::..`.
+            if let Some(with) = declare(&text, &["migrations"]) {
+                text = with;
+            }
         }
         if let Some(with) = setting.and_then(|s| add_setting(&text, s)) {
             text = with;
@@ -311,6 +317,21 @@ pub fn register(
         set_file,
         setting_added,
     })
+}
+
+/// Whether `dir` is the `migrations` directory of the module of
+/// `set_file` (whose text is `text`) and that file declares no
+/// `mod migrations`.
+fn declares_no_module_of(text: &str, set_file: &Path, dir: &Path) -> bool {
+    let is_child = dir.file_name().is_some_and(|n| n == "migrations")
+        && dir
+            .parent()
+            .is_some_and(|p| layout::same_dir(p, &layout::module_dir(set_file)));
+    is_child
+        && !text.lines().any(|l| {
+            let l = l.trim();
+            (l.starts_with("mod ") || l.starts_with("pub")) && l.contains("mod migrations")
+        })
 }
 
 /// `text` with `pub mod <stem>;` for each of `stems`: after the last module
