@@ -1,5 +1,6 @@
 //! godwit's benchmarks against the tools users would pick instead:
-//! compile time, start-up, applying and lock time under traffic.
+//! compile time, start-up, applying and lock time under traffic; and a fleet
+//! of databases upgraded by one command against a shell loop.
 //!
 //! The `godwit-bench` binary runs them (`cargo run --release --manifest-path
 //! bench/Cargo.toml -- all`); the criterion micro-benchmarks in `benches/` use [`history`] to
@@ -11,6 +12,7 @@ pub mod apps;
 pub mod compile;
 pub mod edit;
 pub mod findings;
+pub mod fleet;
 pub mod header;
 pub mod history;
 pub mod locks;

@@ -8,7 +8,9 @@
 //! See `docs/BENCHMARKS.md` for what each table measures.
 
 use godwit_bench::history::Backend;
-use godwit_bench::{apps, compile, findings, header, locks, micro, report, runtime, time_passes};
+use godwit_bench::{
+    apps, compile, findings, fleet, header, locks, micro, report, runtime, time_passes,
+};
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,8 +19,10 @@ use anyhow::{bail, Context, Result};
 
 use godwit_bench::report::Section;
 
-const USAGE: &str = "usage: godwit-bench <all|compile|runtime|locks|micro> [--sizes 100,300,1000] \
-     [--reps N] [--migrations N] [--backends sqlite,postgres,mysql] [--rows N] [--no-write]";
+const USAGE: &str =
+    "usage: godwit-bench <all|compile|runtime|locks|micro|fleet> [--sizes 100,300,1000] \
+     [--reps N] [--migrations N] [--backends sqlite,postgres,mysql] [--rows N] [--targets N] \
+     [--no-write]";
 
 fn main() -> Result<ExitCode> {
     if let Some(out) = std::env::var_os(time_passes::ENV) {
@@ -37,6 +41,7 @@ fn main() -> Result<ExitCode> {
     let mut write = true;
     let mut migrations = 1000;
     let mut rows = 1_000_000;
+    let mut fleet_opts = fleet::Options::default();
     let mut backends = Backend::ALL.to_vec();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -69,12 +74,15 @@ fn main() -> Result<ExitCode> {
             "--rows" => {
                 rows = args.next().context("--rows needs a number")?.parse()?;
             }
+            "--targets" => {
+                fleet_opts.n = args.next().context("--targets needs a number")?.parse()?;
+            }
             "--no-write" => write = false,
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
     }
-    if sizes.is_empty() || sizes.contains(&0) || migrations == 0 || reps == 0 {
-        bail!("--sizes, --migrations and --reps need numbers above 0\n{USAGE}");
+    if sizes.is_empty() || sizes.contains(&0) || migrations == 0 || reps == 0 || fleet_opts.n == 0 {
+        bail!("--sizes, --migrations, --reps and --targets need numbers above 0\n{USAGE}");
     }
     let command = std::iter::once("godwit-bench".to_string())
         .chain(std::env::args().skip(1))
@@ -87,7 +95,7 @@ fn main() -> Result<ExitCode> {
     let mut sections: Vec<Section> = Vec::new();
     if !matches!(
         what.as_str(),
-        "all" | "compile" | "runtime" | "locks" | "micro"
+        "all" | "compile" | "runtime" | "locks" | "micro" | "fleet"
     ) {
         bail!("{USAGE}");
     }
@@ -110,6 +118,9 @@ fn main() -> Result<ExitCode> {
     }
     if matches!(what.as_str(), "all" | "micro") {
         sections.push(micro::run(&mut log)?);
+    }
+    if matches!(what.as_str(), "all" | "fleet") {
+        sections.push(fleet::run(&fleet_opts, &mut log)?);
     }
     if let Some(s) = findings::section(&sections) {
         sections.push(s);
