@@ -15,6 +15,7 @@
 pub mod corpus;
 pub mod dumps;
 pub mod fault_migrations;
+pub mod fleet_targets;
 pub mod histories;
 pub mod hostile_migrations;
 pub mod imported;

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use godwit::fleet::{Fleet, FleetReport, NotStarted, Outcome, Position, TargetReport};
 use godwit::{AnyConnection, Database, Error, Options};
-use godwit_tests::{Backend, TestDb, MIGRATIONS};
+use godwit_tests::fleet_targets::Targets;
+use godwit_tests::{Backend, MIGRATIONS};
 
 const CLI: &str = env!("CARGO_BIN_EXE_godwit-test-cli");
 
@@ -28,61 +29,6 @@ fn revisions() -> Vec<&'static str> {
 
 fn head() -> Position {
     Position::At(MIGRATIONS.head().expect("the set has a head"))
-}
-
-/// Targets of a fleet, and the databases behind them, dropped at the end.
-struct Targets {
-    urls: Vec<String>,
-    /// The databases (and SQLite files), kept alive for the test.
-    dbs: Vec<TestDb>,
-}
-
-impl Targets {
-    fn new() -> Targets {
-        Targets {
-            urls: Vec::new(),
-            dbs: Vec::new(),
-        }
-    }
-
-    /// `n` databases (or files) of `backend`; none when its server is not
-    /// configured.
-    fn databases(&mut self, backend: Backend, n: usize) {
-        for _ in 0..n {
-            if let Some(db) = TestDb::create(backend, "fleet") {
-                self.urls.push(db.url.clone());
-                self.dbs.push(db);
-            }
-        }
-    }
-
-    /// `n` schemas `tenant_1`.. of one new PostgreSQL database.
-    fn schemas(&mut self, n: usize) {
-        let Some(db) = TestDb::create(Backend::Postgres, "fleet_schemas") else {
-            return;
-        };
-        let mut admin = db.connect();
-        for i in 1..=n {
-            admin.execute(&format!("CREATE SCHEMA tenant_{i}")).unwrap();
-            self.urls.push(format!("{}?schema=tenant_{i}", db.url));
-        }
-        self.dbs.push(db);
-    }
-
-    fn connect(&self, i: usize) -> AnyConnection {
-        godwit::connect(&self.urls[i]).unwrap_or_else(|e| panic!("{}: {e}", self.urls[i]))
-    }
-
-    /// Makes target `i` fail at `0002` (which creates `posts`): the table is there already.
-    fn break_one(&self, i: usize) {
-        self.connect(i)
-            .execute("CREATE TABLE posts (id INTEGER PRIMARY KEY)")
-            .unwrap();
-    }
-
-    fn mend(&self, i: usize) {
-        self.connect(i).execute("DROP TABLE posts").unwrap();
-    }
 }
 
 /// Asserts that `t` went from base to head, applying every migration.
@@ -118,7 +64,7 @@ fn counts(r: &FleetReport) -> (usize, usize, usize) {
 
 #[test]
 fn a_mixed_fleet_reaches_head_around_its_broken_targets() {
-    let mut t = Targets::new();
+    let mut t = Targets::new("fleet");
     t.databases(Backend::Postgres, 10);
     t.schemas(5);
     t.databases(Backend::Mysql, 5);
@@ -208,7 +154,7 @@ fn a_mixed_fleet_reaches_head_around_its_broken_targets() {
 
 #[test]
 fn a_failed_canary_leaves_the_rest_alone() {
-    let mut t = Targets::new();
+    let mut t = Targets::new("fleet");
     t.databases(Backend::Sqlite, 6);
     t.break_one(1);
     let report = Fleet::new(&MIGRATIONS)
@@ -238,7 +184,7 @@ fn a_failed_canary_leaves_the_rest_alone() {
 
 #[test]
 fn the_failure_budget_stops_new_targets() {
-    let mut t = Targets::new();
+    let mut t = Targets::new("fleet");
     t.databases(Backend::Sqlite, 6);
     for i in [0, 2, 3] {
         t.break_one(i);
@@ -274,7 +220,7 @@ fn the_failure_budget_stops_new_targets() {
 
 #[test]
 fn a_held_lock_stops_only_its_target() {
-    let mut t = Targets::new();
+    let mut t = Targets::new("fleet");
     t.databases(Backend::Postgres, 2);
     t.schemas(2);
     t.databases(Backend::Mysql, 2);
@@ -321,7 +267,7 @@ fn a_held_lock_stops_only_its_target() {
 
 #[test]
 fn two_fleets_at_once_apply_each_migration_once() {
-    let mut t = Targets::new();
+    let mut t = Targets::new("fleet");
     t.databases(Backend::Postgres, 4);
     t.schemas(2);
     t.databases(Backend::Mysql, 2);
@@ -355,7 +301,7 @@ fn two_fleets_at_once_apply_each_migration_once() {
 
 #[test]
 fn a_target_stopped_mid_migration_resumes_exactly() {
-    let mut t = Targets::new();
+    let mut t = Targets::new("fleet");
     t.databases(Backend::Mysql, 1);
     if t.urls.is_empty() {
         println!("skipped: MariaDB runs a migration op by op, which the stop needs");
@@ -413,7 +359,7 @@ fn an_empty_fleet_and_odd_options_are_no_trouble() {
         "0 targets: 0 reached, 0 failed, 0 not started"
     );
     // A canary longer than the list is the whole list; parallelism 0 is 1.
-    let mut t = Targets::new();
+    let mut t = Targets::new("fleet");
     t.databases(Backend::Sqlite, 2);
     let report = Fleet::new(&MIGRATIONS)
         .parallelism(0)
@@ -433,7 +379,7 @@ fn an_empty_fleet_and_odd_options_are_no_trouble() {
         );
         assert_eq!((r.before, r.after), (head(), head()));
     }
-    let mut u = Targets::new();
+    let mut u = Targets::new("fleet");
     u.databases(Backend::Sqlite, 2);
     let report = Fleet::new(&MIGRATIONS)
         .to(godwit::Target::Revision("0002"))

@@ -7,87 +7,11 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use godwit::{AnyConnection, Database};
-use godwit_tests::{Backend, TestDb, MIGRATIONS};
+use godwit_tests::fleet_targets::Targets;
+use godwit_tests::{Backend, MIGRATIONS};
 use serde_json::Value;
 
 const CLI: &str = env!("CARGO_BIN_EXE_godwit-test-cli");
-
-/// Targets of a fleet and the databases behind them, dropped at the end.
-struct Targets {
-    urls: Vec<String>,
-    dbs: Vec<TestDb>,
-    /// The targets file.
-    file: std::path::PathBuf,
-}
-
-impl Targets {
-    fn new(test: &str) -> Targets {
-        Targets {
-            urls: Vec::new(),
-            dbs: Vec::new(),
-            file: std::env::temp_dir().join(format!(
-                "{}_{test}.targets",
-                godwit_tests::testdb::unique_name()
-            )),
-        }
-    }
-
-    /// `n` databases (or files) of `backend`; none when its server is not set.
-    fn databases(&mut self, backend: Backend, n: usize) {
-        for _ in 0..n {
-            if let Some(db) = TestDb::create(backend, "fleet_cli") {
-                self.urls.push(db.url.clone());
-                self.dbs.push(db);
-            }
-        }
-    }
-
-    /// `n` schemas of one new PostgreSQL database.
-    fn schemas(&mut self, n: usize) {
-        let Some(db) = TestDb::create(Backend::Postgres, "fleet_cli_schemas") else {
-            return;
-        };
-        let mut admin = db.connect();
-        for i in 1..=n {
-            admin.execute(&format!("CREATE SCHEMA tenant_{i}")).unwrap();
-            self.urls.push(format!("{}?schema=tenant_{i}", db.url));
-        }
-        self.dbs.push(db);
-    }
-
-    fn connect(&self, i: usize) -> AnyConnection {
-        godwit::connect(&self.urls[i]).unwrap_or_else(|e| panic!("{}: {e}", self.urls[i]))
-    }
-
-    /// Makes target `i` fail at `0002` (which creates `posts`).
-    fn break_one(&self, i: usize) {
-        self.connect(i)
-            .execute("CREATE TABLE posts (id INTEGER PRIMARY KEY)")
-            .unwrap();
-    }
-
-    fn mend(&self, i: usize) {
-        self.connect(i).execute("DROP TABLE posts").unwrap();
-    }
-
-    fn current(&self, i: usize) -> Option<&'static str> {
-        MIGRATIONS.current(&mut self.connect(i)).unwrap()
-    }
-
-    /// Writes the targets file: a comment, the URLs, a blank line between.
-    fn write(&self) -> String {
-        let text = format!("# the fleet\n\n{}\n\n", self.urls.join("\n"));
-        std::fs::write(&self.file, text).unwrap();
-        self.file.display().to_string()
-    }
-}
-
-impl Drop for Targets {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.file);
-    }
-}
 
 /// Runs the command line with `stdin` on its standard input.
 fn cli(args: &[&str], stdin: &str) -> Output {
@@ -120,7 +44,7 @@ fn head() -> &'static str {
 
 #[test]
 fn a_mixed_fleet_upgrades_around_its_broken_target_then_finishes_it() {
-    let mut t = Targets::new("mixed");
+    let mut t = Targets::new("fleet_cli_mixed");
     t.databases(Backend::Postgres, 2);
     t.schemas(2);
     t.databases(Backend::Mysql, 2);
@@ -221,7 +145,7 @@ fn a_mixed_fleet_upgrades_around_its_broken_target_then_finishes_it() {
 
 #[test]
 fn a_failed_canary_leaves_every_other_target_alone() {
-    let mut t = Targets::new("canary");
+    let mut t = Targets::new("fleet_cli_canary");
     t.databases(Backend::Sqlite, 2);
     t.databases(Backend::Postgres, 1);
     t.schemas(1);
@@ -279,7 +203,7 @@ fn a_failed_canary_leaves_every_other_target_alone() {
 
 #[test]
 fn targets_from_standard_input_and_the_json_report() {
-    let mut t = Targets::new("stdin");
+    let mut t = Targets::new("fleet_cli_stdin");
     t.databases(Backend::Sqlite, 2);
     t.schemas(2);
     t.databases(Backend::Mysql, 1);
@@ -314,7 +238,7 @@ fn targets_from_standard_input_and_the_json_report() {
 
 #[test]
 fn a_bad_line_is_refused_before_anything_runs() {
-    let mut t = Targets::new("bad_line");
+    let mut t = Targets::new("fleet_cli_bad_line");
     t.databases(Backend::Sqlite, 1);
     let input = format!("# first\n{}\n\nnot a url\n", t.urls[0]);
     let o = cli(&["fleet", "upgrade", "--targets", "-"], &input);
@@ -338,7 +262,7 @@ fn a_bad_line_is_refused_before_anything_runs() {
 
 #[test]
 fn an_unreachable_target_is_an_error_without_its_password() {
-    let mut t = Targets::new("unreachable");
+    let mut t = Targets::new("fleet_cli_unreachable");
     t.databases(Backend::Sqlite, 1);
     let Ok(server) = std::env::var("GODWIT_TEST_POSTGRES_URL") else {
         return;
