@@ -167,21 +167,32 @@ fn files_dir(src: &Path, set_file: Option<&Path>) -> Result<PathBuf, LayoutError
 
 /// The first file named `name` under `dir`.
 fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
+    files_under(dir).find(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
+}
+
+/// Every file under `dir`, at any depth; unreadable directories skipped.
+fn files_under(dir: &Path) -> impl Iterator<Item = PathBuf> {
     let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    let mut files = Vec::new().into_iter();
+    std::iter::from_fn(move || loop {
+        if let Some(file) = files.next() {
+            return Some(file);
+        }
+        let dir = stack.pop()?;
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
+        let mut found = Vec::new();
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if entry.file_name().to_str() == Some(name) {
-                return Some(path);
+            } else {
+                found.push(path);
             }
         }
-    }
-    None
+        files = found.into_iter();
+    })
 }
 
 /// The `src` and list file of the workspace crate the set comes from, when
@@ -265,31 +276,17 @@ fn crates_under(root: &Path) -> Vec<PathBuf> {
 /// (`revision = "<revision>"`, not `down_revision`).
 fn holds_revision(src: &Path, revision: &str) -> Result<bool, LayoutError> {
     let needle = format!("\"{revision}\"");
-    let mut stack = vec![src.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let text = read(&path)?;
-            let declares = text.match_indices(&needle).any(|(at, _)| {
-                let before = text[..at].trim_end();
-                before.strip_suffix('=').is_some_and(|key| {
-                    let key = key.trim_end();
-                    key.ends_with("revision") && !key.ends_with("down_revision")
-                })
-            });
-            if declares {
-                return Ok(true);
-            }
+    for path in files_under(src).filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+        let text = read(&path)?;
+        let declares = text.match_indices(&needle).any(|(at, _)| {
+            let before = text[..at].trim_end();
+            before.strip_suffix('=').is_some_and(|key| {
+                let key = key.trim_end();
+                key.ends_with("revision") && !key.ends_with("down_revision")
+            })
+        });
+        if declares {
+            return Ok(true);
         }
     }
     Ok(false)
