@@ -66,13 +66,12 @@ pub fn section(sections: &[Section]) -> Option<Section> {
             ));
         }
         let plain = get("compile.plain.touched").zip(get("compile.diesel.touched"));
-        if let Some((p, dt)) = plain.filter(|(p, dt)| p.as_secs_f64() > dt.as_secs_f64() * 1.2) {
+        if let Some((p, dt)) = plain.filter(|(p, dt)| p.as_secs_f64() > dt.as_secs_f64() * 2.0) {
             b.push_str(&format!(
                 " The same crate without the macros (the {n} modules compiled as plain Rust \
                  against `godwit::dsl`, an empty set) rebuilds in {}, {:.2}x diesel_migrations' \
-                 time already: while each migration is a Rust module that rustc compiles, no \
-                 work in the macros brings the rebuild within 1.2x of a crate that only \
-                 includes SQL files.",
+                 time already: while each migration is a Rust module that rustc compiles, \
+                 that much of the rebuild is the compiler's, whatever the macros do.",
                 fmt_duration(p),
                 p.as_secs_f64() / dt.as_secs_f64().max(1e-9)
             ));
