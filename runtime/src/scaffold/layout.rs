@@ -155,7 +155,12 @@ fn files_dir(src: &Path, set_file: Option<&Path>) -> Result<PathBuf, LayoutError
     // `main.rs`, or a `lib.rs` declaring modules of its own) keeps them in
     // `src/migrations`, as before.
     let is_main = set_file.file_name().is_some_and(|n| n == "main.rs");
-    let own_modules = text.lines().any(|l| {
+    // Outside the list: the item form's `pub mod schema;` is not one.
+    let outside = match (text.find("migrations!"), set_body(&text)) {
+        (Some(start), Some((_, end))) => format!("{}{}", &text[..start], &text[end..]),
+        _ => text.clone(),
+    };
+    let own_modules = outside.lines().any(|l| {
         let l = l.trim_start();
         (l.starts_with("mod ") || l.starts_with("pub mod ")) && l.trim_end().ends_with(';')
     });
