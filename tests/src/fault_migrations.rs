@@ -205,6 +205,7 @@ pub fn set_named(name: &str) -> Option<&'static godwit::MigrationSet> {
         "faults" => Some(&FAULTS),
         "backfill" => Some(&LONG_BACKFILL),
         "hostile" => Some(&crate::HOSTILE),
+        "raw_sql_postgres" => Some(&crate::RAW_SQL_POSTGRES),
         _ => None,
     }
 }

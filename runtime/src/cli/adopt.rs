@@ -82,6 +82,29 @@ pub(super) fn import<W: Write>(
             text += &format!("\n  {revision}: {}", shortened(&diff.replace('\n', "; ")));
         }
     }
+    if !report.refused_downs.is_empty() {
+        text += &format!(
+            "\n{} down migrations are refused by the checker; each is declared irreversible, \
+             its original down migration kept beside it, commented out: mend it and remove \
+             `irreversible`, or keep it one-way:",
+            report.refused_downs.len()
+        );
+        for (revision, why) in &report.refused_downs {
+            text += &format!("\n  {revision}: {}", shortened(why));
+        }
+    }
+    if let Some((widest, columns)) = report.wide_tables.first() {
+        text += &format!(
+            "\n{} table(s) have more than 32 columns (the widest, `{widest}`, has {columns}): \
+             with `pub mod schema;`, enable diesel's `{}` feature in the crate's diesel dependency",
+            report.wide_tables.len(),
+            if *columns > 64 {
+                "128-column-tables"
+            } else {
+                "64-column-tables"
+            }
+        );
+    }
     if !report.problems.is_empty() {
         text += &format!(
             "\nthe build will refuse {} things (structural rules, which apply to imported history too):",
@@ -106,6 +129,8 @@ pub(super) fn import<W: Write>(
             "set_file": report.set_file,
             "backends_added": report.backends_added,
             "unmatched_downs": report.unmatched_downs.iter().map(|(r, d)| json!({"revision": r, "difference": d})).collect::<Vec<_>>(),
+            "refused_downs": report.refused_downs.iter().map(|(r, d)| json!({"revision": r, "problem": d})).collect::<Vec<_>>(),
+            "wide_tables": report.wide_tables.iter().map(|(t, n)| json!({"table": t, "columns": n})).collect::<Vec<_>>(),
             "problems": report.problems.iter().map(|(r, p)| json!({"revision": r, "problem": p})).collect::<Vec<_>>(),
         }),
     );

@@ -127,8 +127,11 @@ fn compare(
     count: usize,
 ) -> Result<Vec<String>, CliError> {
     let d = db.dialect();
-    let expected = normalise(&set.schema_at(count)?, d);
-    let found = normalise(&db.introspect()?, d);
+    let mut model = set.schema_at(count)?;
+    let mut found = db.introspect()?;
+    crate::runner::leave_out_unfollowed(&mut model, &mut found);
+    let expected = normalise(&model, d);
+    let found = normalise(&found, d);
     Ok(expected
         .differences(&found)
         .into_iter()

@@ -242,8 +242,8 @@ pub(super) struct Header<'a> {
     pub(super) module: &'a str,
     pub(super) irreversible: Option<&'a str>,
     /// The original down migration, kept for the user to mend when it does
-    /// not undo the upgrade.
-    pub(super) unmatched_down: Option<&'a [Piece]>,
+    /// not undo the upgrade or the checker refuses it.
+    pub(super) unmatched_down: Option<(&'a [Piece], super::KeptDown)>,
 }
 
 /// The source of the migration's file.
@@ -277,10 +277,14 @@ pub(super) fn module_source(h: &Header<'_>, up: &[Piece], down: Option<&[Piece]>
         s.push('\n');
         function(&mut s, "downgrade", down, "");
     }
-    if let Some(unmatched) = h.unmatched_down {
+    if let Some((unmatched, why)) = h.unmatched_down {
+        let why = match why {
+            super::KeptDown::Unmatched => "which does not undo the upgrade",
+            super::KeptDown::Refused => "which the checker refuses (see `irreversible`)",
+        };
         let _ = writeln!(
             s,
-            "\n    // The original down migration, which does not undo the upgrade:\n    \
+            "\n    // The original down migration, {why}:\n    \
              // mend it, uncomment it and remove `irreversible`, or keep the\n    \
              // migration one-way."
         );

@@ -187,8 +187,35 @@ pub struct ImportReport {
     /// The down migrations that do not undo their up migrations: revision
     /// and the difference.
     pub unmatched_downs: Vec<(String, String)>,
+    /// The down migrations the checker refuses, declared irreversible:
+    /// revision and the checker's message.
+    pub refused_downs: Vec<(String, String)>,
     /// What the checker will still refuse (structural rules), by revision.
     pub problems: Vec<(String, String)>,
+    /// The tables at head with more columns than Diesel's `table!` takes
+    /// by default (32), widest first: a `pub mod schema;` needs diesel's
+    /// `64-column-tables` (or `128-column-tables`) feature for them.
+    pub wide_tables: Vec<(String, usize)>,
+}
+
+/// Diesel's `table!` takes 32 columns unless a feature of diesel's says more.
+const DIESEL_COLUMNS: usize = 32;
+
+fn wide_tables(head: &Schema) -> Vec<(String, usize)> {
+    let mut wide: Vec<(String, usize)> = head
+        .tables
+        .iter()
+        .filter(|(_, t)| !t.deprecated)
+        .map(|(name, t)| {
+            (
+                name.clone(),
+                t.columns.iter().filter(|c| !c.marked_deprecated).count(),
+            )
+        })
+        .filter(|(_, n)| *n > DIESEL_COLUMNS)
+        .collect();
+    wide.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    wide
 }
 
 /// The backends an import from `dialect`'s SQL is checked for.
@@ -211,7 +238,7 @@ pub fn import(options: &ImportOptions<'_>) -> Result<ImportReport, ImportError> 
             return Err(ImportError::RevisionInSet(o.version.clone()));
         }
     }
-    let plan = plan(options, &originals);
+    let (plan, head) = plan(options, &originals);
     let files: Vec<PathBuf> = plan
         .iter()
         .map(|p| options.dir.join(format!("{}.rs", p.file_stem)))
@@ -225,7 +252,9 @@ pub fn import(options: &ImportOptions<'_>) -> Result<ImportReport, ImportError> 
         set_file: None,
         backends_added: None,
         unmatched_downs: Vec::new(),
+        refused_downs: Vec::new(),
         problems: Vec::new(),
+        wide_tables: wide_tables(&head),
     };
     for (p, file) in plan.iter().zip(&files) {
         std::fs::write(file, &p.source).map_err(|e| ImportError::io(file, e))?;
@@ -233,6 +262,11 @@ pub fn import(options: &ImportOptions<'_>) -> Result<ImportReport, ImportError> 
             report
                 .unmatched_downs
                 .push((p.migration.revision.to_string(), diff.clone()));
+        }
+        if let Some(why) = &p.refused {
+            report
+                .refused_downs
+                .push((p.migration.revision.to_string(), why.clone()));
         }
         report.migrations.push(Imported {
             revision: p.migration.revision.to_string(),
@@ -266,11 +300,12 @@ struct Planned {
     dsl: usize,
     raw: usize,
     unmatched: Option<String>,
+    refused: Option<String>,
 }
 
 /// Converts every original, then declares irreversible those whose down
 /// migration the checker finds does not undo them.
-fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> Vec<Planned> {
+fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> (Vec<Planned>, Schema) {
     let tool = options.tool;
     let mut schema = Schema::new();
     let mut converted = Vec::new();
@@ -309,16 +344,47 @@ fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> Vec<Planned> {
             .iter()
             .find(|d| d.rule == Rule::DowngradeMismatch && d.at.migration() == index)
             .map(|d| d.message.clone());
+        // A down migration the checker refuses (it drops what is not there,
+        // creates what is): history that ran is not rewritten, and a
+        // downgrade godwit cannot follow is not run; the user decides.
+        let refused = down.is_some().then(|| {
+            mismatches.iter().find(|d| {
+                d.at.migration() == index
+                    && matches!(
+                        d.at,
+                        godwit_core::Location::Op {
+                            phase: Phase::Downgrade,
+                            ..
+                        }
+                    )
+            })
+        });
         let mut down = down;
         let mut kept_down = None;
-        if let Some(diff) = &unmatched {
-            let first = diff.lines().next().unwrap_or_default();
-            migration.irreversible = Some(
-                format!("imported from {tool}: its down migration does not undo it ({first})")
-                    .into(),
-            );
+        let why = match (&unmatched, refused.flatten()) {
+            (_, Some(d)) => Some((
+                format!(
+                    "imported from {tool}: the checker refuses its down migration ([{}] {})",
+                    d.rule.id(),
+                    summary(&d.message)
+                ),
+                KeptDown::Refused,
+            )),
+            (Some(diff), None) => Some((
+                format!(
+                    "imported from {tool}: its down migration does not undo it ({})",
+                    summary(diff)
+                ),
+                KeptDown::Unmatched,
+            )),
+            (None, None) => None,
+        };
+        let mut kept = None;
+        if let Some((why, how)) = why {
+            migration.irreversible = Some(why.into());
             migration.downgrade = Vec::new().into();
             kept_down = down.take();
+            kept = Some(how);
         }
         // Named after the original, not the message, which may carry the
         // tool and version.
@@ -341,7 +407,7 @@ fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> Vec<Planned> {
             message: &migration.message,
             module: &module,
             irreversible: migration.irreversible.as_deref(),
-            unmatched_down: kept_down.as_deref(),
+            unmatched_down: kept_down.as_deref().zip(kept),
         };
         let source = convert::module_source(&header, &up, down.as_deref());
         let count = |pieces: &[Piece], raw: bool| {
@@ -358,10 +424,44 @@ fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> Vec<Planned> {
             module,
             file_stem,
             source,
-            unmatched,
+            refused: refused
+                .flatten()
+                .map(|d| format!("[{}] {}", d.rule.id(), d.message.replace('\n', "; "))),
+            unmatched: unmatched.filter(|_| kept == Some(KeptDown::Unmatched)),
         });
     }
-    planned
+    (planned, schema)
+}
+
+/// Why an original down migration was kept aside, commented out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeptDown {
+    /// It does not undo the upgrade.
+    Unmatched,
+    /// The checker refuses it.
+    Refused,
+}
+
+/// A checker's message as one line of a reason: whitespace collapsed, cut
+/// at a word near 160 characters, its `code` quotes kept in pairs.
+fn summary(text: &str) -> String {
+    const MOST: usize = 160;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        if out.chars().count() + word.chars().count() > MOST {
+            if out.matches('`').count() % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(" ..");
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn flatten(pieces: &[Piece]) -> Vec<godwit_core::Op> {

@@ -222,3 +222,83 @@ fn into_a_crate_of_migrations() {
         .read("migrations/src/m2_add_things_name.rs")
         .contains("down_revision = \"1\""));
 }
+
+#[test]
+fn a_down_migration_the_checker_refuses_is_kept_aside_and_the_migration_declared_irreversible() {
+    let s = Scratch::new("refused-down");
+    s.write(
+        "src/main.rs",
+        "mod migrations;\npub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![];\n",
+    );
+    s.write(
+        "old/2015-01-01-000000_create_users/up.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY);",
+    );
+    // Drops a table that is not there: PostgreSQL would refuse it too.
+    s.write(
+        "old/2015-01-01-000000_create_users/down.sql",
+        "DROP TABLE users;\nDROP TABLE accounts;",
+    );
+    let from = s.0.join("old");
+    let paths = app(&s);
+    let report = import(&options(&paths, &from, &[])).expect("imported");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert!(
+        report.unmatched_downs.is_empty(),
+        "{:?}",
+        report.unmatched_downs
+    );
+    assert_eq!(report.refused_downs.len(), 1, "{:?}", report.refused_downs);
+    assert_eq!(report.refused_downs[0].0, "20150101000000");
+    assert!(
+        report.refused_downs[0].1.starts_with("[unknown-table]"),
+        "{:?}",
+        report.refused_downs
+    );
+    let file = s.read("src/migrations/m20150101000000_create_users.rs");
+    assert!(
+        file.contains(
+            "irreversible = \"imported from diesel: the checker refuses its down migration ([unknown-table]"
+        ),
+        "{file}"
+    );
+    assert!(file.contains("which the checker refuses"), "{file}");
+    assert!(
+        file.contains("    // pub fn downgrade(op: &mut Ops) {"),
+        "{file}"
+    );
+    assert!(file.contains("DROP TABLE accounts"), "{file}");
+    assert!(!file.contains("\n    pub fn downgrade"), "{file}");
+}
+
+#[test]
+fn a_reason_is_one_line_with_its_quotes_in_pairs() {
+    let long = format!("changes `{}` and more", "word ".repeat(60));
+    let short = summary(&long);
+    assert!(short.chars().count() <= 170, "{short}");
+    assert_eq!(short.matches('`').count() % 2, 0, "{short}");
+    assert!(short.ends_with(" .."), "{short}");
+    assert_eq!(summary("a\n  b\tc"), "a b c");
+}
+
+#[test]
+fn tables_wider_than_diesels_default_are_listed() {
+    let s = Scratch::new("wide");
+    s.write(
+        "src/main.rs",
+        "mod migrations;\npub static MIGRATIONS: godwit::MigrationSet = godwit::migrations![];\n",
+    );
+    let columns: Vec<String> = (0..40).map(|i| format!("c{i} INT")).collect();
+    s.write(
+        "old/2015-01-01-000000_create_wide/up.sql",
+        &format!("CREATE TABLE wide (id BIGINT PRIMARY KEY, {});\nCREATE TABLE narrow (id BIGINT PRIMARY KEY);", columns.join(", ")),
+    );
+    s.write(
+        "old/2015-01-01-000000_create_wide/down.sql",
+        "DROP TABLE narrow;\nDROP TABLE wide;",
+    );
+    let from = s.0.join("old");
+    let paths = app(&s);
+    let report = import(&options(&paths, &from, &[])).expect("imported");
+    assert_eq!(report.wide_tables, vec![("wide".to_string(), 41)]);
+}

@@ -387,10 +387,7 @@ impl MigrationSet {
         mut found: godwit_core::schema::Schema,
     ) -> Result<(), Error> {
         let mut model = self.schema_at(count)?;
-        for table in model.unfollowed.keys() {
-            model.tables.remove(table);
-            found.tables.remove(table);
-        }
+        leave_out_unfollowed(&mut model, &mut found);
         let expected = crate::dialect::normalise(&model, d);
         let actual = crate::dialect::normalise(&found, d);
         match expected.first_difference(&actual) {
@@ -443,5 +440,18 @@ impl MigrationSet {
         let value = result?;
         unlocked?;
         Ok(value)
+    }
+}
+
+/// Leaves out of both schemas the tables raw SQL changed out of the model's
+/// sight (`CREATE TABLE .. AS SELECT`, say): the model cannot say what
+/// they hold, so comparing them would report what it never claimed.
+pub(crate) fn leave_out_unfollowed(
+    model: &mut godwit_core::schema::Schema,
+    found: &mut godwit_core::schema::Schema,
+) {
+    for table in model.unfollowed.keys() {
+        model.tables.remove(table);
+        found.tables.remove(table);
     }
 }
