@@ -544,8 +544,14 @@ impl Schema {
                             c.nullable = *n;
                             c.deprecated |= *n;
                         }
-                        ColumnChange::SetDefault(d) => c.default = Some(d.clone()),
-                        ColumnChange::DropDefault => c.default = None,
+                        ColumnChange::SetDefault(d) => {
+                            c.default = Some(d.clone());
+                            forget_serial(c);
+                        }
+                        ColumnChange::DropDefault => {
+                            c.default = None;
+                            forget_serial(c);
+                        }
                         ColumnChange::SetType(ty) => c.ty = ty.clone(),
                         // How the values are computed: the schema is the same.
                         ColumnChange::Using(_) => {}
@@ -691,4 +697,14 @@ fn declared(op: &Op) -> Option<Constraint> {
 /// Names as the schema model holds them.
 fn strings(names: &[Str]) -> Vec<String> {
     names.iter().map(|n| n.to_string()).collect()
+}
+
+/// A serial column is one whose default takes the next value of its
+/// sequence: another default, or none, leaves a plain column (the sequence
+/// stays, owned by it), as PostgreSQL then reports it.
+fn forget_serial(c: &mut super::ColumnState) {
+    if c.serial {
+        c.serial = false;
+        c.autoincrement = false;
+    }
 }

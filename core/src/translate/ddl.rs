@@ -150,7 +150,9 @@ fn column(
         match &option.option {
             ColumnOption::Null => column.nullable = true,
             ColumnOption::NotNull => column.nullable = false,
-            ColumnOption::Default(e) => column.default = Some(expr::default(e)),
+            ColumnOption::Default(e) => {
+                column.default = (!expr::is_null(e)).then(|| expr::default(e));
+            }
             ColumnOption::PrimaryKey(_) => {
                 column.primary_key = true;
                 column.nullable = false;
@@ -207,6 +209,9 @@ fn column(
                     .into(),
                 expr: ch.expr.to_string().into(),
             }),
+            // MySQL's `ON UPDATE CURRENT_TIMESTAMP`: how rows are written,
+            // which the model does not keep (the import keeps the statement).
+            ColumnOption::OnUpdate(_) => {}
             ColumnOption::Collation(_) => {
                 return Err(format!("the collation of column `{table}.{name}`"))
             }
@@ -484,6 +489,9 @@ fn alter_table(
                 let change = match op {
                     AlterColumnOperation::SetNotNull => ColumnChange::Nullable(false),
                     AlterColumnOperation::DropNotNull => ColumnChange::Nullable(true),
+                    AlterColumnOperation::SetDefault { value } if expr::is_null(value) => {
+                        ColumnChange::DropDefault
+                    }
                     AlterColumnOperation::SetDefault { value } => {
                         ColumnChange::SetDefault(expr::default(value))
                     }

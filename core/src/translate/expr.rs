@@ -37,6 +37,18 @@ pub(super) fn default(e: &Expr) -> DefaultValue {
     }
 }
 
+/// `NULL` (maybe in parentheses): as a default, no default at all, which is
+/// how PostgreSQL and MySQL store it (nothing to read back).
+pub(super) fn is_null(e: &Expr) -> bool {
+    match e {
+        Expr::Value(ValueWithSpan {
+            value: Value::Null, ..
+        }) => true,
+        Expr::Nested(inner) => is_null(inner),
+        _ => false,
+    }
+}
+
 /// `now()`, `CURRENT_TIMESTAMP`, `current_timestamp()`.
 fn is_now(e: &Expr) -> bool {
     let text = e.to_string().to_ascii_lowercase();

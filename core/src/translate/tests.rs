@@ -322,3 +322,39 @@ fn mysql_algorithm_and_lock_clauses_change_nothing() {
         read_ops("ALTER TABLE users DROP COLUMN email")
     );
 }
+
+#[test]
+fn a_serial_column_whose_default_goes_is_a_plain_column() {
+    let mut s = Schema::new();
+    for statement in read(
+        "CREATE TABLE h (id BIGSERIAL PRIMARY KEY, user_id SERIAL);\n\
+         ALTER TABLE h ALTER COLUMN user_id DROP DEFAULT",
+        Syntax::Postgres,
+        &Schema::new(),
+    ) {
+        let Meaning::Ops(ops) = statement.meaning else {
+            panic!("{:?}", statement.meaning)
+        };
+        for op in &ops {
+            s.apply(op).unwrap();
+        }
+    }
+    let c = s.tables["h"].column("user_id").unwrap();
+    assert!(
+        !c.serial && !c.autoincrement && c.default.is_none(),
+        "{c:?}"
+    );
+    assert!(s.tables["h"].column("id").unwrap().serial);
+}
+
+#[test]
+fn datetime_is_mysqls_timestamp_even_read_first_as_postgresql() {
+    assert_eq!(
+        column_type("datetime", Syntax::Postgres),
+        crate::model::ColumnType::Timestamp
+    );
+    assert!(matches!(
+        column_type("datetime", Syntax::Sqlite),
+        crate::model::ColumnType::Custom(_)
+    ));
+}

@@ -60,7 +60,9 @@ pub fn column_type(spelled: &str, syntax: Syntax) -> ColumnType {
         }
         "date" => Date,
         "time" | "time without time zone" => Time,
-        "datetime" if mysql => Timestamp,
+        // PostgreSQL has no `datetime`: SQL that says it is MySQL's, read
+        // before its backend was known (raw SQL is tried as PostgreSQL first).
+        "datetime" if syntax != Syntax::Sqlite => Timestamp,
         "timestamp" if mysql => TimestampTz,
         "timestamp" | "timestamp without time zone" => Timestamp,
         "timestamptz" | "timestamp with time zone" => TimestampTz,

@@ -151,8 +151,11 @@ fn read_table(db: &mut SqliteConnection, name: &str, t: &Row) -> diesel::QueryRe
             name: cname,
             ty,
             nullable: text(c, 2) == "0" && key == 0,
+            // `DEFAULT NULL` is kept as written; it is no default, as the
+            // other backends store it.
             default: c[3]
                 .as_ref()
+                .filter(|d| !d.trim().eq_ignore_ascii_case("null"))
                 .map(|d| godwit_core::DefaultValue::Sql(d.clone().into())),
             autoincrement: false,
             serial: false,

@@ -115,7 +115,8 @@ fn exact(ops: &[Op], dialect: Dialect, schema: &Schema) -> bool {
 ///   (`timestamp(3)`; godwit writes none), on MySQL and MariaDB any but 6
 ///   (`DATETIME` is seconds; godwit writes `DATETIME(6)`);
 /// - an identity column `GENERATED ALWAYS` (godwit's are `BY DEFAULT`), or
-///   with sequence options (`AS IDENTITY (START WITH 100)`).
+///   with sequence options (`AS IDENTITY (START WITH 100)`);
+/// - MySQL's `ON UPDATE CURRENT_TIMESTAMP` on a column.
 fn model_drops(text: &str, dialect: Dialect) -> bool {
     let words: Vec<String> = sql_text::tokens(text, dialect.syntax())
         .filter(|t| !t.is_trivia())
@@ -125,7 +126,17 @@ fn model_drops(text: &str, dialect: Dialect) -> bool {
         .windows(4)
         .any(|w| w[0] == "generated" && w[1] == "always" && w[2] == "as" && w[3] == "identity")
         || words.windows(2).any(|w| w[0] == "identity" && w[1] == "(");
-    identity || time_precision_differs(&words, dialect)
+    // MySQL's `ON UPDATE CURRENT_TIMESTAMP` on a column (not a foreign
+    // key's `ON UPDATE CASCADE`).
+    let on_update = words.windows(3).any(|w| {
+        w[0] == "on"
+            && w[1] == "update"
+            && matches!(
+                w[2].as_str(),
+                "current_timestamp" | "now" | "localtimestamp" | "localtime"
+            )
+    });
+    identity || on_update || time_precision_differs(&words, dialect)
 }
 
 /// [`model_drops`]'s time precisions, over the statement's words.
@@ -468,5 +479,46 @@ mod tests {
             &mut Schema::new(),
         );
         assert!(matches!(&pieces[0], Piece::Raw(_)), "{pieces:?}");
+        assert!(model_drops(
+            "CREATE TABLE w (seen DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))",
+            Dialect::Mysql
+        ));
+        assert!(!model_drops(
+            "CREATE TABLE c (p INT REFERENCES p (id) ON UPDATE CASCADE)",
+            Dialect::Postgres
+        ));
+    }
+
+    #[test]
+    fn a_table_with_on_update_stays_as_written_and_the_model_has_it() {
+        let mut schema = Schema::new();
+        let pieces = body(
+            "CREATE TABLE workers (id VARCHAR(36) PRIMARY KEY, \
+             last_seen DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6));\n\
+             CREATE TABLE jobs (id VARCHAR(36) PRIMARY KEY, lock_by VARCHAR(36), \
+             FOREIGN KEY (lock_by) REFERENCES workers (id))",
+            Dialect::Mysql,
+            &mut schema,
+        );
+        assert!(matches!(&pieces[0], Piece::Raw(_)), "{pieces:?}");
+        assert!(matches!(&pieces[1], Piece::Ops(_)), "{pieces:?}");
+        assert!(schema.tables.contains_key("workers"));
+    }
+
+    #[test]
+    fn default_null_is_no_default() {
+        let mut schema = Schema::new();
+        let pieces = body(
+            "CREATE TABLE r (id BIGINT PRIMARY KEY, parent UUID DEFAULT NULL);\n\
+             ALTER TABLE r ALTER COLUMN id SET DEFAULT NULL",
+            Dialect::Postgres,
+            &mut schema,
+        );
+        let parent = schema.tables["r"].column("parent").expect("a column");
+        assert_eq!(parent.default, None);
+        assert!(
+            matches!(&pieces[1], Piece::Ops(ops) if ops[0].to_string().contains("drop_default")),
+            "{pieces:?}"
+        );
     }
 }
