@@ -12,6 +12,7 @@
 //! `sqlparser`, and where `sqlparser` does not read a statement that the
 //! backend does, with a few recognizers of its own (`fallback.rs`).
 
+mod checks;
 mod ddl;
 mod expr;
 mod fallback;

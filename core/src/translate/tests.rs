@@ -218,7 +218,7 @@ fn foreign_key_options_named_keys_and_inline_checks_become_ops() {
             &users()
         ),
         [
-            r#"op.create_table("follows", [column("follower", BigInt).not_null().references("users", "id").on_delete(Action::Cascade).on_update(Action::Cascade).initially_deferred(), column("followed", BigInt).not_null()]).primary_key_named("follows_pk", ["followed", "follower"]).unique_named("follows_once", ["follower", "followed"]).check("follows_followed_check", "followed > 0").check("follows_follower_check", "follower <> followed");"#,
+            r#"op.create_table("follows", [column("follower", BigInt).not_null().references("users", "id").on_delete(Action::Cascade).on_update(Action::Cascade).initially_deferred(), column("followed", BigInt).not_null()]).primary_key_named("follows_pk", ["followed", "follower"]).unique_named("follows_once", ["follower", "followed"]).check("follows_followed_check", "followed > 0").check("follows_check", "follower <> followed");"#,
             r#"op.create_foreign_key("follows_followed_fkey", "follows", ["followed"], "users", ["id"]).on_update(Action::SetNull).deferrable();"#,
             r#"op.add_column("users", column("age", Integer)); op.create_check_constraint("users_age_check", "users", "age >= 0");"#,
         ]
@@ -320,5 +320,24 @@ fn mysql_algorithm_and_lock_clauses_change_nothing() {
     assert_eq!(
         read_ops("ALTER TABLE users DROP COLUMN email, ALGORITHM = INPLACE, LOCK = NONE"),
         read_ops("ALTER TABLE users DROP COLUMN email")
+    );
+}
+
+#[test]
+fn an_unnamed_check_is_named_as_postgres_names_it() {
+    assert_eq!(
+        meanings(
+            "CREATE TABLE rc (id INT PRIMARY KEY, a INT, b INT, CHECK (num_nonnulls (a, b) = 1), CHECK (a > 0), c INT CHECK (c > a));
+             ALTER TABLE rc ADD COLUMN d INT, DROP CONSTRAINT rc_check, ADD CHECK (num_nonnulls (a, b, d) = 1);
+             CREATE TABLE other (x INT, CONSTRAINT o_x_check CHECK (x > 0));
+             CREATE TABLE o (x INT CHECK (x > 0))",
+            &Schema::new()
+        ),
+        [
+            r#"op.create_table("rc", [column("id", Integer).primary_key(), column("a", Integer), column("b", Integer), column("c", Integer)]).check("rc_check", "num_nonnulls(a, b) = 1").check("rc_a_check", "a > 0").check("rc_check1", "c > a");"#,
+            r#"op.add_column("rc", column("d", Integer)); op.drop_constraint("rc_check", "rc"); op.create_check_constraint("rc_check", "rc", "num_nonnulls(a, b, d) = 1");"#,
+            r#"op.create_table("other", [column("x", Integer)]).check("o_x_check", "x > 0");"#,
+            r#"op.create_table("o", [column("x", Integer)]).check("o_x_check1", "x > 0");"#,
+        ]
     );
 }
