@@ -14,6 +14,7 @@ use crate::sql_text::{self, Syntax};
 
 mod keys;
 mod objects;
+mod renames;
 mod unfollowed;
 mod unknown;
 
@@ -73,6 +74,14 @@ impl Schema {
                 Meaning::Ops(ops) => {
                     for op in &ops {
                         self.apply(op).map_err(|e| ReplayError {
+                            message: format!("`{}`: {}", statement.text, e.message),
+                            ..e
+                        })?;
+                    }
+                }
+                Meaning::Renames(renames) => {
+                    for rename in &renames {
+                        self.rename(rename).map_err(|e| ReplayError {
                             message: format!("`{}`: {}", statement.text, e.message),
                             ..e
                         })?;

@@ -34,9 +34,16 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             if a.if_exists && !schema.tables.contains_key(&table) {
                 return Meaning::Ops(Vec::new());
             }
+            if let Some(renames) = super::renames::rename_constraints(&table, &a.operations, schema)
+            {
+                return renames;
+            }
             alter_table(&table, &a.operations, syntax, schema)
         }
         Ast::CreateIndex(c) => keys::create_index(c, schema),
+        Ast::AlterIndex { name, operation } => {
+            return super::renames::alter_index(name, operation, schema)
+        }
         Ast::CreateView(v) => super::objects::create_view(v, false, schema),
         Ast::RefreshMaterializedView(r) => super::objects::refresh(r),
         Ast::Comment { .. } => super::objects::comment(ast).expect("a comment"),

@@ -18,6 +18,7 @@ mod expr;
 mod fallback;
 mod keys;
 mod objects;
+mod renames;
 mod types;
 mod user_types;
 
@@ -30,6 +31,7 @@ use crate::schema::Schema;
 use crate::sql_text::{self, Syntax};
 
 pub use objects::relations_read;
+pub(crate) use renames::backed_by_index;
 pub use types::column_type;
 
 /// A table's name as the model keeps it (`public.Users` is `users`).
@@ -43,6 +45,9 @@ pub enum Meaning {
     /// Exactly what these ops do (none: a statement that changes nothing
     /// there is, such as `DROP INDEX IF EXISTS` of an index that is not).
     Ops(Vec<Op>),
+    /// Renames the model follows that no DSL op says (`import` keeps the
+    /// statement as written).
+    Renames(Vec<Rename>),
     /// It changes rows, not the schema.
     Data,
     /// Nothing the model tracks (`SELECT`, `SET`, `GRANT`, `ANALYZE`, a
@@ -53,6 +58,36 @@ pub enum Meaning {
     Opaque(String),
     /// It could not be read at all; the text says why.
     Unreadable(String),
+}
+
+/// A rename raw SQL makes that no DSL op says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rename {
+    /// `ALTER TYPE from RENAME TO to`: the columns of the type follow it.
+    Type {
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER INDEX from RENAME TO to`: an index, or the unique or primary
+    /// key constraint it backs (PostgreSQL renames the two together).
+    Index {
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER TABLE table RENAME CONSTRAINT from TO to` (the index of a
+    /// unique or primary key constraint with it).
+    Constraint {
+        /// The constraint's table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
 }
 
 /// One statement of raw SQL: its text, its syntax tree when `sqlparser`
@@ -86,16 +121,30 @@ pub fn read(sql: &str, syntax: Syntax, schema: &Schema) -> Vec<Statement> {
             continue;
         }
         let statement = one(text, syntax, &schema);
-        if let Meaning::Ops(ops) = &statement.meaning {
-            for op in ops {
-                // The replay reports what does not apply; here the next
-                // statements only need to see what does.
-                let _ = schema.apply(op);
-            }
-        }
+        // The replay reports what does not apply; here the next
+        // statements only need to see what does.
+        follow(&statement.meaning, &mut schema);
         out.push(statement);
     }
     out
+}
+
+/// What a statement does to the model, applied to `schema` as far as it
+/// applies.
+pub fn follow(meaning: &Meaning, schema: &mut Schema) {
+    match meaning {
+        Meaning::Ops(ops) => {
+            for op in ops {
+                let _ = schema.apply(op);
+            }
+        }
+        Meaning::Renames(renames) => {
+            for rename in renames {
+                let _ = schema.rename(rename);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// One statement known to be whole (the definition a database gives back
@@ -125,11 +174,7 @@ pub fn read_any(sql: &str, schema: &Schema) -> Vec<Statement> {
                 statement = attempt;
             }
         }
-        if let Meaning::Ops(ops) = &statement.meaning {
-            for op in ops {
-                let _ = schema.apply(op);
-            }
-        }
+        follow(&statement.meaning, &mut schema);
         out.push(statement);
     }
     out

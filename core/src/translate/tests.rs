@@ -28,6 +28,7 @@ fn meanings(sql: &str, base: &Schema) -> Vec<String> {
                 .map(|o| format!("{o};"))
                 .collect::<Vec<_>>()
                 .join(" "),
+            Meaning::Renames(renames) => format!("renames: {renames:?}"),
             Meaning::Data => "data".into(),
             Meaning::Inert => "inert".into(),
             Meaning::Opaque(what) => format!("opaque: {what}"),
@@ -339,5 +340,72 @@ fn an_unnamed_check_is_named_as_postgres_names_it() {
             r#"op.create_table("other", [column("x", Integer)]).check("o_x_check", "x > 0");"#,
             r#"op.create_table("o", [column("x", Integer)]).check("o_x_check1", "x > 0");"#,
         ]
+    );
+}
+
+/// `schema` after the raw SQL `sql`, as the replay leaves it.
+fn after_execute(schema: &Schema, sql: &str) -> Result<Schema, String> {
+    let mut s = schema.clone();
+    s.apply(&Op::Execute {
+        sql: sql.to_string().into(),
+    })
+    .map_err(|e| e.message)?;
+    Ok(s)
+}
+
+#[test]
+fn a_renamed_type_takes_its_columns_with_it_and_frees_its_name() {
+    let base = schema(
+        r#"op.create_enum("vis", ["a", "b"]);
+           op.create_table("c", [column("id", BigInt).primary_key(), column("v", Enum("vis")), column("vs", Array(Enum("vis")))]);"#,
+    );
+    let s = after_execute(
+        &base,
+        "ALTER TYPE vis RENAME TO vis__old; CREATE TYPE vis AS ENUM ('a', 'b', 'c');
+         ALTER TABLE c ALTER COLUMN v TYPE vis USING v::text::vis; ALTER TABLE c DROP COLUMN vs; DROP TYPE vis__old",
+    )
+    .expect("the history applies");
+    assert_eq!(s.enums.keys().collect::<Vec<_>>(), ["vis"]);
+    assert_eq!(s.enums["vis"], ["a", "b", "c"]);
+    let renamed = after_execute(&base, "ALTER TYPE vis RENAME TO w").unwrap();
+    let c = renamed.table("c").unwrap();
+    assert_eq!(
+        c.column("v").unwrap().ty,
+        crate::model::ColumnType::Enum("w".into())
+    );
+    assert!(after_execute(
+        &base,
+        "CREATE TYPE w AS ENUM ('x'); ALTER TYPE vis RENAME TO w"
+    )
+    .is_err());
+}
+
+#[test]
+fn renaming_a_key_s_index_renames_its_constraint_and_back() {
+    let base = schema(
+        r#"op.create_table("person", [column("id", BigInt).primary_key(), column("inbox", Text)]);"#,
+    );
+    let s = after_execute(
+        &base,
+        "ALTER TABLE person ADD CONSTRAINT idx_user_inbox UNIQUE (inbox);
+         ALTER INDEX idx_user_inbox RENAME TO idx_person_inbox;
+         CREATE INDEX idx_i ON person (inbox); ALTER INDEX idx_i RENAME TO idx_j",
+    )
+    .expect("the history applies");
+    let t = s.table("person").unwrap();
+    assert!(t.constraints.contains_key("idx_person_inbox"));
+    assert!(t.indexes.contains_key("idx_j") && !t.indexes.contains_key("idx_i"));
+    let s = after_execute(
+        &s,
+        "ALTER TABLE person RENAME CONSTRAINT person_pkey TO person_pk;
+         ALTER INDEX person_pk RENAME TO person_pkey2;
+         ALTER TABLE person DROP CONSTRAINT idx_person_inbox",
+    )
+    .expect("the history applies");
+    let t = s.table("person").unwrap();
+    assert_eq!(t.constraints.keys().collect::<Vec<_>>(), ["person_pkey2"]);
+    assert_eq!(
+        meanings("ALTER INDEX nothing_known RENAME TO x", &base),
+        ["opaque: ALTER INDEX `nothing_known` RENAME, of an index the model does not know"]
     );
 }
