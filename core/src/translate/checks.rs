@@ -3,11 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use super::names::{clip, PG_NAME_BYTES};
 use crate::schema::Schema;
 use crate::sql_text::{self, Syntax, TokenKind};
-
-/// PostgreSQL keeps 63 bytes of a name.
-pub(super) const PG_NAME_BYTES: usize = 63;
 
 /// Names the unnamed checks of one statement on one table, in the order
 /// they are declared.
@@ -154,15 +152,6 @@ pub(super) fn object_name(name1: &str, name2: Option<&str>, label: &str) -> Stri
     out
 }
 
-/// The first `bytes` bytes of `s`, less a character cut in two.
-pub(crate) fn clip(s: &str, bytes: usize) -> &str {
-    let mut end = bytes.min(s.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +185,6 @@ mod tests {
         let name = object_name(&table, Some(&column), "check");
         assert_eq!(name.len(), 63);
         assert_eq!(name, format!("{}_{}_check", "t".repeat(28), "c".repeat(28)));
-        assert_eq!(clip("aé", 2), "a");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod ddl;
 mod expr;
 mod fallback;
 mod keys;
+mod names;
 mod objects;
 mod renames;
 mod types;
@@ -202,8 +203,24 @@ pub fn runs_outside_transaction(sql: &str) -> bool {
         })
 }
 
-/// One statement, read and translated.
+/// One statement, read and translated; on PostgreSQL, with its long names
+/// cut as the server cuts them (the statement's text stays as written).
 fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
+    let cut = match syntax {
+        Syntax::Postgres => names::truncated_identifiers(text),
+        _ => None,
+    };
+    match cut {
+        Some(cut) => Statement {
+            text: text.to_string(),
+            ..as_read(&cut, syntax, schema)
+        },
+        None => as_read(text, syntax, schema),
+    }
+}
+
+/// One statement, read and translated as written.
+fn as_read(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
     let parsed = Parser::parse_sql(&*dialect(syntax), text);
     match parsed {
         Ok(mut asts) if asts.len() == 1 => {

@@ -409,3 +409,24 @@ fn renaming_a_key_s_index_renames_its_constraint_and_back() {
         ["opaque: ALTER INDEX `nothing_known` RENAME, of an index the model does not know"]
     );
 }
+
+#[test]
+fn a_name_over_63_bytes_reads_as_postgres_keeps_it() {
+    let long = "idx_post_aggregates_featured_community_newest_comment_time_necro";
+    let short = &long[..63];
+    let create = format!("CREATE INDEX {long} ON users (email DESC)");
+    let statements = read(&create, Syntax::Postgres, &users());
+    assert_eq!(statements[0].text, create, "the text stays as written");
+    assert_eq!(
+        meanings(&create, &users()),
+        [format!(
+            r#"op.create_index("{short}", "users", [key("email").desc()]);"#
+        )]
+    );
+    let s = after_execute(&users(), &create).unwrap();
+    let s = after_execute(&s, &format!("DROP INDEX {long}")).unwrap();
+    assert!(!s.table("users").unwrap().indexes.contains_key(short));
+    // Other backends keep the name as written (MySQL refuses it).
+    let mysql = read(&create, Syntax::Mysql, &users());
+    assert!(matches!(&mysql[0].meaning, Meaning::Ops(ops) if ops[0].to_string().contains(long)));
+}
