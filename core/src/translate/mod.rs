@@ -19,6 +19,7 @@ mod fallback;
 mod keys;
 mod names;
 mod objects;
+mod qualified;
 mod renames;
 mod types;
 mod user_types;
@@ -225,6 +226,13 @@ fn as_read(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
     match parsed {
         Ok(mut asts) if asts.len() == 1 => {
             let ast = asts.remove(0);
+            if let Some(meaning) = qualified::elsewhere(&ast, syntax) {
+                return Statement {
+                    text: text.to_string(),
+                    ast: Some(ast),
+                    meaning,
+                };
+            }
             // A function's or trigger's parts are kept as written.
             let routine = matches!(
                 ast,
@@ -254,7 +262,8 @@ fn as_read(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
             None => Statement {
                 text: text.to_string(),
                 ast: None,
-                meaning: fallback::meaning(text, syntax, schema)
+                meaning: qualified::routine_elsewhere(text, syntax)
+                    .or_else(|| fallback::meaning(text, syntax, schema))
                     .unwrap_or_else(|| Meaning::Unreadable(e.to_string())),
             },
         },

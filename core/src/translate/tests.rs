@@ -430,3 +430,29 @@ fn a_name_over_63_bytes_reads_as_postgres_keeps_it() {
     let mysql = read(&create, Syntax::Mysql, &users());
     assert!(matches!(&mysql[0].meaning, Meaning::Ops(ops) if ops[0].to_string().contains(long)));
 }
+
+#[test]
+fn objects_of_another_schema_are_not_the_model_s() {
+    let sql = "CREATE SCHEMA utils;
+        CREATE TABLE utils.deps_saved_ddl (id serial NOT NULL, ddl_to_run text, CONSTRAINT deps_saved_ddl_pkey PRIMARY KEY (id));
+        CREATE OR REPLACE FUNCTION utils.save (p name) RETURNS void LANGUAGE plpgsql COST 100 AS $BODY$ BEGIN END; $BODY$;
+        CREATE INDEX idx_d ON utils.deps_saved_ddl (id);
+        DROP TABLE utils.deps_saved_ddl;
+        DROP SCHEMA utils CASCADE;
+        CREATE TABLE public.deps_saved_ddl (id INT);
+        DROP TABLE deps_saved_ddl, utils.other";
+    let got = meanings(sql, &Schema::new());
+    assert_eq!(got[..6], ["inert"; 6]);
+    assert_eq!(
+        got[6],
+        r#"op.create_table("deps_saved_ddl", [column("id", Integer)]);"#
+    );
+    assert!(got[7].starts_with("opaque"), "{}", got[7]);
+    let s = after_execute(&Schema::new(), sql).unwrap();
+    assert_eq!(s.tables.keys().collect::<Vec<_>>(), ["deps_saved_ddl"]);
+    assert!(s.functions.is_empty());
+    assert_eq!(
+        meanings("DROP SCHEMA public CASCADE", &Schema::new()),
+        ["opaque: DROP SCHEMA"]
+    );
+}
