@@ -18,7 +18,7 @@ mod renames;
 mod unfollowed;
 mod unknown;
 
-use unfollowed::{altered_table, table_of};
+use unfollowed::{altered_table, table_of, unread_table};
 use unknown::{reserved, unknown_column, unknown_table};
 
 /// Why an op cannot be applied to the schema as it stands.
@@ -89,6 +89,12 @@ impl Schema {
                 }
                 Meaning::Opaque(_) => {
                     if let Some(table) = statement.ast.as_ref().and_then(altered_table) {
+                        *self.unfollowed.entry(table).or_default() += 1;
+                    }
+                }
+                // Unread, it may have done anything to its table.
+                Meaning::Unreadable(_) => {
+                    if let Some(table) = unread_table(&statement.text) {
                         *self.unfollowed.entry(table).or_default() += 1;
                     }
                 }

@@ -456,3 +456,15 @@ fn objects_of_another_schema_are_not_the_model_s() {
         ["opaque: DROP SCHEMA"]
     );
 }
+
+#[test]
+fn a_table_an_unread_statement_creates_is_not_unknown_after_it() {
+    // `CONSTRAINT .. NOT NULL col` is PostgreSQL 18's; sqlparser does not read it.
+    let sql = "CREATE TABLE IF NOT EXISTS public.agg (id int, score bigint, CONSTRAINT agg_score_not_null NOT NULL score);
+        CREATE INDEX idx_agg_score ON ONLY public.agg (score)";
+    let got = meanings(sql, &Schema::new());
+    assert_eq!(got[0], "unreadable");
+    let s = after_execute(&Schema::new(), sql)
+        .expect("the index is on a table the model did not follow");
+    assert!(s.unfollowed.contains_key("agg"));
+}

@@ -32,3 +32,37 @@ pub(super) fn altered_table(ast: &sqlparser::ast::Statement) -> Option<String> {
         _ => None,
     }
 }
+
+/// [`altered_table`], for a statement no parser reads (a newer server's
+/// syntax): the table after `CREATE TABLE`, `ALTER TABLE` or a `CREATE
+/// INDEX`'s `ON`, read from the words.
+pub(super) fn unread_table(text: &str) -> Option<String> {
+    use crate::sql_text::{tokens, Syntax, TokenKind};
+    let words: Vec<_> = tokens(text, Syntax::Postgres)
+        .filter(|t| !t.is_trivia())
+        .take(64)
+        .collect();
+    let is = |i: usize, k: &str| words.get(i).is_some_and(|t| t.is_keyword(k));
+    let mut at = if (is(0, "CREATE") || is(0, "ALTER")) && is(1, "TABLE") {
+        2
+    } else if is(0, "CREATE") && (is(1, "INDEX") || is(1, "UNIQUE")) {
+        words.iter().position(|t| t.is_keyword("ON"))? + 1
+    } else {
+        return None;
+    };
+    for skip in [&["IF", "NOT", "EXISTS"][..], &["IF", "EXISTS"], &["ONLY"]] {
+        if skip.iter().enumerate().all(|(i, k)| is(at + i, k)) {
+            at += skip.len();
+        }
+    }
+    // `schema.name`: the last part.
+    while words.get(at + 1).is_some_and(|t| t.is_punct('.')) {
+        at += 2;
+    }
+    let name = words.get(at)?;
+    match name.kind {
+        TokenKind::Word => Some(name.text.to_lowercase()),
+        TokenKind::QuotedName => name.name().map(|n| n.into_owned()),
+        _ => None,
+    }
+}
