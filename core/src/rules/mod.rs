@@ -330,6 +330,7 @@ fn replay_body(
             let mut scratch = current.clone();
             for statement in &step.raw {
                 let translate::Meaning::Ops(ops) = &statement.meaning else {
+                    translate::follow(&statement.meaning, &mut scratch);
                     continue;
                 };
                 for op in ops {

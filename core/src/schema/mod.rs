@@ -48,7 +48,7 @@ pub struct Schema {
     pub extensions: std::collections::BTreeSet<String>,
     /// Tables that raw SQL created or changed in a way the model does not
     /// follow (a `CREATE TABLE`, `CREATE VIEW`, `ALTER TABLE` or `CREATE
-    /// INDEX` it reads as opaque): the table, or a column, index or
+    /// INDEX` it reads as opaque or cannot read): the table, or a column, index or
     /// constraint of it, may exist where the model lacks it, so naming one is
     /// not an error (the statement was already reported as `opaque-sql`).
     /// The count of such statements by table, so that a migration's own can

@@ -14,10 +14,11 @@ use crate::sql_text::{self, Syntax};
 
 mod keys;
 mod objects;
+mod renames;
 mod unfollowed;
 mod unknown;
 
-use unfollowed::{altered_table, table_of};
+use unfollowed::table_of;
 use unknown::{reserved, unknown_column, unknown_table};
 
 /// Why an op cannot be applied to the schema as it stands.
@@ -64,31 +65,6 @@ impl Table {
 }
 
 impl Schema {
-    /// Raw SQL: what each statement it reads into ops does, applied in turn;
-    /// what it cannot read or follow changes nothing here (the rules say so).
-    fn learn(&mut self, sql: &str) -> Result<(), ReplayError> {
-        use crate::translate::Meaning;
-        for statement in crate::translate::read_any(sql, self) {
-            match statement.meaning {
-                Meaning::Ops(ops) => {
-                    for op in &ops {
-                        self.apply(op).map_err(|e| ReplayError {
-                            message: format!("`{}`: {}", statement.text, e.message),
-                            ..e
-                        })?;
-                    }
-                }
-                Meaning::Opaque(_) => {
-                    if let Some(table) = statement.ast.as_ref().and_then(altered_table) {
-                        *self.unfollowed.entry(table).or_default() += 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
     /// The table with this name.
     pub fn table(&self, name: &str) -> Result<&Table, ReplayError> {
         self.tables

@@ -8,13 +8,17 @@ use sqlparser::ast::{
     ReferentialAction, RenameTableNameKind, Statement as Ast, TableConstraint,
 };
 
+use sqlparser::ast::Spanned;
+use sqlparser::tokenizer::Location;
+
+use super::checks::CheckNamer;
 use super::{expr, keys, types, user_types, Meaning};
 use crate::model::{
     Action, CheckConstraint, Column, ColumnChange, ColumnType, Op, PrimaryKey, Reference, Str,
     UniqueConstraint,
 };
 use crate::schema::{primary_key_name, unique_name, Schema};
-use crate::sql_text::{self, Syntax, TokenKind};
+use crate::sql_text::Syntax;
 
 /// A statement's translation, or why there is none.
 pub(super) type Translated = Result<Vec<Op>, String>;
@@ -30,9 +34,16 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             if a.if_exists && !schema.tables.contains_key(&table) {
                 return Meaning::Ops(Vec::new());
             }
+            if let Some(renames) = super::renames::rename_constraints(&table, &a.operations, schema)
+            {
+                return renames;
+            }
             alter_table(&table, &a.operations, syntax, schema)
         }
         Ast::CreateIndex(c) => keys::create_index(c, schema),
+        Ast::AlterIndex { name, operation } => {
+            return super::renames::alter_index(name, operation, schema)
+        }
         Ast::CreateView(v) => super::objects::create_view(v, false, schema),
         Ast::RefreshMaterializedView(r) => super::objects::refresh(r),
         Ast::Comment { .. } => super::objects::comment(ast).expect("a comment"),
@@ -117,6 +128,33 @@ pub(super) fn action(a: &Option<ReferentialAction>) -> Result<Action, String> {
     })
 }
 
+/// A check as declared: where it stands in the statement (the server
+/// names checks in the order they are written), its name if it has one,
+/// and its expression.
+type Pending = (Location, Option<String>, String);
+
+/// The checks of a statement, each named: an unnamed one as the server
+/// names it ([`CheckNamer`]).
+fn named_checks(mut pending: Vec<Pending>, namer: &mut CheckNamer) -> Vec<CheckConstraint> {
+    pending.sort_by_key(|p| p.0);
+    pending
+        .into_iter()
+        .map(|(_, name, expr)| {
+            let name = match name {
+                Some(n) => {
+                    namer.record(&n);
+                    n
+                }
+                None => namer.name(&expr),
+            };
+            CheckConstraint {
+                name: name.into(),
+                expr: expr.into(),
+            }
+        })
+        .collect()
+}
+
 /// A column's definition, with the constraints it declares inline (those
 /// the `Column` model holds; any other is refused).
 fn column(
@@ -125,7 +163,7 @@ fn column(
     syntax: Syntax,
     schema: &Schema,
     own_key: &[Str],
-    checks: &mut Vec<CheckConstraint>,
+    checks: &mut Vec<Pending>,
 ) -> Result<Column, String> {
     let name = ident_name(&def.name);
     let spelled = spelled_type(&def.data_type);
@@ -199,16 +237,12 @@ fn column(
                 column.autoincrement = true;
                 column.nullable = false;
             }
-            // PostgreSQL names an inline check `<table>_<column>_check`.
-            ColumnOption::Check(ch) => checks.push(CheckConstraint {
-                name: option
-                    .name
-                    .as_ref()
-                    .or(ch.name.as_ref())
-                    .map_or_else(|| format!("{table}_{name}_check"), ident_name)
-                    .into(),
-                expr: ch.expr.to_string().into(),
-            }),
+            // Named once the table's columns are all known.
+            ColumnOption::Check(ch) => checks.push((
+                option.span().start,
+                option.name.as_ref().or(ch.name.as_ref()).map(ident_name),
+                ch.expr.to_string(),
+            )),
             // MySQL's `ON UPDATE CURRENT_TIMESTAMP`: how rows are written,
             // which the model does not keep (the import keeps the statement).
             ColumnOption::OnUpdate(_) => {}
@@ -331,22 +365,22 @@ fn create_table(c: &sqlparser::ast::CreateTable, syntax: Syntax, schema: &Schema
                     columns: Cow::Owned(cols),
                 });
             }
-            TableConstraint::Check(ch) => {
-                let check_name = ch.name.as_ref().map_or_else(
-                    || check_name(&name, &ch.expr.to_string(), &columns, &checks),
-                    ident_name,
-                );
-                checks.push(CheckConstraint {
-                    name: check_name.into(),
-                    expr: ch.expr.to_string().into(),
-                });
-            }
+            TableConstraint::Check(ch) => checks.push((
+                constraint.span().start,
+                ch.name.as_ref().map(ident_name),
+                ch.expr.to_string(),
+            )),
             TableConstraint::ForeignKey(fk) => {
                 after.push(keys::foreign_key(fk, &name, false, schema, &own_key)?)
             }
             other => return Err(format!("`{other}` in CREATE TABLE `{name}`")),
         }
     }
+    let column_names = columns.iter().map(|c| c.name.to_string()).collect();
+    let checks = named_checks(
+        checks,
+        &mut CheckNamer::new(syntax, schema, &name, column_names, &[]),
+    );
     if primary_key.is_some() {
         for c in columns.iter_mut().filter(|c| own_key.contains(&c.name)) {
             c.nullable = false;
@@ -383,35 +417,6 @@ fn declared_key(c: &sqlparser::ast::CreateTable) -> Vec<Str> {
     key
 }
 
-/// The name PostgreSQL gives an unnamed check: `<table>_<column>_check`
-/// after the first column its expression names (`<table>_check` if none),
-/// with a number after it when a check of the table has that name already.
-fn check_name(table: &str, expr: &str, columns: &[Column], taken: &[CheckConstraint]) -> String {
-    let first = sql_text::tokens(expr, Syntax::Postgres)
-        .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::QuotedName))
-        .map(|t| {
-            let quoted = t.kind == TokenKind::QuotedName;
-            let text = t.text.trim_matches('"');
-            if quoted {
-                text.to_string()
-            } else {
-                text.to_ascii_lowercase()
-            }
-        })
-        .find(|w| columns.iter().any(|c| c.name == *w));
-    let base = match first {
-        Some(column) => format!("{table}_{column}_check"),
-        None => format!("{table}_check"),
-    };
-    (0..)
-        .map(|n| match n {
-            0 => base.clone(),
-            n => format!("{base}{n}"),
-        })
-        .find(|n| !taken.iter().any(|c| c.name == *n))
-        .unwrap_or(base)
-}
-
 fn alter_table(
     table: &str,
     operations: &[AlterTableOperation],
@@ -420,6 +425,21 @@ fn alter_table(
 ) -> Translated {
     let t = table.to_string();
     let mut ops = Vec::new();
+    // PostgreSQL drops a statement's constraints before it adds any.
+    let dropped: Vec<String> = operations
+        .iter()
+        .filter_map(|o| match o {
+            AlterTableOperation::DropConstraint { name, .. } => Some(ident_name(name)),
+            _ => None,
+        })
+        .collect();
+    let mut namer = CheckNamer::new(
+        syntax,
+        schema,
+        table,
+        table_columns(schema, table),
+        &dropped,
+    );
     for operation in operations {
         let op = match operation {
             AlterTableOperation::AddColumn {
@@ -438,6 +458,8 @@ fn alter_table(
                 if *if_not_exists && exists {
                     continue;
                 }
+                namer.add_column(&column.name);
+                let checks = named_checks(checks, &mut namer);
                 ops.push(Op::AddColumn {
                     table: t.clone().into(),
                     column,
@@ -538,29 +560,20 @@ fn alter_table(
                     schema,
                     &keys::existing_key(schema, table),
                 )?,
-                TableConstraint::Check(ch) if ch.name.is_none() => Op::CreateCheckConstraint {
-                    name: check_name(
-                        table,
-                        &ch.expr.to_string(),
-                        &table_columns(schema, table),
-                        &[],
-                    )
-                    .into(),
-                    table: t.clone().into(),
-                    expr: ch.expr.to_string().into(),
-                    not_valid: *not_valid,
-                },
-                TableConstraint::Check(ch) => Op::CreateCheckConstraint {
-                    name: ch
-                        .name
-                        .as_ref()
-                        .map(ident_name)
-                        .ok_or_else(|| format!("an unnamed check constraint on `{table}`"))?
-                        .into(),
-                    table: t.clone().into(),
-                    expr: ch.expr.to_string().into(),
-                    not_valid: *not_valid,
-                },
+                TableConstraint::Check(ch) => {
+                    let pending = vec![(
+                        Location::new(0, 0),
+                        ch.name.as_ref().map(ident_name),
+                        ch.expr.to_string(),
+                    )];
+                    let check = named_checks(pending, &mut namer).remove(0);
+                    Op::CreateCheckConstraint {
+                        name: check.name,
+                        table: t.clone().into(),
+                        expr: check.expr,
+                        not_valid: *not_valid,
+                    }
+                }
                 TableConstraint::Unique(_)
                 | TableConstraint::PrimaryKey(_)
                 | TableConstraint::UniqueUsingIndex(_)
@@ -599,17 +612,12 @@ fn alter_table(
     Ok(ops)
 }
 
-/// The columns of `table` in the model, as `Column`s (for naming a check).
-fn table_columns(schema: &Schema, table: &str) -> Vec<Column> {
+/// The names of the columns of `table` in the model (for naming a check).
+fn table_columns(schema: &Schema, table: &str) -> Vec<String> {
     schema
         .tables
         .get(table)
-        .map(|t| {
-            t.columns
-                .iter()
-                .map(|c| Column::new(c.name.clone().into(), c.ty.clone()))
-                .collect()
-        })
+        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
         .unwrap_or_default()
 }
 

@@ -12,11 +12,15 @@
 //! `sqlparser`, and where `sqlparser` does not read a statement that the
 //! backend does, with a few recognizers of its own (`fallback.rs`).
 
+mod checks;
 mod ddl;
 mod expr;
 mod fallback;
 mod keys;
+mod names;
 mod objects;
+mod qualified;
+mod renames;
 mod types;
 mod user_types;
 
@@ -29,6 +33,7 @@ use crate::schema::Schema;
 use crate::sql_text::{self, Syntax};
 
 pub use objects::relations_read;
+pub(crate) use renames::backed_by_index;
 pub use types::column_type;
 
 /// A table's name as the model keeps it (`public.Users` is `users`).
@@ -42,6 +47,9 @@ pub enum Meaning {
     /// Exactly what these ops do (none: a statement that changes nothing
     /// there is, such as `DROP INDEX IF EXISTS` of an index that is not).
     Ops(Vec<Op>),
+    /// Renames the model follows that no DSL op says (`import` keeps the
+    /// statement as written).
+    Renames(Vec<Rename>),
     /// It changes rows, not the schema.
     Data,
     /// Nothing the model tracks (`SELECT`, `SET`, `GRANT`, `ANALYZE`, a
@@ -52,6 +60,36 @@ pub enum Meaning {
     Opaque(String),
     /// It could not be read at all; the text says why.
     Unreadable(String),
+}
+
+/// A rename raw SQL makes that no DSL op says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rename {
+    /// `ALTER TYPE from RENAME TO to`: the columns of the type follow it.
+    Type {
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER INDEX from RENAME TO to`: an index, or the unique or primary
+    /// key constraint it backs (PostgreSQL renames the two together).
+    Index {
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER TABLE table RENAME CONSTRAINT from TO to` (the index of a
+    /// unique or primary key constraint with it).
+    Constraint {
+        /// The constraint's table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
 }
 
 /// One statement of raw SQL: its text, its syntax tree when `sqlparser`
@@ -85,16 +123,30 @@ pub fn read(sql: &str, syntax: Syntax, schema: &Schema) -> Vec<Statement> {
             continue;
         }
         let statement = one(text, syntax, &schema);
-        if let Meaning::Ops(ops) = &statement.meaning {
-            for op in ops {
-                // The replay reports what does not apply; here the next
-                // statements only need to see what does.
-                let _ = schema.apply(op);
-            }
-        }
+        // The replay reports what does not apply; here the next
+        // statements only need to see what does.
+        follow(&statement.meaning, &mut schema);
         out.push(statement);
     }
     out
+}
+
+/// What a statement does to the model, applied to `schema` as far as it
+/// applies.
+pub fn follow(meaning: &Meaning, schema: &mut Schema) {
+    match meaning {
+        Meaning::Ops(ops) => {
+            for op in ops {
+                let _ = schema.apply(op);
+            }
+        }
+        Meaning::Renames(renames) => {
+            for rename in renames {
+                let _ = schema.rename(rename);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// One statement known to be whole (the definition a database gives back
@@ -124,11 +176,7 @@ pub fn read_any(sql: &str, schema: &Schema) -> Vec<Statement> {
                 statement = attempt;
             }
         }
-        if let Meaning::Ops(ops) = &statement.meaning {
-            for op in ops {
-                let _ = schema.apply(op);
-            }
-        }
+        follow(&statement.meaning, &mut schema);
         out.push(statement);
     }
     out
@@ -156,12 +204,35 @@ pub fn runs_outside_transaction(sql: &str) -> bool {
         })
 }
 
-/// One statement, read and translated.
+/// One statement, read and translated; on PostgreSQL, with its long names
+/// cut as the server cuts them (the statement's text stays as written).
 fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
+    let cut = match syntax {
+        Syntax::Postgres => names::truncated_identifiers(text),
+        _ => None,
+    };
+    match cut {
+        Some(cut) => Statement {
+            text: text.to_string(),
+            ..as_read(&cut, syntax, schema)
+        },
+        None => as_read(text, syntax, schema),
+    }
+}
+
+/// One statement, read and translated as written.
+fn as_read(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
     let parsed = Parser::parse_sql(&*dialect(syntax), text);
     match parsed {
         Ok(mut asts) if asts.len() == 1 => {
             let ast = asts.remove(0);
+            if let Some(meaning) = qualified::elsewhere(&ast, syntax) {
+                return Statement {
+                    text: text.to_string(),
+                    ast: Some(ast),
+                    meaning,
+                };
+            }
             // A function's or trigger's parts are kept as written.
             let routine = matches!(
                 ast,
@@ -191,7 +262,8 @@ fn one(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
             None => Statement {
                 text: text.to_string(),
                 ast: None,
-                meaning: fallback::meaning(text, syntax, schema)
+                meaning: qualified::routine_elsewhere(text, syntax)
+                    .or_else(|| fallback::meaning(text, syntax, schema))
                     .unwrap_or_else(|| Meaning::Unreadable(e.to_string())),
             },
         },

@@ -28,6 +28,7 @@ fn meanings(sql: &str, base: &Schema) -> Vec<String> {
                 .map(|o| format!("{o};"))
                 .collect::<Vec<_>>()
                 .join(" "),
+            Meaning::Renames(renames) => format!("renames: {renames:?}"),
             Meaning::Data => "data".into(),
             Meaning::Inert => "inert".into(),
             Meaning::Opaque(what) => format!("opaque: {what}"),
@@ -218,7 +219,7 @@ fn foreign_key_options_named_keys_and_inline_checks_become_ops() {
             &users()
         ),
         [
-            r#"op.create_table("follows", [column("follower", BigInt).not_null().references("users", "id").on_delete(Action::Cascade).on_update(Action::Cascade).initially_deferred(), column("followed", BigInt).not_null()]).primary_key_named("follows_pk", ["followed", "follower"]).unique_named("follows_once", ["follower", "followed"]).check("follows_followed_check", "followed > 0").check("follows_follower_check", "follower <> followed");"#,
+            r#"op.create_table("follows", [column("follower", BigInt).not_null().references("users", "id").on_delete(Action::Cascade).on_update(Action::Cascade).initially_deferred(), column("followed", BigInt).not_null()]).primary_key_named("follows_pk", ["followed", "follower"]).unique_named("follows_once", ["follower", "followed"]).check("follows_followed_check", "followed > 0").check("follows_check", "follower <> followed");"#,
             r#"op.create_foreign_key("follows_followed_fkey", "follows", ["followed"], "users", ["id"]).on_update(Action::SetNull).deferrable();"#,
             r#"op.add_column("users", column("age", Integer)); op.create_check_constraint("users_age_check", "users", "age >= 0");"#,
         ]
@@ -357,4 +358,149 @@ fn datetime_is_mysqls_timestamp_even_read_first_as_postgresql() {
         column_type("datetime", Syntax::Sqlite),
         crate::model::ColumnType::Custom(_)
     ));
+}
+
+#[test]
+fn an_unnamed_check_is_named_as_postgres_names_it() {
+    assert_eq!(
+        meanings(
+            "CREATE TABLE rc (id INT PRIMARY KEY, a INT, b INT, CHECK (num_nonnulls (a, b) = 1), CHECK (a > 0), c INT CHECK (c > a));
+             ALTER TABLE rc ADD COLUMN d INT, DROP CONSTRAINT rc_check, ADD CHECK (num_nonnulls (a, b, d) = 1);
+             CREATE TABLE other (x INT, CONSTRAINT o_x_check CHECK (x > 0));
+             CREATE TABLE o (x INT CHECK (x > 0))",
+            &Schema::new()
+        ),
+        [
+            r#"op.create_table("rc", [column("id", Integer).primary_key(), column("a", Integer), column("b", Integer), column("c", Integer)]).check("rc_check", "num_nonnulls(a, b) = 1").check("rc_a_check", "a > 0").check("rc_check1", "c > a");"#,
+            r#"op.add_column("rc", column("d", Integer)); op.drop_constraint("rc_check", "rc"); op.create_check_constraint("rc_check", "rc", "num_nonnulls(a, b, d) = 1");"#,
+            r#"op.create_table("other", [column("x", Integer)]).check("o_x_check", "x > 0");"#,
+            r#"op.create_table("o", [column("x", Integer)]).check("o_x_check1", "x > 0");"#,
+        ]
+    );
+}
+
+/// `schema` after the raw SQL `sql`, as the replay leaves it.
+fn after_execute(schema: &Schema, sql: &str) -> Result<Schema, String> {
+    let mut s = schema.clone();
+    s.apply(&Op::Execute {
+        sql: sql.to_string().into(),
+    })
+    .map_err(|e| e.message)?;
+    Ok(s)
+}
+
+#[test]
+fn a_renamed_type_takes_its_columns_with_it_and_frees_its_name() {
+    let base = schema(
+        r#"op.create_enum("vis", ["a", "b"]);
+           op.create_table("c", [column("id", BigInt).primary_key(), column("v", Enum("vis")), column("vs", Array(Enum("vis")))]);"#,
+    );
+    let s = after_execute(
+        &base,
+        "ALTER TYPE vis RENAME TO vis__old; CREATE TYPE vis AS ENUM ('a', 'b', 'c');
+         ALTER TABLE c ALTER COLUMN v TYPE vis USING v::text::vis; ALTER TABLE c DROP COLUMN vs; DROP TYPE vis__old",
+    )
+    .expect("the history applies");
+    assert_eq!(s.enums.keys().collect::<Vec<_>>(), ["vis"]);
+    assert_eq!(s.enums["vis"], ["a", "b", "c"]);
+    let renamed = after_execute(&base, "ALTER TYPE vis RENAME TO w").unwrap();
+    let c = renamed.table("c").unwrap();
+    assert_eq!(
+        c.column("v").unwrap().ty,
+        crate::model::ColumnType::Enum("w".into())
+    );
+    assert!(after_execute(
+        &base,
+        "CREATE TYPE w AS ENUM ('x'); ALTER TYPE vis RENAME TO w"
+    )
+    .is_err());
+}
+
+#[test]
+fn renaming_a_key_s_index_renames_its_constraint_and_back() {
+    let base = schema(
+        r#"op.create_table("person", [column("id", BigInt).primary_key(), column("inbox", Text)]);"#,
+    );
+    let s = after_execute(
+        &base,
+        "ALTER TABLE person ADD CONSTRAINT idx_user_inbox UNIQUE (inbox);
+         ALTER INDEX idx_user_inbox RENAME TO idx_person_inbox;
+         CREATE INDEX idx_i ON person (inbox); ALTER INDEX idx_i RENAME TO idx_j",
+    )
+    .expect("the history applies");
+    let t = s.table("person").unwrap();
+    assert!(t.constraints.contains_key("idx_person_inbox"));
+    assert!(t.indexes.contains_key("idx_j") && !t.indexes.contains_key("idx_i"));
+    let s = after_execute(
+        &s,
+        "ALTER TABLE person RENAME CONSTRAINT person_pkey TO person_pk;
+         ALTER INDEX person_pk RENAME TO person_pkey2;
+         ALTER TABLE person DROP CONSTRAINT idx_person_inbox",
+    )
+    .expect("the history applies");
+    let t = s.table("person").unwrap();
+    assert_eq!(t.constraints.keys().collect::<Vec<_>>(), ["person_pkey2"]);
+    assert_eq!(
+        meanings("ALTER INDEX nothing_known RENAME TO x", &base),
+        ["opaque: ALTER INDEX `nothing_known` RENAME, of an index the model does not know"]
+    );
+}
+
+#[test]
+fn a_name_over_63_bytes_reads_as_postgres_keeps_it() {
+    let long = "idx_post_aggregates_featured_community_newest_comment_time_necro";
+    let short = &long[..63];
+    let create = format!("CREATE INDEX {long} ON users (email DESC)");
+    let statements = read(&create, Syntax::Postgres, &users());
+    assert_eq!(statements[0].text, create, "the text stays as written");
+    assert_eq!(
+        meanings(&create, &users()),
+        [format!(
+            r#"op.create_index("{short}", "users", [key("email").desc()]);"#
+        )]
+    );
+    let s = after_execute(&users(), &create).unwrap();
+    let s = after_execute(&s, &format!("DROP INDEX {long}")).unwrap();
+    assert!(!s.table("users").unwrap().indexes.contains_key(short));
+    // Other backends keep the name as written (MySQL refuses it).
+    let mysql = read(&create, Syntax::Mysql, &users());
+    assert!(matches!(&mysql[0].meaning, Meaning::Ops(ops) if ops[0].to_string().contains(long)));
+}
+
+#[test]
+fn objects_of_another_schema_are_not_the_model_s() {
+    let sql = "CREATE SCHEMA utils;
+        CREATE TABLE utils.deps_saved_ddl (id serial NOT NULL, ddl_to_run text, CONSTRAINT deps_saved_ddl_pkey PRIMARY KEY (id));
+        CREATE OR REPLACE FUNCTION utils.save (p name) RETURNS void LANGUAGE plpgsql COST 100 AS $BODY$ BEGIN END; $BODY$;
+        CREATE INDEX idx_d ON utils.deps_saved_ddl (id);
+        DROP TABLE utils.deps_saved_ddl;
+        DROP SCHEMA utils CASCADE;
+        CREATE TABLE public.deps_saved_ddl (id INT);
+        DROP TABLE deps_saved_ddl, utils.other";
+    let got = meanings(sql, &Schema::new());
+    assert_eq!(got[..6], ["inert"; 6]);
+    assert_eq!(
+        got[6],
+        r#"op.create_table("deps_saved_ddl", [column("id", Integer)]);"#
+    );
+    assert!(got[7].starts_with("opaque"), "{}", got[7]);
+    let s = after_execute(&Schema::new(), sql).unwrap();
+    assert_eq!(s.tables.keys().collect::<Vec<_>>(), ["deps_saved_ddl"]);
+    assert!(s.functions.is_empty());
+    assert_eq!(
+        meanings("DROP SCHEMA public CASCADE", &Schema::new()),
+        ["opaque: DROP SCHEMA"]
+    );
+}
+
+#[test]
+fn a_table_an_unread_statement_creates_is_not_unknown_after_it() {
+    // `CONSTRAINT .. NOT NULL col` is PostgreSQL 18's; sqlparser does not read it.
+    let sql = "CREATE TABLE IF NOT EXISTS public.agg (id int, score bigint, CONSTRAINT agg_score_not_null NOT NULL score);
+        CREATE INDEX idx_agg_score ON ONLY public.agg (score)";
+    let got = meanings(sql, &Schema::new());
+    assert_eq!(got[0], "unreadable");
+    let s = after_execute(&Schema::new(), sql)
+        .expect("the index is on a table the model did not follow");
+    assert!(s.unfollowed.contains_key("agg"));
 }

@@ -5,11 +5,11 @@
 use std::borrow::Cow;
 
 use sqlparser::ast::{
-    AlterType, AlterTypeAddValue, AlterTypeAddValuePosition, AlterTypeOperation,
+    AlterType, AlterTypeAddValue, AlterTypeAddValuePosition, AlterTypeOperation, AlterTypeRename,
     AlterTypeRenameValue, Ident, ObjectName, UserDefinedTypeRepresentation,
 };
 
-use super::ddl::last;
+use super::ddl::{ident_name, last};
 use super::Meaning;
 use crate::model::{ColumnType, Op};
 use crate::schema::Schema;
@@ -44,6 +44,9 @@ pub(super) fn alter_type(alter: &AlterType, schema: &Schema) -> Meaning {
     let Some(name) = last(&alter.name) else {
         return Meaning::Opaque("ALTER TYPE of a name of another form".into());
     };
+    if let AlterTypeOperation::Rename(AlterTypeRename { new_name }) = &alter.operation {
+        return super::renames::rename_type(&name, &ident_name(new_name));
+    }
     let Some(values) = schema.enums.get(&name) else {
         // Not an enum godwit knows: a type it does not track.
         return Meaning::Inert;
@@ -77,9 +80,7 @@ pub(super) fn alter_type(alter: &AlterType, schema: &Schema) -> Meaning {
                 to: label(to).into(),
             }])
         }
-        AlterTypeOperation::Rename(_) => Meaning::Opaque(format!(
-            "ALTER TYPE `{name}` RENAME TO (godwit has no rename of an enum)"
-        )),
+        AlterTypeOperation::Rename(_) => unreachable!("read above"),
     }
 }
 

@@ -302,3 +302,39 @@ fn tables_wider_than_diesels_default_are_listed() {
     let report = import(&options(&paths, &from, &[])).expect("imported");
     assert_eq!(report.wide_tables, vec![("wide".to_string(), 41)]);
 }
+
+/// The pieces of `sql` read on an empty schema: DSL ops as text, or
+/// `execute: <first words>`.
+fn pieces(sql: &str) -> Vec<String> {
+    let mut schema = Schema::new();
+    convert::body(sql, Dialect::Postgres, &mut schema)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Ops(ops) => ops.iter().map(|o| format!("{o};")).collect::<String>(),
+            Piece::Raw(sql) => format!("execute: {sql}"),
+        })
+        .collect()
+}
+
+#[test]
+fn renames_stay_as_written_and_long_names_are_cut() {
+    let long = "idx_post_aggregates_featured_community_newest_comment_time_necro";
+    let got = pieces(&format!(
+        "CREATE TYPE vis AS ENUM ('a');
+         CREATE TABLE c (id INT PRIMARY KEY, v vis, CHECK (num_nonnulls (id, v) = 1));
+         ALTER TYPE vis RENAME TO vis_old;
+         CREATE TYPE vis AS ENUM ('a', 'b');
+         ALTER TABLE c DROP CONSTRAINT c_check;
+         CREATE INDEX {long} ON c (id);
+         DROP INDEX {long}"
+    ));
+    let short = &long[..63];
+    assert_eq!(got[2], "execute: ALTER TYPE vis RENAME TO vis_old");
+    assert_eq!(got[3], r#"op.create_enum("vis", ["a", "b"]);"#);
+    assert_eq!(got[4], r#"op.drop_constraint("c_check", "c");"#);
+    assert_eq!(
+        got[5],
+        format!(r#"op.create_index("{short}", "c", ["id"]);"#)
+    );
+    assert_eq!(got[6], format!(r#"op.drop_index("{short}", "c");"#));
+}
