@@ -11,6 +11,7 @@
 mod check;
 mod errors;
 mod expand;
+mod memo;
 mod parse;
 mod resolve;
 
@@ -44,7 +45,9 @@ use proc_macro::TokenStream;
 /// Emits `MIGRATION`, the checked descriptor, inside the module.
 #[proc_macro_attribute]
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::migration::expand(args.into(), input.into()).into()
+    // The file it is written in, where the set will look for it.
+    let file = proc_macro::Span::call_site().local_file();
+    expand::migration::expand(args.into(), input.into(), file.as_deref()).into()
 }
 
 /// The ordered, checked set of migrations: `migrations![path::to::module, ..]`.

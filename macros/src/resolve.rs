@@ -21,14 +21,30 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{Item, ItemMod, ItemUse, Meta, UseTree};
 
-/// One migration as found in its file: the attribute arguments and the module.
+mod shell;
+
+/// One migration as found in its file.
 pub struct Found {
-    /// The `#[migration(..)]` arguments.
-    pub args: TokenStream,
-    /// The inline module.
-    pub module: ItemMod,
+    /// The module's name.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub ident: String,
+    /// Its model as its own macro recorded it, or its source to parse.
+    pub source: FoundSource,
     /// The file it is written in, for the guard's message.
     pub file: PathBuf,
+}
+
+/// Where a found migration's model comes from.
+pub enum FoundSource {
+    /// What `#[migration]` recorded in this compiler run (`memo`).
+    Recorded(Box<godwit_core::Migration>),
+    /// The attribute's arguments and the module, to parse.
+    Written {
+        /// The `#[migration(..)]` arguments.
+        args: TokenStream,
+        /// The inline module.
+        module: Box<ItemMod>,
+    },
 }
 
 /// Each of `paths` as written in the `migrations!` call in `call_file`
@@ -69,10 +85,12 @@ fn root_like(file: &Path) -> bool {
         || matches!(dir, "tests" | "examples" | "benches" | "bin")
 }
 
-/// A parsed file, with an index of each module's names built on first use.
+/// A file read as far as finding modules needs (`shell`), with the hash of
+/// its bytes that `memo`'s entries are checked against.
 struct File {
     path: PathBuf,
-    ast: syn::File,
+    items: Vec<Item>,
+    hash: u64,
 }
 
 /// A module: the items of a file, or of an inline module in it.
@@ -110,7 +128,7 @@ impl Module {
     }
 
     fn items(&self) -> &[Item] {
-        let mut items: &[Item] = &self.file.ast.items;
+        let mut items: &[Item] = &self.file.items;
         for &i in &self.inline {
             match &items[i] {
                 Item::Mod(ItemMod {
@@ -174,10 +192,12 @@ impl Resolver {
             return Some(f.clone());
         }
         let text = std::fs::read_to_string(path).ok()?;
-        let ast = syn::parse_file(&text).ok()?;
+        let hash = crate::memo::file_hash(text.as_bytes());
+        let shell: shell::Shell = syn::parse_str(&text).ok()?;
         let file = Rc::new(File {
             path: path.to_path_buf(),
-            ast,
+            items: shell.items,
+            hash,
         });
         self.files.insert(path.to_path_buf(), file.clone());
         Some(file)
@@ -349,6 +369,15 @@ impl Resolver {
                 .last()
                 .is_some_and(|s| s.ident == "migration")
         })?;
+        let ident = item.ident.to_string();
+        let file = m.file.path.clone();
+        if let Some(model) = crate::memo::lookup(&file, &ident, m.file.hash) {
+            return Some(Found {
+                ident,
+                source: FoundSource::Recorded(Box::new(model)),
+                file,
+            });
+        }
         let args = match &attr.meta {
             Meta::List(list) => list.tokens.clone(),
             Meta::Path(_) => TokenStream::new(),
@@ -356,10 +385,16 @@ impl Resolver {
         };
         let mut module = item.clone();
         module.attrs.retain(|a| !std::ptr::eq(a, attr));
+        if let Some((brace, _)) = module.content.take() {
+            module.content = Some((brace, shell::migration_items(item)?));
+        }
         Some(Found {
-            args,
-            module,
-            file: m.file.path.clone(),
+            ident,
+            source: FoundSource::Written {
+                args,
+                module: Box::new(module),
+            },
+            file,
         })
     }
 }
@@ -526,7 +561,10 @@ mod tests {
         found
             .iter()
             .map(|f| {
-                let attr = f.args.to_string();
+                let FoundSource::Written { args, .. } = &f.source else {
+                    panic!("no attribute ran in a unit test");
+                };
+                let attr = args.to_string();
                 let start = attr.find("revision = \"").unwrap() + "revision = \"".len();
                 attr[start..start + 15].to_string()
             })
@@ -538,10 +576,7 @@ mod tests {
         let file = repo("ui-tests/pass/multi_file.rs");
         let found = find(&file, &listed(&file)).expect("every path is followed");
         assert_eq!(
-            found
-                .iter()
-                .map(|f| f.module.ident.to_string())
-                .collect::<Vec<_>>(),
+            found.iter().map(|f| f.ident.clone()).collect::<Vec<_>>(),
             ["add_bio", "create_users", "add_posts"]
         );
         assert!(found[0]
