@@ -20,6 +20,18 @@ mod fuzz;
 
 use proc_macro::TokenStream;
 
+/// `text` as tokens. Inside the compiler and when `valid` (text rustc lexes
+/// anyway, or text this crate wrote), lexed by the compiler alone: the
+/// `proc_macro2` parse checks text with its own lexer first, which in a
+/// debug build cost more than the rest of reading a file.
+pub(crate) fn lex(text: &str, valid: bool) -> Option<proc_macro2::TokenStream> {
+    if valid && proc_macro::is_available() {
+        text.parse::<TokenStream>().ok().map(Into::into)
+    } else {
+        text.parse().ok()
+    }
+}
+
 /// Declares a migration module and checks it at compile time.
 ///
 /// ```ignore

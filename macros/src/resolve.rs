@@ -51,7 +51,7 @@ pub enum FoundSource {
 /// whose paths are `paths`, or `None` when one of them cannot be followed.
 pub fn find(call_file: &Path, paths: &[syn::Path]) -> Option<Vec<Found>> {
     let mut r = Resolver::default();
-    let file = r.load(call_file)?;
+    let file = r.load(call_file, true)?;
     let root = Module::file(file, call_file, root_like(call_file), None);
     let wanted: Vec<String> = paths.iter().map(path_text).collect();
     let at = r.call_module(&root, &wanted)?;
@@ -187,13 +187,15 @@ struct Resolver {
 const MAX_DEPTH: usize = 32;
 
 impl Resolver {
-    fn load(&mut self, path: &Path) -> Option<Rc<File>> {
+    /// `path`, read; `compiled` when rustc compiles it too (the call's file,
+    /// a module's file), so that its tokens are known to lex.
+    fn load(&mut self, path: &Path, compiled: bool) -> Option<Rc<File>> {
         if let Some(f) = self.files.get(path) {
             return Some(f.clone());
         }
         let text = std::fs::read_to_string(path).ok()?;
         let hash = crate::memo::file_hash(text.as_bytes());
-        let shell: shell::Shell = syn::parse_str(&text).ok()?;
+        let shell: shell::Shell = syn::parse2(crate::lex(&text, compiled)?).ok()?;
         let file = Rc::new(File {
             path: path.to_path_buf(),
             items: shell.items,
@@ -272,7 +274,7 @@ impl Resolver {
         let src = PathBuf::from(manifest).join("src");
         for name in ["lib.rs", "main.rs"] {
             let path = src.join(name);
-            if let Some(file) = self.load(&path) {
+            if let Some(file) = self.load(&path, false) {
                 roots.push(Module::file(file, &path, true, None));
             }
         }
@@ -352,7 +354,7 @@ impl Resolver {
                 }
             }
         };
-        let file = self.load(&path)?;
+        let file = self.load(&path, true)?;
         Some(Module::file(file, &path, mod_rs, parent))
     }
 

@@ -97,9 +97,9 @@ pub fn expand(
         checksum = &*embedded.checksum,
         hash = fnv1a(&encoded),
     );
-    let descriptor: TokenStream = match descriptor.parse() {
-        Ok(tokens) => tokens,
-        Err(_) => quote!(::core::compile_error!(
+    let descriptor: TokenStream = match crate::lex(&descriptor, true) {
+        Some(tokens) => tokens,
+        None => quote!(::core::compile_error!(
             "godwit: #[migration] wrote a descriptor it cannot read back; please report this"
         )),
     };
