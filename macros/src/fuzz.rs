@@ -288,8 +288,10 @@ fn unspanned_error(tokens: &TokenStream) -> Option<String> {
 /// Expands one input through both macros; panics are caught and returned.
 fn check_one(args: &TokenStream, item: &TokenStream) -> Result<(), String> {
     let (a, i) = (args.clone(), item.clone());
-    let expanded = catch_unwind(AssertUnwindSafe(|| crate::expand::migration::expand(a, i)))
-        .map_err(|_| format!("#[migration] panicked on:\n#[migration({args})] {item}"))?;
+    let expanded = catch_unwind(AssertUnwindSafe(|| {
+        crate::expand::migration::expand(a, i, None)
+    }))
+    .map_err(|_| format!("#[migration] panicked on:\n#[migration({args})] {item}"))?;
     // A rejected module must say so, at a place in the input; an accepted
     // one feeds the set checker.
     let text = expanded.to_string();

@@ -11,6 +11,7 @@
 mod check;
 mod errors;
 mod expand;
+mod memo;
 mod parse;
 mod resolve;
 
@@ -18,6 +19,18 @@ mod resolve;
 mod fuzz;
 
 use proc_macro::TokenStream;
+
+/// `text` as tokens. Inside the compiler and when `valid` (text rustc lexes
+/// anyway, or text this crate wrote), lexed by the compiler alone: the
+/// `proc_macro2` parse checks text with its own lexer first, which in a
+/// debug build cost more than the rest of reading a file.
+pub(crate) fn lex(text: &str, valid: bool) -> Option<proc_macro2::TokenStream> {
+    if valid && proc_macro::is_available() {
+        text.parse::<TokenStream>().ok().map(Into::into)
+    } else {
+        text.parse().ok()
+    }
+}
 
 /// Declares a migration module and checks it at compile time.
 ///
@@ -44,7 +57,9 @@ use proc_macro::TokenStream;
 /// Emits `MIGRATION`, the checked descriptor, inside the module.
 #[proc_macro_attribute]
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::migration::expand(args.into(), input.into()).into()
+    // The file it is written in, where the set will look for it.
+    let file = proc_macro::Span::call_site().local_file();
+    expand::migration::expand(args.into(), input.into(), file.as_deref()).into()
 }
 
 /// The ordered, checked set of migrations: `migrations![path::to::module, ..]`.

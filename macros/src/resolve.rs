@@ -21,21 +21,37 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{Item, ItemMod, ItemUse, Meta, UseTree};
 
-/// One migration as found in its file: the attribute arguments and the module.
+mod shell;
+
+/// One migration as found in its file.
 pub struct Found {
-    /// The `#[migration(..)]` arguments.
-    pub args: TokenStream,
-    /// The inline module.
-    pub module: ItemMod,
+    /// The module's name.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub ident: String,
+    /// Its model as its own macro recorded it, or its source to parse.
+    pub source: FoundSource,
     /// The file it is written in, for the guard's message.
     pub file: PathBuf,
+}
+
+/// Where a found migration's model comes from.
+pub enum FoundSource {
+    /// What `#[migration]` recorded in this compiler run (`memo`).
+    Recorded(Box<godwit_core::Migration>),
+    /// The attribute's arguments and the module, to parse.
+    Written {
+        /// The `#[migration(..)]` arguments.
+        args: TokenStream,
+        /// The inline module.
+        module: Box<ItemMod>,
+    },
 }
 
 /// Each of `paths` as written in the `migrations!` call in `call_file`
 /// whose paths are `paths`, or `None` when one of them cannot be followed.
 pub fn find(call_file: &Path, paths: &[syn::Path]) -> Option<Vec<Found>> {
     let mut r = Resolver::default();
-    let file = r.load(call_file)?;
+    let file = r.load(call_file, true)?;
     let root = Module::file(file, call_file, root_like(call_file), None);
     let wanted: Vec<String> = paths.iter().map(path_text).collect();
     let at = r.call_module(&root, &wanted)?;
@@ -69,10 +85,12 @@ fn root_like(file: &Path) -> bool {
         || matches!(dir, "tests" | "examples" | "benches" | "bin")
 }
 
-/// A parsed file, with an index of each module's names built on first use.
+/// A file read as far as finding modules needs (`shell`), with the hash of
+/// its bytes that `memo`'s entries are checked against.
 struct File {
     path: PathBuf,
-    ast: syn::File,
+    items: Vec<Item>,
+    hash: u64,
 }
 
 /// A module: the items of a file, or of an inline module in it.
@@ -110,7 +128,7 @@ impl Module {
     }
 
     fn items(&self) -> &[Item] {
-        let mut items: &[Item] = &self.file.ast.items;
+        let mut items: &[Item] = &self.file.items;
         for &i in &self.inline {
             match &items[i] {
                 Item::Mod(ItemMod {
@@ -169,15 +187,19 @@ struct Resolver {
 const MAX_DEPTH: usize = 32;
 
 impl Resolver {
-    fn load(&mut self, path: &Path) -> Option<Rc<File>> {
+    /// `path`, read; `compiled` when rustc compiles it too (the call's file,
+    /// a module's file), so that its tokens are known to lex.
+    fn load(&mut self, path: &Path, compiled: bool) -> Option<Rc<File>> {
         if let Some(f) = self.files.get(path) {
             return Some(f.clone());
         }
         let text = std::fs::read_to_string(path).ok()?;
-        let ast = syn::parse_file(&text).ok()?;
+        let hash = crate::memo::file_hash(text.as_bytes());
+        let shell: shell::Shell = syn::parse2(crate::lex(&text, compiled)?).ok()?;
         let file = Rc::new(File {
             path: path.to_path_buf(),
-            ast,
+            items: shell.items,
+            hash,
         });
         self.files.insert(path.to_path_buf(), file.clone());
         Some(file)
@@ -252,7 +274,7 @@ impl Resolver {
         let src = PathBuf::from(manifest).join("src");
         for name in ["lib.rs", "main.rs"] {
             let path = src.join(name);
-            if let Some(file) = self.load(&path) {
+            if let Some(file) = self.load(&path, false) {
                 roots.push(Module::file(file, &path, true, None));
             }
         }
@@ -332,7 +354,7 @@ impl Resolver {
                 }
             }
         };
-        let file = self.load(&path)?;
+        let file = self.load(&path, true)?;
         Some(Module::file(file, &path, mod_rs, parent))
     }
 
@@ -349,6 +371,15 @@ impl Resolver {
                 .last()
                 .is_some_and(|s| s.ident == "migration")
         })?;
+        let ident = item.ident.to_string();
+        let file = m.file.path.clone();
+        if let Some(model) = crate::memo::lookup(&file, &ident, m.file.hash) {
+            return Some(Found {
+                ident,
+                source: FoundSource::Recorded(Box::new(model)),
+                file,
+            });
+        }
         let args = match &attr.meta {
             Meta::List(list) => list.tokens.clone(),
             Meta::Path(_) => TokenStream::new(),
@@ -356,10 +387,16 @@ impl Resolver {
         };
         let mut module = item.clone();
         module.attrs.retain(|a| !std::ptr::eq(a, attr));
+        if let Some((brace, _)) = module.content.take() {
+            module.content = Some((brace, shell::migration_items(item)?));
+        }
         Some(Found {
-            args,
-            module,
-            file: m.file.path.clone(),
+            ident,
+            source: FoundSource::Written {
+                args,
+                module: Box::new(module),
+            },
+            file,
         })
     }
 }
@@ -526,7 +563,10 @@ mod tests {
         found
             .iter()
             .map(|f| {
-                let attr = f.args.to_string();
+                let FoundSource::Written { args, .. } = &f.source else {
+                    panic!("no attribute ran in a unit test");
+                };
+                let attr = args.to_string();
                 let start = attr.find("revision = \"").unwrap() + "revision = \"".len();
                 attr[start..start + 15].to_string()
             })
@@ -538,10 +578,7 @@ mod tests {
         let file = repo("ui-tests/pass/multi_file.rs");
         let found = find(&file, &listed(&file)).expect("every path is followed");
         assert_eq!(
-            found
-                .iter()
-                .map(|f| f.module.ident.to_string())
-                .collect::<Vec<_>>(),
+            found.iter().map(|f| f.ident.clone()).collect::<Vec<_>>(),
             ["add_bio", "create_users", "add_posts"]
         );
         assert!(found[0]

@@ -10,8 +10,13 @@ use syn::ItemMod;
 use crate::errors::Errors;
 use crate::parse::parse_migration;
 
-/// Expands `#[migration(args)] mod .. { .. }`.
-pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+/// Expands `#[migration(args)] mod .. { .. }`, written in `file` (when the
+/// compiler says).
+pub fn expand(
+    args: TokenStream,
+    input: TokenStream,
+    file: Option<&std::path::Path>,
+) -> TokenStream {
     let module: ItemMod = match syn::parse2(input.clone()) {
         Ok(module) => module,
         Err(e) => {
@@ -44,6 +49,9 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     };
 
     let model = errors.is_empty().then(|| parsed.to_model());
+    if let (Some(model), Some(file)) = (&model, file) {
+        crate::memo::record(file, &parsed.ident.to_string(), model);
+    }
     // The model as one string (see `godwit_core::EmbeddedMigration`). A
     // broken migration still defines `MIGRATION`, so that it gives its own
     // errors and not a cascade of "cannot find MIGRATION" in the set.
@@ -89,9 +97,9 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         checksum = &*embedded.checksum,
         hash = fnv1a(&encoded),
     );
-    let descriptor: TokenStream = match descriptor.parse() {
-        Ok(tokens) => tokens,
-        Err(_) => quote!(::core::compile_error!(
+    let descriptor: TokenStream = match crate::lex(&descriptor, true) {
+        Some(tokens) => tokens,
+        None => quote!(::core::compile_error!(
             "godwit: #[migration] wrote a descriptor it cannot read back; please report this"
         )),
     };

@@ -31,7 +31,7 @@ use crate::errors::Errors;
 use crate::expand::{migration::model_hash, report};
 use crate::parse::parse_migration;
 use crate::parse::settings::{self, ItemForm, SetInput};
-use crate::resolve::{self, Found};
+use crate::resolve::{self, Found, FoundSource};
 
 /// Expands `migrations![settings; path, ..]`, written in `call_file` (when
 /// the compiler says): read from their files when every path can be
@@ -155,8 +155,15 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
     let (item, backends) = settings::read_settings(input.settings);
     let mut models = Vec::with_capacity(found.len());
     for f in &found {
+        let (args, module) = match &f.source {
+            FoundSource::Recorded(model) => {
+                models.push((**model).clone());
+                continue;
+            }
+            FoundSource::Written { args, module } => (args, module),
+        };
         let mut errors = Errors::default();
-        let parsed = parse_migration(f.args.clone(), &f.module, &mut errors);
+        let parsed = parse_migration(args.clone(), module, &mut errors);
         if !errors.is_empty() {
             // Its own macro reports them; the set is left unchecked.
             return finish(item.as_ref(), embedded_set(&paths), None);
