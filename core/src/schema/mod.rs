@@ -22,6 +22,7 @@ use crate::sql_text::{self, Syntax};
 mod creation;
 mod diff;
 mod replay;
+mod signature;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -29,6 +30,7 @@ mod types;
 pub(crate) use diff::{comment, generation, view_kind};
 pub use diff::{Difference, Numbering};
 pub use replay::ReplayError;
+pub use signature::signature_key;
 
 /// A whole schema: tables by name.
 #[derive(Clone, Debug, Default)]
@@ -150,26 +152,6 @@ pub fn function_name(signature: &str) -> String {
     let head = key.split('(').next().unwrap_or_default();
     let last = head.rsplit('.').next().unwrap_or_default();
     last.trim_matches('"').to_string()
-}
-
-/// A signature made comparable: white space and comments aside, words in
-/// lower case, quoted names as written (`Touch ( INT )` is `touch(int)`).
-pub fn signature_key(signature: &str) -> String {
-    let mut out = String::new();
-    let mut last_word = false;
-    for t in sql_text::tokens(signature, Syntax::Postgres).filter(|t| !t.is_trivia()) {
-        let word = matches!(t.kind, sql_text::TokenKind::Word);
-        if word && last_word {
-            out.push(' ');
-        }
-        if word {
-            out.push_str(&t.text.to_lowercase());
-        } else {
-            out.push_str(t.text);
-        }
-        last_word = word || t.kind == sql_text::TokenKind::QuotedName;
-    }
-    out
 }
 
 /// One view or materialized view.
