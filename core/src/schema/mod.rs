@@ -178,6 +178,19 @@ impl View {
             .is_some_and(|r| r.iter().any(|n| n == relation))
     }
 
+    /// Whether its query reads `column` of `table`, as far as that can be
+    /// told ([`crate::translate::reads_column`]; `schema` says which tables
+    /// have such a column, for a name written bare).
+    pub fn reads_column(&self, table: &str, column: &str, schema: &Schema) -> bool {
+        self.reads(table)
+            && crate::translate::reads_column(&self.query, table, column, |r| {
+                schema
+                    .tables
+                    .get(r)
+                    .is_some_and(|t| t.column(column).is_some())
+            })
+    }
+
     /// `"view"` or `"materialized view"`, for messages.
     pub fn kind(&self) -> &'static str {
         diff::view_kind(self.materialized)

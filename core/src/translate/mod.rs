@@ -14,12 +14,14 @@
 
 mod checks;
 mod ddl;
+mod drops;
 mod expr;
 mod fallback;
 mod keys;
 mod names;
 mod objects;
 mod qualified;
+mod reads;
 mod renames;
 mod types;
 mod user_types;
@@ -32,7 +34,7 @@ use crate::model::Op;
 use crate::schema::Schema;
 use crate::sql_text::{self, Syntax};
 
-pub use objects::relations_read;
+pub use reads::{reads_column, relations_read};
 pub(crate) use renames::backed_by_index;
 pub use types::column_type;
 
@@ -321,5 +323,7 @@ pub fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
     }
 }
 
+#[cfg(test)]
+mod drop_tests;
 #[cfg(test)]
 mod tests;
