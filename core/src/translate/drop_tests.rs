@@ -224,3 +224,19 @@ fn a_view_reads_the_columns_of_what_its_aliases_stand_for() {
         &["community"]
     ));
 }
+
+#[test]
+fn a_table_out_of_sight_stays_so_under_its_new_name() {
+    let mut schema = Schema::new();
+    let execute = |sql: &str| crate::model::Op::Execute {
+        sql: sql.to_string().into(),
+    };
+    schema
+        .apply(&execute("CREATE TABLE t AS SELECT 1 AS a"))
+        .unwrap();
+    schema
+        .apply(&execute(
+            "ALTER TABLE t RENAME TO u; ALTER TABLE u RENAME COLUMN a TO b",
+        ))
+        .unwrap();
+}
