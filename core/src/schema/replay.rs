@@ -345,13 +345,7 @@ impl Schema {
 
     /// Applies one op, or says why it cannot be applied.
     pub fn apply(&mut self, op: &Op) -> Result<(), ReplayError> {
-        // A table raw SQL changed out of sight is as unknown under its new
-        // name (`CREATE TABLE .. AS SELECT`, then a rename).
-        if let Op::RenameTable { from, to } = op {
-            if let Some(&n) = self.unfollowed.get(&**from) {
-                *self.unfollowed.entry(to.to_string()).or_default() += n;
-            }
-        }
+        self.unfollowed_renamed(op);
         match self.apply_op(op) {
             // What opaque raw SQL did to this table is not known: the
             // column, index or constraint named may well be there.
