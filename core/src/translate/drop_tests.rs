@@ -2,6 +2,7 @@
 //! PostgreSQL does, and the columns a view reads through its aliases.
 
 use super::*;
+use crate::schema::signature_key;
 
 /// The model after `sql`, each statement read and applied in turn; the
 /// first statement that does not read as ops, or whose ops do not apply,
@@ -18,6 +19,13 @@ fn run(sql: &str, base: &Schema) -> Result<Schema, String> {
                 for op in &ops {
                     schema
                         .apply(op)
+                        .map_err(|e| format!("`{text}`: {}", e.message))?;
+                }
+            }
+            Meaning::Renames(renames) => {
+                for r in &renames {
+                    schema
+                        .rename(r)
                         .map_err(|e| format!("`{text}`: {}", e.message))?;
                 }
             }
@@ -239,4 +247,45 @@ fn a_table_out_of_sight_stays_so_under_its_new_name() {
             "ALTER TABLE t RENAME TO u; ALTER TABLE u RENAME COLUMN a TO b",
         ))
         .unwrap();
+}
+
+#[test]
+fn a_renamed_function_keeps_its_triggers() {
+    let base = run(FUNCTIONS, &Schema::new()).unwrap();
+    let after = run(
+        "ALTER TRIGGER t_touch ON public.t RENAME TO t_touch_renamed;
+         ALTER FUNCTION touch () RENAME TO touch_renamed;
+         ALTER FUNCTION f1 RENAME TO \"F1\"",
+        &base,
+    )
+    .unwrap();
+    let t = &after.tables["t"];
+    assert!(t.triggers.contains_key("t_touch_renamed") && !t.triggers.contains_key("t_touch"));
+    assert!(t
+        .triggers
+        .values()
+        .all(|tr| tr.function().as_deref() == Some("touch_renamed")));
+    assert!(after
+        .functions
+        .contains_key(&signature_key("\"F1\" (numeric)")));
+    // Dropped by its new name, it takes its triggers with it.
+    let after = run("DROP FUNCTION touch_renamed, \"F1\" CASCADE", &after).unwrap();
+    assert!(after.tables["t"].triggers.is_empty());
+    assert_eq!(after.functions.len(), 1);
+    // What the model does not know stays opaque; other changes are not renames.
+    for sql in [
+        "ALTER FUNCTION nope () RENAME TO other",
+        "ALTER TRIGGER nope ON t RENAME TO other",
+    ] {
+        assert!(ops_of(sql, &base)[0].starts_with("Opaque"), "{sql}");
+    }
+    assert!(!matches!(
+        read_one(
+            "ALTER FUNCTION f1 (numeric) OWNER TO someone",
+            Syntax::Postgres,
+            &base
+        )
+        .meaning,
+        Meaning::Renames(_)
+    ));
 }

@@ -92,6 +92,23 @@ pub enum Rename {
         /// The new name.
         to: String,
     },
+    /// `ALTER FUNCTION signature RENAME TO to`: the triggers running it
+    /// follow it (PostgreSQL ties them to the function, not its name).
+    Function {
+        /// The function's signature as the model keeps it.
+        signature: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER TRIGGER from ON table RENAME TO to`.
+    Trigger {
+        /// The trigger's table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
 }
 
 /// One statement of raw SQL: its text, its syntax tree when `sqlparser`
@@ -234,6 +251,15 @@ fn as_read(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
                     ast: Some(ast),
                     meaning,
                 };
+            }
+            if matches!(ast, Ast::AlterFunction(_) | Ast::AlterTrigger(_)) {
+                if let Some(meaning) = renames::routine_rename(text, syntax, schema) {
+                    return Statement {
+                        text: text.to_string(),
+                        ast: Some(ast),
+                        meaning,
+                    };
+                }
             }
             // A function's or trigger's parts are kept as written.
             let routine = matches!(

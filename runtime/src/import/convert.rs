@@ -546,5 +546,14 @@ mod tests {
         );
         assert!(schema.functions.is_empty() && schema.views.is_empty());
         assert!(schema.table("t").unwrap().triggers.is_empty());
+        // A function's rename has no op: it stays as written, and is followed.
+        let pieces = body(
+            "CREATE FUNCTION f1 (x numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT x $$;\n\
+             ALTER FUNCTION f1 (numeric) RENAME TO f2",
+            Dialect::Postgres,
+            &mut schema,
+        );
+        assert!(matches!(&pieces[1], Piece::Raw(_)), "{pieces:?}");
+        assert_eq!(schema.functions.values().next().unwrap().name(), "f2");
     }
 }
