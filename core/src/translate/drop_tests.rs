@@ -289,3 +289,22 @@ fn a_renamed_function_keeps_its_triggers() {
         Meaning::Renames(_)
     ));
 }
+
+#[test]
+fn execute_procedure_is_execute_function() {
+    let base = run(FUNCTIONS, &Schema::new()).unwrap();
+    let again = run(
+        "DROP TRIGGER t_touch2 ON t;
+         CREATE TRIGGER t_touch2 AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch ()",
+        &base,
+    )
+    .unwrap();
+    assert!(base.differences(&again).is_empty());
+    let other = run(
+        "DROP TRIGGER t_touch2 ON t;
+         CREATE TRIGGER t_touch2 AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch ()",
+        &base,
+    )
+    .unwrap();
+    assert!(!base.differences(&other).is_empty());
+}
