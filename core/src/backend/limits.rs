@@ -183,7 +183,7 @@ fn retype_under_view(op: &Op, before: &Schema) -> Option<String> {
     let readers: Vec<String> = before
         .views
         .iter()
-        .filter(|(_, v)| v.reads(table) && mentions(&v.query, Syntax::Postgres, column))
+        .filter(|(_, v)| v.reads_column(table, column, before))
         .map(|(n, v)| format!("{} `{n}`", v.kind()))
         .collect();
     if readers.is_empty() {
@@ -205,9 +205,7 @@ fn enum_under_view(name: &str, value: &str, before: &Schema) -> Option<String> {
             before
                 .views
                 .iter()
-                .filter(move |(_, v)| {
-                    v.reads(table) && mentions(&v.query, Syntax::Postgres, &c.name)
-                })
+                .filter(move |(_, v)| v.reads_column(table, &c.name, before))
                 .map(move |(n, v)| format!("{} `{n}` reads `{table}.{}`", v.kind(), c.name))
         })
         .collect();

@@ -22,6 +22,7 @@ use crate::sql_text::{self, Syntax};
 mod creation;
 mod diff;
 mod replay;
+mod signature;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -29,6 +30,7 @@ mod types;
 pub(crate) use diff::{comment, generation, view_kind};
 pub use diff::{Difference, Numbering};
 pub use replay::ReplayError;
+pub use signature::signature_key;
 
 /// A whole schema: tables by name.
 #[derive(Clone, Debug, Default)]
@@ -152,26 +154,6 @@ pub fn function_name(signature: &str) -> String {
     last.trim_matches('"').to_string()
 }
 
-/// A signature made comparable: white space and comments aside, words in
-/// lower case, quoted names as written (`Touch ( INT )` is `touch(int)`).
-pub fn signature_key(signature: &str) -> String {
-    let mut out = String::new();
-    let mut last_word = false;
-    for t in sql_text::tokens(signature, Syntax::Postgres).filter(|t| !t.is_trivia()) {
-        let word = matches!(t.kind, sql_text::TokenKind::Word);
-        if word && last_word {
-            out.push(' ');
-        }
-        if word {
-            out.push_str(&t.text.to_lowercase());
-        } else {
-            out.push_str(t.text);
-        }
-        last_word = word || t.kind == sql_text::TokenKind::QuotedName;
-    }
-    out
-}
-
 /// One view or materialized view.
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
@@ -194,6 +176,19 @@ impl View {
         self.reads
             .as_ref()
             .is_some_and(|r| r.iter().any(|n| n == relation))
+    }
+
+    /// Whether its query reads `column` of `table`, as far as that can be
+    /// told ([`crate::translate::reads_column`]; `schema` says which tables
+    /// have such a column, for a name written bare).
+    pub fn reads_column(&self, table: &str, column: &str, schema: &Schema) -> bool {
+        self.reads(table)
+            && crate::translate::reads_column(&self.query, table, column, |r| {
+                schema
+                    .tables
+                    .get(r)
+                    .is_some_and(|t| t.column(column).is_some())
+            })
     }
 
     /// `"view"` or `"materialized view"`, for messages.

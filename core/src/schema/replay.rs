@@ -345,6 +345,7 @@ impl Schema {
 
     /// Applies one op, or says why it cannot be applied.
     pub fn apply(&mut self, op: &Op) -> Result<(), ReplayError> {
+        self.unfollowed_renamed(op);
         match self.apply_op(op) {
             // What opaque raw SQL did to this table is not known: the
             // column, index or constraint named may well be there.

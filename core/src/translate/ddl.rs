@@ -68,8 +68,8 @@ pub(super) fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
             names,
             cascade,
             ..
-        } => super::objects::drop(*object_type, *if_exists, *cascade, names, schema)
-            .unwrap_or_else(|| drop(*object_type, *if_exists, *cascade, names, schema)),
+        } => super::drops::drop(*object_type, *if_exists, *cascade, names, schema)
+            .unwrap_or_else(|| drop(*object_type, *if_exists, names, schema)),
         Ast::RenameTable(renames) => renames
             .iter()
             .map(|r| {
@@ -624,7 +624,6 @@ fn table_columns(schema: &Schema, table: &str) -> Vec<String> {
 fn drop(
     object_type: ObjectType,
     if_exists: bool,
-    cascade: bool,
     names: &[ObjectName],
     schema: &Schema,
 ) -> Translated {
@@ -632,17 +631,6 @@ fn drop(
     for name in names {
         let name = last(name).ok_or("a name of another form")?;
         match object_type {
-            ObjectType::Table => {
-                if schema.tables.contains_key(&name) || !if_exists {
-                    if cascade {
-                        // The views reading it, and the foreign keys of other
-                        // tables referencing it, go with it.
-                        ops.extend(super::objects::cascade_drops(&name, schema));
-                        ops.extend(referencing_keys(&name, schema));
-                    }
-                    ops.push(Op::DropTable { name: name.into() });
-                }
-            }
             ObjectType::Index => match index_table(schema, &name) {
                 Some(table) => ops.push(Op::DropIndex {
                     name: name.into(),
@@ -665,7 +653,7 @@ fn drop(
 }
 
 /// The foreign keys of other tables that reference `table`, as drops.
-fn referencing_keys(table: &str, schema: &Schema) -> Vec<Op> {
+pub(super) fn referencing_keys(table: &str, schema: &Schema) -> Vec<Op> {
     let mut out = Vec::new();
     for (name, t) in &schema.tables {
         if name == table {

@@ -14,12 +14,14 @@
 
 mod checks;
 mod ddl;
+mod drops;
 mod expr;
 mod fallback;
 mod keys;
 mod names;
 mod objects;
 mod qualified;
+mod reads;
 mod renames;
 mod types;
 mod user_types;
@@ -32,7 +34,7 @@ use crate::model::Op;
 use crate::schema::Schema;
 use crate::sql_text::{self, Syntax};
 
-pub use objects::relations_read;
+pub use reads::{reads_column, relations_read};
 pub(crate) use renames::backed_by_index;
 pub use types::column_type;
 
@@ -84,6 +86,23 @@ pub enum Rename {
     /// unique or primary key constraint with it).
     Constraint {
         /// The constraint's table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER FUNCTION signature RENAME TO to`: the triggers running it
+    /// follow it (PostgreSQL ties them to the function, not its name).
+    Function {
+        /// The function's signature as the model keeps it.
+        signature: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER TRIGGER from ON table RENAME TO to`.
+    Trigger {
+        /// The trigger's table.
         table: String,
         /// The old name.
         from: String,
@@ -233,6 +252,15 @@ fn as_read(text: &str, syntax: Syntax, schema: &Schema) -> Statement {
                     meaning,
                 };
             }
+            if matches!(ast, Ast::AlterFunction(_) | Ast::AlterTrigger(_)) {
+                if let Some(meaning) = renames::routine_rename(text, syntax, schema) {
+                    return Statement {
+                        text: text.to_string(),
+                        ast: Some(ast),
+                        meaning,
+                    };
+                }
+            }
             // A function's or trigger's parts are kept as written.
             let routine = matches!(
                 ast,
@@ -321,5 +349,7 @@ pub fn meaning(ast: &Ast, syntax: Syntax, schema: &Schema) -> Meaning {
     }
 }
 
+#[cfg(test)]
+mod drop_tests;
 #[cfg(test)]
 mod tests;

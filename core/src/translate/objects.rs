@@ -1,14 +1,8 @@
 //! Objects whose body is SQL, read from raw SQL: `CREATE [OR REPLACE]
 //! [MATERIALIZED] VIEW`, `DROP [MATERIALIZED] VIEW`, `REFRESH MATERIALIZED
-//! VIEW`; and the relations a view's query reads, which the model keeps
-//! as the view's dependencies.
+//! VIEW`; extensions, functions, triggers and comments.
 
-use sqlparser::ast::{
-    CreateTableOptions, Expr, JoinConstraint, JoinOperator, ObjectName, ObjectType, Query,
-    SelectItem, SetExpr, Statement as Ast, TableFactor, TableWithJoins,
-};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
+use sqlparser::ast::{CreateTableOptions, Expr, Query, SelectItem, SetExpr, Statement as Ast};
 
 use super::ddl::{ident_name, last};
 use crate::model::Op;
@@ -17,161 +11,6 @@ use crate::sql_text::{self, Syntax, TokenKind};
 
 /// Ops, or what the statement is when the model cannot follow it.
 type Translated = Result<Vec<Op>, String>;
-
-/// The tables and views the SELECT `query` reads (in FROM and JOIN, in
-/// derived tables, subqueries and common table expressions, not the names
-/// the latter define), by the names the model keeps, sorted; `None` when
-/// the query cannot be read that far, so that its dependencies are said to
-/// be unknown rather than guessed.
-pub fn relations_read(query: &str) -> Option<Vec<String>> {
-    let mut asts = Parser::parse_sql(&PostgreSqlDialect {}, query).ok()?;
-    let Some(Ast::Query(q)) = asts.pop().filter(|_| asts.is_empty()) else {
-        return None;
-    };
-    let mut out = Vec::new();
-    query_relations(&q, &[], &mut out)?;
-    out.sort();
-    out.dedup();
-    Some(out)
-}
-
-/// The relations of a query, `ctes` being the names defined around it.
-fn query_relations(q: &Query, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
-    let mut names = ctes.to_vec();
-    if let Some(with) = &q.with {
-        for cte in &with.cte_tables {
-            // A recursive one sees its own name; a plain one, those before it.
-            if with.recursive {
-                names.push(ident_name(&cte.alias.name));
-            }
-            query_relations(&cte.query, &names, out)?;
-            if !with.recursive {
-                names.push(ident_name(&cte.alias.name));
-            }
-        }
-    }
-    set_relations(&q.body, &names, out)?;
-    // ORDER BY, LIMIT and the rest: a subquery there is not followed.
-    let rest = [
-        q.order_by.as_ref().map(|o| o.to_string()),
-        q.limit_clause.as_ref().map(|l| l.to_string()),
-        q.fetch.as_ref().map(|f| f.to_string()),
-    ];
-    rest.iter().flatten().all(|t| !has_select(t)).then_some(())
-}
-
-fn set_relations(body: &SetExpr, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
-    match body {
-        SetExpr::Select(s) => {
-            for from in &s.from {
-                from_relations(from, ctes, out)?;
-            }
-            for item in &s.projection {
-                match item {
-                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                        expr_relations(e, ctes, out)?
-                    }
-                    other => plain(&other.to_string())?,
-                }
-            }
-            for e in s.selection.iter().chain(&s.having) {
-                expr_relations(e, ctes, out)?;
-            }
-            plain(&s.group_by.to_string())
-        }
-        SetExpr::Query(q) => query_relations(q, ctes, out),
-        SetExpr::SetOperation { left, right, .. } => {
-            set_relations(left, ctes, out)?;
-            set_relations(right, ctes, out)
-        }
-        SetExpr::Values(v) => plain(&v.to_string()),
-        SetExpr::Table(t) => {
-            let name = ident_name(t.table_name.as_ref()?);
-            if !ctes.contains(&name) {
-                out.push(name);
-            }
-            Some(())
-        }
-        // A data-changing statement is no view's query.
-        _ => None,
-    }
-}
-
-fn from_relations(from: &TableWithJoins, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
-    factor_relations(&from.relation, ctes, out)?;
-    for join in &from.joins {
-        factor_relations(&join.relation, ctes, out)?;
-        if let Some(JoinConstraint::On(e)) = constraint(&join.join_operator) {
-            expr_relations(e, ctes, out)?;
-        }
-    }
-    Some(())
-}
-
-fn constraint(op: &JoinOperator) -> Option<&JoinConstraint> {
-    use JoinOperator::*;
-    match op {
-        Join(c) | Inner(c) | Left(c) | LeftOuter(c) | Right(c) | RightOuter(c) | FullOuter(c)
-        | CrossJoin(c) | Semi(c) | LeftSemi(c) | RightSemi(c) | Anti(c) | LeftAnti(c)
-        | RightAnti(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn factor_relations(f: &TableFactor, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
-    match f {
-        TableFactor::Table { name, args, .. } => {
-            // A function in FROM (`generate_series(..)`) reads no relation
-            // by its name.
-            if args.is_some() {
-                return plain(&f.to_string());
-            }
-            let name = last(name)?;
-            if !ctes.contains(&name) {
-                out.push(name);
-            }
-            Some(())
-        }
-        TableFactor::Derived { subquery, .. } => query_relations(subquery, ctes, out),
-        TableFactor::NestedJoin {
-            table_with_joins, ..
-        } => from_relations(table_with_joins, ctes, out),
-        other => plain(&other.to_string()),
-    }
-}
-
-/// The relations of the subqueries in an expression, followed through the
-/// shapes that hold them most often; any other shape with a subquery in it
-/// makes the whole unknown.
-fn expr_relations(e: &Expr, ctes: &[String], out: &mut Vec<String>) -> Option<()> {
-    match e {
-        Expr::Subquery(q) | Expr::Exists { subquery: q, .. } => query_relations(q, ctes, out),
-        Expr::In {
-            expr,
-            target: sqlparser::ast::InTarget::Subquery(subquery),
-            ..
-        } => {
-            expr_relations(expr, ctes, out)?;
-            query_relations(subquery, ctes, out)
-        }
-        Expr::BinaryOp { left, right, .. } => {
-            expr_relations(left, ctes, out)?;
-            expr_relations(right, ctes, out)
-        }
-        Expr::UnaryOp { expr, .. } | Expr::Nested(expr) => expr_relations(expr, ctes, out),
-        other => plain(&other.to_string()),
-    }
-}
-
-/// `Some` when the SQL text holds no subquery (no `SELECT` outside literals).
-fn plain(text: &str) -> Option<()> {
-    (!has_select(text)).then_some(())
-}
-
-fn has_select(text: &str) -> bool {
-    sql_text::tokens(text, Syntax::Postgres)
-        .any(|t| t.kind == TokenKind::Word && t.text.eq_ignore_ascii_case("select"))
-}
 
 /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`, `WITH NO DATA` said apart
 /// (sqlparser does not read it: see [`with_no_data`]).
@@ -237,44 +76,13 @@ pub(super) fn cascade_drops(relation: &str, schema: &Schema) -> Vec<Op> {
     out
 }
 
-fn drop_view_op(name: &str, materialized: bool, if_exists: bool) -> Op {
+pub(super) fn drop_view_op(name: &str, materialized: bool, if_exists: bool) -> Op {
     let name = name.to_string().into();
     if materialized {
         Op::DropMaterializedView { name, if_exists }
     } else {
         Op::DropView { name, if_exists }
     }
-}
-
-/// `DROP VIEW` and `DROP MATERIALIZED VIEW` (with `CASCADE`, the views
-/// reading them first), or `None` for other drops.
-pub(super) fn drop(
-    object_type: ObjectType,
-    if_exists: bool,
-    cascade: bool,
-    names: &[ObjectName],
-    schema: &Schema,
-) -> Option<Translated> {
-    let materialized = match object_type {
-        ObjectType::View => false,
-        ObjectType::MaterializedView => true,
-        _ => return None,
-    };
-    let mut ops = Vec::new();
-    for name in names {
-        let Some(name) = last(name) else {
-            return Some(Err("DROP VIEW of a name of another form".into()));
-        };
-        // `IF EXISTS` of a view that is not there changes nothing.
-        if if_exists && !schema.views.contains_key(&name) {
-            continue;
-        }
-        if cascade {
-            ops.extend(cascade_drops(&name, schema));
-        }
-        ops.push(drop_view_op(&name, materialized, if_exists));
-    }
-    Some(Ok(ops))
 }
 
 /// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]`.
@@ -442,44 +250,7 @@ pub(super) fn routine(text: &str, syntax: Syntax, schema: &Schema) -> Option<Tra
                 }]
             })
         }
-        (false, true) => {
-            let words: Vec<String> = (i..tokens.len()).filter_map(word).collect();
-            if words.iter().any(|w| w == "CASCADE") {
-                return Some(Err(format!("{what} .. CASCADE")));
-            }
-            let end = close(i);
-            if end.is_some_and(|e| tokens.iter().skip(e + 1).any(|t| t.text == ",")) {
-                return Some(Err(format!("{what} of several functions")));
-            }
-            let signature = match end {
-                Some(e) => text[start..tokens[e].end()].trim().to_string(),
-                // MySQL, and PostgreSQL for a name with one function: the
-                // function of that name the model knows.
-                None => {
-                    let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
-                    let mut known = schema.functions.values().filter(|f| f.name() == name);
-                    match (known.next(), known.next()) {
-                        (Some(f), None) => f.signature.clone(),
-                        (None, _) if if_exists => return Some(Ok(Vec::new())),
-                        (None, _) => format!("{name}()"),
-                        (Some(_), Some(_)) => {
-                            return Some(Err(format!("{what} `{name}` of several functions")))
-                        }
-                    }
-                }
-            };
-            let known = schema
-                .functions
-                .contains_key(&crate::schema::signature_key(&signature));
-            Ok(if if_exists && !known {
-                Vec::new()
-            } else {
-                vec![Op::DropFunction {
-                    signature: signature.into(),
-                    if_exists,
-                }]
-            })
-        }
+        (false, true) => super::drops::functions(text, &tokens, i, if_exists, schema),
         (true, false) => {
             let name = unquote(tokens.get(i)?.text, tokens.get(i)?.kind);
             let Some(on) = (i + 1..tokens.len()).find(|&j| is(j, "ON")) else {
@@ -549,7 +320,7 @@ pub(super) fn routine(text: &str, syntax: Syntax, schema: &Schema) -> Option<Tra
 }
 
 /// A name as the model keeps it: quoted as written, bare in lower case.
-fn unquote(text: &str, kind: TokenKind) -> String {
+pub(super) fn unquote(text: &str, kind: TokenKind) -> String {
     match kind {
         TokenKind::QuotedName => sql_text::tokens(text, Syntax::Postgres)
             .next()

@@ -521,4 +521,39 @@ mod tests {
             "{pieces:?}"
         );
     }
+
+    #[test]
+    fn a_drop_of_several_objects_is_every_op_it_stands_for() {
+        let mut schema = Schema::new();
+        body(
+            "CREATE TABLE t (id serial PRIMARY KEY, a int);\n\
+             CREATE FUNCTION f1 (x numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT x $$;\n\
+             CREATE FUNCTION touch () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n\
+             CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch ();\n\
+             CREATE VIEW v1 AS SELECT id, a FROM t;\n\
+             CREATE VIEW v2 AS SELECT id FROM v1;",
+            Dialect::Postgres,
+            &mut schema,
+        );
+        let pieces = body(
+            "DROP FUNCTION f1, touch CASCADE; DROP VIEW IF EXISTS v1, v2 CASCADE",
+            Dialect::Postgres,
+            &mut schema,
+        );
+        assert!(
+            matches!(&pieces[..], [Piece::Ops(f), Piece::Ops(v)] if f.len() == 3 && v.len() == 2),
+            "{pieces:?}"
+        );
+        assert!(schema.functions.is_empty() && schema.views.is_empty());
+        assert!(schema.table("t").unwrap().triggers.is_empty());
+        // A function's rename has no op: it stays as written, and is followed.
+        let pieces = body(
+            "CREATE FUNCTION f1 (x numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT x $$;\n\
+             ALTER FUNCTION f1 (numeric) RENAME TO f2",
+            Dialect::Postgres,
+            &mut schema,
+        );
+        assert!(matches!(&pieces[1], Piece::Raw(_)), "{pieces:?}");
+        assert_eq!(schema.functions.values().next().unwrap().name(), "f2");
+    }
 }

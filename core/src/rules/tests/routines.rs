@@ -50,7 +50,7 @@ fn functions_and_triggers_replay() {
     );
     assert_eq!(
         crate::schema::signature_key("Add ( a INTEGER,b  text )"),
-        "add(a integer,b text)"
+        "add(integer,text)"
     );
     assert_eq!(
         crate::schema::function_name("public.\"Touch\"(int)"),

@@ -101,7 +101,7 @@ pub(super) fn trigger_differences(a: &Table, b: &Table, table: &str, out: &mut V
             (_, None) => out.push(Difference::MissingTrigger { table, trigger }),
             (None, _) => out.push(Difference::ExtraTrigger { table, trigger }),
             (Some(x), Some(y))
-                if !same_sql(&x.timing, &y.timing) || !same_sql(&x.body, &y.body) =>
+                if !same_sql(&x.timing, &y.timing) || !same_trigger_body(&x.body, &y.body) =>
             {
                 out.push(Difference::TriggerDefinition { table, trigger })
             }
@@ -137,17 +137,35 @@ fn same_view_query(a: &View, b: &View) -> bool {
 }
 
 pub(crate) fn same_sql(a: &str, b: &str) -> bool {
-    use crate::sql_text::{tokens, Syntax, TokenKind};
-    let words = |s: &'_ str| -> Vec<String> {
-        tokens(s, Syntax::Postgres)
-            .filter(|t| !t.is_trivia() && t.text != ";")
-            .map(|t| match t.kind {
-                TokenKind::Word => t.text.to_ascii_lowercase(),
-                _ => t.text.to_string(),
-            })
-            .collect()
+    sql_words(a) == sql_words(b)
+}
+
+/// [`same_sql`] for a trigger's body: `EXECUTE PROCEDURE` is PostgreSQL's
+/// older spelling of `EXECUTE FUNCTION`, the same trigger.
+fn same_trigger_body(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        let mut w = sql_words(s);
+        for i in 1..w.len() {
+            if w[i - 1] == "execute" && w[i] == "procedure" {
+                w[i] = "function".into();
+            }
+        }
+        w
     };
     words(a) == words(b)
+}
+
+/// The tokens of SQL, comments, white space and `;` aside, words in lower
+/// case.
+fn sql_words(s: &str) -> Vec<String> {
+    use crate::sql_text::{tokens, Syntax, TokenKind};
+    tokens(s, Syntax::Postgres)
+        .filter(|t| !t.is_trivia() && t.text != ";")
+        .map(|t| match t.kind {
+            TokenKind::Word => t.text.to_ascii_lowercase(),
+            _ => t.text.to_string(),
+        })
+        .collect()
 }
 
 /// `"view"` or `"materialized view"`.

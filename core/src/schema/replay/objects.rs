@@ -356,8 +356,8 @@ impl Schema {
         Err(dependents(relation, &readers, doing, "reads"))
     }
 
-    /// `dependent-objects` if a view reading `table` names `column` (read
-    /// in the view's query, bare in any case or quoted exactly).
+    /// `dependent-objects` if a view reads `column` of `table` (as far as
+    /// its query tells: [`View::reads_column`]).
     pub(super) fn require_column_unread(
         &self,
         table: &str,
@@ -366,9 +366,7 @@ impl Schema {
         let readers: Vec<String> = self
             .views
             .iter()
-            .filter(|(_, v)| {
-                v.reads(table) && sql_text::mentions(&v.query, Syntax::Postgres, column)
-            })
+            .filter(|(_, v)| v.reads_column(table, column, self))
             .map(|(n, v)| format!("{} `{n}`", v.kind()))
             .collect();
         if readers.is_empty() {

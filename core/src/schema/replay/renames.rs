@@ -1,12 +1,15 @@
 //! [`Rename`]s raw SQL makes, followed by the model: a type's columns take
 //! its new name; an index backing a unique or primary key constraint is
-//! that constraint, so renaming either renames both.
+//! that constraint, so renaming either renames both; a function's
+//! triggers run it under its new name.
 
 use std::sync::Arc;
 
 use super::{unknown_table, ReplayError, Schema};
 use crate::diagnostic::Rule;
 use crate::model::ColumnType;
+use crate::schema::signature_key;
+use crate::sql_text::{self, Syntax};
 use crate::translate::Rename;
 
 impl Schema {
@@ -16,6 +19,8 @@ impl Schema {
             Rename::Type { from, to } => self.rename_type(from, to),
             Rename::Index { from, to } => self.rename_index(from, to),
             Rename::Constraint { table, from, to } => self.rename_constraint(table, from, to),
+            Rename::Function { signature, to } => self.rename_function(signature, to),
+            Rename::Trigger { table, from, to } => self.rename_trigger(table, from, to),
         }
     }
 
@@ -94,6 +99,75 @@ impl Schema {
         if let Some(comment) = t.constraint_comments.remove(from) {
             t.constraint_comments.insert(to.to_string(), comment);
         }
+        Ok(())
+    }
+}
+
+impl Schema {
+    fn rename_function(&mut self, signature: &str, to: &str) -> Result<(), ReplayError> {
+        let Some(mut function) = self.functions.remove(&signature_key(signature)) else {
+            return Err(ReplayError::new(
+                Rule::UnknownObject,
+                format!("function `{signature}` does not exist at this point of the history"),
+            ));
+        };
+        let from = function.name();
+        let args = function
+            .signature
+            .find('(')
+            .map_or("()", |i| &function.signature[i..]);
+        let bare = to
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let signature_to = match bare {
+            true => format!("{to}{args}"),
+            false => format!("\"{}\"{args}", to.replace('"', "\"\"")),
+        };
+        let key = signature_key(&signature_to);
+        if self.functions.contains_key(&key) {
+            let back = signature_key(&function.signature);
+            self.functions.insert(back, function);
+            return Err(exists(format!("function `{signature_to}`")));
+        }
+        function.signature = signature_to;
+        self.functions.insert(key, function);
+        // The model ties a trigger to its function by name: unless another
+        // function keeps the old one, the triggers follow.
+        if self.functions.values().any(|f| f.name() == from) {
+            return Ok(());
+        }
+        for table in self.tables.values_mut() {
+            if !table
+                .triggers
+                .values()
+                .any(|t| t.function().as_deref() == Some(&from))
+            {
+                continue;
+            }
+            for trigger in Arc::make_mut(table).triggers.values_mut() {
+                if trigger.function().as_deref() == Some(&from) {
+                    trigger.body = sql_text::rename(&trigger.body, Syntax::Postgres, &from, to);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rename_trigger(&mut self, table: &str, from: &str, to: &str) -> Result<(), ReplayError> {
+        let t = self.tables.get(table).ok_or_else(|| unknown_table(table))?;
+        if t.triggers.contains_key(to) {
+            return Err(exists(format!("trigger `{to}` on table `{table}`")));
+        }
+        let t = Arc::make_mut(self.tables.get_mut(table).expect("checked above"));
+        let Some(trigger) = t.triggers.remove(from) else {
+            return Err(ReplayError::new(
+                Rule::UnknownObject,
+                format!(
+                    "trigger `{from}` does not exist on table `{table}` at this point of the history"
+                ),
+            ));
+        };
+        t.triggers.insert(to.to_string(), trigger);
         Ok(())
     }
 }

@@ -19,6 +19,18 @@ pub(super) fn table_of(op: &Op) -> Option<&str> {
     }
 }
 
+impl super::Schema {
+    /// A table raw SQL changed out of sight is as unknown under its new
+    /// name (`CREATE TABLE .. AS SELECT`, then a rename).
+    pub(super) fn unfollowed_renamed(&mut self, op: &Op) {
+        if let Op::RenameTable { from, to } = op {
+            if let Some(&n) = self.unfollowed.get(&**from) {
+                *self.unfollowed.entry(to.to_string()).or_default() += n;
+            }
+        }
+    }
+}
+
 /// The table a statement godwit does not follow changes or creates: that
 /// of an `ALTER TABLE`, a `CREATE INDEX`, a `CREATE TABLE` or `CREATE VIEW`.
 pub(super) fn altered_table(ast: &sqlparser::ast::Statement) -> Option<String> {
