@@ -504,3 +504,12 @@ fn a_table_an_unread_statement_creates_is_not_unknown_after_it() {
         .expect("the index is on a table the model did not follow");
     assert!(s.unfollowed.contains_key("agg"));
 }
+
+#[test]
+fn postgresqls_float_is_double_precision() {
+    use crate::model::ColumnType::{Double, Real};
+    assert_eq!(column_type("float", Syntax::Postgres), Double);
+    assert_eq!(column_type("float(53)", Syntax::Postgres), Double);
+    assert_eq!(column_type("float(10)", Syntax::Postgres), Real);
+    assert_eq!(column_type("float", Syntax::Mysql), Real);
+}

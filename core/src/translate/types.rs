@@ -53,6 +53,12 @@ pub fn column_type(spelled: &str, syntax: Syntax) -> ColumnType {
         "character varying" | "varchar" => arg(0).map_or(VarcharUnbounded, Varchar),
         "character" | "char" | "bpchar" => Char(arg(0).unwrap_or(1)),
         "float" if mysql => Real,
+        // PostgreSQL's `float` is `double precision`; `float(p)` is `real`
+        // up to 24 bits of precision.
+        "float" if syntax == Syntax::Postgres => match arg(0) {
+            Some(p) if p <= 24 => Real,
+            _ => Double,
+        },
         "real" | "float4" => Real,
         "double precision" | "double" | "float8" => Double,
         "numeric" | "decimal" if arg(0).is_some() => {
