@@ -93,35 +93,20 @@ fn module(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<ItemMod>
     let unsafety: Option<Token![unsafe]> = input.parse()?;
     let mod_token: Token![mod] = input.parse()?;
     let ident: syn::Ident = input.parse()?;
-    if input.peek(Token![;]) {
-        let semi: Token![;] = input.parse()?;
-        return Ok(ItemMod {
-            attrs,
-            vis,
-            unsafety,
-            mod_token,
-            ident,
-            content: None,
-            semi: Some(semi),
-        });
-    }
-    let content;
-    let brace = syn::braced!(content in input);
-    let items = if is_migration(&attrs) {
-        vec![Item::Verbatim(content.parse()?)]
+    let mut attrs = attrs;
+    let (content, semi) = if input.peek(Token![;]) {
+        (None, Some(input.parse::<Token![;]>()?))
     } else {
-        let shell: Shell = content.parse()?;
-        let mut attrs = attrs.clone();
-        attrs.extend(shell.attrs);
-        return Ok(ItemMod {
-            attrs,
-            vis,
-            unsafety,
-            mod_token,
-            ident,
-            content: Some((brace, shell.items)),
-            semi: None,
-        });
+        let content;
+        let brace = syn::braced!(content in input);
+        let items = if is_migration(&attrs) {
+            vec![Item::Verbatim(content.parse()?)]
+        } else {
+            let shell: Shell = content.parse()?;
+            attrs.extend(shell.attrs);
+            shell.items
+        };
+        (Some((brace, items)), None)
     };
     Ok(ItemMod {
         attrs,
@@ -129,8 +114,8 @@ fn module(input: ParseStream<'_>, attrs: Vec<Attribute>) -> syn::Result<ItemMod>
         unsafety,
         mod_token,
         ident,
-        content: Some((brace, items)),
-        semi: None,
+        content,
+        semi,
     })
 }
 
@@ -161,5 +146,60 @@ pub fn migration_items(item: &ItemMod) -> Option<Vec<Item>> {
             .ok()
             .map(|f| f.items),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_finding_modules_needs_is_parsed() {
+        let text = r#"
+            #![allow(dead_code)]
+            use a::b as c;
+            fn f() -> u8 { let x = { 1 }; x }
+            pub(crate) struct S { a: u8 }
+            struct T(u8);
+            impl S { fn g(&self) {} }
+            const K: u8 = { 1 } + 1;
+            static M: godwit::MigrationSet = godwit::migrations![a::m];
+            macro_rules! m { () => {} }
+            #[path = "x.rs"] mod x;
+            pub mod inner { mod deeper; fn h() {} }
+            #[godwit::migration(revision = "1", message = "create the users table")]
+            pub mod create_users { pub fn upgrade(op: &mut Ops) { op.execute("SELECT 1"); } }
+        "#;
+        let shell: Shell = syn::parse_str(text).unwrap();
+        let kinds: Vec<&str> = shell
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Use(_) => "use",
+                Item::Static(_) => "static",
+                Item::Const(_) => "const",
+                Item::Macro(_) => "macro",
+                Item::Mod(m) if m.content.is_none() => "mod;",
+                Item::Mod(_) => "mod{}",
+                Item::Verbatim(_) => "-",
+                _ => "?",
+            })
+            .collect();
+        // `const K` ends at its block in the skipper's eyes only if it were
+        // skipped; it is parsed whole, so `+ 1;` is not left behind.
+        assert_eq!(
+            kinds,
+            ["use", "-", "-", "-", "-", "const", "static", "macro", "mod;", "mod{}", "mod{}"]
+        );
+        let Item::Mod(inner) = &shell.items[9] else {
+            panic!()
+        };
+        let (_, inner_items) = inner.content.as_ref().unwrap();
+        assert!(matches!(&inner_items[0], Item::Mod(m) if m.ident == "deeper"));
+        let Item::Mod(migration) = &shell.items[10] else {
+            panic!()
+        };
+        let items = migration_items(migration).expect("the module's content parses");
+        assert!(matches!(&items[0], Item::Fn(f) if f.sig.ident == "upgrade"));
     }
 }
