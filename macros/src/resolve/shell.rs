@@ -185,8 +185,8 @@ mod tests {
                 _ => "?",
             })
             .collect();
-        // `const K` ends at its block in the skipper's eyes only if it were
-        // skipped; it is parsed whole, so `+ 1;` is not left behind.
+        // A `const` is parsed whole (it may hold `migrations!`), so its
+        // `{ 1 } + 1` leaves nothing behind.
         assert_eq!(
             kinds,
             ["use", "-", "-", "-", "-", "const", "static", "macro", "mod;", "mod{}", "mod{}"]
