@@ -140,6 +140,16 @@ impl<'a> Token<'a> {
         }
     }
 
+    /// The name the model keeps for it: a bare word in lower case (the
+    /// database folds it), a quoted name as [`Token::name`] gives it.
+    /// `None` for anything else.
+    pub fn model_name(&self) -> Option<String> {
+        match self.kind {
+            TokenKind::Word => Some(self.text.to_lowercase()),
+            _ => self.name().map(Cow::into_owned),
+        }
+    }
+
     /// Whether it refers to the object named `name`: a bare word ignoring
     /// ASCII case (the database folds it), a quoted name exactly. The same
     /// rule as the raw SQL the rules parse.

@@ -29,23 +29,44 @@ enum Entry {
 
 static MODELS: Mutex<Option<HashMap<(PathBuf, String), Entry>>> = Mutex::new(None);
 
-/// FNV-1a of a file's bytes: stable, and cheap enough to run on every file
-/// of a long history.
-pub fn file_hash(bytes: &[u8]) -> u64 {
+/// FNV-1a: stable across builds and platforms, unlike std's hasher, and
+/// cheap enough to run on every file of a long history.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+/// A file's hash, read again only when its length or modification time
+/// changed: a file of many migrations is otherwise read and hashed once per
+/// migration in it.
+fn hash_of(path: &Path) -> Option<u64> {
+    static HASHES: Mutex<Option<HashMap<PathBuf, (Stamp, u64)>>> = Mutex::new(None);
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = (meta.len(), meta.modified().ok()?);
+    let mut guard = HASHES.lock().unwrap_or_else(PoisonError::into_inner);
+    let map = guard.get_or_insert_with(HashMap::new);
+    if let Some((s, hash)) = map.get(path) {
+        if *s == stamp {
+            return Some(*hash);
+        }
+    }
+    let hash = fnv1a(&std::fs::read(path).ok()?);
+    map.insert(path.to_path_buf(), (stamp, hash));
+    Some(hash)
+}
+
+/// A file's length and modification time.
+type Stamp = (u64, std::time::SystemTime);
 
 /// Records the model of module `ident` in `file`, as the file is now.
 pub fn record(file: &Path, ident: &str, model: &Migration) {
     let Ok(path) = file.canonicalize() else {
         return;
     };
-    let Ok(bytes) = std::fs::read(&path) else {
+    let Some(file_hash) = hash_of(&path) else {
         return;
     };
-    let file_hash = file_hash(&bytes);
     let mut guard = MODELS.lock().unwrap_or_else(PoisonError::into_inner);
     let map = guard.get_or_insert_with(HashMap::new);
     let key = (path, ident.to_string());

@@ -194,7 +194,7 @@ impl Resolver {
             return Some(f.clone());
         }
         let text = std::fs::read_to_string(path).ok()?;
-        let hash = crate::memo::file_hash(text.as_bytes());
+        let hash = crate::memo::fnv1a(text.as_bytes());
         let shell: shell::Shell = syn::parse2(crate::lex(&text, compiled)?).ok()?;
         let file = Rc::new(File {
             path: path.to_path_buf(),

@@ -13,7 +13,7 @@ use crate::model::{Named, Op};
 use crate::schema::Schema;
 
 /// PostgreSQL's NAMEDATALEN - 1: the bytes of a name it keeps.
-const POSTGRES_NAME_BYTES: usize = 63;
+pub(crate) const POSTGRES_NAME_BYTES: usize = 63;
 /// MySQL's and MariaDB's limit on a name, in characters.
 const MYSQL_NAME_CHARS: usize = 64;
 

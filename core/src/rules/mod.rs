@@ -50,6 +50,7 @@ pub(crate) mod volatility;
 
 use sqlparser::ast::Statement;
 
+pub(crate) use backend_names::POSTGRES_NAME_BYTES;
 pub use destroys::{destroyed_by, Destroys};
 
 use crate::backend::Backends;

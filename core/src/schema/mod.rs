@@ -468,6 +468,33 @@ impl Schema {
             })
     }
 
+    /// The triggers that run the function named `function` (as
+    /// [`Function::name`] gives it), as (table, trigger), in name order.
+    pub fn triggers_running<'a>(
+        &'a self,
+        function: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a String)> + 'a {
+        self.tables.iter().flat_map(move |(t, table)| {
+            table
+                .triggers
+                .iter()
+                .filter(move |(_, tr)| tr.function().as_deref() == Some(function))
+                .map(move |(n, _)| (t, n))
+        })
+    }
+
+    /// The one function named `name` (without its arguments): `Ok(None)`
+    /// when there is none, `Err(())` when there are several, which a name
+    /// alone does not tell apart.
+    #[allow(clippy::result_unit_err)]
+    pub fn only_function(&self, name: &str) -> Result<Option<&Function>, ()> {
+        let mut known = self.functions.values().filter(|f| f.name() == name);
+        match (known.next(), known.next()) {
+            (Some(_), Some(_)) => Err(()),
+            (one, _) => Ok(one),
+        }
+    }
+
     /// Whether the model knows the function `name` (as a call names it,
     /// `public.f` or `f`) and every function of that name declares itself
     /// IMMUTABLE or STABLE in its definition: a default calling it computes

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::names::{clip, PG_NAME_BYTES};
 use crate::schema::Schema;
-use crate::sql_text::{self, Syntax, TokenKind};
+use crate::sql_text::{self, Syntax};
 
 /// Names the unnamed checks of one statement on one table, in the order
 /// they are declared.
@@ -112,13 +112,8 @@ fn referenced_columns(expr: &str, columns: &[String]) -> Vec<String> {
         .collect();
     let mut out: Vec<String> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        let name = match t.kind {
-            TokenKind::Word => t.text.to_lowercase(),
-            TokenKind::QuotedName => match t.name() {
-                Some(n) => n.into_owned(),
-                None => continue,
-            },
-            _ => continue,
+        let Some(name) = t.model_name() else {
+            continue;
         };
         let call = tokens.get(i + 1).is_some_and(|n| n.is_punct('('));
         if !call && columns.contains(&name) && !out.contains(&name) {

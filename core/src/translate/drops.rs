@@ -6,6 +6,8 @@
 //! that each of them is applied to in turn, so that each sees what the ones
 //! before it left.
 
+use std::borrow::Cow;
+
 use sqlparser::ast::{ObjectName, ObjectType};
 
 use super::ddl::{last, referencing_keys};
@@ -44,9 +46,11 @@ pub(super) fn drop(
         true => s.tables.contains_key(name),
         false => s.views.contains_key(name),
     };
-    let mut now = schema.clone();
+    // The model as the names before left it: copied only for a name still
+    // to come (a list of one, the usual case, is read on `schema` itself).
+    let mut now = Cow::Borrowed(schema);
     let mut ops = Vec::new();
-    for name in &listed {
+    for (k, name) in listed.iter().enumerate() {
         let mut these = Vec::new();
         if exists(&now, name) {
             let readers = cascade_drops(name, &now);
@@ -75,9 +79,11 @@ pub(super) fn drop(
             },
             false => drop_view_op(name, materialized, if_exists),
         });
-        for op in &these {
-            // What does not apply is the replay's to report.
-            let _ = now.apply(op);
+        if k + 1 < listed.len() {
+            for op in &these {
+                // What does not apply is the replay's to report.
+                let _ = now.to_mut().apply(op);
+            }
         }
         ops.extend(these);
     }
@@ -130,24 +136,20 @@ pub(super) fn functions(
         Some(w) if w == "CASCADE" && j + 1 == tokens.len() => true,
         Some(_) => return Err(format!("{what} with words the model does not follow")),
     };
-    let mut now = schema.clone();
+    let mut now = Cow::Borrowed(schema);
     let mut ops = Vec::new();
-    for (name, signature) in listed {
+    let count = listed.len();
+    for (k, (name, signature)) in listed.into_iter().enumerate() {
         let signature = match signature {
             Some(s) => s,
             // MySQL, and PostgreSQL for a name with one function: the
             // function of that name the model knows.
-            None => {
-                let mut known = now.functions.values().filter(|f| f.name() == name);
-                match (known.next(), known.next()) {
-                    (Some(f), None) => f.signature.clone(),
-                    (None, _) if if_exists => continue,
-                    (None, _) => format!("{name}()"),
-                    (Some(_), Some(_)) => {
-                        return Err(format!("{what} `{name}` of several functions"))
-                    }
-                }
-            }
+            None => match now.only_function(&name) {
+                Ok(Some(f)) => f.signature.clone(),
+                Ok(None) if if_exists => continue,
+                Ok(None) => format!("{name}()"),
+                Err(()) => return Err(format!("{what} `{name}` of several functions")),
+            },
         };
         let Some(function) = now.functions.get(&signature_key(&signature)) else {
             if !if_exists {
@@ -162,24 +164,23 @@ pub(super) fn functions(
         let mut these = Vec::new();
         if cascade {
             let name = function.name();
-            for (table, t) in &now.tables {
-                for (trigger, tr) in &t.triggers {
-                    if tr.function().as_deref() == Some(&name) {
-                        these.push(Op::DropTrigger {
-                            name: trigger.clone().into(),
-                            table: table.clone().into(),
-                            if_exists: false,
-                        });
-                    }
-                }
-            }
+            these.extend(
+                now.triggers_running(&name)
+                    .map(|(table, trigger)| Op::DropTrigger {
+                        name: trigger.clone().into(),
+                        table: table.clone().into(),
+                        if_exists: false,
+                    }),
+            );
         }
         these.push(Op::DropFunction {
             signature: signature.into(),
             if_exists,
         });
-        for op in &these {
-            let _ = now.apply(op);
+        if k + 1 < count {
+            for op in &these {
+                let _ = now.to_mut().apply(op);
+            }
         }
         ops.extend(these);
     }
@@ -187,7 +188,7 @@ pub(super) fn functions(
 }
 
 /// The index of the parenthesis that closes the one at `open`.
-fn closing(tokens: &[Token<'_>], open: usize) -> Option<usize> {
+pub(super) fn closing(tokens: &[Token<'_>], open: usize) -> Option<usize> {
     let mut depth = 0;
     (open..tokens.len()).find(|&j| {
         depth += match tokens[j].text {

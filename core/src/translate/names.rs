@@ -4,8 +4,7 @@
 
 use crate::sql_text::{self, Syntax, TokenKind};
 
-/// PostgreSQL keeps 63 bytes of a name (`NAMEDATALEN - 1`).
-pub(super) const PG_NAME_BYTES: usize = 63;
+pub(super) use crate::rules::POSTGRES_NAME_BYTES as PG_NAME_BYTES;
 
 /// The first `bytes` bytes of `s`, less a character cut in two.
 pub(super) fn clip(s: &str, bytes: usize) -> &str {

@@ -213,15 +213,7 @@ pub(super) fn routine(text: &str, syntax: Syntax, schema: &Schema) -> Option<Tra
     // The signature: up to the parenthesis that closes the arguments.
     let close = |from: usize| -> Option<usize> {
         let open = (from..tokens.len()).find(|&j| tokens[j].text == "(")?;
-        let mut depth = 0;
-        (open..tokens.len()).find(|&j| {
-            depth += match tokens[j].text {
-                "(" => 1,
-                ")" => -1,
-                _ => 0,
-            };
-            depth == 0
-        })
+        super::drops::closing(&tokens, open)
     };
     Some(match (create, function) {
         (true, true) => {

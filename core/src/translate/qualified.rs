@@ -92,10 +92,7 @@ pub(super) fn routine_elsewhere(text: &str, syntax: Syntax) -> Option<Meaning> {
     if !dot.is_punct('.') || !matches!(schema.kind, TokenKind::Word | TokenKind::QuotedName) {
         return None;
     }
-    let schema = match schema.kind {
-        TokenKind::Word => schema.text.to_lowercase(),
-        _ => schema.name()?.into_owned(),
-    };
+    let schema = schema.model_name()?;
     match syntax {
         Syntax::Mysql => Some(Meaning::Opaque(format!(
             "a routine of the database `{schema}` (which may be this one)"

@@ -219,14 +219,7 @@ pub fn reads_column(
     let tokens: Vec<_> = sql_text::tokens(query, Syntax::Postgres)
         .filter(|t| !t.is_trivia())
         .collect();
-    let name_of = |i: usize| -> Option<String> {
-        let t = tokens.get(i)?;
-        match t.kind {
-            TokenKind::Word => Some(t.text.to_lowercase()),
-            TokenKind::QuotedName => t.name().map(|n| n.into_owned()),
-            _ => None,
-        }
-    };
+    let name_of = |i: usize| tokens.get(i)?.model_name();
     let text = |i: usize| tokens.get(i).map_or("", |t| t.text);
     // The tables a bare name could come from.
     let mut candidates: Vec<&str> = found

@@ -109,11 +109,11 @@ pub(super) fn routine_rename(text: &str, syntax: Syntax, schema: &Schema) -> Opt
             Some(written.to_string()).filter(|s| schema.functions.contains_key(&signature_key(s)))
         } else {
             let last = name(n - 4)?;
-            let mut known = schema.functions.values().filter(|f| f.name() == last);
-            match (known.next(), known.next()) {
-                (Some(f), None) => Some(f.signature.clone()),
-                _ => None,
-            }
+            schema
+                .only_function(&last)
+                .ok()
+                .flatten()
+                .map(|f| f.signature.clone())
         };
         return Some(match signature {
             Some(signature) => Meaning::Renames(vec![Rename::Function { signature, to }]),

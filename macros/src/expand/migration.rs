@@ -95,7 +95,7 @@ pub fn expand(
         ),
         revision = &*embedded.revision,
         checksum = &*embedded.checksum,
-        hash = fnv1a(&encoded),
+        hash = crate::memo::fnv1a(encoded.as_bytes()),
     );
     let descriptor: TokenStream = match crate::lex(&descriptor, true) {
         Some(tokens) => tokens,
@@ -133,14 +133,7 @@ pub fn expand(
 
 /// The hash `__GODWIT_MODEL` holds for `model`.
 pub fn model_hash(model: &Migration) -> u64 {
-    fnv1a(&godwit_core::codec::encode(model))
-}
-
-/// FNV-1a: stable across builds and platforms, unlike std's hasher.
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::memo::fnv1a(godwit_core::codec::encode(model).as_bytes())
 }
 
 fn placeholder() -> Migration {

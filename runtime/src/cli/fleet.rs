@@ -101,18 +101,7 @@ fn parse_targets(name: &str, text: &str) -> Result<Vec<String>, CliError> {
 /// database's `--json` error has them, scrubbed of the target's password.
 fn error_value(e: &Error, url: &str) -> Value {
     let s = |text: &str| scrub::scrub(text, Some(url));
-    let parts = e.parts();
-    let text = |part: Option<&str>| part.map(s);
-    json!({
-        "error": s(&e.to_string()),
-        "revision": text(parts.revision),
-        "phase": text(parts.phase),
-        "op": text(parts.op),
-        "statement": text(parts.statement),
-        "cause": text(parts.cause.as_deref()),
-        "state": text(parts.state.as_deref()),
-        "next": text(parts.next.as_deref()),
-    })
+    super::output::error_document(s(&e.to_string()), &e.parts(), &s)
 }
 
 /// Every line after the first indented, so a multi-line error stays under

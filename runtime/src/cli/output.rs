@@ -79,17 +79,7 @@ impl<W: Write> Out<W> {
             CliError::Runtime(e) => e.parts(),
             CliError::Usage(_) | CliError::Io(_) => ErrorParts::default(),
         };
-        let text = |part: Option<&str>| part.map(&scrub);
-        self.document(&json!({
-            "error": message,
-            "revision": text(parts.revision),
-            "phase": text(parts.phase),
-            "op": text(parts.op),
-            "statement": text(parts.statement),
-            "cause": text(parts.cause.as_deref()),
-            "state": text(parts.state.as_deref()),
-            "next": text(parts.next.as_deref()),
-        }));
+        self.document(&error_document(message, &parts, &scrub));
     }
 
     pub(super) fn progress_start(&self, phase: Phase, revision: &str, message: &str) {
@@ -383,4 +373,25 @@ impl Ticker {
             let _ = t.join();
         }
     }
+}
+
+/// An error as `--json` prints it: the whole message under `error`, and
+/// each part under its own key (`null` where the error has none), each
+/// passed through `scrub`.
+pub(super) fn error_document(
+    message: String,
+    parts: &ErrorParts,
+    scrub: &dyn Fn(&str) -> String,
+) -> Value {
+    let text = |part: Option<&str>| part.map(scrub);
+    json!({
+        "error": message,
+        "revision": text(parts.revision),
+        "phase": text(parts.phase),
+        "op": text(parts.op),
+        "statement": text(parts.statement),
+        "cause": text(parts.cause.as_deref()),
+        "state": text(parts.state.as_deref()),
+        "next": text(parts.next.as_deref()),
+    })
 }

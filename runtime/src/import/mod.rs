@@ -347,8 +347,9 @@ fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> (Vec<Planned>, S
         // A down migration the checker refuses (it drops what is not there,
         // creates what is): history that ran is not rewritten, and a
         // downgrade godwit cannot follow is not run; the user decides.
-        let refused = down.is_some().then(|| {
-            mismatches.iter().find(|d| {
+        let refused = mismatches
+            .iter()
+            .find(|d| {
                 d.at.migration() == index
                     && matches!(
                         d.at,
@@ -358,33 +359,28 @@ fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> (Vec<Planned>, S
                         }
                     )
             })
-        });
-        let mut down = down;
-        let mut kept_down = None;
-        let why = match (&unmatched, refused.flatten()) {
-            (_, Some(d)) => Some((
+            .filter(|_| down.is_some());
+        let kept = match (refused, &unmatched) {
+            (Some(d), _) => Some((
+                KeptDown::Refused,
                 format!(
-                    "imported from {tool}: the checker refuses its down migration ([{}] {})",
+                    "the checker refuses its down migration ([{}] {})",
                     d.rule.id(),
                     summary(&d.message)
                 ),
-                KeptDown::Refused,
             )),
-            (Some(diff), None) => Some((
-                format!(
-                    "imported from {tool}: its down migration does not undo it ({})",
-                    summary(diff)
-                ),
+            (None, Some(diff)) => Some((
                 KeptDown::Unmatched,
+                format!("its down migration does not undo it ({})", summary(diff)),
             )),
             (None, None) => None,
         };
-        let mut kept = None;
-        if let Some((why, how)) = why {
-            migration.irreversible = Some(why.into());
+        let mut down = down;
+        let mut kept_down = None;
+        if let Some((_, why)) = &kept {
+            migration.irreversible = Some(format!("imported from {tool}: {why}").into());
             migration.downgrade = Vec::new().into();
             kept_down = down.take();
-            kept = Some(how);
         }
         // Named after the original, not the message, which may carry the
         // tool and version.
@@ -407,7 +403,7 @@ fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> (Vec<Planned>, S
             message: &migration.message,
             module: &module,
             irreversible: migration.irreversible.as_deref(),
-            unmatched_down: kept_down.as_deref().zip(kept),
+            unmatched_down: kept_down.as_deref().zip(kept.as_ref().map(|(how, _)| *how)),
         };
         let source = convert::module_source(&header, &up, down.as_deref());
         let count = |pieces: &[Piece], raw: bool| {
@@ -425,9 +421,8 @@ fn plan(options: &ImportOptions<'_>, originals: &[Original]) -> (Vec<Planned>, S
             file_stem,
             source,
             refused: refused
-                .flatten()
                 .map(|d| format!("[{}] {}", d.rule.id(), d.message.replace('\n', "; "))),
-            unmatched: unmatched.filter(|_| kept == Some(KeptDown::Unmatched)),
+            unmatched: unmatched.filter(|_| refused.is_none()),
         });
     }
     (planned, schema)

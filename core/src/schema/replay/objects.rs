@@ -199,15 +199,8 @@ impl Schema {
                 };
                 let name = function.name();
                 let users: Vec<String> = self
-                    .tables
-                    .iter()
-                    .flat_map(|(t, table)| {
-                        table
-                            .triggers
-                            .iter()
-                            .filter(|(_, tr)| tr.function().as_deref() == Some(&name))
-                            .map(move |(n, _)| format!("trigger `{n}` on `{t}`"))
-                    })
+                    .triggers_running(&name)
+                    .map(|(t, n)| format!("trigger `{n}` on `{t}`"))
                     .collect();
                 if !users.is_empty() {
                     return Err(dependents(signature, &users, "drop", "runs"));

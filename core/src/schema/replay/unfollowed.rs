@@ -50,7 +50,7 @@ pub(super) fn altered_table(ast: &sqlparser::ast::Statement) -> Option<String> {
 /// syntax): the table after `CREATE TABLE`, `ALTER TABLE` or a `CREATE
 /// INDEX`'s `ON`, read from the words.
 pub(super) fn unread_table(text: &str) -> Option<String> {
-    use crate::sql_text::{tokens, Syntax, TokenKind};
+    use crate::sql_text::{tokens, Syntax};
     let words: Vec<_> = tokens(text, Syntax::Postgres)
         .filter(|t| !t.is_trivia())
         .take(64)
@@ -72,12 +72,7 @@ pub(super) fn unread_table(text: &str) -> Option<String> {
     while words.get(at + 1).is_some_and(|t| t.is_punct('.')) {
         at += 2;
     }
-    let name = words.get(at)?;
-    match name.kind {
-        TokenKind::Word => Some(name.text.to_lowercase()),
-        TokenKind::QuotedName => name.name().map(|n| n.into_owned()),
-        _ => None,
-    }
+    words.get(at)?.model_name()
 }
 
 impl Schema {
