@@ -79,18 +79,32 @@ pub struct EmbeddedMigration {
     revision: &'static str,
     checksum: &'static str,
     text: &'static str,
+    model_hash: u64,
 }
 
 impl EmbeddedMigration {
     /// Wraps what `#[migration]` wrote: the revision and checksum also on
     /// their own, so that a start-up with nothing to do reads no model.
     #[doc(hidden)]
-    pub const fn new(revision: &'static str, checksum: &'static str, text: &'static str) -> Self {
+    pub const fn new(
+        revision: &'static str,
+        checksum: &'static str,
+        text: &'static str,
+        model_hash: u64,
+    ) -> Self {
         EmbeddedMigration {
             revision,
             checksum,
             text,
+            model_hash,
         }
+    }
+
+    /// The hash of the model text `#[migration]` compiled, which
+    /// `migrations!` compares with the model it read from the file.
+    #[doc(hidden)]
+    pub const fn model_hash(&self) -> u64 {
+        self.model_hash
     }
 
     /// The revision, without reading the model.

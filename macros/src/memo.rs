@@ -8,7 +8,7 @@
 //! takes it only if the file it reads hashes the same, and parses the
 //! module otherwise (a cache that misses costs time, never a wrong model;
 //! the set's compile-time guard compares every model with the module's
-//! `__GODWIT_MODEL` besides). Two modules of one name in one file, with
+//! descriptor's model hash besides). Two modules of one name in one file, with
 //! different models, are left to parsing.
 
 use std::collections::HashMap;

@@ -11,7 +11,7 @@
 //! `None` and the set falls back to the chain. A path that is followed to
 //! the wrong module cannot go unnoticed: the set compares, at compile time,
 //! a hash of each model it read with the one the migration's own macro
-//! compiled (`__GODWIT_MODEL`).
+//! compiled (the hash its `MIGRATION` carries).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -91,13 +91,36 @@ pub mod __private {
 
     /// Fails the build when a model `migrations!` read from a file (its
     /// hash, and what to say) is not the one compiled under its path.
-    pub const fn same_models(read: &[(u64, &str)], compiled: &[u64]) {
+    pub const fn same_models(read: &[u64], messages: &[&str], compiled: &[EmbeddedMigration]) {
         let mut i = 0;
-        while i < read.len() && i < compiled.len() {
-            if read[i].0 != compiled[i] {
-                panic!("{}", read[i].1);
+        while i < read.len() && i < compiled.len() && i < messages.len() {
+            if read[i] != compiled[i].model_hash() {
+                panic!("{}", messages[i]);
             }
             i += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::__private::{same_models, EmbeddedMigration};
+
+    const SET: &[EmbeddedMigration] = &[
+        EmbeddedMigration::new("0001", "c1", "", 11),
+        EmbeddedMigration::new("0002", "c2", "", 22),
+    ];
+
+    #[test]
+    fn the_guard_passes_the_models_compiled() {
+        same_models(&[11, 22], &["first", "second"], SET);
+        // The chain form reads nothing to compare.
+        same_models(&[], &[], SET);
+    }
+
+    #[test]
+    #[should_panic(expected = "second")]
+    fn the_guard_names_the_first_model_that_differs() {
+        same_models(&[11, 23], &["first", "second"], SET);
     }
 }

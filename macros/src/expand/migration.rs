@@ -64,26 +64,13 @@ pub fn expand(
         quote!(@broken)
     };
     let compile_errors = errors.to_compile_errors();
-    // Read by the macro; called only when a test runs them as Rust. A use
-    // keeps the dead-code lint quiet without touching the module's tokens.
-    let uses: String = [
-        ("upgrade", &parsed.upgrade),
-        ("downgrade", &parsed.downgrade),
-    ]
-    .into_iter()
-    .filter(|(_, body)| body.is_some())
-    .map(|(name, _)| format!("let _ = {name};"))
-    .collect();
     // What holds no token of the module is written as text and read in
     // one go: token by token through `quote!`, it cost a debug build of
     // this crate more than parsing the module.
     let descriptor = format!(
-        "const _: () = {{ {uses} }};\n\
-         #[doc = {doc:?}]\n\
+        "#[doc = {doc:?}]\n\
          pub const MIGRATION: ::godwit::__private::EmbeddedMigration =\n\
-         ::godwit::__private::EmbeddedMigration::new({revision:?}, {checksum:?}, {encoded:?});\n\
-         #[doc(hidden)]\n\
-         pub const __GODWIT_MODEL: u64 = {hash};",
+         ::godwit::__private::EmbeddedMigration::new({revision:?}, {checksum:?}, {encoded:?}, {hash});",
         doc = format!(
             "The checked descriptor of migration `{}`.",
             parsed
@@ -124,14 +111,19 @@ pub fn expand(
         #[allow(unused_imports)]
         pub(crate) use __godwit_export;
     };
-    let mut inside = body.stream();
+    let mut inside = quote!(#![allow(dead_code)]);
+    inside.extend(body.stream());
     inside.extend(generated);
     let mut new_body = Group::new(Delimiter::Brace, inside);
     new_body.set_span(body.span());
+    // The bodies are read by the macro and called only when a test runs
+    // them as Rust: not dead code. An attribute on the module rather than a
+    // use of each function, which cost the compiler a body to check per
+    // migration.
     quote!(#(#tokens)* #new_body #compile_errors)
 }
 
-/// The hash `__GODWIT_MODEL` holds for `model`.
+/// The model hash `MIGRATION` carries for `model`.
 pub fn model_hash(model: &Migration) -> u64 {
     crate::memo::fnv1a(godwit_core::codec::encode(model).as_bytes())
 }

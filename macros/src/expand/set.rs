@@ -98,7 +98,7 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
     let (item, backends) = settings::read_settings(settings);
     if entries.len() != paths.len() || entries.iter().any(|e| matches!(e, Entry::Broken)) {
         // The broken migration has reported its own errors.
-        return finish(item.as_ref(), embedded_set(&paths), None);
+        return finish(item.as_ref(), embedded_set(&paths, None), None);
     }
     let mut models = Vec::with_capacity(entries.len());
     let mut sources = Vec::with_capacity(entries.len());
@@ -126,7 +126,7 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
         Some(order) => order.iter().map(|&i| paths[i].clone()).collect(),
         None => paths,
     };
-    let set = embedded_set(&paths);
+    let set = embedded_set(&paths, None);
     let set = if errors.is_empty() {
         set
     } else {
@@ -135,14 +135,25 @@ pub fn expand_check_set(input: TokenStream) -> TokenStream {
     finish(item.as_ref(), set, schema)
 }
 
-/// The set's expression: the descriptors of `paths`, in that order.
-fn embedded_set(paths: &[TokenStream]) -> TokenStream {
+/// The set's expression: the descriptors of `paths`, in that order. With
+/// `read` (each model's hash as the set read it, and what to say if it is
+/// not the one compiled), a compile-time comparison of the two: one `const`
+/// over the array the set is built from, where a call per migration would
+/// have the compiler resolve and type-check every path twice.
+fn embedded_set(paths: &[TokenStream], read: Option<&[(u64, String)]>) -> TokenStream {
     let refs = paths.iter().map(|p| quote!(#p::MIGRATION));
+    let guard = read.map(|read| {
+        let hashes = read.iter().map(|(hash, _)| hash);
+        let messages = read.iter().map(|(_, message)| message);
+        quote!(const _: () = ::godwit::__private::same_models(&[#(#hashes),*], &[#(#messages),*], SET);)
+    });
     quote!({
+        const SET: &[::godwit::__private::EmbeddedMigration] = &[#(#refs),*];
+        #guard
         static MODELS: ::godwit::__private::OnceLock<
             ::std::vec::Vec<&'static ::godwit::__private::Migration>,
         > = ::godwit::__private::OnceLock::new();
-        ::godwit::MigrationSet::__from_embedded(&[#(#refs),*], &MODELS)
+        ::godwit::MigrationSet::__from_embedded(SET, &MODELS)
     })
 }
 
@@ -166,7 +177,7 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
         let parsed = parse_migration(args.clone(), module, &mut errors);
         if !errors.is_empty() {
             // Its own macro reports them; the set is left unchecked.
-            return finish(item.as_ref(), embedded_set(&paths), None);
+            return finish(item.as_ref(), embedded_set(&paths, None), None);
         }
         models.push(parsed.to_model());
     }
@@ -187,32 +198,33 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
         let ds = report::encode(ds);
         Some(quote!(#path::__godwit_export! { [@report] [] #ds }))
     });
-    // What the set read, and what each path compiled: compared by one
-    // `const` (a call per migration, where an `if` and a `panic!` each cost
-    // the compiler a macro expansion).
-    let read = paths.iter().zip(&models).zip(&found).map(|((path, model), f)| {
-        let hash = model_hash(model);
-        let message = format!(
-            "godwit read migration `{}` from {}, and it is not the module compiled under that path; \
-             please report this, with how the module is declared",
-            path.to_string().replace(' ', ""),
-            f.file.display()
-        );
-        quote!((#hash, #message))
-    });
-    let compiled = paths.iter().map(|p| quote!(#p::__GODWIT_MODEL));
+    // What the set read, each model's hash and what to say if the module
+    // compiled under its path differs.
+    let read: Vec<(u64, String)> = paths
+        .iter()
+        .zip(&models)
+        .zip(&found)
+        .map(|((path, model), f)| {
+            let message = format!(
+                "godwit read migration `{}` from {}, and it is not the module compiled under that path; \
+                 please report this, with how the module is declared",
+                path.to_string().replace(' ', ""),
+                f.file.display()
+            );
+            (model_hash(model), message)
+        })
+        .collect();
     let schema = match (&order, item.as_ref().and_then(|i| i.module.as_ref())) {
         (Some(order), Some(_)) => Some(diesel_schema(&models, order, &backends)),
         _ => None,
     };
-    let ordered: Vec<TokenStream> = match &order {
-        Some(order) => order.iter().map(|&i| paths[i].clone()).collect(),
-        None => paths.clone(),
-    };
-    let set = embedded_set(&ordered);
+    // A set whose chain cannot be ordered is listed as written.
+    let order: Vec<usize> = order.unwrap_or_else(|| (0..paths.len()).collect());
+    let ordered: Vec<TokenStream> = order.iter().map(|&i| paths[i].clone()).collect();
+    let read: Vec<(u64, String)> = order.iter().map(|&i| read[i].clone()).collect();
+    let set = embedded_set(&ordered, Some(&read));
     let set = quote!({
         #(#reports)*
-        const _: () = ::godwit::__private::same_models(&[#(#read),*], &[#(#compiled),*]);
         #set
     });
     finish(item.as_ref(), set, schema)
