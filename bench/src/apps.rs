@@ -113,7 +113,26 @@ pub fn touch(path: &Path) -> Result<()> {
         .with_context(|| format!("touching {}", path.display()))
 }
 
+/// Profile lines under which godwit's own crates build as the registry
+/// dependency a user has: cargo compiles path dependencies incrementally,
+/// as it does a workspace's own code, and registry ones not. The bench
+/// depends on godwit by path only because it is not published; diesel and
+/// sqlx come from the registry.
+pub const GODWIT_AS_REGISTRY: &str = "\n[profile.dev.package.godwit]\nincremental = false\n\
+     [profile.dev.package.godwit-core]\nincremental = false\n\
+     [profile.dev.package.godwit-macros]\nincremental = false\n";
+
 impl AppWorkspace {
+    /// The workspace `target/godwit-bench/<name>` of an application that
+    /// depends on godwit, built as a registry dependency
+    /// ([`GODWIT_AS_REGISTRY`]).
+    pub fn godwit(name: &str) -> Self {
+        AppWorkspace {
+            manifest_extra: GODWIT_AS_REGISTRY.to_string(),
+            ..AppWorkspace::new(name)
+        }
+    }
+
     /// The workspace `target/godwit-bench/<name>`.
     pub fn new(name: &str) -> Self {
         let dir = scratch_dir().join(name);

@@ -88,12 +88,27 @@ pub fn parse(text: &str) -> Passes {
     passes
 }
 
-/// Rebuilds `package` (after `touched` gets a new modification time) with
-/// the wrapper, and returns rustc's pass times for it.
-pub fn measure(ws: &AppWorkspace, package: &str, touched: &Path) -> Result<Passes> {
+/// Rebuilds `package` twice with the wrapper, `change(i)` making the i-th
+/// change (a touch, an edit) before each, and returns rustc's pass times
+/// for the second build. The first build with `-Z time-passes` after builds
+/// without it finds none of its incremental results reusable and
+/// type-checks the whole crate again, which a developer's next build does
+/// not.
+pub fn measure(
+    ws: &AppWorkspace,
+    package: &str,
+    change: impl Fn(usize) -> Result<()>,
+) -> Result<Passes> {
+    change(0)?;
+    wrapped_build(ws, package)?;
+    change(1)?;
+    wrapped_build(ws, package)
+}
+
+/// One build of `package` with the wrapper.
+fn wrapped_build(ws: &AppWorkspace, package: &str) -> Result<Passes> {
     let out = ws.target.join(format!("time-passes-{package}.txt"));
     let _ = std::fs::remove_file(&out);
-    crate::apps::touch(touched)?;
     let exe = std::env::current_exe().context("locating godwit-bench")?;
     let output = crate::apps::cargo()
         .args(["build", "-p", package, "--color", "never"])
