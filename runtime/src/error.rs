@@ -138,6 +138,11 @@ pub enum Error {
     /// The version table says something godwit never writes.
     Inconsistent(String),
 
+    /// The run panicked: a bug in godwit or in a database driver. A fleet
+    /// reports it as the error of the target it was running on (the
+    /// migration lock released) and goes on with the others.
+    Panicked(String),
+
     /// A database another tool migrated whose history table does not list
     /// exactly the migrations imported from that tool: it is not adopted.
     Adoption {
@@ -290,6 +295,12 @@ impl Error {
                 "nothing was run by this process and nothing is lost: every migration recorded as applied was applied once.".into(),
                 Cow::from(&**next),
             ),
+            Error::Panicked(_) => (
+                "not known: the panic may have stopped a migration part-way, as a crash would.".into(),
+                "run `current` against this database: it says where the database stands, and what a migration left half-applied needs; \
+                 then run `upgrade` again, and report the panic"
+                    .into(),
+            ),
             Error::Drift { .. } => (
                 "nothing was changed.".into(),
                 "find who changed the schema by hand (or which migration was edited after it ran) and undo that, \
@@ -359,6 +370,7 @@ impl Error {
                 parts.revision = Some(revision);
                 parts.cause = Some(reason.clone());
             }
+            Error::Panicked(message) => parts.cause = Some(message.clone()),
             Error::Target(_) | Error::LockTimeout { .. } | Error::Inconsistent(_) => {}
         }
         parts
@@ -470,6 +482,7 @@ impl fmt::Display for Error {
             Error::Inconsistent(text) => {
                 write!(f, "the version table godwit_version is inconsistent: {text}")
             }
+            Error::Panicked(message) => write!(f, "the run panicked: {message}."),
             Error::Adoption { tool, table, .. } => write!(
                 f,
                 "this database was migrated by {tool} ({table}), but not with the migrations imported from it: {}.",

@@ -5,8 +5,9 @@
 //!
 //! Faults stay with their target: a migration that fails on one, a
 //! database that cannot be reached, a lock another process holds past the
-//! lock wait, each stops that target alone and is reported as data; every
-//! other target goes on. Running the same fleet again finishes the failed
+//! lock wait, even a panic (a bug, reported as [`Error::Panicked`]), each
+//! stops that target alone and is reported as data; every other target
+//! goes on. Running the same fleet again finishes the failed
 //! ones (resuming a half-applied migration exactly, as for one database)
 //! and finds nothing to do on the rest.
 //!
@@ -37,9 +38,10 @@ use crate::{Error, MigrationSet, Phase};
 /// Where a target stands: read from its version table, or not known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Position {
-    /// Not read: the database could not be reached, or its version table
+    /// Not read: the database could not be reached, its version table
     /// says something this set cannot place (a half-applied migration, an
-    /// unknown revision): the target's error says which.
+    /// unknown revision), or the run panicked: the target's error says
+    /// which.
     Unknown,
     /// Before the first migration (no version table, or an empty one).
     Base,
@@ -337,17 +339,56 @@ impl<'a> Fleet<'a> {
     }
 
     /// One target: connect, read where it stands, upgrade it under its
-    /// lock, read where it stands after a failure.
+    /// lock, read where it stands after a failure. A panic in the run (a
+    /// bug) is this target's error, reported after the panic hook has
+    /// printed it, with what was applied before it; the thread goes on with
+    /// the next target and the others' reports are kept.
     fn run_one(&self, index: usize, url: &str) -> TargetReport {
         let start = Instant::now();
         let applied = Mutex::new(Vec::new());
-        let mut before = Position::Unknown;
+        let before = Mutex::new(Position::Unknown);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.run_target(url, &applied, &before)
+        }));
+        let (after, result) = run.unwrap_or_else(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_string());
+            (Position::Unknown, Err(Error::Panicked(message)))
+        });
+        tracing::info!(url = %redact(url), ok = result.is_ok(), "fleet target done");
+        let before = before.into_inner().unwrap_or_else(|e| e.into_inner());
+        TargetReport {
+            index,
+            url: redact(url),
+            before,
+            after,
+            applied: applied.into_inner().unwrap_or_else(|e| e.into_inner()),
+            elapsed: start.elapsed(),
+            outcome: match result {
+                Ok(_) => Outcome::Reached,
+                Err(e) => Outcome::Failed(e),
+            },
+        }
+    }
+
+    /// The run on one target: where it stood (into `before`), each step
+    /// applied (into `applied`), where it stands after, and the result.
+    fn run_target(
+        &self,
+        url: &str,
+        applied: &Mutex<Vec<Step>>,
+        before: &Mutex<Position>,
+    ) -> (Position, Result<(), Error>) {
         let mut after = Position::Unknown;
         let result = connect(url).and_then(|mut db| {
             // Adopting takes the lock: done first, within this fleet's lock
             // wait, so that reading where the target stands never waits.
             self.set.adopt(&mut db, &self.options)?;
-            before = Position::of(self.set.current(&mut db));
+            let was = Position::of(self.set.current(&mut db));
+            *before.lock().unwrap_or_else(|e| e.into_inner()) = was;
             let record = |p: Progress<'_>| {
                 if let Progress::Done(step) = p {
                     applied
@@ -366,23 +407,14 @@ impl<'a> Fleet<'a> {
             after = match &run {
                 Ok(report) => Position::of(Ok(report.to)),
                 // Another process holds the lock: this one changed nothing.
-                Err(Error::LockTimeout { .. }) => before,
+                Err(Error::LockTimeout { .. }) => was,
                 Err(_) => Position::of(self.set.current(&mut db)),
             };
-            run
+            run.map(|_| ())
         });
-        tracing::info!(url = %redact(url), ok = result.is_ok(), "fleet target done");
-        TargetReport {
-            index,
-            url: redact(url),
-            before,
-            after,
-            applied: applied.into_inner().unwrap_or_else(|e| e.into_inner()),
-            elapsed: start.elapsed(),
-            outcome: match result {
-                Ok(_) => Outcome::Reached,
-                Err(e) => Outcome::Failed(e),
-            },
-        }
+        (after, result)
     }
 }
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests;

@@ -119,6 +119,13 @@ fn messages() {
         ),
         (Error::Target("no such".into()), "no such"),
         (
+            Error::Panicked("index out of bounds".into()),
+            "the run panicked: index out of bounds.\n\
+             state now: not known: the panic may have stopped a migration part-way, as a crash would.\n\
+             next: run `current` against this database: it says where the database stands, and what a migration \
+             left half-applied needs; then run `upgrade` again, and report the panic",
+        ),
+        (
             Error::Replay {
                 revision: "0002".into(),
                 message: "drop a table".into(),

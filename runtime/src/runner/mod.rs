@@ -48,6 +48,9 @@ mod session;
 mod statements;
 mod version;
 
+#[cfg(all(test, feature = "sqlite"))]
+mod tests;
+
 pub use adopt::Adoption;
 pub(crate) use advice::stamp_command;
 #[cfg(feature = "cli")]
@@ -434,10 +437,15 @@ impl MigrationSet {
         tracing::debug!(dialect = %db.dialect(), "taking the migration lock");
         db.lock(options)?;
         tracing::debug!("migration lock taken");
-        let result = version::ensure(db).and_then(|()| body(self, db));
+        // A panic in `body` (a bug) releases the lock too before it goes on:
+        // SQLite's lock is the process's, not `db`'s, and would outlive the
+        // unwound connection in a process that catches the panic (a fleet).
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            version::ensure(db).and_then(|()| body(self, db))
+        }));
         let unlocked = db.unlock();
         tracing::debug!("migration lock released");
-        let value = result?;
+        let value = result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         unlocked?;
         Ok(value)
     }
