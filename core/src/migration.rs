@@ -72,8 +72,9 @@ impl Migration {
 /// One string per migration instead of a tree of constant expressions: the
 /// compiler type-checks a thousand strings in no time, and a thousand op
 /// trees in seconds, on every build of the crate that holds them. A `const`
-/// of plain strings (and the model's hash) rather than a `static`: the set lists the ones it uses
-/// in one array, and the compiler emits no item per migration.
+/// of plain strings (and the model's hash) rather than a `static`: the set
+/// lists the ones it uses in one array, and the compiler emits no item per
+/// migration.
 #[derive(Clone, Copy)]
 pub struct EmbeddedMigration {
     revision: &'static str,

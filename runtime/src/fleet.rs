@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -346,7 +347,7 @@ impl<'a> Fleet<'a> {
     fn run_one(&self, index: usize, url: &str) -> TargetReport {
         let start = Instant::now();
         let applied = Mutex::new(Vec::new());
-        let before = Mutex::new(Position::Unknown);
+        let before = Cell::new(Position::Unknown);
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.run_target(url, &applied, &before)
         }));
@@ -359,11 +360,10 @@ impl<'a> Fleet<'a> {
             (Position::Unknown, Err(Error::Panicked(message)))
         });
         tracing::info!(url = %redact(url), ok = result.is_ok(), "fleet target done");
-        let before = before.into_inner().unwrap_or_else(|e| e.into_inner());
         TargetReport {
             index,
             url: redact(url),
-            before,
+            before: before.get(),
             after,
             applied: applied.into_inner().unwrap_or_else(|e| e.into_inner()),
             elapsed: start.elapsed(),
@@ -380,7 +380,7 @@ impl<'a> Fleet<'a> {
         &self,
         url: &str,
         applied: &Mutex<Vec<Step>>,
-        before: &Mutex<Position>,
+        before: &Cell<Position>,
     ) -> (Position, Result<(), Error>) {
         let mut after = Position::Unknown;
         let result = connect(url).and_then(|mut db| {
@@ -388,7 +388,7 @@ impl<'a> Fleet<'a> {
             // wait, so that reading where the target stands never waits.
             self.set.adopt(&mut db, &self.options)?;
             let was = Position::of(self.set.current(&mut db));
-            *before.lock().unwrap_or_else(|e| e.into_inner()) = was;
+            before.set(was);
             let record = |p: Progress<'_>| {
                 if let Progress::Done(step) = p {
                     applied

@@ -198,22 +198,6 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
         let ds = report::encode(ds);
         Some(quote!(#path::__godwit_export! { [@report] [] #ds }))
     });
-    // What the set read, each model's hash and what to say if the module
-    // compiled under its path differs.
-    let read: Vec<(u64, String)> = paths
-        .iter()
-        .zip(&models)
-        .zip(&found)
-        .map(|((path, model), f)| {
-            let message = format!(
-                "godwit read migration `{}` from {}, and it is not the module compiled under that path; \
-                 please report this, with how the module is declared",
-                path.to_string().replace(' ', ""),
-                f.file.display()
-            );
-            (model_hash(model), message)
-        })
-        .collect();
     let schema = match (&order, item.as_ref().and_then(|i| i.module.as_ref())) {
         (Some(order), Some(_)) => Some(diesel_schema(&models, order, &backends)),
         _ => None,
@@ -221,7 +205,20 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
     // A set whose chain cannot be ordered is listed as written.
     let order: Vec<usize> = order.unwrap_or_else(|| (0..paths.len()).collect());
     let ordered: Vec<TokenStream> = order.iter().map(|&i| paths[i].clone()).collect();
-    let read: Vec<(u64, String)> = order.iter().map(|&i| read[i].clone()).collect();
+    // What the set read, in the set's order: each model's hash and what to
+    // say if the module compiled under its path differs.
+    let read: Vec<(u64, String)> = order
+        .iter()
+        .map(|&i| {
+            let message = format!(
+                "godwit read migration `{}` from {}, and it is not the module compiled under that path; \
+                 please report this, with how the module is declared",
+                paths[i].to_string().replace(' ', ""),
+                found[i].file.display()
+            );
+            (model_hash(&models[i]), message)
+        })
+        .collect();
     let set = embedded_set(&ordered, Some(&read));
     let set = quote!({
         #(#reports)*
