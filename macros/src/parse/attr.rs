@@ -63,6 +63,65 @@ fn name_value_pairs(input: syn::parse::ParseStream<'_>) -> syn::Result<Vec<MetaN
     Ok(pairs)
 }
 
+/// `key = "literal"` and `key = true|false` pairs read straight off the
+/// tokens, or `None` for anything else (a list, a path, an expression, a
+/// malformed pair), which syn then parses and reports: every migration has
+/// such an attribute, and syn's speculative parse of each value as an
+/// expression was most of the attribute's cost in a long history.
+fn simple_pairs(args: &TokenStream) -> Option<Vec<MetaNameValue>> {
+    use proc_macro2::TokenTree;
+    let mut pairs = Vec::new();
+    let mut tokens = args.clone().into_iter();
+    loop {
+        let key = match tokens.next() {
+            None => return Some(pairs),
+            Some(TokenTree::Ident(key)) => key,
+            Some(_) => return None,
+        };
+        let eq = match tokens.next()? {
+            TokenTree::Punct(p)
+                if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone =>
+            {
+                p
+            }
+            _ => return None,
+        };
+        let lit = match tokens.next()? {
+            TokenTree::Literal(l) => match Lit::new(l) {
+                lit @ Lit::Str(_) => lit,
+                _ => return None,
+            },
+            TokenTree::Ident(b) if b == "true" || b == "false" => {
+                Lit::Bool(syn::LitBool::new(b == "true", b.span()))
+            }
+            _ => return None,
+        };
+        pairs.push(MetaNameValue {
+            path: key.into(),
+            eq_token: Token![=](eq.span()),
+            value: Expr::Lit(ExprLit {
+                attrs: Vec::new(),
+                lit,
+            }),
+        });
+        match tokens.next() {
+            None => return Some(pairs),
+            Some(TokenTree::Punct(p)) if p.as_char() == ',' => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+/// A string literal's value: its text between the quotes when nothing in it
+/// is escaped, else as syn reads it.
+fn string_value(lit: &LitStr) -> String {
+    let text = lit.token().to_string();
+    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if !inner.contains(['\\', '"', '\r']) => inner.to_string(),
+        _ => lit.value(),
+    }
+}
+
 /// Parses the attribute arguments; every problem goes to `errors`.
 pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
     let mut attr = MigrationAttr {
@@ -75,7 +134,11 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
         transaction: None,
         given: Vec::new(),
     };
-    let pairs = match name_value_pairs.parse2(args) {
+    let parsed = match simple_pairs(&args) {
+        Some(pairs) => Ok(pairs),
+        None => name_value_pairs.parse2(args),
+    };
+    let pairs = match parsed {
         Ok(pairs) => pairs,
         Err(e) => {
             errors.push(syn::Error::new(
@@ -138,7 +201,12 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> MigrationAttr {
             continue;
         }
         match string_literal(&pair.value) {
-            Some(lit) => *slot = Some(Spanned { value: lit.value(), lit }),
+            Some(lit) => {
+                *slot = Some(Spanned {
+                    value: string_value(&lit),
+                    lit,
+                })
+            }
             None => errors.push(rule_error(
                 &pair.value,
                 Rule::NonLiteralArgument,
