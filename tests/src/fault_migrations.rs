@@ -195,6 +195,91 @@ pub mod count_every_row {
 pub static LONG_BACKFILL: godwit::MigrationSet =
     godwit::migrations![create_counters, count_every_row];
 
+#[migration(revision = "d001", message = "create the notes table")]
+pub mod create_notes {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.create_table(
+            "notes",
+            [
+                column("id", BigInt).primary_key(),
+                column("body", Text).not_null(),
+            ],
+        );
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_table("notes");
+    }
+}
+
+#[migration(
+    revision = "d002",
+    down_revision = "d001",
+    message = "add notes.title, whose downgrade fails at run time"
+)]
+pub mod add_notes_title {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("notes", column("title", Text));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        // Fails at run time: `body` is NOT NULL.
+        op.safety_assured("a row written only to fail", |op| {
+            op.execute("INSERT INTO notes (id, body) VALUES (1, NULL)");
+        });
+        op.drop_column("notes", "title");
+    }
+}
+
+#[migration(
+    revision = "d003",
+    down_revision = "d002",
+    message = "add notes.rank, which fails at run time"
+)]
+pub mod add_notes_rank {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("notes", column("rank", Integer));
+        // Fails at run time: `body` is NOT NULL.
+        op.safety_assured("a row written only to fail", |op| {
+            op.execute("INSERT INTO notes (id, body) VALUES (2, NULL)");
+        });
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("notes", "rank");
+    }
+}
+
+#[migration(
+    revision = "d004",
+    down_revision = "d003",
+    message = "add the notes.tag column"
+)]
+pub mod add_notes_tag {
+    use godwit::dsl::*;
+
+    pub fn upgrade(op: &mut Ops) {
+        op.add_column("notes", column("tag", Text));
+    }
+
+    pub fn downgrade(op: &mut Ops) {
+        op.drop_column("notes", "tag");
+    }
+}
+
+/// Four migrations: the second cannot be undone at run time (its downgrade
+/// fails before it changes anything), the third cannot be applied, so
+/// `verify` reports the second and goes on, reports the third and stops
+/// before the fourth.
+pub static FAILING_DOWNGRADE: godwit::MigrationSet =
+    godwit::migrations![create_notes, add_notes_title, add_notes_rank, add_notes_tag];
+
 /// The sets the test binaries can be pointed at, by name (`GODWIT_TEST_SET`).
 pub fn set_named(name: &str) -> Option<&'static godwit::MigrationSet> {
     match name {
@@ -204,6 +289,7 @@ pub fn set_named(name: &str) -> Option<&'static godwit::MigrationSet> {
         "failing" => Some(&crate::FAILING),
         "faults" => Some(&FAULTS),
         "backfill" => Some(&LONG_BACKFILL),
+        "failing_downgrade" => Some(&FAILING_DOWNGRADE),
         "hostile" => Some(&crate::HOSTILE),
         "raw_sql_postgres" => Some(&crate::RAW_SQL_POSTGRES),
         _ => None,

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::{dialect_of, CliError, Context};
 use crate::database::{redact, Database};
 use crate::dialect::normalise;
-use crate::{connect, AnyConnection, Dialect, MigrationSet, Target};
+use crate::{connect, AnyConnection, Dialect, MigrationSet, Options, Target};
 
 /// A database created for the run and removed afterwards.
 pub(super) struct Scratch {
@@ -154,37 +154,19 @@ pub(super) fn run<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
     }
     let mut results = Vec::new();
     let mut failed = 0;
+    let mut stopped = false;
     for (k, m) in set.migrations().iter().enumerate() {
         let mut problems = Vec::new();
-        set.upgrade_with(&mut db, set.target_after(k + 1), &options)?;
-        problems.extend(
-            compare(set, &mut db, k + 1)?
-                .into_iter()
-                .map(|d| format!("after upgrade: {d}")),
-        );
-        let mut undone = false;
-        if m.irreversible.is_none() {
-            set.downgrade_with(&mut db, set.target_after(k), &options)?;
-            problems.extend(
-                compare(set, &mut db, k)?
-                    .into_iter()
-                    .map(|d| format!("after downgrade: {d}")),
-            );
-            set.upgrade_with(&mut db, set.target_after(k + 1), &options)?;
-            problems.extend(
-                compare(set, &mut db, k + 1)?
-                    .into_iter()
-                    .map(|d| format!("after upgrading again: {d}")),
-            );
-            undone = true;
-        }
+        let (undone, go_on) = round_trip(set, &mut db, k, &options, &mut problems)?;
         let ok = problems.is_empty();
         failed += usize::from(!ok);
         if !out.is_json() {
             let what = if undone {
                 "up, down, up"
-            } else {
+            } else if m.irreversible.is_some() {
                 "up (irreversible)"
+            } else {
+                "up"
             };
             eprintln!(
                 "{} {}  {}: {}",
@@ -200,32 +182,95 @@ pub(super) fn run<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
         results.push(
             json!({ "revision": m.revision, "ok": ok, "round_trip": undone, "problems": problems }),
         );
-    }
-    // Down to base at the end: the whole chain of downgrades works too.
-    let mut base_ok = true;
-    if set.migrations().iter().all(|m| m.irreversible.is_none()) {
-        set.downgrade_with(&mut db, Target::Base, &options)?;
-        let left = compare(set, &mut db, 0)?;
-        base_ok = left.is_empty();
-        if !base_ok && !out.is_json() {
-            eprintln!("FAILED down to base: {}", left.join("; "));
+        if !go_on {
+            stopped = true;
+            break;
         }
     }
+    // The migrations after one that left the database where the next
+    // cannot start from.
+    let not_run = set.len() - results.len();
+    if not_run > 0 && !out.is_json() {
+        eprintln!("stopped: the {not_run} migrations after it were not run");
+    }
+    // Down to base at the end: the whole chain of downgrades works too.
+    let mut base_problem = None;
+    if !stopped && set.migrations().iter().all(|m| m.irreversible.is_none()) {
+        base_problem = match set.downgrade_with(&mut db, Target::Base, &options) {
+            Ok(_) => {
+                let left = compare(set, &mut db, 0)?;
+                (!left.is_empty()).then(|| left.join("; "))
+            }
+            Err(e) => Some(e.to_string()),
+        };
+        if let (Some(p), false) = (&base_problem, out.is_json()) {
+            eprintln!("FAILED down to base: {p}");
+        }
+    }
+    let base_ok = base_problem.is_none();
     drop(db);
     drop(scratch);
-    let passed = set.len() - failed;
+    let passed = results.len() - failed;
     out.line(
         &format!(
-            "verify: {passed} passed, {failed} failed{}",
+            "verify: {passed} passed, {failed} failed{}{}",
+            if not_run > 0 {
+                format!(", {not_run} not run")
+            } else {
+                String::new()
+            },
             if base_ok {
                 ""
             } else {
-                "; downgrade to base left tables behind"
+                "; down to base failed"
             }
         ),
-        json!({ "passed": passed, "failed": failed, "base_ok": base_ok, "migrations": results }),
+        json!({ "passed": passed, "failed": failed, "not_run": not_run, "base_ok": base_ok, "migrations": results }),
     );
-    Ok(if failed == 0 && base_ok { 0 } else { 1 })
+    Ok(if failed == 0 && not_run == 0 && base_ok {
+        0
+    } else {
+        1
+    })
+}
+
+/// Migration `k` up, compared, then (unless irreversible) down and up
+/// again, each compared; a step that fails is one of its `problems`, not
+/// the end of the run. Returns whether it was undone, and whether the run
+/// can go on: not after a failed upgrade, nor after a failed downgrade
+/// that left the database anywhere but just after `k`.
+fn round_trip(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    k: usize,
+    options: &Options,
+    problems: &mut Vec<String>,
+) -> Result<(bool, bool), CliError> {
+    if let Err(e) = set.upgrade_with(db, set.target_after(k + 1), options) {
+        problems.push(format!("upgrade failed: {e}"));
+        return Ok((false, false));
+    }
+    let after = |d| format!("after upgrade: {d}");
+    problems.extend(compare(set, db, k + 1)?.into_iter().map(after));
+    if set.migrations()[k].irreversible.is_some() {
+        return Ok((false, true));
+    }
+    if let Err(e) = set.downgrade_with(db, set.target_after(k), options) {
+        problems.push(format!("downgrade failed: {e}"));
+        // Where a backend without transactional DDL recorded the downgrade
+        // as half-done, `current` says so with an error: the end of the run.
+        let at = set.current(db).ok().flatten();
+        return Ok((false, at == Some(&*set.migrations()[k].revision)));
+    }
+    let after = |d| format!("after downgrade: {d}");
+    problems.extend(compare(set, db, k)?.into_iter().map(after));
+    if let Err(e) = set.upgrade_with(db, set.target_after(k + 1), options) {
+        problems.push(format!("upgrading again failed: {e}"));
+        return Ok((true, false));
+    }
+    let after = |d| format!("after upgrading again: {d}");
+    problems.extend(compare(set, db, k + 1)?.into_iter().map(after));
+    Ok((true, true))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The command line (`godwit::cli`) over one of the test sets, chosen by
 //! `GODWIT_TEST_SET` (`scenario`, `base_only`, `irreversible`, `failing`,
-//! `faults`, `backfill`, `hostile`, `raw_sql_postgres`; default `scenario`).
+//! `faults`, `backfill`, `failing_downgrade`, `hostile`, `raw_sql_postgres`;
+//! default `scenario`).
 //!
 //! With `GODWIT_TEST_STOP_AT=<revision>:<op>`, when the runner starts that op
 //! of that migration's upgrade the process prints `stopped at <revision> op

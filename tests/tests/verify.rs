@@ -1,0 +1,122 @@
+//! `verify` on a history with a migration that fails at run time: that
+//! migration is reported with the error, the others are still verified
+//! where the database allows, and the summary counts what was not run.
+
+use std::process::{Command, Output, Stdio};
+
+use godwit_tests::{Backend, TestDb};
+use serde_json::Value;
+
+const CLI: &str = env!("CARGO_BIN_EXE_godwit-test-cli");
+
+fn verify(url: &str, set: &str) -> (Output, Value) {
+    let o = Command::new(CLI)
+        .args(["--json", "verify"])
+        .env("DATABASE_URL", url)
+        .env("GODWIT_TEST_SET", set)
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the test command line runs");
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {o:?}"));
+    (o, v)
+}
+
+/// Each migration's revision, whether it passed and its problems.
+fn lines(v: &Value) -> Vec<(String, bool, Vec<String>)> {
+    v["migrations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no migrations: {v}"))
+        .iter()
+        .map(|m| {
+            let problems = m["problems"].as_array().expect("problems");
+            (
+                m["revision"].as_str().expect("revision").to_string(),
+                m["ok"].as_bool().expect("ok"),
+                problems
+                    .iter()
+                    .map(|p| p.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn failed_steps(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "verify_failed_steps") else {
+        return;
+    };
+    let (o, v) = verify(&db.url, "failing_downgrade");
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let lines = lines(&v);
+    let passed: Vec<(&str, bool)> = lines.iter().map(|l| (l.0.as_str(), l.1)).collect();
+    // d002 was upgraded, its downgrade failed.
+    assert_eq!(lines[1].2.len(), 1, "{v}");
+    assert!(lines[1].2[0].starts_with("downgrade failed: "), "{v}");
+    if backend == Backend::Mysql {
+        // Without transactional DDL the failed downgrade is recorded as
+        // half-done: nothing after it can start.
+        assert_eq!(passed, [("d001", true), ("d002", false)], "{v}");
+        assert_eq!(
+            (&v["passed"], &v["failed"], &v["not_run"]),
+            (&Value::from(1), &Value::from(1), &Value::from(2)),
+            "{v}"
+        );
+        return;
+    }
+    // The downgrade rolled back: d003 starts from d002, fails, and d004,
+    // after it, is not run.
+    assert_eq!(
+        passed,
+        [("d001", true), ("d002", false), ("d003", false)],
+        "{v}"
+    );
+    assert_eq!(lines[2].2.len(), 1, "{v}");
+    assert!(lines[2].2[0].starts_with("upgrade failed: "), "{v}");
+    assert_eq!(
+        (&v["passed"], &v["failed"], &v["not_run"]),
+        (&Value::from(1), &Value::from(2), &Value::from(1)),
+        "{v}"
+    );
+}
+
+fn failed_upgrade_stops(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "verify_failed_upgrade") else {
+        return;
+    };
+    // `0003` fails at its second op: an INSERT of NULL into a NOT NULL column.
+    let (o, v) = verify(&db.url, "failing");
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let lines = lines(&v);
+    let passed: Vec<(&str, bool)> = lines.iter().map(|l| (l.0.as_str(), l.1)).collect();
+    assert_eq!(
+        passed,
+        [("0001", true), ("0002", true), ("0003", false)],
+        "{v}"
+    );
+    assert!(lines[2].2[0].starts_with("upgrade failed: "), "{v}");
+    assert_eq!(
+        (&v["passed"], &v["failed"], &v["not_run"]),
+        (&Value::from(2), &Value::from(1), &Value::from(0)),
+        "{v}"
+    );
+}
+
+#[test]
+fn sqlite() {
+    failed_steps(Backend::Sqlite);
+    failed_upgrade_stops(Backend::Sqlite);
+}
+
+#[test]
+fn postgres() {
+    failed_steps(Backend::Postgres);
+    failed_upgrade_stops(Backend::Postgres);
+}
+
+#[test]
+fn mysql() {
+    failed_steps(Backend::Mysql);
+    failed_upgrade_stops(Backend::Mysql);
+}
