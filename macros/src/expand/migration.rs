@@ -95,38 +95,60 @@ pub fn expand(
         checksum = &*embedded.checksum,
         hash = crate::memo::fnv1a(encoded.as_bytes()),
     );
-    let descriptor: TokenStream = match crate::lex(&descriptor, true) {
-        Some(tokens) => tokens,
-        None => quote!(::core::compile_error!(
-            "godwit: #[migration] wrote a descriptor it cannot read back; please report this"
-        )),
-    };
-    let generated = quote! {
-        #descriptor
-        #[doc(hidden)]
-        #[allow(unused_macros)]
-        macro_rules! __godwit_export {
-            // Called as `$me::__godwit_export!`, with the paths still to
-            // visit and the data so far each nested one level per migration,
-            // so that every step matches a few tokens whatever the length of
-            // the set (see `migrations!`). `migrations!` calls the last arm
-            // as `[@report] [] {diagnostics}` to place its errors here.
-            ([$($me:tt)*] [ [$($next:tt)*] $rest:tt ] $data:tt) => {
-                $($next)*::__godwit_export! { [$($next)*] $rest { $data [$($me)*] { #export_data } } }
-            };
-            ([$($me:tt)*] [] $data:tt) => {
-                ::godwit::__private::__check_set! { { $data [$($me)*] { #export_data } } }
-            };
-        }
-        #[doc(hidden)]
-        #[allow(unused_imports)]
-        pub(crate) use __godwit_export;
+    let generated = crate::lex(&descriptor, true).and_then(|mut descriptor| {
+        descriptor.extend(export_macro(export_data)?);
+        Some(descriptor)
+    });
+    let Some(generated) = generated else {
+        return quote!(::core::compile_error!(
+            "godwit: #[migration] wrote code it cannot read back; please report this"
+        ));
     };
     let mut inside = body.stream();
     inside.extend(generated);
     let mut new_body = Group::new(Delimiter::Brace, inside);
     new_body.set_span(body.span());
     quote!(#(#tokens)* #new_body #compile_errors)
+}
+
+/// `macro_rules! __godwit_export` carrying `data` (the module's own tokens,
+/// spans intact), and its `use`. Called as `$me::__godwit_export!`, with the
+/// paths still to visit and the data so far each nested one level per
+/// migration, so that every step matches a few tokens whatever the length
+/// of the set (see `migrations!`); `migrations!` calls the last arm as
+/// `[@report] [] {diagnostics}` to place its errors here.
+///
+/// Built from text lexed in a few pieces around `data`, nested as groups:
+/// token by token through `quote!`, every token crossed to the compiler on
+/// its own, for every migration of the crate.
+fn export_macro(data: TokenStream) -> Option<TokenStream> {
+    let lex = |text: &str| crate::lex(text, true);
+    let braced = |tokens: TokenStream| TokenTree::Group(Group::new(Delimiter::Brace, tokens));
+    let then = |mut tokens: TokenStream, tree: TokenTree| {
+        tokens.extend([tree]);
+        tokens
+    };
+    // `{ $data [$($me)*] { data } }`: what the data so far becomes.
+    let carried = braced(then(lex("$data [$($me)*]")?, braced(data)));
+    let next = then(
+        lex("$($next)*::__godwit_export!")?,
+        braced(then(lex("[$($next)*] $rest")?, carried.clone())),
+    );
+    let last = then(
+        lex("::godwit::__private::__check_set!")?,
+        braced(carried.into()),
+    );
+    let mut arms = lex("([$($me:tt)*] [ [$($next:tt)*] $rest:tt ] $data:tt) =>")?;
+    arms.extend([braced(next)]);
+    arms.extend(lex("; ([$($me:tt)*] [] $data:tt) =>")?);
+    arms.extend([braced(last)]);
+    arms.extend(lex(";")?);
+    let mut tokens = lex("#[doc(hidden)] #[allow(unused_macros)] macro_rules! __godwit_export")?;
+    tokens.extend([braced(arms)]);
+    tokens.extend(lex(
+        "#[doc(hidden)] #[allow(unused_imports)] pub(crate) use __godwit_export;",
+    )?);
+    Some(tokens)
 }
 
 /// The model hash `MIGRATION` carries for `model`.
