@@ -22,6 +22,7 @@ use quote::ToTokens;
 use syn::{Item, ItemMod, ItemUse, Meta, UseTree};
 
 mod shell;
+mod skim;
 
 /// One migration as found in its file.
 pub struct Found {
@@ -91,6 +92,15 @@ struct File {
     path: PathBuf,
     items: Vec<Item>,
     hash: u64,
+    /// The text of the body of the file's last item, a migration module,
+    /// when the file was read without it (`skim`): lexed only if needed.
+    body: Option<Lazy>,
+}
+
+/// A migration module's body as text, and whether rustc lexes it.
+struct Lazy {
+    text: String,
+    compiled: bool,
 }
 
 /// A module: the items of a file, or of an inline module in it.
@@ -195,11 +205,18 @@ impl Resolver {
         }
         let text = std::fs::read_to_string(path).ok()?;
         let hash = crate::memo::fnv1a(text.as_bytes());
-        let shell: shell::Shell = syn::parse2(crate::lex(&text, compiled)?).ok()?;
+        let (items, body) = match skim::single_module(&text).and_then(|s| header(s, compiled)) {
+            Some((items, body)) => (items, Some(body)),
+            None => {
+                let shell: shell::Shell = syn::parse2(crate::lex(&text, compiled)?).ok()?;
+                (shell.items, None)
+            }
+        };
         let file = Rc::new(File {
             path: path.to_path_buf(),
-            items: shell.items,
+            items,
             hash,
+            body,
         });
         self.files.insert(path.to_path_buf(), file.clone());
         Some(file)
@@ -388,7 +405,15 @@ impl Resolver {
         let mut module = item.clone();
         module.attrs.retain(|a| !std::ptr::eq(a, attr));
         if let Some((brace, _)) = module.content.take() {
-            module.content = Some((brace, shell::migration_items(item)?));
+            let items = match (&m.file.body, &m.inline[..]) {
+                (Some(body), &[i]) if i + 1 == m.file.items.len() => {
+                    syn::parse2::<syn::File>(crate::lex(&body.text, body.compiled)?)
+                        .ok()?
+                        .items
+                }
+                _ => shell::migration_items(item)?,
+            };
+            module.content = Some((brace, items));
         }
         Some(Found {
             ident,
@@ -399,6 +424,24 @@ impl Resolver {
             file,
         })
     }
+}
+
+/// The items of a file that ends with a migration module, from the text
+/// before its body (the module with an empty body), and its body kept as
+/// text; `None` when the last item is not a migration module.
+fn header(split: skim::Split<'_>, compiled: bool) -> Option<(Vec<Item>, Lazy)> {
+    let tokens = crate::lex(&format!("{} {{}}", split.header), compiled)?;
+    let shell: shell::Shell = syn::parse2(tokens).ok()?;
+    match shell.items.last() {
+        Some(Item::Mod(m))
+            if shell.attrs.is_empty() && m.content.is_some() && shell::is_migration(&m.attrs) => {}
+        _ => return None,
+    }
+    let body = Lazy {
+        text: split.body.to_string(),
+        compiled,
+    };
+    Some((shell.items, body))
 }
 
 /// Whether `attrs` hold a `#[cfg]` or `#[cfg_attr]`.
@@ -595,6 +638,20 @@ mod tests {
         assert!(found[11]
             .file
             .ends_with("src/migrations/m20250224_090000_drop_theme.rs"));
+        // A file of one module is read as its header; the body, kept as
+        // text, is parsed when no recorded model is there (none is, here).
+        let FoundSource::Written { module, .. } = &found[11].source else {
+            panic!("no attribute ran in a unit test");
+        };
+        let (_, items) = module.content.as_ref().expect("an inline module");
+        let fns: Vec<String> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Fn(f) => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fns, ["upgrade", "downgrade"]);
     }
 
     #[test]
