@@ -334,7 +334,11 @@ fn replay_body(
             let mut scratch = Cow::Borrowed(&current);
             for statement in &step.raw {
                 let translate::Meaning::Ops(ops) = &statement.meaning else {
-                    translate::follow(&statement.meaning, scratch.to_mut());
+                    // Only renames change the schema here (data and opaque
+                    // statements leave it as it is).
+                    if matches!(statement.meaning, translate::Meaning::Renames(_)) {
+                        translate::follow(&statement.meaning, scratch.to_mut());
+                    }
                     continue;
                 };
                 for op in ops {
