@@ -100,9 +100,12 @@ pub fn expand(
         Some(descriptor)
     });
     let Some(generated) = generated else {
-        return quote!(::core::compile_error!(
-            "godwit: #[migration] wrote code it cannot read back; please report this"
-        ));
+        return quote! {
+            #(#tokens)* #body #compile_errors
+            ::core::compile_error!(
+                "godwit: #[migration] wrote code it cannot read back; please report this"
+            );
+        };
     };
     let mut inside = body.stream();
     inside.extend(generated);
