@@ -6,10 +6,13 @@
 //! macro recorded is not there, instead of every token of every file.
 //!
 //! The scan knows just enough of Rust's lexical grammar to find brackets
-//! that are not inside a comment or a literal. rustc lexes the file too, so
-//! text it cannot read fails the build anyway; and a wrong split could only
-//! send the set to parsing (the recorded model is taken by file hash and
-//! module name, and the set's guard compares every model with its module's).
+//! that are not inside a comment or a literal: line and nested block
+//! comments, strings, raw, byte and C strings, character literals told from
+//! lifetimes and labels, raw identifiers. rustc lexes the file too, so text
+//! it cannot read fails the build anyway. The header is read as the whole
+//! file would be (its last item must be a migration module, or the file is
+//! lexed whole), and a recorded model is taken by file hash and module
+//! name, so the body's text matters only when no model was recorded.
 
 /// A file split into a module's header and body.
 pub struct Split<'t> {
@@ -236,6 +239,18 @@ mod tests {
         ] {
             assert!(single_module(text).is_none(), "{text}");
         }
+    }
+
+    #[test]
+    fn brackets_in_comments_and_literals_are_passed_over() {
+        let text = "/* { /* } */ */ // }\n#[m(a = '\"', b = \"/*\", c = br#\"}\"#, d = c\"{\")]\n\
+                    mod m { /* // } */ let r#match = '\"'; }";
+        let split = single_module(text).expect("one module");
+        assert!(split.header.ends_with("mod m "), "{}", split.header);
+        assert_eq!(split.body, " /* // } */ let r#match = '\"'; ");
+        // A group in a `use` is the first `{`, and more follows it: the
+        // file is left to the lexer.
+        assert!(single_module("use a::{b};\nmod m { }").is_none());
     }
 
     #[test]
