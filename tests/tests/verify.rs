@@ -9,15 +9,19 @@ use serde_json::Value;
 
 const CLI: &str = env!("CARGO_BIN_EXE_godwit-test-cli");
 
-fn verify(url: &str, set: &str) -> (Output, Value) {
-    let o = Command::new(CLI)
-        .args(["--json", "verify"])
+fn run(url: &str, set: &str, args: &[&str]) -> Output {
+    Command::new(CLI)
+        .args(args)
         .env("DATABASE_URL", url)
         .env("GODWIT_TEST_SET", set)
         .env("RUST_LOG", "off")
         .stdin(Stdio::null())
         .output()
-        .expect("the test command line runs");
+        .expect("the test command line runs")
+}
+
+fn verify(url: &str, set: &str) -> (Output, Value) {
+    let o = run(url, set, &["--json", "verify"]);
     let v: Value =
         serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {o:?}"));
     (o, v)
@@ -63,6 +67,7 @@ fn failed_steps(backend: Backend) {
             (&Value::from(1), &Value::from(1), &Value::from(2)),
             "{v}"
         );
+        assert_eq!(v["base_ok"], Value::Null, "not run after a stop: {v}");
         return;
     }
     // The downgrade rolled back: d003 starts from d002, fails, and d004,
@@ -77,6 +82,47 @@ fn failed_steps(backend: Backend) {
     assert_eq!(
         (&v["passed"], &v["failed"], &v["not_run"]),
         (&Value::from(1), &Value::from(2), &Value::from(1)),
+        "{v}"
+    );
+    assert_eq!(v["base_ok"], Value::Null, "not run after a stop: {v}");
+    // The same run as text: every line, then what was left out.
+    let Some(db) = TestDb::create(backend, "verify_failed_steps_text") else {
+        return;
+    };
+    let o = run(&db.url, "failing_downgrade", &["verify"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(out.trim(), "verify: 1 passed, 2 failed, 1 not run", "{o:?}");
+    for line in [
+        "ok     d001  up, down, up",
+        "FAILED d002  up",
+        "downgrade failed: ",
+        "FAILED d003  up",
+        "upgrade failed: ",
+        "stopped: 1 later migration not run",
+        "down to base: not run, as the run stopped",
+    ] {
+        assert!(err.contains(line), "no {line:?} in {err}");
+    }
+}
+
+fn all_pass(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "verify_all_pass") else {
+        return;
+    };
+    let (o, v) = verify(&db.url, "base_only");
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        (&v["passed"], &v["failed"], &v["not_run"], &v["base_ok"]),
+        (
+            &Value::from(1),
+            &Value::from(0),
+            &Value::from(0),
+            &Value::Bool(true)
+        ),
         "{v}"
     );
 }
@@ -101,22 +147,26 @@ fn failed_upgrade_stops(backend: Backend) {
         (&Value::from(2), &Value::from(1), &Value::from(0)),
         "{v}"
     );
+    assert_eq!(v["base_ok"], Value::Null, "not run after a stop: {v}");
 }
 
 #[test]
 fn sqlite() {
     failed_steps(Backend::Sqlite);
     failed_upgrade_stops(Backend::Sqlite);
+    all_pass(Backend::Sqlite);
 }
 
 #[test]
 fn postgres() {
     failed_steps(Backend::Postgres);
     failed_upgrade_stops(Backend::Postgres);
+    all_pass(Backend::Postgres);
 }
 
 #[test]
 fn mysql() {
     failed_steps(Backend::Mysql);
     failed_upgrade_stops(Backend::Mysql);
+    all_pass(Backend::Mysql);
 }

@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use godwit_core::schema::Difference;
 use serde_json::json;
 
+use super::scrub::scrub;
 use super::{dialect_of, CliError, Context};
 use crate::database::{redact, Database};
 use crate::dialect::normalise;
@@ -157,7 +158,7 @@ pub(super) fn run<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
     let mut stopped = false;
     for (k, m) in set.migrations().iter().enumerate() {
         let mut problems = Vec::new();
-        let (undone, go_on) = round_trip(set, &mut db, k, &options, &mut problems)?;
+        let (undone, go_on) = round_trip(set, &mut db, k, &options, url, &mut problems)?;
         let ok = problems.is_empty();
         failed += usize::from(!ok);
         if !out.is_json() {
@@ -191,23 +192,27 @@ pub(super) fn run<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
     // cannot start from.
     let not_run = set.len() - results.len();
     if not_run > 0 && !out.is_json() {
-        eprintln!("stopped: the {not_run} migrations after it were not run");
+        let s = if not_run == 1 { "" } else { "s" };
+        eprintln!("stopped: {not_run} later migration{s} not run");
     }
     // Down to base at the end: the whole chain of downgrades works too.
-    let mut base_problem = None;
+    // Not run after a stop, nor over an irreversible migration (`null`).
+    let mut base_ok = None;
     if !stopped && set.migrations().iter().all(|m| m.irreversible.is_none()) {
-        base_problem = match set.downgrade_with(&mut db, Target::Base, &options) {
+        let problem = match set.downgrade_with(&mut db, Target::Base, &options) {
             Ok(_) => {
                 let left = compare(set, &mut db, 0)?;
                 (!left.is_empty()).then(|| left.join("; "))
             }
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(scrub(&e.to_string(), Some(url))),
         };
-        if let (Some(p), false) = (&base_problem, out.is_json()) {
+        if let (Some(p), false) = (&problem, out.is_json()) {
             eprintln!("FAILED down to base: {p}");
         }
+        base_ok = Some(problem.is_none());
+    } else if stopped && !out.is_json() {
+        eprintln!("down to base: not run, as the run stopped");
     }
-    let base_ok = base_problem.is_none();
     drop(db);
     drop(scratch);
     let passed = results.len() - failed;
@@ -219,15 +224,15 @@ pub(super) fn run<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
             } else {
                 String::new()
             },
-            if base_ok {
-                ""
-            } else {
+            if base_ok == Some(false) {
                 "; down to base failed"
+            } else {
+                ""
             }
         ),
         json!({ "passed": passed, "failed": failed, "not_run": not_run, "base_ok": base_ok, "migrations": results }),
     );
-    Ok(if failed == 0 && not_run == 0 && base_ok {
+    Ok(if failed == 0 && not_run == 0 && base_ok != Some(false) {
         0
     } else {
         1
@@ -244,10 +249,16 @@ fn round_trip(
     db: &mut AnyConnection,
     k: usize,
     options: &Options,
+    url: &str,
     problems: &mut Vec<String>,
 ) -> Result<(bool, bool), CliError> {
+    // What the command line prints goes through `scrub`: a driver's error
+    // may hold the URL.
+    let failed = |step: &str, e: crate::Error| {
+        format!("{step} failed: {}", scrub(&e.to_string(), Some(url)))
+    };
     if let Err(e) = set.upgrade_with(db, set.target_after(k + 1), options) {
-        problems.push(format!("upgrade failed: {e}"));
+        problems.push(failed("upgrade", e));
         return Ok((false, false));
     }
     let after = |d| format!("after upgrade: {d}");
@@ -256,7 +267,7 @@ fn round_trip(
         return Ok((false, true));
     }
     if let Err(e) = set.downgrade_with(db, set.target_after(k), options) {
-        problems.push(format!("downgrade failed: {e}"));
+        problems.push(failed("downgrade", e));
         // Where a backend without transactional DDL recorded the downgrade
         // as half-done, `current` says so with an error: the end of the run.
         let at = set.current(db).ok().flatten();
@@ -265,7 +276,7 @@ fn round_trip(
     let after = |d| format!("after downgrade: {d}");
     problems.extend(compare(set, db, k)?.into_iter().map(after));
     if let Err(e) = set.upgrade_with(db, set.target_after(k + 1), options) {
-        problems.push(format!("upgrading again failed: {e}"));
+        problems.push(failed("upgrading again", e));
         return Ok((true, false));
     }
     let after = |d| format!("after upgrading again: {d}");
