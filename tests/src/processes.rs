@@ -1,10 +1,25 @@
 //! Several test binaries started at once on one database: waiting for them
-//! all (or finding one stuck), and counting rows afterwards.
+//! all (or finding one stuck), and counting rows afterwards; one run of the
+//! test command line to its end.
 
-use std::process::{Child, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use godwit::Database;
+
+/// The test command line `bin` (a test's `CARGO_BIN_EXE_godwit-test-cli`)
+/// run with `args` on `url` over the test set named `set`, quiet, to its
+/// end.
+pub fn run_cli(bin: &str, url: &str, set: &str, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("GODWIT_TEST_SET", set)
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the test command line runs")
+}
 
 /// Waits for every child until `deadline`; kills the rest after it.
 pub fn wait_all(children: Vec<Child>, deadline: Instant) -> Result<Vec<Output>, String> {

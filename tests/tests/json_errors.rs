@@ -2,7 +2,7 @@
 //! parts each under its own key (revision, phase, op, statement, cause,
 //! state, next), `null` where an error has none.
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use godwit::Database;
 use godwit_tests::{Backend, TestDb};
@@ -23,14 +23,7 @@ const KEYS: [&str; 8] = [
 ];
 
 fn cli(url: &str, set: &str, args: &[&str]) -> Output {
-    Command::new(CLI)
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("GODWIT_TEST_SET", set)
-        .env("RUST_LOG", "off")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the test command line runs")
+    godwit_tests::processes::run_cli(CLI, url, set, args)
 }
 
 /// The error document of a command that failed with exit code 2.

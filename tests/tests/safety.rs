@@ -20,14 +20,7 @@ use godwit_tests::{ensure, Backend, TestDb, MIGRATIONS};
 const CLI: &str = env!("CARGO_BIN_EXE_godwit-test-cli");
 
 fn cli(url: &str, set: &str, args: &[&str]) -> Output {
-    Command::new(CLI)
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("GODWIT_TEST_SET", set)
-        .env("RUST_LOG", "off")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the test command line runs")
+    godwit_tests::processes::run_cli(CLI, url, set, args)
 }
 
 fn text(o: &Output) -> String {

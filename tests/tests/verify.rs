@@ -2,7 +2,7 @@
 //! migration is reported with the error, the others are still verified
 //! where the database allows, and the summary counts what was not run.
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use godwit_tests::{Backend, TestDb};
 use serde_json::Value;
@@ -10,14 +10,7 @@ use serde_json::Value;
 const CLI: &str = env!("CARGO_BIN_EXE_godwit-test-cli");
 
 fn run(url: &str, set: &str, args: &[&str]) -> Output {
-    Command::new(CLI)
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("GODWIT_TEST_SET", set)
-        .env("RUST_LOG", "off")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the test command line runs")
+    godwit_tests::processes::run_cli(CLI, url, set, args)
 }
 
 fn verify(url: &str, set: &str) -> (Output, Value) {
