@@ -176,8 +176,10 @@ pub(super) fn run<W: Write>(cx: &mut Context<'_, W>) -> Result<u8, CliError> {
                 what,
                 m.message
             );
+            // Under the migration's line, every line of a problem (a
+            // runner's error spans several).
             for p in &problems {
-                eprintln!("         {p}");
+                eprintln!("         {}", p.replace('\n', "\n         "));
             }
         }
         results.push(
