@@ -263,8 +263,7 @@ fn round_trip(
         problems.push(failed("upgrade", e));
         return Ok((false, false));
     }
-    let after = |d| format!("after upgrade: {d}");
-    problems.extend(compare(set, db, k + 1)?.into_iter().map(after));
+    compared(set, db, k + 1, "after upgrade", problems)?;
     if set.migrations()[k].irreversible.is_some() {
         return Ok((false, true));
     }
@@ -275,15 +274,26 @@ fn round_trip(
         let at = set.current(db).ok().flatten();
         return Ok((false, at == Some(&*set.migrations()[k].revision)));
     }
-    let after = |d| format!("after downgrade: {d}");
-    problems.extend(compare(set, db, k)?.into_iter().map(after));
+    compared(set, db, k, "after downgrade", problems)?;
     if let Err(e) = set.upgrade_with(db, set.target_after(k + 1), options) {
         problems.push(failed("upgrading again", e));
         return Ok((true, false));
     }
-    let after = |d| format!("after upgrading again: {d}");
-    problems.extend(compare(set, db, k + 1)?.into_iter().map(after));
+    compared(set, db, k + 1, "after upgrading again", problems)?;
     Ok((true, true))
+}
+
+/// [`compare`] at `count`, each difference a problem prefixed with `when`.
+fn compared(
+    set: &MigrationSet,
+    db: &mut AnyConnection,
+    count: usize,
+    when: &str,
+    problems: &mut Vec<String>,
+) -> Result<(), CliError> {
+    let found = compare(set, db, count)?;
+    problems.extend(found.into_iter().map(|d| format!("{when}: {d}")));
+    Ok(())
 }
 
 #[cfg(test)]
