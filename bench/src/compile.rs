@@ -29,9 +29,9 @@ pub struct Options {
 enum Variant {
     /// godwit: `#[migration]` modules and `migrations!`.
     Godwit,
-    /// The same crate in a workspace whose proc macros are compiled with
-    /// optimisations (`[profile.dev.build-override] opt-level = 3`).
-    GodwitOptimisedMacros,
+    /// The same crate in a workspace with the README's recommended profile
+    /// ([`RECOMMENDED_PROFILE`]).
+    GodwitRecommended,
     /// The same modules without `#[migration]` and with an empty set: the
     /// control that tells what the macros themselves cost.
     GodwitWithoutMacros,
@@ -40,27 +40,32 @@ enum Variant {
     GodwitSchema,
     /// diesel_migrations' `embed_migrations!` over SQL files.
     Diesel,
+    /// The same diesel_migrations crate under the same profile as
+    /// `GodwitRecommended`.
+    DieselRecommended,
     /// sqlx's `migrate!` over SQL files.
     Sqlx,
 }
 
 impl Variant {
-    const ALL: [Variant; 6] = [
+    const ALL: [Variant; 7] = [
         Variant::Godwit,
-        Variant::GodwitOptimisedMacros,
+        Variant::GodwitRecommended,
         Variant::GodwitWithoutMacros,
         Variant::GodwitSchema,
         Variant::Diesel,
+        Variant::DieselRecommended,
         Variant::Sqlx,
     ];
 
     fn package(self, n: usize) -> String {
         match self {
             Variant::Godwit => format!("godwit-{n}"),
-            Variant::GodwitOptimisedMacros => format!("godwit-opt-{n}"),
+            Variant::GodwitRecommended => format!("godwit-rec-{n}"),
             Variant::GodwitWithoutMacros => format!("godwit-plain-{n}"),
             Variant::GodwitSchema => format!("godwit-schema-{n}"),
             Variant::Diesel => format!("diesel-{n}"),
+            Variant::DieselRecommended => format!("diesel-rec-{n}"),
             Variant::Sqlx => format!("sqlx-{n}"),
         }
     }
@@ -71,17 +76,20 @@ impl Variant {
             Variant::Godwit | Variant::GodwitWithoutMacros | Variant::GodwitSchema => {
                 AppWorkspace::godwit("compile-godwit")
             }
-            // Its own manifest, the godwit workspace's target directory: only
-            // the proc macros and what they use are built again.
-            Variant::GodwitOptimisedMacros => {
-                let ws = AppWorkspace::godwit("compile-godwit-opt");
+            // Their own target directories: every dependency is built again
+            // under the profile.
+            Variant::GodwitRecommended => {
+                let ws = AppWorkspace::godwit("compile-godwit-recommended");
                 AppWorkspace {
-                    manifest_extra: ws.manifest_extra + OPTIMISED_MACROS,
-                    target: AppWorkspace::new("compile-godwit").target,
+                    manifest_extra: ws.manifest_extra + RECOMMENDED_PROFILE,
                     ..ws
                 }
             }
             Variant::Diesel => AppWorkspace::new("compile-diesel"),
+            Variant::DieselRecommended => AppWorkspace {
+                manifest_extra: RECOMMENDED_PROFILE.to_string(),
+                ..AppWorkspace::new("compile-diesel-recommended")
+            },
             Variant::Sqlx => AppWorkspace::new("compile-sqlx"),
         }
     }
@@ -90,12 +98,12 @@ impl Variant {
     fn touched_file(self, last: &Step) -> PathBuf {
         match self {
             Variant::Godwit
-            | Variant::GodwitOptimisedMacros
+            | Variant::GodwitRecommended
             | Variant::GodwitWithoutMacros
             | Variant::GodwitSchema => {
                 PathBuf::from(format!("src/migrations/{}.rs", last.file_stem()))
             }
-            Variant::Diesel => {
+            Variant::Diesel | Variant::DieselRecommended => {
                 PathBuf::from(format!("migrations/{}_{}/up.sql", last.version, last.name))
             }
             Variant::Sqlx => {
@@ -107,12 +115,12 @@ impl Variant {
     fn app(self, n: usize) -> AppCrate {
         let steps = history(n);
         match self {
-            Variant::Godwit | Variant::GodwitOptimisedMacros => {
+            Variant::Godwit | Variant::GodwitRecommended => {
                 godwit_app(&self.package(n), &steps, true)
             }
             Variant::GodwitWithoutMacros => godwit_app(&self.package(n), &steps, false),
             Variant::GodwitSchema => godwit_schema_app(&self.package(n), &steps),
-            Variant::Diesel => diesel_app(&self.package(n), &steps),
+            Variant::Diesel | Variant::DieselRecommended => diesel_app(&self.package(n), &steps),
             Variant::Sqlx => sqlx_app(&self.package(n), &steps),
         }
     }
@@ -122,9 +130,13 @@ impl Variant {
 /// diesel_migrations' at this many migrations.
 const TOUCH_TARGETS: [(usize, f64); 2] = [(300, 2.0), (1000, 3.0)];
 
-/// The profile setting that compiles proc macros (and build scripts, and
-/// what they use) with optimisations in a debug build.
-const OPTIMISED_MACROS: &str = "\n[profile.dev.build-override]\nopt-level = 3\n";
+/// The debug profile the README recommends for a workspace with many
+/// migrations: proc macros (and build scripts, and what they use) compiled
+/// with optimisations, and the dependencies' debug info as line tables only
+/// (backtraces keep their files and lines; the linker has far less to
+/// merge). Keep it the README's text.
+pub const RECOMMENDED_PROFILE: &str = "\n[profile.dev.build-override]\nopt-level = 3\n\n\
+     [profile.dev.package.\"*\"]\ndebug = \"line-tables-only\"\n";
 
 /// The godwit dependency line for a generated crate.
 pub fn godwit_dependency(features: &[&str]) -> String {
@@ -313,8 +325,9 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
             Variant::GodwitWithoutMacros,
             Variant::GodwitSchema,
         ][..],
-        &[Variant::GodwitOptimisedMacros][..],
+        &[Variant::GodwitRecommended][..],
         &[Variant::Diesel][..],
+        &[Variant::DieselRecommended][..],
         &[Variant::Sqlx][..],
     ] {
         let ws = ws_variants[0].workspace();
@@ -326,7 +339,9 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
         // godwit's dependencies at the workspace's versions; the peers' at
         // the versions pinned in bench/locks/.
         let seed = match ws_variants[0] {
-            Variant::Diesel => repo_root().join("bench/locks/diesel.lock"),
+            Variant::Diesel | Variant::DieselRecommended => {
+                repo_root().join("bench/locks/diesel.lock")
+            }
             Variant::Sqlx => repo_root().join("bench/locks/sqlx.lock"),
             _ => repo_root().join("Cargo.lock"),
         };
@@ -335,8 +350,9 @@ pub fn run(opts: &Options, log: &mut dyn FnMut(&str)) -> Result<Section> {
     let smallest = opts.sizes.iter().copied().min().unwrap_or(1);
     for v in [
         Variant::GodwitWithoutMacros,
-        Variant::GodwitOptimisedMacros,
+        Variant::GodwitRecommended,
         Variant::Diesel,
+        Variant::DieselRecommended,
         Variant::Sqlx,
     ] {
         log(&format!(
@@ -427,9 +443,12 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
          godwit's own crates build as the registry dependency a user has: not incrementally \
          (`incremental = false` for them in the workspace's profile; the bench depends on godwit by \
          path, which cargo would otherwise compile incrementally, as it does workspace code). \
-         The column \"godwit, macros optimised\" is the same godwit crate in a workspace that sets \
-         `[profile.dev.build-override] opt-level = 3`, which compiles proc macros (and build \
-         scripts) with optimisations in debug builds; the targets are judged on plain godwit.",
+         The last columns are the same godwit and diesel_migrations crates in workspaces with the \
+         debug profile the README recommends for long histories, `[profile.dev.build-override] \
+         opt-level = 3` (proc macros and build scripts compiled with optimisations) and \
+         `[profile.dev.package.\"*\"] debug = \"line-tables-only\"` (dependencies' debug info as \
+         line tables only, which is most of what the linker merges), each workspace with its own \
+         target directory; the targets are judged on the default profile.",
         opts.reps
     ));
     for (title, pick) in [
@@ -443,8 +462,9 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
             "sqlx",
             "godwit ÷ diesel_migrations",
             "godwit ÷ sqlx",
-            "godwit, macros optimised",
-            "that ÷ diesel_migrations",
+            "godwit, recommended profile",
+            "diesel_migrations, same profile",
+            "÷",
         ]);
         for &n in &opts.sizes {
             let f = |v| {
@@ -456,7 +476,7 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
                 }
             };
             let (g, d, x) = (f(Variant::Godwit), f(Variant::Diesel), f(Variant::Sqlx));
-            let o = f(Variant::GodwitOptimisedMacros);
+            let (o, od) = (f(Variant::GodwitRecommended), f(Variant::DieselRecommended));
             t.row([
                 format!("{n} migrations"),
                 fmt_duration(g),
@@ -465,7 +485,8 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
                 fmt_ratio(g, d),
                 fmt_ratio(g, x),
                 fmt_duration(o),
-                fmt_ratio(o, d),
+                fmt_duration(od),
+                fmt_ratio(o, od),
             ]);
         }
         s.table(&t);
@@ -599,8 +620,12 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
             get(n, Variant::GodwitWithoutMacros).1,
         );
         s.figure(
-            "compile.optimised.touched",
-            get(n, Variant::GodwitOptimisedMacros).1,
+            "compile.recommended.touched",
+            get(n, Variant::GodwitRecommended).1,
+        );
+        s.figure(
+            "compile.recommended.diesel.touched",
+            get(n, Variant::DieselRecommended).1,
         );
         s.figure("compile.expand", secs(&with, EXPAND));
         s.figure("compile.typeck", secs(&with, "type_check_crate"));
@@ -646,4 +671,20 @@ fn section(opts: &Options, results: &[(usize, Variant, Times)]) -> Section {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The profile the benchmark measures is the one the README gives.
+    #[test]
+    fn the_recommended_profile_is_the_readmes() {
+        let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+        let block = RECOMMENDED_PROFILE.trim();
+        assert!(
+            readme.contains(block),
+            "README.md does not give the profile the benchmark measures:\n{block}"
+        );
+    }
 }

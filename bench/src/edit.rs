@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::apps::{repo_root, write_if_changed, AppCrate, AppWorkspace};
-use crate::compile::{godwit_dependency, godwit_migration_files, godwit_set};
+use crate::compile::{godwit_dependency, godwit_migration_files, godwit_set, RECOMMENDED_PROFILE};
 use crate::history::{history, Backend};
 use crate::report::{fmt_duration, fmt_ratio, median, Section, Table, Verdict};
 use crate::time_passes::{self, Passes};
@@ -49,6 +49,23 @@ fn diesel_workspace() -> AppWorkspace {
         target: AppWorkspace::new("compile-diesel").target,
         ..AppWorkspace::new("compile-edit-diesel")
     }
+}
+
+/// Both workspaces again under the README's recommended profile, sharing
+/// the compile benchmark's target directories for that profile.
+fn recommended_workspaces() -> (AppWorkspace, AppWorkspace) {
+    let godwit = AppWorkspace::godwit("compile-edit-godwit-recommended");
+    let godwit = AppWorkspace {
+        target: AppWorkspace::new("compile-godwit-recommended").target,
+        manifest_extra: godwit.manifest_extra + RECOMMENDED_PROFILE,
+        ..godwit
+    };
+    let diesel = AppWorkspace {
+        target: AppWorkspace::new("compile-diesel-recommended").target,
+        manifest_extra: RECOMMENDED_PROFILE.to_string(),
+        ..AppWorkspace::new("compile-edit-diesel-recommended")
+    };
+    (godwit, diesel)
 }
 
 /// `src/app.rs`: a few functions of application code, the same in both
@@ -164,6 +181,8 @@ fn diesel_app_crate(n: usize, edit: usize) -> AppCrate {
 pub struct EditTimes {
     /// `(n, godwit, diesel_migrations)`, each a list of samples.
     pub sizes: Vec<(usize, Vec<Duration>, Vec<Duration>)>,
+    /// The same under the README's recommended profile.
+    pub recommended: Vec<(usize, Vec<Duration>, Vec<Duration>)>,
     /// The size in bytes of each application's debug binary, per size:
     /// `(n, godwit, diesel_migrations)`; the linker writes all of it.
     pub binaries: Vec<(usize, u64, u64)>,
@@ -172,40 +191,58 @@ pub struct EditTimes {
     pub passes: (Passes, Passes),
 }
 
-/// Writes both workspaces, builds every crate once untimed, then times
-/// `reps` edits of `src/app.rs` per size, the two tools interleaved.
+/// Writes the workspaces, builds every crate once untimed, then times
+/// `reps` edits of `src/app.rs` per size, the two tools and the two
+/// profiles interleaved.
 pub fn run(sizes: &[usize], reps: usize, log: &mut dyn FnMut(&str)) -> Result<EditTimes> {
     let (gw, dw) = (godwit_workspace(), diesel_workspace());
+    let (rgw, rdw) = recommended_workspaces();
     let mut godwit_crates = Vec::new();
     for &n in sizes {
         godwit_crates.push(migrations_crate(n));
         godwit_crates.push(godwit_app_crate(n, 0));
     }
-    gw.write(&godwit_crates, Some(&repo_root().join("Cargo.lock")))?;
     let diesel_crates: Vec<AppCrate> = sizes.iter().map(|&n| diesel_app_crate(n, 0)).collect();
-    dw.write(
-        &diesel_crates,
-        Some(&repo_root().join("bench/locks/diesel.lock")),
-    )?;
+    for (g, d) in [(&gw, &dw), (&rgw, &rdw)] {
+        g.write(&godwit_crates, Some(&repo_root().join("Cargo.lock")))?;
+        d.write(
+            &diesel_crates,
+            Some(&repo_root().join("bench/locks/diesel.lock")),
+        )?;
+    }
     let mut times = EditTimes::default();
     for &n in sizes {
         let (g, d) = (godwit_package(n), diesel_package(n));
-        log(&format!("compile: building {g} and {d} (untimed)"));
-        gw.prepare(&g, false)?;
-        dw.prepare(&d, false)?;
+        log(&format!(
+            "compile: building {g} and {d}, both profiles (untimed)"
+        ));
+        for ws in [&gw, &rgw] {
+            ws.prepare(&g, false)?;
+        }
+        for ws in [&dw, &rdw] {
+            ws.prepare(&d, false)?;
+        }
         let (mut gt, mut dt) = (Vec::new(), Vec::new());
+        let (mut rgt, mut rdt) = (Vec::new(), Vec::new());
         for rep in 1..=reps {
-            for (ws, package, samples) in [(&gw, &g, &mut gt), (&dw, &d, &mut dt)] {
+            for (ws, package, samples) in [
+                (&gw, &g, &mut gt),
+                (&dw, &d, &mut dt),
+                (&rgw, &g, &mut rgt),
+                (&rdw, &d, &mut rdt),
+            ] {
                 write_if_changed(&ws.crate_dir(package).join(EDITED_FILE), &app_source(rep))?;
                 let b = ws.build(package, false)?;
                 log(&format!(
-                    "compile: {package} after editing {EDITED_FILE}: {}",
+                    "compile: {package} after editing {EDITED_FILE} ({}): {}",
+                    ws.dir.file_name().unwrap_or_default().to_string_lossy(),
                     fmt_duration(b.elapsed)
                 ));
                 samples.push(b.elapsed);
             }
         }
         times.sizes.push((n, gt, dt));
+        times.recommended.push((n, rgt, rdt));
         let bytes = |ws: &AppWorkspace, package: &str| {
             std::fs::metadata(ws.target.join("debug").join(package)).map_or(0, |m| m.len())
         };
@@ -249,14 +286,18 @@ pub fn report(s: &mut Section, times: &EditTimes, reps: usize) {
          `cargo build -p <application>`, median of {reps}; the migrations library is not \
          rebuilt, diesel_migrations' application crate expands `embed_migrations!` again. \
          Dependencies (and godwit's migrations crate) are built before the clock starts. \
-         The last column is the size of each application's debug binary, which the linker \
-         writes again on every build."
+         The last columns are the same two applications under the debug profile the README \
+         recommends (see the tables above), and the size of each application's debug binary \
+         under the default profile, which the linker writes again on every build."
     ));
     let mut t = Table::new([
         "Editing application code",
         "godwit (migrations crate)",
         "diesel_migrations (`embed_migrations!` in the application)",
         "godwit ÷ diesel_migrations",
+        "godwit, recommended profile",
+        "diesel_migrations, same profile",
+        "÷",
         "binaries linked (debug): godwit, diesel_migrations",
     ]);
     let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
@@ -269,11 +310,20 @@ pub fn report(s: &mut Section, times: &EditTimes, reps: usize) {
             .map_or_else(String::new, |(_, gb, db)| {
                 format!("{}, {}", mb(*gb), mb(*db))
             });
+        let (rg, rd) = times
+            .recommended
+            .iter()
+            .find(|(m, _, _)| m == n)
+            .map(|(_, rg, rd)| (median(rg), median(rd)))
+            .unwrap_or_default();
         t.row([
             format!("{n} migrations"),
             fmt_duration(g),
             fmt_duration(d),
             fmt_ratio(g, d),
+            fmt_duration(rg),
+            fmt_duration(rd),
+            fmt_ratio(rg, rd),
             sizes,
         ]);
     }
