@@ -189,6 +189,8 @@ pub struct EditTimes {
     /// rustc's pass times for the second of two more edits of each application crate at
     /// the largest size: godwit's, diesel_migrations'.
     pub passes: (Passes, Passes),
+    /// The same under the README's recommended profile.
+    pub recommended_passes: (Passes, Passes),
 }
 
 /// Writes the workspaces, builds every crate once untimed, then times
@@ -251,7 +253,12 @@ pub fn run(sizes: &[usize], reps: usize, log: &mut dyn FnMut(&str)) -> Result<Ed
     if let Some(&n) = sizes.iter().max() {
         // Two more edits of each, built with `-Z time-passes`.
         let mut passes = Vec::new();
-        for (ws, package) in [(&gw, godwit_package(n)), (&dw, diesel_package(n))] {
+        for (ws, package) in [
+            (&gw, godwit_package(n)),
+            (&dw, diesel_package(n)),
+            (&rgw, godwit_package(n)),
+            (&rdw, diesel_package(n)),
+        ] {
             let edited = ws.crate_dir(&package).join(EDITED_FILE);
             let p = time_passes::measure(ws, &package, |i| {
                 write_if_changed(&edited, &app_source(reps + 1 + i))
@@ -263,8 +270,10 @@ pub fn run(sizes: &[usize], reps: usize, log: &mut dyn FnMut(&str)) -> Result<Ed
             ));
             passes.push(p);
         }
-        let d = passes.pop().unwrap_or_default();
-        times.passes = (passes.pop().unwrap_or_default(), d);
+        let mut passes = passes.into_iter();
+        let mut next = || passes.next().unwrap_or_default();
+        times.passes = (next(), next());
+        times.recommended_passes = (next(), next());
     }
     Ok(times)
 }
@@ -335,10 +344,18 @@ pub fn report(s: &mut Section, times: &EditTimes, reps: usize) {
         };
         s.para(format!(
             "Where rustc spends the time on the application crate at {n} migrations \
-             (`-Z time-passes`, the second of two more edits of each):"
+             (`-Z time-passes`, the second of two more edits of each), under the default \
+             profile and under the recommended one:"
         ));
         let (gp, dp) = &times.passes;
-        let mut t = Table::new(["rustc pass", "godwit's application", "diesel_migrations'"]);
+        let (rgp, rdp) = &times.recommended_passes;
+        let mut t = Table::new([
+            "rustc pass",
+            "godwit's application",
+            "diesel_migrations'",
+            "godwit's, recommended profile",
+            "diesel_migrations', recommended profile",
+        ]);
         for (name, label) in [
             (
                 "macro_expand_crate",
@@ -353,6 +370,8 @@ pub fn report(s: &mut Section, times: &EditTimes, reps: usize) {
                 label.to_string(),
                 fmt_duration(secs(gp, name)),
                 fmt_duration(secs(dp, name)),
+                fmt_duration(secs(rgp, name)),
+                fmt_duration(secs(rdp, name)),
             ]);
         }
         s.table(&t);
@@ -363,6 +382,12 @@ pub fn report(s: &mut Section, times: &EditTimes, reps: usize) {
         s.figure("compile.edit.godwit.link", secs(gp, "link"));
         s.figure("compile.edit.diesel.expand", secs(dp, "macro_expand_crate"));
         s.figure("compile.edit.diesel.link", secs(dp, "link"));
+        if let Some((_, rg, rd)) = times.recommended.iter().find(|(m, _, _)| m == n) {
+            s.figure("compile.edit.recommended.godwit", median(rg));
+            s.figure("compile.edit.recommended.diesel", median(rd));
+        }
+        s.figure("compile.edit.recommended.godwit.link", secs(rgp, "link"));
+        s.figure("compile.edit.recommended.diesel.link", secs(rdp, "link"));
         let ratio = g.as_secs_f64() / d.as_secs_f64().max(1e-9);
         s.target(
             format!(
