@@ -334,9 +334,7 @@ fn replay_body(
             let mut scratch = Cow::Borrowed(&current);
             for statement in &step.raw {
                 let translate::Meaning::Ops(ops) = &statement.meaning else {
-                    // Only renames change the schema here (data and opaque
-                    // statements leave it as it is).
-                    if matches!(statement.meaning, translate::Meaning::Renames(_)) {
+                    if statement.meaning.changes_schema() {
                         translate::follow(&statement.meaning, scratch.to_mut());
                     }
                     continue;

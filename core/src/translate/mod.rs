@@ -150,6 +150,18 @@ pub fn read(sql: &str, syntax: Syntax, schema: &Schema) -> Vec<Statement> {
     out
 }
 
+impl Meaning {
+    /// Whether [`follow`] changes a schema for it: ops or renames. A caller
+    /// holding a shared schema copies it only then.
+    pub fn changes_schema(&self) -> bool {
+        match self {
+            Meaning::Ops(ops) => !ops.is_empty(),
+            Meaning::Renames(renames) => !renames.is_empty(),
+            _ => false,
+        }
+    }
+}
+
 /// What a statement does to the model, applied to `schema` as far as it
 /// applies.
 pub fn follow(meaning: &Meaning, schema: &mut Schema) {
