@@ -25,6 +25,7 @@ pub(super) fn generate(rng: &mut Rng) -> History {
         values: 0,
         keyed: BTreeSet::new(),
         backfilled: BTreeSet::new(),
+        renulled: BTreeSet::new(),
         views: BTreeMap::new(),
     };
     let mut migrations = Vec::new();
@@ -52,6 +53,10 @@ pub(super) struct Gen<'r> {
     pub(super) keyed: BTreeSet<(String, String)>,
     /// Columns a backfill changed: no unique key on them afterwards.
     pub(super) backfilled: BTreeSet<(String, String)>,
+    /// Columns made nullable (deprecated, or altered) whose downgrade sets
+    /// NOT NULL again: dropped while the table holds rows, they come back
+    /// empty from the drop's downgrade and that NOT NULL fails.
+    pub(super) renulled: BTreeSet<(String, String)>,
     /// Views: the table and columns they read, and whether those still
     /// bear the names the query was written with.
     pub(super) views: BTreeMap<String, (String, Vec<String>, bool)>,
@@ -217,7 +222,7 @@ impl Gen<'_> {
                 if let Some(n) = self.rows.remove(&**from) {
                     self.rows.insert(to.to_string(), n);
                 }
-                for set in [&mut self.keyed, &mut self.backfilled] {
+                for set in [&mut self.keyed, &mut self.backfilled, &mut self.renulled] {
                     *set = std::mem::take(set)
                         .into_iter()
                         .map(|(t, c)| {
@@ -237,7 +242,7 @@ impl Gen<'_> {
                 }
             }
             Op::RenameColumn { table, from, to } => {
-                for set in [&mut self.keyed, &mut self.backfilled] {
+                for set in [&mut self.keyed, &mut self.backfilled, &mut self.renulled] {
                     *set = std::mem::take(set)
                         .into_iter()
                         .map(|(t, c)| {
@@ -443,6 +448,7 @@ impl Gen<'_> {
                 && !g.used_by_key(&table, &c.name)
                 && !g.read_by_view(&table, Some(&c.name))
                 && (c.nullable || c.default.is_some() || rows == 0)
+                && (rows == 0 || !g.renulled.contains(&(table.clone(), c.name.clone())))
         })?;
         Some(vec![Step {
             up: Op::DropColumn {
@@ -498,6 +504,7 @@ impl Gen<'_> {
                 )
             }
             1 if !c.nullable && !pk => {
+                self.renulled.insert((table.clone(), c.name.clone()));
                 (ColumnChange::Nullable(true), ColumnChange::Nullable(false))
             }
             2 if c.nullable && rows == 0 => {

@@ -7,10 +7,12 @@
 //! checker's own `apply`) and a little of the data it inserted (how many
 //! rows each table holds, which columns a backfill changed), so that it
 //! writes ops that are valid for the schema and sound for the rows: a
-//! `NOT NULL` only on an empty table, a unique key only where the values
-//! are distinct, a type change only to a wider type. Where a compatibility
-//! rule fires, the op is wrapped in `safety_assured`, as a team would after
-//! reading the error; the assurance is true of the generated data.
+//! `NOT NULL` only on an empty table, a column dropped only where the
+//! NULLs or default its downgrade leaves in the rows satisfy the
+//! downgrades after it, a unique key only where the values are distinct,
+//! a type change only to a wider type. Where a compatibility rule fires,
+//! the op is wrapped in `safety_assured`, as a team would after reading
+//! the error; the assurance is true of the generated data.
 //!
 //! | file | what |
 //! | --- | --- |

@@ -16,6 +16,7 @@ impl Gen<'_> {
         let down = if c.nullable {
             Vec::new()
         } else {
+            self.renulled.insert((table.clone(), c.name.clone()));
             vec![alter(&table, &c.name, ColumnChange::Nullable(false))]
         };
         Some(vec![Step {
