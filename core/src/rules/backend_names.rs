@@ -69,7 +69,7 @@ fn collision(named: Named<'_>, name: &str, after: &Schema, backends: &Backends) 
     let mut same: Vec<(Backend, String)> = Vec::new();
     for backend in backends.iter() {
         for other in namespace(named, after, backend) {
-            if other != name && fold(backend, named, other) == fold(backend, named, name) {
+            if other != name && same_name(backend, named, other, name) {
                 same.push((backend, other.to_string()));
             }
         }
@@ -150,6 +150,21 @@ fn namespace<'s>(named: Named<'_>, after: &'s Schema, backend: Backend) -> Vec<&
     }
 }
 
+/// Whether `backend` takes `a` and `b` for one name, as [`fold`] compares
+/// them. Two ASCII names are compared in place: the check runs against
+/// every name of a namespace for each op, and the whole schema's tables
+/// are one namespace.
+fn same_name(backend: Backend, named: Named<'_>, a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return match backend {
+            Backend::Postgres => a == b,
+            // Lower case and without accents is ASCII lower case here.
+            Backend::Sqlite | Backend::Mysql | Backend::Mariadb => a.eq_ignore_ascii_case(b),
+        };
+    }
+    fold(backend, named, a) == fold(backend, named, b)
+}
+
 /// A name as `backend` compares it.
 fn fold(backend: Backend, named: Named<'_>, name: &str) -> String {
     match backend {
@@ -207,5 +222,30 @@ mod tests {
         assert_eq!(fold(Backend::Mysql, col, "Émail"), "email");
         assert_eq!(fold(Backend::Mysql, Named::Table, "Émail"), "émail");
         assert_eq!(fold(Backend::Postgres, col, "Email"), "Email");
+    }
+
+    #[test]
+    fn ascii_names_compare_as_folded() {
+        let names = [
+            "email", "Email", "EMAIL", "e_mail", "émail", "Émail", "emaıl",
+        ];
+        for named in [Named::Table, Named::Column("t")] {
+            for backend in [
+                Backend::Sqlite,
+                Backend::Mysql,
+                Backend::Mariadb,
+                Backend::Postgres,
+            ] {
+                for a in names {
+                    for b in names {
+                        assert_eq!(
+                            same_name(backend, named, a, b),
+                            fold(backend, named, a) == fold(backend, named, b),
+                            "{backend:?} {a} {b}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
