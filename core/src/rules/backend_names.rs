@@ -227,9 +227,16 @@ mod tests {
     #[test]
     fn ascii_names_compare_as_folded() {
         let names = [
-            "email", "Email", "EMAIL", "e_mail", "émail", "Émail", "emaıl",
+            "email", "Email", "EMAIL", "e_mail", "émail", "Émail", "emaıl", "a@", "a`", "A[", "a{",
         ];
-        for named in [Named::Table, Named::Column("t")] {
+        for named in [
+            Named::Table,
+            Named::Column("t"),
+            Named::Index("t"),
+            Named::Constraint("t"),
+            Named::Trigger("t"),
+            Named::Enum,
+        ] {
             for backend in [
                 Backend::Sqlite,
                 Backend::Mysql,

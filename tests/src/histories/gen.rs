@@ -54,8 +54,9 @@ pub(super) struct Gen<'r> {
     /// Columns a backfill changed: no unique key on them afterwards.
     pub(super) backfilled: BTreeSet<(String, String)>,
     /// Columns made nullable (deprecated, or altered) whose downgrade sets
-    /// NOT NULL again: dropped while the table holds rows, they come back
-    /// empty from the drop's downgrade and that NOT NULL fails.
+    /// NOT NULL again: dropped while the table holds rows without a
+    /// default, they come back NULL from the drop's downgrade and that
+    /// NOT NULL fails.
     pub(super) renulled: BTreeSet<(String, String)>,
     /// Views: the table and columns they read, and whether those still
     /// bear the names the query was written with.
@@ -448,7 +449,7 @@ impl Gen<'_> {
                 && !g.used_by_key(&table, &c.name)
                 && !g.read_by_view(&table, Some(&c.name))
                 && (c.nullable || c.default.is_some() || rows == 0)
-                && (rows == 0 || !g.renulled.contains(&(table.clone(), c.name.clone())))
+                && (rows == 0 || g.refills(&table, c))
         })?;
         Some(vec![Step {
             up: Op::DropColumn {
@@ -460,6 +461,19 @@ impl Gen<'_> {
                 column: column_of(&c),
             }],
         }])
+    }
+
+    /// Whether the downgrade of dropping column `c` from `table`, which
+    /// holds rows, leaves values that the downgrades run after it accept:
+    /// the column comes back holding its default in every row, or NULL. A
+    /// NOT NULL set again needs the default; a key recreated (unique,
+    /// foreign or check) takes NULLs but not one value in every row.
+    fn refills(&self, table: &str, c: &ColumnState) -> bool {
+        let k = (table.to_string(), c.name.clone());
+        match c.default {
+            None => !self.renulled.contains(&k),
+            Some(_) => !self.keyed.contains(&k),
+        }
     }
 
     pub(super) fn rename_column(&mut self) -> Option<Vec<Step>> {

@@ -9,7 +9,8 @@
 //! writes ops that are valid for the schema and sound for the rows: a
 //! `NOT NULL` only on an empty table, a column dropped only where the
 //! NULLs or default its downgrade leaves in the rows satisfy the
-//! downgrades after it, a unique key only where the values are distinct,
+//! downgrades that run after it (those of earlier steps: a NOT NULL set
+//! again, a key recreated), a unique key only where the values are distinct,
 //! a type change only to a wider type. Where a compatibility rule fires,
 //! the op is wrapped in `safety_assured`, as a team would after reading
 //! the error; the assurance is true of the generated data.
