@@ -79,17 +79,12 @@ impl Variant {
             // This variant and `DieselRecommended` have target directories
             // of their own: every dependency is built again under the profile.
             Variant::GodwitRecommended => {
-                let ws = AppWorkspace::godwit("compile-godwit-recommended");
-                AppWorkspace {
-                    manifest_extra: ws.manifest_extra + RECOMMENDED_PROFILE,
-                    ..ws
-                }
+                recommended(AppWorkspace::godwit("compile-godwit-recommended"))
             }
             Variant::Diesel => AppWorkspace::new("compile-diesel"),
-            Variant::DieselRecommended => AppWorkspace {
-                manifest_extra: RECOMMENDED_PROFILE.to_string(),
-                ..AppWorkspace::new("compile-diesel-recommended")
-            },
+            Variant::DieselRecommended => {
+                recommended(AppWorkspace::new("compile-diesel-recommended"))
+            }
             Variant::Sqlx => AppWorkspace::new("compile-sqlx"),
         }
     }
@@ -137,6 +132,24 @@ const TOUCH_TARGETS: [(usize, f64); 2] = [(300, 2.0), (1000, 3.0)];
 /// merge). Keep it the README's text.
 pub const RECOMMENDED_PROFILE: &str = "\n[profile.dev.build-override]\nopt-level = 3\n\n\
      [profile.dev.package.\"*\"]\ndebug = \"line-tables-only\"\n";
+
+/// `ws` under [`RECOMMENDED_PROFILE`].
+pub fn recommended(ws: AppWorkspace) -> AppWorkspace {
+    AppWorkspace {
+        manifest_extra: ws.manifest_extra + RECOMMENDED_PROFILE,
+        ..ws
+    }
+}
+
+/// The target directories of this benchmark's godwit and diesel_migrations
+/// workspaces under the recommended profile, which the edit benchmark's
+/// workspaces share: `(godwit, diesel_migrations)`.
+pub fn recommended_targets() -> (PathBuf, PathBuf) {
+    (
+        Variant::GodwitRecommended.workspace().target,
+        Variant::DieselRecommended.workspace().target,
+    )
+}
 
 /// The godwit dependency line for a generated crate.
 pub fn godwit_dependency(features: &[&str]) -> String {

@@ -9,7 +9,9 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::apps::{repo_root, write_if_changed, AppCrate, AppWorkspace};
-use crate::compile::{godwit_dependency, godwit_migration_files, godwit_set, RECOMMENDED_PROFILE};
+use crate::compile::{
+    godwit_dependency, godwit_migration_files, godwit_set, recommended, recommended_targets,
+};
 use crate::history::{history, Backend};
 use crate::report::{fmt_duration, fmt_ratio, median, Section, Table, Verdict};
 use crate::time_passes::{self, Passes};
@@ -54,16 +56,14 @@ fn diesel_workspace() -> AppWorkspace {
 /// Both workspaces again under the README's recommended profile, sharing
 /// the compile benchmark's target directories for that profile.
 fn recommended_workspaces() -> (AppWorkspace, AppWorkspace) {
-    let godwit = AppWorkspace::godwit("compile-edit-godwit-recommended");
+    let (godwit_target, diesel_target) = recommended_targets();
     let godwit = AppWorkspace {
-        target: AppWorkspace::new("compile-godwit-recommended").target,
-        manifest_extra: godwit.manifest_extra + RECOMMENDED_PROFILE,
-        ..godwit
+        target: godwit_target,
+        ..recommended(AppWorkspace::godwit("compile-edit-godwit-recommended"))
     };
     let diesel = AppWorkspace {
-        target: AppWorkspace::new("compile-diesel-recommended").target,
-        manifest_extra: RECOMMENDED_PROFILE.to_string(),
-        ..AppWorkspace::new("compile-edit-diesel-recommended")
+        target: diesel_target,
+        ..recommended(AppWorkspace::new("compile-edit-diesel-recommended"))
     };
     (godwit, diesel)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::history::Backend;
-use crate::report::{fmt_duration, Section};
+use crate::report::{fmt_duration, fmt_ratio, Section};
 
 /// Writes "What costs the time" from every section's figures; `None` when
 /// there is nothing to say (no section measured anything it could cite).
@@ -69,11 +69,11 @@ pub fn section(sections: &[Section]) -> Option<Section> {
         if let Some((p, dt)) = plain.filter(|(p, dt)| p.as_secs_f64() > dt.as_secs_f64() * 2.0) {
             b.push_str(&format!(
                 " The same crate without the macros (the {n} modules compiled as plain Rust \
-                 against `godwit::dsl`, an empty set) rebuilds in {}, {:.2}x diesel_migrations' \
+                 against `godwit::dsl`, an empty set) rebuilds in {}, {} diesel_migrations' \
                  time already: while each migration is a Rust module that rustc compiles, \
                  that much of the rebuild is the compiler's, whatever the macros do.",
                 fmt_duration(p),
-                p.as_secs_f64() / dt.as_secs_f64().max(1e-9)
+                fmt_ratio(p, dt)
             ));
         }
         let recommended =
@@ -82,10 +82,10 @@ pub fn section(sections: &[Section]) -> Option<Section> {
             b.push_str(&format!(
                 " Under the README's recommended profile (proc macros optimised, dependencies' \
                  debug info as line tables only) the same rebuild takes {}, against {} for \
-                 diesel_migrations under the same profile ({:.2}x).",
+                 diesel_migrations under the same profile ({}).",
                 fmt_duration(o),
                 fmt_duration(od),
-                o.as_secs_f64() / od.as_secs_f64().max(1e-9)
+                fmt_ratio(o, od)
             ));
         }
         if let Some(c) = get(&format!("micro.check_history/{n} migrations")) {
@@ -127,10 +127,10 @@ pub fn section(sections: &[Section]) -> Option<Section> {
             b.push_str(&format!(
                 " Under the README's recommended profile (dependencies' debug info as line \
                  tables only) the same edit rebuilds godwit's application in {} against {} \
-                 ({:.2}x), godwit's link taking {} and diesel_migrations' {}.",
+                 ({}), godwit's link taking {} and diesel_migrations' {}.",
                 fmt_duration(rg),
                 fmt_duration(rd),
-                rg.as_secs_f64() / rd.as_secs_f64().max(1e-9),
+                fmt_ratio(rg, rd),
                 d("compile.edit.recommended.godwit.link"),
                 d("compile.edit.recommended.diesel.link"),
             ));
