@@ -448,7 +448,6 @@ impl Gen<'_> {
             !g.is_pk(&table, &c.name)
                 && !g.used_by_key(&table, &c.name)
                 && !g.read_by_view(&table, Some(&c.name))
-                && (c.nullable || c.default.is_some() || rows == 0)
                 && (rows == 0 || g.refills(&table, c))
         })?;
         Some(vec![Step {
@@ -464,14 +463,15 @@ impl Gen<'_> {
     }
 
     /// Whether the downgrade of dropping column `c` from `table`, which
-    /// holds rows, leaves values that the downgrades run after it accept:
-    /// the column comes back holding its default in every row, or NULL. A
-    /// NOT NULL set again needs the default; a key recreated (unique,
+    /// holds rows, can add it back, with values that the downgrades run
+    /// after it accept: the column comes back holding its default in every
+    /// row, or NULL. A NOT NULL column needs the default, and so does one
+    /// whose NOT NULL a downgrade sets again; a key recreated (unique,
     /// foreign or check) takes NULLs but not one value in every row.
     fn refills(&self, table: &str, c: &ColumnState) -> bool {
         let k = (table.to_string(), c.name.clone());
         match c.default {
-            None => !self.renulled.contains(&k),
+            None => c.nullable && !self.renulled.contains(&k),
             Some(_) => !self.keyed.contains(&k),
         }
     }
