@@ -98,6 +98,15 @@ pub fn migrations(input: TokenStream) -> TokenStream {
     expand::set::expand_migrations(input.into(), file.as_deref()).into()
 }
 
+/// The end of the `migrations!` callback chain when it goes through each
+/// migration's macro: the last migration's `__godwit_export!` calls this one
+/// as if it were the next migration's. Not for direct use.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __godwit_export(input: TokenStream) -> TokenStream {
+    expand::migration::chain_end(input.into()).into()
+}
+
 /// The end of the `migrations!` callback chain. Not for direct use.
 #[doc(hidden)]
 #[proc_macro]

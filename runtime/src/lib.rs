@@ -86,7 +86,7 @@ pub use set::MigrationSet;
 #[doc(hidden)]
 pub mod __private {
     pub use godwit_core::{EmbeddedMigration, Migration};
-    pub use godwit_macros::__check_set;
+    pub use godwit_macros::{__check_set, __godwit_export};
     pub use std::sync::OnceLock;
 
     /// Fails the build when a model `migrations!` read from a file (its

@@ -95,10 +95,7 @@ pub fn expand(
         checksum = &*embedded.checksum,
         hash = crate::memo::fnv1a(encoded.as_bytes()),
     );
-    let generated = crate::lex(&descriptor, true).and_then(|mut descriptor| {
-        descriptor.extend(export_macro(export_data)?);
-        Some(descriptor)
-    });
+    let generated = export_macro(&descriptor, export_data);
     let Some(generated) = generated else {
         return quote! {
             #(#tokens)* #body #compile_errors
@@ -114,44 +111,65 @@ pub fn expand(
     quote!(#(#tokens)* #new_body #compile_errors)
 }
 
-/// `macro_rules! __godwit_export` carrying `data` (the module's own tokens,
-/// spans intact), and its `use`. Called as `$me::__godwit_export!`, with the
-/// paths still to visit and the data so far each nested one level per
-/// migration, so that every step matches a few tokens whatever the length
-/// of the set (see `migrations!`); `migrations!` calls the last arm as
-/// `[@report] [] {diagnostics}` to place its errors here.
+/// `before` (text: the descriptor), then `macro_rules! __godwit_export`
+/// carrying `data` (the module's own tokens, spans intact), and its `use`.
+/// Called as `$me::__godwit_export! { [$me] [[$next] $rest] $so_far }`, with
+/// the paths still to visit and the data so far each nested one level per
+/// migration (see `migrations!`), it calls `$next::__godwit_export! { [$next]
+/// $rest { $so_far [$me] {data} } }`: the next migration's, or, where the
+/// set ends the paths with `[::godwit::__private] []`, godwit's own
+/// ([`chain_end`]), which checks the set. `migrations!` calls it as `[@report]
+/// [[::godwit::__private] []] {diagnostics}` to place its errors here.
 ///
-/// Built from text lexed in a few pieces around `data`, nested as groups:
-/// token by token through `quote!`, every token crossed to the compiler on
-/// its own, for every migration of the crate.
-fn export_macro(data: TokenStream) -> Option<TokenStream> {
+/// One arm, and `data` in it once: a migration's macro is defined on every
+/// build of its crate and called only when the set cannot read its file or
+/// places an error in it, and rustc's cost for a definition grows with its
+/// arms (two, one for the chain's end, each with its copy of `data`, cost a
+/// 1000-migration rebuild about a tenth of its time). Lexed in a few pieces
+/// around `data`: built token by token, every token crossed to the compiler
+/// on its own.
+fn export_macro(before: &str, data: TokenStream) -> Option<TokenStream> {
     let lex = |text: &str| crate::lex(text, true);
     let braced = |tokens: TokenStream| TokenTree::Group(Group::new(Delimiter::Brace, tokens));
     let then = |mut tokens: TokenStream, tree: TokenTree| {
         tokens.extend([tree]);
         tokens
     };
-    // `{ $data [$($me)*] { data } }`: what the data so far becomes.
-    let carried = braced(then(lex("$data [$($me)*]")?, braced(data)));
-    let next = then(
-        lex("$($next)*::__godwit_export!")?,
-        braced(then(lex("[$($next)*] $rest")?, carried.clone())),
+    let carried = then(lex("$data [$($me)*]")?, braced(data));
+    let args = then(lex("[$($next)*] $rest")?, braced(carried));
+    let call = then(lex("$($next)*::__godwit_export!")?, braced(args));
+    let arm = then(
+        lex("([$($me:tt)*] [[$($next:tt)*] $rest:tt] $data:tt) =>")?,
+        braced(call),
     );
-    let last = then(
-        lex("::godwit::__private::__check_set!")?,
-        braced(carried.into()),
-    );
-    let mut arms = lex("([$($me:tt)*] [ [$($next:tt)*] $rest:tt ] $data:tt) =>")?;
-    arms.extend([braced(next)]);
-    arms.extend(lex("; ([$($me:tt)*] [] $data:tt) =>")?);
-    arms.extend([braced(last)]);
-    arms.extend(lex(";")?);
-    let mut tokens = lex("#[doc(hidden)] #[allow(unused_macros)] macro_rules! __godwit_export")?;
-    tokens.extend([braced(arms)]);
+    let head =
+        format!("{before} #[doc(hidden)] #[allow(unused_macros)] macro_rules! __godwit_export");
+    let mut tokens = then(lex(&head)?, braced(arm));
     tokens.extend(lex(
         "#[doc(hidden)] #[allow(unused_imports)] pub(crate) use __godwit_export;",
     )?);
     Some(tokens)
+}
+
+/// Where the set's paths end: `[::godwit::__private] []`, so that the last
+/// migration's macro calls `::godwit::__private::__godwit_export! {
+/// [::godwit::__private] [] {so_far} }` ([`chain_end`]).
+pub fn chain_end_paths() -> TokenStream {
+    quote!([[::godwit::__private] []])
+}
+
+/// `::godwit::__private::__godwit_export! { [..] [] {so_far} }`, the chain's
+/// end: the set checked from what it gathered, as `__check_set! { {so_far}
+/// }` (in this expansion, not one more level down).
+pub fn chain_end(input: TokenStream) -> TokenStream {
+    match input.into_iter().nth(2) {
+        Some(TokenTree::Group(so_far)) if so_far.delimiter() == Delimiter::Brace => {
+            crate::expand::set::expand_check_set(TokenTree::Group(so_far).into())
+        }
+        _ => quote!(::core::compile_error!(
+            "__godwit_export! is called by migrations![..], not by hand"
+        )),
+    }
 }
 
 /// The model hash `MIGRATION` carries for `model`.

@@ -1,11 +1,11 @@
 //! Placing a set's errors in a migration's file without the chain:
 //! `migrations!` checks the models it read from the files and, for each
 //! migration with problems, calls
-//! `path::__godwit_export! { [@report] [] { .. } }`, the last step of the
-//! chain. That macro, written by the migration's own `#[migration]`, hands
-//! the diagnostics with the module's tokens (spans intact, in its file) to
-//! `__check_set!`, which sees `[@report]` and places each one as the
-//! chain's end would. Two expansions deep per migration, whatever the
+//! `path::__godwit_export! { [@report] [[::godwit::__private] []] { .. } }`,
+//! a chain of one step. That macro, written by the migration's own
+//! `#[migration]`, hands the diagnostics with the module's tokens (spans
+//! intact, in its file) to the chain's end, which sees `[@report]` and
+//! places each one as it would at the end of a chain. Two expansions deep per migration, whatever the
 //! length of the set.
 
 use godwit_core::{Diagnostic, Location, Phase, Rule};

@@ -4,7 +4,8 @@
 //! with the paths still to visit; each migration's export macro adds its
 //! path, its model (in `godwit_core::codec`'s form) and its own source tokens
 //! (spans intact, in its own file) and calls the next; the last one calls
-//! `__check_set!`, which reads the models, has `check.rs` order and check
+//! godwit's `__private::__godwit_export!`, where the paths end, which does
+//! what `__check_set!` does: reads the models, has `check.rs` order and check
 //! the chain, and builds the `MigrationSet`. A migration's source is parsed
 //! again only to place an error in it.
 //!
@@ -28,7 +29,8 @@ use quote::{quote, ToTokens};
 
 use crate::check::{self, parse_source, Source};
 use crate::errors::Errors;
-use crate::expand::{migration::model_hash, report};
+use crate::expand::migration::{chain_end_paths, model_hash};
+use crate::expand::report;
 use crate::parse::parse_migration;
 use crate::parse::settings::{self, ItemForm, SetInput};
 use crate::resolve::{self, Found, FoundSource};
@@ -53,7 +55,7 @@ pub fn expand_migrations(input: TokenStream, call_file: Option<&Path>) -> TokenS
             let rest = rest
                 .iter()
                 .rev()
-                .fold(quote!([]), |inner, p| quote!([ [#p] #inner ]));
+                .fold(chain_end_paths(), |inner, p| quote!([ [#p] #inner ]));
             quote!(#first::__godwit_export! { [#first] #rest #start })
         }
     }
@@ -196,7 +198,8 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
     let reports = runs.iter().rev().filter_map(|(i, ds)| {
         let path = paths.get(*i)?;
         let ds = report::encode(ds);
-        Some(quote!(#path::__godwit_export! { [@report] [] #ds }))
+        let end = chain_end_paths();
+        Some(quote!(#path::__godwit_export! { [@report] #end #ds }))
     });
     let schema = match (&order, item.as_ref().and_then(|i| i.module.as_ref())) {
         (Some(order), Some(_)) => Some(diesel_schema(&models, order, &backends)),
