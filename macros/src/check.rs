@@ -42,7 +42,7 @@ pub fn diagnose(
 pub fn parse_source(args: &TokenStream, module: &TokenStream) -> Option<ParsedMigration> {
     let module = syn::parse2::<ItemMod>(module.clone()).ok()?;
     let mut errors = Errors::default();
-    let parsed = parse_migration(args.clone(), &module, &mut errors);
+    let parsed = parse_migration(args.clone(), &module, true, &mut errors);
     errors.is_empty().then_some(parsed)
 }
 

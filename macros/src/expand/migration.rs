@@ -34,7 +34,7 @@ pub fn expand(
         }
     };
     let mut errors = Errors::default();
-    let parsed = parse_migration(args.clone(), &module, &mut errors);
+    let parsed = parse_migration(args.clone(), &module, false, &mut errors);
     // The module as written: its tokens go out again untouched (printing
     // syn's tree of them back would cost more than the rest of the macro).
     let mut tokens: Vec<TokenTree> = input.into_iter().collect();

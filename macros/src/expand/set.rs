@@ -176,7 +176,7 @@ fn direct(input: SetInput, found: Vec<Found>) -> TokenStream {
             FoundSource::Written { args, module } => (args, module),
         };
         let mut errors = Errors::default();
-        let parsed = parse_migration(args.clone(), module, &mut errors);
+        let parsed = parse_migration(args.clone(), module, false, &mut errors);
         if !errors.is_empty() {
             // Its own macro reports them; the set is left unchecked.
             return finish(item.as_ref(), embedded_set(&paths, None), None);

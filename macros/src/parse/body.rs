@@ -23,7 +23,8 @@ use crate::errors::Errors;
 pub struct ParsedOp {
     /// The op.
     pub op: Op,
-    /// The whole call expression, e.g. `op.create_index(..).unique()`.
+    /// The whole call expression, e.g. `op.create_index(..).unique()`, when
+    /// kept (see [`parse_block`]).
     pub tokens: TokenStream,
     /// For `safety_assured`: the ops inside, in order.
     pub nested: Vec<ParsedOp>,
@@ -33,8 +34,15 @@ pub struct ParsedOp {
 type At<'e> = &'e dyn ToTokens;
 
 /// Reads the statements of one body. `op_name` is the name of its `&mut Ops`
-/// parameter.
-pub fn parse_block(stmts: &[Stmt], op_name: &str, errors: &mut Errors) -> Vec<ParsedOp> {
+/// parameter. Each op's tokens are kept only when `spans`: they place the
+/// set's errors, and printing them back from syn's tree cost a debug build
+/// of `#[migration]`, which never needs them, a tenth of its time.
+pub fn parse_block(
+    stmts: &[Stmt],
+    op_name: &str,
+    spans: bool,
+    errors: &mut Errors,
+) -> Vec<ParsedOp> {
     let mut out = Vec::new();
     for stmt in stmts {
         // One statement at a time, so that errors come in source order.
@@ -45,14 +53,23 @@ pub fn parse_block(stmts: &[Stmt], op_name: &str, errors: &mut Errors) -> Vec<Pa
         let op = vocabulary::read_op(&call, &mut problems);
         report(problems, errors);
         if let Some(op) = op {
-            out.push(parsed(op, expr.to_token_stream(), &call));
+            out.push(parsed(op, tokens_of(spans, expr), spans, &call));
         }
     }
     out
 }
 
 /// An op with the tokens of the ops inside it, from the call it was read from.
-fn parsed(op: Op, tokens: TokenStream, call: &Call<At>) -> ParsedOp {
+/// `at`'s tokens, or none when they are not `kept`.
+fn tokens_of(kept: bool, at: &dyn ToTokens) -> TokenStream {
+    if kept {
+        at.to_token_stream()
+    } else {
+        TokenStream::new()
+    }
+}
+
+fn parsed(op: Op, tokens: TokenStream, spans: bool, call: &Call<At>) -> ParsedOp {
     let mut nested = Vec::new();
     if let Op::SafetyAssured { ops, .. } = &op {
         let body = call.args.iter().find_map(|a| match &a.kind {
@@ -60,8 +77,8 @@ fn parsed(op: Op, tokens: TokenStream, call: &Call<At>) -> ParsedOp {
             _ => None,
         });
         for (inner, call) in ops.iter().zip(body.into_iter().flatten()) {
-            let tokens = call.whole().to_token_stream();
-            nested.push(parsed(inner.clone(), tokens, call));
+            let tokens = tokens_of(spans, call.whole());
+            nested.push(parsed(inner.clone(), tokens, spans, call));
         }
     }
     ParsedOp { op, tokens, nested }

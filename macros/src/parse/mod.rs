@@ -35,10 +35,13 @@ pub struct ParsedMigration {
     pub downgrade: Option<ParsedBody>,
 }
 
-/// Reads `#[migration(args)] mod ident { .. }`; every problem goes to `errors`.
+/// Reads `#[migration(args)] mod ident { .. }`; every problem goes to
+/// `errors`. Each op's tokens are kept only when `spans` (to place the set's
+/// errors: [`ParsedMigration::op_tokens`]).
 pub fn parse_migration(
     args: TokenStream,
     module: &ItemMod,
+    spans: bool,
     errors: &mut Errors,
 ) -> ParsedMigration {
     let attr = attr::parse(args, errors);
@@ -66,7 +69,7 @@ pub fn parse_migration(
         let Some(op_name) = body_parameter(f, errors) else {
             continue;
         };
-        let ops = body::parse_block(&f.block.stmts, &op_name, errors);
+        let ops = body::parse_block(&f.block.stmts, &op_name, spans, errors);
         let parsed = ParsedBody {
             fn_ident: f.sig.ident.clone(),
             ops,
@@ -190,7 +193,8 @@ impl ParsedMigration {
         body.as_ref().map(|b| &b.ops[..]).unwrap_or(&[])
     }
 
-    /// The tokens of the op at `path` in a body, for an error span.
+    /// The tokens of the op at `path` in a body, for an error span (empty
+    /// unless read with `spans`).
     pub fn op_tokens(&self, phase: Phase, path: &[usize]) -> Option<TokenStream> {
         let (first, rest) = path.split_first()?;
         let mut op = self.parsed_ops(phase).get(*first)?;
