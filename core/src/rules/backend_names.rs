@@ -67,8 +67,12 @@ fn too_long(name: &str, backends: &Backends) -> Option<Finding> {
 /// declared backend takes for the same.
 fn collision(named: Named<'_>, name: &str, after: &Schema, backends: &Backends) -> Option<Finding> {
     let mut same: Vec<(Backend, String)> = Vec::new();
+    let ascii = name.is_ascii();
     for backend in backends.iter() {
         for other in namespace(named, after, backend) {
+            if ascii && ends_differ(name, other) {
+                continue;
+            }
             if other != name && same_name(backend, named, other, name) {
                 same.push((backend, other.to_string()));
             }
@@ -148,6 +152,21 @@ fn namespace<'s>(named: Named<'_>, after: &'s Schema, backend: Backend) -> Vec<&
         (Named::Constraint(_) | Named::Trigger(_), _) => Vec::new(),
         (Named::Index(_), _) => Vec::new(),
     }
+}
+
+/// Whether `other` cannot be taken for the ASCII name `name` on any
+/// backend, by its first and last bytes alone: every backend folds a name
+/// one character at a time, and an ASCII character to its ASCII lower case,
+/// so an ASCII first or last character of `other` that differs from
+/// `name`'s in more than case tells them apart. Most names of a namespace
+/// are passed over so, without reading them whole.
+fn ends_differ(name: &str, other: &str) -> bool {
+    let differ = |a: Option<&u8>, b: Option<&u8>| match (a, b) {
+        (Some(a), Some(b)) => a.is_ascii() && !a.eq_ignore_ascii_case(b),
+        _ => false,
+    };
+    let (name, other) = (name.as_bytes(), other.as_bytes());
+    differ(other.first(), name.first()) || differ(other.last(), name.last())
 }
 
 /// Whether `backend` takes `a` and `b` for one name, as [`fold`] compares
@@ -254,5 +273,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn names_told_apart_by_their_ends_are_apart_on_every_backend() {
+        let names = [
+            "email",
+            "Email",
+            "EMAIL",
+            "mail",
+            "emails",
+            "e_mail",
+            "émail",
+            "Émail",
+            "emaıl",
+            "\u{212a}ey",
+            "key",
+            "KEY",
+            "keÿ",
+            "ké",
+            "ke",
+            "t_1",
+            "t_12",
+            "T_12",
+            "t_123",
+            "a",
+            "",
+        ];
+        for a in names.iter().filter(|n| n.is_ascii()) {
+            for b in names {
+                if !ends_differ(a, b) {
+                    continue;
+                }
+                for named in [Named::Table, Named::Column("t")] {
+                    for backend in [Backend::Sqlite, Backend::Mysql, Backend::Postgres] {
+                        assert_ne!(
+                            fold(backend, named, a),
+                            fold(backend, named, b),
+                            "{backend:?} {a} {b}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(ends_differ("t_12", "t_123"));
+        assert!(!ends_differ("key", "\u{212a}ey"));
     }
 }
