@@ -124,8 +124,8 @@ pub fn expand(
 /// One arm, and `data` in it once: a migration's macro is defined on every
 /// build of its crate and called only when the set cannot read its file or
 /// places an error in it, and rustc's cost for a definition grows with its
-/// arms (two, one for the chain's end, each with its copy of `data`, cost a
-/// 1000-migration rebuild about a tenth of its time). Lexed in a few pieces
+/// arms (there were two, one for the chain's end, each with its copy of
+/// `data`, and twice the pieces to lex). Lexed in a few pieces
 /// around `data`: built token by token, every token crossed to the compiler
 /// on its own.
 fn export_macro(before: &str, data: TokenStream) -> Option<TokenStream> {
