@@ -107,7 +107,8 @@ pub fn __godwit_export(input: TokenStream) -> TokenStream {
     expand::migration::chain_end(input.into()).into()
 }
 
-/// The end of the `migrations!` callback chain. Not for direct use.
+/// The set's checker: what the chain's end expands to, and what
+/// `migrations!` of no migrations calls itself. Not for direct use.
 #[doc(hidden)]
 #[proc_macro]
 pub fn __check_set(input: TokenStream) -> TokenStream {

@@ -155,9 +155,10 @@ fn namespace<'s>(named: Named<'_>, after: &'s Schema, backend: Backend) -> Vec<&
 }
 
 /// Whether `other` cannot be taken for the ASCII name `name` on any
-/// backend, by its first and last bytes alone: every backend folds a name
-/// one character at a time, and an ASCII character to its ASCII lower case,
-/// so an ASCII first or last character of `other` that differs from
+/// backend, by its first and last bytes alone: every backend folds each
+/// character of a name to one or more characters, and an ASCII character to
+/// its ASCII lower case whatever surrounds it, so an ASCII first or last
+/// character of `other` that differs from
 /// `name`'s in more than case tells them apart. Most names of a namespace
 /// are passed over so, without reading them whole.
 fn ends_differ(name: &str, other: &str) -> bool {

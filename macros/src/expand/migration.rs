@@ -125,9 +125,9 @@ pub fn expand(
 /// build of its crate and called only when the set cannot read its file or
 /// places an error in it, and rustc's cost for a definition grows with its
 /// arms (there were two, one for the chain's end, each with its copy of
-/// `data`, and twice the pieces to lex). Lexed in a few pieces
-/// around `data`: built token by token, every token crossed to the compiler
-/// on its own.
+/// `data`, and twice the pieces to lex). Lexed in a few pieces around
+/// `data`, not built token by token through `quote!`, where every token
+/// crossed to the compiler on its own.
 fn export_macro(before: &str, data: TokenStream) -> Option<TokenStream> {
     let lex = |text: &str| crate::lex(text, true);
     let braced = |tokens: TokenStream| TokenTree::Group(Group::new(Delimiter::Brace, tokens));
@@ -151,7 +151,8 @@ fn export_macro(before: &str, data: TokenStream) -> Option<TokenStream> {
     Some(tokens)
 }
 
-/// Where the set's paths end: `[::godwit::__private] []`, so that the last
+/// Where the set's paths end, `[[::godwit::__private] []]` (the next path
+/// and the paths after it), so that the last
 /// migration's macro calls `::godwit::__private::__godwit_export! {
 /// [::godwit::__private] [] {so_far} }` ([`chain_end`]).
 pub fn chain_end_paths() -> TokenStream {

@@ -5,8 +5,8 @@
 //! a chain of one step. That macro, written by the migration's own
 //! `#[migration]`, hands the diagnostics with the module's tokens (spans
 //! intact, in its file) to the chain's end, which sees `[@report]` and
-//! places each one as it would at the end of a chain. Two expansions deep per migration, whatever the
-//! length of the set.
+//! places each one as it would at the end of a chain. Two expansions deep
+//! per migration, whatever the length of the set.
 
 use godwit_core::{Diagnostic, Location, Phase, Rule};
 use proc_macro2::{Delimiter, Literal, TokenStream, TokenTree};

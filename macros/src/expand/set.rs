@@ -1,4 +1,5 @@
-//! `migrations![a::m1, b::m2]` and `__check_set!`, the end of its chain.
+//! `migrations![a::m1, b::m2]` and `__check_set!`, the checker at the end of
+//! its chain.
 //!
 //! `migrations!` starts a callback chain: it calls `a::m1::__godwit_export!`
 //! with the paths still to visit; each migration's export macro adds its
@@ -10,13 +11,13 @@
 //! again only to place an error in it.
 //!
 //! The item form (`migrations! { pub static MIGRATIONS; pub mod schema; .. }`)
-//! travels the same chain, its head with the settings: `__check_set!` then
+//! travels the same chain, its head with the settings: the chain's end then
 //! writes the `static`, and the module of Diesel's schema at head when one is
 //! asked for (`godwit_core::diesel_schema`).
 //!
 //! The paths still to visit and the data gathered are nested one group per
-//! migration (`[ [a::m2] [ [a::m3] [] ] ]`, `{ { {} [a::m1] {..} } [a::m2]
-//! {..} }`): a step of the chain matches a path and two token trees, where
+//! migration (`[ [a::m2] [ [a::m3] [ [::godwit::__private] [] ] ] ]`,
+//! `{ { { (settings) } [a::m1] {..} } [a::m2] {..} }`): a step of the chain matches a path and two token trees, where
 //! flat lists would make each step match all of them, and the chain cost
 //! the compiler time quadratic in the length of the set.
 

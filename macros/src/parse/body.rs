@@ -59,7 +59,6 @@ pub fn parse_block(
     out
 }
 
-/// An op with the tokens of the ops inside it, from the call it was read from.
 /// `at`'s tokens, or none when they are not `kept`.
 fn tokens_of(kept: bool, at: &dyn ToTokens) -> TokenStream {
     if kept {
@@ -69,6 +68,8 @@ fn tokens_of(kept: bool, at: &dyn ToTokens) -> TokenStream {
     }
 }
 
+/// An op with the tokens of the ops inside it (when `spans`), from the call
+/// it was read from.
 fn parsed(op: Op, tokens: TokenStream, spans: bool, call: &Call<At>) -> ParsedOp {
     let mut nested = Vec::new();
     if let Op::SafetyAssured { ops, .. } = &op {

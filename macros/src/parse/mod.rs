@@ -193,7 +193,7 @@ impl ParsedMigration {
         body.as_ref().map(|b| &b.ops[..]).unwrap_or(&[])
     }
 
-    /// The tokens of the op at `path` in a body, for an error span (empty
+    /// The tokens of the op at `path` in a body, for an error span (none
     /// unless read with `spans`).
     pub fn op_tokens(&self, phase: Phase, path: &[usize]) -> Option<TokenStream> {
         let (first, rest) = path.split_first()?;
@@ -201,7 +201,9 @@ impl ParsedMigration {
         for i in rest {
             op = op.nested.get(*i)?;
         }
-        Some(op.tokens.clone())
+        // None, not an empty span, when read without `spans`: the caller
+        // then places the error at the body.
+        Some(op.tokens.clone()).filter(|t| !t.is_empty())
     }
 
     /// The tokens of a body's function name, or of the module name.

@@ -12,8 +12,8 @@ use syn::{bracketed, Attribute, Ident, Lit, Path, Token, Visibility};
 /// What `migrations![..]` was given: its item form's head, its settings
 /// and its paths.
 pub struct SetInput {
-    /// The head and the settings as written, passed along the chain to
-    /// `__check_set!`.
+    /// The head and the settings as written, passed along the chain to its
+    /// end.
     pub settings: TokenStream,
     /// `pub static NAME;` and `pub mod NAME;`, in the item form.
     pub item: Option<ItemForm>,
