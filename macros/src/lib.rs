@@ -104,7 +104,7 @@ pub fn migrations(input: TokenStream) -> TokenStream {
 #[doc(hidden)]
 #[proc_macro]
 pub fn __godwit_export(input: TokenStream) -> TokenStream {
-    expand::migration::chain_end(input.into()).into()
+    expand::set::chain_end(input.into()).into()
 }
 
 /// The set's checker: what the chain's end expands to, and what

@@ -118,8 +118,9 @@ pub fn expand(
 /// migration (see `migrations!`), it calls `$next::__godwit_export! { [$next]
 /// $rest { $so_far [$me] {data} } }`: the next migration's, or, where the
 /// set ends the paths with `[::godwit::__private] []`, godwit's own
-/// ([`chain_end`]), which checks the set. `migrations!` calls it as `[@report]
-/// [[::godwit::__private] []] {diagnostics}` to place its errors here.
+/// ([`chain_end`](crate::expand::set::chain_end)), which checks the set.
+/// `migrations!` calls it as `[@report] [[::godwit::__private] []]
+/// {diagnostics}` to place its errors here.
 ///
 /// One arm, and `data` in it once: a migration's macro is defined on every
 /// build of its crate and called only when the set cannot read its file or
@@ -149,28 +150,6 @@ fn export_macro(before: &str, data: TokenStream) -> Option<TokenStream> {
         "#[doc(hidden)] #[allow(unused_imports)] pub(crate) use __godwit_export;",
     )?);
     Some(tokens)
-}
-
-/// Where the set's paths end, `[[::godwit::__private] []]` (the next path
-/// and the paths after it), so that the last
-/// migration's macro calls `::godwit::__private::__godwit_export! {
-/// [::godwit::__private] [] {so_far} }` ([`chain_end`]).
-pub fn chain_end_paths() -> TokenStream {
-    quote!([[::godwit::__private] []])
-}
-
-/// `::godwit::__private::__godwit_export! { [..] [] {so_far} }`, the chain's
-/// end: the set checked from what it gathered, as `__check_set! { {so_far}
-/// }` (in this expansion, not one more level down).
-pub fn chain_end(input: TokenStream) -> TokenStream {
-    match input.into_iter().nth(2) {
-        Some(TokenTree::Group(so_far)) if so_far.delimiter() == Delimiter::Brace => {
-            crate::expand::set::expand_check_set(TokenTree::Group(so_far).into())
-        }
-        _ => quote!(::core::compile_error!(
-            "__godwit_export! is called by migrations![..], not by hand"
-        )),
-    }
 }
 
 /// The model hash `MIGRATION` carries for `model`.

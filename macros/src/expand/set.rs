@@ -17,9 +17,10 @@
 //!
 //! The paths still to visit and the data gathered are nested one group per
 //! migration (`[ [a::m2] [ [a::m3] [ [::godwit::__private] [] ] ] ]`,
-//! `{ { { (settings) } [a::m1] {..} } [a::m2] {..} }`): a step of the chain matches a path and two token trees, where
-//! flat lists would make each step match all of them, and the chain cost
-//! the compiler time quadratic in the length of the set.
+//! `{ { { (settings) } [a::m1] {..} } [a::m2] {..} }`): a step of the chain
+//! matches a path and two token trees, where flat lists would make each
+//! step match all of them, and the chain cost the compiler time quadratic
+//! in the length of the set.
 
 use std::path::Path;
 
@@ -30,7 +31,7 @@ use quote::{quote, ToTokens};
 
 use crate::check::{self, parse_source, Source};
 use crate::errors::Errors;
-use crate::expand::migration::{chain_end_paths, model_hash};
+use crate::expand::migration::model_hash;
 use crate::expand::report;
 use crate::parse::parse_migration;
 use crate::parse::settings::{self, ItemForm, SetInput};
@@ -59,6 +60,28 @@ pub fn expand_migrations(input: TokenStream, call_file: Option<&Path>) -> TokenS
                 .fold(chain_end_paths(), |inner, p| quote!([ [#p] #inner ]));
             quote!(#first::__godwit_export! { [#first] #rest #start })
         }
+    }
+}
+
+/// Where the set's paths end, `[[::godwit::__private] []]` (the next path
+/// and the paths after it), so that the last
+/// migration's macro calls `::godwit::__private::__godwit_export! {
+/// [::godwit::__private] [] {so_far} }` ([`chain_end`]).
+pub fn chain_end_paths() -> TokenStream {
+    quote!([[::godwit::__private] []])
+}
+
+/// `::godwit::__private::__godwit_export! { [..] [] {so_far} }`, the chain's
+/// end: the set checked from what it gathered, as `__check_set! { {so_far}
+/// }` (in this expansion, not one more level down).
+pub fn chain_end(input: TokenStream) -> TokenStream {
+    match input.into_iter().nth(2) {
+        Some(TokenTree::Group(so_far)) if so_far.delimiter() == Delimiter::Brace => {
+            expand_check_set(TokenTree::Group(so_far).into())
+        }
+        _ => quote!(::core::compile_error!(
+            "__godwit_export! is called by migrations![..], not by hand"
+        )),
     }
 }
 

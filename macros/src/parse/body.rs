@@ -25,7 +25,7 @@ pub struct ParsedOp {
     pub op: Op,
     /// The whole call expression, e.g. `op.create_index(..).unique()`, when
     /// kept (see [`parse_block`]).
-    pub tokens: TokenStream,
+    pub tokens: Option<TokenStream>,
     /// For `safety_assured`: the ops inside, in order.
     pub nested: Vec<ParsedOp>,
 }
@@ -53,24 +53,16 @@ pub fn parse_block(
         let op = vocabulary::read_op(&call, &mut problems);
         report(problems, errors);
         if let Some(op) = op {
-            out.push(parsed(op, tokens_of(spans, expr), spans, &call));
+            out.push(parsed(op, expr, spans, &call));
         }
     }
     out
 }
 
-/// `at`'s tokens, or none when they are not `kept`.
-fn tokens_of(kept: bool, at: &dyn ToTokens) -> TokenStream {
-    if kept {
-        at.to_token_stream()
-    } else {
-        TokenStream::new()
-    }
-}
-
-/// An op with the tokens of the ops inside it (when `spans`), from the call
-/// it was read from.
-fn parsed(op: Op, tokens: TokenStream, spans: bool, call: &Call<At>) -> ParsedOp {
+/// An op read from `call`, written as `whole`, with its tokens and those of
+/// the ops inside it when `spans`.
+fn parsed(op: Op, whole: At, spans: bool, call: &Call<At>) -> ParsedOp {
+    let tokens = spans.then(|| whole.to_token_stream());
     let mut nested = Vec::new();
     if let Op::SafetyAssured { ops, .. } = &op {
         let body = call.args.iter().find_map(|a| match &a.kind {
@@ -78,8 +70,7 @@ fn parsed(op: Op, tokens: TokenStream, spans: bool, call: &Call<At>) -> ParsedOp
             _ => None,
         });
         for (inner, call) in ops.iter().zip(body.into_iter().flatten()) {
-            let tokens = tokens_of(spans, call.whole());
-            nested.push(parsed(inner.clone(), tokens, spans, call));
+            nested.push(parsed(inner.clone(), *call.whole(), spans, call));
         }
     }
     ParsedOp { op, tokens, nested }

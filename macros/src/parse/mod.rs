@@ -201,9 +201,7 @@ impl ParsedMigration {
         for i in rest {
             op = op.nested.get(*i)?;
         }
-        // None, not an empty span, when read without `spans`: the caller
-        // then places the error at the body.
-        Some(op.tokens.clone()).filter(|t| !t.is_empty())
+        op.tokens.clone()
     }
 
     /// The tokens of a body's function name, or of the module name.
