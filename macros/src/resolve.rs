@@ -21,8 +21,11 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{Item, ItemMod, ItemUse, Meta, UseTree};
 
+mod locate;
 mod shell;
 mod skim;
+
+pub use locate::locate;
 
 /// One migration as found in its file.
 pub struct Found {

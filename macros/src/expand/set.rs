@@ -38,14 +38,27 @@ use crate::parse::settings::{self, ItemForm, SetInput};
 use crate::resolve::{self, Found, FoundSource};
 
 /// Expands `migrations![settings; path, ..]`, written in `call_file` (when
-/// the compiler says): read from their files when every path can be
+/// the compiler says; when it does not, a set longer than the chain carries
+/// looks for its file): read from their files when every path can be
 /// followed there, through the chain otherwise.
 pub fn expand_migrations(input: TokenStream, call_file: Option<&Path>) -> TokenStream {
     let input = match SetInput::parse(input) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
-    if let Some(found) = call_file.and_then(|f| resolve::find(f, &input.paths)) {
+    let found = match call_file {
+        Some(file) => resolve::find(file, &input.paths),
+        // The chain would pass the recursion limit: look for the call's
+        // file (`resolve::locate`).
+        None if input.paths.len() > CHAIN_REACH => std::env::var_os("CARGO_MANIFEST_DIR")
+            .and_then(|package| resolve::locate(Path::new(&package), &input.paths))
+            .map(|(_, found)| found),
+        // A chain within the limit: it follows the migrations' own macros,
+        // so an editor that expands it again when one of them changes sees
+        // the change (it does not know which files a macro read).
+        None => None,
+    };
+    if let Some(found) = found {
         return direct(input, found);
     }
     // The settings travel innermost, where the chain starts gathering.
@@ -62,6 +75,11 @@ pub fn expand_migrations(input: TokenStream, call_file: Option<&Path>) -> TokenS
         }
     }
 }
+
+/// The longest set the chain carries when the compiler does not say which
+/// file the call is in: one expansion per migration, under the default
+/// recursion limit (128) with room for macros the call is written in.
+const CHAIN_REACH: usize = 96;
 
 /// Where the set's paths end, `[[::godwit::__private] []]` (the next path
 /// and the paths after it), so that the last
