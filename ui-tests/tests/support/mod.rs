@@ -1,4 +1,6 @@
 //! Building crates with cargo from a test.
+// Each test binary uses a part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,14 +14,19 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// trybuild's target directory, where the ui-tests' dependencies are built.
+pub fn trybuild_target() -> PathBuf {
+    workspace_root()
+        .join("target")
+        .join("tests")
+        .join("trybuild")
+}
+
 /// `cargo build` of a generated or example crate, offline, in trybuild's
 /// target directory (its dependencies are already built there). Prints the
 /// time it took; returns success and stderr.
 pub fn cargo_build(dir: &Path, what: &str) -> (bool, String) {
-    let target = workspace_root()
-        .join("target")
-        .join("tests")
-        .join("trybuild");
+    let target = trybuild_target();
     let started = Instant::now();
     let output = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "--offline", "--color", "never"])
