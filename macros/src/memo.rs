@@ -4,96 +4,98 @@
 //! the set need not parse each module again.
 //!
 //! An entry is keyed by the file (canonical path) and the module's name,
-//! and holds a hash of the file's bytes when the attribute ran: the set
-//! takes it only if the file it reads hashes the same, and parses the
-//! module otherwise (a cache that misses costs time, never a wrong model;
-//! the set's compile-time guard compares every model with the module's
-//! descriptor's model hash besides). Two modules of one name in one file, with
+//! and holds the file's length and modification time when the attribute
+//! ran, as Cargo tells a changed file: the set takes it only while the file
+//! still has them, and parses the module otherwise (a cache that misses
+//! costs time, never a wrong model; the set's compile-time guard compares
+//! every model with the module's descriptor's model hash besides). The
+//! attribute so reads no file. Two modules of one name in one file, with
 //! different models, are left to parsing.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
 
 use godwit_core::Migration;
 
 enum Entry {
-    Model {
-        file_hash: u64,
-        model: Box<Migration>,
-    },
-    Ambiguous {
-        file_hash: u64,
-    },
+    Model { stamp: Stamp, model: Box<Migration> },
+    Ambiguous { stamp: Stamp },
 }
 
 static MODELS: Mutex<Option<HashMap<(PathBuf, String), Entry>>> = Mutex::new(None);
 
-/// FNV-1a: stable across builds and platforms, unlike std's hasher, and
-/// cheap enough to run on every file of a long history.
+/// FNV-1a: stable across builds and platforms, unlike std's hasher, for
+/// the model hash a `MIGRATION` carries.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
-/// A file's hash, read again only when its length or modification time
-/// changed: a file of many migrations is otherwise read and hashed once per
-/// migration in it.
-fn hash_of(path: &Path) -> Option<u64> {
-    static HASHES: Mutex<Option<HashMap<PathBuf, (Stamp, u64)>>> = Mutex::new(None);
+/// A file's length and modification time.
+type Stamp = (u64, SystemTime);
+
+fn stamp_of(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
-    let stamp = (meta.len(), meta.modified().ok()?);
-    let mut guard = HASHES.lock().unwrap_or_else(PoisonError::into_inner);
-    let map = guard.get_or_insert_with(HashMap::new);
-    if let Some((s, hash)) = map.get(path) {
-        if *s == stamp {
-            return Some(*hash);
-        }
-    }
-    let hash = fnv1a(&std::fs::read(path).ok()?);
-    map.insert(path.to_path_buf(), (stamp, hash));
-    Some(hash)
+    Some((meta.len(), meta.modified().ok()?))
 }
 
-/// A file's length and modification time.
-type Stamp = (u64, std::time::SystemTime);
+/// `file` with its directory made canonical, once per directory: a
+/// history's files share a few directories, and making each path canonical
+/// cost more than the rest of recording it. Both sides of the memo key
+/// their entries so.
+fn canonical(file: &Path) -> Option<PathBuf> {
+    static DIRS: Mutex<Option<HashMap<PathBuf, PathBuf>>> = Mutex::new(None);
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = file.file_name()?;
+    let mut guard = DIRS.lock().unwrap_or_else(PoisonError::into_inner);
+    let dirs = guard.get_or_insert_with(HashMap::new);
+    if let Some(real) = dirs.get(dir) {
+        return Some(real.join(name));
+    }
+    let real = dir.canonicalize().ok()?;
+    let path = real.join(name);
+    dirs.insert(dir.to_path_buf(), real);
+    Some(path)
+}
 
 /// Records the model of module `ident` in `file`, as the file is now.
 pub fn record(file: &Path, ident: &str, model: &Migration) {
-    let Ok(path) = file.canonicalize() else {
+    let Some(path) = canonical(file) else {
         return;
     };
-    let Some(file_hash) = hash_of(&path) else {
+    let Some(stamp) = stamp_of(&path) else {
         return;
     };
     let mut guard = MODELS.lock().unwrap_or_else(PoisonError::into_inner);
     let map = guard.get_or_insert_with(HashMap::new);
     let key = (path, ident.to_string());
     let entry = match map.remove(&key) {
-        Some(Entry::Model {
-            file_hash: h,
-            model: m,
-        }) if h == file_hash && *m != *model => Entry::Ambiguous { file_hash },
-        Some(Entry::Ambiguous { file_hash: h }) if h == file_hash => Entry::Ambiguous { file_hash },
+        Some(Entry::Model { stamp: s, model: m }) if s == stamp && *m != *model => {
+            Entry::Ambiguous { stamp }
+        }
+        Some(Entry::Ambiguous { stamp: s }) if s == stamp => Entry::Ambiguous { stamp },
         _ => Entry::Model {
-            file_hash,
+            stamp,
             model: Box::new(model.clone()),
         },
     };
     map.insert(key, entry);
 }
 
-/// The model recorded for module `ident` of `file`, if the file still
-/// hashes to `file_hash`.
-pub fn lookup(file: &Path, ident: &str, file_hash: u64) -> Option<Migration> {
-    let path = file.canonicalize().ok()?;
+/// The model recorded for module `ident` of `file`, if the file has not
+/// changed since.
+pub fn lookup(file: &Path, ident: &str) -> Option<Migration> {
+    let path = canonical(file)?;
+    let stamp = stamp_of(&path)?;
     let guard = MODELS.lock().unwrap_or_else(PoisonError::into_inner);
     match guard.as_ref()?.get(&(path, ident.to_string()))? {
-        Entry::Model {
-            file_hash: h,
-            model,
-        } if *h == file_hash => Some((**model).clone()),
+        Entry::Model { stamp: s, model } if *s == stamp => Some((**model).clone()),
         _ => None,
     }
 }

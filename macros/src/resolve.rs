@@ -89,12 +89,10 @@ fn root_like(file: &Path) -> bool {
         || matches!(dir, "tests" | "examples" | "benches" | "bin")
 }
 
-/// A file read as far as finding modules needs (`shell`), with the hash of
-/// its bytes that `memo`'s entries are checked against.
+/// A file read as far as finding modules needs (`shell`).
 struct File {
     path: PathBuf,
     items: Vec<Item>,
-    hash: u64,
     /// The text of the body of the file's last item, a migration module,
     /// when the file was read without it (`skim`): lexed only if needed.
     body: Option<Lazy>,
@@ -207,7 +205,6 @@ impl Resolver {
             return Some(f.clone());
         }
         let text = std::fs::read_to_string(path).ok()?;
-        let hash = crate::memo::fnv1a(text.as_bytes());
         let (items, body) = match skim::single_module(&text).and_then(|s| header(s, compiled)) {
             Some((items, body)) => (items, Some(body)),
             None => {
@@ -218,7 +215,6 @@ impl Resolver {
         let file = Rc::new(File {
             path: path.to_path_buf(),
             items,
-            hash,
             body,
         });
         self.files.insert(path.to_path_buf(), file.clone());
@@ -393,7 +389,7 @@ impl Resolver {
         })?;
         let ident = item.ident.to_string();
         let file = m.file.path.clone();
-        if let Some(model) = crate::memo::lookup(&file, &ident, m.file.hash) {
+        if let Some(model) = crate::memo::lookup(&file, &ident) {
             return Some(Found {
                 ident,
                 source: FoundSource::Recorded(Box::new(model)),

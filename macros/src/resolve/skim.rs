@@ -11,8 +11,9 @@
 //! lifetimes and labels, raw identifiers. rustc lexes the file too, so text
 //! it cannot read fails the build anyway. The header is read as the whole
 //! file would be (its last item must be a migration module, or the file is
-//! lexed whole), and a recorded model is taken by file hash and module
-//! name, so the body's text matters only when no model was recorded.
+//! lexed whole), and a recorded model is taken by file (unchanged since it
+//! was recorded) and module name, so the body's text matters only when no
+//! model was recorded.
 
 /// A file split into a module's header and body.
 pub struct Split<'t> {
