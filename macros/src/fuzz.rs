@@ -321,7 +321,7 @@ fn check_one(args: &TokenStream, item: &TokenStream) -> Result<(), String> {
     let span = first_span(&list);
     let mutated_list = mutate(list, &mut Rng(args.to_string().len() as u64 + 1), span);
     catch_unwind(AssertUnwindSafe(|| {
-        crate::expand::set::expand_migrations(mutated_list, None)
+        crate::expand::set::expand_migrations(mutated_list, None, None)
     }))
     .map_err(|_| "migrations! panicked".to_string())?;
     Ok(())

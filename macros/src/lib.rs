@@ -93,9 +93,11 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn migrations(input: TokenStream) -> TokenStream {
-    // The file of the call, where the listed paths start.
+    // The file of the call, where the listed paths start; the package, to
+    // look for that file in when the compiler does not say.
     let file = proc_macro::Span::call_site().local_file();
-    expand::set::expand_migrations(input.into(), file.as_deref()).into()
+    let package = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
+    expand::set::expand_migrations(input.into(), file.as_deref(), package.as_deref()).into()
 }
 
 /// The end of the `migrations!` callback chain when it goes through each

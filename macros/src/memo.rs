@@ -91,10 +91,12 @@ pub fn record(file: &Path, ident: &str, model: &Migration) {
 /// The model recorded for module `ident` of `file`, if the file has not
 /// changed since.
 pub fn lookup(file: &Path, ident: &str) -> Option<Migration> {
+    let lock = || MODELS.lock().unwrap_or_else(PoisonError::into_inner);
+    // Nothing recorded (no file from the compiler): no file to look at.
+    lock().as_ref()?;
     let path = canonical(file)?;
     let stamp = stamp_of(&path)?;
-    let guard = MODELS.lock().unwrap_or_else(PoisonError::into_inner);
-    match guard.as_ref()?.get(&(path, ident.to_string()))? {
+    match lock().as_ref()?.get(&(path, ident.to_string()))? {
         Entry::Model { stamp: s, model } if *s == stamp => Some((**model).clone()),
         _ => None,
     }

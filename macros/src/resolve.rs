@@ -30,7 +30,6 @@ pub use locate::locate;
 /// One migration as found in its file.
 pub struct Found {
     /// The module's name.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub ident: String,
     /// Its model as its own macro recorded it, or its source to parse.
     pub source: FoundSource,
@@ -55,21 +54,10 @@ pub enum FoundSource {
 /// whose paths are `paths`, or `None` when one of them cannot be followed.
 pub fn find(call_file: &Path, paths: &[syn::Path]) -> Option<Vec<Found>> {
     let mut r = Resolver::default();
-    let file = r.load(call_file, true)?;
-    let root = Module::file(file, call_file, root_like(call_file), None);
+    let root = r.root(call_file, true)?;
     let wanted: Vec<String> = paths.iter().map(path_text).collect();
     let at = r.call_module(&root, &wanted)?;
-    paths
-        .iter()
-        .map(|p| {
-            let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-            if p.leading_colon.is_some() || p.segments.iter().any(|s| !s.arguments.is_none()) {
-                return None;
-            }
-            let module = r.path(&at, &segments, 0)?;
-            r.migration(&module)
-        })
-        .collect()
+    r.follow(&at, paths)
 }
 
 /// `a :: b` as `a::b`.
@@ -221,11 +209,33 @@ impl Resolver {
         Some(file)
     }
 
+    /// `file`'s top level, as a module of its own (its parent unknown).
+    fn root(&mut self, file: &Path, compiled: bool) -> Option<Module> {
+        let loaded = self.load(file, compiled)?;
+        Some(Module::file(loaded, file, root_like(file), None))
+    }
+
+    /// The migrations `paths` lead to from `at`, each as its file has it.
+    fn follow(&mut self, at: &Module, paths: &[syn::Path]) -> Option<Vec<Found>> {
+        paths
+            .iter()
+            .map(|p| {
+                if p.leading_colon.is_some() || p.segments.iter().any(|s| !s.arguments.is_none()) {
+                    return None;
+                }
+                let segments: Vec<String> =
+                    p.segments.iter().map(|s| s.ident.to_string()).collect();
+                let module = self.path(at, &segments, 0)?;
+                self.migration(&module)
+            })
+            .collect()
+    }
+
     /// The module holding the `migrations!` call whose paths are `wanted`:
     /// the file's top level or an inline module in it.
     fn call_module(&mut self, top: &Module, wanted: &[String]) -> Option<Module> {
         let mut found = Vec::new();
-        search_calls(top, wanted, &mut found);
+        search_calls(top, Some(wanted), &mut found);
         let first = found.first()?.clone();
         found
             .iter()
@@ -537,8 +547,8 @@ fn call_paths(mac: &syn::Macro) -> Option<Vec<String>> {
 }
 
 /// Every module of `m`'s file, from `m` down, holding a `migrations!` call
-/// with `wanted` paths.
-fn search_calls(m: &Module, wanted: &[String], found: &mut Vec<Module>) {
+/// with `wanted` paths (with any, for `None`).
+fn search_calls(m: &Module, wanted: Option<&[String]>, found: &mut Vec<Module>) {
     for (i, item) in m.items().iter().enumerate() {
         let mac = match item {
             Item::Macro(im) => Some(&im.mac),
@@ -566,7 +576,7 @@ fn search_calls(m: &Module, wanted: &[String], found: &mut Vec<Module>) {
             _ => None,
         };
         if let Some(mac) = mac.filter(|mac| is_migrations_call(mac)) {
-            if call_paths(mac).as_deref() == Some(wanted) {
+            if wanted.is_none_or(|w| call_paths(mac).as_deref() == Some(w)) {
                 found.push(m.clone());
             }
         }

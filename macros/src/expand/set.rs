@@ -39,24 +39,27 @@ use crate::resolve::{self, Found, FoundSource};
 
 /// Expands `migrations![settings; path, ..]`, written in `call_file` (when
 /// the compiler says; when it does not, a set longer than the chain carries
-/// looks for its file): read from their files when every path can be
-/// followed there, through the chain otherwise.
-pub fn expand_migrations(input: TokenStream, call_file: Option<&Path>) -> TokenStream {
+/// looks for its call in `package`'s files): read from their files when
+/// every path can be followed there, through the chain otherwise.
+pub fn expand_migrations(
+    input: TokenStream,
+    call_file: Option<&Path>,
+    package: Option<&Path>,
+) -> TokenStream {
     let input = match SetInput::parse(input) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
-    let found = match call_file {
-        Some(file) => resolve::find(file, &input.paths),
-        // The chain would pass the recursion limit: look for the call's
-        // file (`resolve::locate`).
-        None if input.paths.len() > CHAIN_REACH => std::env::var_os("CARGO_MANIFEST_DIR")
-            .and_then(|package| resolve::locate(Path::new(&package), &input.paths))
-            .map(|(_, found)| found),
-        // A chain within the limit: it follows the migrations' own macros,
-        // so an editor that expands it again when one of them changes sees
-        // the change (it does not know which files a macro read).
-        None => None,
+    let found = match (call_file, package) {
+        (Some(file), _) => resolve::find(file, &input.paths),
+        // The chain would pass the recursion limit (`resolve::locate`).
+        (None, Some(package)) if input.paths.len() > CHAIN_REACH => {
+            resolve::locate(package, &input.paths)
+        }
+        // A chain within the limit follows the migrations' own macros, so
+        // an editor expands it again when one of them changes (it does not
+        // know which files a macro read).
+        _ => None,
     };
     if let Some(found) = found {
         return direct(input, found);
