@@ -303,7 +303,9 @@ pub fn report(s: &mut Section, outcome: &Outcome, reps: usize) {
                  `RA_METRICS=1` for its figures) over the godwit application crate with {n} \
                  migrations and over the control crate without macros (the ones of the \
                  `-Z time-passes` table), each in a workspace of its own; the proc macros are \
-                 expanded by the toolchain's `rust-analyzer-proc-macro-srv`. Median of {reps} \
+                 expanded by the toolchain's `rust-analyzer-proc-macro-srv`, which names no \
+                 file for a macro call, so that the set finds its call among the package's \
+                 files (README, \"Large histories\"). Median of {reps} \
                  runs after an untimed one (which builds the proc macros and build scripts \
                  rust-analyzer needs). The first row is the whole command; \"loading\" is \
                  rust-analyzer's \"Database loaded\" (cargo metadata, the build-script check, \

@@ -81,8 +81,9 @@ It needs the PostgreSQL and MariaDB servers of the development machine
 `GODWIT_BENCH_MYSQL_URL`, default `mysql://root@127.0.0.1:3306/test`); a
 benchmark whose server cannot be reached is skipped and says so. Section 1's
 rust-analyzer table runs the binary `GODWIT_BENCH_RUST_ANALYZER` names, else
-`rust-analyzer` on `PATH` (the project does not install it; `cargo install
-ra_ap_rust-analyzer --locked --version 0.0.340` builds one for rustc 1.95);
+`rust-analyzer` on `PATH` (`rustup component add rust-analyzer`, which
+`.ci/run` does for the editor test, or `cargo install ra_ap_rust-analyzer
+--locked --version 0.0.340`, which builds one for rustc 1.95);
 without a working one the table says it was not measured. Each
 benchmark creates databases of its own (`godwit_bench_*`) and drops them. The
 first run downloads the peers' crates (diesel_migrations 2.3 and sqlx 0.8, at
