@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod support;
-use support::{trybuild_target, workspace_root};
+use support::{generated_crate, trybuild_target};
 
 const MIGRATIONS: usize = 300;
 /// The migration that adds a required column (a table of its own exists).
@@ -57,24 +57,11 @@ fn migration(i: usize) -> (String, String, String) {
 
 /// Writes the crate and returns its directory.
 fn write_crate() -> PathBuf {
-    let root = workspace_root();
-    let dir = root.join("target").join("tests").join("godwit-editor-set");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = generated_crate(
+        "godwit-editor-set",
+        "diesel = { version = \"2.3\", default-features = false, features = [\"sqlite\"] }\n",
+    );
     let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("create the crate directory");
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"godwit-editor-set\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-             publish = false\n\n[dependencies]\ngodwit = {{ path = {:?} }}\n\
-             diesel = {{ version = \"2.3\", default-features = false, features = [\"sqlite\"] }}\n\n\
-             [workspace]\n",
-            root.join("runtime")
-        ),
-    )
-    .expect("write Cargo.toml");
-    // The workspace's lock file: same versions, no registry access needed.
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
     // The layout `new` writes: a file per migration beside the set.
     let mut mods = String::new();
     let mut paths = String::new();

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 mod support;
-use support::{cargo_build, workspace_root};
+use support::{cargo_build, generated_crate};
 
 const FILES: usize = 50;
 const PER_FILE: usize = 100;
@@ -83,21 +83,9 @@ fn migration(i: usize) -> Generated {
 /// lines with `bad.1` and `bad.2`.
 /// Returns the crate directory and the (file, line) of the replaced line.
 fn write_crate(name: &str, bad: Option<(usize, &str, &str)>) -> (PathBuf, Option<(String, usize)>) {
-    let root = workspace_root();
-    let dir = root.join("target").join("tests").join(name);
+    let dir = generated_crate(name, "");
     let src = dir.join("src").join("migrations");
-    std::fs::create_dir_all(&src).expect("create the crate directory");
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\ngodwit = {{ path = {:?} }}\n\n[workspace]\n",
-            root.join("runtime")
-        ),
-    )
-    .expect("write Cargo.toml");
-    // The workspace's lock file: same versions, no registry access needed.
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    std::fs::create_dir_all(&src).expect("create the migrations directory");
 
     let mut paths = Vec::new();
     let mut bad_at = None;

@@ -14,6 +14,27 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A crate of its own, `name`, under the workspace's `target/tests/`,
+/// depending on godwit by path and on `dependencies` (manifest lines), with
+/// the workspace's lock file (same versions, no registry access needed).
+/// Returns its directory; its `src/` exists.
+pub fn generated_crate(name: &str, dependencies: &str) -> PathBuf {
+    let root = workspace_root();
+    let dir = root.join("target").join("tests").join(name);
+    std::fs::create_dir_all(dir.join("src")).expect("create the crate directory");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\ngodwit = {{ path = {:?} }}\n{dependencies}\n[workspace]\n",
+            root.join("runtime")
+        ),
+    )
+    .expect("write Cargo.toml");
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    dir
+}
+
 /// trybuild's target directory, where the ui-tests' dependencies are built.
 pub fn trybuild_target() -> PathBuf {
     workspace_root()
